@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+/**
+ * yargs wiring only: commands `analyze` (default, the reference's flags) and
+ * `merge`; every error becomes one line on stderr and a documented exit code.
+ */
+import os from 'node:os';
+import yargs from 'yargs';
+import { AnalyzerError, EXIT_CODES } from './errors.js';
+import { runAnalyze, runMerge, type Io } from './main.js';
+import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
+import { parsePyFloat } from './python/py-float.js';
+// fast decoder registration: see input/register-fast-decoder.ts
+
+
+const LONG_OPTIONS = [
+  'input', 'output', 'format', 'hourly-rate', 'threshold', 'strict', 'quiet', 'progress', 'workers',
+  'parser', 'from', 'emit-state', 'help', 'version',
+];
+
+/** argparse accepts unambiguous prefixes of long options (`--thr 5`); so do we. */
+export function expandAbbreviations(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let rest = false;
+  for (const a of argv) {
+    if (rest || !a.startsWith('--') || a === '--') {
+      if (a === '--') rest = true;
+      out.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (LONG_OPTIONS.includes(name)) {
+      out.push(a);
+      continue;
+    }
+    const matches = LONG_OPTIONS.filter((o) => o.startsWith(name));
+    out.push(matches.length === 1 && name.length > 0 ? `--${matches[0]}${eq < 0 ? '' : a.slice(eq)}` : a);
+  }
+  return out;
+}
+
+/** A negative number after a flag that takes a value is that value (`--threshold -5`), as in argparse. */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if ((a === '--threshold' || a === '--hourly-rate') && next !== undefined && /^-\d|^-\.\d|^-inf|^-nan/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+function pyFloatOption(name: string) {
+  return (v: unknown): number => {
+    const n = parsePyFloat(String(v));
+    if (n === undefined) throw new AnalyzerError('FP_USAGE', `argument --${name}: invalid float value: '${String(v)}'`);
+    return n;
+  };
+}
+
+function resolve(argv: Record<string, unknown>): ResolvedOptions {
+  const workers = argv['workers'] as number | undefined;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+    throw new AnalyzerError('FP_USAGE', `argument --workers: must be a positive integer, got '${String(argv['workers'])}'`);
+  }
+  return {
+    input: (argv['input'] as string[] | undefined) ?? [],
+    output: argv['output'] as string | undefined,
+    format: (argv['format'] as Format | undefined) ?? DEFAULT_OPTIONS.format,
+    hourlyRate: (argv['hourlyRate'] as number | undefined) ?? DEFAULT_OPTIONS.hourlyRate,
+    threshold: (argv['threshold'] as number | undefined) ?? DEFAULT_OPTIONS.threshold,
+    strict: argv['strict'] === true,
+    quiet: argv['quiet'] === true,
+    progress: argv['progress'] === true,
+    workers: workers ?? Math.max(1, os.availableParallelism()),
+    parser: (argv['parser'] as ParserKind | undefined) ?? DEFAULT_OPTIONS.parser,
+    from: (argv['from'] as string | undefined) ?? DEFAULT_OPTIONS.from,
+    emitState: argv['emitState'] as string | undefined,
+  };
+}
+
+export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
+  const argv = joinNegativeValues(expandAbbreviations(rawArgv));
+  let exit: number | undefined;
+  const reportOptions = {
+    output: { type: 'string', describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
+    format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
+    'hourly-rate': { coerce: pyFloatOption('hourly-rate'), describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)', default: 50.0 },
+    threshold: { coerce: pyFloatOption('threshold'), describe: 'Min monthly hours to include proposal', default: 2.0 },
+    quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
+    'emit-state': { type: 'string', describe: 'Write the mergeable analysis state to FILE instead of a report' },
+  } as const;
+  const parser = yargs(argv)
+    .scriptName('fleet-proposals')
+    .parserConfiguration({ 'duplicate-arguments-array': false, 'strip-aliased': true, 'strip-dashed': true })
+    .command(
+      ['$0', 'analyze'],
+      'Analyse session archives and write improvement proposals',
+      (y) =>
+        y
+          .options({
+            input: { type: 'string', array: true, describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)" },
+            ...reportOptions,
+            strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
+            progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
+            workers: { type: 'number', describe: 'Worker threads (default: available cores)' },
+            parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
+            from: { type: 'string', default: 'auto', describe: 'Input format: auto, sessions, claude-code, codex, openhands, swe-agent, otel' },
+          })
+          .example('$0 --input fixtures/sample/sessions.json', 'Markdown report on stdout')
+          .example('$0 --input exports/ --format json --output proposals.json', 'A folder of archives, JSON to a file')
+          .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive'),
+      async (a) => {
+        const o = resolve(a as Record<string, unknown>);
+        if (o.input.length === 0) {
+          if (process.stdin.isTTY) throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
+          o.input = ['-'];
+        }
+        exit = await runAnalyze(o, io);
+      },
+    )
+    .command(
+      'merge <states..>',
+      'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
+      (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(reportOptions),
+      async (a) => {
+        const o = resolve(a as Record<string, unknown>);
+        exit = await runMerge((a['states'] as string[] | undefined) ?? [], o, io);
+      },
+    )
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err instanceof AnalyzerError) throw err;
+      throw new AnalyzerError('FP_USAGE', msg ?? err?.message ?? 'invalid arguments');
+    });
+  let helpShown = false;
+  parser.showHelpOnFail(false);
+  try {
+    await parser.parseAsync(argv, {}, (err, _argv, output) => {
+      if (output && !err) {
+        helpShown = true;
+        io.stdout.write(output + '\n');
+      }
+    });
+  } catch (err) {
+    return handleError(err, io);
+  }
+  if (helpShown) return 0;
+  return exit ?? 0;
+}
+
+export function handleError(err: unknown, io: Io): number {
+  if (err instanceof AnalyzerError) {
+    const prefix = err.code === 'FP_USAGE' ? 'fleet-proposals: error: ' : 'fleet-proposals: ';
+    io.stderr.write(prefix + err.message + (err.code === 'FP_USAGE' ? ' (see --help)' : '') + '\n');
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.stderr.write(`fleet-proposals: internal error: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)} — please report this at the project's issue tracker\n`);
+  if (process.env['FLEET_PROPOSALS_DEBUG']) io.stderr.write(String(e?.stack) + '\n');
+  return EXIT_CODES.FP_INTERNAL;
+}
+
+const io: Io = { stdout: process.stdout, stderr: process.stderr, now: () => new Date() };
+
+const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
+if (isMain) {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+  const code = await cli(process.argv.slice(2), io).catch((err: unknown) => handleError(err, io));
+  process.exitCode = code;
+}

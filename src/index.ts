@@ -1,0 +1,72 @@
+/**
+ * fleet-proposals as a library: analyse sessions (from files or any iterable),
+ * merge states, build and render the reference's report.
+ *
+ * ```ts
+ * import { analyzeSessions, renderReport } from 'fleet-proposals';
+ * const report = await analyzeSessions(sessions, { threshold: 2 });
+ * console.log(renderReport(report, 'markdown', new Date()));
+ * ```
+ */
+import { addSession, initState, type AnalyzerState } from './accumulators/index.js';
+import { AnalyzerError } from './errors.js';
+import { toSession } from './input/to-session.js';
+import { buildReport, type Report } from './report/index.js';
+
+export type { Session, ToolCall, JsonValue } from './session.js';
+export { AnalyzerError, EXIT_CODES, type ErrorCode, type ErrorContext } from './errors.js';
+export {
+  initState,
+  addSession,
+  mergeStates,
+  rebaseState,
+  finalizeState,
+  repeatedErrors,
+  slowTools,
+  retryStreaks,
+  manualProcesses,
+  type AnalyzerState,
+  type AnalyzerResult,
+  type Accumulator,
+  type Ordinal,
+} from './accumulators/index.js';
+export { toSession, type SessionCheck } from './input/to-session.js';
+export { buildPatterns, type WastePattern, type PatternSet, type PatternType } from './analysis/patterns.js';
+export { generateProposals, applyThreshold, priorityFromRoi, type ImprovementProposal, type Priority } from './analysis/proposals.js';
+export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
+export { serializeState, parseState, STATE_FORMAT, STATE_VERSION } from './state-file.js';
+export { runAnalyze, runMerge, type Io } from './main.js';
+export type { Options, ResolvedOptions, Format, ParserKind } from './options.js';
+
+export interface AnalyzeSessionsOptions {
+  threshold?: number;
+  hourlyRate?: number;
+  /** throw on the first record that is not a session instead of skipping it */
+  strict?: boolean;
+}
+
+/** Fold session records (objects in the reference's format) into a state. */
+export async function analyzeRecords(
+  records: Iterable<unknown> | AsyncIterable<unknown>,
+  opts: Pick<AnalyzeSessionsOptions, 'strict'> = {},
+): Promise<AnalyzerState> {
+  const state = initState();
+  let i = 0;
+  for await (const r of records) {
+    const checked = toSession(r);
+    if (checked.ok) addSession(state, checked.session, [0, 0, i]);
+    else if (opts.strict) throw new AnalyzerError('FP_MALFORMED', `Invalid session: ${checked.reason}, at session #${i}`, { record: i });
+    else state.skipped++;
+    i++;
+  }
+  return state;
+}
+
+/** Records -> the reference's report (patterns and thresholded proposals). */
+export async function analyzeSessions(
+  records: Iterable<unknown> | AsyncIterable<unknown>,
+  opts: AnalyzeSessionsOptions = {},
+): Promise<Report> {
+  const state = await analyzeRecords(records, opts);
+  return buildReport(state, { threshold: opts.threshold ?? 2.0, hourlyRate: opts.hourlyRate ?? 50.0 });
+}

@@ -1,0 +1,38 @@
+import { compareOrdinal, type Ordinal } from '../accumulators/types.js';
+import { describeLocation, type ErrorContext } from '../errors.js';
+import { MALFORMED_SHOWN } from '../options.js';
+
+export interface MalformedRecord {
+  at: Ordinal;
+  reason: string;
+  context: ErrorContext;
+}
+
+/** Skipped records: a count and the first few by input order (mergeable like the accumulators). */
+export interface MalformedSummary {
+  count: number;
+  first: MalformedRecord[];
+}
+
+export function emptyMalformed(): MalformedSummary {
+  return { count: 0, first: [] };
+}
+
+export function noteMalformed(s: MalformedSummary, r: MalformedRecord): void {
+  s.count++;
+  if (s.first.length < MALFORMED_SHOWN) s.first.push(r);
+}
+
+export function mergeMalformed(a: MalformedSummary, b: MalformedSummary): MalformedSummary {
+  return {
+    count: a.count + b.count,
+    first: a.first
+      .concat(b.first)
+      .sort((x, y) => compareOrdinal(x.at, y.at))
+      .slice(0, MALFORMED_SHOWN),
+  };
+}
+
+export function formatMalformed(r: MalformedRecord): string {
+  return `Invalid session: ${r.reason}, ${describeLocation(r.context)}`;
+}

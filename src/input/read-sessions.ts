@@ -1,0 +1,87 @@
+/**
+ * One input file -> Analyzer state. The single-thread path and every worker
+ * call this; nothing here keeps a session after `addSession` returns.
+ */
+import { addSession, initState, type AnalyzerState } from '../accumulators/index.js';
+import { inputError } from '../errors.js';
+import type { ParserKind } from '../options.js';
+import { decodeWithStreamJson } from './stream-json-decoder.js';
+import { emptyMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
+import { isJsonlName, openSource, type InputFile } from './sources.js';
+import { toSession } from './to-session.js';
+import type { DecodeEvent } from './types.js';
+
+export interface ShardResult {
+  state: AnalyzerState;
+  malformed: MalformedSummary;
+  /** decoded bytes */
+  bytes: number;
+}
+
+export interface ReadOptions {
+  parser: ParserKind;
+  strict: boolean;
+  /** called with the number of raw bytes read, as they are read */
+  onBytes?: (n: number) => void;
+  /** called after every session (for progress) */
+  onSession?: () => void;
+}
+
+export type Decoder = (source: AsyncIterable<Buffer>, opts: { file: string; shape: 'auto' | 'jsonl' }) => AsyncIterable<DecodeEvent>;
+
+let fastDecoder: Decoder | undefined;
+/** Registered by the fast decoder module (kept apart so stream-json stays optional). */
+export function registerFastDecoder(d: Decoder): void {
+  fastDecoder = d;
+}
+
+export function decoderFor(kind: ParserKind): Decoder {
+  if (kind === 'fast' && fastDecoder !== undefined) return fastDecoder;
+  return decodeWithStreamJson;
+}
+
+/** Analyse decoded events of one source; `prefix` is the ordinal prefix of this shard. */
+export async function analyzeEvents(
+  events: AsyncIterable<DecodeEvent>,
+  file: string,
+  prefix: readonly number[],
+  opts: Pick<ReadOptions, 'strict' | 'onSession'>,
+): Promise<{ state: AnalyzerState; malformed: MalformedSummary }> {
+  let state = initState();
+  let malformed = emptyMalformed();
+  let index = 0;
+  for await (const ev of events) {
+    if (ev.kind === 'reset') {
+      state = initState();
+      malformed = emptyMalformed();
+      continue;
+    }
+    const at = [...prefix, index++];
+    const checked = toSession(ev.record.value);
+    if (checked.ok) {
+      addSession(state, checked.session, at);
+      opts.onSession?.();
+      continue;
+    }
+    const context = { file, offset: ev.record.offset, line: ev.record.line };
+    if (opts.strict) throw inputError(`Invalid session: ${checked.reason}`, context, 'FP_MALFORMED');
+    state.skipped++;
+    noteMalformed(malformed, { at, reason: checked.reason, context });
+  }
+  return { state, malformed };
+}
+
+/** Read and analyse one whole file. */
+export async function analyzeFile(file: InputFile, fileIndex: number, opts: ReadOptions): Promise<ShardResult> {
+  let bytes = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of openSource(file, opts.onBytes)) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  const decode = decoderFor(opts.parser);
+  const shape = isJsonlName(file.path) ? 'jsonl' : 'auto';
+  const r = await analyzeEvents(decode(counted(), { file: file.path, shape }), file.path, [fileIndex, 0], opts);
+  return { ...r, bytes };
+}

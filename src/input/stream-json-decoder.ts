@@ -1,0 +1,290 @@
+/**
+ * The reference decoder, on stream-json's tokenizer (`--parser stream-json`).
+ * Same shapes and events as the fast decoder: a JSON array, a `{"sessions": [...]}`
+ * document, or JSON Lines; only the session keys of a record are assembled, every
+ * other value (above all `messages`) is skipped token by token.
+ * stream-json reports no positions; errors name the number of bytes read so far.
+ */
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { inputError } from '../errors.js';
+import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
+
+const require = createRequire(import.meta.url);
+const { parser: makeParser } = require('stream-json') as { parser: (o: object) => Transform };
+
+interface Token {
+  name: string;
+  value?: string;
+}
+
+type Container = { kind: 'array'; value: unknown[] } | { kind: 'object'; value: Record<string, unknown>; key: string | undefined };
+
+/** Assembles one JSON value from tokens, dropping the values of keys the analysis does not read
+ * when they sit directly in the record object. */
+class RecordBuilder {
+  private stack: Container[] = [];
+  private skipDepth = 0;
+  result: unknown = undefined;
+  done = false;
+  constructor(private readonly filterKeys: boolean) {}
+
+  private put(v: unknown): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) {
+      this.result = v;
+      this.done = true;
+    } else if (top.kind === 'array') top.value.push(v);
+    else top.value[top.key!] = v;
+  }
+
+  token(t: Token): void {
+    if (this.skipDepth > 0) {
+      if (t.name === 'startObject' || t.name === 'startArray') this.skipDepth++;
+      else if (t.name === 'endObject' || t.name === 'endArray') this.skipDepth--;
+      if (this.skipDepth === 1) this.skipDepth = 0; // back in the record object: the skipped value is over
+      return;
+    }
+    switch (t.name) {
+      case 'startObject': {
+        const c: Container = { kind: 'object', value: {}, key: undefined };
+        this.put(c.value);
+        this.done = false;
+        this.stack.push(c);
+        return;
+      }
+      case 'startArray': {
+        const c: Container = { kind: 'array', value: [] };
+        this.put(c.value);
+        this.done = false;
+        this.stack.push(c);
+        return;
+      }
+      case 'endObject':
+      case 'endArray':
+        this.stack.pop();
+        if (this.stack.length === 0) this.done = true;
+        return;
+      case 'keyValue': {
+        const top = this.stack[this.stack.length - 1] as Container & { kind: 'object' };
+        top.key = t.value!;
+        if (this.filterKeys && this.stack.length === 1 && !SESSION_KEYS.has(t.value!)) {
+          this.skipDepth = 1;
+        }
+        return;
+      }
+      case 'stringValue':
+        this.put(t.value);
+        return;
+      case 'numberValue':
+        this.put(Number(t.value));
+        return;
+      case 'nullValue':
+        this.put(null);
+        return;
+      case 'trueValue':
+        this.put(true);
+        return;
+      case 'falseValue':
+        this.put(false);
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+export interface StreamJsonDecodeOptions {
+  file?: string;
+  shape?: 'auto' | 'jsonl';
+}
+
+/** Decode a byte stream into records. Throws AnalyzerError (FP_INPUT) on invalid input. */
+export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts: StreamJsonDecodeOptions = {}): AsyncGenerator<DecodeEvent> {
+  let bytes = 0;
+  let bomChecked = false;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (let chunk of source) {
+      if (!bomChecked) {
+        bomChecked = true;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          chunk = chunk.subarray(3);
+          bytes += 3;
+        }
+      }
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  const parser = makeParser({ jsonStreaming: true, packValues: true, streamValues: false });
+  const tokens = Readable.from(counted()).pipe(parser);
+  let sourceError: unknown;
+  tokens.on('error', () => undefined);
+
+  const forcedJsonl = opts.shape === 'jsonl';
+  let shape: Shape | undefined = forcedJsonl ? 'jsonl' : undefined;
+  let topValues = 0;
+  // depth of the token stream: 0 = between top-level values
+  let depth = 0;
+  let builder: RecordBuilder | undefined;
+  let recordIndex = 0;
+  // the first top-level object, until we know whether it is a wrapper or a JSON Lines record
+  let candidate: RecordBuilder | undefined;
+  let pending: unknown;
+  let hasPending = false;
+  let inSessions = false;
+  let sessionsSeen = false;
+  let wrapperKey: string | undefined;
+  let skipping = 0;
+
+  const record = (value: unknown): DecodeEvent => {
+    const r: RawRecord = { value, offset: bytes };
+    recordIndex++;
+    return { kind: 'record', record: r };
+  };
+
+  try {
+    for await (const t of tokens as AsyncIterable<Token>) {
+      const opens = t.name === 'startObject' || t.name === 'startArray';
+      const closes = t.name === 'endObject' || t.name === 'endArray';
+      if (depth === 0) {
+        topValues++;
+        if (topValues === 2 && shape === undefined) {
+          if (hasPending) {
+            shape = 'jsonl';
+            yield record(pending);
+            hasPending = false;
+          } else {
+            throw inputError('Invalid JSON: extra data after the document', { file: opts.file, offset: bytes });
+          }
+        } else if (topValues >= 2 && shape !== 'jsonl') {
+          throw inputError('Invalid JSON: extra data after the document', { file: opts.file, offset: bytes });
+        }
+        if (shape === 'jsonl' || (topValues === 1 && t.name !== 'startArray' && t.name !== 'startObject')) {
+          if (shape === undefined) shape = 'jsonl'; // a scalar document: one record, like JSON Lines of one line
+          builder = new RecordBuilder(true);
+          builder.token(t);
+          if (opens) depth++;
+          if (builder.done) {
+            yield record(builder.result);
+            builder = undefined;
+          }
+          continue;
+        }
+        if (t.name === 'startArray') {
+          shape = 'array';
+          depth = 1;
+          continue;
+        }
+        // the first top-level object: a wrapper, or the first line of JSON Lines
+        candidate = new RecordBuilder(true);
+        candidate.token(t);
+        depth = 1;
+        continue;
+      }
+
+      // inside a top-level value
+      if (builder !== undefined) {
+        builder.token(t);
+        if (opens) depth++;
+        if (closes) depth--;
+        if (builder.done) {
+          yield record(builder.result);
+          builder = undefined;
+        }
+        continue;
+      }
+      if (shape === 'array') {
+        if (depth === 1) {
+          if (t.name === 'endArray') {
+            depth = 0;
+            continue;
+          }
+          builder = new RecordBuilder(true);
+          builder.token(t);
+          if (opens) depth++;
+          if (builder.done) {
+            yield record(builder.result);
+            builder = undefined;
+          }
+        }
+        continue;
+      }
+      // inside the first top-level object (candidate wrapper)
+      if (skipping > 0) {
+        if (opens) skipping++;
+        if (closes) skipping--;
+        if (opens) depth++;
+        if (closes) depth--;
+        continue;
+      }
+      if (inSessions) {
+        // depth 2: elements of the sessions array
+        if (t.name === 'endArray') {
+          inSessions = false;
+          depth--;
+          continue;
+        }
+        builder = new RecordBuilder(true);
+        builder.token(t);
+        if (opens) depth++;
+        if (builder.done) {
+          yield record(builder.result);
+          builder = undefined;
+        }
+        continue;
+      }
+      if (depth === 1 && t.name === 'keyValue') {
+        wrapperKey = t.value;
+        if (wrapperKey === 'sessions') {
+          // decided when its value starts
+          continue;
+        }
+        candidate!.token(t);
+        continue;
+      }
+      if (depth === 1 && wrapperKey === 'sessions' && !closes) {
+        wrapperKey = undefined;
+        if (t.name === 'startArray') {
+          if (sessionsSeen) yield { kind: 'reset' };
+          sessionsSeen = true;
+          shape = 'wrapper';
+          inSessions = true;
+          depth++;
+          continue;
+        }
+        if (t.name === 'startObject') {
+          skipping = 1;
+          depth++;
+        }
+        continue;
+      }
+      candidate!.token(t);
+      if (opens) depth++;
+      if (closes) depth--;
+      if (depth === 0) {
+        if (shape !== 'wrapper') {
+          pending = candidate!.result;
+          hasPending = true;
+        }
+        candidate = undefined;
+      }
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'AnalyzerError') throw err;
+    sourceError = err;
+  }
+  if (sourceError !== undefined) {
+    const msg = sourceError instanceof Error ? sourceError.message : String(sourceError);
+    if (/cannot parse|Parser has expected/i.test(msg)) {
+      throw inputError(`Invalid JSON: ${msg.replace(/^Parser /, 'parser ')}`, { file: opts.file, offset: bytes });
+    }
+    throw sourceError;
+  }
+  if (depth !== 0 || builder !== undefined || candidate !== undefined) {
+    throw inputError('Invalid JSON: unexpected end of input (truncated?)', { file: opts.file, offset: bytes });
+  }
+  if (topValues === 0) throw inputError('Invalid JSON: expecting a value (empty input)', { file: opts.file, offset: 0 });
+  if (hasPending && shape === 'jsonl') yield record(pending);
+}

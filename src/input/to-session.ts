@@ -1,0 +1,179 @@
+/**
+ * Validate one decoded record into a canonical Session, with the reference's
+ * defaults and exactly its tolerance: what `improvement_proposals.py` accepts is
+ * accepted with the same meaning; what would make it crash is "malformed" (the
+ * record is skipped and counted, or fatal under --strict).
+ *
+ * Accepted as the reference does:
+ *  - missing keys: session_id "unknown", repo "global", errors/tool_calls empty, duration 0;
+ *  - `null` or any other JSON value for session_id and repo (printed Python's way);
+ *  - `""` and `{}` for errors/tool_calls (Python iterates nothing);
+ *  - a falsy error message (`null`, `false`, `0`, `""`, `[]`, `{}`) is ignored;
+ *  - booleans as latency/duration (Python compares True as 1);
+ *  - a non-numeric duration when the session is not a manual process (never read);
+ *  - a list/object tool name that is never hashed (no latency, no streak, not manual).
+ * Malformed (the reference raises): a record that is not an object; errors or
+ * tool_calls of another type; an error or tool call that is not an object; a
+ * truthy message that is not a string; a latency that is not a number; a
+ * non-numeric duration in a manual-process session; a list/object tool name that
+ * the reference would hash.
+ */
+import type { JsonValue, Session, ToolCall } from '../session.js';
+import { pyKey } from '../python/py-key.js';
+
+export type SessionCheck = { ok: true; session: Session } | { ok: false; reason: string };
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+export function pyTypeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  switch (typeof v) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
+  }
+}
+
+/** Python truthiness of a JSON value. */
+function truthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  return true;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A list field: an array, or the empty string/object Python iterates as nothing. */
+function listField(rec: Record<string, unknown>, key: string): unknown[] | string {
+  if (!hasOwn.call(rec, key)) return [];
+  const v = rec[key];
+  if (Array.isArray(v)) return v;
+  if (v === '' || (isPlainObject(v) && Object.keys(v).length === 0)) return [];
+  return `"${key}" is ${pyTypeName(v)}, expected a list`;
+}
+
+function isUnhashable(v: unknown): boolean {
+  return typeof v === 'object' && v !== null;
+}
+
+export function toSession(value: unknown): SessionCheck {
+  if (!isPlainObject(value)) return { ok: false, reason: `record is ${pyTypeName(value)}, expected an object` };
+  const rec = value;
+
+  const rawErrors = listField(rec, 'errors');
+  if (typeof rawErrors === 'string') return { ok: false, reason: rawErrors };
+  const errors: string[] = [];
+  for (let i = 0; i < rawErrors.length; i++) {
+    const err = rawErrors[i];
+    if (!isPlainObject(err)) return { ok: false, reason: `errors[${i}] is ${pyTypeName(err)}, expected an object` };
+    const msg = err['message'];
+    if (!truthy(msg)) continue;
+    if (typeof msg !== 'string') {
+      return { ok: false, reason: `errors[${i}].message is ${pyTypeName(msg)}, expected a string` };
+    }
+    errors.push(msg);
+  }
+
+  const rawCalls = listField(rec, 'tool_calls');
+  if (typeof rawCalls === 'string') return { ok: false, reason: rawCalls };
+  const toolCalls: ToolCall[] = new Array(rawCalls.length);
+  let unhashableTool = -1;
+  for (let i = 0; i < rawCalls.length; i++) {
+    const tc = rawCalls[i];
+    if (!isPlainObject(tc)) return { ok: false, reason: `tool_calls[${i}] is ${pyTypeName(tc)}, expected an object` };
+    let latency: number;
+    if (!hasOwn.call(tc, 'latency_ms')) latency = 0;
+    else {
+      const l = tc['latency_ms'];
+      if (typeof l === 'number') latency = l;
+      else if (typeof l === 'boolean') latency = l ? 1 : 0;
+      else return { ok: false, reason: `tool_calls[${i}].latency_ms is ${pyTypeName(l)}, expected a number` };
+    }
+    const tool = hasOwn.call(tc, 'tool') ? (tc['tool'] as JsonValue) : undefined;
+    if (unhashableTool < 0 && isUnhashable(tool)) unhashableTool = i;
+    toolCalls[i] = { tool, latency_ms: latency };
+  }
+
+  const manual = isManualProcess(toolCalls);
+  let duration: JsonValue = 0;
+  if (hasOwn.call(rec, 'duration_minutes')) {
+    const d = rec['duration_minutes'] as JsonValue;
+    duration = typeof d === 'boolean' ? (d ? 1 : 0) : d;
+    if (manual && typeof duration !== 'number') {
+      return { ok: false, reason: `"duration_minutes" is ${pyTypeName(d)}, expected a number` };
+    }
+  }
+
+  if (unhashableTool >= 0) {
+    const bad = hashedUnhashableTool(toolCalls, manual);
+    if (bad >= 0) {
+      return {
+        ok: false,
+        reason: `tool_calls[${bad}].tool is ${pyTypeName(toolCalls[bad]?.tool)}, expected a string`,
+      };
+    }
+  }
+
+  return {
+    ok: true,
+    session: {
+      session_id: hasOwn.call(rec, 'session_id') ? (rec['session_id'] as JsonValue) : 'unknown',
+      repo: hasOwn.call(rec, 'repo') ? (rec['repo'] as JsonValue) : 'global',
+      errors,
+      tool_calls: toolCalls,
+      duration_minutes: duration,
+    },
+  };
+}
+
+/** The reference's manual-process test: more than 10 calls with at most 3 distinct tools
+ * (a missing tool counts as None here, unlike elsewhere). */
+export function isManualProcess(calls: readonly ToolCall[]): boolean {
+  if (calls.length <= 10) return false;
+  return distinctTools(calls, 4) <= 3;
+}
+
+/** Number of distinct tools by Python equality, counting at most `cap`. */
+export function distinctTools(calls: readonly ToolCall[], cap = Infinity): number {
+  const seen = new Set<string>();
+  for (const c of calls) {
+    seen.add(c.tool === undefined ? pyKey(null) : pyKey(c.tool));
+    if (seen.size >= cap) break;
+  }
+  return seen.size;
+}
+
+/** Index of a list/object tool name that the reference would use as a dict key or
+ * set member (and so crash on), or -1. */
+function hashedUnhashableTool(calls: readonly ToolCall[], manual: boolean): number {
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i]!;
+    if (isUnhashable(c.tool) && (manual || c.latency_ms > 0)) return i;
+  }
+  // a streak of 3+ equal tools ends with retry_counts[prev_tool] += 1
+  let streak = 0;
+  let prev: string | undefined;
+  for (let i = 0; i <= calls.length; i++) {
+    const c = calls[i];
+    const key = c === undefined ? undefined : pyKey(c.tool === undefined ? 'unknown' : c.tool);
+    if (key !== undefined && key === prev) {
+      streak++;
+      continue;
+    }
+    if (streak >= 3 && isUnhashable(calls[i - 1]?.tool)) return i - 1;
+    streak = 1;
+    prev = key;
+  }
+  return -1;
+}

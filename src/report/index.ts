@@ -1,0 +1,31 @@
+import { finalizeState, type AnalyzerState } from '../accumulators/index.js';
+import { buildPatterns, type PatternSet } from '../analysis/patterns.js';
+import { applyThreshold, generateProposals, type ImprovementProposal } from '../analysis/proposals.js';
+import type { Format } from '../options.js';
+import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
+
+export { renderJson, pyJsonString } from './json.js';
+export { renderMarkdown } from './markdown.js';
+
+export interface Report {
+  patterns: PatternSet;
+  /** after the threshold filter, in the reference's order */
+  proposals: ImprovementProposal[];
+}
+
+/** State -> patterns -> proposals -> threshold, as the reference's main(). */
+export function buildReport(state: AnalyzerState, opts: { threshold: number; hourlyRate: number }): Report {
+  const patterns = buildPatterns(finalizeState(state));
+  const proposals = applyThreshold(generateProposals(patterns, opts.hourlyRate), opts.threshold);
+  return { patterns, proposals };
+}
+
+/** Python's `datetime.now(timezone.utc).isoformat()`. */
+export function pyIsoNow(now: Date): string {
+  return now.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
+}
+
+export function renderReport(report: Report, format: Format, now: Date): string {
+  return format === 'markdown' ? renderMarkdown(report.proposals, report.patterns, pyIsoNow(now)) : renderJson(report.proposals);
+}

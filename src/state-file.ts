@@ -1,0 +1,76 @@
+/**
+ * The versioned state document (`--emit-state`, `merge`). Maps and Sets are
+ * written as tagged arrays so the document is plain JSON:
+ *   {"format":"fleet-proposals-state","version":1,"sessions":N,"skipped":M,
+ *    "state":{...accumulator states...},"malformed":{...}}
+ */
+import type { AnalyzerState } from './accumulators/index.js';
+import { AnalyzerError } from './errors.js';
+import type { MalformedSummary } from './input/malformed.js';
+
+export const STATE_FORMAT = 'fleet-proposals-state';
+export const STATE_VERSION = 1;
+
+export interface StateDocument {
+  state: AnalyzerState;
+  malformed: MalformedSummary;
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  if (value instanceof Map) return { $map: [...value.entries()] };
+  if (value instanceof Set) return { $set: [...value.values()] };
+  if (typeof value === 'number' && !Number.isFinite(value)) return { $num: String(value) };
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v['$map'])) return new Map(v['$map'] as [unknown, unknown][]);
+    if (Array.isArray(v['$set'])) return new Set(v['$set'] as unknown[]);
+    if (typeof v['$num'] === 'string') return Number(v['$num']);
+  }
+  return value;
+}
+
+export function serializeState(doc: StateDocument): string {
+  return JSON.stringify(
+    {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      sessions: doc.state.sessions,
+      skipped: doc.state.skipped,
+      state: doc.state,
+      malformed: doc.malformed,
+    },
+    replacer,
+  );
+}
+
+export function parseState(text: string, file: string): StateDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text, reviver);
+  } catch (err) {
+    throw new AnalyzerError('FP_INPUT', `Invalid state file: ${(err as Error).message}, in ${file}`, { file });
+  }
+  const d = doc as Record<string, unknown> | null;
+  if (d === null || typeof d !== 'object' || d['format'] !== STATE_FORMAT) {
+    throw new AnalyzerError('FP_INPUT', `Invalid state file: not a fleet-proposals state (written by --emit-state), in ${file}`, { file });
+  }
+  if (d['version'] !== STATE_VERSION) {
+    throw new AnalyzerError('FP_INPUT', `Invalid state file: version ${String(d['version'])}, this build reads version ${STATE_VERSION}, in ${file}`, { file });
+  }
+  const s = d['state'] as AnalyzerState | undefined;
+  const ok =
+    s !== undefined &&
+    typeof s.sessions === 'number' &&
+    s.repeated_errors instanceof Map &&
+    s.slow_tools instanceof Map &&
+    s.retry_streaks instanceof Map &&
+    typeof s.manual_processes === 'object' &&
+    s.manual_processes.hours instanceof Map;
+  if (!ok) throw new AnalyzerError('FP_INPUT', `Invalid state file: missing or damaged accumulator state, in ${file}`, { file });
+  const malformed = (d['malformed'] as MalformedSummary | undefined) ?? { count: 0, first: [] };
+  return { state: s, malformed };
+}
