@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  root: import.meta.dirname,
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -19,7 +19,7 @@ export interface StateDocument {
 function replacer(_key: string, value: unknown): unknown {
   if (value instanceof Map) return { $map: [...value.entries()] };
   if (value instanceof Set) return { $set: [...value.values()] };
-  if (typeof value === 'number' && !Number.isFinite(value)) return { $num: String(value) };
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $num: Object.is(value, -0) ? '-0' : String(value) };
   return value;
 }
 

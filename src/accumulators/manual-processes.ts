@@ -94,7 +94,7 @@ export const manualProcesses: Accumulator<ManualProcessesState, ManualProcessesR
       const n = state.hours.get(v)!;
       for (let i = 0; i < n; i++) total += v;
     }
-    return { count: state.count, totalHours: total, repos: [...state.repos], top: state.top.slice() };
+    return { count: state.count, totalHours: total, repos: [...state.repos].sort(), top: state.top.slice() };
   },
   rebase(state, prefix) {
     return {

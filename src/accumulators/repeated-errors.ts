@@ -72,7 +72,7 @@ export const repeatedErrors: Accumulator<RepeatedErrorsState, ErrorKeyResult[]> 
   finalize(state) {
     return [...state.entries()]
       .sort((x, y) => compareOrdinal(x[1].first, y[1].first))
-      .map(([key, e]) => ({ key, count: e.count, repos: [...e.repos], examples: e.examples.map((x) => x.id) }));
+      .map(([key, e]) => ({ key, count: e.count, repos: [...e.repos].sort(), examples: e.examples.map((x) => x.id) }));
   },
   rebase(state, prefix) {
     const out: RepeatedErrorsState = new Map();

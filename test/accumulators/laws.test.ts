@@ -1,0 +1,138 @@
+/**
+ * The law everything parallel rests on: analysing shards separately and merging
+ * their states (in any order, any grouping) equals one pass over the whole input.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addSession, finalizeState, initState, mergeStates, rebaseState, type AnalyzerState } from '../../src/accumulators/index.js';
+import { toSession } from '../../src/input/to-session.js';
+import { buildReport, renderReport } from '../../src/report/index.js';
+import type { Session } from '../../src/session.js';
+import { parseState, serializeState } from '../../src/state-file.js';
+
+const TOOLS = ['Bash', 'Read', 'Edit', 'Grep', null, true, 1, 'unknown'] as const;
+const ERRORS = [
+  'ModuleNotFoundError in /src/a.py',
+  'ModuleNotFoundError in /src/b.py',
+  'fatal: branch feat-deadbeef01 has no upstream',
+  'Timeout at 2025-01-02T03:04:05Z',
+  'Timeout at 2024-12-31T23:59:59Z',
+  'String to replace not found',
+  '  ΑΣ Ünïcode error 😀 ',
+];
+
+const toolCall = fc.record(
+  {
+    tool: fc.constantFrom(...TOOLS),
+    latency_ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 }), fc.constantFrom(5000.5, 0.25, 12000.75)),
+  },
+  { requiredKeys: ['latency_ms'] },
+);
+const session = fc.record(
+  {
+    session_id: fc.oneof(fc.stringMatching(/^s[0-9a-f]{1,14}$/), fc.constant(null)),
+    repo: fc.constantFrom('alpha', 'beta', 'gamma', null, 'global'),
+    errors: fc.array(fc.record({ message: fc.constantFrom(...ERRORS, '', null) }), { maxLength: 4 }),
+    tool_calls: fc.oneof(
+      fc.array(toolCall, { maxLength: 14 }),
+      // manual processes: many calls from few tools
+      fc.array(fc.record({ tool: fc.constantFrom('Bash', 'Read'), latency_ms: fc.integer({ min: 0, max: 9000 }) }), { minLength: 11, maxLength: 16 }),
+    ),
+    duration_minutes: fc.oneof(fc.integer({ min: -30, max: 600 }), fc.constantFrom(15, 21, 3, 45.5, 0.5)),
+  },
+  { requiredKeys: ['tool_calls'] },
+);
+
+function sessionsOf(records: unknown[]): Session[] {
+  return records.map((r) => {
+    const c = toSession(r);
+    if (!c.ok) throw new Error(c.reason);
+    return c.session;
+  });
+}
+
+function fold(sessions: readonly Session[], from: number, to: number): AnalyzerState {
+  const s = initState();
+  for (let i = from; i < to; i++) addSession(s, sessions[i]!, [0, 0, i]);
+  return s;
+}
+
+function report(state: AnalyzerState, threshold = 0): string {
+  const r = buildReport(state, { threshold, hourlyRate: 50 });
+  return renderReport(r, 'markdown', new Date(0)) + renderReport(r, 'json', new Date(0));
+}
+
+describe('accumulator laws', () => {
+  it('init() is the identity of merge', () => {
+    fc.assert(
+      fc.property(fc.array(session, { maxLength: 30 }), (records) => {
+        const all = sessionsOf(records);
+        const s = fold(all, 0, all.length);
+        expect(finalizeState(mergeStates(initState(), s))).toEqual(finalizeState(s));
+        expect(finalizeState(mergeStates(s, initState()))).toEqual(finalizeState(s));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('split at random points, merged in any order and grouping, equals one pass', () => {
+    fc.assert(
+      fc.property(
+        fc.array(session, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.nat(),
+        (records, cutSeeds, orderSeed) => {
+          const all = sessionsOf(records);
+          const cuts = [...new Set(cutSeeds.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
+          const bounds = [0, ...cuts, all.length];
+          const parts: AnalyzerState[] = [];
+          for (let i = 0; i + 1 < bounds.length; i++) parts.push(fold(all, bounds[i]!, bounds[i + 1]!));
+          // a deterministic shuffle of the parts: merge is commutative
+          const shuffled = parts.map((p, i) => [((i + 1) * 7919 + orderSeed) % 104729, p] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+          const leftFold = shuffled.reduce((acc, p) => mergeStates(acc, p), initState());
+          const rightFold = shuffled.reduceRight((acc, p) => mergeStates(p, acc), initState());
+          const whole = fold(all, 0, all.length);
+          expect(report(leftFold)).toBe(report(whole));
+          expect(report(rightFold)).toBe(report(whole));
+          expect(finalizeState(leftFold)).toEqual(finalizeState(whole));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('merge does not mutate its inputs', () => {
+    fc.assert(
+      fc.property(fc.array(session, { minLength: 2, maxLength: 30 }), (records) => {
+        const all = sessionsOf(records);
+        const mid = all.length >> 1;
+        const a = fold(all, 0, mid);
+        const b = fold(all, mid, all.length);
+        const before = [serializeState({ state: a, malformed: { count: 0, first: [] } }), serializeState({ state: b, malformed: { count: 0, first: [] } })];
+        mergeStates(a, b);
+        mergeStates(b, a);
+        expect(serializeState({ state: a, malformed: { count: 0, first: [] } })).toBe(before[0]);
+        expect(serializeState({ state: b, malformed: { count: 0, first: [] } })).toBe(before[1]);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('state files round-trip, and rebased states of separate runs merge in argument order', () => {
+    fc.assert(
+      fc.property(fc.array(session, { minLength: 1, maxLength: 40 }), fc.nat(), (records, cut) => {
+        const all = sessionsOf(records);
+        const k = cut % (all.length + 1);
+        // two "machines", each numbering its records from 0
+        const first = initState();
+        all.slice(0, k).forEach((s, i) => addSession(first, s, [0, 0, i]));
+        const second = initState();
+        all.slice(k).forEach((s, i) => addSession(second, s, [0, 0, i]));
+        const rt = (s: AnalyzerState) => parseState(serializeState({ state: s, malformed: { count: 0, first: [] } }), 'x').state;
+        const merged = mergeStates(rebaseState(rt(second), [1]), rebaseState(rt(first), [0]));
+        expect(report(merged)).toBe(report(fold(all, 0, all.length)));
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
