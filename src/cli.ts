@@ -53,8 +53,14 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
+/** argparse keeps the last of a repeated flag; yargs collects them (needed for variadic positionals). */
+function last<T>(v: T | T[]): T {
+  return Array.isArray(v) ? (v[v.length - 1] as T) : v;
+}
+
 function pyFloatOption(name: string) {
-  return (v: unknown): number => {
+  return (raw: unknown): number => {
+    const v = last(raw);
     const n = parsePyFloat(String(v));
     if (n === undefined) throw new AnalyzerError('FP_USAGE', `argument --${name}: invalid float value: '${String(v)}'`);
     return n;
@@ -62,6 +68,7 @@ function pyFloatOption(name: string) {
 }
 
 function resolve(argv: Record<string, unknown>): ResolvedOptions {
+  for (const k of Object.keys(argv)) if (k !== 'input' && k !== 'states' && k !== '_') argv[k] = last(argv[k]);
   const workers = argv['workers'] as number | undefined;
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
     throw new AnalyzerError('FP_USAGE', `argument --workers: must be a positive integer, got '${String(argv['workers'])}'`);
@@ -95,7 +102,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
   } as const;
   const parser = yargs(argv)
     .scriptName('fleet-proposals')
-    .parserConfiguration({ 'duplicate-arguments-array': false, 'strip-aliased': true, 'strip-dashed': true })
+    .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-aliased': true, 'strip-dashed': true })
     .command(
       ['$0', 'analyze'],
       'Analyse session archives and write improvement proposals',
@@ -138,7 +145,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       if (err instanceof AnalyzerError) throw err;
-      throw new AnalyzerError('FP_USAGE', msg ?? err?.message ?? 'invalid arguments');
+      throw new AnalyzerError('FP_USAGE', (msg ?? err?.message ?? 'invalid arguments').replace(/:?\s*\n\s*/g, ': '));
     });
   let helpShown = false;
   parser.showHelpOnFail(false);

@@ -1,0 +1,164 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandAbbreviations } from '../src/cli.js';
+import { runCli } from './helpers.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-cli-'));
+
+function archive(): string {
+  const dir = tmp();
+  const f = path.join(dir, 'a.json');
+  const sessions = Array.from({ length: 6 }, (_, i) => ({
+    session_id: `s${i}`,
+    repo: `r${i % 2}`,
+    errors: [{ message: `Boom at /tmp/x${i}/y.py` }],
+    tool_calls: Array.from({ length: 12 }, () => ({ tool: 'Bash', latency_ms: 9000 })),
+    duration_minutes: 60 + i,
+  }));
+  writeFileSync(f, JSON.stringify(sessions));
+  return f;
+}
+
+describe('cli', () => {
+  it('prints Markdown by default and JSON with --format json', async () => {
+    const f = archive();
+    const md = await runCli(['--input', f]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^# Improvement Proposals\n/);
+    expect(md.stdout.endsWith('\n')).toBe(true);
+    const js = await runCli(['--input', f, '--format', 'json']);
+    expect(js.code).toBe(0);
+    expect(JSON.parse(js.stdout)).toBeInstanceOf(Array);
+  });
+
+  it('accepts negative thresholds in every argparse form and prefixes of long flags', async () => {
+    const f = archive();
+    const base = (await runCli(['--input', f, '--format', 'json', '--threshold', '-5'])).stdout;
+    expect(JSON.parse(base).length).toBeGreaterThan(0);
+    expect((await runCli(['--input', f, '--format', 'json', '--threshold=-5'])).stdout).toBe(base);
+    expect((await runCli(['--in', f, '--form', 'json', '--thr', '-5'])).stdout).toBe(base);
+    expect(expandAbbreviations(['--thr=3', '--hourly', '4', '--', '--thr'])).toEqual(['--threshold=3', '--hourly-rate', '4', '--', '--thr']);
+    // Python float syntax
+    expect((await runCli(['--input', f, '--format', 'json', '--threshold', ' 1_0e-1 '])).code).toBe(0);
+    const none = await runCli(['--input', f, '--format', 'json', '--threshold', 'inf']);
+    expect(none.stdout).toBe('[]\n');
+  });
+
+  it('usage errors exit 2 with one line', async () => {
+    const f = archive();
+    for (const args of [
+      ['--input', f, '--format', 'yaml'],
+      ['--input', f, '--threshold', 'abc'],
+      ['--input', f, '--bogus'],
+      ['--input', f, '--workers', '0'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^fleet-proposals: error: /);
+    }
+  });
+
+  it('--help lists every flag and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--input', '--output', '--format', '--hourly-rate', '--threshold', '--strict', '--quiet', '--progress', '--workers', '--parser', '--from', '--emit-state']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it('--output writes the report without a trailing newline, via a temporary file', async () => {
+    const f = archive();
+    const out = path.join(tmp(), 'report.md');
+    const r = await runCli(['--input', f, '--output', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Wrote \d+ proposals to .*report\.md\n$/);
+    const text = readFileSync(out, 'utf8');
+    // the reference writes the report as is, and prints it with one more newline
+    expect(text + '\n').toBe((await runCli(['--input', f])).stdout.replace(/^Generated: .*$/m, text.match(/^Generated: .*$/m)![0]));
+    expect(readdirSync(path.dirname(out))).toEqual(['report.md']);
+  });
+
+  it('never leaves a half-written or clobbered output when the input is bad', async () => {
+    const dir = tmp();
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '[{"session_id": "a", "errors": [');
+    const out = path.join(dir, 'out.md');
+    writeFileSync(out, 'previous report');
+    const r = await runCli(['--input', bad, '--output', out]);
+    expect(r.code).toBe(3);
+    expect(readFileSync(out, 'utf8')).toBe('previous report');
+    expect(readdirSync(dir).sort()).toEqual(['bad.json', 'out.md']);
+  });
+
+  it('a folder as --output, or a missing folder, exits 4 before reading the input', async () => {
+    const f = archive();
+    const dir = tmp();
+    const r = await runCli(['--input', f, '--output', dir]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^fleet-proposals: Cannot write output: it is a folder, in /);
+    const r2 = await runCli(['--input', f, '--output', path.join(dir, 'missing', 'x.md')]);
+    expect(r2.code).toBe(4);
+    expect(existsSync(path.join(dir, 'missing'))).toBe(false);
+  });
+
+  it('no sessions: the reference message and exit 1', async () => {
+    const dir = tmp();
+    for (const text of ['[]', '{"sessions": []}', '{"meta": 1}', '{"sessions": null}']) {
+      const f = path.join(dir, 'e.json');
+      writeFileSync(f, text);
+      const r = await runCli(['--input', f]);
+      expect(r.code, text).toBe(1);
+      expect(r.stderr).toBe('No sessions found in input file.\n');
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('an unreadable path exits 3 with the path', async () => {
+    const r = await runCli(['--input', '/nonexistent/x.json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('fleet-proposals: Cannot read input: no such file or folder, in /nonexistent/x.json\n');
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'empty'));
+    const r2 = await runCli(['--input', path.join(dir, 'empty')]);
+    expect(r2.code).toBe(3);
+    expect(r2.stderr).toMatch(/No archives found/);
+  });
+
+  it('--emit-state then merge gives the report of the whole', async () => {
+    const dir = tmp();
+    const mk = (name: string, from: number, to: number) => {
+      const f = path.join(dir, name);
+      const s = Array.from({ length: to - from }, (_, k) => ({
+        session_id: `s${from + k}`,
+        errors: [{ message: `E${(from + k) % 3}` }],
+        tool_calls: Array.from({ length: 11 }, () => ({ tool: 'Read', latency_ms: 6000 + from + k })),
+        duration_minutes: (from + k) * 7,
+      }));
+      writeFileSync(f, s.map((x) => JSON.stringify(x)).join('\n') + '\n');
+      return f;
+    };
+    const a = mk('a.jsonl', 0, 10);
+    const b = mk('b.jsonl', 10, 25);
+    const whole = path.join(dir, 'whole.jsonl');
+    writeFileSync(whole, readFileSync(a, 'utf8') + readFileSync(b, 'utf8'));
+    for (const [f, st] of [[a, 'a.state'], [b, 'b.state']] as const) {
+      const r = await runCli(['--input', f, '--emit-state', path.join(dir, st)]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+    }
+    const expected = await runCli(['--input', whole, '--format', 'json', '--threshold', '0']);
+    const merged = await runCli(['merge', path.join(dir, 'a.state'), path.join(dir, 'b.state'), '--format', 'json', '--threshold', '0']);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toBe(expected.stdout);
+    const md = await runCli(['merge', path.join(dir, 'a.state'), path.join(dir, 'b.state')]);
+    expect(md.stdout).toBe((await runCli(['--input', whole])).stdout);
+    const bad = await runCli(['merge', a]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/Invalid state file/);
+  });
+});
