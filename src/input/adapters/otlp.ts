@@ -1,0 +1,341 @@
+/**
+ * OpenTelemetry traces in OTLP/JSON with the GenAI semantic conventions:
+ * one document `{"resourceSpans": [...]}` (read with stream-json, one
+ * resourceSpans entry at a time), or the JSON Lines variant written by the
+ * collector's file exporter, one such document per line.
+ *
+ * Mapping:
+ * - session key: span attribute `gen_ai.conversation.id`, else the resource's;
+ *   else `session.id` (span, then resource); else the key another span of the
+ *   same trace carries (an `execute_tool` child span usually has no conversation
+ *   id of its own); else the `traceId`.
+ * - session_id: that key. Sessions are yielded in order of their first span in the file.
+ * - repo: resource attribute `vcs.repository.name`, else the last segment of
+ *   `vcs.repository.url.full` (without ".git"), else `service.name`; the best
+ *   one among the session's spans; "global" without any.
+ * - tool_calls: spans with `gen_ai.operation.name` "execute_tool" or a name
+ *   starting "execute_tool"; tool = `gen_ai.tool.name`, else the rest of the
+ *   span name ("execute_tool grep" -> "grep"), else missing (read as "unknown");
+ *   latency_ms = (endTimeUnixNano − startTimeUnixNano) / 1e6; in start-time order
+ *   (ties: file order).
+ * - errors: spans with status code 2 (ERROR), an `error.type` attribute or an
+ *   `exception` event, one per span, in start-time order; message = the first
+ *   exception event's `exception.message`, else `status.message`, else
+ *   `error.type`, else `exception.type`, else the span name.
+ * - duration_minutes: (latest end − earliest start) over all the session's spans.
+ *
+ * Memory bound: OTLP has no end-of-session marker and batches may carry the
+ * spans of a conversation anywhere in the file, so a session is complete only
+ * when the file ends. Until then each open (trace, session key) group keeps its
+ * tool calls and errors (a few numbers and a name each) and its time bounds;
+ * other spans are folded into the bounds and dropped. More than
+ * `maxOpenSessions` groups (default 100,000) is an input error that asks for
+ * the file to be split, rather than an early flush that would cut a session in two.
+ */
+import { open } from 'node:fs/promises';
+import type { Session, ToolCall } from '../../session.js';
+import { inputError, type ErrorContext } from '../../errors.js';
+import { HEAD_BYTES, headLines, scanDocument, tryParse } from './_head.js';
+import { walkJson } from './_json-walk.js';
+import { parseLine, readFailure, readLines } from './_lines.js';
+import { invalid, isObj, lastSegment, makeSession, typeName, type Obj } from './_util.js';
+
+const FORMAT = 'OpenTelemetry';
+export const DEFAULT_MAX_OPEN_SESSIONS = 100_000;
+
+export interface OtlpOptions {
+  /** cap on open (trace, session key) groups; see the module comment */
+  maxOpenSessions?: number;
+}
+
+type Scalar = string | number | boolean;
+
+interface TimedCall {
+  start: bigint;
+  seq: number;
+  tool: string | undefined;
+  latency: number;
+}
+
+interface TimedError {
+  start: bigint;
+  seq: number;
+  message: string;
+}
+
+interface Bucket {
+  traceId: string;
+  ownKey: string | undefined;
+  calls: TimedCall[];
+  errors: TimedError[];
+  minStart: bigint | undefined;
+  maxEnd: bigint | undefined;
+  repoRank: number;
+  repo: string | undefined;
+}
+
+function anyValue(v: unknown): Scalar | undefined {
+  if (!isObj(v)) return undefined;
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if (typeof v.boolValue === 'boolean') return v.boolValue;
+  if (typeof v.intValue === 'string' || typeof v.intValue === 'number') return String(v.intValue);
+  if (typeof v.doubleValue === 'number') return v.doubleValue;
+  return undefined;
+}
+
+function attributes(list: unknown, where: string, ctx: ErrorContext): Map<string, Scalar> {
+  const out = new Map<string, Scalar>();
+  if (list === undefined || list === null) return out;
+  if (!Array.isArray(list)) throw invalid(FORMAT, `${where}"attributes" is ${typeName(list)}, expected a list`, ctx);
+  for (const kv of list) {
+    if (!isObj(kv) || typeof kv.key !== 'string')
+      throw invalid(FORMAT, `${where}an attribute is ${isObj(kv) ? 'missing its string "key"' : typeName(kv)}, expected {key, value}`, ctx);
+    const value = anyValue(kv.value);
+    if (value !== undefined && !out.has(kv.key)) out.set(kv.key, value);
+  }
+  return out;
+}
+
+function str(attrs: Map<string, Scalar>, key: string): string | undefined {
+  const v = attrs.get(key);
+  if (v === undefined) return undefined;
+  const s = String(v);
+  return s === '' ? undefined : s;
+}
+
+function nanos(v: unknown, key: string, where: string, ctx: ErrorContext): bigint | undefined {
+  if (v === undefined || v === null) return undefined;
+  let n: bigint;
+  if (typeof v === 'string' && /^\d+$/.test(v)) n = BigInt(v);
+  else if (typeof v === 'number' && Number.isFinite(v) && v >= 0) n = BigInt(Math.round(v));
+  else throw invalid(FORMAT, `${where}"${key}" is ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)}, expected nanoseconds as a string of digits`, ctx);
+  return n === 0n ? undefined : n; // 0 means "not set" in OTLP
+}
+
+function repoCandidate(res: Map<string, Scalar>): { rank: number; value: string } | undefined {
+  const name = str(res, 'vcs.repository.name');
+  if (name !== undefined) return { rank: 0, value: name };
+  const url = str(res, 'vcs.repository.url.full');
+  const seg = url === undefined ? undefined : lastSegment(url, true);
+  if (seg !== undefined) return { rank: 1, value: seg };
+  const service = str(res, 'service.name');
+  return service === undefined ? undefined : { rank: 2, value: service };
+}
+
+function isErrorStatus(code: unknown): boolean {
+  return code === 2 || code === 'STATUS_CODE_ERROR' || code === '2';
+}
+
+const byStart = (a: { start: bigint; seq: number }, b: { start: bigint; seq: number }): number =>
+  a.start < b.start ? -1 : a.start > b.start ? 1 : a.seq - b.seq;
+
+/** Groups spans into sessions; `flush` at the end of the file. */
+export class SpanGrouper {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly traceKeys = new Map<string, string>();
+  private seq = 0;
+  private readonly max: number;
+
+  constructor(
+    private readonly file: string,
+    opts: OtlpOptions = {},
+  ) {
+    this.max = opts.maxOpenSessions ?? DEFAULT_MAX_OPEN_SESSIONS;
+  }
+
+  /** One element of `resourceSpans`. */
+  addResourceSpans(rs: unknown, where: string, ctx: ErrorContext): void {
+    if (!isObj(rs)) throw invalid(FORMAT, `${where}is ${typeName(rs)}, expected an object`, ctx);
+    let resAttrs = new Map<string, Scalar>();
+    const resource = rs.resource;
+    if (resource !== undefined && resource !== null) {
+      if (!isObj(resource)) throw invalid(FORMAT, `${where}"resource" is ${typeName(resource)}, expected an object`, ctx);
+      resAttrs = attributes(resource.attributes, `${where}resource `, ctx);
+    }
+    const repo = repoCandidate(resAttrs);
+    const scopes = rs.scopeSpans ?? rs.instrumentationLibrarySpans;
+    if (scopes === undefined || scopes === null) return;
+    if (!Array.isArray(scopes)) throw invalid(FORMAT, `${where}"scopeSpans" is ${typeName(scopes)}, expected a list`, ctx);
+    scopes.forEach((scope, si) => {
+      const w = `${where}scopeSpans #${si}: `;
+      if (!isObj(scope)) throw invalid(FORMAT, `${w}is ${typeName(scope)}, expected an object`, ctx);
+      const spans = scope.spans;
+      if (spans === undefined || spans === null) return;
+      if (!Array.isArray(spans)) throw invalid(FORMAT, `${w}"spans" is ${typeName(spans)}, expected a list`, ctx);
+      spans.forEach((span, i) => this.addSpan(span, resAttrs, repo, `${w}span #${i}: `, ctx));
+    });
+  }
+
+  private addSpan(span: unknown, res: Map<string, Scalar>, repo: { rank: number; value: string } | undefined, where: string, ctx: ErrorContext): void {
+    if (!isObj(span)) throw invalid(FORMAT, `${where}is ${typeName(span)}, expected an object`, ctx);
+    const traceId = span.traceId ?? '';
+    if (typeof traceId !== 'string') throw invalid(FORMAT, `${where}"traceId" is ${typeName(traceId)}, expected a string`, ctx);
+    const name = span.name ?? '';
+    if (typeof name !== 'string') throw invalid(FORMAT, `${where}"name" is ${typeName(name)}, expected a string`, ctx);
+    const attrs = attributes(span.attributes, where, ctx);
+    const start = nanos(span.startTimeUnixNano, 'startTimeUnixNano', where, ctx);
+    const end = nanos(span.endTimeUnixNano, 'endTimeUnixNano', where, ctx);
+    const status = span.status;
+    if (status !== undefined && status !== null && !isObj(status)) throw invalid(FORMAT, `${where}"status" is ${typeName(status)}, expected an object`, ctx);
+    const events = span.events;
+    if (events !== undefined && events !== null && !Array.isArray(events)) throw invalid(FORMAT, `${where}"events" is ${typeName(events)}, expected a list`, ctx);
+
+    const ownKey =
+      str(attrs, 'gen_ai.conversation.id') ?? str(res, 'gen_ai.conversation.id') ?? str(attrs, 'session.id') ?? str(res, 'session.id');
+    if (ownKey !== undefined && !this.traceKeys.has(traceId)) this.traceKeys.set(traceId, ownKey);
+    const bucket = this.bucket(traceId, ownKey, ctx);
+    const seq = this.seq++;
+    if (start !== undefined && (bucket.minStart === undefined || start < bucket.minStart)) bucket.minStart = start;
+    if (end !== undefined && (bucket.maxEnd === undefined || end > bucket.maxEnd)) bucket.maxEnd = end;
+    if (repo !== undefined && repo.rank < bucket.repoRank) {
+      bucket.repoRank = repo.rank;
+      bucket.repo = repo.value;
+    }
+    const order = start ?? 0n;
+
+    if (attrs.get('gen_ai.operation.name') === 'execute_tool' || name.startsWith('execute_tool')) {
+      let tool = str(attrs, 'gen_ai.tool.name');
+      if (tool === undefined && name.startsWith('execute_tool ')) {
+        const rest = name.slice('execute_tool '.length).trim();
+        if (rest !== '') tool = rest;
+      }
+      const latency = start !== undefined && end !== undefined && end > start ? Number(end - start) / 1e6 : 0;
+      bucket.calls.push({ start: order, seq, tool, latency });
+    }
+
+    let exception: Map<string, Scalar> | undefined;
+    for (const ev of events ?? []) {
+      if (isObj(ev) && ev.name === 'exception') {
+        exception = attributes(ev.attributes, `${where}exception event `, ctx);
+        break;
+      }
+    }
+    const errorType = str(attrs, 'error.type');
+    const failed = (isObj(status) && isErrorStatus(status.code)) || errorType !== undefined || exception !== undefined;
+    if (failed) {
+      const statusMessage = isObj(status) && typeof status.message === 'string' && status.message !== '' ? status.message : undefined;
+      const message =
+        (exception && str(exception, 'exception.message')) ??
+        statusMessage ??
+        errorType ??
+        (exception && str(exception, 'exception.type')) ??
+        (name !== '' ? name : 'error');
+      bucket.errors.push({ start: order, seq, message });
+    }
+  }
+
+  private bucket(traceId: string, ownKey: string | undefined, ctx: ErrorContext): Bucket {
+    const id = `${traceId}\u0000${ownKey ?? ''}`;
+    let b = this.buckets.get(id);
+    if (b === undefined) {
+      if (this.buckets.size >= this.max) {
+        throw inputError(
+          `Too many open OpenTelemetry sessions: more than ${this.max} (trace, session) groups in one file, split the file by session`,
+          { file: ctx.file ?? this.file, ...(ctx.line !== undefined ? { line: ctx.line } : {}), ...(ctx.offset !== undefined ? { offset: ctx.offset } : {}) },
+        );
+      }
+      b = { traceId, ownKey, calls: [], errors: [], minStart: undefined, maxEnd: undefined, repoRank: Infinity, repo: undefined };
+      this.buckets.set(id, b);
+    }
+    return b;
+  }
+
+  /** The sessions, in order of first appearance; the grouper is empty afterwards. */
+  *flush(): Generator<Session> {
+    const sessions = new Map<string, Bucket[]>();
+    for (const b of this.buckets.values()) {
+      const key = b.ownKey ?? this.traceKeys.get(b.traceId) ?? (b.traceId !== '' ? b.traceId : 'unknown');
+      const list = sessions.get(key);
+      if (list) list.push(b);
+      else sessions.set(key, [b]);
+    }
+    this.buckets.clear();
+    this.traceKeys.clear();
+    for (const [key, list] of sessions) {
+      const calls = list.flatMap((b) => b.calls).sort(byStart);
+      const errors = list.flatMap((b) => b.errors).sort(byStart);
+      let min: bigint | undefined;
+      let max: bigint | undefined;
+      let repoRank = Infinity;
+      let repo: string | undefined;
+      for (const b of list) {
+        if (b.minStart !== undefined && (min === undefined || b.minStart < min)) min = b.minStart;
+        if (b.maxEnd !== undefined && (max === undefined || b.maxEnd > max)) max = b.maxEnd;
+        if (b.repoRank < repoRank) {
+          repoRank = b.repoRank;
+          repo = b.repo;
+        }
+      }
+      const minutes = min !== undefined && max !== undefined && max > min ? Number(max - min) / 6e10 : 0;
+      const toolCalls: ToolCall[] = calls.map((c) => ({ tool: c.tool, latency_ms: c.latency }));
+      yield makeSession(
+        key,
+        repo,
+        errors.map((e) => e.message),
+        toolCalls,
+        minutes,
+      );
+    }
+  }
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } catch (err) {
+    throw readFailure(path, err);
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** JSON Lines when the first line is a whole JSON object (and so not the "{" of a pretty-printed document). */
+function isJsonLines(head: Buffer): boolean {
+  const first = headLines(head, 1)[0];
+  return first !== undefined && first.complete && isObj(tryParse(first));
+}
+
+export async function* read(path: string, opts: OtlpOptions = {}): AsyncGenerator<Session> {
+  const grouper = new SpanGrouper(path, opts);
+  if (isJsonLines(await readHead(path))) {
+    for await (const l of readLines(path)) {
+      const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
+      const doc = parseLine(FORMAT, path, l);
+      if (!isObj(doc)) throw invalid(FORMAT, `a line is ${typeName(doc)}, expected an object`, ctx);
+      const rs = doc.resourceSpans;
+      if (rs === undefined || rs === null) continue; // logs or metrics exported to the same file
+      if (!Array.isArray(rs)) throw invalid(FORMAT, `"resourceSpans" is ${typeName(rs)}, expected a list`, ctx);
+      rs.forEach((r, i) => grouper.addResourceSpans(r, `resourceSpans #${i}: `, ctx));
+    }
+  } else {
+    const parts = walkJson(path, FORMAT, (p, kind) => {
+      if (p.length === 0) {
+        if (kind !== 'object') throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
+        return false;
+      }
+      if (p.length === 1) {
+        if (p[0] === 'resourceSpans' && kind !== 'array')
+          throw invalid(FORMAT, `"resourceSpans" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
+        return false;
+      }
+      return p.length === 2 && p[0] === 'resourceSpans';
+    });
+    for await (const { path: p, value } of parts) {
+      grouper.addResourceSpans(value, `resourceSpans #${String(p[1])}: `, { file: path });
+    }
+  }
+  yield* grouper.flush();
+}
+
+/** A JSON object (or a JSON Lines file of them) whose first key is `resourceSpans`. */
+export function detect(head: Buffer, _path: string): boolean {
+  const doc = scanDocument(head);
+  return doc.root === 'object' && doc.keys[0] === 'resourceSpans';
+}
+
+export const name = 'otlp';
+export const otlp = { name, detect, read } as const;

@@ -1,0 +1,176 @@
+/**
+ * SWE-agent trajectories (`<instance>.traj`): one JSON object per run with
+ * `trajectory` (the executed steps), `history` (the chat), `info` and, since
+ * 1.0, `replay_config`. One file is one session; steps and history messages are
+ * streamed one at a time (stream-json), so the long observations are never
+ * held together.
+ *
+ * Mapping:
+ * - session_id: `info.instance_id` when present, else the file name without extension.
+ * - repo: last segment of `replay_config.env.repo.github_url` (without ".git");
+ *   else the repository of a SWE-bench style instance id `owner__repo-N`
+ *   (`info.instance_id`, else the file name up to its first "."); else "global".
+ *   (`environment` is the name of the environment, e.g. "swe_main", and
+ *   `repo_name` the folder inside the container, e.g. "testbed": neither names a repo.)
+ * - tool_calls: one per `trajectory` step whose `action` is not blank; tool =
+ *   first word of the action ("edit 4:4\n..." -> "edit", "python x.py" -> "python").
+ *   Only when the trajectory has no step: the `history`'s assistant messages
+ *   instead, tool = each `tool_calls[].function.name`, else the action's first word.
+ * - latency_ms: the step's `execution_time` (seconds) ×1000, else 0.
+ * - errors: steps (or, without steps, history tool/observation messages) whose
+ *   observation matches `isErrorObservation`; message = the observation.
+ * - duration_minutes: 0, since a trajectory records no wall-clock time (the sum of
+ *   `execution_time` leaves out the model's time, so it would understate).
+ */
+import type { Session, ToolCall } from '../../session.js';
+import { scanDocument } from './_head.js';
+import { walkJson } from './_json-walk.js';
+import { contentText, fileStem, invalid, isObj, lastSegment, makeSession, secondsToMs, typeName, type Obj } from './_util.js';
+import { basename } from 'node:path';
+
+const FORMAT = 'SWE-agent';
+
+/**
+ * The error rule. An observation is an error when it
+ *  1. contains a Python traceback: "Traceback (most recent call last)";
+ *  2. has a line that starts with a word ending in "Error" or "Exception" and a
+ *     colon, /^\w*(Error|Exception):/m, as in "ModuleNotFoundError: No module
+ *     named 'x'", "Exception: boom" or "Error: file not found";
+ *  3. reports a missing command: "command not found";
+ *  4. is SWE-agent's linter refusing an edit: "Your proposed edit has introduced new syntax error".
+ * Lines are matched at their start, so source code shown by `open`
+ * ("  1466:   raise ValueError(msg)") and diff lines ("+raise ValueError") are not errors.
+ */
+export function isErrorObservation(obs: string): boolean {
+  return (
+    obs.includes('Traceback (most recent call last)') ||
+    /^\w*(Error|Exception):/m.test(obs) ||
+    obs.includes('command not found') ||
+    obs.includes('Your proposed edit has introduced new syntax error')
+  );
+}
+
+function firstWord(action: string): string | undefined {
+  const m = /\S+/.exec(action);
+  return m ? m[0] : undefined;
+}
+
+/** "pydicom__pydicom-1458" -> "pydicom"; "swe-agent__test-repo-i1" -> "test-repo". */
+export function repoFromInstanceId(id: string): string | undefined {
+  const m = /^[^_]+(?:_[^_]+)*?__(.+)-[^-]+$/.exec(id);
+  return m ? m[1] : undefined;
+}
+
+export async function* read(path: string): AsyncGenerator<Session> {
+  const stepCalls: ToolCall[] = [];
+  const stepErrors: string[] = [];
+  const histCalls: ToolCall[] = [];
+  const histErrors: string[] = [];
+  let steps = 0;
+  let instanceId: string | undefined;
+  let githubUrl: string | undefined;
+
+  const parts = walkJson(path, FORMAT, (p, kind) => {
+    if (p.length === 0) {
+      if (kind !== 'object') throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
+      return false;
+    }
+    const top = p[0];
+    if (p.length === 1) {
+      if (top === 'trajectory' || top === 'history') {
+        if (kind !== 'array') throw invalid(FORMAT, `"${top}" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
+        return false;
+      }
+      return top === 'info' || top === 'replay_config';
+    }
+    return p.length === 2 && (top === 'trajectory' || top === 'history');
+  });
+
+  for await (const { path: p, value } of parts) {
+    const ctx = { file: path };
+    const top = p[0];
+    if (top === 'info') {
+      if (value === null) continue;
+      if (!isObj(value)) throw invalid(FORMAT, `"info" is ${typeName(value)}, expected an object`, ctx);
+      if (typeof value.instance_id === 'string' && value.instance_id !== '') instanceId = value.instance_id;
+      continue;
+    }
+    if (top === 'replay_config') {
+      let cfg: unknown = value;
+      if (typeof value === 'string') {
+        try {
+          cfg = JSON.parse(value);
+        } catch {
+          // replay_config is informative only: an unparsable one names no repo
+          cfg = undefined;
+        }
+      }
+      const repoCfg = isObj(cfg) && isObj(cfg.env) && isObj(cfg.env.repo) ? cfg.env.repo : undefined;
+      if (repoCfg !== undefined && typeof repoCfg.github_url === 'string') githubUrl = repoCfg.github_url;
+      continue;
+    }
+    const where = `${String(top)} #${String(p[1])}: `;
+    if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, ctx);
+    if (top === 'trajectory') {
+      steps++;
+      readStep(value, where, ctx, stepCalls, stepErrors);
+    } else {
+      readHistoryMessage(value, where, ctx, histCalls, histErrors);
+    }
+  }
+
+  const useSteps = steps > 0;
+  const id = instanceId ?? fileStem(path);
+  let repo = githubUrl !== undefined ? lastSegment(githubUrl, true) : undefined;
+  if (repo === undefined) repo = repoFromInstanceId(instanceId ?? basename(path).split('.')[0] ?? '');
+  yield makeSession(id, repo, useSteps ? stepErrors : histErrors, useSteps ? stepCalls : histCalls, 0);
+}
+
+function readStep(step: Obj, where: string, ctx: { file: string }, calls: ToolCall[], errors: string[]): void {
+  const action = step.action;
+  if (action !== undefined && action !== null && typeof action !== 'string')
+    throw invalid(FORMAT, `${where}"action" is ${typeName(action)}, expected a string`, ctx);
+  const obs = step.observation;
+  if (obs !== undefined && obs !== null && typeof obs !== 'string')
+    throw invalid(FORMAT, `${where}"observation" is ${typeName(obs)}, expected a string`, ctx);
+  const time = step.execution_time;
+  if (time !== undefined && time !== null && (typeof time !== 'number' || !Number.isFinite(time)))
+    throw invalid(FORMAT, `${where}"execution_time" is ${typeName(time)}, expected a number`, ctx);
+  const tool = typeof action === 'string' ? firstWord(action) : undefined;
+  if (tool !== undefined) calls.push({ tool, latency_ms: typeof time === 'number' ? secondsToMs(time) : 0 });
+  if (typeof obs === 'string' && isErrorObservation(obs)) errors.push(obs);
+}
+
+function readHistoryMessage(msg: Obj, where: string, ctx: { file: string }, calls: ToolCall[], errors: string[]): void {
+  const role = msg.role;
+  if (role === 'assistant') {
+    const tc = msg.tool_calls;
+    if (tc !== undefined && tc !== null && !Array.isArray(tc)) throw invalid(FORMAT, `${where}"tool_calls" is ${typeName(tc)}, expected a list`, ctx);
+    const names: string[] = [];
+    for (const c of tc ?? []) {
+      const fn = isObj(c) && isObj(c.function) ? c.function.name : undefined;
+      if (typeof fn === 'string' && fn !== '') names.push(fn);
+    }
+    if (names.length === 0 && typeof msg.action === 'string') {
+      const w = firstWord(msg.action);
+      if (w !== undefined) names.push(w);
+    }
+    for (const n of names) calls.push({ tool: n, latency_ms: 0 });
+    return;
+  }
+  if (role === 'tool' || msg.message_type === 'observation') {
+    const text = contentText(msg.content);
+    if (isErrorObservation(text)) errors.push(text);
+  }
+}
+
+/** A JSON object with a top-level `trajectory` key (or, for a `.traj` file, `history`/`info`). */
+export function detect(head: Buffer, path: string): boolean {
+  const doc = scanDocument(head);
+  if (doc.root !== 'object') return false;
+  if (doc.keys.includes('trajectory')) return true;
+  return path.endsWith('.traj') && (doc.keys.includes('history') || doc.keys.includes('info'));
+}
+
+export const name = 'swe-agent';
+export const sweAgent = { name, detect, read } as const;

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { apiErrorMessage, claudeCode } from '../../../src/input/adapters/claude-code.js';
+import { collect, FIXTURES, head, lineOffset } from './_collect.js';
+
+const dir = `${FIXTURES}claude-code/`;
+const alpha = `${dir}-home-dev-alpha/`;
+
+describe(claudeCode.name, () => {
+  describe('read', () => {
+    it('maps split assistant lines, parallel calls with out-of-order results, is_error and api_error lines', async () => {
+      expect(await collect(claudeCode.read(`${alpha}split-and-parallel.jsonl`))).toEqual([
+        {
+          session_id: 'sess-alpha',
+          repo: 'alpha',
+          errors: [
+            'Exit code 1\nnpm ERR! missing script: buld',
+            '<tool_use_error>File does not exist.</tool_use_error>\nDid you mean package.json?',
+            'API error 529: Overloaded',
+            'Request timed out',
+          ],
+          tool_calls: [
+            { tool: 'Bash', latency_ms: 2500 }, // result ts − call ts (toolUseResult is a string)
+            { tool: 'Read', latency_ms: 2000 }, // answered after Grep: paired by id
+            { tool: 'Grep', latency_ms: 42 }, // toolUseResult.durationMs; its repeated block is not counted twice
+            { tool: 'Task', latency_ms: 61000 }, // toolUseResult.totalDurationMs
+          ],
+          // 10:00:00 → 10:02:30; queue, snapshot, progress and unknown lines are not session time
+          duration_minutes: 2.5,
+        },
+      ]);
+    });
+
+    it('names a subagent transcript after its parent session and agent', async () => {
+      expect(await collect(claudeCode.read(`${alpha}split-and-parallel/subagents/agent-abc1234.jsonl`))).toEqual([
+        {
+          session_id: 'sess-alpha/agent-abc1234',
+          repo: 'web',
+          errors: [],
+          tool_calls: [{ tool: 'Glob', latency_ms: 300 }],
+          duration_minutes: 4 / 60,
+        },
+      ]);
+    });
+
+    it('falls back to the file name, "global", and counts a call that never got its result', async () => {
+      expect(await collect(claudeCode.read(`${alpha}no-session-id.jsonl`))).toEqual([
+        { session_id: 'no-session-id', repo: 'global', errors: [], tool_calls: [{ tool: 'Bash', latency_ms: 0 }], duration_minutes: 0.5 },
+      ]);
+    });
+
+    it('yields no session for a summary-only file', async () => {
+      expect(await collect(claudeCode.read(`${alpha}summary-only.jsonl`))).toEqual([]);
+    });
+
+    it('rejects a line that is not JSON, with its line and byte offset', async () => {
+      const file = `${dir}invalid/bad-json-line.jsonl`;
+      const err = await collect(claudeCode.read(file)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'FP_INPUT', context: { file, line: 2, offset: lineOffset(file, 2) } });
+      expect((err as Error).message).toMatch(/^Invalid Claude Code log: invalid JSON \(.+\), at byte \d+, line 2 in .*bad-json-line\.jsonl$/);
+    });
+
+    it('rejects a tool_use whose id is not a string', async () => {
+      const file = `${dir}invalid/tool-use-id-number.jsonl`;
+      await expect(collect(claudeCode.read(file))).rejects.toMatchObject({
+        code: 'FP_INPUT',
+        message: `Invalid Claude Code log: "id" of a tool_use block is a number, expected a string, at byte ${lineOffset(file, 2)}, line 2 in ${file}`,
+        context: { file, line: 2, offset: lineOffset(file, 2) },
+      });
+    });
+
+    it('rejects an unreadable path with an input error', async () => {
+      await expect(collect(claudeCode.read(`${dir}missing.jsonl`))).rejects.toMatchObject({ code: 'FP_INPUT', context: { file: `${dir}missing.jsonl` } });
+    });
+  });
+
+  describe(apiErrorMessage.name, () => {
+    it.each([
+      [{ content: 'upstream timeout' }, 'upstream timeout'],
+      [{ error: { status: 503, error: { code: 'too_many_requests', message: 'limit reached' } } }, 'API error 503: limit reached'],
+      [{ error: { cause: { code: 'FailedToOpenSocket', path: 'https://api.anthropic.com' } } }, 'API error: FailedToOpenSocket'],
+      [{ error: { status: 500 } }, 'API error 500'],
+      [{ retryAttempt: 1 }, 'API error'],
+    ] as const)('%j -> %s', (line, message) => {
+      expect(apiErrorMessage({ type: 'system', subtype: 'api_error', ...line })).toBe(message);
+    });
+  });
+
+  describe('detect', () => {
+    it.each([
+      'split-and-parallel.jsonl',
+      'summary-only.jsonl',
+      'no-session-id.jsonl',
+      'split-and-parallel/subagents/agent-abc1234.jsonl',
+    ])('%s', (f) => {
+      expect(claudeCode.detect(head(`${alpha}${f}`), f)).toBe(true);
+    });
+
+    it('matches the beginning of a first line longer than the head', () => {
+      const line = JSON.stringify({ type: 'user', sessionId: 's', message: { role: 'user', content: 'x'.repeat(70_000) } });
+      expect(claudeCode.detect(Buffer.from(line).subarray(0, 64 * 1024), 'a.jsonl')).toBe(true);
+    });
+
+    it.each([
+      ['canonical JSONL', '{"session_id":"s1","repo":"r","tool_calls":[],"errors":[]}\n'],
+      ['canonical array', '[{"session_id":"s1"}]'],
+      ['codex', '{"timestamp":"2026-01-01T00:00:00Z","type":"session_meta","payload":{"id":"x"}}\n'],
+      ['empty', ''],
+    ])('not %s', (_what, text) => {
+      expect(claudeCode.detect(Buffer.from(text), 'x.jsonl')).toBe(false);
+    });
+  });
+});
