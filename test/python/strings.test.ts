@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cpLength, cpSlice, normalizeError, pyLower, pyReprString, pyStr, pyStrip } from '../../src/python/index.js';
+import type { JsonValue } from '../../src/session.js';
+import { cases } from './load-fixtures.js';
+
+function expectAll<T>(rows: T[], check: (row: T) => string | undefined): void {
+  const bad: string[] = [];
+  for (const row of rows) {
+    const msg = check(row);
+    if (msg !== undefined && bad.length < 20) bad.push(msg);
+  }
+  expect(bad).toEqual([]);
+}
+
+const show = pyReprString;
+
+describe('normalizeError against the reference _normalize_error', () => {
+  it(`matches ${cases.normalizeError.length} reference cases`, () => {
+    expectAll(cases.normalizeError, ([msg, want]) => {
+      const got = normalizeError(msg);
+      return got === want ? undefined : `${show(msg)}: got ${show(got)} want ${show(want)}`;
+    });
+  });
+
+  it('the documented examples', () => {
+    expect(normalizeError('')).toBe('');
+    expect(normalizeError('  Error at /usr/lib/x.py: commit DEADBEEF12 at 2024-01-15T10:30:00Z  ')).toBe(
+      'error at /PATH commit HASH at TIME:00z',
+    );
+    expect(normalizeError('٢٠٢٤-٠١-٠١t١٢:٣٠')).toBe('TIME');
+    expect(normalizeError('²deadbeef')).toBe('²deadbeef'); // '²' is a word character in Python
+    expect(normalizeError('deadbeef\u0301')).toBe('HASH\u0301'); // a combining mark is not
+    expect(normalizeError('\u3000x\u3000')).toBe('x');
+    expect(normalizeError('/a\u200bb c')).toBe('/PATH c'); // U+200B is not whitespace
+    expect(normalizeError('/a\u2003b c')).toBe('/PATH\u2003b c'); // U+2003 is
+    expect(normalizeError('ΑΣ')).toBe('ας');
+    expect(normalizeError('x'.repeat(149) + '😀yz')).toBe('x'.repeat(149) + '😀');
+  });
+
+  it('property: ASCII and Unicode paths agree on ASCII input', () => {
+    // a non-ASCII suffix forces the Unicode path; after a space it cannot change the rest
+    const unit = fc.constantFrom(...'ab09f/- :tTxDEADBEEF\t\x1c_.'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 60 }), (s) => {
+        const t = pyStrip(s);
+        if (t === '') return;
+        expect(normalizeError(`${t} \u00e9`)).toBe(`${normalizeError(t)} \u00e9`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('pyLower against str.lower()', () => {
+  it(`matches ${cases.lower.length} reference cases (Final_Sigma contexts)`, () => {
+    expectAll(cases.lower, ([s, want]) => {
+      const got = pyLower(s);
+      return got === want ? undefined : `${show(s)}: got ${show(got)} want ${show(want)}`;
+    });
+  });
+});
+
+describe('pyStrip against str.strip()', () => {
+  it(`matches ${cases.strip.length} reference cases`, () => {
+    expectAll(cases.strip, ([s, want]) => {
+      const got = pyStrip(s);
+      return got === want ? undefined : `${show(s)}: got ${show(got)} want ${show(want)}`;
+    });
+  });
+
+  it('keeps U+FEFF and U+200B, removes \\x1c-\\x1f, \\x85, U+3000', () => {
+    expect(pyStrip('\ufeffa\u200b')).toBe('\ufeffa\u200b');
+    expect(pyStrip('\x1c\x1d\x1e\x1f\x85a\u3000\u2028\u2029')).toBe('a');
+  });
+});
+
+describe('cpSlice against s[:end]', () => {
+  it(`matches ${cases.cpSlice.length} reference cases`, () => {
+    expectAll(cases.cpSlice, ([s, end, want]) => {
+      const got = cpSlice(s, end);
+      return got === want ? undefined : `${show(s)}[:${end}]: got ${show(got)} want ${show(want)}`;
+    });
+  });
+
+  it('property: agrees with Array.from (code points) and never splits a pair', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.integer({ min: -50, max: 50 }), (s, end) => {
+        const cps = Array.from(s);
+        expect(cpSlice(s, end)).toBe(cps.slice(0, end).join(''));
+        expect(cpLength(s)).toBe(cps.length);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('pyStr against str(json.loads(text))', () => {
+  it(`matches ${cases.pyStr.length} reference cases`, () => {
+    expectAll(cases.pyStr, ([text, want]) => {
+      const got = pyStr(JSON.parse(text) as JsonValue);
+      return got === want ? undefined : `${text}: got ${show(got)} want ${show(want)}`;
+    });
+  });
+
+  it('the documented examples', () => {
+    expect(pyStr(null)).toBe('None');
+    expect(pyStr(undefined)).toBe('None');
+    expect(pyStr(true)).toBe('True');
+    expect(pyStr(false)).toBe('False');
+    expect(pyStr('as is')).toBe('as is');
+    expect(pyStr(3)).toBe('3');
+    expect(pyStr(2.5)).toBe('2.5');
+    expect(pyStr(1e16)).toBe('1e+16');
+    expect(pyStr([1, 'a', null])).toBe("[1, 'a', None]");
+    expect(pyStr({ k: 1 })).toBe("{'k': 1}");
+    expect(pyStr(["it's"])).toBe('["it\'s"]');
+    expect(pyStr(['both \' and "'])).toBe("['both \\' and \"']");
+    expect(pyStr(['\ud800', '\u{e0001}', '\x00\x7f\x85\u00a0'])).toBe("['\\ud800', '\\U000e0001', '\\x00\\x7f\\x85\\xa0']");
+  });
+});
