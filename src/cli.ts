@@ -45,6 +45,10 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = argv[i + 1];
+    if (a === '-') {
+      out.push('--input=-'); // stdin, as `--input -` or among several inputs
+      continue;
+    }
     if ((a === '--threshold' || a === '--hourly-rate') && next !== undefined && /^-\d|^-\.\d|^-inf|^-nan/i.test(next)) {
       out.push(`${a}=${next}`);
       i++;

@@ -118,9 +118,11 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts:
     }
   }
   const parser = makeParser({ jsonStreaming: true, packValues: true, streamValues: false });
-  const tokens = Readable.from(counted()).pipe(parser);
+  const bytesIn = Readable.from(counted());
+  // pipe() does not forward errors: a failing source (a read error, broken gzip) must end the parse
+  bytesIn.on('error', (err) => parser.destroy(err));
+  const tokens = bytesIn.pipe(parser);
   let sourceError: unknown;
-  tokens.on('error', () => undefined);
 
   const forcedJsonl = opts.shape === 'jsonl';
   let shape: Shape | undefined = forcedJsonl ? 'jsonl' : undefined;
