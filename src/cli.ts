@@ -99,8 +99,8 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
   const reportOptions = {
     output: { type: 'string', describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
     format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
-    'hourly-rate': { coerce: pyFloatOption('hourly-rate'), describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)', default: 50.0 },
-    threshold: { coerce: pyFloatOption('threshold'), describe: 'Min monthly hours to include proposal', default: 2.0 },
+    'hourly-rate': { type: 'string', coerce: pyFloatOption('hourly-rate'), describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)', default: 50.0 },
+    threshold: { type: 'string', coerce: pyFloatOption('threshold'), describe: 'Min monthly hours to include proposal', default: 2.0 },
     quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
     'emit-state': { type: 'string', describe: 'Write the mergeable analysis state to FILE instead of a report' },
   } as const;

@@ -36,6 +36,13 @@ export function addToSum(s: ExactSum, x: number): void {
     x = hi;
   }
   p.length = i;
+  if (!Number.isFinite(x)) {
+    // the exact sum overflowed: positive latencies only, so the reference's
+    // left-to-right sum overflows to inf as well
+    p.length = 0;
+    s.special += x;
+    return;
+  }
   p.push(x);
 }
 

@@ -75,7 +75,8 @@ export const manualProcesses: Accumulator<ManualProcessesState, ManualProcessesR
         hours,
         sessionId: id,
         repo,
-        description: `Session ${cpSlice(id, 12)}: ${calls.length} tool calls with only ${distinctTools(calls)} unique tools`,
+        // seq['session_id'][:12]: a list id is sliced as a list
+        description: `Session ${Array.isArray(session.session_id) ? pyStr(session.session_id.slice(0, 12)) : cpSlice(id, 12)}: ${calls.length} tool calls with only ${distinctTools(calls)} unique tools`,
       });
     }
     return state;

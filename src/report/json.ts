@@ -1,6 +1,6 @@
 /**
  * The reference's `format_proposals_json`: `json.dumps([asdict(p)...], indent=2)`,
- * byte for byte (ensure_ascii escapes, Python float repr), with one documented
+ * byte for byte (ensure_ascii escapes everything outside ' '..'~', DEL included; Python float repr), with one documented
  * difference: a non-finite number (the reference's `Infinity` break-even) is
  * written as `null`, so the output stays valid JSON.
  */
@@ -30,7 +30,6 @@ export function pyJsonString(s: string): string {
       const e = ESCAPES[c];
       if (e !== undefined) return e;
       const code = c.charCodeAt(0);
-      if (code === 0x7f) return c; // DEL is ASCII: not escaped
       return '\\u' + code.toString(16).padStart(4, '0');
     }) +
     '"'
