@@ -6,6 +6,7 @@
 import os from 'node:os';
 import yargs from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
+import { ADAPTERS } from './input/adapters/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
 import { parsePyFloat } from './python/py-float.js';
@@ -119,7 +120,11 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
             progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
             workers: { type: 'number', describe: 'Worker threads (default: available cores)' },
             parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
-            from: { type: 'string', default: 'auto', describe: 'Input format: auto, sessions, claude-code, codex, openhands, swe-agent, otel' },
+            from: {
+              choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
+              default: 'auto',
+              describe: "Input format: detected per file (auto), the reference's session archives (sessions), or an agent's own logs",
+            },
           })
           .example('$0 --input fixtures/sample/sessions.json', 'Markdown report on stdout')
           .example('$0 --input exports/ --format json --output proposals.json', 'A folder of archives, JSON to a file')

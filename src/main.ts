@@ -68,6 +68,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
         ? await io.analyzeParallel(files, o, progress)
         : await analyzeSequential(files, {
             parser: o.parser,
+            from: o.from,
             strict: o.strict,
             onBytes: (n) => progress.bytes(n),
             onSession: () => progress.sessions(1),

@@ -2,7 +2,7 @@
  * One input file -> Analyzer state. The single-thread path and every worker
  * call this; nothing here keeps a session after `addSession` returns.
  */
-import { addSession, initState, type AnalyzerState } from '../accumulators/index.js';
+import { addSession, initState, type AnalyzerState } from "../accumulators/index.js";
 import { inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
 import { decodeWithStreamJson } from './stream-json-decoder.js';
@@ -10,6 +10,7 @@ import { emptyMalformed, noteMalformed, type MalformedSummary } from './malforme
 import { isJsonlName, openSource, type InputFile } from './sources.js';
 import { toSession } from './to-session.js';
 import type { DecodeEvent } from './types.js';
+import { adapterByName, detectFileFormat, type AgentAdapter } from './adapters/index.js';
 
 export interface ShardResult {
   state: AnalyzerState;
@@ -20,6 +21,8 @@ export interface ShardResult {
 
 export interface ReadOptions {
   parser: ParserKind;
+  /** 'auto' (detect per file), 'sessions' (the reference's format) or an adapter name */
+  from?: string;
   strict: boolean;
   /** called with the number of raw bytes read, as they are read */
   onBytes?: (n: number) => void;
@@ -71,8 +74,27 @@ export async function analyzeEvents(
   return { state, malformed };
 }
 
+/** The agent-log adapter for a file, or undefined for the reference's own format. */
+export async function adapterFor(file: InputFile, from: string | undefined): Promise<AgentAdapter | undefined> {
+  if (from === 'sessions') return undefined;
+  if (from !== undefined && from !== 'auto') return adapterByName(from);
+  if (file.path === '-') return undefined;
+  return detectFileFormat(file.path);
+}
+
 /** Read and analyse one whole file. */
 export async function analyzeFile(file: InputFile, fileIndex: number, opts: ReadOptions): Promise<ShardResult> {
+  const adapter = await adapterFor(file, opts.from);
+  if (adapter !== undefined) {
+    const state = initState();
+    let i = 0;
+    for await (const session of adapter.read(file.path)) {
+      addSession(state, session, [fileIndex, 0, i++]);
+      opts.onSession?.();
+    }
+    opts.onBytes?.(file.size ?? 0);
+    return { state, malformed: emptyMalformed(), bytes: file.size ?? 0 };
+  }
   let bytes = 0;
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of openSource(file, opts.onBytes)) {
