@@ -9,6 +9,7 @@
  * Its syntax errors carry no position, so they are reported with the file only.
  */
 import { createReadStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import Assembler from 'stream-json/Assembler.js';
 import Parser from 'stream-json/Parser.js';
 import { invalid } from './_util.js';
@@ -57,20 +58,28 @@ function scalarOf(t: Token): unknown {
   }
 }
 
+/** Options of `walkJson`. */
+export interface WalkOptions {
+  /** accept several top-level values one after another (JSON Lines / concatenated JSON); each is a root at path [] */
+  multipleRoots?: boolean;
+}
+
 /**
  * Yield the chosen values in document order. `format` names the log format in
  * error messages ("Invalid OpenHands log: ...").
+ *
+ * The tokenizer is driven by hand (write a chunk, then `read()` its tokens
+ * synchronously): an async iterator over the token stream costs a promise per
+ * token and ran 3× slower (8.0 s vs 2.7 s for the 9.4 M tokens of an 89 MB file).
  */
-export async function* walkJson(file: string, format: string, choose: Choose): AsyncGenerator<Chosen> {
+export async function* walkJson(file: string, format: string, choose: Choose, opts: WalkOptions = {}): AsyncGenerator<Chosen> {
   const input = createReadStream(file);
   // Packed tokens only: keys, strings and numbers arrive whole, never in chunks.
-  const parser = new Parser({ streamValues: false, jsonStreaming: false });
-  let readError: unknown;
-  input.on('error', (err) => {
-    readError = err;
-    parser.destroy(err);
+  const parser = new Parser({ streamValues: false, jsonStreaming: opts.multipleRoots === true });
+  let parseError: unknown;
+  parser.on('error', (err: unknown) => {
+    parseError ??= err;
   });
-  input.pipe(parser);
 
   const frames: Frame[] = [];
   let asm: Assembler | undefined;
@@ -84,59 +93,86 @@ export async function* walkJson(file: string, format: string, choose: Choose): A
     if (top?.array) top.index++;
   };
 
-  try {
-    for await (const t of parser as AsyncIterable<Token>) {
-      if (asm !== undefined) {
-        asm.consume(t);
-        if (t.name === 'startObject' || t.name === 'startArray') asmDepth++;
-        else if (t.name === 'endObject' || t.name === 'endArray') asmDepth--;
-        if (asmDepth === 0) {
-          const value: unknown = asm.current;
-          asm = undefined;
-          advance();
-          yield { path: asmPath, value };
-        }
-        continue;
-      }
-      if (t.name === 'keyValue') {
-        const top = frames[frames.length - 1];
-        if (top) top.key = t.value ?? '';
-        continue;
-      }
-      if (t.name === 'endObject' || t.name === 'endArray') {
-        frames.pop();
-        advance();
-        continue;
-      }
-      const isContainer = t.name === 'startObject' || t.name === 'startArray';
-      if (!isContainer && !SCALARS[t.name]) continue; // chunk tokens: not emitted with streamValues false
-      sawRoot = true;
-      const path = pathHere();
-      const kind: ValueKind = t.name === 'startObject' ? 'object' : t.name === 'startArray' ? 'array' : 'scalar';
-      const take = choose(path, kind);
-      if (!isContainer) {
-        advance();
-        if (take) yield { path, value: scalarOf(t) };
-        continue;
-      }
-      if (take) {
-        asm = new Assembler();
-        asm.consume(t);
-        asmDepth = 1;
-        asmPath = path;
-      } else {
-        frames.push({ array: kind === 'array', key: null, index: 0 });
-      }
+  /** Feed one token; returns a chosen value when one is complete. */
+  const consume = (t: Token): Chosen | undefined => {
+    if (asm !== undefined) {
+      asm.consume(t);
+      if (t.name === 'startObject' || t.name === 'startArray') asmDepth++;
+      else if (t.name === 'endObject' || t.name === 'endArray') asmDepth--;
+      if (asmDepth !== 0) return undefined;
+      const value: unknown = asm.current;
+      asm = undefined;
+      advance();
+      return { path: asmPath, value };
     }
-  } catch (err) {
-    if (readError !== undefined) throw readFailure(file, readError);
-    if (err instanceof Error && err.name === 'AnalyzerError') throw err;
+    if (t.name === 'keyValue') {
+      const top = frames[frames.length - 1];
+      if (top) top.key = t.value ?? '';
+      return undefined;
+    }
+    if (t.name === 'endObject' || t.name === 'endArray') {
+      frames.pop();
+      advance();
+      return undefined;
+    }
+    const isContainer = t.name === 'startObject' || t.name === 'startArray';
+    if (!isContainer && !SCALARS[t.name]) return undefined; // chunk tokens: not emitted with streamValues false
+    sawRoot = true;
+    const path = pathHere();
+    const kind: ValueKind = t.name === 'startObject' ? 'object' : t.name === 'startArray' ? 'array' : 'scalar';
+    const take = choose(path, kind);
+    if (!isContainer) {
+      advance();
+      return take ? { path, value: scalarOf(t) } : undefined;
+    }
+    if (take) {
+      asm = new Assembler();
+      asm.consume(t);
+      asmDepth = 1;
+      asmPath = path;
+    } else {
+      frames.push({ array: kind === 'array', key: null, index: 0 });
+    }
+    return undefined;
+  };
+
+  const fail = (err: unknown): Error => {
+    if (err instanceof Error && err.name === 'AnalyzerError') return err;
     const why = err instanceof Error ? err.message : String(err);
-    throw invalid(format, `invalid JSON (${why})`, { file });
+    return invalid(format, `invalid JSON (${why})`, { file });
+  };
+
+  try {
+    try {
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        parser.write(chunk);
+        for (let t = parser.read() as Token | null; t !== null; t = parser.read() as Token | null) {
+          const out = consume(t);
+          if (out !== undefined) yield out;
+        }
+        if (parseError !== undefined) throw fail(parseError);
+      }
+    } catch (err) {
+      // fs errors (ENOENT, EISDIR...) from the read stream; AnalyzerErrors and bugs pass through
+      if (err instanceof Error && err.name !== 'AnalyzerError' && typeof (err as NodeJS.ErrnoException).code === 'string') {
+        throw readFailure(file, err);
+      }
+      throw err;
+    }
+    parser.end();
+    try {
+      await finished(parser, { readable: false });
+    } catch (err) {
+      parseError ??= err;
+    }
+    for (let t = parser.read() as Token | null; t !== null; t = parser.read() as Token | null) {
+      const out = consume(t);
+      if (out !== undefined) yield out;
+    }
+    if (parseError !== undefined) throw fail(parseError);
   } finally {
     input.destroy();
     parser.destroy();
   }
-  if (readError !== undefined) throw readFailure(file, readError);
   if (!sawRoot) throw invalid(format, 'the file holds no JSON value', { file });
 }

@@ -48,6 +48,8 @@ import {
 
 const FORMAT = 'Codex';
 const LINE_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
+/** the line types whose payload is read (and so must be an object) */
+const READ_TYPES = new Set(['session_meta', 'response_item', 'turn_context']);
 const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
 const OUTPUT_TYPES = new Set(['function_call_output', 'custom_tool_call_output']);
 export const MAX_ERROR_CHARS = 500;
@@ -136,6 +138,7 @@ export async function* read(path: string): AsyncGenerator<Session> {
     }
     if (!LINE_TYPES.has(type)) continue;
     if (us !== undefined) span.add(us);
+    if (!READ_TYPES.has(type)) continue; // event_msg, compacted: time only
     const payload = rec.payload;
     if (!isObj(payload)) throw invalid(FORMAT, `"payload" of a ${type} line is ${typeName(payload)}, expected an object`, ctx);
 

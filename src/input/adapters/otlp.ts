@@ -35,7 +35,7 @@
 import { open } from 'node:fs/promises';
 import type { Session, ToolCall } from '../../session.js';
 import { inputError, type ErrorContext } from '../../errors.js';
-import { HEAD_BYTES, headLines, scanDocument, tryParse } from './_head.js';
+import { HEAD_BYTES, scanDocument } from './_head.js';
 import { walkJson } from './_json-walk.js';
 import { parseLine, readFailure, readLines } from './_lines.js';
 import { invalid, isObj, lastSegment, makeSession, typeName, type Obj } from './_util.js';
@@ -231,7 +231,7 @@ export class SpanGrouper {
       if (this.buckets.size >= this.max) {
         throw inputError(
           `Too many open OpenTelemetry sessions: more than ${this.max} (trace, session) groups in one file, split the file by session`,
-          { file: ctx.file ?? this.file, ...(ctx.line !== undefined ? { line: ctx.line } : {}), ...(ctx.offset !== undefined ? { offset: ctx.offset } : {}) },
+          { ...ctx, file: ctx.file ?? this.file },
         );
       }
       b = { traceId, ownKey, calls: [], errors: [], minStart: undefined, maxEnd: undefined, repoRank: Infinity, repo: undefined };
@@ -279,13 +279,40 @@ export class SpanGrouper {
   }
 }
 
-async function readHead(path: string): Promise<Buffer> {
+/** Lines up to this long are parsed whole (JSON Lines mode); past it the file is streamed. */
+export const MAX_WHOLE_LINE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * JSON Lines when the first line is a whole JSON object (and so not the "{" of a
+ * pretty-printed document) of at most MAX_WHOLE_LINE_BYTES: each line is parsed
+ * on its own and errors name the line. Otherwise the file is streamed as JSON
+ * values one after another, which reads a document (pretty-printed or compact,
+ * of any size) and also JSON Lines with longer lines.
+ */
+async function isJsonLines(path: string): Promise<boolean> {
   let fh;
   try {
     fh = await open(path, 'r');
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
+    const chunk = Buffer.alloc(HEAD_BYTES);
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, total);
+      if (bytesRead === 0) break;
+      const got = chunk.subarray(0, bytesRead);
+      const nl = got.indexOf(0x0a);
+      parts.push(Buffer.from(nl >= 0 ? got.subarray(0, nl) : got));
+      total += bytesRead;
+      if (nl >= 0) break;
+      if (total > MAX_WHOLE_LINE_BYTES) return false;
+    }
+    const first = Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
+    try {
+      return isObj(JSON.parse(first));
+    } catch {
+      // not a whole JSON value on the first line: a pretty-printed document
+      return false;
+    }
   } catch (err) {
     throw readFailure(path, err);
   } finally {
@@ -293,15 +320,9 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-/** JSON Lines when the first line is a whole JSON object (and so not the "{" of a pretty-printed document). */
-function isJsonLines(head: Buffer): boolean {
-  const first = headLines(head, 1)[0];
-  return first !== undefined && first.complete && isObj(tryParse(first));
-}
-
 export async function* read(path: string, opts: OtlpOptions = {}): AsyncGenerator<Session> {
   const grouper = new SpanGrouper(path, opts);
-  if (isJsonLines(await readHead(path))) {
+  if (await isJsonLines(path)) {
     for await (const l of readLines(path)) {
       const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
       const doc = parseLine(FORMAT, path, l);
@@ -323,7 +344,7 @@ export async function* read(path: string, opts: OtlpOptions = {}): AsyncGenerato
         return false;
       }
       return p.length === 2 && p[0] === 'resourceSpans';
-    });
+    }, { multipleRoots: true });
     for await (const { path: p, value } of parts) {
       grouper.addResourceSpans(value, `resourceSpans #${String(p[1])}: `, { file: path });
     }

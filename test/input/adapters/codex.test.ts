@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { codex, parseExecOutput } from '../../../src/input/adapters/codex.js';
+import { collect, FIXTURES, head, lineOffset } from './_collect.js';
+
+const dir = `${FIXTURES}codex/`;
+const main = `${dir}rollout-2026-02-01T12-00-00-0199aaaa-0000-7000-8000-000000000001.jsonl`;
+
+describe(codex.name, () => {
+  describe('read', () => {
+    it('pairs calls and outputs by call_id and reads exit codes from JSON-string and text outputs', async () => {
+      expect(await collect(codex.read(main))).toEqual([
+        {
+          session_id: '0199aaaa-0000-7000-8000-000000000001',
+          repo: 'widgets', // git@github.com:acme/widgets.git
+          errors: [
+            "ls: cannot access 'lib': No such file or directory\n", // JSON metadata.exit_code 2
+            'Exit code 1', // JSON exit_code 1 with an empty output
+            'error: patch does not apply\n', // "Exit code: 1" header, text after "Output:"
+            'bash: pytset: command not found\n', // "Process exited with code 127"
+          ],
+          tool_calls: [
+            { tool: 'shell', latency_ms: 1100 }, // duration_seconds 1.1
+            { tool: 'shell', latency_ms: 0 }, // duration_seconds 0.0
+            { tool: 'shell', latency_ms: 250 },
+            { tool: 'update_plan', latency_ms: 500 }, // "Plan updated": no duration, output ts − call ts
+            { tool: 'apply_patch', latency_ms: 300 }, // custom_tool_call, "Wall time: 0.3 seconds"
+            { tool: 'exec_command', latency_ms: 12.3 }, // "Wall time: 0.0123 seconds"
+            { tool: 'shell', latency_ms: 2500 }, // local_shell_call paired by its id, output as content items
+            { tool: 'shell', latency_ms: 0 }, // no output: interrupted
+          ],
+          duration_minutes: 0.25, // 12:00:00 → 12:00:15 (the unknown ghost_commit line does not count)
+        },
+      ]);
+    });
+
+    it('takes the repo from cwd without git and keeps a session without tool calls', async () => {
+      expect(await collect(codex.read(`${dir}rollout-no-git-no-tools.jsonl`))).toEqual([
+        { session_id: '0199bbbb-0000-7000-8000-000000000002', repo: 'gadgets', errors: [], tool_calls: [], duration_minutes: 31 / 60 },
+      ]);
+    });
+
+    it('rejects an invalid JSON line with its location', async () => {
+      const file = `${dir}invalid/bad-json-line.jsonl`;
+      await expect(collect(codex.read(file))).rejects.toMatchObject({
+        code: 'FP_INPUT',
+        message: expect.stringMatching(/^Invalid Codex log: invalid JSON/),
+        context: { file, line: 2, offset: lineOffset(file, 2) },
+      });
+    });
+
+    it('rejects a payload of the wrong type', async () => {
+      const file = `${dir}invalid/payload-not-object.jsonl`;
+      await expect(collect(codex.read(file))).rejects.toMatchObject({
+        code: 'FP_INPUT',
+        message: `Invalid Codex log: "payload" of a response_item line is a string, expected an object, at byte ${lineOffset(file, 2)}, line 2 in ${file}`,
+      });
+    });
+  });
+
+  describe(parseExecOutput.name, () => {
+    it.each([
+      ['{"output":"ok\\n","metadata":{"exit_code":0,"duration_seconds":0.5}}', { exitCode: 0, durationS: 0.5, text: 'ok\n' }],
+      ['{"exit_code":2,"output":"boom"}', { exitCode: 2, text: 'boom' }],
+      ['Exit code: 1\nWall time: 5.8 seconds\nOutput:\nFAIL src/a.test.ts', { exitCode: 1, durationS: 5.8, text: 'FAIL src/a.test.ts' }],
+      ['Chunk ID: b\nWall time: 0.0 seconds\nProcess exited with code 0\nOutput:\nfine', { exitCode: 0, durationS: 0, text: 'fine' }],
+      ['Plan updated', { text: 'Plan updated' }],
+      ['{not json', { text: '{not json' }],
+      // a body line that looks like a header is not read as one
+      ['Exit code: 0\nOutput:\nExit code: 3', { exitCode: 0, text: 'Exit code: 3' }],
+    ] as const)('%j', (raw, expected) => {
+      expect(parseExecOutput(raw)).toEqual(expected);
+    });
+  });
+
+  describe('detect', () => {
+    it.each([main, `${dir}rollout-no-git-no-tools.jsonl`])('%s', (f) => {
+      expect(codex.detect(head(f), f)).toBe(true);
+    });
+
+    it('matches a session_meta line longer than the head', () => {
+      const line = JSON.stringify({ timestamp: '2026-01-01T00:00:00Z', type: 'session_meta', payload: { id: 'x', instructions: 'y'.repeat(70_000) } });
+      expect(codex.detect(Buffer.from(line).subarray(0, 64 * 1024), 'r.jsonl')).toBe(true);
+    });
+
+    it('does not take a Claude Code transcript or a canonical archive', () => {
+      expect(codex.detect(head(`${FIXTURES}claude-code/-home-dev-alpha/split-and-parallel.jsonl`), 'x.jsonl')).toBe(false);
+      expect(codex.detect(Buffer.from('{"session_id":"s","tool_calls":[]}\n'), 'x.jsonl')).toBe(false);
+    });
+  });
+});

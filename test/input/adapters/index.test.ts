@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, adapterByName, detectFileFormat, detectFormat } from '../../../src/input/adapters/index.js';
+import { FIXTURES } from './_collect.js';
+
+function* walk(dir: string): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* walk(p);
+    else if (!name.endsWith('.md')) yield p;
+  }
+}
+
+describe('adapters registry', () => {
+  it('has one adapter per format with a unique name', () => {
+    expect(ADAPTERS.map((a) => a.name)).toEqual(['otlp', 'codex', 'claude-code', 'openhands', 'swe-agent']);
+    expect(adapterByName('codex')?.name).toBe('codex');
+    expect(adapterByName('nope')).toBeUndefined();
+  });
+
+  // Every fixture is claimed by its own folder's adapter, and by no other (detection order does not hide a mistake).
+  // `[]` (openhands/empty.json) is left out: an empty array is in every array format, and the decoders read it as no sessions.
+  const files = [...walk(FIXTURES)].filter((f) => !f.includes('/invalid/') && !f.endsWith('/empty.json'));
+  it.each(files.map((f) => [relative(FIXTURES, f), f]))('detects %s', async (rel, f) => {
+    const expected = rel.split('/')[0];
+    expect((await detectFileFormat(f))?.name).toBe(expected);
+    const head = readFileSync(f).subarray(0, 64 * 1024);
+    expect(ADAPTERS.filter((a) => a.detect(head, f)).map((a) => a.name)).toEqual([expected]);
+  });
+
+  it.each([
+    ['a canonical array', '[{"session_id":"s1","repo":"r","errors":[{"message":"x"}],"tool_calls":[],"duration_minutes":3}]'],
+    ['a canonical wrapper', '{"sessions":[{"session_id":"s1"}]}'],
+    ['canonical JSON Lines', '{"session_id":"s1","tool_calls":[]}\n{"session_id":"s2"}\n'],
+    ['an empty file', ''],
+    ['text', 'hello\n'],
+  ])('detects nothing in %s', (_what, text) => {
+    expect(detectFormat(Buffer.from(text), 'sessions.json')).toBeUndefined();
+  });
+
+  it('reports an unreadable file as an input error', async () => {
+    await expect(detectFileFormat(join(FIXTURES, 'missing.json'))).rejects.toMatchObject({ code: 'FP_INPUT' });
+  });
+});
