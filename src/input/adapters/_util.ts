@@ -76,6 +76,18 @@ export function parseTimestampUs(s: string): number | undefined {
   return ms * 1000 + micros;
 }
 
+/**
+ * The optional `timestamp` field of a record, in microseconds; an input error
+ * when it is not a string or not an ISO 8601 date-time.
+ */
+export function timestampField(format: string, obj: Obj, where: string, ctx: ErrorContext): number | undefined {
+  const ts = optField(format, obj, 'timestamp', 'string', where, ctx);
+  if (ts === undefined) return undefined;
+  const us = parseTimestampUs(ts);
+  if (us === undefined) throw invalid(format, `${where}"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
+  return us;
+}
+
 /** Earliest and latest instant of a session, in microseconds. */
 export class TimeSpan {
   min = Infinity;

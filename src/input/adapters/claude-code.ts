@@ -40,8 +40,8 @@ import {
   latencyMs,
   makeSession,
   optField,
-  parseTimestampUs,
   TimeSpan,
+  timestampField,
   typeName,
   type Obj,
 } from './_util.js';
@@ -112,13 +112,8 @@ export async function* read(path: string): AsyncGenerator<Session> {
     seen = true;
     const sid = optField(FORMAT, rec, 'sessionId', 'string', '', ctx);
     const dir = optField(FORMAT, rec, 'cwd', 'string', '', ctx);
-    const ts = optField(FORMAT, rec, 'timestamp', 'string', '', ctx);
-    let us: number | undefined;
-    if (ts !== undefined) {
-      us = parseTimestampUs(ts);
-      if (us === undefined) throw invalid(FORMAT, `"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
-      span.add(us);
-    }
+    const us = timestampField(FORMAT, rec, '', ctx);
+    if (us !== undefined) span.add(us);
     if (sessionId === undefined && sid !== undefined) {
       sessionId = sid;
       if (rec.isSidechain === true && typeof rec.agentId === 'string' && rec.agentId !== '') agentId = rec.agentId;

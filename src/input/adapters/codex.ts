@@ -40,9 +40,9 @@ import {
   latencyMs,
   makeSession,
   optField,
-  parseTimestampUs,
   secondsToMs,
   TimeSpan,
+  timestampField,
   typeName,
 } from './_util.js';
 
@@ -131,13 +131,8 @@ export async function* read(path: string): AsyncGenerator<Session> {
     const type = rec.type;
     if (typeof type !== 'string') throw invalid(FORMAT, `"type" is ${typeName(type)}, expected a string`, ctx);
     if (!LINE_TYPES.has(type)) continue; // unknown line types are skipped unread
-    const ts = optField(FORMAT, rec, 'timestamp', 'string', '', ctx);
-    let us: number | undefined;
-    if (ts !== undefined) {
-      us = parseTimestampUs(ts);
-      if (us === undefined) throw invalid(FORMAT, `"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
-      span.add(us);
-    }
+    const us = timestampField(FORMAT, rec, '', ctx);
+    if (us !== undefined) span.add(us);
     if (!READ_TYPES.has(type)) continue; // event_msg, compacted: time only
     const payload = rec.payload;
     if (!isObj(payload)) throw invalid(FORMAT, `"payload" of a ${type} line is ${typeName(payload)}, expected an object`, ctx);

@@ -33,8 +33,8 @@ import {
   latencyMs,
   makeSession,
   optField,
-  parseTimestampUs,
   TimeSpan,
+  timestampField,
   typeName,
   type Obj,
 } from './_util.js';
@@ -84,13 +84,8 @@ export async function* read(path: string): AsyncGenerator<Session> {
     const ctx = { file: path };
     if (!isObj(ev)) throw invalid(FORMAT, `${where}the event is ${typeName(ev)}, expected an object`, ctx);
     events++;
-    const ts = optField(FORMAT, ev, 'timestamp', 'string', where, ctx);
-    let us: number | undefined;
-    if (ts !== undefined) {
-      us = parseTimestampUs(ts);
-      if (us === undefined) throw invalid(FORMAT, `${where}"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
-      span.add(us);
-    }
+    const us = timestampField(FORMAT, ev, where, ctx);
+    if (us !== undefined) span.add(us);
     const id = ev.id;
     if (id !== undefined && id !== null && typeof id !== 'number' && typeof id !== 'string')
       throw invalid(FORMAT, `${where}"id" is ${typeName(id)}, expected a number`, ctx);
