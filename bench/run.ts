@@ -52,11 +52,18 @@
  *   --json               one JSON object per scenario on stdout (the table then goes to stderr).
  *   --quiet              no progress lines.
  *
- * Representative numbers (2025-11-26; 2 vCPU AMD EPYC VM, 23 GB RAM, no swap, Linux; Node 20.20.2,
- * Python 3.11.7; archive 1GB array seed 1 = 1,000,070,278 bytes, 20,488 sessions):
- *   generate.ts   ~5.5 s wall (≈ 200 MB/s), ~200 MB RSS
- *   reference     27.3 s median (≈ 37 MB/s, ≈ 750 sessions/s), peak RSS 7.1 GB
- *   fleet-proposals: not measured yet (dist/cli.js did not exist when this was written).
+ * Representative numbers — 2026-11-26, 2 vCPU AMD EPYC VM, 23 GiB RAM, no swap, Linux 6.18,
+ * Node 20.20.2, Python 3.11.7, /usr/bin/time -v; SHARED machine (load average 4–6 from other
+ * jobs during the run, so times are noisy: the reference's three runs were 39.1 / 24.0 / 27.9 s).
+ * `--size 1GB --vs-reference --workers 1,2 --runs 3`; archive 1GB array seed 1 = 1,000,070,278
+ * bytes, 20,488 sessions, generated in 8.0 s (5.5 s when the machine was quiet):
+ *   archive    scenario            runs  median s  MB/s  sessions/s  peak RSS  vs reference
+ *   1GB array  ours  fast w=1      3     27.8      36    738         1.98 GB   1.01× ref speed, 0.272× ref RSS, outputs equal (69 proposals)
+ *   1GB array  ours  fast w=2      3     31.7      31.5  646         1.97 GB   0.88× ref speed, 0.271× ref RSS, outputs equal (69 proposals)
+ *   1GB array  reference (python)  3     27.9      35.8  733         7.28 GB
+ * Ours = the dist/cli.js present at 13:52 UTC (others' work in progress; HEAD was ac4316a); its
+ * output was byte-identical to the reference's. ru_maxrss is in KiB, shown in decimal units:
+ * 7.28 GB = 6.78 GiB.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -185,6 +192,8 @@ export interface MachineInfo {
   platform: string;
   node: string;
   python?: string;
+  /** 1-minute load average when the bench started (other work on the machine skews times) */
+  load1?: number;
 }
 
 const JSON_LINE_TYPE = 'fleet-proposals-bench';
@@ -504,10 +513,11 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   const path = join(cacheDir, name);
   const metaPath = `${path}.meta.json`;
   const label = spec.sessions !== undefined ? `${spec.sessions} sessions` : sizeLabel(spec.size ?? 0);
+  const fileCount = spec.shape === 'folder' ? spec.files : 1;
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bytes: number; decodedBytes: number; sessions: number };
     log(`archive ${name}: cached (${formatBytes(meta.bytes)}, ${meta.sessions} sessions)`);
-    return { info: { path, label, shape: spec.shape, gzip: spec.gzip, files: spec.files, seed: spec.seed, ...meta }, generated: false };
+    return { info: { path, label, shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta }, generated: false };
   }
   const partial = `${path}.partial`;
   const opts: GenerateOptions = { out: partial, shape: spec.shape, seed: spec.seed, gzip: spec.gzip, files: spec.files };
@@ -521,7 +531,7 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   writeFileSync(metaPath, JSON.stringify(meta));
   log(summaryLine({ ...opts, out: path }, r));
   return {
-    info: { path, label, shape: spec.shape, gzip: spec.gzip, files: spec.files, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
+    info: { path, label, shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
     generated: true,
   };
 }
@@ -653,6 +663,7 @@ function machineInfo(python?: string): MachineInfo {
     memGb: Math.round(os.totalmem() / 1e8) / 10,
     platform: `${os.platform()} ${os.release()}`,
     node: process.version,
+    load1: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
   if (python) {
     const r = spawnSync(python, ['--version'], { encoding: 'utf8' });
@@ -856,7 +867,7 @@ async function main(): Promise<void> {
   else process.stdout.write(`\n${table}\n`);
   const m = results[0]?.machine;
   if (m) {
-    const info = `${m.cpus}× ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, node ${m.node}${m.python ? `, ${m.python}` : ''}; peak RSS via ${results[0]?.rssMethod === 'time' ? TIME_BIN + ' -v' : 'preload wrapper'}`;
+    const info = `${m.cpus}× ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, node ${m.node}${m.python ? `, ${m.python}` : ''}${m.load1 !== undefined ? `, load ${m.load1} at start` : ''}; peak RSS via ${results[0]?.rssMethod === 'time' ? TIME_BIN + ' -v' : 'preload wrapper'}`;
     (opts.json ? process.stderr : process.stdout).write(`${info}\n`);
   }
   if (results.some((r) => r.reference?.outputsEqual === false)) process.exitCode = 1;
