@@ -883,6 +883,26 @@ export class FastDecoder {
   }
 }
 
+/**
+ * The decoder as an async generator over a byte source (the pipeline's `Decoder`
+ * shape): events are yielded after each chunk is scanned, so at most one chunk's
+ * records are held at a time.
+ */
+export async function* decodeWithFastDecoder(source: AsyncIterable<Uint8Array>, opts: FastDecoderOptions = {}): AsyncGenerator<DecodeEvent> {
+  let batch: DecodeEvent[] = [];
+  const decoder = new FastDecoder((e) => batch.push(e), opts);
+  for await (const chunk of source) {
+    decoder.push(chunk);
+    if (batch.length > 0) {
+      const ready = batch;
+      batch = [];
+      yield* ready;
+    }
+  }
+  decoder.end();
+  yield* batch;
+}
+
 // ---- JIT priming -----------------------------------------------------------
 // `scan` is one big function. V8 optimizes it once it is hot, with the type feedback
 // gathered so far; a branch never taken before (a \u escape split by a chunk

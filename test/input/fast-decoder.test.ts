@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnalyzerError, type ErrorContext } from '../../src/errors.js';
-import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
+import { decodeWithFastDecoder, FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
 import { SESSION_KEYS, type DecodeEvent, type Shape } from '../../src/input/types.js';
 
 // ---- harness ---------------------------------------------------------------
@@ -737,6 +737,29 @@ describe(FastDecoder.name, () => {
           expect(records(run(randomChunks(b, seed, max), opts))).toEqual(expected);
         }
       }
+    });
+  });
+
+  describe(decodeWithFastDecoder.name, () => {
+    async function* source(chunks: string[]): AsyncGenerator<Buffer> {
+      for (const c of chunks) yield enc(c);
+    }
+
+    it('yields the events of each chunk as they are found', async () => {
+      const events: DecodeEvent[] = [];
+      for await (const e of decodeWithFastDecoder(source(['{"sessions":[{"repo":"a"},', '{"repo":"b"}],"sessions":[', '3]}']), { file: 'w.json' })) events.push(e);
+      expect(events.map((e) => (e.kind === 'reset' ? 'reset' : e.record.value))).toEqual([{ repo: 'a' }, { repo: 'b' }, 'reset', 3]);
+    });
+
+    it('throws the decoder error, and the truncation error at the end', async () => {
+      const drain = async (chunks: string[], opts?: FastDecoderOptions): Promise<number> => {
+        let n = 0;
+        for await (const _ of decodeWithFastDecoder(source(chunks), opts)) n++;
+        return n;
+      };
+      await expect(drain(['{"a":1}\n', '{"b":2}'], { shape: 'jsonl' })).resolves.toBe(2);
+      await expect(drain(['[1,', '2,]'], { file: 'x.json' })).rejects.toMatchObject({ code: 'FP_INPUT', context: { file: 'x.json', offset: 5 } });
+      await expect(drain(['[1,', '2'])).rejects.toMatchObject({ code: 'FP_INPUT', context: { offset: 4 } });
     });
   });
 
