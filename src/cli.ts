@@ -82,8 +82,8 @@ function resolve(argv: Record<string, unknown>): ResolvedOptions {
     input: (argv['input'] as string[] | undefined) ?? [],
     output: argv['output'] as string | undefined,
     format: (argv['format'] as Format | undefined) ?? DEFAULT_OPTIONS.format,
-    hourlyRate: (argv['hourlyRate'] as number | undefined) ?? DEFAULT_OPTIONS.hourlyRate,
-    threshold: (argv['threshold'] as number | undefined) ?? DEFAULT_OPTIONS.threshold,
+    hourlyRate: argv['hourlyRate'] === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate')(argv['hourlyRate']),
+    threshold: argv['threshold'] === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold')(argv['threshold']),
     strict: argv['strict'] === true,
     quiet: argv['quiet'] === true,
     progress: argv['progress'] === true,
@@ -98,27 +98,27 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
   const argv = joinNegativeValues(expandAbbreviations(rawArgv));
   let exit: number | undefined;
   const reportOptions = {
-    output: { type: 'string', describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
+    output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
     format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
-    'hourly-rate': { type: 'string', coerce: pyFloatOption('hourly-rate'), describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)', default: 50.0 },
-    threshold: { type: 'string', coerce: pyFloatOption('threshold'), describe: 'Min monthly hours to include proposal', default: 2.0 },
+    'hourly-rate': { type: 'string', requiresArg: true, describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference) [default: 50.0]' },
+    threshold: { type: 'string', requiresArg: true, describe: 'Min monthly hours to include proposal [default: 2.0]' },
     quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
-    'emit-state': { type: 'string', describe: 'Write the mergeable analysis state to FILE instead of a report' },
+    'emit-state': { type: 'string', requiresArg: true, describe: 'Write the mergeable analysis state to FILE instead of a report' },
   } as const;
   const parser = yargs(argv)
     .scriptName('fleet-proposals')
-    .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-aliased': true, 'strip-dashed': true })
+    .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-aliased': true })
     .command(
       ['$0', 'analyze'],
       'Analyse session archives and write improvement proposals',
       (y) =>
         y
           .options({
-            input: { type: 'string', array: true, describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)" },
+            input: { type: 'string', array: true, requiresArg: true, describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)" },
             ...reportOptions,
             strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
             progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
-            workers: { type: 'number', describe: 'Worker threads (default: available cores)' },
+            workers: { type: 'number', requiresArg: true, describe: 'Worker threads (default: available cores)' },
             parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
             from: {
               choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
