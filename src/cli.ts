@@ -10,7 +10,6 @@ import { ADAPTERS } from './input/adapters/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
 import { parsePyFloat } from './python/py-float.js';
-// fast decoder registration: see input/register-fast-decoder.ts
 
 
 const LONG_OPTIONS = [
@@ -47,7 +46,9 @@ function joinNegativeValues(argv: readonly string[]): string[] {
     const a = argv[i]!;
     const next = argv[i + 1];
     if (a === '-') {
-      out.push('--input=-'); // stdin, as `--input -` or among several inputs
+      // stdin, as `--input -` or among several inputs
+      if (out[out.length - 1] === '--input') out.pop();
+      out.push('--input=-');
       continue;
     }
     if ((a === '--threshold' || a === '--hourly-rate') && next !== undefined && /^-\d|^-\.\d|^-inf|^-nan/i.test(next)) {

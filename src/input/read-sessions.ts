@@ -6,6 +6,7 @@ import { addSession, initState, type AnalyzerState } from "../accumulators/index
 import { inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
 import { decodeWithStreamJson } from './stream-json-decoder.js';
+import { decodeWithFastDecoder } from './fast-decoder.js';
 import { emptyMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
 import { isJsonlName, openSource, type InputFile } from './sources.js';
 import { toSession } from './to-session.js';
@@ -32,15 +33,8 @@ export interface ReadOptions {
 
 export type Decoder = (source: AsyncIterable<Buffer>, opts: { file: string; shape: 'auto' | 'jsonl' }) => AsyncIterable<DecodeEvent>;
 
-let fastDecoder: Decoder | undefined;
-/** Registered by the fast decoder module (kept apart so stream-json stays optional). */
-export function registerFastDecoder(d: Decoder): void {
-  fastDecoder = d;
-}
-
 export function decoderFor(kind: ParserKind): Decoder {
-  if (kind === 'fast' && fastDecoder !== undefined) return fastDecoder;
-  return decodeWithStreamJson;
+  return kind === 'fast' ? decodeWithFastDecoder : decodeWithStreamJson;
 }
 
 /** Analyse decoded events of one source; `prefix` is the ordinal prefix of this shard. */
