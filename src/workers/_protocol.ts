@@ -1,0 +1,73 @@
+/** Messages between the pool (main thread) and a shard worker. All plain, structured-cloneable data. */
+import type { AnalyzerState } from '../accumulators/index.js';
+import type { WireError } from '../errors.js';
+import type { MalformedSummary } from '../input/malformed.js';
+import type { ParserKind } from '../options.js';
+import type { ByteRange } from './plan-shards.js';
+
+interface TaskBase {
+  /** task id, echoed in every reply */
+  id: number;
+  /** the file to read */
+  file: string;
+  /** the file's name in messages (as the user gave it) */
+  fileForMessages: string;
+  parser: ParserKind;
+  strict: boolean;
+  /** the `--from` option, passed through to the whole-file reader */
+  from: string;
+}
+
+/** A whole file, read by `analyzeFile` (gzip, stdin, JSON Lines...) as the single-thread path does. */
+export interface WholeTask extends TaskBase {
+  kind: 'whole';
+  fileIndex: number;
+  size: number | undefined;
+}
+
+/**
+ * Bytes [start, end) of a plain file. 'array-range': elements of a record array,
+ * decoded as `[` + bytes + `]`; 'jsonl-range': JSON Lines records.
+ */
+export interface RangeTask extends TaskBase {
+  kind: 'array-range' | 'jsonl-range';
+  start: number;
+  end: number;
+  /** ordinal prefix of the shard's records: [fileIndex, shardIndex] */
+  prefix: [number, number];
+}
+
+/** Decode the file with every range replaced by the placeholder `{"session_id":K}`. */
+export interface SkeletonTask extends TaskBase {
+  kind: 'skeleton';
+  size: number;
+  ranges: ByteRange[];
+}
+
+export type WorkerTask = WholeTask | RangeTask | SkeletonTask;
+
+export type WorkerReply =
+  /** bytes read and sessions added since the last progress message */
+  | { id: number; type: 'progress'; bytes: number; sessions: number }
+  | {
+      id: number;
+      type: 'done';
+      state: AnalyzerState;
+      malformed: MalformedSummary;
+      /** newlines in the range's bytes (to turn shard line numbers into file line numbers) */
+      newlines: number;
+    }
+  | {
+      id: number;
+      type: 'skeleton';
+      /** index of the first range after the decoder's last `reset` (0 without resets) */
+      liveFrom: number;
+      /** newlines in the bytes before range 0, between ranges k-1 and k, and after the last range */
+      gapNewlines: number[];
+    }
+  | { id: number; type: 'error'; error: WireError };
+
+/** The placeholder record that stands for range `k` in the skeleton. */
+export function placeholder(k: number): Buffer {
+  return Buffer.from(`{"session_id":${k}}`);
+}

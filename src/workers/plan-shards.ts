@@ -1,0 +1,545 @@
+/**
+ * Shard planning: input files -> shards, in global input order.
+ *
+ * A shard is a whole file, or a byte range of one big plain file. The pool gives
+ * shard k of file f the ordinal prefix [f, k] (a whole file is shard 0), so a
+ * record gets [f, k, j] (j restarts at 0 in every shard). `analyzeSequential`
+ * gives the same record [f, 0, i]; the two numberings differ but order the same
+ * way (k grows with the byte offset inside a file, j with the offset inside a
+ * shard), and ordinals are only ever compared, so the merged state yields the
+ * same report whatever the plan.
+ *
+ * Why shards split between sessions, never inside one: every accumulator keeps
+ * per-session state only until `addSession` returns (a retry streak, the
+ * distinct tools of a manual process, the first error keys of a session...), and
+ * a record cut in two is not a record at all. So cuts fall only where the
+ * decoder is between two top-level records: at a comma between two elements of
+ * the record array, or after a newline between two JSON Lines records.
+ *
+ * What is split (everything else is one 'whole' shard, read by `analyzeFile`
+ * exactly as the single-thread path does: stdin, gzip, files of at most
+ * `shardBytes`, agent-log formats, unreadable files):
+ *
+ *  - `.jsonl`/`.ndjson` names: cut right after the first newline at or after
+ *    every `shardBytes` offset, found by reading small windows of the file (no
+ *    pass over the file). A value spanning a cut (only possible for a value that
+ *    spans lines, which the fast decoder rejects) leaves the shard before the
+ *    cut truncated, so that shard fails and the file is re-read whole (below).
+ *
+ *  - a JSON array, or a `{"sessions": [...]}` document: a boundary pass scans
+ *    the file once, streaming (one 1 MB buffer, a bracket stack, at most 128
+ *    bytes of one property name). It tracks only strings and brackets: inside a
+ *    string it jumps to the next `"` with `indexOf` and counts the backslashes
+ *    in front of it (an odd count escapes the quote; the count carries across
+ *    reads); outside strings it keeps a stack of `[`/`{`. It recognises the
+ *    top-level array, or the top-level object's property names (escapes
+ *    decoded), and every `"sessions"` whose value is an array. Each such record
+ *    array is cut, at commas between its elements, into ranges of about
+ *    `shardBytes`: range = the bytes between two cut commas (or the array's
+ *    brackets), whitespace included. Every "sessions" array is cut, not only the
+ *    last: the decoders report a later "sessions" array as a `reset` (Python's
+ *    json.load keeps the last key), the planner emits the same `reset` so the
+ *    pool drops the earlier ranges' states, yet those ranges are still decoded,
+ *    so an invalid byte or (under --strict) a malformed record there still fails.
+ *    A first object with no "sessions" array followed by another value is JSON
+ *    Lines by content: it is cut like a .jsonl file, at newlines between
+ *    top-level values (the pass knows the depth, so these cuts are exact).
+ *    Anything the pass cannot make sense of (a bracket mismatch, a top-level
+ *    scalar, extra data, a trailing comma, end of file inside a value) turns the
+ *    file back into one whole shard: the whole-file decode then reports the error.
+ *
+ * The skeleton: the bytes outside the ranges (the opening bracket, the commas
+ * between ranges, the wrapper's other keys, trailing whitespace) must be valid
+ * too. The pool has a worker decode the file with every range replaced by a
+ * placeholder record `{"session_id":K}` (K = range index), with the same decoder
+ * and shape detection as the single-thread path. The skeleton is valid and every
+ * range parses as a non-empty list of elements (`[` + range + `]`, checked by its
+ * shard) if and only if the whole file is valid: JSON's grammar is context free,
+ * a range derives `value (, value)*` exactly where the placeholder derives
+ * `value`, so substituting the ranges back gives the file. The skeleton's decode
+ * must also yield exactly the placeholders 0..R-1 in order (no other record), and
+ * the position of its last `reset` says which ranges are live: that must match
+ * the planner's resets.
+ *
+ * Errors: if any range shard or the skeleton check fails, the pool analyses the
+ * file again as one whole shard and reports that run's outcome. So an invalid
+ * file gives exactly the single-thread path's error (same message, same byte
+ * offset: same decoder on the same byte stream), a wrongly placed cut can only
+ * cost time, never change a result, and the decoders need no notion of shards.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { detectFormat, HEAD_BYTES } from '../input/adapters/index.js';
+import { isJsonlName, type InputFile } from '../input/sources.js';
+
+/** Default target size of a byte-range shard. */
+export const DEFAULT_SHARD_BYTES = 64 * 1024 * 1024;
+
+const READ_BYTES = 1 << 20;
+const WINDOW_BYTES = 64 * 1024;
+/** Longest raw property name worth decoding: "sessions" written with \u escapes is 48 bytes. */
+const MAX_KEY_BYTES = 128;
+
+export type RangeFormat = 'array' | 'jsonl';
+
+export interface ByteRange {
+  start: number;
+  /** exclusive */
+  end: number;
+}
+
+/** One step of a file's plan; a file's items come in this order: ranges and resets, then `end` (or `whole` at any time). */
+export type PlanItem =
+  /** Analyse the file as one shard (shard 0). After ranges, it means: forget them, the file could not be split. */
+  | { kind: 'whole'; fileIndex: number; reason: string }
+  /** Shard `shardIndex` of the file: the bytes [start, end), elements of a record array or JSON Lines. */
+  | { kind: 'range'; fileIndex: number; shardIndex: number; format: RangeFormat; start: number; end: number }
+  /** A later "sessions" array starts: ranges with a smaller shard index are not live (still checked). */
+  | { kind: 'reset'; fileIndex: number; shardIndex: number }
+  /** The file is fully planned. `skeleton` is set for array/wrapper files: the ranges to replace by placeholders. */
+  | { kind: 'end'; fileIndex: number; size: number; skeleton: ByteRange[] | undefined };
+
+export interface PlanOptions {
+  /** target bytes per range shard; files of at most this size are never split */
+  shardBytes?: number;
+  /** the `--from` option: only the project's own session archives are split */
+  from?: string;
+  /** asked between reads: true stops planning this file (its pool job no longer needs the plan) */
+  abandon?: (fileIndex: number) => boolean;
+}
+
+/**
+ * Plan every file, in input order, yielding items as soon as they are known so
+ * that workers can start on the first shards while the boundary pass goes on.
+ */
+export async function* planShards(files: readonly InputFile[], opts: PlanOptions = {}): AsyncGenerator<PlanItem> {
+  const shardBytes = Math.max(1, Math.floor(opts.shardBytes ?? DEFAULT_SHARD_BYTES));
+  for (let f = 0; f < files.length; f++) {
+    yield* planFile(files[f]!, f, shardBytes, opts);
+  }
+}
+
+/** Collect a whole plan (tests, tools). */
+export async function collectPlan(files: readonly InputFile[], opts: PlanOptions = {}): Promise<PlanItem[]> {
+  const out: PlanItem[] = [];
+  for await (const item of planShards(files, opts)) out.push(item);
+  return out;
+}
+
+async function* planFile(file: InputFile, fileIndex: number, shardBytes: number, opts: PlanOptions): AsyncGenerator<PlanItem> {
+  const whole = (reason: string): PlanItem => ({ kind: 'whole', fileIndex, reason });
+  if (file.path === '-') return yield whole('stdin');
+  const size = file.size;
+  if (size === undefined || size <= shardBytes) return yield whole('small');
+  const from = opts.from ?? 'auto';
+  if (from !== 'auto' && from !== 'sessions') return yield whole(`--from ${from}`);
+
+  let fh: FileHandle;
+  try {
+    fh = await open(file.path, 'r');
+  } catch {
+    // the whole-file run reports the error exactly as the single-thread path does
+    return yield whole('unreadable');
+  }
+  try {
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const h = head.subarray(0, bytesRead);
+    if (h.length >= 2 && h[0] === 0x1f && h[1] === 0x8b) return yield whole('gzip');
+    if (from === 'auto' && detectFormat(h, file.path) !== undefined) return yield whole('agent log');
+    if (isJsonlName(file.path)) yield* planJsonlByName(fh, fileIndex, size, shardBytes, opts);
+    else yield* planByScan(fh, fileIndex, size, shardBytes, opts);
+  } catch {
+    yield whole('unreadable');
+  } finally {
+    await fh.close();
+  }
+}
+
+/** `.jsonl`/`.ndjson`: cut after the first newline at or after every `shardBytes` offset. */
+async function* planJsonlByName(fh: FileHandle, fileIndex: number, size: number, shardBytes: number, opts: PlanOptions): AsyncGenerator<PlanItem> {
+  const window = Buffer.alloc(WINDOW_BYTES);
+  let start = 0;
+  let shardIndex = 0;
+  while (start < size) {
+    if (opts.abandon?.(fileIndex)) return;
+    let end = size;
+    let at = start + shardBytes - 1;
+    while (at < size) {
+      const { bytesRead } = await fh.read(window, 0, Math.min(WINDOW_BYTES, size - at), at);
+      if (bytesRead === 0) break;
+      const nl = window.subarray(0, bytesRead).indexOf(0x0a);
+      if (nl >= 0) {
+        end = at + nl + 1;
+        break;
+      }
+      at += bytesRead;
+    }
+    yield { kind: 'range', fileIndex, shardIndex: shardIndex++, format: 'jsonl', start, end };
+    start = end;
+  }
+  yield { kind: 'end', fileIndex, size, skeleton: undefined };
+}
+
+async function* planByScan(fh: FileHandle, fileIndex: number, size: number, shardBytes: number, opts: PlanOptions): AsyncGenerator<PlanItem> {
+  const scan = new BoundaryScanner(fileIndex, shardBytes);
+  const buf = Buffer.alloc(Math.min(READ_BYTES, size));
+  let pos = 0;
+  while (pos < size) {
+    if (opts.abandon?.(fileIndex)) return;
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+    if (bytesRead === 0) break; // the file shrank: finish() sees a truncated document and gives up
+    scan.push(buf.subarray(0, bytesRead));
+    pos += bytesRead;
+    if (scan.items.length > 0) yield* scan.take();
+    if (scan.gaveUp !== undefined) break;
+  }
+  scan.finish(pos);
+  yield* scan.take();
+}
+
+// ---- the boundary pass --------------------------------------------------------
+
+const BOM = [0xef, 0xbb, 0xbf];
+const OPEN_ARR = 1;
+const OPEN_OBJ = 2;
+
+/** Where the scan is at the top level. */
+const Top = {
+  Start: 0, // before the first value (a BOM may come first)
+  Array: 1, // inside the top-level array: its elements are records
+  Object: 2, // inside the top-level object: a wrapper, or the first JSON Lines record
+  After: 3, // after the first top-level value
+  Jsonl: 4, // JSON Lines by content: cuts at newlines between top-level values
+} as const;
+type Top = (typeof Top)[keyof typeof Top];
+
+/** Inside the top-level object, at depth 1: what comes next. */
+const Member = {
+  Key: 0,
+  Colon: 1,
+  Value: 2,
+  AfterValue: 3,
+} as const;
+type Member = (typeof Member)[keyof typeof Member];
+
+/**
+ * Push-style boundary scanner over the bytes of one file. Emits `range`/`reset`
+ * items as cuts are decided; `gaveUp` is set (and a `whole` item emitted) as soon
+ * as the file cannot be split soundly.
+ */
+export class BoundaryScanner {
+  items: PlanItem[] = [];
+  gaveUp: string | undefined;
+
+  private base = 0; // absolute offset of the current chunk's first byte
+  private bomMatch = true; // the bytes so far are a prefix of a BOM
+  private top: Top = Top.Start;
+  private depth = 0;
+  private stack = new Uint8Array(64);
+
+  private inString = false;
+  private bsCarry = 0; // backslashes at the end of the previous chunk, inside the current string
+  private keyCapture = false;
+  private keyParts: Buffer[] = [];
+  private keyLen = 0;
+
+  private member: Member = Member.Key;
+  private key: string | undefined;
+  private groups = 0; // record arrays seen ("sessions" arrays, or the top-level array)
+
+  // the record array being cut
+  private inRecords = false;
+  private recDepth = 0;
+  private rangeStart = 0;
+  private elemContent = false; // a non-blank byte since the last separator
+  private sawSeparator = false;
+
+  private shardIndex = 0;
+  private readonly ranges: ByteRange[] = [];
+  private lastNewline = -1; // Top.After: offset just after the latest newline outside values
+
+  constructor(
+    private readonly fileIndex: number,
+    private readonly shardBytes: number,
+  ) {}
+
+  /** Items emitted since the last call. */
+  take(): PlanItem[] {
+    const out = this.items;
+    this.items = [];
+    return out;
+  }
+
+  private giveUp(reason: string): void {
+    if (this.gaveUp !== undefined) return;
+    this.gaveUp = reason;
+    this.items.push({ kind: 'whole', fileIndex: this.fileIndex, reason });
+  }
+
+  private emitRange(format: RangeFormat, start: number, end: number): void {
+    this.ranges.push({ start, end });
+    this.items.push({ kind: 'range', fileIndex: this.fileIndex, shardIndex: this.shardIndex++, format, start, end });
+  }
+
+  push(buf: Buffer): void {
+    if (this.gaveUp !== undefined) return;
+    const n = buf.length;
+    let i = 0;
+    // a UTF-8 BOM at the start of the file (its bytes may arrive in separate reads)
+    while (this.bomMatch && i < n && this.base + i < 3) {
+      if (buf[i] !== BOM[this.base + i]) this.bomMatch = false;
+      else i++;
+    }
+    if (this.bomMatch && this.base + i >= 3) this.bomMatch = false;
+    while (i < n) {
+      if (this.inString) {
+        const q = buf.indexOf(0x22, i);
+        if (q < 0) {
+          let k = n - 1;
+          while (k >= i && buf[k] === 0x5c) k--;
+          const run = n - 1 - k;
+          this.bsCarry = k < i ? this.bsCarry + run : run;
+          if (this.keyCapture) this.captureKey(buf, i, n);
+          i = n;
+          break;
+        }
+        let k = q - 1;
+        while (k >= i && buf[k] === 0x5c) k--;
+        let backslashes = q - 1 - k;
+        if (k < i) backslashes += this.bsCarry;
+        this.bsCarry = 0;
+        if ((backslashes & 1) === 1) {
+          if (this.keyCapture) this.captureKey(buf, i, q + 1);
+          i = q + 1;
+          continue;
+        }
+        if (this.keyCapture) this.captureKey(buf, i, q);
+        this.inString = false;
+        i = q + 1;
+        if (this.keyCapture) {
+          this.keyCapture = false;
+          this.endKey();
+          if (this.gaveUp !== undefined) return;
+        }
+        continue;
+      }
+      const c = buf[i]!;
+      // whitespace
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        if (c === 0x0a && this.depth === 0) this.topNewline(this.base + i + 1);
+        i++;
+        continue;
+      }
+      this.byte(c, this.base + i);
+      if (this.gaveUp !== undefined) return;
+      i++;
+    }
+    this.base += n;
+  }
+
+  /** One non-blank byte outside strings at absolute offset `at`. */
+  private byte(c: number, at: number): void {
+    const depth = this.depth;
+    if (depth === 0) {
+      this.topValueStart(c, at);
+      if (this.gaveUp !== undefined) return;
+    } else if (this.inRecords && depth === this.recDepth) {
+      if (c === 0x2c) {
+        this.separator(at);
+        return;
+      }
+      if (c === 0x5d) {
+        this.closeRecords(at);
+      } else this.elemContent = true;
+    } else if (this.top === Top.Object && depth === 1) {
+      this.member1(c, at);
+    }
+    switch (c) {
+      case 0x22:
+        this.inString = true;
+        this.bsCarry = 0;
+        return;
+      case 0x5b:
+      case 0x7b:
+        if (this.depth === this.stack.length) {
+          const s = new Uint8Array(this.stack.length * 2);
+          s.set(this.stack);
+          this.stack = s;
+        }
+        this.stack[this.depth++] = c === 0x5b ? OPEN_ARR : OPEN_OBJ;
+        return;
+      case 0x5d:
+      case 0x7d: {
+        if (this.depth === 0 || this.stack[this.depth - 1] !== (c === 0x5d ? OPEN_ARR : OPEN_OBJ)) {
+          this.giveUp('mismatched bracket');
+          return;
+        }
+        this.depth--;
+        if (this.depth === 0) this.topValueEnd();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A non-blank byte at depth 0: the start of a top-level value. */
+  private topValueStart(c: number, at: number): void {
+    switch (this.top) {
+      case Top.Start:
+        if (c === 0x5b) {
+          this.top = Top.Array;
+          this.startRecords(1, at + 1);
+        } else if (c === 0x7b) {
+          this.top = Top.Object;
+          this.member = Member.Key;
+        } else this.giveUp('the top-level value is not an array or an object');
+        return;
+      case Top.After:
+        // a second top-level value: JSON Lines by content, if the first object held no "sessions" array
+        if (this.groups > 0) {
+          this.giveUp('extra data after the top-level value');
+          return;
+        }
+        this.top = Top.Jsonl;
+        if (this.lastNewline >= 0 && this.lastNewline - this.rangeStart >= this.shardBytes) {
+          this.emitRange('jsonl', this.rangeStart, this.lastNewline);
+          this.rangeStart = this.lastNewline;
+        }
+        return;
+      case Top.Jsonl:
+        return;
+      default:
+        // Array/Object end at depth 0 via topValueEnd
+        this.giveUp('unexpected top-level byte');
+    }
+  }
+
+  /** The top-level value closed. */
+  private topValueEnd(): void {
+    if (this.top === Top.Array || this.top === Top.Object) {
+      this.top = Top.After;
+      this.rangeStart = 0;
+      this.lastNewline = -1;
+    }
+  }
+
+  /** A newline at depth 0 (outside strings); `next` is the offset just after it. */
+  private topNewline(next: number): void {
+    if (this.top === Top.After) this.lastNewline = next;
+    else if (this.top === Top.Jsonl && next - this.rangeStart >= this.shardBytes) {
+      this.emitRange('jsonl', this.rangeStart, next);
+      this.rangeStart = next;
+    }
+  }
+
+  private startRecords(recDepth: number, start: number): void {
+    if (this.groups > 0) this.items.push({ kind: 'reset', fileIndex: this.fileIndex, shardIndex: this.shardIndex });
+    this.groups++;
+    this.inRecords = true;
+    this.recDepth = recDepth;
+    this.rangeStart = start;
+    this.elemContent = false;
+    this.sawSeparator = false;
+  }
+
+  /** A comma between two elements of the record array, at offset `at`. */
+  private separator(at: number): void {
+    if (!this.elemContent) {
+      this.giveUp('empty array element');
+      return;
+    }
+    this.sawSeparator = true;
+    this.elemContent = false;
+    if (at - this.rangeStart >= this.shardBytes) {
+      this.emitRange('array', this.rangeStart, at);
+      this.rangeStart = at + 1;
+    }
+  }
+
+  /** The record array closes with the `]` at offset `at` (the bracket is popped by the caller). */
+  private closeRecords(at: number): void {
+    this.inRecords = false;
+    if (!this.elemContent) {
+      if (this.sawSeparator) this.giveUp('trailing comma');
+      // `[]`: no elements, no range; the skeleton keeps the empty array
+      return;
+    }
+    this.emitRange('array', this.rangeStart, at);
+  }
+
+  /**
+   * A non-blank byte at depth 1 of the top-level object: property names and the
+   * starts of their values. Only valid JSON needs to be followed exactly here:
+   * anything else fails the skeleton decode, and the file is read whole.
+   */
+  private member1(c: number, at: number): void {
+    switch (this.member) {
+      case Member.Key:
+        if (c === 0x22) {
+          this.keyCapture = true;
+          this.keyParts = [];
+          this.keyLen = 0;
+          this.member = Member.Colon;
+        }
+        // `}` of an empty object, or invalid: the skeleton decode judges
+        return;
+      case Member.Colon:
+        if (c === 0x3a) this.member = Member.Value;
+        return;
+      case Member.Value:
+        this.member = Member.AfterValue;
+        if (c === 0x5b && this.key === 'sessions') {
+          // the '[' is pushed by the caller: records sit at depth 2
+          this.startRecords(2, at + 1);
+        }
+        return;
+      case Member.AfterValue:
+        if (c === 0x2c) this.member = Member.Key;
+        return;
+    }
+  }
+
+  private captureKey(buf: Buffer, from: number, to: number): void {
+    if (this.keyLen > MAX_KEY_BYTES) return;
+    const part = buf.subarray(from, Math.min(to, from + MAX_KEY_BYTES + 1 - this.keyLen));
+    this.keyParts.push(Buffer.from(part));
+    this.keyLen += part.length;
+  }
+
+  private endKey(): void {
+    const raw = Buffer.concat(this.keyParts);
+    this.keyParts = [];
+    if (raw.length > MAX_KEY_BYTES) {
+      this.key = undefined;
+      return;
+    }
+    if (raw.includes(0x5c)) {
+      try {
+        this.key = JSON.parse(`"${raw.toString('utf8')}"`) as string;
+      } catch {
+        this.giveUp('invalid escape in a property name');
+      }
+    } else this.key = raw.toString('utf8');
+  }
+
+  /** End of input at absolute offset `size`. */
+  finish(size: number): void {
+    if (this.gaveUp !== undefined) return;
+    if (this.inString || this.depth !== 0) return this.giveUp('end of input inside a value');
+    switch (this.top) {
+      case Top.Start:
+        return this.giveUp('no value');
+      case Top.After:
+        if (this.groups === 0) return this.giveUp('an object without a "sessions" array');
+        this.items.push({ kind: 'end', fileIndex: this.fileIndex, size, skeleton: this.ranges.slice() });
+        return;
+      case Top.Jsonl:
+        if (this.rangeStart < size) this.emitRange('jsonl', this.rangeStart, size);
+        this.items.push({ kind: 'end', fileIndex: this.fileIndex, size, skeleton: undefined });
+        return;
+      default:
+        return this.giveUp('end of input inside the top-level value');
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Worker thread entry (thin): runs one task at a time for the pool and posts
+ * back {state, malformed} or {error: toWire(err)}, with progress about every
+ * 100 ms. The analysis is the single-thread path's: `analyzeFile` for whole
+ * files, `decoderFor` + `analyzeEvents` for byte ranges.
+ *
+ * Runs as compiled JS only (dist/workers/shard-worker.js): tsx and
+ * worker_threads do not mix on Node 20 (privatenumber/tsx#354).
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parentPort } from 'node:worker_threads';
+import { AnalyzerError, describeLocation, toWire } from '../errors.js';
+import { analyzeEvents, analyzeFile, decoderFor, type ReadOptions } from '../input/read-sessions.js';
+import { describeFsError } from '../input/sources.js';
+import type { DecodeEvent } from '../input/types.js';
+import { placeholder, type RangeTask, type SkeletonTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
+
+// The fast decoder registers itself on import (as cli.ts does on the main thread).
+// Tolerate its absence: it is optional until that module lands.
+const fastDecoderModule = new URL('../input/register-fast-decoder.js', import.meta.url);
+if (existsSync(fileURLToPath(fastDecoderModule))) await import(fastDecoderModule.href);
+
+const PROGRESS_MS = 100;
+const READ_BYTES = 1 << 20;
+
+const port = parentPort;
+if (port === null) throw new Error('shard-worker.js must run in a worker thread');
+
+function post(reply: WorkerReply): void {
+  port!.postMessage(reply);
+}
+
+/** Progress deltas, posted at most every 100 ms; `flush` before the final reply. */
+function progressFor(id: number) {
+  let bytes = 0;
+  let sessions = 0;
+  let last = Date.now();
+  const maybePost = () => {
+    const now = Date.now();
+    if (now - last >= PROGRESS_MS) flush(now);
+  };
+  const flush = (now = Date.now()) => {
+    last = now;
+    if (bytes === 0 && sessions === 0) return;
+    post({ id, type: 'progress', bytes, sessions });
+    bytes = 0;
+    sessions = 0;
+  };
+  return {
+    onBytes(n: number) {
+      bytes += n;
+      maybePost();
+    },
+    onSession() {
+      sessions++;
+      if ((sessions & 1023) === 0) maybePost();
+    },
+    flush,
+  };
+}
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** Bytes [start, end) of a file, wrapped into the project's input error on fs failure. */
+async function* readRange(file: string, start: number, end: number): AsyncGenerator<Buffer> {
+  if (end <= start) return;
+  try {
+    for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: READ_BYTES })) yield chunk as Buffer;
+  } catch (err) {
+    throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${file}`, { file }, { cause: err });
+  }
+}
+
+/** Shift an error's byte offset by `delta` (shard offsets -> file offsets), message included. */
+function shiftError(err: unknown, delta: number): unknown {
+  if (!(err instanceof AnalyzerError) || err.context.offset === undefined || delta === 0) return err;
+  const where = describeLocation(err.context);
+  const context = { ...err.context, offset: err.context.offset + delta };
+  const message = err.message.endsWith(where) ? err.message.slice(0, err.message.length - where.length) + describeLocation(context) : err.message;
+  return new AnalyzerError(err.code, message, context, { cause: err });
+}
+
+async function* shiftEvents(events: AsyncIterable<DecodeEvent>, delta: number): AsyncGenerator<DecodeEvent> {
+  try {
+    for await (const ev of events) {
+      if (ev.kind === 'record' && delta !== 0) yield { kind: 'record', record: { ...ev.record, offset: ev.record.offset + delta } };
+      else yield ev;
+    }
+  } catch (err) {
+    throw shiftError(err, delta);
+  }
+}
+
+async function runWhole(t: WholeTask): Promise<void> {
+  const p = progressFor(t.id);
+  // `from` rides along for when analyzeFile reads agent logs
+  const opts: ReadOptions & { from: string } = { parser: t.parser, strict: t.strict, from: t.from, onBytes: p.onBytes, onSession: p.onSession };
+  const r = await analyzeFile({ path: t.file, size: t.size }, t.fileIndex, opts);
+  p.flush();
+  post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
+}
+
+async function runRange(t: RangeTask): Promise<void> {
+  const p = progressFor(t.id);
+  const array = t.kind === 'array-range';
+  // An array range is decoded as `[` + bytes + `]`. A JSON Lines range after the
+  // file's start gets one leading space, so that a BOM there is not taken for the
+  // file's own BOM (decoders accept one only at the start of their input).
+  const lead = array ? '[' : t.start > 0 ? ' ' : '';
+  let newlines = 0;
+  async function* source(): AsyncGenerator<Buffer> {
+    if (lead !== '') yield Buffer.from(lead);
+    for await (const chunk of readRange(t.file, t.start, t.end)) {
+      newlines += countNewlines(chunk);
+      p.onBytes(chunk.length);
+      yield chunk;
+    }
+    if (array) yield Buffer.from(']');
+  }
+  const decode = decoderFor(t.parser);
+  const events = decode(source(), { file: t.fileForMessages, shape: array ? 'auto' : 'jsonl' });
+  const r = await analyzeEvents(shiftEvents(events, t.start - lead.length), t.fileForMessages, t.prefix, {
+    strict: t.strict,
+    onSession: p.onSession,
+  });
+  // A range stands for at least one element in the skeleton (see plan-shards.ts).
+  if (array && r.state.sessions + r.state.skipped === 0) {
+    throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.fileForMessages}`, { file: t.fileForMessages });
+  }
+  p.flush();
+  post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines });
+}
+
+function isPlaceholder(v: unknown, k: number): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === 'session_id' && (v as Record<string, unknown>)['session_id'] === k;
+}
+
+async function runSkeleton(t: SkeletonTask): Promise<void> {
+  const p = progressFor(t.id);
+  const gapNewlines: number[] = [];
+  async function* gap(start: number, end: number): AsyncGenerator<Buffer> {
+    let n = 0;
+    for await (const chunk of readRange(t.file, start, end)) {
+      n += countNewlines(chunk);
+      p.onBytes(chunk.length);
+      yield chunk;
+    }
+    gapNewlines.push(n);
+  }
+  async function* source(): AsyncGenerator<Buffer> {
+    let at = 0;
+    for (let k = 0; k < t.ranges.length; k++) {
+      const r = t.ranges[k]!;
+      yield* gap(at, r.start);
+      yield placeholder(k);
+      at = r.end;
+    }
+    yield* gap(at, t.size);
+  }
+  const mismatch = (what: string) =>
+    new AnalyzerError('FP_INTERNAL', `Shard check: the skeleton ${what}, in ${t.fileForMessages}`, { file: t.fileForMessages });
+  let next = 0;
+  let liveFrom = 0;
+  for await (const ev of decoderFor(t.parser)(source(), { file: t.fileForMessages, shape: 'auto' })) {
+    if (ev.kind === 'reset') {
+      liveFrom = next;
+      continue;
+    }
+    if (!isPlaceholder(ev.record.value, next)) throw mismatch(`has a record other than placeholder ${next}`);
+    next++;
+  }
+  if (next !== t.ranges.length) throw mismatch(`has ${next} placeholders, expected ${t.ranges.length}`);
+  p.flush();
+  post({ id: t.id, type: 'skeleton', liveFrom, gapNewlines });
+}
+
+async function run(t: WorkerTask): Promise<void> {
+  try {
+    if (t.kind === 'whole') await runWhole(t);
+    else if (t.kind === 'skeleton') await runSkeleton(t);
+    else await runRange(t);
+  } catch (err) {
+    post({ id: t.id, type: 'error', error: toWire(err) });
+  }
+}
+
+// One task at a time (the pool never sends a second before the reply); chained anyway.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (t: WorkerTask) => {
+  chain = chain.then(() => run(t));
+});
