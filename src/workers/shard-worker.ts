@@ -7,19 +7,13 @@
  * Runs as compiled JS only (dist/workers/shard-worker.js): tsx and
  * worker_threads do not mix on Node 20 (privatenumber/tsx#354).
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createReadStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { AnalyzerError, describeLocation, toWire } from '../errors.js';
 import { analyzeEvents, analyzeFile, decoderFor, type ReadOptions } from '../input/read-sessions.js';
 import { describeFsError } from '../input/sources.js';
 import type { DecodeEvent } from '../input/types.js';
 import { placeholder, type RangeTask, type SkeletonTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
-
-// The fast decoder registers itself on import (as cli.ts does on the main thread).
-// Tolerate its absence: it is optional until that module lands.
-const fastDecoderModule = new URL('../input/register-fast-decoder.js', import.meta.url);
-if (existsSync(fileURLToPath(fastDecoderModule))) await import(fastDecoderModule.href);
 
 const PROGRESS_MS = 100;
 const READ_BYTES = 1 << 20;

@@ -1,17 +1,11 @@
 /** Random session archives for the worker tests: small pools, so that patterns form. */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { InputFile } from '../../src/input/sources.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from '../../src/options.js';
-
-// The workers register the fast decoder when its module is built; so does this
-// side (the single-thread reference), so that `--parser fast` means the same on both.
-const fastDecoderModule = new URL('../../src/input/register-fast-decoder.ts', import.meta.url);
-if (existsSync(fileURLToPath(fastDecoderModule))) await import(fastDecoderModule.href);
 
 /** Strings that stress the boundary pass: quotes, backslashes before quotes, brackets, commas, "sessions". */
 export const NASTY = [

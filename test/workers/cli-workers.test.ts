@@ -12,25 +12,6 @@ import { removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'dist/cli.js');
 
-/**
- * The same CLI with the pool wired in as `Io.analyzeParallel`, for as long as
- * cli.ts does not wire it itself (then the two runners do the same). A script
- * file, not `node -e`: cli.js resolves process.argv[1] when it is imported.
- */
-const wired = writeFile(
-  tmpDir(),
-  'wired-cli.mjs',
-  `import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-// as cli.ts will: the single-thread path and the workers decode alike
-const fast = ${JSON.stringify(path.join(root, 'dist/input/register-fast-decoder.js'))};
-if (existsSync(fast)) await import(pathToFileURL(fast).href);
-const { cli, handleError } = await import(pathToFileURL(${JSON.stringify(bin)}).href);
-const { analyzeParallel } = await import(pathToFileURL(${JSON.stringify(path.join(root, 'dist/workers/pool.js'))}).href);
-const io = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), analyzeParallel };
-process.exitCode = await cli(process.argv.slice(2), io).catch((err) => handleError(err, io));
-`,
-).path;
 
 interface Run {
   status: number | null;
@@ -38,8 +19,8 @@ interface Run {
   stderr: string;
 }
 
-function run(runner: 'bin' | 'wired', args: string[], stdin = ''): Run {
-  const argv = [runner === 'bin' ? bin : wired, ...args];
+function run(args: string[], stdin = ''): Run {
+  const argv = [bin, ...args];
   const r = spawnSync(process.execPath, argv, {
     encoding: 'utf8',
     input: stdin,
@@ -66,37 +47,37 @@ describe('dist/cli.js --workers N', () => {
   const array = writeFile(dir, 'sessions.json', JSON.stringify(sessions, null, 2)).path;
   const jsonl = writeFile(dir, 'sessions.jsonl', sessions.map((s) => JSON.stringify(s)).join('\n')).path;
 
-  it.each(['bin', 'wired'] as const)('%s: --workers 2 prints what --workers 1 prints (json and markdown)', (runner) => {
+  it('--workers 2 prints what --workers 1 prints (json and markdown)', () => {
     for (const input of [array, jsonl]) {
-      const one = run(runner, ['--input', input, '--workers', '1', '--format', 'json', '--threshold', '0']);
+      const one = run(['--input', input, '--workers', '1', '--format', 'json', '--threshold', '0']);
       expect(one.status).toBe(0);
       expect(JSON.parse(one.stdout).length).toBeGreaterThan(2);
-      const two = run(runner, ['--input', input, '--workers', '2', '--format', 'json', '--threshold', '0']);
+      const two = run(['--input', input, '--workers', '2', '--format', 'json', '--threshold', '0']);
       expect(two).toEqual(one);
     }
-    const md = (w: string) => run(runner, ['--input', array, '--input', jsonl, '--workers', w]);
+    const md = (w: string) => run(['--input', array, '--input', jsonl, '--workers', w]);
     const one = md('1');
     expect(one.status).toBe(0);
     const strip = (r: Run) => ({ ...r, stdout: r.stdout.replace(/^Generated: .*$/m, '') });
     expect(strip(md('2'))).toEqual(strip(one));
   });
 
-  it.each(['bin', 'wired'] as const)('%s: stdin among files is read in input order (on the main thread, not in a worker)', (runner) => {
+  it('stdin among files is read in input order (on the main thread, not in a worker)', () => {
     const piped = JSON.stringify(sessions.slice(0, 60));
     const args = (w: string) => ['--input', jsonl, '--input', '-', '--input', array, '--workers', w, '--format', 'json', '--threshold', '0'];
-    const one = run(runner, args('1'), piped);
+    const one = run(args('1'), piped);
     expect(one.status).toBe(0);
-    expect(run(runner, args('2'), piped)).toEqual(one);
-    expect(run(runner, ['--workers', '2', '--format', 'json'], piped)).toEqual(run(runner, ['--workers', '1', '--format', 'json'], piped));
+    expect(run(args('2'), piped)).toEqual(one);
+    expect(run(['--workers', '2', '--format', 'json'], piped)).toEqual(run(['--workers', '1', '--format', 'json'], piped));
   });
 
-  it.each(['bin', 'wired'] as const)('%s: an invalid file exits 3 with the --workers 1 message, and the process ends', (runner) => {
+  it('an invalid file exits 3 with the --workers 1 message, and the process ends', () => {
     const text = JSON.stringify(sessions, null, 2);
     const at = text.indexOf('"s-70"');
     const broken = writeFile(dir, 'broken.json', text.slice(0, at) + '"s-70' + text.slice(at + 6)).path;
-    const one = run(runner, ['--input', array, '--input', broken, '--workers', '1', '--format', 'json']);
+    const one = run(['--input', array, '--input', broken, '--workers', '1', '--format', 'json']);
     expect(one.status).toBe(3);
     expect(one.stderr).toMatch(/^fleet-proposals: Invalid JSON: .*, at byte \d+.* in .*broken\.json\n$/);
-    expect(run(runner, ['--input', array, '--input', broken, '--workers', '2', '--format', 'json'])).toEqual(one);
+    expect(run(['--input', array, '--input', broken, '--workers', '2', '--format', 'json'])).toEqual(one);
   });
 });
