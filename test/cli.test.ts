@@ -162,3 +162,16 @@ describe('cli', () => {
     expect(bad.stderr).toMatch(/Invalid state file/);
   });
 });
+
+describe('progress', () => {
+  it('--progress draws on stderr only; --quiet silences it', async () => {
+    const f = archive();
+    const plain = await runCli(['--input', f, '--format', 'json', '--workers', '1']);
+    const r = await runCli(['--input', f, '--format', 'json', '--progress', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.stderr).toMatch(/\d+ MB .* MB\/s \| 6 sessions/);
+    const q = await runCli(['--input', f, '--format', 'json', '--progress', '--quiet', '--workers', '1']);
+    expect(q.stderr).toBe('');
+  });
+});

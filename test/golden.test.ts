@@ -41,6 +41,15 @@ describe('golden cases recorded from the reference', () => {
     expect(cases.length).toBeGreaterThan(30);
     for (const name of [...Object.keys(KNOWN_DIFFERENCES), ...ACCEPTED_USAGE]) expect(cases.map((c) => c.name)).toContain(name);
   });
+  it.each(cases.filter((c) => c.json !== null && c.exit === 0 && !(c.name in KNOWN_DIFFERENCES)).map((c) => [c.name, c] as const))(
+    '%s with --workers 2 equals the reference',
+    async (_name, c) => {
+      const r = await runCli(['--input', path.join(dir, c.input), '--format', 'json', '--workers', '2', ...c.args]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(parseReferenceJson(read(c.json!)));
+    },
+  );
+
   describe.each(['fast', 'stream-json'] as const)('--parser %s', (parser) => {
     it.each(cases.filter((c) => !(c.name in KNOWN_DIFFERENCES)).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const input = path.join(dir, c.input);

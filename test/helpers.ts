@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { cli } from '../src/cli.js';
 import type { Io } from '../src/main.js';
+import { analyzeParallel } from '../src/workers/pool.js';
 
 export const FIXED_NOW = new Date('2026-01-02T03:04:05.678Z');
 
@@ -18,11 +19,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the CLI in-process with captured output and a fixed clock. */
+/** Run the CLI in-process with captured output and a fixed clock (workers run dist/workers/shard-worker.js). */
 export async function runCli(args: readonly string[], extra: Partial<Io> = {}): Promise<CliRun> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await cli(args, { stdout, stderr, now: () => FIXED_NOW, ...extra });
+  const code = await cli(args, { stdout, stderr, now: () => FIXED_NOW, analyzeParallel, ...extra });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 

@@ -118,3 +118,19 @@ describe.skipIf(!existsSync(ROOT))('real agent logs (shared/realdata)', () => {
     expect(s?.errors).toEqual(['Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...']); // exit code -1
   });
 });
+
+describe.skipIf(!existsSync(ROOT))('fleet-proposals --input shared/realdata', () => {
+  it('reports on every real sample, with the same report for 1 and 2 workers', async () => {
+    const { runCli } = await import('../../helpers.js');
+    const one = await runCli(['--input', ROOT, '--format', 'json', '--threshold', '0', '--workers', '1', '--quiet']);
+    expect(one.code).toBe(0);
+    const proposals = JSON.parse(one.stdout) as { title: string }[];
+    // Bash retries and the repeated git/pre-commit errors of the real sessions
+    expect(proposals.some((p) => p.title.startsWith("Reduce retries for tool 'Tool 'Bash'"))).toBe(true);
+    expect(proposals.some((p) => p.title.startsWith('Fix repeated error:'))).toBe(true);
+    const md = await runCli(['--input', ROOT, '--workers', '1', '--quiet']);
+    expect(md.stdout).toMatch(/^Based on analysis of \d+ waste events across \d+ repos\.$/m);
+    const two = await runCli(['--input', ROOT, '--format', 'json', '--threshold', '0', '--workers', '2', '--quiet']);
+    expect(two.stdout).toBe(one.stdout);
+  });
+});
