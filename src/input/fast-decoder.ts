@@ -919,7 +919,7 @@ const PRIME_CORPUS: ReadonlyArray<readonly [string, FastDecoderOptions]> = [
     '\ufeff[{"session_id":"s\\u00e9\\n\\"x\\\\","repo":"r/é😀","messages":[{"role":"user","content":"a\\tb\\/c\\bd\\fe\\rf\\u20AC 中文 \\ud83d\\ude00"},' +
       '{"k":[1,-2,0,0.5,-0.25e+3,1E-2,1e5,true,false,null,{},[]]}],"errors":[{"message":"m"}],' +
       '"tool_calls":[{"tool":"t","latency_ms":12.5},{"tool":"u","latency_ms":0}],"duration_minutes":3,' +
-      '"\\u0073ession_id":"dup","an extremely long property name that is longer than any name we look for, really quite long indeed":1,' +
+      '"\\u0073ession_id":"dup","' + 'a property name longer than any name we look for, '.repeat(3) + '":1,' +
       '"x":{"sessions":[1]}},\n 5, -1.5e3, 0, "str", true, false, null, [1, {"a": "b"}], {}\n]\n',
     {},
   ],
@@ -932,7 +932,7 @@ function prime(): void {
   primed = true;
   for (const [text, opts] of PRIME_CORPUS) {
     const bytes = Buffer.from(text, 'utf8');
-    for (const size of [bytes.length, 1, 2, 3, 5, 64]) {
+    for (const size of [bytes.length, 1, 3]) {
       const decoder = new FastDecoder(() => {}, opts);
       for (let at = 0; at < bytes.length; at += size) decoder.push(bytes.subarray(at, at + size));
       decoder.end();
