@@ -180,7 +180,92 @@ async function* planJsonlByName(fh: FileHandle, fileIndex: number, size: number,
   yield { kind: 'end', fileIndex, size, skeleton: undefined };
 }
 
+/**
+ * A top-level array whose elements are written alike (the common export) is cut
+ * without a pass over the file: the bytes from the first separating comma to the
+ * end of the second element's first key (e.g. `,\n{"session_id"`, blanks included) are learnt from
+ * the head, and each cut is the next occurrence of those bytes after a target
+ * offset. Such bytes cannot occur inside a string (its quotes would be escaped);
+ * they can occur deeper in a record (a nested array of objects with that key), and
+ * then the cut is wrong: that range and its neighbour fail to decode as lists of
+ * whole values, and the pool re-reads the file whole, as for any failed range.
+ * The skeleton check (above) covers the rest, so correctness never rests on the
+ * guess, only speed does. Returns undefined when the file does not fit the mould.
+ */
+async function speculativeArrayPlan(fh: FileHandle, fileIndex: number, size: number, shardBytes: number): Promise<PlanItem[] | undefined> {
+  const headLen = Math.min(READ_BYTES, size);
+  const head = Buffer.alloc(headLen);
+  const { bytesRead } = await fh.read(head, 0, headLen, 0);
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < bytesRead && isBlank(head[i]!)) i++;
+  if (head[i] !== 0x5b) return undefined;
+  const arrayStart = i + 1;
+  // the first comma at depth 1 (strings skipped with their escapes)
+  let depth = 1;
+  let comma = -1;
+  for (i = arrayStart; i < bytesRead && comma < 0; i++) {
+    const c = head[i]!;
+    if (c === 0x22) {
+      for (i++; i < bytesRead && head[i] !== 0x22; i++) if (head[i] === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      if (--depth === 0) return undefined;
+    } else if (c === 0x2c && depth === 1) comma = i;
+  }
+  if (comma < 0) return undefined;
+  // `,` blanks `{"key"`: the key without escapes
+  let j = comma + 1;
+  while (j < bytesRead && isBlank(head[j]!)) j++;
+  if (head[j] !== 0x7b) return undefined;
+  j++;
+  while (j < bytesRead && isBlank(head[j]!)) j++;
+  if (head[j] !== 0x22) return undefined;
+  j++;
+  while (j < bytesRead && head[j] !== 0x22 && head[j] !== 0x5c && j - comma < 256) j++;
+  if (head[j] !== 0x22) return undefined;
+  const pattern = Buffer.from(head.subarray(comma, j + 1));
+
+  // the closing bracket: the last non-blank byte of the file
+  const tailLen = Math.min(WINDOW_BYTES, size);
+  const tail = Buffer.alloc(tailLen);
+  const t = await fh.read(tail, 0, tailLen, size - tailLen);
+  let k = t.bytesRead - 1;
+  while (k >= 0 && isBlank(tail[k]!)) k--;
+  if (k < 0 || tail[k] !== 0x5d) return undefined;
+  const arrayEnd = size - tailLen + k;
+
+  const cuts: number[] = [];
+  const window = Buffer.alloc(READ_BYTES);
+  for (let target = shardBytes; target < arrayEnd; ) {
+    const from = Math.max(target, (cuts[cuts.length - 1] ?? 0) + 1);
+    const w = await fh.read(window, 0, Math.min(READ_BYTES, arrayEnd - from), from);
+    const at = window.subarray(0, w.bytesRead).indexOf(pattern);
+    if (at >= 0) {
+      cuts.push(from + at);
+      target = from + at + shardBytes;
+    } else target = from + Math.max(1, w.bytesRead - pattern.length); // keep looking further on
+  }
+  if (cuts.length === 0) return undefined;
+  const items: PlanItem[] = [];
+  const ranges: ByteRange[] = [];
+  let start = arrayStart;
+  for (const c of [...cuts, arrayEnd]) {
+    ranges.push({ start, end: c });
+    items.push({ kind: 'range', fileIndex, shardIndex: ranges.length - 1, format: 'array', start, end: c });
+    start = c + 1;
+  }
+  items.push({ kind: 'end', fileIndex, size, skeleton: ranges });
+  return items;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 async function* planByScan(fh: FileHandle, fileIndex: number, size: number, shardBytes: number, opts: PlanOptions): AsyncGenerator<PlanItem> {
+  const guessed = await speculativeArrayPlan(fh, fileIndex, size, shardBytes);
+  if (guessed !== undefined) return yield* guessed;
   const scan = new BoundaryScanner(fileIndex, shardBytes);
   const buf = Buffer.alloc(Math.min(READ_BYTES, size));
   let pos = 0;

@@ -118,6 +118,16 @@ describe(analyzeParallel.name, () => {
     }
   });
 
+  it('a separator guessed inside a record (a nested list of objects keyed like sessions) still gives the single-thread result', async () => {
+    const d = tmpDir();
+    const nested = sessions.map((x, i) => (i % 5 === 2 ? { session_id: `outer-${i}`, children: [{ session_id: 'a' }, { session_id: 'b' }, { session_id: 'c' }], ...x } : x));
+    const f = writeFile(d, 'nested.json', JSON.stringify(nested));
+    for (const parser of ['fast', 'stream-json'] as const) {
+      const o = options({ workers: 2, parser });
+      expect(await parallel([f], o, 300)).toEqual(await sequential([f], o));
+    }
+  });
+
   describe('invalid input: the single-thread path error (FP_INPUT, a byte offset), workers=2, no hang', () => {
     const corrupt = (s: string, at: number, by: string) => s.slice(0, at) + by + s.slice(at + by.length);
     const middle = arrayText.indexOf('"s-20"');
@@ -128,6 +138,9 @@ describe(analyzeParallel.name, () => {
       ['a raw control character inside a string', 'control.json', corrupt(arrayText, arrayText.indexOf('msg 30') + 3, '\u0001'), /^shard \d+: Invalid JSON/],
       ['a broken value before "sessions" (outside every shard)', 'before.json', `{"meta": [1 2], "sessions": ${arrayText}}`, /^skeleton: Invalid JSON/],
       ['a trailing comma in the wrapper (outside every shard)', 'after.json', `{"sessions": ${arrayText}, }`, /^skeleton: Invalid JSON/],
+      // cut by the separator guess (no pass over the file): the range or skeleton check finds out
+      ['a trailing comma in the array', 'trailing.json', arrayText.replace(/\]\s*$/, ',]'), /^(shard \d+|skeleton): Invalid JSON/],
+      ['extra data after an array', 'extra2.json', `${arrayText} []`, /^(shard \d+|skeleton): Invalid JSON/],
       ['extra data after the wrapper', 'extra.json', `{"sessions": ${arrayText}} x`, /^the plan gave up: extra data/],
       ['a missing comma between two elements', 'comma.json', corrupt(arrayText, arrayText.lastIndexOf('},', arrayText.indexOf('"s-25"')) + 1, ' '), /^shard \d+: Invalid JSON/],
       ['invalid JSON Lines', 'broken.jsonl', sessions.map((s, i) => (i === 27 ? JSON.stringify(s).slice(0, -2) : JSON.stringify(s))).join('\n'), /^shard \d+: Invalid JSON/],
