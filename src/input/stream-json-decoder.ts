@@ -14,6 +14,8 @@ import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './ty
 const require = createRequire(import.meta.url);
 const { parser: makeParser } = require('stream-json') as { parser: (o: object) => Transform };
 
+const PENDING = Symbol('pending record');
+
 interface Token {
   name: string;
   value?: string;
@@ -140,6 +142,16 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts:
   let wrapperKey: string | undefined;
   let skipping = 0;
 
+  /** Start a record at token `t`: its value when it is complete at once (a scalar), else PENDING. */
+  const begin = (t: Token, opens: boolean): unknown => {
+    const b = new RecordBuilder(true);
+    b.token(t);
+    if (opens) depth++;
+    if (b.done) return b.result;
+    builder = b;
+    return PENDING;
+  };
+
   const record = (value: unknown): DecodeEvent => {
     const r: RawRecord = { value, offset: bytes };
     recordIndex++;
@@ -165,13 +177,8 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts:
         }
         if (shape === 'jsonl' || (topValues === 1 && t.name !== 'startArray' && t.name !== 'startObject')) {
           if (shape === undefined) shape = 'jsonl'; // a scalar document: one record, like JSON Lines of one line
-          builder = new RecordBuilder(true);
-          builder.token(t);
-          if (opens) depth++;
-          if (builder.done) {
-            yield record(builder.result);
-            builder = undefined;
-          }
+          const v = begin(t, opens);
+          if (v !== PENDING) yield record(v);
           continue;
         }
         if (t.name === 'startArray') {
@@ -203,13 +210,8 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts:
             depth = 0;
             continue;
           }
-          builder = new RecordBuilder(true);
-          builder.token(t);
-          if (opens) depth++;
-          if (builder.done) {
-            yield record(builder.result);
-            builder = undefined;
-          }
+          const v = begin(t, opens);
+          if (v !== PENDING) yield record(v);
         }
         continue;
       }
@@ -228,13 +230,8 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts:
           depth--;
           continue;
         }
-        builder = new RecordBuilder(true);
-        builder.token(t);
-        if (opens) depth++;
-        if (builder.done) {
-          yield record(builder.result);
-          builder = undefined;
-        }
+        const v = begin(t, opens);
+        if (v !== PENDING) yield record(v);
         continue;
       }
       if (depth === 1 && t.name === 'keyValue') {

@@ -120,7 +120,7 @@ describe(analyzeParallel.name, () => {
 
   it('a separator guessed inside a record (a nested list of objects keyed like sessions) still gives the single-thread result', async () => {
     const d = tmpDir();
-    const nested = sessions.map((x, i) => (i % 5 === 2 ? { session_id: `outer-${i}`, children: [{ session_id: 'a' }, { session_id: 'b' }, { session_id: 'c' }], ...x } : x));
+    const nested = sessions.map((x, i) => (i % 5 === 2 ? { ...x, children: [{ session_id: 'a' }, { session_id: 'b' }, { session_id: 'c' }] } : x));
     const f = writeFile(d, 'nested.json', JSON.stringify(nested));
     for (const parser of ['fast', 'stream-json'] as const) {
       const o = options({ workers: 2, parser });
