@@ -9,12 +9,14 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { Transform } from 'node:stream';
 import { inputError } from '../errors.js';
+import { detach } from './_detach.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
 
 const require = createRequire(import.meta.url);
 const { parser: makeParser } = require('stream-json') as { parser: (o: object) => Transform };
 
 const PENDING = Symbol('pending record');
+
 
 interface Token {
   name: string;
@@ -77,7 +79,7 @@ class RecordBuilder {
         return;
       }
       case 'stringValue':
-        this.put(t.value);
+        this.put(detach(t.value!));
         return;
       case 'numberValue':
         this.put(Number(t.value));

@@ -8,6 +8,7 @@
  * stream-json 1.x is CommonJS: default-imported, as its typings declare.
  * Its syntax errors carry no position, so they are reported with the file only.
  */
+import { detach } from '../_detach.js';
 import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import Assembler from 'stream-json/Assembler.js';
@@ -46,7 +47,7 @@ const SCALARS: Record<string, true> = { stringValue: true, numberValue: true, nu
 function scalarOf(t: Token): unknown {
   switch (t.name) {
     case 'stringValue':
-      return t.value;
+      return detach(t.value as string);
     case 'numberValue':
       return Number(t.value);
     case 'trueValue':
