@@ -105,21 +105,42 @@ export interface StreamJsonDecodeOptions {
 }
 
 /** Decode a byte stream into records. Throws AnalyzerError (FP_INPUT) on invalid input. */
-export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts: StreamJsonDecodeOptions = {}): AsyncGenerator<DecodeEvent> {
+export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, opts: StreamJsonDecodeOptions = {}): AsyncGenerator<DecodeEvent> {
   let bytes = 0;
-  let bomChecked = false;
+  // stream-json decodes UTF-8 leniently (U+FFFD); Python's open() does not, and neither do we
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const checkUtf8 = (chunk: Buffer | undefined, at: number): void => {
+    try {
+      if (chunk === undefined) utf8.decode();
+      else utf8.decode(chunk, { stream: true });
+    } catch {
+      throw inputError(chunk === undefined ? 'Invalid UTF-8: truncated character at the end of the input' : 'Invalid UTF-8', {
+        file: opts.file,
+        offset: at,
+      });
+    }
+  };
   async function* counted(): AsyncGenerator<Buffer> {
-    for await (let chunk of source) {
-      if (!bomChecked) {
-        bomChecked = true;
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-          chunk = chunk.subarray(3);
-          bytes += 3;
-        }
+    let head: Buffer | undefined = Buffer.alloc(0); // until 3 bytes are in: a BOM may be split over chunks
+    for await (const c of source) {
+      let chunk = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+      if (head !== undefined) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 3) continue;
+        chunk = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+        bytes += head.length - chunk.length;
+        head = undefined;
       }
+      checkUtf8(chunk, bytes);
       bytes += chunk.length;
       yield chunk;
     }
+    if (head !== undefined && head.length > 0) {
+      checkUtf8(head, bytes);
+      bytes += head.length;
+      yield head;
+    }
+    checkUtf8(undefined, bytes);
   }
   const parser = makeParser({ jsonStreaming: true, packValues: true, streamValues: false });
   const bytesIn = Readable.from(counted());
@@ -286,6 +307,6 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Buffer>, opts:
   if (depth !== 0 || builder !== undefined || candidate !== undefined) {
     throw inputError('Invalid JSON: unexpected end of input (truncated?)', { file: opts.file, offset: bytes });
   }
-  if (topValues === 0) throw inputError('Invalid JSON: expecting a value (empty input)', { file: opts.file, offset: 0 });
+  if (topValues === 0 && !forcedJsonl) throw inputError('Invalid JSON: expecting a value (empty input)', { file: opts.file, offset: 0 });
   if (hasPending && shape === 'jsonl') yield record(pending);
 }
