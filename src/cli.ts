@@ -122,6 +122,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
             progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
             workers: { type: 'number', requiresArg: true, describe: 'Worker threads (default: available cores)' },
             parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
+            'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
             from: {
               choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
               default: 'auto',
@@ -133,6 +134,8 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
           .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive'),
       async (a) => {
         const o = resolve(a as Record<string, unknown>);
+        const fallback = last(a['defaultInput'] as string | string[] | undefined);
+        if (o.input.length === 0 && fallback !== undefined) o.input = [fallback];
         if (o.input.length === 0) {
           if (process.stdin.isTTY) throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
           o.input = ['-'];

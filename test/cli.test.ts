@@ -175,3 +175,27 @@ describe('progress', () => {
     expect(q.stderr).toBe('');
   });
 });
+
+describe('npm start', () => {
+  it('analyses the bundled sample, and any --input replaces it', async () => {
+    const sample = await runCli(['--default-input', 'fixtures/sample/sessions.json', '--format', 'json', '--workers', '1']);
+    expect(sample.code).toBe(0);
+    expect(JSON.parse(sample.stdout)).toHaveLength(13);
+    const f = archive();
+    const mine = await runCli(['--default-input', 'fixtures/sample/sessions.json', '--input', f, '--format', 'json', '--workers', '1']);
+    expect(mine.stdout).toBe((await runCli(['--input', f, '--format', 'json', '--workers', '1'])).stdout);
+  });
+});
+
+describe('internal errors', () => {
+  it('print one line asking for a report and exit 70, no stack trace', async () => {
+    const f = archive();
+    const r = await runCli(['--input', f, '--workers', '2'], {
+      analyzeParallel: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
+    });
+    expect(r.code).toBe(70);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^fleet-proposals: internal error: TypeError: Cannot read properties of undefined \(reading 'x'\) — please report this/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -198,8 +198,13 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
         } else if (topValues >= 2 && shape !== 'jsonl') {
           throw inputError('Invalid JSON: extra data after the document', { file: opts.file, offset: bytes });
         }
-        if (shape === 'jsonl' || (topValues === 1 && t.name !== 'startArray' && t.name !== 'startObject')) {
-          if (shape === undefined) shape = 'jsonl'; // a scalar document: one record, like JSON Lines of one line
+        if (shape === undefined && t.name !== 'startArray' && t.name !== 'startObject') {
+          throw inputError('Invalid input: the top-level JSON value is not an array of sessions or an object (not a session archive)', {
+            file: opts.file,
+            offset: bytes,
+          });
+        }
+        if (shape === 'jsonl') {
           const v = begin(t, opens);
           if (v !== PENDING) yield record(v);
           continue;
