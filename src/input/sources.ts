@@ -130,7 +130,8 @@ export async function* openSource(file: InputFile, onRawBytes?: (n: number) => v
     }
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
+    // 1 MB output chunks: with the 16 KB default, inflating 1 GB took 4.4 s instead of 1.9 s
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
     const input = rest();
     // feed the gunzip stream by hand so that read errors and gzip errors both surface here
     const pump = (async () => {

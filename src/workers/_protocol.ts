@@ -44,7 +44,25 @@ export interface SkeletonTask extends TaskBase {
   ranges: ByteRange[];
 }
 
-export type WorkerTask = WholeTask | RangeTask | SkeletonTask;
+/**
+ * A byte stream the main thread reads (stdin, gzip) and hands over in transferred
+ * chunks ({@link StreamChunk}); the worker decodes and analyses it, so reading and
+ * inflating overlap with decoding.
+ */
+export interface StreamTask extends TaskBase {
+  kind: 'stream';
+  fileIndex: number;
+  shape: 'auto' | 'jsonl';
+}
+
+export type WorkerTask = WholeTask | RangeTask | SkeletonTask | StreamTask;
+
+/** Main thread -> worker, for the running stream task `id`. */
+export type StreamChunk =
+  | { type: 'chunk'; id: number; data: ArrayBuffer }
+  | { type: 'end'; id: number }
+  /** reading failed: the worker fails with this error once it has decoded what came before */
+  | { type: 'abort'; id: number; error: WireError };
 
 export type WorkerReply =
   /** bytes read and sessions added since the last progress message */
@@ -65,7 +83,9 @@ export type WorkerReply =
       /** newlines in the bytes before range 0, between ranges k-1 and k, and after the last range */
       gapNewlines: number[];
     }
-  | { id: number; type: 'error'; error: WireError };
+  | { id: number; type: 'error'; error: WireError }
+  /** a stream chunk was consumed (flow control) */
+  | { id: number; type: 'ack' };
 
 /** The placeholder record that stands for range `k` in the skeleton. */
 export function placeholder(k: number): Buffer {

@@ -35,13 +35,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { initState, mergeStates, type AnalyzerState } from '../accumulators/index.js';
 import type { AnalysisResult } from '../analyze.js';
-import { AnalyzerError, fromWire } from '../errors.js';
+import { AnalyzerError, fromWire, toWire } from '../errors.js';
 import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../input/malformed.js';
 import { analyzeFile } from '../input/read-sessions.js';
-import type { InputFile } from '../input/sources.js';
+import { isJsonlName, openSource, type InputFile } from '../input/sources.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Progress } from '../progress.js';
-import type { WorkerReply, WorkerTask } from './_protocol.js';
+import type { StreamChunk, WorkerReply, WorkerTask } from './_protocol.js';
 import { DEFAULT_SHARD_BYTES, planShards, type ByteRange, type PlanItem } from './plan-shards.js';
 
 export interface PoolTuning {
@@ -63,6 +63,8 @@ export function workerScriptUrl(): URL {
 }
 
 const MIN_AUTO_SHARD_BYTES = 8 * 1024 * 1024;
+/** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */
+const STREAM_INFLIGHT = 8;
 
 /** About four shards per worker for the whole input, between 8 MB and 64 MB. */
 export function autoShardBytes(files: readonly InputFile[], workers: number): number {
@@ -114,6 +116,13 @@ interface Job {
   fileIndex: number;
   resolve: (r: FinalReply) => void;
   reject: (e: unknown) => void;
+  hooks: JobHooks | undefined;
+}
+
+/** For stream tasks: the worker the task started on, and its flow-control acks. */
+interface JobHooks {
+  onStart(worker: Worker, id: number): void;
+  onAck(): void;
 }
 
 interface Slot {
@@ -140,10 +149,10 @@ class Executor {
   ) {}
 
   /** Queue a task; `urgent` puts it first. Resolves with the worker's reply (errors included); rejects on crash or cancel. */
-  run(input: TaskInput, fileIndex: number, urgent = false): Promise<FinalReply> {
+  run(input: TaskInput, fileIndex: number, urgent = false, hooks?: JobHooks): Promise<FinalReply> {
     if (this.closed) return Promise.reject(new Cancelled());
     return new Promise<FinalReply>((resolve, reject) => {
-      const job: Job = { task: { ...input, id: this.nextId++ } as WorkerTask, fileIndex, resolve, reject };
+      const job: Job = { task: { ...input, id: this.nextId++ } as WorkerTask, fileIndex, resolve, reject, hooks };
       if (urgent) this.queue.unshift(job);
       else this.queue.push(job);
       this.pump();
@@ -161,6 +170,7 @@ class Executor {
       const job = this.queue.shift()!;
       slot.current = job;
       slot.worker.postMessage(job.task);
+      job.hooks?.onStart(slot.worker, job.task.id);
     }
     this.wakeRoomWaiters();
   }
@@ -222,6 +232,10 @@ class Executor {
   private onMessage(slot: Slot, m: WorkerReply): void {
     if (m.type === 'progress') {
       this.onProgress(m.bytes, m.sessions);
+      return;
+    }
+    if (m.type === 'ack') {
+      if (slot.current?.task.id === m.id) slot.current.hooks?.onAck();
       return;
     }
     const job = slot.current;
@@ -387,6 +401,8 @@ class FileJob {
   private outstanding = 0;
   private ended = false;
   private inThreadPending = false;
+  /** the plan's reason for reading the file whole ('gzip', 'stdin', 'small', ...) */
+  private wholeReason: string | undefined;
   private skeleton: ByteRange[] | undefined;
   private skeletonReply: { liveFrom: number; gapNewlines: number[] } | undefined;
   private ranges = 0;
@@ -421,6 +437,7 @@ class FileJob {
         if (this.mode === 'split') this.fallback(`the plan gave up: ${item.reason}`);
         else {
           this.mode = 'whole';
+          this.wholeReason = item.reason;
           this.runWhole(false);
         }
         return;
@@ -564,7 +581,16 @@ class FileJob {
     this.outstanding++;
     const o = this.run.opts;
     const p = this.run.progress;
-    analyzeFile(this.file, this.index, { parser: o.parser, strict: o.strict, onBytes: (n) => p.bytes(n), onSession: () => p.sessions(1) }).then(
+    // stdin and gzip in the reference's format: read (and inflate) here, decode in a worker
+    const streamable = (this.wholeReason === 'stdin' || this.wholeReason === 'gzip') && (o.from === 'auto' || o.from === 'sessions');
+    if (streamable && o.workers > 1) return this.runStream();
+    analyzeFile(this.file, this.index, {
+      parser: o.parser,
+      strict: o.strict,
+      from: o.from,
+      onBytes: (n) => p.bytes(n),
+      onSession: () => p.sessions(1),
+    }).then(
       (r) => {
         this.outstanding--;
         this.settle({ result: { state: r.state, malformed: r.malformed } });
@@ -574,6 +600,66 @@ class FileJob {
         this.settle({ error: err });
       },
     );
+  }
+
+  /**
+   * The file read on this thread and decoded in a worker, in transferred chunks with
+   * at most STREAM_INFLIGHT unacknowledged: reading and gunzip overlap with decoding.
+   * A read error is sent after the chunks before it, so the worker reports whichever
+   * comes first in the byte stream, as the single-thread path does.
+   */
+  private runStream(): void {
+    this.outstanding++;
+    const p = this.run.progress;
+    let inflight = 0;
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const resume = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const feed = async (worker: Worker, id: number) => {
+      try {
+        for await (const chunk of openSource(this.file, (n) => p.bytes(n))) {
+          if (stopped) return;
+          const data = new ArrayBuffer(chunk.length);
+          new Uint8Array(data).set(chunk);
+          worker.postMessage({ type: 'chunk', id, data } satisfies StreamChunk, [data]);
+          if (++inflight >= STREAM_INFLIGHT) await new Promise<void>((r) => (wake = r));
+        }
+        if (!stopped) worker.postMessage({ type: 'end', id } satisfies StreamChunk);
+      } catch (err) {
+        if (!stopped) worker.postMessage({ type: 'abort', id, error: toWire(err) } satisfies StreamChunk);
+      }
+    };
+    const task: TaskInput = { ...this.common, kind: 'stream', fileIndex: this.index, shape: isJsonlName(this.file.path) ? 'jsonl' : 'auto' };
+    const done = () => {
+      stopped = true;
+      this.outstanding--;
+      resume();
+    };
+    this.run.executor
+      .run(task, this.index, true, {
+        onStart: (worker, id) => void feed(worker, id),
+        onAck: () => {
+          inflight--;
+          resume();
+        },
+      })
+      .then(
+        (reply) => {
+          done();
+          if (reply.type === 'done') this.settle({ result: { state: reply.state, malformed: reply.malformed } });
+          else if (reply.type === 'error') this.settle({ error: fromWire(reply.error) });
+          else this.settle({ error: new AnalyzerError('FP_INTERNAL', `Unexpected worker reply '${reply.type}' for a stream`) });
+        },
+        (err: unknown) => {
+          done();
+          if (err instanceof Cancelled || this.mode === 'settled') return;
+          this.settle({ error: asAnalyzerError(err) });
+        },
+      );
   }
 
   private settle(outcome: Outcome): void {

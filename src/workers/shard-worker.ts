@@ -9,11 +9,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { AnalyzerError, describeLocation, toWire } from '../errors.js';
+import { AnalyzerError, describeLocation, fromWire, toWire } from '../errors.js';
 import { analyzeEvents, analyzeFile, decoderFor, type ReadOptions } from '../input/read-sessions.js';
 import { describeFsError } from '../input/sources.js';
 import type { DecodeEvent } from '../input/types.js';
-import { placeholder, type RangeTask, type SkeletonTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
+import { placeholder, type RangeTask, type SkeletonTask, type StreamChunk, type StreamTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
 
 const PROGRESS_MS = 100;
 const READ_BYTES = 1 << 20;
@@ -175,9 +175,45 @@ async function runSkeleton(t: SkeletonTask): Promise<void> {
   post({ id: t.id, type: 'skeleton', liveFrom, gapNewlines });
 }
 
+/** Chunks of the running stream task, as the main thread sends them. */
+let streamInbox: ((m: StreamChunk) => void) | undefined;
+
+async function runStream(t: StreamTask): Promise<void> {
+  const p = progressFor(t.id);
+  const pending: StreamChunk[] = [];
+  let wake: (() => void) | undefined;
+  streamInbox = (m) => {
+    pending.push(m);
+    wake?.();
+  };
+  async function* source(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const m = pending.shift();
+      if (m === undefined) {
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        continue;
+      }
+      if (m.type === 'end') return;
+      if (m.type === 'abort') throw fromWire(m.error);
+      post({ id: t.id, type: 'ack' });
+      yield Buffer.from(m.data);
+    }
+  }
+  try {
+    const events = decoderFor(t.parser)(source(), { file: t.fileForMessages, shape: t.shape });
+    const r = await analyzeEvents(events, t.fileForMessages, [t.fileIndex, 0], { strict: t.strict, onSession: p.onSession });
+    p.flush();
+    post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
+  } finally {
+    streamInbox = undefined;
+  }
+}
+
 async function run(t: WorkerTask): Promise<void> {
   try {
     if (t.kind === 'whole') await runWhole(t);
+    else if (t.kind === 'stream') await runStream(t);
     else if (t.kind === 'skeleton') await runSkeleton(t);
     else await runRange(t);
   } catch (err) {
@@ -187,6 +223,10 @@ async function run(t: WorkerTask): Promise<void> {
 
 // One task at a time (the pool never sends a second before the reply); chained anyway.
 let chain: Promise<void> = Promise.resolve();
-port.on('message', (t: WorkerTask) => {
-  chain = chain.then(() => run(t));
+port.on('message', (m: WorkerTask | StreamChunk) => {
+  if ('type' in m) {
+    streamInbox?.(m);
+    return;
+  }
+  chain = chain.then(() => run(m));
 });

@@ -128,6 +128,24 @@ describe(analyzeParallel.name, () => {
     }
   });
 
+  it.each(['fast', 'stream-json'] as const)('a lone gzip file is inflated here and decoded in a worker, with the single-thread result and errors (--parser %s)', async (parser) => {
+    const { gzipSync } = await import('node:zlib');
+    const d = tmpDir();
+    const text = JSON.stringify(sessions);
+    const good = gzipSync(text);
+    const cases = [
+      writeFile(d, 'good.json.gz', good),
+      writeFile(d, 'lines.jsonl.gz', gzipSync(sessions.map((x) => JSON.stringify(x)).join('\n'))),
+      writeFile(d, 'truncated-gzip.json.gz', good.subarray(0, good.length - 20)),
+      writeFile(d, 'bad-json.json.gz', gzipSync(text.replace('"s-7"', '"s-7'))),
+      writeFile(d, 'big.json.gz', gzipSync(JSON.stringify(Array.from({ length: 60 }, () => sessions).flat()))),
+    ];
+    for (const f of cases) {
+      const o = options({ workers: 2, parser });
+      expect(await parallel([f], o, 400), f.path).toEqual(await sequential([f], o));
+    }
+  });
+
   describe('invalid input: the single-thread path error (FP_INPUT, a byte offset), workers=2, no hang', () => {
     const corrupt = (s: string, at: number, by: string) => s.slice(0, at) + by + s.slice(at + by.length);
     const middle = arrayText.indexOf('"s-20"');
