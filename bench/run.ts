@@ -52,18 +52,18 @@
  *   --json               one JSON object per scenario on stdout (the table then goes to stderr).
  *   --quiet              no progress lines.
  *
- * Representative numbers — 2026-11-26, 2 vCPU AMD EPYC VM, 23 GiB RAM, no swap, Linux 6.18,
- * Node 20.20.2, Python 3.11.7, /usr/bin/time -v; SHARED machine (load average 4–6 from other
- * jobs during the run, so times are noisy: the reference's three runs were 39.1 / 24.0 / 27.9 s).
- * `--size 1GB --vs-reference --workers 1,2 --runs 3`; archive 1GB array seed 1 = 1,000,070,278
- * bytes, 20,488 sessions, generated in 8.0 s (5.5 s when the machine was quiet):
- *   archive    scenario            runs  median s  MB/s  sessions/s  peak RSS  vs reference
- *   1GB array  ours  fast w=1      3     27.8      36    738         1.98 GB   1.01× ref speed, 0.272× ref RSS, outputs equal (69 proposals)
- *   1GB array  ours  fast w=2      3     31.7      31.5  646         1.97 GB   0.88× ref speed, 0.271× ref RSS, outputs equal (69 proposals)
- *   1GB array  reference (python)  3     27.9      35.8  733         7.28 GB
- * Ours = the dist/cli.js present at 13:52 UTC (others' work in progress; HEAD was ac4316a); its
- * output was byte-identical to the reference's. ru_maxrss is in KiB, shown in decimal units:
- * 7.28 GB = 6.78 GiB.
+ * Representative numbers — 2026-11-26 14:36 UTC, 2 vCPU AMD EPYC VM, 25 GB RAM, no swap, Linux 6.18,
+ * Node 20.20.2, Python 3.11.7, /usr/bin/time -v; a shared machine (times vary by up to 30% between
+ * hours). `--size 1GB --workers 1,2 --decoder fast,stream-json --runs 3 --vs-reference`; archive
+ * 1GB array seed 1 = 1,000,070,278 bytes, 20,488 sessions:
+ *   archive    scenario               runs  median s  MB/s   sessions/s  peak RSS  vs reference
+ *   1GB array  ours  fast w=1         3     2.53      395.5  8,102       125.5 MB  4.66× ref speed, 0.017× ref RSS, outputs equal (69 proposals)
+ *   1GB array  ours  fast w=2         3     2.04      489.4  10,026      151.9 MB  5.77× ref speed, 0.021× ref RSS, outputs equal (69 proposals)
+ *   1GB array  ours  stream-json w=1  3     19.3      51.7   1,060       206.0 MB  0.61× ref speed, 0.028× ref RSS, outputs equal (69 proposals)
+ *   1GB array  ours  stream-json w=2  3     13.9      71.9   1,472       224.1 MB  0.85× ref speed, 0.031× ref RSS, outputs equal (69 proposals)
+ *   1GB array  reference (python)     3     11.8      84.9   1,738       7.28 GB
+ * More rows (every shape, gzip, 4 GB where the reference is killed) in README.md, "Performance".
+ * ru_maxrss is in KiB, shown in decimal units: 7.28 GB = 6.78 GiB.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
