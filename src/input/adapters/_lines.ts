@@ -6,7 +6,8 @@
  * are accepted; blank lines are skipped (their numbers still count).
  */
 import { createReadStream } from 'node:fs';
-import { inputError } from '../../errors.js';
+import { inputError, type ErrorContext } from '../../errors.js';
+import { invalid, isObj, typeName, type Obj } from './_util.js';
 
 export interface Line {
   text: string;
@@ -92,5 +93,24 @@ export function parseLine(format: string, file: string, l: Line): unknown {
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw inputError(`Invalid ${format} log: invalid JSON (${why})`, { file, line: l.line, offset: l.offset });
+  }
+}
+
+/** A line of a log whose lines are objects with a string `type` (Claude Code, Codex). */
+export interface TypedLine {
+  rec: Obj;
+  type: string;
+  ctx: ErrorContext;
+}
+
+/** The lines of `path` as typed records: a line that is not an object with a string "type" is an error. */
+export async function* typedLines(format: string, path: string): AsyncGenerator<TypedLine> {
+  for await (const l of readLines(path)) {
+    const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
+    const rec = parseLine(format, path, l);
+    if (!isObj(rec)) throw invalid(format, `a line is ${typeName(rec)}, expected an object`, ctx);
+    const type = rec['type'];
+    if (typeof type !== 'string') throw invalid(format, `"type" is ${typeName(type)}, expected a string`, ctx);
+    yield { rec, type, ctx };
   }
 }

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { inputError, type AnalyzerError, type ErrorContext } from '../../errors.js';
 import type { Session } from '../../session.js';
+import { pyTypeName } from '../to-session.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -9,15 +10,8 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'number') return 'a number';
-  if (typeof v === 'string') return 'a string';
-  if (typeof v === 'boolean') return 'a boolean';
-  return typeof v;
-}
+/** "a list", "null", "an object"...: the same words as the session validator's messages. */
+export const typeName = pyTypeName;
 
 /** `Invalid <Format> log: <detail>, at ... in <file>` */
 export function invalid(format: string, detail: string, ctx: ErrorContext): AnalyzerError {

@@ -28,9 +28,8 @@
  * line (a summary-only file) yields no session.
  */
 import type { Session, ToolCall } from '../../session.js';
-import type { ErrorContext } from '../../errors.js';
 import { headLines, tryParse } from './_head.js';
-import { parseLine, readLines } from './_lines.js';
+import { typedLines } from './_lines.js';
 import {
   contentText,
   fileStem,
@@ -101,12 +100,7 @@ export async function* read(path: string): AsyncGenerator<Session> {
   const errors: string[] = [];
   const span = new TimeSpan();
 
-  for await (const l of readLines(path)) {
-    const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
-    const rec = parseLine(FORMAT, path, l);
-    if (!isObj(rec)) throw invalid(FORMAT, `a line is ${typeName(rec)}, expected an object`, ctx);
-    const type = rec.type;
-    if (typeof type !== 'string') throw invalid(FORMAT, `"type" is ${typeName(type)}, expected a string`, ctx);
+  for await (const { rec, type, ctx } of typedLines(FORMAT, path)) {
     if (!CONVERSATION.has(type)) continue;
 
     seen = true;
