@@ -13,6 +13,7 @@
  * The state machine survives any chunk boundary; only the bytes of the current
  * record's kept values are ever copied.
  */
+import { parseKeptMember } from './_kept-values.js';
 import { isUtf8 } from 'node:buffer';
 import { AnalyzerError, inputError, type ErrorContext } from '../errors.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
@@ -860,7 +861,7 @@ export class FastDecoder {
       const fields = this.recFields;
       this.recFields = null;
       const value: Record<string, unknown> = {};
-      for (const [k, text] of fields) value[k] = JSON.parse(text) as unknown;
+      for (const [k, text] of fields) value[k] = parseKeptMember(k, text);
       this.recordDone(value, d, line);
       return;
     }

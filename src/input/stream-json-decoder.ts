@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { Transform } from 'node:stream';
 import { inputError } from '../errors.js';
 import { detach } from './_detach.js';
+import { pyNumber } from '../python/py-num.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -41,6 +42,15 @@ class RecordBuilder {
       this.done = true;
     } else if (top.kind === 'array') top.value.push(v);
     else top.value[top.key!] = v;
+  }
+
+  /** Is the value being put a record's session_id or repo, or the tool of one of its tool calls? */
+  private atName(): boolean {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined || top.kind !== 'object') return false;
+    if (this.stack.length === 1) return top.key === 'session_id' || top.key === 'repo';
+    const root = this.stack[0]!;
+    return this.stack.length === 3 && top.key === 'tool' && root.kind === 'object' && root.key === 'tool_calls' && this.stack[1]!.kind === 'array';
   }
 
   token(t: Token): void {
@@ -82,7 +92,8 @@ class RecordBuilder {
         this.put(detach(t.value!));
         return;
       case 'numberValue':
-        this.put(Number(t.value));
+        // a number used as a name keeps its Python spelling (session_id, repo, tool_calls[i].tool)
+        this.put(this.filterKeys && this.atName() ? pyNumber(t.value!) : Number(t.value));
         return;
       case 'nullValue':
         this.put(null);

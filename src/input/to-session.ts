@@ -18,7 +18,8 @@
  * non-numeric duration in a manual-process session; a list/object tool name that
  * the reference would hash.
  */
-import type { JsonValue, Session, ToolCall } from '../session.js';
+import type { JsonValue, NameValue, Session, ToolCall } from '../session.js';
+import { PyNum } from '../python/py-num.js';
 import { pyKey } from '../python/py-key.js';
 
 export type SessionCheck = { ok: true; session: Session } | { ok: false; reason: string };
@@ -27,6 +28,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 export function pyTypeName(v: unknown): string {
   if (v === null) return 'null';
+  if (v instanceof PyNum) return 'a number';
   if (Array.isArray(v)) return 'a list';
   switch (typeof v) {
     case 'string':
@@ -64,7 +66,7 @@ function listField(rec: Record<string, unknown>, key: string): unknown[] | strin
 }
 
 function isUnhashable(v: unknown): boolean {
-  return typeof v === 'object' && v !== null;
+  return typeof v === 'object' && v !== null && !(v instanceof PyNum);
 }
 
 export function toSession(value: unknown): SessionCheck {
@@ -100,7 +102,7 @@ export function toSession(value: unknown): SessionCheck {
       else if (typeof l === 'boolean') latency = l ? 1 : 0;
       else return { ok: false, reason: `tool_calls[${i}].latency_ms is ${pyTypeName(l)}, expected a number` };
     }
-    const tool = hasOwn.call(tc, 'tool') ? (tc['tool'] as JsonValue) : undefined;
+    const tool = hasOwn.call(tc, 'tool') ? (tc['tool'] as NameValue) : undefined;
     if (unhashableTool < 0 && isUnhashable(tool)) unhashableTool = i;
     toolCalls[i] = { tool, latency_ms: latency };
   }
@@ -128,8 +130,8 @@ export function toSession(value: unknown): SessionCheck {
   return {
     ok: true,
     session: {
-      session_id: hasOwn.call(rec, 'session_id') ? (rec['session_id'] as JsonValue) : 'unknown',
-      repo: hasOwn.call(rec, 'repo') ? (rec['repo'] as JsonValue) : 'global',
+      session_id: hasOwn.call(rec, 'session_id') ? (rec['session_id'] as NameValue) : 'unknown',
+      repo: hasOwn.call(rec, 'repo') ? (rec['repo'] as NameValue) : 'global',
       errors,
       tool_calls: toolCalls,
       duration_minutes: duration,

@@ -10,3 +10,4 @@ export { cpSlice, cpLength } from './code-points.js';
 export { pyStrip } from './strip.js';
 export { pyLower } from './lower.js';
 export { normalizeError } from './normalize-error.js';
+export { PyNum, pyNumber, numberKey } from './py-num.js';

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../session.js';
 import { floatRepr } from './float-repr.js';
+import { PyNum, pyNumStr } from './py-num.js';
 import { isPyPrintable } from './unicode.js';
 
 /**
@@ -40,8 +41,9 @@ export function pyReprString(s: string): string {
 }
 
 /** Python `repr()` of a value json.load produced (`undefined`: a missing key read as None). */
-export function pyRepr(v: JsonValue | undefined): string {
+export function pyRepr(v: JsonValue | PyNum | undefined): string {
   if (v === null || v === undefined) return 'None';
+  if (v instanceof PyNum) return pyNumStr(v, floatRepr);
   switch (typeof v) {
     case 'string':
       return pyReprString(v);
@@ -62,6 +64,6 @@ export function pyRepr(v: JsonValue | undefined): string {
  * Python `str()` of a value json.load produced: a string as is, None, True,
  * False, ints and floats as Python prints them, lists and dicts as their repr.
  */
-export function pyStr(v: JsonValue | undefined): string {
+export function pyStr(v: JsonValue | PyNum | undefined): string {
   return typeof v === 'string' ? v : pyRepr(v);
 }
