@@ -4,7 +4,7 @@
  *   {"format":"fleet-proposals-state","version":1,"sessions":N,"skipped":M,
  *    "state":{...accumulator states...},"malformed":{...}}
  */
-import type { AnalyzerState } from './accumulators/index.js';
+import { compareOrdinal, mapStateOrdinals, type AnalyzerState, type Ordinal } from './accumulators/index.js';
 import { AnalyzerError } from './errors.js';
 import type { MalformedSummary } from './input/malformed.js';
 
@@ -16,9 +16,14 @@ export interface StateDocument {
   malformed: MalformedSummary;
 }
 
+function byValue<T>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof Map) return { $map: [...value.entries()] };
-  if (value instanceof Set) return { $set: [...value.values()] };
+  // sorted, so that the bytes do not depend on the order things were merged in
+  if (value instanceof Map) return { $map: [...value.entries()].sort((a, b) => byValue(a[0], b[0])) };
+  if (value instanceof Set) return { $set: [...value.values()].sort(byValue) };
   if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $num: Object.is(value, -0) ? '-0' : String(value) };
   return value;
 }
@@ -33,7 +38,28 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function serializeState(doc: StateDocument): string {
+/**
+ * The same document with every ordinal replaced by its rank among the document's
+ * ordinals. Ordinals only need to order things, and their raw form depends on the
+ * shard plan ([file, shard, record] with any worker count): ranks do not, so the
+ * state file of an input is the same bytes whatever the workers and shards.
+ */
+function canonical(doc: StateDocument): StateDocument {
+  const all: Ordinal[] = [];
+  mapStateOrdinals(doc.state, (o) => (all.push(o), o));
+  for (const r of doc.malformed.first) all.push(r.at);
+  all.sort(compareOrdinal);
+  const rank = new Map<string, number>();
+  for (const o of all) if (!rank.has(o.join())) rank.set(o.join(), rank.size);
+  const f = (o: Ordinal): Ordinal => [rank.get(o.join())!];
+  return {
+    state: mapStateOrdinals(doc.state, f),
+    malformed: { count: doc.malformed.count, first: doc.malformed.first.map((r) => ({ ...r, at: f(r.at) })) },
+  };
+}
+
+export function serializeState(raw: StateDocument): string {
+  const doc = canonical(raw);
   return JSON.stringify(
     {
       format: STATE_FORMAT,

@@ -199,3 +199,29 @@ describe('internal errors', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('state files', () => {
+  it('are the same bytes whatever the worker count and shard size', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-state-'));
+    const f = path.join(dir, 'a.json');
+    const sessions = Array.from({ length: 300 }, (_, i) => ({
+      session_id: `s${i}`,
+      repo: `r${i % 4}`,
+      messages: [{ content: 'x'.repeat(200) }],
+      errors: [{ message: `E${i % 7} at /srv/${i}` }, { message: `unique ${i}` }],
+      tool_calls: Array.from({ length: 4 + (i % 12) }, (_, k) => ({ tool: ['Bash', 'Read', 'Grep'][(k >> 2) % 3], latency_ms: 100 * ((i + k) % 90) })),
+      duration_minutes: i % 50,
+    }));
+    writeFileSync(f, JSON.stringify(sessions));
+    const one = path.join(dir, 'one.state');
+    const two = path.join(dir, 'two.state');
+    expect((await runCli(['--input', f, '--emit-state', one, '--workers', '1'])).code).toBe(0);
+    process.env['FLEET_PROPOSALS_SHARD_BYTES'] = '5000';
+    try {
+      expect((await runCli(['--input', f, '--emit-state', two, '--workers', '2'])).code).toBe(0);
+    } finally {
+      delete process.env['FLEET_PROPOSALS_SHARD_BYTES'];
+    }
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+  });
+});

@@ -70,16 +70,21 @@ export function mergeStates(a: AnalyzerState, b: AnalyzerState): AnalyzerState {
   };
 }
 
-/** Prefix every ordinal, so states of separate runs merge in a chosen order. */
-export function rebaseState(s: AnalyzerState, prefix: Ordinal): AnalyzerState {
+/** A copy with every ordinal replaced by `f(ordinal)` (`f` must keep their order). */
+export function mapStateOrdinals(s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState {
   return {
     sessions: s.sessions,
     skipped: s.skipped,
-    repeated_errors: repeatedErrors.rebase(s.repeated_errors, prefix),
-    slow_tools: slowTools.rebase(s.slow_tools, prefix),
-    retry_streaks: retryStreaks.rebase(s.retry_streaks, prefix),
-    manual_processes: manualProcesses.rebase(s.manual_processes, prefix),
+    repeated_errors: repeatedErrors.mapOrdinals(s.repeated_errors, f),
+    slow_tools: slowTools.mapOrdinals(s.slow_tools, f),
+    retry_streaks: retryStreaks.mapOrdinals(s.retry_streaks, f),
+    manual_processes: manualProcesses.mapOrdinals(s.manual_processes, f),
   };
+}
+
+/** Prefix every ordinal, so states of separate runs merge in a chosen order. */
+export function rebaseState(s: AnalyzerState, prefix: Ordinal): AnalyzerState {
+  return mapStateOrdinals(s, (o) => [...prefix, ...o]);
 }
 
 export function finalizeState(s: AnalyzerState): AnalyzerResult {

@@ -97,12 +97,12 @@ export const manualProcesses: Accumulator<ManualProcessesState, ManualProcessesR
     }
     return { count: state.count, totalHours: total, repos: [...state.repos].sort(), top: state.top.slice() };
   },
-  rebase(state, prefix) {
+  mapOrdinals(state, f) {
     return {
       count: state.count,
       hours: new Map(state.hours),
       repos: new Set(state.repos),
-      top: state.top.map((p) => ({ ...p, at: [...prefix, ...p.at] })),
+      top: state.top.map((p) => ({ ...p, at: f(p.at) })),
     };
   },
 };

@@ -74,14 +74,14 @@ export const repeatedErrors: Accumulator<RepeatedErrorsState, ErrorKeyResult[]> 
       .sort((x, y) => compareOrdinal(x[1].first, y[1].first))
       .map(([key, e]) => ({ key, count: e.count, repos: [...e.repos].sort(), examples: e.examples.map((x) => x.id) }));
   },
-  rebase(state, prefix) {
+  mapOrdinals(state, f) {
     const out: RepeatedErrorsState = new Map();
     for (const [key, e] of state) {
       out.set(key, {
-        first: [...prefix, ...e.first],
+        first: f(e.first),
         count: e.count,
         repos: new Set(e.repos),
-        examples: e.examples.map((x) => ({ at: [...prefix, ...x.at], id: x.id })),
+        examples: e.examples.map((x) => ({ at: f(x.at), id: x.id })),
       });
     }
     return out;

@@ -73,9 +73,9 @@ export const retryStreaks: Accumulator<RetryStreaksState, RetryResult[]> = {
       .sort((x, y) => compareOrdinal(x.first, y.first))
       .map((e) => ({ tool: e.display, count: e.count }));
   },
-  rebase(state, prefix) {
+  mapOrdinals(state, f) {
     const out: RetryStreaksState = new Map();
-    for (const [key, e] of state) out.set(key, { ...e, first: [...prefix, ...e.first] });
+    for (const [key, e] of state) out.set(key, { ...e, first: f(e.first) });
     return out;
   },
 };

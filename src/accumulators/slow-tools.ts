@@ -64,9 +64,9 @@ export const slowTools: Accumulator<SlowToolsState, ToolLatencyResult[]> = {
       .sort((x, y) => compareOrdinal(x.first, y.first))
       .map((e) => ({ tool: e.display, count: e.count, sum: sumValue(e.sum) }));
   },
-  rebase(state, prefix) {
+  mapOrdinals(state, f) {
     const out: SlowToolsState = new Map();
-    for (const [key, e] of state) out.set(key, { ...e, first: [...prefix, ...e.first], sum: mergeSums(e.sum, emptySum()) });
+    for (const [key, e] of state) out.set(key, { ...e, first: f(e.first), sum: mergeSums(e.sum, emptySum()) });
     return out;
   },
 };

@@ -29,8 +29,9 @@ export interface Accumulator<S, R> {
   /** associative and commutative (ordinals carry the order); does not mutate its inputs */
   merge(a: S, b: S): S;
   finalize(state: S): R;
-  /** prefix every ordinal (used when states of separate runs are merged in argument order) */
-  rebase(state: S, prefix: Ordinal): S;
+  /** a copy with every ordinal replaced by `f(ordinal)`; `f` must keep their order
+   * (prefixing them when states of separate runs merge; ranking them in state files) */
+  mapOrdinals(state: S, f: (o: Ordinal) => Ordinal): S;
 }
 
 /** Keep the smaller of two ordinals. */
