@@ -34,9 +34,16 @@ describe('golden cases recorded from the reference', () => {
     for (const name of ACCEPTED_USAGE) expect(cases.map((c) => c.name)).toContain(name);
   });
   it.each(cases.filter((c) => c.json !== null && c.exit === 0 && !(c.name in KNOWN_DIFFERENCES)).map((c) => [c.name, c] as const))(
-    '%s with --workers 2 equals the reference',
+    '%s with --workers 2, split into ~300-byte shards, equals the reference',
     async (_name, c) => {
-      const r = await runCli(['--input', path.join(dir, c.input), '--format', 'json', '--workers', '2', ...c.args]);
+      // tiny shards: every golden input is cut into element ranges decoded by worker threads
+      process.env['FLEET_PROPOSALS_SHARD_BYTES'] = '300';
+      let r;
+      try {
+        r = await runCli(['--input', path.join(dir, c.input), '--format', 'json', '--workers', '2', ...c.args]);
+      } finally {
+        delete process.env['FLEET_PROPOSALS_SHARD_BYTES'];
+      }
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual(parseReferenceJson(read(c.json!)));
     },
