@@ -3,7 +3,7 @@
  * call this; nothing here keeps a session after `addSession` returns.
  */
 import { addSession, initState, type AnalyzerState } from "../accumulators/index.js";
-import { inputError } from '../errors.js';
+import { AnalyzerError, inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
 import { decodeWithStreamJson } from './stream-json-decoder.js';
 import { decodeWithFastDecoder } from './fast-decoder.js';
@@ -71,7 +71,12 @@ export async function analyzeEvents(
 /** The agent-log adapter for a file, or undefined for the reference's own format. */
 export async function adapterFor(file: InputFile, from: string | undefined): Promise<AgentAdapter | undefined> {
   if (from === 'sessions') return undefined;
-  if (from !== undefined && from !== 'auto') return adapterByName(from);
+  if (from !== undefined && from !== 'auto') {
+    if (file.path === '-') {
+      throw new AnalyzerError('FP_USAGE', `--from ${from} reads log files by path; stdin can only carry session archives (--from auto or sessions)`);
+    }
+    return adapterByName(from);
+  }
   if (file.path === '-') return undefined;
   return detectFileFormat(file.path);
 }
