@@ -6,6 +6,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { AnalyzerError, inputError } from '../errors.js';
+import { expandGlob, isGlob } from './_glob.js';
 
 export interface InputFile {
   /** file path, or '-' for stdin */
@@ -22,7 +23,7 @@ export interface ResolveResult {
   skipped: { path: string; reason: string }[];
 }
 
-/** Expand paths (files, folders, '-') into the files to read, in order. */
+/** Expand paths (files, folders, '-', glob patterns the shell left alone) into the files to read, in order. */
 export async function resolveInputs(paths: readonly string[]): Promise<ResolveResult> {
   const files: InputFile[] = [];
   const skipped: ResolveResult['skipped'] = [];
@@ -35,6 +36,15 @@ export async function resolveInputs(paths: readonly string[]): Promise<ResolveRe
     try {
       st = await fsp.stat(p);
     } catch (err) {
+      if (isGlob(p) && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // a pattern the shell did not expand
+        const matches = await expandGlob(p);
+        if (matches.length === 0) throw new AnalyzerError('FP_INPUT', `Cannot read input: no file or folder matches the pattern, in ${p}`, { file: p });
+        const r = await resolveInputs(matches);
+        files.push(...r.files);
+        skipped.push(...r.skipped);
+        continue;
+      }
       throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
     }
     if (st.isDirectory()) {

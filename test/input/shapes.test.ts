@@ -150,3 +150,23 @@ describe.each(PARSERS)('input shapes (--parser %s)', (parser) => {
     expect(quiet.stderr).toBe('');
   });
 });
+
+describe('glob patterns the shell did not expand', () => {
+  it('read the matching archives in sorted order, like the folder', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-glob-'));
+    const first = write(dir, 'a/1.jsonl', jsonl.split('\n').slice(0, 15).join('\n'));
+    write(dir, 'b/deep/2.jsonl', jsonl.split('\n').slice(15).join('\n'));
+    write(dir, 'b/other.json', '[{"session_id": "not matched"}]');
+    const expected = await runCli(['--input', write(dir, 'all.jsonl', jsonl), '--format', 'json', '--threshold', '0', '--workers', '1']);
+    const r = await runCli(['--input', path.join(dir, '**/[0-9].jsonl'), '--format', 'json', '--threshold', '0', '--workers', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(expected.stdout);
+    const star = await runCli(['--input', path.join(dir, '?/*.jsonl'), '--format', 'json', '--threshold', '0', '--workers', '1']);
+    expect(star.code).toBe(0);
+    // only a/1.jsonl matches ?/*.jsonl
+    expect(star.stdout).toBe((await runCli(['--input', first, '--format', 'json', '--threshold', '0', '--workers', '1'])).stdout);
+    const none = await runCli(['--input', path.join(dir, '*.nothing'), '--workers', '1']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/no file or folder matches the pattern/);
+  });
+});
