@@ -131,7 +131,8 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
           })
           .example('$0 --input fixtures/sample/sessions.json', 'Markdown report on stdout')
           .example('$0 --input exports/ --format json --output proposals.json', 'A folder of archives, JSON to a file')
-          .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive'),
+          .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive')
+          .conflicts('output', 'emit-state'),
       async (a) => {
         const o = resolve(a as Record<string, unknown>);
         const fallback = last(a['defaultInput'] as string | string[] | undefined);

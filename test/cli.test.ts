@@ -53,6 +53,7 @@ describe('cli', () => {
       ['--input', f, '--threshold', 'abc'],
       ['--input', f, '--bogus'],
       ['--input', f, '--workers', '0'],
+      ['--input', f, '--output', 'x.md', '--emit-state', 'x.state'],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
