@@ -147,7 +147,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     .command(
       'merge <states..>',
       'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
-      (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(reportOptions),
+      (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(reportOptions).conflicts('output', 'emit-state'),
       async (a) => {
         const o = resolve(a as Record<string, unknown>);
         exit = await runMerge((a['states'] as string[] | undefined) ?? [], o, io);
