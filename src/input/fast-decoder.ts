@@ -364,7 +364,12 @@ export class FastDecoder {
 
   // ---- the scanner ---------------------------------------------------------
 
-  /** Parse buf[i, n). `this.base` is the absolute offset of buf[0]. */
+  /**
+   * Parse buf[i, n). `this.base` is the absolute offset of buf[0].
+   * The value-end epilogue (notify the record builder, then S_TOP or S_AFTER) is
+   * written out in each of the six places a value can end: as a method it measured
+   * 2-5% slower on a 300 MB archive (it updates four of this loop's locals).
+   */
   private scan(buf: Buffer, i: number, n: number): void {
     const base = this.base;
     let state = this.state;
