@@ -2,8 +2,7 @@
  * main(options, io): inputs -> sessions -> accumulators -> patterns -> proposals -> report.
  * Returns the exit code; only cli.ts calls process.exit.
  */
-import { promises as fsp } from 'node:fs';
-import { mergeStates, rebaseState, initState } from './accumulators/index.js';
+import { createReadStream } from 'node:fs';
 import { analyzeSequential, type AnalysisResult } from './analyze.js';
 import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
@@ -12,7 +11,8 @@ import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeFileAtomic } from './output.js';
 import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
-import { parseState, serializeState } from './state-file.js';
+import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
+import { readState, serializeState, type StateDocument } from './state-file.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -89,23 +89,29 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 /** `merge STATE...`: the report of the union of separately analysed parts, in argument order. */
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
   if (o.output !== undefined) await checkWritable(o.output);
-  let state = initState();
+  let state: ProfileState | undefined;
   let malformed = emptyMalformed();
   for (let i = 0; i < statePaths.length; i++) {
     const p = statePaths[i]!;
-    let text: string;
+    let doc: StateDocument;
     try {
-      text = await fsp.readFile(p, 'utf8');
+      doc = await readState(createReadStream(p), p);
     } catch (err) {
+      if (err instanceof AnalyzerError) throw err;
       throw new AnalyzerError('FP_INPUT', `Cannot read state file: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
     }
-    const doc = parseState(text, p);
-    state = mergeStates(state, rebaseState(doc.state, [i]));
+    const profile = findProfile(doc.state.profile)!;
+    if (state !== undefined && doc.state.profile !== state.profile) {
+      throw new AnalyzerError('FP_INPUT', `Invalid state file: profile '${doc.state.profile}' cannot merge with profile '${state.profile}' of ${statePaths[0]}, in ${p}`, { file: p });
+    }
+    const rebased = rebaseState(profile, doc.state, [i]);
+    state = state === undefined ? rebased : mergeStates(profile, state, rebased);
     malformed = mergeMalformed(malformed, {
       count: doc.malformed.count,
       first: doc.malformed.first.map((r) => ({ ...r, at: [i, ...r.at] })),
     });
   }
+  if (state === undefined) state = initState(DEFAULT_PROFILE);
   reportMalformed(io, o, malformed);
   if (o.emitState !== undefined) {
     await writeFileAtomic(o.emitState, serializeState({ state, malformed }));

@@ -1,41 +1,44 @@
 /**
- * The versioned state document (`--emit-state`, `merge`). Maps and Sets are
- * written as tagged arrays so the document is plain JSON:
- *   {"format":"fleet-proposals-state","version":1,"sessions":N,"skipped":M,
- *    "state":{...accumulator states...},"malformed":{...}}
+ * The versioned state document (`--emit-state`, `merge`), derived from the
+ * profile registry: the document names its profile, holds each detector's
+ * state under the detector's name, and every field is checked on reading (each
+ * detector's `validate`), so a tampered or damaged file is exit 3 naming the
+ * field, never a crash or a wrong report.
+ *
+ *   {"format":"fleet-proposals-state","version":2,"profile":"seed","sessions":N,
+ *    "skipped":M,"detectors":{"<name>":<state>,...},"malformed":{"count":K,"first":[...]}}
+ *
+ * Version 2 (this build) adds "profile" and moves the detector states from
+ * "state" (which also repeated sessions/skipped) to "detectors": a state now
+ * belongs to one profile, and a reader must know which before it can check the
+ * detectors. Version 1 files (written before profiles existed) are read as seed.
+ *
+ * Maps and Sets are written as sorted tagged arrays (state-file-json.ts) and
+ * every ordinal as its rank, so the bytes do not depend on workers or shards.
+ * Written and read in chunks: a state may be larger than the longest string.
  */
-import { compareOrdinal, mapStateOrdinals, type AnalyzerState, type Ordinal } from './accumulators/index.js';
 import { AnalyzerError } from './errors.js';
 import type { MalformedSummary } from './input/malformed.js';
+import { MALFORMED_SHOWN } from './options.js';
+import { mapStateOrdinals, type ProfileState } from './profiles/engine.js';
+import { findProfile, PROFILES } from './profiles/index.js';
+import { compareOrdinal, type Ordinal } from './profiles/ordinal.js';
+import { fail, integer, list, object, ordinal, StateFieldError, string } from './profiles/schema.js';
+import type { AnyProfile } from './profiles/types.js';
+import { JsonSyntaxError, readJsonChunks, reviveTagged, stringifyChunks } from './state-file-json.js';
 
 export const STATE_FORMAT = 'fleet-proposals-state';
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export interface StateDocument {
-  state: AnalyzerState;
+  state: ProfileState;
   malformed: MalformedSummary;
 }
 
-function byValue<T>(a: T, b: T): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function replacer(_key: string, value: unknown): unknown {
-  // sorted, so that the bytes do not depend on the order things were merged in
-  if (value instanceof Map) return { $map: [...value.entries()].sort((a, b) => byValue(a[0], b[0])) };
-  if (value instanceof Set) return { $set: [...value.values()].sort(byValue) };
-  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $num: Object.is(value, -0) ? '-0' : String(value) };
-  return value;
-}
-
-function reviver(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v['$map'])) return new Map(v['$map'] as [unknown, unknown][]);
-    if (Array.isArray(v['$set'])) return new Set(v['$set'] as unknown[]);
-    if (typeof v['$num'] === 'string') return Number(v['$num']);
-  }
-  return value;
+function profileOf(name: string, profiles: readonly AnyProfile[]): AnyProfile {
+  const p = findProfile(name, profiles);
+  if (p === undefined) throw new Error(`no profile named ${name}`);
+  return p;
 }
 
 /**
@@ -44,59 +47,141 @@ function reviver(_key: string, value: unknown): unknown {
  * shard plan ([file, shard, record] with any worker count): ranks do not, so the
  * state file of an input is the same bytes whatever the workers and shards.
  */
-function canonical(doc: StateDocument): StateDocument {
+function canonical(doc: StateDocument, profile: AnyProfile): StateDocument {
   const all: Ordinal[] = [];
-  mapStateOrdinals(doc.state, (o) => (all.push(o), o));
+  mapStateOrdinals(profile, doc.state, (o) => (all.push(o), o));
   for (const r of doc.malformed.first) all.push(r.at);
   all.sort(compareOrdinal);
   const rank = new Map<string, number>();
   for (const o of all) if (!rank.has(o.join())) rank.set(o.join(), rank.size);
   const f = (o: Ordinal): Ordinal => [rank.get(o.join())!];
   return {
-    state: mapStateOrdinals(doc.state, f),
+    state: mapStateOrdinals(profile, doc.state, f),
     malformed: { count: doc.malformed.count, first: doc.malformed.first.map((r) => ({ ...r, at: f(r.at) })) },
   };
 }
 
-export function serializeState(raw: StateDocument): string {
-  const doc = canonical(raw);
-  return JSON.stringify(
-    {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      sessions: doc.state.sessions,
-      skipped: doc.state.skipped,
-      state: doc.state,
-      malformed: doc.malformed,
-    },
-    replacer,
-  );
+/** The document as chunks of text (about 1 MB each): write them in order. */
+export function* serializeStateChunks(raw: StateDocument, profiles: readonly AnyProfile[] = PROFILES): Generator<string> {
+  const doc = canonical(raw, profileOf(raw.state.profile, profiles));
+  const s = doc.state;
+  yield `{"format":${JSON.stringify(STATE_FORMAT)},"version":${STATE_VERSION},"profile":${JSON.stringify(s.profile)},"sessions":${s.sessions},"skipped":${s.skipped},"detectors":`;
+  yield* stringifyChunks(s.detectors);
+  yield ',"malformed":';
+  yield* stringifyChunks(doc.malformed);
+  yield '}';
 }
 
-export function parseState(text: string, file: string): StateDocument {
-  let doc: unknown;
+/** The whole document as one string (small states, tests); see `serializeStateChunks`. */
+export function serializeState(raw: StateDocument, profiles: readonly AnyProfile[] = PROFILES): string {
+  return [...serializeStateChunks(raw, profiles)].join('');
+}
+
+const V2_FIELDS = ['format', 'version', 'profile', 'sessions', 'skipped', 'detectors', 'malformed'] as const;
+const V1_FIELDS = ['format', 'version', 'sessions', 'skipped', 'state', 'malformed'] as const;
+
+function validateMalformed(value: unknown): MalformedSummary {
+  const o = object(value, 'malformed', ['count', 'first']);
+  const count = integer(o.count, 'malformed.count');
+  const raw = list(o.first, 'malformed.first', MALFORMED_SHOWN);
+  if (raw.length !== Math.min(count, MALFORMED_SHOWN)) fail('malformed.first', `has ${raw.length} items for ${count} skipped records`);
+  const first = raw.map((x, i) => {
+    const p = `malformed.first[${i}]`;
+    const r = object(x, p, ['at', 'reason', 'context']);
+    const c = r.context;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || c instanceof Map || c instanceof Set) fail(`${p}.context`, 'is not an object');
+    const ctx = c as Record<string, unknown>;
+    const context: MalformedSummary['first'][number]['context'] = {};
+    for (const k of Object.keys(ctx)) {
+      if (k === 'file') context.file = string(ctx[k], `${p}.context.file`);
+      else if (k === 'offset' || k === 'line' || k === 'record') context[k] = integer(ctx[k], `${p}.context.${k}`);
+      else fail(`${p}.context.${k}`, 'is not a field of a location');
+    }
+    return { at: ordinal(r.at, `${p}.at`), reason: string(r.reason, `${p}.reason`), context };
+  });
+  for (let i = 1; i < first.length; i++) {
+    if (compareOrdinal(first[i - 1]!.at, first[i]!.at) >= 0) fail(`malformed.first[${i}].at`, 'is not after the previous record');
+  }
+  return { count, first };
+}
+
+/** Check every field of a revived document; throws StateFieldError. */
+function validateDocument(doc: unknown, profiles: readonly AnyProfile[]): StateDocument {
+  const version = (doc as Record<string, unknown>)['version'];
+  const v1 = version === 1;
+  const d = object(doc, '(document)', v1 ? V1_FIELDS : V2_FIELDS);
+  const sessions = integer(d.sessions, 'sessions');
+  const skipped = integer(d.skipped, 'skipped');
+  let profile: AnyProfile;
+  let states: Record<string, unknown>;
+  let where: string;
+  if (v1) {
+    // version 1 predates profiles: the seed's detectors beside a copy of the counts
+    profile = profileOf('seed', PROFILES);
+    const s = object(d.state, 'state', ['sessions', 'skipped', ...profile.detectors.map((x) => x.name)]);
+    if (s.sessions !== sessions) fail('state.sessions', 'differs from sessions');
+    if (s.skipped !== skipped) fail('state.skipped', 'differs from skipped');
+    states = s;
+    where = 'state';
+  } else {
+    const name = string(d.profile, 'profile');
+    const found = findProfile(name, profiles);
+    if (found === undefined) fail('profile', `is '${name}', not a profile of this build (${profiles.map((p) => p.name).join(', ')})`);
+    profile = found;
+    states = object(d.detectors, 'detectors', profile.detectors.map((x) => x.name));
+    where = 'detectors';
+  }
+  const detectors: Record<string, unknown> = {};
+  for (const det of profile.detectors) detectors[det.name] = det.validate(states[det.name], `${where}.${det.name}`);
+  return { state: { profile: profile.name, sessions, skipped, detectors }, malformed: validateMalformed(d.malformed) };
+}
+
+function invalid(what: string, file: string, cause?: unknown): AnalyzerError {
+  return new AnalyzerError('FP_INPUT', `Invalid state file: ${what}, in ${file}`, { file }, { cause });
+}
+
+/** A parsed (not yet revived) document -> a checked StateDocument, or exit 3. */
+function checkDocument(raw: unknown, file: string, profiles: readonly AnyProfile[]): StateDocument {
+  const d = raw as Record<string, unknown> | null;
+  if (d === null || typeof d !== 'object' || Array.isArray(d) || d['format'] !== STATE_FORMAT) {
+    throw invalid('not a fleet-proposals state (written by --emit-state)', file);
+  }
+  if (d['version'] !== STATE_VERSION && d['version'] !== 1) {
+    throw invalid(`version ${String(d['version']).slice(0, 40)}, this build reads versions 1 and ${STATE_VERSION}`, file);
+  }
   try {
-    doc = JSON.parse(text, reviver);
+    return validateDocument(reviveTagged(raw), profiles);
   } catch (err) {
-    throw new AnalyzerError('FP_INPUT', `Invalid state file: ${(err as Error).message}, in ${file}`, { file });
+    if (err instanceof StateFieldError) throw invalid(`${err.path}: ${err.what}`, file, err);
+    throw err;
   }
-  const d = doc as Record<string, unknown> | null;
-  if (d === null || typeof d !== 'object' || d['format'] !== STATE_FORMAT) {
-    throw new AnalyzerError('FP_INPUT', `Invalid state file: not a fleet-proposals state (written by --emit-state), in ${file}`, { file });
+}
+
+/** Parse and check a state document held in one string (small states, tests). */
+export function parseState(text: string, file: string, profiles: readonly AnyProfile[] = PROFILES): StateDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw invalid((err as Error).message, file, err);
   }
-  if (d['version'] !== STATE_VERSION) {
-    throw new AnalyzerError('FP_INPUT', `Invalid state file: version ${String(d['version'])}, this build reads version ${STATE_VERSION}, in ${file}`, { file });
+  return checkDocument(raw, file, profiles);
+}
+
+/** Parse and check a state document from a stream of chunks, never one string. */
+export async function readState(
+  chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  file: string,
+  profiles: readonly AnyProfile[] = PROFILES,
+): Promise<StateDocument> {
+  let raw: unknown;
+  try {
+    raw = await readJsonChunks(chunks);
+  } catch (err) {
+    if (err instanceof StateFieldError) throw invalid(`${err.path}: ${err.what}`, file, err);
+    // stream-json's messages carry no position ("parser cannot parse input: expected a value")
+    if (err instanceof JsonSyntaxError) throw invalid(`invalid JSON (${err.message})`, file, err);
+    throw err; // reading the source failed: the caller names it
   }
-  const s = d['state'] as AnalyzerState | undefined;
-  const ok =
-    s !== undefined &&
-    typeof s.sessions === 'number' &&
-    s.repeated_errors instanceof Map &&
-    s.slow_tools instanceof Map &&
-    s.retry_streaks instanceof Map &&
-    typeof s.manual_processes === 'object' &&
-    s.manual_processes.hours instanceof Map;
-  if (!ok) throw new AnalyzerError('FP_INPUT', `Invalid state file: missing or damaged accumulator state, in ${file}`, { file });
-  const malformed = (d['malformed'] as MalformedSummary | undefined) ?? { count: 0, first: [] };
-  return { state: s, malformed };
+  return checkDocument(raw, file, profiles);
 }

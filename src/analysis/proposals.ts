@@ -1,9 +1,11 @@
 /**
  * Patterns -> improvement proposals with ROI (`generate_proposals`), and the
- * threshold filter of the reference's main().
+ * threshold filter of the reference's main(). Each seed detector writes its own
+ * proposals (profiles/seed/); they are collected in registry order, then sorted
+ * by monthly hours (stable), as the reference does.
  */
-import { cpSlice, formatFixed, pyRound } from '../python/index.js';
-import type { PatternSet, WastePattern } from './patterns.js';
+import { pyRound } from '../python/index.js';
+import type { PatternSet } from './patterns.js';
 
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
 
@@ -35,8 +37,9 @@ function roi(implHours: number, weeklyHours: number): number {
   return weeklyHours > 0 ? implHours / weeklyHours : Infinity;
 }
 
-function proposal(
-  fields: Omit<ImprovementProposal, 'estimated_weekly_hours_saved' | 'estimated_monthly_hours_saved' | 'implementation_hours' | 'roi_weeks' | 'priority'>,
+/** A proposal with the reference's ROI arithmetic (weekly = monthly / 4). */
+export function makeProposal(
+  fields: Pick<ImprovementProposal, 'title' | 'problem' | 'proposed_solution' | 'affected_area' | 'supporting_evidence'>,
   monthlyHours: number,
   implHours: number,
 ): ImprovementProposal {
@@ -61,77 +64,14 @@ function proposal(
  * never uses it.
  */
 export function generateProposals(patterns: PatternSet, _hourlyRate = 50.0, overhead = IMPLEMENTATION_OVERHEAD): ImprovementProposal[] {
-  const byType = (t: WastePattern['pattern_type']) => patterns.sorted.filter((p) => p.pattern_type === t);
   const out: ImprovementProposal[] = [];
-  for (const p of byType('repeated_error')) {
-    out.push(
-      proposal(
-        {
-          title: `Fix repeated error: ${cpSlice60(p.description)}`,
-          problem: `This error occurred ${p.occurrences} times across ${p.affected_repos.length} repos, wasting ~${formatFixed(p.total_time_hours, 1)} hours.`,
-          proposed_solution: 'Root-cause the error and create a permanent fix or mitigation skill.',
-          affected_area: 'reliability',
-          supporting_evidence: [`${p.occurrences} occurrences in sessions: ${p.example_sessions.slice(0, 3).join(', ')}`],
-        },
-        p.total_time_hours,
-        Math.max(1.0, p.occurrences * 0.25) * overhead,
-      ),
-    );
-  }
-  for (const p of byType('slow_tool')) {
-    out.push(
-      proposal(
-        {
-          title: `Optimize slow tool: ${cpSlice60(p.description)}`,
-          problem: `Tool has ${p.occurrences} calls with high latency, wasting ~${formatFixed(p.total_time_hours, 1)} hours total.`,
-          proposed_solution: 'Profile the tool, add caching, or replace with a faster alternative.',
-          affected_area: 'performance',
-          supporting_evidence: [`${p.occurrences} slow calls detected`],
-        },
-        p.total_time_hours,
-        3.0 * overhead,
-      ),
-    );
-  }
-  for (const p of byType('failed_retry')) {
-    out.push(
-      proposal(
-        {
-          title: `Reduce retries for tool '${cpSlice(p.description, 50)}'`,
-          problem: `Tool had ${p.occurrences} retry sequences, wasting ~${formatFixed(p.total_time_hours, 1)} hours.`,
-          proposed_solution: 'Add input validation, pre-flight checks, or automatic retry with backoff.',
-          affected_area: 'reliability',
-          supporting_evidence: [`${p.occurrences} retry sequences detected`],
-        },
-        p.total_time_hours,
-        2.0 * overhead,
-      ),
-    );
-  }
-  const n = patterns.manual.count;
-  if (n > 0) {
-    const total = patterns.manual.totalHours;
-    out.push(
-      proposal(
-        {
-          title: `Automate ${n} manual processes`,
-          problem: `${n} sessions had long manual tool sequences, wasting ~${formatFixed(total, 1)} hours.`,
-          proposed_solution: 'Create composite skills or scripts that combine the repeated tool sequences into single operations.',
-          affected_area: 'automation',
-          supporting_evidence: [`${n} manual sessions detected`],
-        },
-        total,
-        n * 2.0 * overhead,
-      ),
-    );
+  for (const { detector, result } of patterns.findings) {
+    const own = patterns.sorted.filter((p) => p.pattern_type === detector.patternType);
+    out.push(...detector.proposals(result, own, overhead));
   }
   return out.sort((a, b) =>
     a.estimated_monthly_hours_saved === b.estimated_monthly_hours_saved ? 0 : a.estimated_monthly_hours_saved > b.estimated_monthly_hours_saved ? -1 : 1,
   );
-}
-
-function cpSlice60(s: string): string {
-  return cpSlice(s, 60);
 }
 
 /** main()'s filter: keep proposals whose monthly hours reach the threshold. */

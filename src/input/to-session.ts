@@ -20,6 +20,7 @@
  */
 import type { JsonValue, NameValue, Session, ToolCall } from '../session.js';
 import { PyNum } from '../python/py-num.js';
+import { isManualProcess } from '../profiles/seed/manual-processes.js';
 import { pyKey } from '../python/py-key.js';
 
 export type SessionCheck = { ok: true; session: Session } | { ok: false; reason: string };
@@ -137,23 +138,6 @@ export function toSession(value: unknown): SessionCheck {
       duration_minutes: duration,
     },
   };
-}
-
-/** The reference's manual-process test: more than 10 calls with at most 3 distinct tools
- * (a missing tool counts as None here, unlike elsewhere). */
-export function isManualProcess(calls: readonly ToolCall[]): boolean {
-  if (calls.length <= 10) return false;
-  return distinctTools(calls, 4) <= 3;
-}
-
-/** Number of distinct tools by Python equality, counting at most `cap`. */
-export function distinctTools(calls: readonly ToolCall[], cap = Infinity): number {
-  const seen = new Set<string>();
-  for (const c of calls) {
-    seen.add(c.tool === undefined ? pyKey(null) : pyKey(c.tool));
-    if (seen.size >= cap) break;
-  }
-  return seen.size;
 }
 
 /** Index of a list/object tool name that the reference would use as a dict key or

@@ -66,7 +66,7 @@ describe('bounded memory', () => {
       });
       expect(stats.bytes).toBeGreaterThanOrEqual(TARGET_BYTES);
       expect(state.sessions).toBe(stats.sessions);
-      expect(state.repeated_errors.size).toBe(Math.min(stats.sessions, 5000) + 1);
+      expect((state.detectors['repeated_errors'] as Map<string, unknown>).size).toBe(Math.min(stats.sessions, 5000) + 1);
     } finally {
       clearInterval(timer);
     }

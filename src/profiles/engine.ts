@@ -1,0 +1,79 @@
+/**
+ * The analysis engine, generic over a profile: one state holds the state of
+ * every detector of the profile, by detector name, and every operation is the
+ * detectors' own operation applied to each (derived from `profile.detectors`,
+ * never listed by hand). `merge(a, b)` of states equals analysing the
+ * concatenated input; that law carries workers, shards and state files.
+ */
+import { AnalyzerError } from '../errors.js';
+import type { Ordinal } from './ordinal.js';
+import type { AnyProfile, Profile, ProfileResult } from './types.js';
+
+/** The state of a profile's analysis: what workers post back and state files hold. */
+export interface ProfileState {
+  /** the profile's name: states of different profiles never merge */
+  profile: string;
+  /** valid records added */
+  sessions: number;
+  /** records skipped as malformed */
+  skipped: number;
+  /** each detector's state, by detector name */
+  detectors: Record<string, unknown>;
+}
+
+/** A profile, checked: detector names are unique (they key the state). */
+export function defineProfile<P extends AnyProfile>(profile: P): P {
+  const seen = new Set<string>();
+  for (const d of profile.detectors) {
+    if (seen.has(d.name)) throw new Error(`profile ${profile.name}: two detectors are named ${d.name}`);
+    seen.add(d.name);
+  }
+  return profile;
+}
+
+export function initState(profile: AnyProfile): ProfileState {
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) detectors[d.name] = d.init();
+  return { profile: profile.name, sessions: 0, skipped: 0, detectors };
+}
+
+/** Add one record; mutates and returns `state`. */
+export function addRecord<In>(profile: Profile<In>, state: ProfileState, record: In, at: Ordinal): ProfileState {
+  state.sessions++;
+  const states = state.detectors;
+  for (const d of profile.detectors) states[d.name] = d.add(states[d.name], record, at);
+  return state;
+}
+
+function sameProfile(profile: AnyProfile, s: ProfileState): void {
+  if (s.profile !== profile.name) {
+    throw new AnalyzerError('FP_INPUT', `Cannot merge states of different profiles: '${s.profile}' into '${profile.name}'`);
+  }
+}
+
+/** Associative and commutative; does not mutate its inputs. */
+export function mergeStates(profile: AnyProfile, a: ProfileState, b: ProfileState): ProfileState {
+  sameProfile(profile, a);
+  sameProfile(profile, b);
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) detectors[d.name] = d.merge(a.detectors[d.name], b.detectors[d.name]);
+  return { profile: profile.name, sessions: a.sessions + b.sessions, skipped: a.skipped + b.skipped, detectors };
+}
+
+/** A copy with every ordinal replaced by `f(ordinal)` (`f` must keep their order). */
+export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Ordinal) => Ordinal): ProfileState {
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) detectors[d.name] = d.mapOrdinals(s.detectors[d.name], f);
+  return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, detectors };
+}
+
+/** Prefix every ordinal, so states of separate runs merge in a chosen order. */
+export function rebaseState(profile: AnyProfile, s: ProfileState, prefix: Ordinal): ProfileState {
+  return mapStateOrdinals(profile, s, (o) => [...prefix, ...o]);
+}
+
+export function finalizeState(profile: AnyProfile, s: ProfileState): ProfileResult {
+  const results: Record<string, unknown> = {};
+  for (const d of profile.detectors) results[d.name] = d.finalize(s.detectors[d.name]);
+  return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, results };
+}

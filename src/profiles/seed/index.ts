@@ -1,0 +1,30 @@
+/**
+ * The seed profile (the default): the reference's four detectors over the
+ * reference's `Session`, and its report (patterns, proposals, threshold),
+ * byte-identical to `improvement_proposals.py`.
+ */
+import { buildPatterns } from '../../analysis/patterns.js';
+import { applyThreshold, generateProposals } from '../../analysis/proposals.js';
+import type { Report } from '../../report/index.js';
+import type { Session } from '../../session.js';
+import { defineProfile } from '../engine.js';
+import type { Profile } from '../types.js';
+import { SEED_DETECTORS } from './detectors.js';
+
+export { SEED_DETECTORS } from './detectors.js';
+export type { SeedDetector } from './types.js';
+
+export interface SeedReportOptions {
+  threshold: number;
+  hourlyRate: number;
+}
+
+export const seedProfile: Profile<Session, Report, SeedReportOptions> = defineProfile({
+  name: 'seed',
+  detectors: SEED_DETECTORS,
+  report(result, opts) {
+    const patterns = buildPatterns(result);
+    const proposals = applyThreshold(generateProposals(patterns, opts.hourlyRate), opts.threshold);
+    return { patterns, proposals };
+  },
+});

@@ -1,0 +1,158 @@
+/**
+ * Repeated errors: errors grouped by their normalised text (`_normalize_error`),
+ * in first-seen order; a key seen 3+ times is a pattern worth 5 minutes each,
+ * and a proposal to root-cause it.
+ */
+import type { WastePattern } from '../../analysis/patterns.js';
+import { makeProposal } from '../../analysis/proposals.js';
+import { cpSlice, formatFixed, normalizeError, pyRound, pyStr } from '../../python/index.js';
+import { pyKey } from '../../python/py-key.js';
+import type { Session } from '../../session.js';
+import { compareOrdinal, minOrdinal, type Ordinal } from '../ordinal.js';
+import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
+import { tallyPatterns, type SeedDetector } from './types.js';
+
+/** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
+const EXAMPLES = 5;
+
+export interface ErrorKeyEntry {
+  /** ordinal of the first occurrence (the reference's dict insertion order) */
+  first: Ordinal;
+  /** occurrences, one per error (the same session may count twice) */
+  count: number;
+  /** distinct repos, as Python-equality keys */
+  repos: Set<string>;
+  /** the first five occurrences' session ids, printed Python's way */
+  examples: { at: Ordinal; id: string }[];
+}
+
+export type RepeatedErrorsState = Map<string, ErrorKeyEntry>;
+
+export interface ErrorKeyResult {
+  key: string;
+  count: number;
+  repos: string[];
+  examples: string[];
+}
+
+function validateEntry(value: unknown, path: string): ErrorKeyEntry {
+  const o = object(value, path, ['first', 'count', 'repos', 'examples']);
+  const first = ordinal(o.first, `${path}.first`);
+  const count = integer(o.count, `${path}.count`, 1);
+  const repos = stringSet(o.repos, `${path}.repos`);
+  if (repos.size === 0) fail(`${path}.repos`, 'is empty, expected the repo of every occurrence');
+  if (repos.size > count) fail(`${path}.repos`, `has ${repos.size} repos for ${count} occurrences`);
+  const raw = list(o.examples, `${path}.examples`, EXAMPLES);
+  if (raw.length !== Math.min(count, EXAMPLES)) fail(`${path}.examples`, `has ${raw.length} items, expected the first ${Math.min(count, EXAMPLES)} occurrences`);
+  const examples = raw.map((x, i) => {
+    const e = object(x, `${path}.examples[${i}]`, ['at', 'id']);
+    return { at: ordinal(e.at, `${path}.examples[${i}].at`), id: string(e.id, `${path}.examples[${i}].id`) };
+  });
+  for (let i = 1; i < examples.length; i++) {
+    if (compareOrdinal(examples[i - 1]!.at, examples[i]!.at) >= 0) fail(`${path}.examples[${i}].at`, 'is not after the previous example');
+  }
+  if (compareOrdinal(examples[0]!.at, first) !== 0) fail(`${path}.first`, 'differs from the first example, which is the first occurrence');
+  return { first, count, repos, examples };
+}
+
+export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[], 'repeated_error'> = {
+  name: 'repeated_errors',
+  patternType: 'repeated_error',
+  init: () => new Map(),
+  add(state, session: Session, at) {
+    const errors = session.errors;
+    if (errors.length === 0) return state;
+    let repoKey: string | undefined;
+    let id: string | undefined;
+    for (let i = 0; i < errors.length; i++) {
+      const key = normalizeError(errors[i]!);
+      if (key === '') continue;
+      repoKey ??= pyKey(session.repo);
+      let entry = state.get(key);
+      if (entry === undefined) {
+        entry = { first: [...at, i], count: 0, repos: new Set(), examples: [] };
+        state.set(key, entry);
+      }
+      entry.count++;
+      entry.repos.add(repoKey);
+      if (entry.examples.length < EXAMPLES) entry.examples.push({ at: [...at, i], id: (id ??= pyStr(session.session_id)) });
+    }
+    return state;
+  },
+  merge(a, b) {
+    const out: RepeatedErrorsState = new Map();
+    for (const [key, e] of a) out.set(key, { ...e, repos: new Set(e.repos), examples: e.examples.slice() });
+    for (const [key, e] of b) {
+      const o = out.get(key);
+      if (o === undefined) {
+        out.set(key, { ...e, repos: new Set(e.repos), examples: e.examples.slice() });
+        continue;
+      }
+      o.first = minOrdinal(o.first, e.first);
+      o.count += e.count;
+      for (const r of e.repos) o.repos.add(r);
+      o.examples = o.examples
+        .concat(e.examples)
+        .sort((x, y) => compareOrdinal(x.at, y.at))
+        .slice(0, EXAMPLES);
+    }
+    return out;
+  },
+  finalize(state) {
+    return [...state.entries()]
+      .sort((x, y) => compareOrdinal(x[1].first, y[1].first))
+      .map(([key, e]) => ({ key, count: e.count, repos: [...e.repos].sort(), examples: e.examples.map((x) => x.id) }));
+  },
+  mapOrdinals(state, f) {
+    const out: RepeatedErrorsState = new Map();
+    for (const [key, e] of state) {
+      out.set(key, {
+        first: f(e.first),
+        count: e.count,
+        repos: new Set(e.repos),
+        examples: e.examples.map((x) => ({ at: f(x.at), id: x.id })),
+      });
+    }
+    return out;
+  },
+  validate(value, path) {
+    const m = map(value, path);
+    for (const [key, entry] of m) {
+      const p = keyPath(path, key);
+      if (typeof key !== 'string' || key === '') fail(p, 'key is not a normalised error text');
+      m.set(key, validateEntry(entry, p));
+    }
+    return m as RepeatedErrorsState;
+  },
+  patterns(result) {
+    const out: WastePattern[] = [];
+    for (const e of result) {
+      if (e.count < 3) continue;
+      out.push({
+        pattern_type: 'repeated_error',
+        description: `Error: ${cpSlice(e.key, 100)}`,
+        occurrences: e.count,
+        total_time_hours: pyRound((e.count * 5) / 60, 1),
+        affected_repos: e.repos,
+        example_sessions: e.examples,
+      });
+    }
+    return out;
+  },
+  tally: (_result, patterns) => tallyPatterns(patterns),
+  proposals(_result, patterns, overhead) {
+    return patterns.map((p) =>
+      makeProposal(
+        {
+          title: `Fix repeated error: ${cpSlice(p.description, 60)}`,
+          problem: `This error occurred ${p.occurrences} times across ${p.affected_repos.length} repos, wasting ~${formatFixed(p.total_time_hours, 1)} hours.`,
+          proposed_solution: 'Root-cause the error and create a permanent fix or mitigation skill.',
+          affected_area: 'reliability',
+          supporting_evidence: [`${p.occurrences} occurrences in sessions: ${p.example_sessions.slice(0, 3).join(', ')}`],
+        },
+        p.total_time_hours,
+        Math.max(1.0, p.occurrences * 0.25) * overhead,
+      ),
+    );
+  },
+};
