@@ -103,9 +103,9 @@ function validateState(value: unknown, path: string): ManualProcessesState {
     const item = {
       at: ordinal(t.at, `${p}.at`),
       hours: roundedHours(t.hours, `${p}.hours`),
-      description: string(t.description, `${p}.description`),
       sessionId: string(t.sessionId, `${p}.sessionId`),
       repo: string(t.repo, `${p}.repo`),
+      description: string(t.description, `${p}.description`),
     };
     if (!repos.has(item.repo)) fail(`${p}.repo`, 'is not among the repos');
     return item;
