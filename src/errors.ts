@@ -5,7 +5,6 @@
  * class identity does not survive structured clone.
  */
 export type ErrorCode =
-  | 'FP_NO_SESSIONS' // exit 1: nothing to analyse (the reference's message)
   | 'FP_USAGE' // exit 2: unknown flag, bad value
   | 'FP_INPUT' // exit 3: unreadable path, invalid/truncated JSON, not an archive
   | 'FP_MALFORMED' // exit 3 under --strict: a record that is not a session
@@ -13,7 +12,6 @@ export type ErrorCode =
   | 'FP_INTERNAL'; // exit 70: a bug
 
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
-  FP_NO_SESSIONS: 1,
   FP_USAGE: 2,
   FP_INPUT: 3,
   FP_MALFORMED: 3,

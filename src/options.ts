@@ -2,22 +2,6 @@
 export type Format = 'markdown' | 'json';
 export type ParserKind = 'fast' | 'stream-json';
 
-export interface Options {
-  input?: string[];
-  output?: string;
-  format?: Format;
-  hourlyRate?: number;
-  threshold?: number;
-  strict?: boolean;
-  quiet?: boolean;
-  progress?: boolean;
-  workers?: number;
-  parser?: ParserKind;
-  from?: string;
-  emitState?: string;
-  jsonl?: boolean;
-}
-
 export interface ResolvedOptions {
   input: string[];
   output: string | undefined;

@@ -427,7 +427,7 @@ class FileJob {
 
   private get common() {
     const o = this.run.opts;
-    return { file: this.file.path, fileForMessages: this.file.path, parser: o.parser, strict: o.strict, from: o.from };
+    return { file: this.file.path, parser: o.parser, strict: o.strict, from: o.from };
   }
 
   accept(item: PlanItem): void {
