@@ -75,3 +75,10 @@ export function toWire(err: unknown): WireError {
 export function fromWire(w: WireError): AnalyzerError {
   return new AnalyzerError(w.code, w.message, w.context);
 }
+
+/** Any thrown value as an AnalyzerError: itself, or a bug (FP_INTERNAL) that keeps its name and message. */
+export function asAnalyzerError(err: unknown): AnalyzerError {
+  if (err instanceof AnalyzerError) return err;
+  const e = err as Error | undefined;
+  return new AnalyzerError('FP_INTERNAL', `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, {}, { cause: err });
+}
