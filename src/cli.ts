@@ -10,7 +10,6 @@ import { ADAPTERS } from './input/adapters/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
 import { parsePyFloat } from './python/py-float.js';
-import { analyzeParallel } from './workers/pool.js';
 
 
 const LONG_OPTIONS = [
@@ -190,7 +189,7 @@ export function handleError(err: unknown, io: Io): number {
   return EXIT_CODES.FP_INTERNAL;
 }
 
-const io: Io = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), analyzeParallel };
+const io: Io = { stdout: process.stdout, stderr: process.stderr, now: () => new Date() };
 
 const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {

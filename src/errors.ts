@@ -5,7 +5,6 @@
  * class identity does not survive structured clone.
  */
 export type ErrorCode =
-  | 'FP_NO_SESSIONS' // exit 1: nothing to analyse (the reference's message)
   | 'FP_USAGE' // exit 2: unknown flag, bad value
   | 'FP_INPUT' // exit 3: unreadable path, invalid/truncated JSON, not an archive
   | 'FP_MALFORMED' // exit 3 under --strict: a record that is not a session
@@ -13,7 +12,6 @@ export type ErrorCode =
   | 'FP_INTERNAL'; // exit 70: a bug
 
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
-  FP_NO_SESSIONS: 1,
   FP_USAGE: 2,
   FP_INPUT: 3,
   FP_MALFORMED: 3,
@@ -76,4 +74,11 @@ export function toWire(err: unknown): WireError {
 
 export function fromWire(w: WireError): AnalyzerError {
   return new AnalyzerError(w.code, w.message, w.context);
+}
+
+/** Any thrown value as an AnalyzerError: itself, or a bug (FP_INTERNAL) that keeps its name and message. */
+export function asAnalyzerError(err: unknown): AnalyzerError {
+  if (err instanceof AnalyzerError) return err;
+  const e = err as Error | undefined;
+  return new AnalyzerError('FP_INTERNAL', `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, {}, { cause: err });
 }

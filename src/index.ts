@@ -36,7 +36,7 @@ export { generateProposals, applyThreshold, priorityFromRoi, type ImprovementPro
 export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
 export { serializeState, parseState, STATE_FORMAT, STATE_VERSION } from './state-file.js';
 export { runAnalyze, runMerge, type Io } from './main.js';
-export type { Options, ResolvedOptions, Format, ParserKind } from './options.js';
+export type { ResolvedOptions, Format, ParserKind } from './options.js';
 
 export interface AnalyzeSessionsOptions {
   threshold?: number;

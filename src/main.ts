@@ -3,23 +3,23 @@
  * Returns the exit code; only cli.ts calls process.exit.
  */
 import { createReadStream } from 'node:fs';
-import { analyzeSequential, type AnalysisResult } from './analyze.js';
+import type { AnalysisResult } from './analyze.js';
+import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeFileAtomic } from './output.js';
-import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
+import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
 import { readState, serializeState, type StateDocument } from './state-file.js';
 
+/** The run's edges: where the report and the messages go, and the clock of the report's date. */
 export interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   now(): Date;
-  /** analysis backend for more than one worker (set by cli.ts; tests may replace it) */
-  analyzeParallel?: (files: Parameters<typeof analyzeSequential>[0], opts: ResolvedOptions, progress: Progress) => Promise<AnalysisResult>;
 }
 
 export const NO_SESSIONS_MESSAGE = 'No sessions found in input file.';
@@ -63,16 +63,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const progress = showProgress ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
   let result: AnalysisResult;
   try {
-    result =
-      o.workers > 1 && io.analyzeParallel !== undefined
-        ? await io.analyzeParallel(files, o, progress)
-        : await analyzeSequential(files, {
-            parser: o.parser,
-            from: o.from,
-            strict: o.strict,
-            onBytes: (n) => progress.bytes(n),
-            onSession: () => progress.sessions(1),
-          });
+    result = await analyzeFiles(files, o, progress);
   } finally {
     progress.stop();
   }

@@ -1,22 +1,8 @@
 /** Options of an analysis run, validated once at the edge (cli.ts). */
+import type { Progress } from './progress.js';
+
 export type Format = 'markdown' | 'json';
 export type ParserKind = 'fast' | 'stream-json';
-
-export interface Options {
-  input?: string[];
-  output?: string;
-  format?: Format;
-  hourlyRate?: number;
-  threshold?: number;
-  strict?: boolean;
-  quiet?: boolean;
-  progress?: boolean;
-  workers?: number;
-  parser?: ParserKind;
-  from?: string;
-  emitState?: string;
-  jsonl?: boolean;
-}
 
 export interface ResolvedOptions {
   input: string[];
@@ -46,3 +32,29 @@ export const DEFAULT_OPTIONS = {
 
 /** How many malformed records are listed in the stderr summary. */
 export const MALFORMED_SHOWN = 5;
+
+/** What the readers take from the options: the decoder, `--from`, `--strict` (plain data: it rides in worker tasks). */
+export interface DecodeOptions {
+  parser: ParserKind;
+  /** 'auto' (detect per file), 'sessions' (the reference's format) or an adapter name */
+  from: string;
+  strict: boolean;
+}
+
+/** What the analysis takes from the options: the readers' and the worker count (1 reads on this thread). */
+export interface AnalysisOptions extends DecodeOptions {
+  workers: number;
+}
+
+/**
+ * The readers' options (`ReadOptions` of input/read-sessions.ts), built in this one
+ * place for the single-thread path, the pool and its workers. With `progress`, bytes
+ * read and sessions added are reported to it.
+ */
+export function readOptionsOf(o: DecodeOptions): DecodeOptions;
+export function readOptionsOf(o: DecodeOptions, progress: Progress): DecodeOptions & { onBytes(n: number): void; onSession(): void };
+export function readOptionsOf(o: DecodeOptions, progress?: Progress): DecodeOptions & { onBytes?(n: number): void; onSession?(): void } {
+  const decode = { parser: o.parser, from: o.from, strict: o.strict };
+  if (progress === undefined) return decode;
+  return { ...decode, onBytes: (n) => progress.bytes(n), onSession: () => progress.sessions(1) };
+}

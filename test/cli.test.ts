@@ -188,19 +188,6 @@ describe('npm start', () => {
   });
 });
 
-describe('internal errors', () => {
-  it('print one line asking for a report and exit 70, no stack trace', async () => {
-    const f = archive();
-    const r = await runCli(['--input', f, '--workers', '2'], {
-      analyzeParallel: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
-    });
-    expect(r.code).toBe(70);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^fleet-proposals: internal error: TypeError: Cannot read properties of undefined \(reading 'x'\) — please report this/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
-});
-
 describe('state files', () => {
   it('are the same bytes whatever the worker count and shard size', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-state-'));

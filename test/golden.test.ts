@@ -19,8 +19,6 @@ interface GoldenCase {
   note?: string;
 }
 
-/** None left: numbers used as names keep their Python spelling (python/py-num.ts). */
-const KNOWN_DIFFERENCES: Record<string, string> = {};
 /** argparse rejects these as values of a separate word; we accept them (documented). */
 const ACCEPTED_USAGE = new Set(['usage_threshold_minus_inf_separate', 'usage_threshold_negative_exponent_separate']);
 
@@ -33,7 +31,7 @@ describe('golden cases recorded from the reference', () => {
     expect(cases.length).toBeGreaterThan(30);
     for (const name of ACCEPTED_USAGE) expect(cases.map((c) => c.name)).toContain(name);
   });
-  it.each(cases.filter((c) => c.json !== null && c.exit === 0 && !(c.name in KNOWN_DIFFERENCES)).map((c) => [c.name, c] as const))(
+  it.each(cases.filter((c) => c.json !== null && c.exit === 0).map((c) => [c.name, c] as const))(
     '%s with --workers 2, split into ~300-byte shards, equals the reference',
     async (_name, c) => {
       // tiny shards: every golden input is cut into element ranges decoded by worker threads
@@ -50,7 +48,7 @@ describe('golden cases recorded from the reference', () => {
   );
 
   describe.each(['fast', 'stream-json'] as const)('--parser %s', (parser) => {
-    it.each(cases.filter((c) => !(c.name in KNOWN_DIFFERENCES)).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const input = path.join(dir, c.input);
       if (c.exit === 2) {
         // argparse's usage text is not ours to copy: same exit code, one line of our own

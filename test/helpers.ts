@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { cli } from '../src/cli.js';
 import type { Io } from '../src/main.js';
-import { analyzeParallel } from '../src/workers/pool.js';
 
 export const FIXED_NOW = new Date('2026-01-02T03:04:05.678Z');
 
@@ -23,7 +22,7 @@ export interface CliRun {
 export async function runCli(args: readonly string[], extra: Partial<Io> = {}): Promise<CliRun> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await cli(args, { stdout, stderr, now: () => FIXED_NOW, analyzeParallel, ...extra });
+  const code = await cli(args, { stdout, stderr, now: () => FIXED_NOW, ...extra });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 

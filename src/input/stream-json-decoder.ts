@@ -5,24 +5,15 @@
  * other value (above all `messages`) is skipped token by token.
  * stream-json reports no positions; errors name the number of bytes read so far.
  */
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import type { Transform } from 'node:stream';
 import { inputError } from '../errors.js';
 import { detach } from './_detach.js';
+import { Parser, type Token } from './_stream-json.js';
 import { pyNumber } from '../python/py-num.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
 
-const require = createRequire(import.meta.url);
-const { parser: makeParser } = require('stream-json') as { parser: (o: object) => Transform };
-
 const PENDING = Symbol('pending record');
 
-
-interface Token {
-  name: string;
-  value?: string;
-}
 
 type Container = { kind: 'array'; value: unknown[] } | { kind: 'object'; value: Record<string, unknown>; key: string | undefined };
 
@@ -153,7 +144,7 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
     }
     checkUtf8(undefined, bytes);
   }
-  const parser = makeParser({ jsonStreaming: true, packValues: true, streamValues: false });
+  const parser = new Parser({ jsonStreaming: true, packValues: true, streamValues: false });
   const bytesIn = Readable.from(counted());
   // pipe() does not forward errors: a failing source (a read error, broken gzip) must end the parse
   bytesIn.on('error', (err) => parser.destroy(err));

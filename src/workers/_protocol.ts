@@ -8,10 +8,8 @@ import type { ByteRange } from './plan-shards.js';
 interface TaskBase {
   /** task id, echoed in every reply */
   id: number;
-  /** the file to read */
+  /** the file to read, as the user gave it (also its name in messages) */
   file: string;
-  /** the file's name in messages (as the user gave it) */
-  fileForMessages: string;
   parser: ParserKind;
   strict: boolean;
   /** the `--from` option, passed through to the whole-file reader */

@@ -1,25 +1,17 @@
 /**
- * Parallel analysis: the shard plan (plan-shards.ts) feeds a pool of worker
- * threads, one task per worker at a time; their states are merged in input order
- * into exactly the state the single-thread path (`analyzeSequential`) builds.
+ * Parallel analysis: the shard plan (plan-shards.ts) feeds one job per file
+ * (file-job.ts), whose tasks run on the executor's worker threads (executor.ts);
+ * the files' outcomes are merged in input order (ordered-merge.ts) into exactly
+ * the state the single-thread path (`analyzeSequential`) builds. This module
+ * wires the three and owns what spans files: the plan, the window, the stop.
  *
- * - Workers start lazily, at most `opts.workers`, and run the compiled
- *   dist/workers/shard-worker.js (also when this module runs from src/ under
- *   vitest: tsx + worker_threads is broken on Node 20, privatenumber/tsx#354).
+ * - Workers run the compiled dist/workers/shard-worker.js (also when this module
+ *   runs from src/ under vitest: tsx + worker_threads is broken on Node 20,
+ *   privatenumber/tsx#354).
  * - Planning is pipelined: the boundary pass of a big file runs on this thread
  *   while workers already analyse its first ranges. The planner pauses while the
  *   task queue is full, and tasks of files far ahead of the oldest unmerged file
  *   wait, so memory is bounded by a few states, never by the number of files.
- * - Per file: range states are merged in shard order; ranges before the last
- *   "sessions" array are dropped; the skeleton check (see plan-shards.ts) must
- *   agree; line numbers of malformed records are moved from shard lines to file
- *   lines. If any range or the skeleton fails, the file is analysed again as
- *   one whole shard, and that run is authoritative: an invalid file gives the
- *   single-thread path's error, byte for byte.
- * - stdin is read on this thread (a worker's process.stdin is not ours), and so
- *   is a lone file that is not split (a worker would only add its start-up);
- *   such a file starts once every file before it is merged, so, as in the
- *   single-thread path, stdin is never opened after an earlier file failed.
  * - Errors: the error reported is the one of the first failing file in input
  *   order (the one the single-thread path reports). As soon as a file fails for
  *   good, the tasks of later files are cancelled (running workers terminated);
@@ -32,17 +24,17 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { initState, mergeStates, type AnalyzerState } from '../accumulators/index.js';
+import { initState } from '../accumulators/index.js';
 import type { AnalysisResult } from '../analyze.js';
-import { AnalyzerError, fromWire, toWire } from '../errors.js';
-import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../input/malformed.js';
-import { analyzeFile } from '../input/read-sessions.js';
-import { isJsonlName, openSource, type InputFile } from '../input/sources.js';
-import type { ResolvedOptions } from '../options.js';
+import { AnalyzerError, asAnalyzerError } from '../errors.js';
+import { emptyMalformed } from '../input/malformed.js';
+import type { InputFile } from '../input/sources.js';
+import type { AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
-import type { StreamChunk, WorkerReply, WorkerTask } from './_protocol.js';
-import { DEFAULT_SHARD_BYTES, planShards, type ByteRange, type PlanItem } from './plan-shards.js';
+import { Executor } from './executor.js';
+import { FileJob, type FileJobHost } from './file-job.js';
+import { OrderedMerge, type Outcome } from './ordered-merge.js';
+import { DEFAULT_SHARD_BYTES, planShards } from './plan-shards.js';
 
 export interface PoolTuning {
   /** target bytes per range shard (default: FLEET_PROPOSALS_SHARD_BYTES, else `autoShardBytes`) */
@@ -63,8 +55,6 @@ export function workerScriptUrl(): URL {
 }
 
 const MIN_AUTO_SHARD_BYTES = 8 * 1024 * 1024;
-/** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */
-const STREAM_INFLIGHT = 8;
 
 /** About four shards per worker for the whole input, between 8 MB and 64 MB. */
 export function autoShardBytes(files: readonly InputFile[], workers: number): number {
@@ -79,10 +69,10 @@ function shardBytesFromEnv(): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** `Io.analyzeParallel`: analyse `files` with up to `opts.workers` worker threads. */
+/** Analyse `files` with up to `opts.workers` worker threads (the engine's choice when workers > 1). */
 export async function analyzeParallel(
   files: readonly InputFile[],
-  opts: ResolvedOptions,
+  opts: AnalysisOptions,
   progress: Progress,
   tuning: PoolTuning = {},
 ): Promise<AnalysisResult> {
@@ -100,211 +90,32 @@ export async function analyzeParallel(
   }
 }
 
-// ---- the executor: worker threads, one task each, FIFO queue ---------------------
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type TaskInput = DistributiveOmit<WorkerTask, 'id'>;
-type FinalReply = Exclude<WorkerReply, { type: 'progress' }>;
-
-/** A task dropped because the run stops or its file is read whole instead. */
-class Cancelled extends Error {
-  override readonly name = 'Cancelled';
-}
-
-interface Job {
-  task: WorkerTask;
-  fileIndex: number;
-  resolve: (r: FinalReply) => void;
-  reject: (e: unknown) => void;
-  hooks: JobHooks | undefined;
-}
-
-/** For stream tasks: the worker the task started on, and its flow-control acks. */
-interface JobHooks {
-  onStart(worker: Worker, id: number): void;
-  onAck(): void;
-}
-
-interface Slot {
-  worker: Worker;
-  current: Job | undefined;
-  dead: boolean;
-}
-
-class Executor {
-  private readonly slots = new Set<Slot>();
-  private idle: Slot[] = [];
-  private readonly queue: Job[] = [];
-  private readonly exits: Promise<unknown>[] = [];
-  private roomWaiters: { limit: number; wake: () => void }[] = [];
-  private nextId = 1;
-  private closed = false;
-
-  constructor(
-    private readonly max: number,
-    private readonly script: URL,
-    private readonly onProgress: (bytes: number, sessions: number) => void,
-    /** false: tasks of this file must wait (window, or the run is stopping there) */
-    private readonly canStart: (fileIndex: number) => boolean,
-  ) {}
-
-  /** Queue a task; `urgent` puts it first. Resolves with the worker's reply (errors included); rejects on crash or cancel. */
-  run(input: TaskInput, fileIndex: number, urgent = false, hooks?: JobHooks): Promise<FinalReply> {
-    if (this.closed) return Promise.reject(new Cancelled());
-    return new Promise<FinalReply>((resolve, reject) => {
-      const job: Job = { task: { ...input, id: this.nextId++ } as WorkerTask, fileIndex, resolve, reject, hooks };
-      if (urgent) this.queue.unshift(job);
-      else this.queue.push(job);
-      this.pump();
-    });
-  }
-
-  /** Start queued tasks on idle (or new) workers, in queue order. */
-  pump(): void {
-    while (!this.closed && this.queue.length > 0 && this.canStart(this.queue[0]!.fileIndex)) {
-      let slot = this.idle.pop();
-      if (slot === undefined) {
-        if (this.slots.size >= this.max) break;
-        slot = this.spawn();
-      }
-      const job = this.queue.shift()!;
-      slot.current = job;
-      slot.worker.postMessage(job.task);
-      job.hooks?.onStart(slot.worker, job.task.id);
-    }
-    this.wakeRoomWaiters();
-  }
-
-  /** Resolves once fewer than `limit` tasks wait in the queue (or the executor is closed). */
-  waitForRoom(limit: number): Promise<void> {
-    if (this.closed || this.queue.length < limit) return Promise.resolve();
-    return new Promise<void>((wake) => this.roomWaiters.push({ limit, wake }));
-  }
-
-  private wakeRoomWaiters(): void {
-    if (this.roomWaiters.length === 0) return;
-    const keep: typeof this.roomWaiters = [];
-    for (const w of this.roomWaiters) {
-      if (this.closed || this.queue.length < w.limit) w.wake();
-      else keep.push(w);
-    }
-    this.roomWaiters = keep;
-  }
-
-  /** Drop queued tasks matching `pred` (and, with `running`, terminate the workers running one). */
-  cancel(pred: (fileIndex: number) => boolean, running: boolean): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const job = this.queue[i]!;
-      if (pred(job.fileIndex)) {
-        this.queue.splice(i, 1);
-        job.reject(new Cancelled());
-      }
-    }
-    if (running) {
-      for (const slot of [...this.slots]) {
-        if (slot.current !== undefined && pred(slot.current.fileIndex)) this.kill(slot);
-      }
-    }
-    this.pump();
-  }
-
-  /** Terminate every worker (awaited) and cancel what is left. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Cancelled());
-    for (const slot of [...this.slots]) this.kill(slot);
-    this.wakeRoomWaiters();
-    await Promise.allSettled(this.exits);
-  }
-
-  private spawn(): Slot {
-    // a small young generation keeps each worker's RSS down (measured: 16 MB default -> 208 MB peak for
-    // two workers, 3 MB -> ~150 MB) at no measurable cost: records die young and small
-    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 3 } });
-    const slot: Slot = { worker, current: undefined, dead: false };
-    this.slots.add(slot);
-    worker.on('message', (m: WorkerReply) => this.onMessage(slot, m));
-    worker.on('error', (err) => this.onCrash(slot, err));
-    worker.on('exit', (code) => this.onCrash(slot, new Error(`exited with code ${code}`)));
-    return slot;
-  }
-
-  private onMessage(slot: Slot, m: WorkerReply): void {
-    if (m.type === 'progress') {
-      this.onProgress(m.bytes, m.sessions);
-      return;
-    }
-    if (m.type === 'ack') {
-      if (slot.current?.task.id === m.id) slot.current.hooks?.onAck();
-      return;
-    }
-    const job = slot.current;
-    if (slot.dead || job === undefined || job.task.id !== m.id) return;
-    slot.current = undefined;
-    this.idle.push(slot);
-    job.resolve(m);
-    this.pump();
-  }
-
-  /** A worker died on its own: an uncaught error, or an exit (out of memory...). A bug: FP_INTERNAL. */
-  private onCrash(slot: Slot, err: Error): void {
-    if (slot.dead) return;
-    this.forget(slot);
-    const job = slot.current;
-    slot.current = undefined;
-    job?.reject(new AnalyzerError('FP_INTERNAL', `Worker thread failed: ${err.name}: ${err.message}`, {}, { cause: err }));
-    this.pump();
-  }
-
-  private kill(slot: Slot): void {
-    if (slot.dead) return;
-    this.forget(slot);
-    const job = slot.current;
-    slot.current = undefined;
-    job?.reject(new Cancelled());
-    this.exits.push(slot.worker.terminate());
-  }
-
-  private forget(slot: Slot): void {
-    slot.dead = true;
-    this.slots.delete(slot);
-    this.idle = this.idle.filter((s) => s !== slot);
-  }
-}
-
-// ---- one run: plan -> tasks -> per-file results -> merged in file order ------------
-
-/** `error` is an AnalyzerError, or whatever a main-thread run threw (as analyzeSequential would). */
-type Outcome = { result: AnalysisResult } | { error: unknown };
-
-function asAnalyzerError(err: unknown): AnalyzerError {
-  if (err instanceof AnalyzerError) return err;
-  const e = err as Error | undefined;
-  return new AnalyzerError('FP_INTERNAL', `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, {}, { cause: err });
-}
-
+/** One run: plan -> one job per file -> outcomes merged in file order. */
 class ParallelRun {
-  readonly executor: Executor;
   readonly result: Promise<AnalysisResult>;
   private resolve!: (r: AnalysisResult) => void;
   private reject!: (e: unknown) => void;
+  private readonly executor: Executor;
+  private readonly merge: OrderedMerge;
+  /** jobs of files not merged yet */
   private readonly jobs = new Map<number, FileJob>();
-  private cursor = 0; // first file not merged yet
-  private stopAfter = Infinity; // the first file known to fail: nothing after it is needed
+  /** the first file known to fail: nothing after it is needed */
+  private stopAfter = Infinity;
   private finished = false;
-  private state: AnalyzerState = initState();
-  private malformed: MalformedSummary = emptyMalformed();
   private readonly planning: Promise<void>;
+  /** tasks of files this far past the oldest unmerged one wait */
   private readonly window: number;
+  /** the planner pauses while this many tasks are queued */
   private readonly queueLimit: number;
 
   constructor(
-    readonly files: readonly InputFile[],
-    readonly opts: ResolvedOptions,
-    readonly progress: Progress,
+    private readonly files: readonly InputFile[],
+    private readonly opts: AnalysisOptions,
+    private readonly progress: Progress,
     private readonly shardBytes: number,
     script: URL,
-    readonly onFallback: ((file: string, why: string) => void) | undefined,
+    private readonly onFallback: ((file: string, why: string) => void) | undefined,
   ) {
     const workers = Math.max(1, Math.floor(opts.workers));
     this.window = Math.max(16, 4 * workers);
@@ -313,15 +124,16 @@ class ParallelRun {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.executor = new Executor(
-      workers,
+    this.merge = new OrderedMerge(files.length);
+    this.executor = new Executor({
+      max: workers,
       script,
-      (bytes, sessions) => {
+      onProgress: (bytes, sessions) => {
         if (bytes > 0) progress.bytes(bytes);
         if (sessions > 0) progress.sessions(sessions);
       },
-      (f) => f <= this.stopAfter && f < this.cursor + this.window,
-    );
+      canStart: (f) => f <= this.stopAfter && f < this.merge.next + this.window,
+    });
     this.planning = this.plan().catch((err: unknown) => this.fail(asAnalyzerError(err)));
   }
 
@@ -329,13 +141,15 @@ class ParallelRun {
     const items = planShards(this.files, {
       shardBytes: this.shardBytes,
       from: this.opts.from,
-      abandon: (f) => this.finished || f > this.stopAfter || this.jobs.get(f)?.wantsPlan === false,
+      abandon: (f) => this.finished || f > this.stopAfter || f < this.merge.next || this.jobs.get(f)?.wantsPlan === false,
     });
     for await (const item of items) {
       if (this.finished || item.fileIndex > this.stopAfter) break;
+      // the rest of the plan of a file already merged (it was read whole after all)
+      if (item.fileIndex < this.merge.next) continue;
       let job = this.jobs.get(item.fileIndex);
       if (job === undefined) {
-        job = new FileJob(this, item.fileIndex, this.files[item.fileIndex]!);
+        job = new FileJob(item.fileIndex, this.files[item.fileIndex]!, this.hostFor(item.fileIndex));
         this.jobs.set(item.fileIndex, job);
       }
       job.accept(item);
@@ -343,41 +157,40 @@ class ParallelRun {
     }
   }
 
-  /** A file's outcome is final. */
-  settled(job: FileJob): void {
+  /** What the job of file `index` may ask of this run. */
+  private hostFor(index: number): FileJobHost {
+    const file = this.files[index]!.path;
+    const onFallback = this.onFallback;
+    return {
+      opts: this.opts,
+      progress: this.progress,
+      lone: this.files.length === 1,
+      run: (task, urgent, hooks) => this.executor.run(task, index, urgent, hooks),
+      cancelQueued: () => this.executor.cancel((f) => f === index, false),
+      isOldestUnmerged: () => !this.finished && this.merge.next === index,
+      settled: (outcome) => this.settled(index, outcome),
+      onFallback: onFallback && ((why) => onFallback(file, why)),
+    };
+  }
+
+  /** File `index` came to its outcome: stop what a failure makes useless, merge what is in order. */
+  private settled(index: number, outcome: Outcome): void {
     if (this.finished) return;
-    if (job.outcome !== undefined && 'error' in job.outcome && job.index < this.stopAfter) {
-      this.stopAfter = job.index;
-      this.executor.cancel((f) => f > job.index, true);
+    if ('error' in outcome && index < this.stopAfter) {
+      this.stopAfter = index;
+      this.executor.cancel((f) => f > index, true);
     }
-    this.advance();
-  }
-
-  /** Merge finished files in input order. */
-  private advance(): void {
-    while (!this.finished) {
-      const job = this.jobs.get(this.cursor);
-      if (job?.outcome === undefined) break;
-      if ('error' in job.outcome) return this.fail(job.outcome.error);
-      const r = job.outcome.result;
-      // as analyzeSequential does
-      this.state = this.files.length === 1 ? r.state : mergeStates(this.state, r.state);
-      this.malformed = mergeMalformed(this.malformed, r.malformed);
-      this.jobs.delete(this.cursor);
-      this.cursor++;
-      if (this.cursor === this.files.length) {
-        this.finished = true;
-        this.resolve({ state: this.state, malformed: this.malformed });
-        return;
-      }
-      this.jobs.get(this.cursor)?.startInThread();
+    const from = this.merge.next;
+    const step = this.merge.add(index, outcome);
+    for (let f = from; f < this.merge.next; f++) this.jobs.delete(f);
+    if (step.kind === 'failed') return this.fail(step.error);
+    if (step.kind === 'done') {
+      this.finished = true;
+      this.resolve(step.result);
+      return;
     }
+    this.jobs.get(step.next)?.startInThread();
     this.executor.pump();
-  }
-
-  /** True when the file at `index` may start a main-thread run now. */
-  isCursor(index: number): boolean {
-    return !this.finished && index === this.cursor;
   }
 
   private fail(err: unknown): void {
@@ -390,285 +203,5 @@ class ParallelRun {
     this.finished = true;
     await this.executor.close();
     await this.planning;
-  }
-}
-
-/** The tasks and partial results of one file. */
-class FileJob {
-  outcome: Outcome | undefined;
-  /** 'split': ranges; 'whole': one task; 'fallback': ranges failed, read whole */
-  private mode: 'open' | 'whole' | 'split' | 'fallback' | 'settled' = 'open';
-  private outstanding = 0;
-  private ended = false;
-  private inThreadPending = false;
-  /** the plan's reason for reading the file whole ('gzip', 'stdin', 'small', ...) */
-  private wholeReason: string | undefined;
-  private skeleton: ByteRange[] | undefined;
-  private skeletonReply: { liveFrom: number; gapNewlines: number[] } | undefined;
-  private ranges = 0;
-  // states of the live ranges (after the last reset), merged in shard order
-  private liveFrom = 0;
-  private merged: AnalyzerState = initState();
-  private nextMerge = 0;
-  private waiting = new Map<number, AnalyzerState>();
-  private malformedByShard = new Map<number, MalformedSummary>();
-  private newlines: number[] = [];
-
-  constructor(
-    private readonly run: ParallelRun,
-    readonly index: number,
-    private readonly file: InputFile,
-  ) {}
-
-  /** false once the plan's remaining items would be ignored */
-  get wantsPlan(): boolean {
-    return this.mode === 'open' || this.mode === 'split';
-  }
-
-  private get common() {
-    const o = this.run.opts;
-    return { file: this.file.path, fileForMessages: this.file.path, parser: o.parser, strict: o.strict, from: o.from };
-  }
-
-  accept(item: PlanItem): void {
-    if (!this.wantsPlan) return;
-    switch (item.kind) {
-      case 'whole':
-        if (this.mode === 'split') this.fallback(`the plan gave up: ${item.reason}`);
-        else {
-          this.mode = 'whole';
-          this.wholeReason = item.reason;
-          this.runWhole(false);
-        }
-        return;
-      case 'range': {
-        this.mode = 'split';
-        this.ranges++;
-        this.outstanding++;
-        const k = item.shardIndex;
-        const task: TaskInput = {
-          ...this.common,
-          kind: item.format === 'array' ? 'array-range' : 'jsonl-range',
-          start: item.start,
-          end: item.end,
-          prefix: [this.index, k],
-        };
-        this.run.executor.run(task, this.index).then(
-          (reply) => this.onRange(k, reply),
-          (err: unknown) => this.onFailure(err),
-        );
-        return;
-      }
-      case 'reset':
-        // every range so far belongs to an earlier "sessions" array: checked, not counted
-        this.mode = 'split';
-        this.liveFrom = item.shardIndex;
-        this.merged = initState();
-        this.nextMerge = item.shardIndex;
-        this.waiting.clear();
-        this.malformedByShard.clear();
-        return;
-      case 'end':
-        this.mode = 'split';
-        this.ended = true;
-        this.skeleton = item.skeleton;
-        if (item.skeleton !== undefined) {
-          this.outstanding++;
-          this.run.executor.run({ ...this.common, kind: 'skeleton', size: item.size, ranges: item.skeleton }, this.index).then(
-            (reply) => this.onSkeleton(reply),
-            (err: unknown) => this.onFailure(err),
-          );
-        }
-        this.maybeFinish();
-        return;
-    }
-  }
-
-  private onRange(k: number, reply: FinalReply): void {
-    this.outstanding--;
-    if (this.mode !== 'split') return;
-    if (reply.type !== 'done') return this.fallback(`shard ${k}: ${reply.type === 'error' ? reply.error.message : reply.type}`);
-    this.newlines[k] = reply.newlines;
-    if (k >= this.liveFrom) {
-      this.waiting.set(k, reply.state);
-      this.malformedByShard.set(k, reply.malformed);
-      for (let s = this.waiting.get(this.nextMerge); s !== undefined; s = this.waiting.get(this.nextMerge)) {
-        this.merged = mergeStates(this.merged, s);
-        this.waiting.delete(this.nextMerge++);
-      }
-    }
-    this.maybeFinish();
-  }
-
-  private onSkeleton(reply: FinalReply): void {
-    this.outstanding--;
-    if (this.mode !== 'split') return;
-    if (reply.type !== 'skeleton') return this.fallback(`skeleton: ${reply.type === 'error' ? reply.error.message : reply.type}`);
-    this.skeletonReply = { liveFrom: reply.liveFrom, gapNewlines: reply.gapNewlines };
-    this.maybeFinish();
-  }
-
-  /** A task crashed or was cancelled. */
-  private onFailure(err: unknown): void {
-    this.outstanding--;
-    if (err instanceof Cancelled || this.mode === 'fallback' || this.mode === 'settled') return;
-    this.settle({ error: asAnalyzerError(err) });
-  }
-
-  private maybeFinish(): void {
-    if (this.mode !== 'split' || !this.ended || this.outstanding > 0) return;
-    // the decoder must see the "sessions" arrays where the boundary pass did
-    if (this.skeleton !== undefined && this.skeletonReply?.liveFrom !== this.liveFrom) {
-      return this.fallback(`skeleton: the live ranges start at ${this.skeletonReply?.liveFrom}, the plan says ${this.liveFrom}`);
-    }
-    if (this.nextMerge !== Math.max(this.ranges, this.liveFrom)) return this.fallback('not every range was merged');
-    // shard line numbers -> file line numbers: add the newlines before the range
-    const gaps = this.skeletonReply?.gapNewlines ?? [];
-    let malformed = emptyMalformed();
-    let before = 0;
-    for (let k = 0; k < this.ranges; k++) {
-      before += gaps[k] ?? 0;
-      const m = this.malformedByShard.get(k);
-      if (m !== undefined && k >= this.liveFrom) {
-        const base = before;
-        const first = m.first.map((r) => (r.context.line === undefined ? r : { ...r, context: { ...r.context, line: r.context.line + base } }));
-        malformed = mergeMalformed(malformed, { count: m.count, first });
-      }
-      before += this.newlines[k] ?? 0;
-    }
-    this.settle({ result: { state: this.merged, malformed } });
-  }
-
-  /** A range or the skeleton failed, or the plan gave up: the file is analysed again, whole. */
-  private fallback(why: string): void {
-    if (!this.wantsPlan) return;
-    this.mode = 'fallback';
-    this.run.onFallback?.(this.file.path, why);
-    this.merged = initState();
-    this.waiting.clear();
-    this.malformedByShard.clear();
-    this.run.executor.cancel((f) => f === this.index, false);
-    this.runWhole(true);
-  }
-
-  private runWhole(urgent: boolean): void {
-    if (this.file.path === '-' || this.run.files.length === 1) {
-      this.inThreadPending = true;
-      this.startInThread();
-      return;
-    }
-    this.outstanding++;
-    const task: TaskInput = { ...this.common, kind: 'whole', fileIndex: this.index, size: this.file.size };
-    this.run.executor.run(task, this.index, urgent).then(
-      (reply) => {
-        this.outstanding--;
-        if (reply.type === 'done') this.settle({ result: { state: reply.state, malformed: reply.malformed } });
-        else if (reply.type === 'error') this.settle({ error: fromWire(reply.error) });
-        else this.settle({ error: new AnalyzerError('FP_INTERNAL', `Unexpected worker reply '${reply.type}' for a whole file`) });
-      },
-      (err: unknown) => {
-        this.outstanding--;
-        if (err instanceof Cancelled || this.mode === 'settled') return;
-        this.settle({ error: asAnalyzerError(err) });
-      },
-    );
-  }
-
-  /** The whole file on this thread, exactly as `analyzeSequential` reads it; once it is the oldest unmerged file. */
-  startInThread(): void {
-    if (!this.inThreadPending || !this.run.isCursor(this.index)) return;
-    this.inThreadPending = false;
-    this.outstanding++;
-    const o = this.run.opts;
-    const p = this.run.progress;
-    // stdin and gzip in the reference's format: read (and inflate) here, decode in a worker
-    const streamable = (this.wholeReason === 'stdin' || this.wholeReason === 'gzip') && (o.from === 'auto' || o.from === 'sessions');
-    if (streamable && o.workers > 1) return this.runStream();
-    analyzeFile(this.file, this.index, {
-      parser: o.parser,
-      strict: o.strict,
-      from: o.from,
-      onBytes: (n) => p.bytes(n),
-      onSession: () => p.sessions(1),
-    }).then(
-      (r) => {
-        this.outstanding--;
-        this.settle({ result: { state: r.state, malformed: r.malformed } });
-      },
-      (err: unknown) => {
-        this.outstanding--;
-        this.settle({ error: err });
-      },
-    );
-  }
-
-  /**
-   * The file read on this thread and decoded in a worker, in transferred chunks with
-   * at most STREAM_INFLIGHT unacknowledged: reading and gunzip overlap with decoding.
-   * A read error is sent after the chunks before it, so the worker reports whichever
-   * comes first in the byte stream, as the single-thread path does.
-   */
-  private runStream(): void {
-    this.outstanding++;
-    const p = this.run.progress;
-    let inflight = 0;
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    const resume = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const feed = async (worker: Worker, id: number) => {
-      try {
-        for await (const chunk of openSource(this.file, (n) => p.bytes(n))) {
-          if (stopped) return;
-          const data = new ArrayBuffer(chunk.length);
-          new Uint8Array(data).set(chunk);
-          worker.postMessage({ type: 'chunk', id, data } satisfies StreamChunk, [data]);
-          if (++inflight >= STREAM_INFLIGHT) await new Promise<void>((r) => (wake = r));
-        }
-        if (!stopped) worker.postMessage({ type: 'end', id } satisfies StreamChunk);
-      } catch (err) {
-        if (!stopped) worker.postMessage({ type: 'abort', id, error: toWire(err) } satisfies StreamChunk);
-      }
-    };
-    const task: TaskInput = { ...this.common, kind: 'stream', fileIndex: this.index, shape: isJsonlName(this.file.path) ? 'jsonl' : 'auto' };
-    const done = () => {
-      stopped = true;
-      this.outstanding--;
-      resume();
-    };
-    this.run.executor
-      .run(task, this.index, true, {
-        onStart: (worker, id) => void feed(worker, id),
-        onAck: () => {
-          inflight--;
-          resume();
-        },
-      })
-      .then(
-        (reply) => {
-          done();
-          if (reply.type === 'done') this.settle({ result: { state: reply.state, malformed: reply.malformed } });
-          else if (reply.type === 'error') this.settle({ error: fromWire(reply.error) });
-          else this.settle({ error: new AnalyzerError('FP_INTERNAL', `Unexpected worker reply '${reply.type}' for a stream`) });
-        },
-        (err: unknown) => {
-          done();
-          if (err instanceof Cancelled || this.mode === 'settled') return;
-          this.settle({ error: asAnalyzerError(err) });
-        },
-      );
-  }
-
-  private settle(outcome: Outcome): void {
-    if (this.mode === 'settled') return;
-    this.mode = 'settled';
-    this.outcome = outcome;
-    this.merged = initState();
-    this.waiting.clear();
-    this.malformedByShard.clear();
-    this.run.settled(this);
   }
 }

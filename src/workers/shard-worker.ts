@@ -117,14 +117,14 @@ async function runRange(t: RangeTask): Promise<void> {
     if (array) yield Buffer.from(']');
   }
   const decode = decoderFor(t.parser);
-  const events = decode(source(), { file: t.fileForMessages, shape: array ? 'auto' : 'jsonl' });
-  const r = await analyzeEvents(shiftEvents(events, t.start - lead.length), t.fileForMessages, t.prefix, {
+  const events = decode(source(), { file: t.file, shape: array ? 'auto' : 'jsonl' });
+  const r = await analyzeEvents(shiftEvents(events, t.start - lead.length), t.file, t.prefix, {
     strict: t.strict,
     onSession: p.onSession,
   });
   // A range stands for at least one element in the skeleton (see plan-shards.ts).
   if (array && r.state.sessions + r.state.skipped === 0) {
-    throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.fileForMessages}`, { file: t.fileForMessages });
+    throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.file}`, { file: t.file });
   }
   p.flush();
   post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines });
@@ -159,10 +159,10 @@ async function runSkeleton(t: SkeletonTask): Promise<void> {
     yield* gap(at, t.size);
   }
   const mismatch = (what: string) =>
-    new AnalyzerError('FP_INTERNAL', `Shard check: the skeleton ${what}, in ${t.fileForMessages}`, { file: t.fileForMessages });
+    new AnalyzerError('FP_INTERNAL', `Shard check: the skeleton ${what}, in ${t.file}`, { file: t.file });
   let next = 0;
   let liveFrom = 0;
-  for await (const ev of decoderFor(t.parser)(source(), { file: t.fileForMessages, shape: 'auto' })) {
+  for await (const ev of decoderFor(t.parser)(source(), { file: t.file, shape: 'auto' })) {
     if (ev.kind === 'reset') {
       liveFrom = next;
       continue;
@@ -201,8 +201,8 @@ async function runStream(t: StreamTask): Promise<void> {
     }
   }
   try {
-    const events = decoderFor(t.parser)(source(), { file: t.fileForMessages, shape: t.shape });
-    const r = await analyzeEvents(events, t.fileForMessages, [t.fileIndex, 0], { strict: t.strict, onSession: p.onSession });
+    const events = decoderFor(t.parser)(source(), { file: t.file, shape: t.shape });
+    const r = await analyzeEvents(events, t.file, [t.fileIndex, 0], { strict: t.strict, onSession: p.onSession });
     p.flush();
     post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
   } finally {

@@ -5,14 +5,12 @@
  * other value is skipped token by token and never built. Memory is bounded by
  * the largest chosen value, never by the file.
  *
- * stream-json 1.x is CommonJS: default-imported, as its typings declare.
  * Its syntax errors carry no position, so they are reported with the file only.
  */
 import { detach } from '../_detach.js';
+import { Assembler, Parser, type Token } from '../_stream-json.js';
 import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import Assembler from 'stream-json/Assembler.js';
-import Parser from 'stream-json/Parser.js';
 import { invalid } from './_util.js';
 import { readFailure } from './_lines.js';
 
@@ -29,11 +27,6 @@ export type Choose = (path: JsonPath, kind: ValueKind) => boolean;
 export interface Chosen {
   path: (string | number)[];
   value: unknown;
-}
-
-interface Token {
-  name: string;
-  value?: string;
 }
 
 interface Frame {

@@ -127,18 +127,6 @@ export function fileStem(file: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-/** The first `n` code points of `s` (Python's `s[:n]`; never splits a surrogate pair). */
-export function firstCodePoints(s: string, n: number): string {
-  if (s.length <= n) return s;
-  let units = 0;
-  for (let count = 0; count < n && units < s.length; count++) {
-    const c = s.charCodeAt(units);
-    const next = s.charCodeAt(units + 1);
-    units += c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
-  }
-  return s.slice(0, units);
-}
-
 /** Session builder fields every adapter fills the same way. */
 export function makeSession(
   sessionId: string,

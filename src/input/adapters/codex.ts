@@ -26,13 +26,13 @@
  * Other line and payload types are ignored. A file without a session_meta or
  * response_item line yields no session.
  */
+import { cpSlice } from '../../python/index.js';
 import type { Session, ToolCall } from '../../session.js';
 import { headLines, tryParse } from './_head.js';
 import { typedLines } from './_lines.js';
 import {
   contentText,
   fileStem,
-  firstCodePoints,
   invalid,
   isObj,
   lastSegment,
@@ -183,7 +183,7 @@ export async function* read(path: string): AsyncGenerator<Session> {
 
     if ((exec.exitCode !== undefined && exec.exitCode !== 0) || failed) {
       const text = exec.text.trim() !== '' ? exec.text : exec.exitCode !== undefined ? `Exit code ${exec.exitCode}` : 'Tool call failed';
-      errors.push(firstCodePoints(text, MAX_ERROR_CHARS));
+      errors.push(cpSlice(text, MAX_ERROR_CHARS));
     }
     const at = byId.get(callId);
     if (at === undefined) continue; // an output without its call: its error counts, there is no call to time
