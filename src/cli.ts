@@ -3,6 +3,7 @@
  * yargs wiring only: commands `analyze` (default, the reference's flags) and
  * `merge`; every error becomes one line on stderr and a documented exit code.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import yargs from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
@@ -72,6 +73,17 @@ function pyFloatOption(name: string) {
     if (n === undefined) throw new AnalyzerError('FP_USAGE', `argument --${name}: invalid float value: '${String(v)}'`);
     return n;
   };
+}
+
+/** This package's version, from its own package.json (one folder above src/ and dist/), never the
+ * host project's: yargs' `.version()` looks next to the entry script or the working directory. */
+function ownVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown'; // a damaged install; --version must still answer
+  }
 }
 
 function resolve(argv: Record<string, unknown>): ResolvedOptions {
@@ -155,7 +167,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     )
     .strict()
     .help()
-    .version()
+    .version(ownVersion())
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
