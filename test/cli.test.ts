@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdi
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandAbbreviations } from '../src/cli.js';
+import { expandAbbreviations, LONG_OPTIONS } from '../src/cli.js';
 import { runCli } from './helpers.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-cli-'));
@@ -44,6 +44,27 @@ describe('cli', () => {
     expect((await runCli(['--input', f, '--format', 'json', '--threshold', ' 1_0e-1 '])).code).toBe(0);
     const none = await runCli(['--input', f, '--format', 'json', '--threshold', 'inf']);
     expect(none.stdout).toBe('[]\n');
+  });
+
+  it('an ambiguous prefix is a usage error naming the candidates', async () => {
+    const f = archive();
+    for (const flag of ['--f', '--f=json']) {
+      const r = await runCli(['--input', f, flag, ...(flag.includes('=') ? [] : ['json'])]);
+      expect(r.code, flag).toBe(2);
+      expect(r.stdout).toBe('');
+      const name = flag.split('=')[0];
+      expect(r.stderr).toBe(`fleet-proposals: error: ambiguous option: ${name} could match --format, --from (see --help)\n`);
+    }
+    const p = await runCli(['--input', f, '--p']); // --progress, --parser
+    expect(p.stderr).toBe('fleet-proposals: error: ambiguous option: --p could match --progress, --parser (see --help)\n');
+    // one candidate still expands; after `--` nothing is an option
+    expect(expandAbbreviations(['--fr', 'codex', '--', '--f'])).toEqual(['--from', 'codex', '--', '--f']);
+  });
+
+  it('every yargs flag can be abbreviated: LONG_OPTIONS comes from the same definitions', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const flags = [...help.matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(new Set(LONG_OPTIONS)).toEqual(new Set(flags));
   });
 
   it('usage errors exit 2 with one line', async () => {
