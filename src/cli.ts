@@ -32,7 +32,7 @@ const ANALYZE_OPTIONS = {
   ...REPORT_OPTIONS,
   strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
   progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
-  workers: { type: 'number', requiresArg: true, describe: 'Worker threads (default: available cores)' },
+  workers: { type: 'string', requiresArg: true, describe: 'Worker threads (default: available cores; at most twice that)' },
   parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
   from: {
@@ -126,11 +126,27 @@ type AnalyzeArgs = InferredOptionTypes<typeof ANALYZE_OPTIONS>;
 type Repeated<T> = T | T[] | undefined;
 type Repeatable<T> = { [K in keyof T]?: K extends 'input' ? T[K] : Repeated<NonNullable<T[K]>> };
 
-function resolve(argv: Repeatable<AnalyzeArgs>): ResolvedOptions {
-  const workers = last(argv.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
-    throw new AnalyzerError('FP_USAGE', `argument --workers: must be a positive integer, got '${String(workers)}'`);
-  }
+/**
+ * `--workers N`: a decimal integer of at least 1 (said as typed: yargs' number type turns `abc` into
+ * NaN). More threads than twice the cores only cost memory (each one holds a decoder and its
+ * state: 1000 threads passed 4 GB), so N is capped there, with one warning.
+ */
+function resolveWorkers(raw: string | undefined, warn: (line: string) => void): number {
+  const cores = Math.max(1, os.availableParallelism());
+  if (raw === undefined) return cores;
+  const n = /^\s*\+?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new AnalyzerError('FP_USAGE', `argument --workers: must be a positive integer, got '${raw}'`);
+  const max = cores * 2;
+  if (n <= max) return n;
+  warn(`--workers ${n} is more than twice the ${cores} available cores: using ${max}`);
+  return max;
+}
+
+function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): ResolvedOptions {
+  const quiet = last(argv.quiet) === true;
+  const workers = resolveWorkers(last(argv.workers), (line) => {
+    if (!quiet) warn(line);
+  });
   const hourlyRate = last(argv['hourly-rate']);
   const threshold = last(argv.threshold);
   return {
@@ -140,9 +156,9 @@ function resolve(argv: Repeatable<AnalyzeArgs>): ResolvedOptions {
     hourlyRate: hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate),
     threshold: threshold === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold', threshold),
     strict: last(argv.strict) === true,
-    quiet: last(argv.quiet) === true,
+    quiet,
     progress: last(argv.progress) === true,
-    workers: workers ?? Math.max(1, os.availableParallelism()),
+    workers,
     parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
     from: last(argv.from) ?? DEFAULT_OPTIONS.from,
     emitState: last(argv['emit-state']),
@@ -157,6 +173,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     return handleError(err, io);
   }
   let exit: number | undefined;
+  const warn = (line: string) => void io.stderr.write(line + '\n');
   const parser = yargs(argv)
     .scriptName('fleet-proposals')
     .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-aliased': true })
@@ -171,7 +188,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
           .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive')
           .conflicts('output', 'emit-state'),
       async (a) => {
-        const o = resolve(a);
+        const o = resolve(a, warn);
         const fallback = last(a.defaultInput);
         if (o.input.length === 0 && fallback !== undefined) o.input = [fallback];
         if (o.input.length === 0) {
@@ -186,7 +203,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
       (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
-        exit = await runMerge(a.states ?? [], resolve(a), io);
+        exit = await runMerge(a.states ?? [], resolve(a, warn), io);
       },
     )
     .strict()

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandAbbreviations, LONG_OPTIONS } from '../src/cli.js';
+import type { Io } from '../src/main.js';
+import { analyzeParallel } from '../src/workers/pool.js';
 import { runCli } from './helpers.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-cli-'));
@@ -82,6 +84,36 @@ describe('cli', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^fleet-proposals: error: /);
     }
+  });
+
+  it('--workers says what was typed when it is not a positive integer', async () => {
+    const f = archive();
+    for (const bad of ['abc', '1.5', '0', '-2', '0x10', '']) {
+      const r = await runCli(['--input', f, `--workers=${bad}`]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toBe(`fleet-proposals: error: argument --workers: must be a positive integer, got '${bad}' (see --help)\n`);
+    }
+  });
+
+  it('--workers is capped at twice the available cores, with one warning', async () => {
+    const f = archive();
+    const cores = os.availableParallelism();
+    const used: number[] = [];
+    const spy: Partial<Io> = {
+      analyzeParallel: (files, opts, progress) => {
+        used.push(opts.workers);
+        return analyzeParallel(files, opts, progress);
+      },
+    };
+    const capped = await runCli(['--input', f, '--format', 'json', '--workers', '1000'], spy);
+    expect(capped.code).toBe(0);
+    expect(capped.stderr).toBe(`--workers 1000 is more than twice the ${cores} available cores: using ${2 * cores}\n`);
+    expect(capped.stdout).toBe((await runCli(['--input', f, '--format', 'json', '--workers', '1'])).stdout);
+    const exact = await runCli(['--input', f, '--format', 'json', '--workers', String(2 * cores)], spy);
+    expect(exact.stderr).toBe('');
+    const quiet = await runCli(['--input', f, '--format', 'json', '--workers', '1000', '--quiet'], spy);
+    expect(quiet.stderr).toBe('');
+    expect(used).toEqual([2 * cores, 2 * cores, 2 * cores]);
   });
 
   it('--help lists every flag and exits 0', async () => {
