@@ -3,21 +3,57 @@
  * yargs wiring only: commands `analyze` (default, the reference's flags) and
  * `merge`; every error becomes one line on stderr and a documented exit code.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import yargs from 'yargs';
+import yargs, { type InferredOptionTypes, type Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { ADAPTERS } from './input/adapters/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
-import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
+import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
 import { parsePyFloat } from './python/py-float.js';
 
 
-const LONG_OPTIONS = [
-  'input', 'output', 'format', 'hourly-rate', 'threshold', 'strict', 'quiet', 'progress', 'workers',
-  'parser', 'from', 'emit-state', 'help', 'version',
+/**
+ * Every flag is defined once, here: yargs reads these definitions, and the prefix expansion
+ * (`LONG_OPTIONS`) and `resolve` derive from them, so a new flag cannot be forgotten in one place.
+ */
+const REPORT_OPTIONS = {
+  output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
+  format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
+  'hourly-rate': { type: 'string', requiresArg: true, describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference) [default: 50.0]' },
+  threshold: { type: 'string', requiresArg: true, describe: 'Min monthly hours to include proposal [default: 2.0]' },
+  quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
+  'emit-state': { type: 'string', requiresArg: true, describe: 'Write the mergeable analysis state to FILE instead of a report' },
+} as const satisfies Record<string, Options>;
+
+const ANALYZE_OPTIONS = {
+  input: { type: 'string', array: true, requiresArg: true, describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)" },
+  ...REPORT_OPTIONS,
+  strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
+  progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
+  workers: { type: 'string', requiresArg: true, describe: 'Worker threads (default: available cores; at most twice that)' },
+  parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
+  'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
+  from: {
+    choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
+    default: 'auto',
+    describe: "Input format: detected per file (auto), the reference's session archives (sessions), or an agent's own logs",
+  },
+} as const satisfies Record<string, Options>;
+
+/** The long options a prefix may stand for: every visible flag of either command. */
+export const LONG_OPTIONS: readonly string[] = [
+  ...Object.entries(ANALYZE_OPTIONS)
+    .filter(([, o]) => !('hidden' in o && o.hidden))
+    .map(([name]) => name),
+  'help',
+  'version',
 ];
 
-/** argparse accepts unambiguous prefixes of long options (`--thr 5`); so do we. */
+/**
+ * argparse accepts unambiguous prefixes of long options (`--thr 5`); so do we. A prefix of
+ * several options is a usage error naming them, as argparse says it.
+ */
 export function expandAbbreviations(argv: readonly string[]): string[] {
   const out: string[] = [];
   let rest = false;
@@ -33,8 +69,11 @@ export function expandAbbreviations(argv: readonly string[]): string[] {
       out.push(a);
       continue;
     }
-    const matches = LONG_OPTIONS.filter((o) => o.startsWith(name));
-    out.push(matches.length === 1 && name.length > 0 ? `--${matches[0]}${eq < 0 ? '' : a.slice(eq)}` : a);
+    const matches = name.length > 0 ? LONG_OPTIONS.filter((o) => o.startsWith(name)) : [];
+    if (matches.length > 1) {
+      throw new AnalyzerError('FP_USAGE', `ambiguous option: --${name} could match ${matches.map((m) => `--${m}`).join(', ')}`);
+    }
+    out.push(matches.length === 1 ? `--${matches[0]}${eq < 0 ? '' : a.slice(eq)}` : a);
   }
   return out;
 }
@@ -60,52 +99,80 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 }
 
 /** argparse keeps the last of a repeated flag; yargs collects them (needed for variadic positionals). */
-function last<T>(v: T | T[]): T {
-  return Array.isArray(v) ? (v[v.length - 1] as T) : v;
+function last<T>(v: Repeated<T>): T | undefined {
+  return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
-function pyFloatOption(name: string) {
-  return (raw: unknown): number => {
-    const v = last(raw);
-    const n = parsePyFloat(String(v));
-    if (n === undefined) throw new AnalyzerError('FP_USAGE', `argument --${name}: invalid float value: '${String(v)}'`);
-    return n;
-  };
+function pyFloatOption(name: string, v: string): number {
+  const n = parsePyFloat(v);
+  if (n === undefined) throw new AnalyzerError('FP_USAGE', `argument --${name}: invalid float value: '${v}'`);
+  return n;
 }
 
-function resolve(argv: Record<string, unknown>): ResolvedOptions {
-  for (const k of Object.keys(argv)) if (k !== 'input' && k !== 'states' && k !== '_') argv[k] = last(argv[k]);
-  const workers = argv['workers'] as number | undefined;
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
-    throw new AnalyzerError('FP_USAGE', `argument --workers: must be a positive integer, got '${String(argv['workers'])}'`);
+/** This package's version, from its own package.json (one folder above src/ and dist/), never the
+ * host project's: yargs' `.version()` looks next to the entry script or the working directory. */
+function ownVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown'; // a damaged install; --version must still answer
   }
+}
+
+type AnalyzeArgs = InferredOptionTypes<typeof ANALYZE_OPTIONS>;
+/** What yargs hands over: with 'duplicate-arguments-array' a repeated flag arrives as a list. */
+type Repeated<T> = T | T[] | undefined;
+type Repeatable<T> = { [K in keyof T]?: K extends 'input' ? T[K] : Repeated<NonNullable<T[K]>> };
+
+/**
+ * `--workers N`: a decimal integer of at least 1 (said as typed: yargs' number type turns `abc` into
+ * NaN). More threads than twice the cores only cost memory (each one holds a decoder and its
+ * state: 1000 threads passed 4 GB), so N is capped there, with one warning.
+ */
+function resolveWorkers(raw: string | undefined, warn: (line: string) => void): number {
+  const cores = Math.max(1, os.availableParallelism());
+  if (raw === undefined) return cores;
+  const n = /^\s*\+?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new AnalyzerError('FP_USAGE', `argument --workers: must be a positive integer, got '${raw}'`);
+  const max = cores * 2;
+  if (n <= max) return n;
+  warn(`--workers ${n} is more than twice the ${cores} available cores: using ${max}`);
+  return max;
+}
+
+function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): ResolvedOptions {
+  const quiet = last(argv.quiet) === true;
+  const workers = resolveWorkers(last(argv.workers), (line) => {
+    if (!quiet) warn(line);
+  });
+  const hourlyRate = last(argv['hourly-rate']);
+  const threshold = last(argv.threshold);
   return {
-    input: (argv['input'] as string[] | undefined) ?? [],
-    output: argv['output'] as string | undefined,
-    format: (argv['format'] as Format | undefined) ?? DEFAULT_OPTIONS.format,
-    hourlyRate: argv['hourlyRate'] === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate')(argv['hourlyRate']),
-    threshold: argv['threshold'] === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold')(argv['threshold']),
-    strict: argv['strict'] === true,
-    quiet: argv['quiet'] === true,
-    progress: argv['progress'] === true,
-    workers: workers ?? Math.max(1, os.availableParallelism()),
-    parser: (argv['parser'] as ParserKind | undefined) ?? DEFAULT_OPTIONS.parser,
-    from: (argv['from'] as string | undefined) ?? DEFAULT_OPTIONS.from,
-    emitState: argv['emitState'] as string | undefined,
+    input: argv.input ?? [],
+    output: last(argv.output),
+    format: last(argv.format) ?? DEFAULT_OPTIONS.format,
+    hourlyRate: hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate),
+    threshold: threshold === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold', threshold),
+    strict: last(argv.strict) === true,
+    quiet,
+    progress: last(argv.progress) === true,
+    workers,
+    parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
+    from: last(argv.from) ?? DEFAULT_OPTIONS.from,
+    emitState: last(argv['emit-state']),
   };
 }
 
 export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
-  const argv = joinNegativeValues(expandAbbreviations(rawArgv));
+  let argv: string[];
+  try {
+    argv = joinNegativeValues(expandAbbreviations(rawArgv));
+  } catch (err) {
+    return handleError(err, io);
+  }
   let exit: number | undefined;
-  const reportOptions = {
-    output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
-    format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
-    'hourly-rate': { type: 'string', requiresArg: true, describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference) [default: 50.0]' },
-    threshold: { type: 'string', requiresArg: true, describe: 'Min monthly hours to include proposal [default: 2.0]' },
-    quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
-    'emit-state': { type: 'string', requiresArg: true, describe: 'Write the mergeable analysis state to FILE instead of a report' },
-  } as const;
+  const warn = (line: string) => void io.stderr.write(line + '\n');
   const parser = yargs(argv)
     .scriptName('fleet-proposals')
     .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-aliased': true })
@@ -114,27 +181,14 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       'Analyse session archives and write improvement proposals',
       (y) =>
         y
-          .options({
-            input: { type: 'string', array: true, requiresArg: true, describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)" },
-            ...reportOptions,
-            strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
-            progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
-            workers: { type: 'number', requiresArg: true, describe: 'Worker threads (default: available cores)' },
-            parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
-            'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
-            from: {
-              choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
-              default: 'auto',
-              describe: "Input format: detected per file (auto), the reference's session archives (sessions), or an agent's own logs",
-            },
-          })
+          .options(ANALYZE_OPTIONS)
           .example('$0 --input fixtures/sample/sessions.json', 'Markdown report on stdout')
           .example('$0 --input exports/ --format json --output proposals.json', 'A folder of archives, JSON to a file')
           .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive')
           .conflicts('output', 'emit-state'),
       async (a) => {
-        const o = resolve(a as Record<string, unknown>);
-        const fallback = last(a['defaultInput'] as string | string[] | undefined);
+        const o = resolve(a, warn);
+        const fallback = last(a.defaultInput);
         if (o.input.length === 0 && fallback !== undefined) o.input = [fallback];
         if (o.input.length === 0) {
           if (process.stdin.isTTY) throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
@@ -146,15 +200,14 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     .command(
       'merge <states..>',
       'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
-      (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(reportOptions).conflicts('output', 'emit-state'),
+      (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
-        const o = resolve(a as Record<string, unknown>);
-        exit = await runMerge((a['states'] as string[] | undefined) ?? [], o, io);
+        exit = await runMerge(a.states ?? [], resolve(a, warn), io);
       },
     )
     .strict()
     .help()
-    .version()
+    .version(ownVersion())
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdi
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandAbbreviations } from '../src/cli.js';
+import { expandAbbreviations, LONG_OPTIONS } from '../src/cli.js';
+import type { Io } from '../src/main.js';
+import { analyzeParallel } from '../src/workers/pool.js';
 import { runCli } from './helpers.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-cli-'));
@@ -46,6 +48,27 @@ describe('cli', () => {
     expect(none.stdout).toBe('[]\n');
   });
 
+  it('an ambiguous prefix is a usage error naming the candidates', async () => {
+    const f = archive();
+    for (const flag of ['--f', '--f=json']) {
+      const r = await runCli(['--input', f, flag, ...(flag.includes('=') ? [] : ['json'])]);
+      expect(r.code, flag).toBe(2);
+      expect(r.stdout).toBe('');
+      const name = flag.split('=')[0];
+      expect(r.stderr).toBe(`fleet-proposals: error: ambiguous option: ${name} could match --format, --from (see --help)\n`);
+    }
+    const p = await runCli(['--input', f, '--p']); // --progress, --parser
+    expect(p.stderr).toBe('fleet-proposals: error: ambiguous option: --p could match --progress, --parser (see --help)\n');
+    // one candidate still expands; after `--` nothing is an option
+    expect(expandAbbreviations(['--fr', 'codex', '--', '--f'])).toEqual(['--from', 'codex', '--', '--f']);
+  });
+
+  it('every yargs flag can be abbreviated: LONG_OPTIONS comes from the same definitions', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const flags = [...help.matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(new Set(LONG_OPTIONS)).toEqual(new Set(flags));
+  });
+
   it('usage errors exit 2 with one line', async () => {
     const f = archive();
     for (const args of [
@@ -61,6 +84,36 @@ describe('cli', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^fleet-proposals: error: /);
     }
+  });
+
+  it('--workers says what was typed when it is not a positive integer', async () => {
+    const f = archive();
+    for (const bad of ['abc', '1.5', '0', '-2', '0x10', '']) {
+      const r = await runCli(['--input', f, `--workers=${bad}`]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toBe(`fleet-proposals: error: argument --workers: must be a positive integer, got '${bad}' (see --help)\n`);
+    }
+  });
+
+  it('--workers is capped at twice the available cores, with one warning', async () => {
+    const f = archive();
+    const cores = os.availableParallelism();
+    const used: number[] = [];
+    const spy: Partial<Io> = {
+      analyzeParallel: (files, opts, progress) => {
+        used.push(opts.workers);
+        return analyzeParallel(files, opts, progress);
+      },
+    };
+    const capped = await runCli(['--input', f, '--format', 'json', '--workers', '1000'], spy);
+    expect(capped.code).toBe(0);
+    expect(capped.stderr).toBe(`--workers 1000 is more than twice the ${cores} available cores: using ${2 * cores}\n`);
+    expect(capped.stdout).toBe((await runCli(['--input', f, '--format', 'json', '--workers', '1'])).stdout);
+    const exact = await runCli(['--input', f, '--format', 'json', '--workers', String(2 * cores)], spy);
+    expect(exact.stderr).toBe('');
+    const quiet = await runCli(['--input', f, '--format', 'json', '--workers', '1000', '--quiet'], spy);
+    expect(quiet.stderr).toBe('');
+    expect(used).toEqual([2 * cores, 2 * cores, 2 * cores]);
   });
 
   it('--help lists every flag and exits 0', async () => {

@@ -26,6 +26,7 @@ export function pyIsoNow(now: Date): string {
   return now.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
 }
 
-export function renderReport(report: Report, format: Format, now: Date): string {
+/** `now` is the report's `Generated:` time; library callers may leave it out (the CLI passes its clock). */
+export function renderReport(report: Report, format: Format, now: Date = new Date()): string {
   return format === 'markdown' ? renderMarkdown(report.proposals, report.patterns, pyIsoNow(now)) : renderJson(report.proposals);
 }
