@@ -130,7 +130,7 @@ type Repeatable<T> = { [K in keyof T]?: K extends 'input' ? T[K] : Repeated<NonN
  * NaN). More threads than twice the cores only cost memory (each one holds a decoder and its
  * state: 1000 threads passed 4 GB), so N is capped there, with one warning.
  */
-function resolveWorkers(raw: string | undefined, warn: (line: string) => void): number {
+export function resolveWorkers(raw: string | undefined, warn: (line: string) => void): number {
   const cores = Math.max(1, os.availableParallelism());
   if (raw === undefined) return cores;
   const n = /^\s*\+?\d+\s*$/.test(raw) ? Number(raw) : NaN;
