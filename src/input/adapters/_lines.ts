@@ -157,6 +157,6 @@ export interface TypedLine {
 export function typedLine(format: string, value: unknown, ctx: ErrorContext): TypedLine {
   if (!isObj(value)) throw invalid(format, `a line is ${typeName(value)}, expected an object`, ctx);
   const type = value['type'];
-  if (typeof type !== 'string') throw invalid(format, `"type" is ${typeName(type)}, expected a string`, ctx);
+  if (typeof type !== 'string') throw invalid(format, `"type" is ${type === undefined ? 'missing' : typeName(type)}, expected a string`, ctx);
   return { rec: value, type, ctx };
 }

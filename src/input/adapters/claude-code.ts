@@ -129,14 +129,14 @@ class ClaudeSession {
     const dir = optField(FORMAT, rec, 'cwd', 'string', '', ctx);
     const branch = optField(FORMAT, rec, 'gitBranch', 'string', '', ctx);
     const ts = rec.timestamp;
-    if (typeof ts !== 'string') throw invalid(FORMAT, `"timestamp" of a ${type} line is ${ts === undefined ? 'missing' : typeName(ts)}, expected a string`, ctx);
+    if (typeof ts !== 'string') throw invalid(FORMAT, `"timestamp" of ${article(type)} line is ${ts === undefined ? 'missing' : typeName(ts)}, expected a string`, ctx);
     const us = parseTimestampUs(ts);
     if (us === undefined) throw invalid(FORMAT, `"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
     let content: unknown[] | undefined;
     let message: Obj | undefined;
     if (type !== 'system') {
       message = rec.message as Obj;
-      if (!isObj(message)) throw invalid(FORMAT, `"message" of a ${type} line is ${typeName(message)}, expected an object`, ctx);
+      if (!isObj(message)) throw invalid(FORMAT, `"message" of ${article(type)} line is ${typeName(message)}, expected an object`, ctx);
       const c = message.content;
       if (Array.isArray(c)) content = c;
       else if (c !== undefined && c !== null && typeof c !== 'string') throw invalid(FORMAT, `"message.content" is ${typeName(c)}, expected a string or a list`, ctx);
@@ -275,6 +275,11 @@ class ClaudeSession {
       parentSessionId: parent,
     });
   }
+}
+
+/** "a user", "an assistant" */
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 function checkBlocks(type: string, content: unknown[], ctx: ErrorContext): void {

@@ -270,21 +270,23 @@ class CodexSession {
     const poll = at === undefined ? undefined : this.polls.get(at);
     // the exit code a poll reports is its process's: it settles the exec_command that started it
     const target = poll !== undefined && exec.exitCode !== undefined ? this.runningCall(poll) : undefined;
+    const raw = typeof output === 'string' ? output : '';
+    const marker = /^Output:[ \t]*\r?$/m.exec(raw);
+    const running = RUNNING.exec(marker ? raw.slice(0, marker.index) : raw);
+    if (call !== undefined && poll === undefined && exec.exitCode === undefined && running !== null) {
+      // still running: its "Wall time" is the wait for output, not the run; settled by a poll or exec_command_end
+      call.resultLine = ctx.line;
+      this.running.set(running[1]!, at!);
+      return;
+    }
     if (call !== undefined) {
       call.resultLine = ctx.line;
       if (us !== undefined) call.endUs = us;
       if (exec.durationS !== undefined) call.measuredMs = secondsToMs(exec.durationS);
     }
-    const raw = typeof output === 'string' ? output : '';
-    const marker = /^Output:[ \t]*\r?$/m.exec(raw);
-    const running = RUNNING.exec(marker ? raw.slice(0, marker.index) : raw);
-    if (call !== undefined && poll === undefined && exec.exitCode === undefined && running !== null) {
-      this.running.set(running[1]!, at!);
-      return; // settled later by a poll or by exec_command_end
-    }
     if (target !== undefined) {
       if (call !== undefined) call.outcome = 'ok';
-      this.settle(target, exec.exitCode!, exec.text, ctx.line);
+      this.settle(target, exec.exitCode!, exec.text, ctx.line, us);
       return;
     }
     const rejected = exec.exitCode === undefined && REJECTED.test(exec.text.slice(0, 200));
@@ -312,8 +314,9 @@ class CodexSession {
   }
 
   /** A running exec_command's exit, reported later. */
-  private settle(call: AgentToolCall, exitCode: number, text: string, line: number): void {
+  private settle(call: AgentToolCall, exitCode: number, text: string, line: number, us: number | undefined): void {
     call.resultLine = line;
+    if (us !== undefined && call.endUs === undefined) call.endUs = us;
     if (exitCode === 0) {
       call.outcome = 'ok';
       return;
@@ -354,7 +357,7 @@ class CodexSession {
       return;
     }
     const code = num(payload.exit_code);
-    if (code !== undefined && (call.outcome === 'unknown' || code !== 0)) this.settle(call, code, text, call.resultLine ?? line);
+    if (code !== undefined && (call.outcome === 'unknown' || code !== 0)) this.settle(call, code, text, line, us);
   }
 
   finish(path: string): AgentSession | undefined {

@@ -28,6 +28,7 @@ import { codex } from './codex.js';
 import { openHands } from './openhands.js';
 import { otlp } from './otlp.js';
 import { sweAgent } from './swe-agent.js';
+import { miniSweAgent } from './mini-swe-agent.js';
 
 export interface AgentAdapter {
   /** stable id, e.g. "claude-code" */
@@ -62,7 +63,7 @@ export function skipCollector(strict: boolean, fileIndex: number): AdapterReadOp
 }
 
 /** In detection order: the most specific signatures first. */
-export const ADAPTERS = [otlp, codex, claudeCode, openHands, sweAgent] as const satisfies readonly AgentAdapter[];
+export const ADAPTERS = [otlp, codex, claudeCode, openHands, sweAgent, miniSweAgent] as const satisfies readonly AgentAdapter[];
 
 export type AdapterName = (typeof ADAPTERS)[number]['name'];
 
