@@ -279,7 +279,7 @@ class ClaudeSession {
 
 /** "a user", "an assistant" */
 function article(type: string): string {
-  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+  return `${type === 'assistant' ? 'an' : 'a'} ${type}`;
 }
 
 function checkBlocks(type: string, content: unknown[], ctx: ErrorContext): void {
