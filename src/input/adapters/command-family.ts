@@ -54,9 +54,13 @@ const OPTION_ARGS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const WORD = /^[A-Za-z0-9][\w.:+-]*$/;
 
-/** Split a command line into words; quotes group, and `&&`, `||`, `;`, `|`, newlines end a segment. */
-function segments(line: string): string[][] {
-  const out: string[][] = [];
+/**
+ * Split a command line into its chain (`&&`, `||`, `;`, newlines) of pipelines
+ * (`|`) of words; quotes group words, parentheses split like `;`.
+ */
+function chain(line: string): string[][][] {
+  const out: string[][][] = [];
+  let pipeline: string[][] = [];
   let words: string[] = [];
   let word = '';
   let inWord = false;
@@ -65,10 +69,15 @@ function segments(line: string): string[][] {
     word = '';
     inWord = false;
   };
-  const endSegment = () => {
+  const endCommand = () => {
     endWord();
-    if (words.length > 0) out.push(words);
+    if (words.length > 0) pipeline.push(words);
     words = [];
+  };
+  const endPipeline = () => {
+    endCommand();
+    if (pipeline.length > 0) out.push(pipeline);
+    pipeline = [];
   };
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
@@ -83,16 +92,22 @@ function segments(line: string): string[][] {
       inWord = true;
     } else if (c === ' ' || c === '\t') {
       endWord();
+    } else if (c === '&' && (line[i - 1] === '>' || line[i + 1] === '>')) {
+      word += c; // a redirection (2>&1, &>log), not a separator
+      inWord = true;
+    } else if (c === '|' && line[i + 1] !== '|') {
+      endCommand();
     } else if (c === '\n' || c === ';' || c === '|' || c === '&') {
-      endSegment();
+      if ((c === '|' || c === '&') && line[i + 1] === c) i++;
+      endPipeline();
     } else if ((c === '(' || c === ')') && !inWord) {
-      endSegment();
+      endPipeline();
     } else {
       word += c;
       inWord = true;
     }
   }
-  endSegment();
+  endPipeline();
   return out;
 }
 
@@ -133,16 +148,23 @@ function familyOf(words: readonly string[]): string | undefined {
   return parts.join(' ');
 }
 
-/** The family of a shell command line; `undefined` when it holds no command. */
+/** Commands that set up or report rather than do the work of a chain (`cd x && echo start && npm test`). */
+const NOISE: ReadonlySet<string> = new Set([...SETUP, 'echo', 'printf', 'sleep', 'mkdir', 'clear']);
+
+/**
+ * The family of a shell command line; `undefined` when it holds no command.
+ * In a chain (`git add -A && git commit -m x`) the last command that is not
+ * set-up or noise names the action (the one whose failure ends the chain); in a
+ * pipeline (`rg x | head`) the first.
+ */
 export function commandFamily(commandLine: string): string | undefined {
-  const segs = segments(commandLine);
-  for (const words of segs) {
-    const first = words.find((w) => !ASSIGNMENT.test(w));
-    if (first !== undefined && SETUP.has(first) && segs.length > 1) continue;
-    const family = familyOf(words);
-    if (family !== undefined) return family;
+  const families: Array<[family: string, noise: boolean]> = [];
+  for (const pipeline of chain(commandLine)) {
+    const family = familyOf(pipeline[0]!);
+    if (family !== undefined) families.push([family, NOISE.has(family)]);
   }
-  return undefined;
+  for (let i = families.length - 1; i >= 0; i--) if (!families[i]![1]) return families[i]![0];
+  return families[families.length - 1]?.[0];
 }
 
 /** Longest command kept for display. */

@@ -21,6 +21,11 @@ describe(commandFamily.name, () => {
     ['bd close spotter-4te.1', 'bd close'],
     ['  ', undefined],
     ['cd /w', 'cd'],
+    ['git add -A && git commit -m "feat: x"', 'git commit'], // the chain's last command is the action
+    ['echo COMPLETE && git add -A && git diff --cached', 'git diff'],
+    ['cd /testbed && python -m pytest -x tests/ 2>&1 | tail -20', 'python -m pytest'],
+    ['npm run lint || true', 'npm run lint'],
+    ['mkdir -p out && echo done', 'echo'],
   ] as const)('%s -> %s', (line, family) => {
     expect(commandFamily(line)).toBe(family);
   });

@@ -12,9 +12,9 @@ describe(miniSweAgent.name, () => {
     expect(s!.calls.map((c) => [c.family, c.outcome, c.line, c.resultLine])).toEqual([
       ['ls', 'ok', 3, 4],
       ['python -m pytest', 'error', 5, 6], // <returncode>1
-      ['sed', 'error', 7, 8], // two blocks: the agent is told it made a format error
+      ['pytest', 'error', 7, 8], // two blocks (sed, then pytest): the agent is told it made a format error
       ['rg', 'error', 11, 12], // <returncode>127
-      ['echo', 'ok', 13, 14], // the submission
+      ['git diff', 'ok', 13, 14], // the submission: echo ... && git add -A && git diff --cached
     ]);
     expect(s!.calls[1]!.errorText).toBe('<returncode>1</returncode>\n<output>\nE   AssertionError: 1 != 2\n</output>');
     expect(s).toMatchObject({ sessionId: 'acme__widgets-7', agent: 'mini-swe-agent', repo: 'acme/widgets', seedRepo: 'widgets' });
