@@ -20,8 +20,10 @@ export type CallOutcome = 'ok' | 'error' | 'rejected' | 'interrupted' | 'unknown
 export type WaitKind = 'approval' | 'question' | 'background' | 'subagent' | 'hook';
 
 export interface AgentToolCall {
-  /** tool name as logged ("Bash", "shell", "exec_command", "Edit"...) */
+  /** tool name as logged ("Bash", "shell", "exec_command", "Edit"...); "unknown" when the log names none */
   tool: string;
+  /** true when the log names no tool (OTLP spans without a name): the seed view reads such a call's tool as missing */
+  toolMissing?: true;
   /** shell tools only: the command family, first words with flags and arguments
    * dropped ("git commit", "npm test", "pytest", "mix test") */
   family?: string;
@@ -38,6 +40,9 @@ export interface AgentToolCall {
   outcome: CallOutcome;
   /** the error text of a failed or rejected call (the tool result's text) */
   errorText?: string;
+  /** position of `errorText` among all the session's error texts (calls' and `errors`') in log
+   * order, when the log reports it as an error; the seed view lists errors in this order */
+  errorSeq?: number;
   /** what the call waited on, when the log shows it, and for how long when known */
   waitedOn?: WaitKind;
   waitMs?: number;
@@ -58,6 +63,8 @@ export interface TokenUsage {
 export interface SessionError {
   text: string;
   line: number;
+  /** position among all the session's error texts in log order (see `AgentToolCall.errorSeq`) */
+  errorSeq: number;
 }
 
 /** A moment of friction that is not a call: a question to the user, an interruption. */
@@ -82,9 +89,14 @@ export interface AgentSession {
   /** repo identity: the git remote's "owner/name" when the log has it, else the
    * folder name, with worktree suffixes folded ("spotter-4te" in spotter-worktrees -> "spotter") */
   repo: string;
+  /** the repo as the seed profile (and the reference's format) names it: the last segment of
+   * the remote URL or of the first working folder, worktree suffix kept; absent means "global" */
+  seedRepo?: string;
   branch?: string;
   /** usage per model name, in first-seen order */
   usage: Array<[model: string, usage: TokenUsage]>;
+  /** earliest and latest timestamp of the session's events (for Claude Code: its user,
+   * assistant and system lines; progress and snapshot lines are not session time) */
   firstUs?: number;
   lastUs?: number;
   /** time between events, gaps over 5 minutes counted as idle; 0 without timestamps */

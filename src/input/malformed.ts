@@ -6,6 +6,8 @@ export interface MalformedRecord {
   at: Ordinal;
   reason: string;
   context: ErrorContext;
+  /** the whole stderr line, when it is not `Invalid session: <reason>, <location>` (agent-log lines) */
+  message?: string;
 }
 
 /** Skipped records: a count and the first few by input order (mergeable like the accumulators). */
@@ -34,5 +36,5 @@ export function mergeMalformed(a: MalformedSummary, b: MalformedSummary): Malfor
 }
 
 export function formatMalformed(r: MalformedRecord): string {
-  return `Invalid session: ${r.reason}, ${describeLocation(r.context)}`;
+  return r.message ?? `Invalid session: ${r.reason}, ${describeLocation(r.context)}`;
 }

@@ -11,7 +11,7 @@ import { emptyMalformed, noteMalformed, type MalformedSummary } from './malforme
 import { isJsonlName, openSource, type InputFile } from './sources.js';
 import { toSession } from './to-session.js';
 import type { DecodeEvent } from './types.js';
-import { adapterByName, detectFileFormat, type AgentAdapter } from './adapters/index.js';
+import { adapterByName, detectFileFormat, skipCollector, type AgentAdapter } from './adapters/index.js';
 
 export interface ShardResult {
   state: AnalyzerState;
@@ -86,13 +86,15 @@ export async function analyzeFile(file: InputFile, fileIndex: number, opts: Read
   const adapter = await adapterFor(file, opts.from);
   if (adapter !== undefined) {
     const state = initState();
+    const skips = skipCollector(opts.strict, fileIndex);
     let i = 0;
-    for await (const session of adapter.read(file.path)) {
+    for await (const session of adapter.read(file.path, skips)) {
       addSession(state, session, [fileIndex, 0, i++]);
       opts.onSession?.();
     }
+    state.skipped += skips.malformed.count;
     opts.onBytes?.(file.size ?? 0);
-    return { state, malformed: emptyMalformed(), bytes: file.size ?? 0 };
+    return { state, malformed: skips.malformed, bytes: file.size ?? 0 };
   }
   let bytes = 0;
   async function* counted(): AsyncGenerator<Buffer> {

@@ -6,7 +6,7 @@
  * are accepted; blank lines are skipped (their numbers still count).
  */
 import { createReadStream } from 'node:fs';
-import { inputError, type ErrorContext } from '../../errors.js';
+import { AnalyzerError, inputError, type ErrorContext } from '../../errors.js';
 import { invalid, isObj, typeName, type Obj } from './_util.js';
 
 export interface Line {
@@ -15,6 +15,8 @@ export interface Line {
   line: number;
   /** byte offset of the line's first byte */
   offset: number;
+  /** false for a last line that has no newline: maybe still being written */
+  terminated: boolean;
 }
 
 const NL = 0x0a;
@@ -62,7 +64,7 @@ export async function* readLines(file: string): AsyncGenerator<Line> {
         parts.push(chunk.subarray(from, nl));
         partsLen += nl - from;
         const text = finish(decode(parts, partsLen));
-        if (!isBlank(text)) yield { text, line: lineNo, offset: lineStart };
+        if (!isBlank(text)) yield { text, line: lineNo, offset: lineStart, terminated: true };
         parts = [];
         partsLen = 0;
         lineNo++;
@@ -82,7 +84,7 @@ export async function* readLines(file: string): AsyncGenerator<Line> {
   }
   if (partsLen > 0) {
     const text = finish(decode(parts, partsLen));
-    if (!isBlank(text)) yield { text, line: lineNo, offset: lineStart };
+    if (!isBlank(text)) yield { text, line: lineNo, offset: lineStart, terminated: false };
   }
 }
 
@@ -96,6 +98,54 @@ export function parseLine(format: string, file: string, l: Line): unknown {
   }
 }
 
+/**
+ * A record the adapter skipped instead of failing the file: a line (or event)
+ * that is valid JSON but not the format's shape, or the incomplete last line of
+ * a log still being written. `message` is the one line for stderr; `error` is
+ * what `--strict` throws instead.
+ */
+export interface Skip {
+  kind: 'malformed' | 'incomplete-last-line';
+  message: string;
+  error: AnalyzerError;
+}
+
+/** How an adapter reads: without `onSkip`, every skip throws its error (the strict behaviour). */
+export interface AdapterReadOptions {
+  onSkip?: (skip: Skip) => void;
+}
+
+/** Report a record that is not the format's shape: to `onSkip`, else thrown. */
+export function skipMalformed(opts: AdapterReadOptions, err: unknown): void {
+  if (!(err instanceof AnalyzerError) || opts.onSkip === undefined) throw err;
+  opts.onSkip({ kind: 'malformed', message: err.message, error: err });
+}
+
+export interface JsonLine {
+  value: unknown;
+  ctx: ErrorContext;
+}
+
+/**
+ * The parsed lines of a JSON Lines log. Invalid JSON is an error, except on a
+ * last line with no newline, which is what a reader sees of a line being
+ * appended (a live Claude Code session): that one goes to `onSkip`.
+ */
+export async function* jsonLines(format: string, path: string, opts: AdapterReadOptions): AsyncGenerator<JsonLine> {
+  for await (const l of readLines(path)) {
+    const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
+    let value: unknown;
+    try {
+      value = parseLine(format, path, l);
+    } catch (err) {
+      if (l.terminated || opts.onSkip === undefined || !(err instanceof AnalyzerError)) throw err;
+      opts.onSkip({ kind: 'incomplete-last-line', message: `Skipped the incomplete last line of ${path} (a session still being written?)`, error: err });
+      continue;
+    }
+    yield { value, ctx };
+  }
+}
+
 /** A line of a log whose lines are objects with a string `type` (Claude Code, Codex). */
 export interface TypedLine {
   rec: Obj;
@@ -103,14 +153,10 @@ export interface TypedLine {
   ctx: ErrorContext;
 }
 
-/** The lines of `path` as typed records: a line that is not an object with a string "type" is an error. */
-export async function* typedLines(format: string, path: string): AsyncGenerator<TypedLine> {
-  for await (const l of readLines(path)) {
-    const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
-    const rec = parseLine(format, path, l);
-    if (!isObj(rec)) throw invalid(format, `a line is ${typeName(rec)}, expected an object`, ctx);
-    const type = rec['type'];
-    if (typeof type !== 'string') throw invalid(format, `"type" is ${typeName(type)}, expected a string`, ctx);
-    yield { rec, type, ctx };
-  }
+/** The line as a typed record; an input error (a malformed line) when it is not an object with a string "type". */
+export function typedLine(format: string, value: unknown, ctx: ErrorContext): TypedLine {
+  if (!isObj(value)) throw invalid(format, `a line is ${typeName(value)}, expected an object`, ctx);
+  const type = value['type'];
+  if (typeof type !== 'string') throw invalid(format, `"type" is ${type === undefined ? 'missing' : typeName(type)}, expected a string`, ctx);
+  return { rec: value, type, ctx };
 }

@@ -2,59 +2,64 @@
  * Claude Code transcripts: `~/.claude/projects/<project>/<session>.jsonl`, and
  * subagent transcripts under `<session>/subagents/agent-<id>.jsonl`.
  * One file is one session; lines are read one at a time and only the session
- * being built is kept (its tool calls, errors and the ids seen).
+ * being built is kept (its tool calls, errors, responses and the ids seen).
  *
  * Mapping (see the adapters table in README):
- * - session_id: the first `sessionId`, else the file name without extension.
+ * - sessionId: the first `sessionId`, else the file name without extension.
  *   A subagent transcript (its lines carry `agentId` and `isSidechain: true`)
  *   shares its parent's `sessionId`, so it is named `<sessionId>/agent-<agentId>`
- *   to keep the two sessions apart.
- * - repo: last path segment of the first `cwd` (the session's starting folder;
- *   a later `cd` into a subfolder does not rename the repo); "global" without one.
- * - tool_calls: `tool_use` blocks of assistant lines, in order of first
- *   appearance, deduplicated by block id (one response is written as several
- *   lines sharing `message.id`, and a block may be repeated). A call with no
- *   result (interrupted session) still counts, with latency 0.
- * - latency_ms: `toolUseResult.durationMs`, else `toolUseResult.totalDurationMs`
- *   (Task), when the result line holds exactly one tool_result; otherwise the
- *   result line's timestamp minus the call line's timestamp.
- * - errors, in file order: the text of each `tool_result` with `is_error: true`
- *   (a string, or the text blocks of a list joined by "\n"; first result per
- *   tool_use id only), and each `system` line with subtype `api_error`.
- * - duration_minutes: (latest − earliest timestamp) of user, assistant and
- *   system lines; progress, snapshot and queue lines are not session time.
- * Lines of other types (progress, file-history-snapshot, queue-operation,
- * summary, anything new) are ignored. A file with no user, assistant or system
- * line (a summary-only file) yields no session.
+ *   (and `parentSessionId` is the parent's).
+ * - seedRepo: last path segment of the first `cwd`; repo: the same folder with
+ *   worktrees folded (repo-identity.ts); branch: the first `gitBranch`.
+ * - calls: `tool_use` blocks of assistant lines, in order of first appearance,
+ *   deduplicated by block id (one response is written as several lines sharing
+ *   `message.id`, and a block may be repeated); `line` is the tool_use's line,
+ *   `resultLine` its tool_result's. A call with no result has outcome "unknown".
+ * - measuredMs: `toolUseResult.durationMs`, else `.totalDurationMs` (Task), when
+ *   the result line holds exactly one tool_result; else none (the seed's latency
+ *   is then result time − call time).
+ * - outcome: `is_error` results are "rejected" (the user declined: "The user
+ *   doesn't want to proceed/take this action"), "interrupted" ("[Request
+ *   interrupted by user"), else "error", with the result's text as errorText.
+ * - waits: Task/Agent a subagent, TaskOutput (and `waiting_for_task` progress) a
+ *   background task, AskUserQuestion a question, ExitPlanMode and rejected calls
+ *   the user's approval: each for result − call time. PreToolUse hook progress
+ *   lines make a call wait on a hook: until its command started (the first
+ *   `bash_progress` line's time − its elapsed seconds) when logged, for the whole
+ *   call when the hook blocked it (an error that is not the command's
+ *   "Exit code N"), else for an unknown time.
+ * - errors (not of a call): `system` lines with subtype `api_error`, and results
+ *   whose tool_use never appears.
+ * - usage: per `message.model` of assistant lines, the last record of each
+ *   (message id, request id) pair (one response spans several lines).
+ * - time: first/last and active time over user, assistant and system lines;
+ *   progress, snapshot, attachment and queue lines are not session time.
+ * - friction: questions, user interruptions and permission rejections.
+ * Lines of other types (progress except the ones above, file-history-snapshot,
+ * queue-operation, summary, attachment, last-prompt, permission-mode, anything
+ * new) are ignored. A line that is not an object with a string `type`, or a
+ * user/assistant/system line of the wrong shape (no timestamp, a `message` that
+ * is not an object, ...), is skipped as malformed (adapters/_lines.ts). A file
+ * with no user, assistant or system line (a summary-only file) yields no session.
  */
-import type { Session, ToolCall } from '../../session.js';
-import { headLines, tryParse } from './_head.js';
-import { typedLines } from './_lines.js';
-import {
-  contentText,
-  fileStem,
-  invalid,
-  isObj,
-  lastSegment,
-  latencyMs,
-  makeSession,
-  optField,
-  TimeSpan,
-  timestampField,
-  typeName,
-  type Obj,
-} from './_util.js';
+import { cpSlice } from '../../python/index.js';
+import type { AgentSession, AgentToolCall, CallOutcome } from '../../agent-session.js';
+import type { ErrorContext } from '../../errors.js';
+import type { Session } from '../../session.js';
+import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
+import { HEAD_BYTES } from './_head.js';
+import { inputDigest } from './input-digest.js';
+import { jsonLines, skipMalformed, typedLine, type AdapterReadOptions } from './_lines.js';
+import { folderRepo } from './repo-identity.js';
+import { toSeedSession } from './seed-view.js';
+import { SessionBuilder, tokens } from './_session.js';
+import { contentText, fileStem, invalid, isObj, lastSegment, optField, parseTimestampUs, typeName, type Obj } from './_util.js';
 
 const FORMAT = 'Claude Code';
 const CONVERSATION = new Set(['user', 'assistant', 'system']);
-const KNOWN_TYPES = new Set(['user', 'assistant', 'system', 'summary', 'progress', 'file-history-snapshot', 'queue-operation']);
-
-interface Call {
-  tool: string;
-  callUs: number | undefined;
-  latency: number;
-  resolved: boolean;
-}
+const SHELL_TOOLS = new Set(['Bash']);
+const REJECTED = /^The user doesn't want to (proceed with|take) this/;
+const INTERRUPTED = /\[Request interrupted by user/;
 
 /** Message of a `system`/`api_error` line: its `content`, else what its `error` object says. */
 export function apiErrorMessage(line: Obj): string {
@@ -87,126 +92,305 @@ function toolResultDurationMs(tur: unknown): number | undefined {
   return undefined;
 }
 
-export async function* read(path: string): AsyncGenerator<Session> {
-  let sessionId: string | undefined;
-  let agentId: string | undefined;
-  let cwd: string | undefined;
-  let seen = false;
-  const calls: Call[] = [];
-  const callIndex = new Map<string, number>();
-  const resultsSeen = new Set<string>();
-  // Results whose tool_use comes later in the file (never written so by Claude Code, but cheap to honour).
-  const early = new Map<string, { us: number | undefined; durationMs: number | undefined }>();
-  const errors: string[] = [];
-  const span = new TimeSpan();
-
-  for await (const { rec, type, ctx } of typedLines(FORMAT, path)) {
-    if (!CONVERSATION.has(type)) continue;
-
-    seen = true;
-    const sid = optField(FORMAT, rec, 'sessionId', 'string', '', ctx);
-    const dir = optField(FORMAT, rec, 'cwd', 'string', '', ctx);
-    const us = timestampField(FORMAT, rec, '', ctx);
-    if (us !== undefined) span.add(us);
-    if (sessionId === undefined && sid !== undefined) {
-      sessionId = sid;
-      if (rec.isSidechain === true && typeof rec.agentId === 'string' && rec.agentId !== '') agentId = rec.agentId;
-    }
-    if (cwd === undefined && dir !== undefined && dir !== '') cwd = dir;
-
-    if (type === 'system') {
-      if (rec.subtype === 'api_error') errors.push(apiErrorMessage(rec));
-      continue;
-    }
-
-    const message = rec.message;
-    if (!isObj(message)) throw invalid(FORMAT, `"message" of a ${type} line is ${typeName(message)}, expected an object`, ctx);
-    const content = message.content;
-    if (content === undefined || content === null || typeof content === 'string') continue;
-    if (!Array.isArray(content)) throw invalid(FORMAT, `"message.content" is ${typeName(content)}, expected a string or a list`, ctx);
-
-    if (type === 'assistant') {
-      for (const block of content) {
-        if (!isObj(block)) throw invalid(FORMAT, `a content block is ${typeName(block)}, expected an object`, ctx);
-        if (block.type !== 'tool_use') continue;
-        const id = block.id;
-        const name = block.name;
-        if (typeof id !== 'string') throw invalid(FORMAT, `"id" of a tool_use block is ${typeName(id)}, expected a string`, ctx);
-        if (typeof name !== 'string') throw invalid(FORMAT, `"name" of tool_use ${id} is ${typeName(name)}, expected a string`, ctx);
-        if (callIndex.has(id)) continue;
-        callIndex.set(id, calls.length);
-        const call: Call = { tool: name, callUs: us, latency: 0, resolved: false };
-        const pending = early.get(id);
-        if (pending !== undefined) {
-          early.delete(id);
-          call.resolved = true;
-          call.latency = pending.durationMs ?? latencyMs(us, pending.us);
-        }
-        calls.push(call);
-      }
-      continue;
-    }
-
-    // user line: tool results
-    let results = 0;
-    for (const block of content) {
-      if (isObj(block) && block.type === 'tool_result') results++;
-    }
-    if (results === 0) continue;
-    const lineDuration = results === 1 ? toolResultDurationMs(rec.toolUseResult) : undefined;
-    for (const block of content) {
-      if (!isObj(block)) throw invalid(FORMAT, `a content block is ${typeName(block)}, expected an object`, ctx);
-      if (block.type !== 'tool_result') continue;
-      const id = block.tool_use_id;
-      if (typeof id !== 'string') throw invalid(FORMAT, `"tool_use_id" of a tool_result block is ${typeName(id)}, expected a string`, ctx);
-      if (resultsSeen.has(id)) continue;
-      resultsSeen.add(id);
-      if (block.is_error === true) {
-        const text = contentText(block.content);
-        if (text !== '') errors.push(text);
-      }
-      const at = callIndex.get(id);
-      if (at === undefined) {
-        early.set(id, { us, durationMs: lineDuration });
-        continue;
-      }
-      const call = calls[at]!;
-      call.resolved = true;
-      call.latency = lineDuration ?? latencyMs(call.callUs, us);
-    }
-  }
-
-  if (!seen) return;
-  let id = sessionId ?? fileStem(path);
-  if (sessionId !== undefined && agentId !== undefined) id = `${sessionId}/agent-${agentId}`;
-  const toolCalls: ToolCall[] = calls.map((c) => ({ tool: c.tool, latency_ms: c.latency }));
-  const repo = cwd === undefined ? undefined : lastSegment(cwd);
-  yield makeSession(id, repo, errors, toolCalls, span.minutes());
+interface Result {
+  us: number | undefined;
+  line: number;
+  durationMs: number | undefined;
+  isError: boolean;
+  text: string;
+  errorSeq: number | undefined;
 }
 
+/** What the log shows of a call besides its lines: hook and background-task progress. */
+interface CallProgress {
+  hookUs?: number;
+  commandStartUs?: number;
+  background?: boolean;
+}
+
+class ClaudeSession {
+  readonly b = new SessionBuilder();
+  sessionId: string | undefined;
+  agentId: string | undefined;
+  cwd: string | undefined;
+  branch: string | undefined;
+  seen = false;
+  firstLine = 0;
+  readonly callIndex = new Map<string, number>();
+  readonly resultsSeen = new Set<string>();
+  /** results whose tool_use comes later in the file (Claude Code 2.1.110 writes some so) */
+  readonly early = new Map<string, Result>();
+  readonly progress = new Map<string, CallProgress>();
+
+  line(rec: Obj, type: string, ctx: ErrorContext & { line: number }): void {
+    if (type === 'progress') return this.progressLine(rec);
+    if (!CONVERSATION.has(type)) return;
+    // validate everything before changing the session: a malformed line is skipped whole
+    const sid = optField(FORMAT, rec, 'sessionId', 'string', '', ctx);
+    const dir = optField(FORMAT, rec, 'cwd', 'string', '', ctx);
+    const branch = optField(FORMAT, rec, 'gitBranch', 'string', '', ctx);
+    const ts = rec.timestamp;
+    if (typeof ts !== 'string') throw invalid(FORMAT, `"timestamp" of ${article(type)} line is ${ts === undefined ? 'missing' : typeName(ts)}, expected a string`, ctx);
+    const us = parseTimestampUs(ts);
+    if (us === undefined) throw invalid(FORMAT, `"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
+    let content: unknown[] | undefined;
+    let message: Obj | undefined;
+    if (type !== 'system') {
+      message = rec.message as Obj;
+      if (!isObj(message)) throw invalid(FORMAT, `"message" of ${article(type)} line is ${typeName(message)}, expected an object`, ctx);
+      const c = message.content;
+      if (Array.isArray(c)) content = c;
+      else if (c !== undefined && c !== null && typeof c !== 'string') throw invalid(FORMAT, `"message.content" is ${typeName(c)}, expected a string or a list`, ctx);
+      if (content !== undefined) checkBlocks(type, content, ctx);
+    }
+
+    if (!this.seen) this.firstLine = ctx.line;
+    this.seen = true;
+    this.b.event(us);
+    if (this.sessionId === undefined && sid !== undefined) {
+      this.sessionId = sid;
+      if (rec.isSidechain === true && typeof rec.agentId === 'string' && rec.agentId !== '') this.agentId = rec.agentId;
+    }
+    if (this.cwd === undefined && dir !== undefined && dir !== '') this.cwd = dir;
+    if (this.branch === undefined && branch !== undefined && branch !== '' && branch !== 'HEAD') this.branch = branch;
+
+    if (type === 'system') {
+      if (rec.subtype === 'api_error') this.b.sessionError(apiErrorMessage(rec), ctx.line);
+      return;
+    }
+    if (type === 'assistant') {
+      this.usage(rec, message!);
+      if (content !== undefined) this.toolUses(content, us, ctx.line);
+      return;
+    }
+    const text = typeof message!.content === 'string' ? message!.content : undefined;
+    if (text !== undefined && INTERRUPTED.test(text)) this.b.friction.push({ kind: 'interrupt', line: ctx.line, atUs: us });
+    if (content !== undefined) this.toolResults(rec, content, us, ctx.line);
+  }
+
+  private usage(rec: Obj, message: Obj): void {
+    const u = message.usage;
+    const model = message.model;
+    if (!isObj(u) || typeof model !== 'string' || model === '<synthetic>') return;
+    const id = message.id;
+    const req = rec.requestId;
+    const key = typeof id === 'string' && typeof req === 'string' ? `${id}\u0000${req}` : undefined;
+    this.b.usage(key, model, {
+      input: tokens(u.input_tokens),
+      output: tokens(u.output_tokens),
+      cacheWrite: tokens(u.cache_creation_input_tokens),
+      cacheRead: tokens(u.cache_read_input_tokens),
+    });
+  }
+
+  private toolUses(content: unknown[], us: number, line: number): void {
+    for (const block of content as Obj[]) {
+      if (block.type !== 'tool_use') continue;
+      const id = block.id as string;
+      const name = block.name as string;
+      if (this.callIndex.has(id)) continue;
+      this.callIndex.set(id, this.b.calls.length);
+      const input = block.input;
+      const call: AgentToolCall = { tool: name, inputDigest: inputDigest(name, input ?? null), startUs: us, outcome: 'unknown', line };
+      if (SHELL_TOOLS.has(name) && isObj(input) && typeof input.command === 'string') {
+        const family = commandFamily(input.command);
+        if (family !== undefined) call.family = family;
+        call.command = cpSlice(input.command, MAX_COMMAND_CHARS);
+      }
+      if (name === 'AskUserQuestion') this.b.friction.push({ kind: 'question', line, atUs: us });
+      this.b.calls.push(call);
+      const pending = this.early.get(id);
+      if (pending !== undefined) {
+        this.early.delete(id);
+        applyResult(call, pending);
+      }
+    }
+  }
+
+  private toolResults(rec: Obj, content: unknown[], us: number, line: number): void {
+    let results = 0;
+    for (const block of content as Obj[]) if (block.type === 'tool_result') results++;
+    const lineDuration = results === 1 ? toolResultDurationMs(rec.toolUseResult) : undefined;
+    for (const block of content as Obj[]) {
+      if (block.type === 'text' && typeof block.text === 'string' && INTERRUPTED.test(block.text)) {
+        this.b.friction.push({ kind: 'interrupt', line, atUs: us });
+      }
+      if (block.type !== 'tool_result') continue;
+      const id = block.tool_use_id as string;
+      if (this.resultsSeen.has(id)) continue;
+      this.resultsSeen.add(id);
+      const isError = block.is_error === true;
+      const text = isError ? contentText(block.content) : '';
+      const r: Result = { us, line, durationMs: lineDuration, isError, text, errorSeq: isError && text !== '' ? this.b.nextErrorSeq() : undefined };
+      const at = this.callIndex.get(id);
+      if (at === undefined) this.early.set(id, r);
+      else applyResult(this.b.calls[at]!, r);
+    }
+  }
+
+  private progressLine(rec: Obj): void {
+    const data = rec.data;
+    const parent = rec.parentToolUseID;
+    if (!isObj(data) || typeof parent !== 'string') return;
+    const us = typeof rec.timestamp === 'string' ? parseTimestampUs(rec.timestamp) : undefined;
+    if (us === undefined) return;
+    let p = this.progress.get(parent);
+    const get = () => (p ??= this.progress.set(parent, {}).get(parent)!);
+    if (data.type === 'hook_progress' && data.hookEvent === 'PreToolUse') {
+      const c = get();
+      if (c.hookUs === undefined || us < c.hookUs) c.hookUs = us;
+    } else if (data.type === 'bash_progress' && typeof data.elapsedTimeSeconds === 'number' && Number.isFinite(data.elapsedTimeSeconds)) {
+      const start = us - data.elapsedTimeSeconds * 1_000_000;
+      const c = get();
+      if (c.commandStartUs === undefined || start < c.commandStartUs) c.commandStartUs = start;
+    } else if (data.type === 'waiting_for_task') {
+      get().background = true;
+    }
+  }
+
+  finish(path: string): AgentSession | undefined {
+    if (!this.seen) return undefined;
+    for (const [, r] of this.early) {
+      if (r.errorSeq !== undefined) this.b.sessionError(r.text, r.line, r.errorSeq);
+    }
+    for (const [id, at] of this.callIndex) waits(this.b.calls[at]!, this.progress.get(id));
+    for (const c of this.b.calls) {
+      if (c.outcome === 'rejected') this.b.friction.push({ kind: 'permission', line: c.resultLine ?? c.line, ...(c.endUs !== undefined ? { atUs: c.endUs } : {}), ...(c.waitMs !== undefined ? { waitMs: c.waitMs } : {}) });
+    }
+    this.b.friction.sort((x, y) => x.line - y.line);
+    let id = this.sessionId ?? fileStem(path);
+    let parent: string | undefined;
+    if (this.sessionId !== undefined && this.agentId !== undefined) {
+      id = `${this.sessionId}/agent-${this.agentId}`;
+      parent = this.sessionId;
+    }
+    const seedRepo = this.cwd === undefined ? undefined : lastSegment(this.cwd);
+    return this.b.build({
+      sessionId: id,
+      agent: 'claude-code',
+      file: path,
+      line: this.firstLine,
+      repo: (this.cwd === undefined ? undefined : folderRepo(this.cwd)) ?? 'global',
+      seedRepo,
+      branch: this.branch,
+      parentSessionId: parent,
+    });
+  }
+}
+
+/** "a user", "an assistant" */
+function article(type: string): string {
+  return `${type === 'assistant' ? 'an' : 'a'} ${type}`;
+}
+
+function checkBlocks(type: string, content: unknown[], ctx: ErrorContext): void {
+  for (const block of content) {
+    if (!isObj(block)) throw invalid(FORMAT, `a content block is ${typeName(block)}, expected an object`, ctx);
+    if (type === 'assistant' && block.type === 'tool_use') {
+      if (typeof block.id !== 'string') throw invalid(FORMAT, `"id" of a tool_use block is ${typeName(block.id)}, expected a string`, ctx);
+      if (typeof block.name !== 'string') throw invalid(FORMAT, `"name" of tool_use ${block.id} is ${typeName(block.name)}, expected a string`, ctx);
+    }
+    if (type === 'user' && block.type === 'tool_result' && typeof block.tool_use_id !== 'string') {
+      throw invalid(FORMAT, `"tool_use_id" of a tool_result block is ${typeName(block.tool_use_id)}, expected a string`, ctx);
+    }
+  }
+}
+
+function outcomeOf(r: Result): CallOutcome {
+  if (!r.isError) return 'ok';
+  if (REJECTED.test(r.text)) return 'rejected';
+  if (INTERRUPTED.test(r.text)) return 'interrupted';
+  return 'error';
+}
+
+function applyResult(call: AgentToolCall, r: Result): void {
+  call.outcome = outcomeOf(r);
+  call.resultLine = r.line;
+  if (r.us !== undefined) call.endUs = r.us;
+  if (r.durationMs !== undefined) call.measuredMs = r.durationMs;
+  if (r.isError) call.errorText = r.text;
+  if (r.errorSeq !== undefined) call.errorSeq = r.errorSeq;
+}
+
+function span(call: AgentToolCall): number | undefined {
+  return call.startUs !== undefined && call.endUs !== undefined && call.endUs >= call.startUs ? (call.endUs - call.startUs) / 1000 : undefined;
+}
+
+function waits(call: AgentToolCall, p: CallProgress | undefined): void {
+  const whole = span(call);
+  const set = (kind: NonNullable<AgentToolCall['waitedOn']>, ms: number | undefined) => {
+    call.waitedOn = kind;
+    if (ms !== undefined) call.waitMs = ms;
+  };
+  if (call.tool === 'Task' || call.tool === 'Agent') return set('subagent', call.measuredMs ?? whole);
+  if (call.tool === 'TaskOutput' || p?.background === true) return set('background', whole);
+  if (call.tool === 'AskUserQuestion') return set('question', whole);
+  if (call.tool === 'ExitPlanMode' || call.outcome === 'rejected') return set('approval', whole);
+  if (p?.hookUs === undefined || call.startUs === undefined) return;
+  if (p.commandStartUs !== undefined) return set('hook', Math.max(0, (p.commandStartUs - call.startUs) / 1000));
+  if (call.outcome === 'error' && !/^Exit code \d+/.test(call.errorText ?? '')) return set('hook', whole);
+  set('hook', undefined);
+}
+
+/** The file's session as the fleet profile reads it (at most one). */
+export async function* sessions(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
+  const s = new ClaudeSession();
+  for await (const { value, ctx } of jsonLines(FORMAT, path, opts)) {
+    try {
+      const { rec, type } = typedLine(FORMAT, value, ctx);
+      s.line(rec, type, ctx as ErrorContext & { line: number });
+    } catch (err) {
+      skipMalformed(opts, err);
+    }
+  }
+  const out = s.finish(path);
+  if (out !== undefined) yield out;
+}
+
+export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
+  for await (const a of sessions(path, opts)) yield toSeedSession(a);
+}
+
+const TYPE_RE = /"type"\s*:\s*"(user|assistant|system|summary|progress|file-history-snapshot|queue-operation|attachment|last-prompt|permission-mode)"/;
+const ID_RE = /"(sessionId|parentUuid|leafUuid)"\s*:/;
+
 /**
- * A Claude Code transcript starts with a JSON object line whose `type` is one of
- * the transcript's line types and that carries `sessionId` (or, for a summary
- * line, `leafUuid`; for a snapshot, `messageId`). When the first line is longer
- * than the head, its beginning is matched instead.
+ * A Claude Code transcript: within the head, a JSON object line whose `type` is
+ * one of the transcript's line types and that carries `sessionId` (or, for a
+ * summary line, `leafUuid`; for a snapshot, `messageId`), and no Codex
+ * `payload`. Any line of the head may carry the signature: Claude Code 2.1.110
+ * starts files with `permission-mode` / `last-prompt` lines, and a line longer
+ * than the head is matched on its beginning.
  */
 export function detect(head: Buffer, _path: string): boolean {
-  const first = headLines(head, 1)[0];
-  if (first === undefined) return false;
-  const rec = tryParse(first);
-  if (isObj(rec)) {
-    if (typeof rec.type !== 'string' || !KNOWN_TYPES.has(rec.type) || 'payload' in rec) return false;
-    if (typeof rec.sessionId === 'string') return true;
-    if (rec.type === 'summary') return typeof rec.leafUuid === 'string';
-    if (rec.type === 'file-history-snapshot') return typeof rec.messageId === 'string';
-    return false;
+  let s = head.subarray(0, HEAD_BYTES).toString('utf8');
+  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+  let from = 0;
+  while (from < s.length) {
+    const nl = s.indexOf('\n', from);
+    const complete = nl >= 0 || head.length < HEAD_BYTES;
+    const text = (nl >= 0 ? s.slice(from, nl) : s.slice(from)).trim();
+    from = nl < 0 ? s.length : nl + 1;
+    if (text === '') continue;
+    if (!text.startsWith('{')) return false;
+    if (complete) {
+      let rec: unknown;
+      try {
+        rec = JSON.parse(text);
+      } catch {
+        // an odd line (a live session's, a malformed one): the next lines decide
+        continue;
+      }
+      if (!isObj(rec) || typeof rec.type !== 'string' || 'payload' in rec) return false;
+      if (typeof rec.sessionId === 'string' && TYPE_RE.test(`"type":"${rec.type}"`)) return true;
+      if (rec.type === 'summary' && typeof rec.leafUuid === 'string') return true;
+      if (rec.type === 'file-history-snapshot' && typeof rec.messageId === 'string') return true;
+      continue;
+    }
+    return TYPE_RE.test(text) && ID_RE.test(text) && !/^\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"[^"]*"\s*,\s*"payload"/.test(text);
   }
-  if (first.complete || !first.text.trimStart().startsWith('{')) return false;
-  return (
-    /"type"\s*:\s*"(user|assistant|system|summary|progress|file-history-snapshot|queue-operation)"/.test(first.text) &&
-    /"(sessionId|parentUuid|leafUuid)"\s*:/.test(first.text)
-  );
+  return false;
 }
 
 export const name = 'claude-code';
-export const claudeCode = { name, detect, read } as const;
+export const claudeCode = { name, detect, read, sessions } as const;

@@ -1,7 +1,15 @@
 /**
  * Agent-log adapters: each reads one file of a real agent's log format and
- * yields canonical Sessions, streaming (memory bounded by one session, see
- * each adapter's header for its exact bound and mapping).
+ * yields AgentSessions (`sessions`, the fleet profile's rich record) or their
+ * seed view, the canonical Sessions (`read` = `sessions` mapped by
+ * `toSeedSession`), streaming: memory bounded by one session (see each
+ * adapter's header for its exact bound and mapping).
+ *
+ * Odd records: a line or event that is valid JSON but not the format's shape,
+ * and the incomplete last line of a JSON Lines log (a session still being
+ * written), go to `opts.onSkip`; without it they throw (the strict behaviour).
+ * `skipCollector` turns skips into the malformed-record summary the session
+ * format uses (count, first five locations on stderr; fatal under --strict).
  *
  * `detectFormat(head, path)` picks the adapter from the first ≤64 KB of the file
  * (content first; the path only breaks ties, e.g. `.traj`). It returns
@@ -9,14 +17,18 @@
  * (`session_id`/`tool_calls` records), which the decoders read.
  */
 import { open } from 'node:fs/promises';
+import type { AgentSession } from '../../agent-session.js';
 import type { Session } from '../../session.js';
+import type { Ordinal } from '../../accumulators/types.js';
+import { emptyMalformed, noteMalformed, type MalformedSummary } from '../malformed.js';
 import { HEAD_BYTES } from './_head.js';
-import { readFailure } from './_lines.js';
+import { readFailure, type AdapterReadOptions, type Skip } from './_lines.js';
 import { claudeCode } from './claude-code.js';
 import { codex } from './codex.js';
 import { openHands } from './openhands.js';
 import { otlp } from './otlp.js';
 import { sweAgent } from './swe-agent.js';
+import { miniSweAgent } from './mini-swe-agent.js';
 
 export interface AgentAdapter {
   /** stable id, e.g. "claude-code" */
@@ -24,11 +36,34 @@ export interface AgentAdapter {
   /** true when `head` (the file's first ≤64 KB) is in this format */
   detect(head: Buffer, path: string): boolean;
   /** the file's sessions, in a deterministic order; throws AnalyzerError (FP_INPUT) on a broken file */
-  read(path: string): AsyncIterable<Session>;
+  sessions(path: string, opts?: AdapterReadOptions): AsyncIterable<AgentSession>;
+  /** the seed view of `sessions` (toSeedSession) */
+  read(path: string, opts?: AdapterReadOptions): AsyncIterable<Session>;
+}
+
+export type { AdapterReadOptions, Skip };
+export { toSeedSession } from './seed-view.js';
+export { commandFamily, commandLineOf } from './command-family.js';
+export { inputDigest } from './input-digest.js';
+
+/**
+ * Collects one file's skips as malformed records (ordinals `[fileIndex, 1, k]`,
+ * k-th skip of the file) or, under `strict`, throws the first one's error.
+ */
+export function skipCollector(strict: boolean, fileIndex: number): AdapterReadOptions & { malformed: MalformedSummary } {
+  const malformed = emptyMalformed();
+  return {
+    malformed,
+    onSkip(skip: Skip) {
+      if (strict) throw skip.error;
+      const at: Ordinal = [fileIndex, 1, malformed.count];
+      noteMalformed(malformed, { at, reason: skip.message, context: skip.error.context, message: skip.message });
+    },
+  };
 }
 
 /** In detection order: the most specific signatures first. */
-export const ADAPTERS = [otlp, codex, claudeCode, openHands, sweAgent] as const satisfies readonly AgentAdapter[];
+export const ADAPTERS = [otlp, codex, claudeCode, openHands, sweAgent, miniSweAgent] as const satisfies readonly AgentAdapter[];
 
 export type AdapterName = (typeof ADAPTERS)[number]['name'];
 

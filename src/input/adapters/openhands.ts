@@ -20,24 +20,24 @@
  *   N seconds", is not 0). Message: the observation's `content`, else its `message`,
  *   else "Exit code N".
  * - duration_minutes: latest − earliest event timestamp.
- * An empty array yields no session.
+ * AgentSession: a call's outcome is "ok" once its observation arrives, "error"
+ * (with the observation's text) for the errors above, "rejected" for a
+ * `user_rejected` observation; a `run` action's `args.command` gives the command
+ * and its family; lines are 1-based event numbers (the file is one JSON array).
+ * An event that is not an object, or has a field of the wrong type, is skipped
+ * as malformed. An empty array yields no session.
  */
-import type { Session, ToolCall } from '../../session.js';
+import { cpSlice } from '../../python/index.js';
+import type { AgentSession, AgentToolCall } from '../../agent-session.js';
+import type { Session } from '../../session.js';
+import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
 import { scanDocument } from './_head.js';
+import { inputDigest } from './input-digest.js';
 import { walkJson } from './_json-walk.js';
-import {
-  fileStem,
-  invalid,
-  isObj,
-  lastSegment,
-  latencyMs,
-  makeSession,
-  optField,
-  TimeSpan,
-  timestampField,
-  typeName,
-  type Obj,
-} from './_util.js';
+import { skipMalformed, type AdapterReadOptions } from './_lines.js';
+import { toSeedSession } from './seed-view.js';
+import { SessionBuilder } from './_session.js';
+import { fileStem, invalid, isObj, lastSegment, optField, timestampField, typeName, type Obj } from './_util.js';
 
 const FORMAT = 'OpenHands';
 export const NON_TOOL_ACTIONS: ReadonlySet<string> = new Set([
@@ -63,11 +63,14 @@ function exitCodeOf(extras: Obj | undefined): number | undefined {
   return typeof extras.exit_code === 'number' ? extras.exit_code : undefined;
 }
 
-export async function* read(path: string): AsyncGenerator<Session> {
-  const calls: { tool: string; latency: number }[] = [];
-  const pending = new Map<number | string, { at: number; us: number | undefined }>();
-  const errors: string[] = [];
-  const span = new TimeSpan();
+interface Pending {
+  at: number;
+}
+
+/** The file's session as the fleet profile reads it (at most one). */
+export async function* sessions(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
+  const b = new SessionBuilder();
+  const pending = new Map<number | string, Pending>();
   let repo: string | undefined;
   let events = 0;
 
@@ -81,18 +84,16 @@ export async function* read(path: string): AsyncGenerator<Session> {
   for await (const { path: p, value: ev } of events$) {
     const index = p[0] as number;
     const where = `event #${index}: `;
-    const ctx = { file: path };
-    if (!isObj(ev)) throw invalid(FORMAT, `${where}the event is ${typeName(ev)}, expected an object`, ctx);
+    let checked: ReturnType<typeof checkEvent>;
+    try {
+      checked = checkEvent(ev, where, { file: path });
+    } catch (err) {
+      skipMalformed(opts, err);
+      continue;
+    }
+    const { e, us, id, action, observation, source, extras, cause } = checked;
     events++;
-    const us = timestampField(FORMAT, ev, where, ctx);
-    if (us !== undefined) span.add(us);
-    const id = ev.id;
-    if (id !== undefined && id !== null && typeof id !== 'number' && typeof id !== 'string')
-      throw invalid(FORMAT, `${where}"id" is ${typeName(id)}, expected a number`, ctx);
-    const action = optField(FORMAT, ev, 'action', 'string', where, ctx);
-    const observation = optField(FORMAT, ev, 'observation', 'string', where, ctx);
-    const source = optField(FORMAT, ev, 'source', 'string', where, ctx);
-    const extras = optField(FORMAT, ev, 'extras', 'object', where, ctx);
+    b.event(us);
     if (repo === undefined && extras !== undefined) {
       for (const key of ['repo_name', 'repo_directory']) {
         const v = extras[key];
@@ -105,33 +106,69 @@ export async function* read(path: string): AsyncGenerator<Session> {
 
     if (action !== undefined) {
       if ((source === undefined || source === 'agent') && !NON_TOOL_ACTIONS.has(action)) {
-        if (typeof id === 'number' || typeof id === 'string') pending.set(id, { at: calls.length, us });
-        calls.push({ tool: action, latency: 0 });
+        if (typeof id === 'number' || typeof id === 'string') pending.set(id, { at: b.calls.length });
+        const args = isObj(e.args) ? e.args : undefined;
+        const call: AgentToolCall = { tool: action, inputDigest: inputDigest(action, args ?? null), outcome: 'unknown', line: index + 1 };
+        if (us !== undefined) call.startUs = us;
+        if (action === 'run' && args !== undefined && typeof args.command === 'string' && args.command.trim() !== '') {
+          call.command = cpSlice(args.command, MAX_COMMAND_CHARS);
+          const family = commandFamily(args.command);
+          if (family !== undefined) call.family = family;
+        }
+        b.calls.push(call);
       }
       continue;
     }
     if (observation === undefined) continue;
-    const cause = ev.cause;
-    if (cause !== undefined && cause !== null && typeof cause !== 'number' && typeof cause !== 'string')
-      throw invalid(FORMAT, `${where}"cause" is ${typeName(cause)}, expected a number`, ctx);
+    let call: AgentToolCall | undefined;
     if (cause !== undefined && cause !== null) {
-      const waiting = pending.get(cause);
+      const waiting = pending.get(cause as number | string);
       if (waiting !== undefined) {
-        pending.delete(cause);
-        calls[waiting.at]!.latency = latencyMs(waiting.us, us);
+        pending.delete(cause as number | string);
+        call = b.calls[waiting.at]!;
+        if (us !== undefined) call.endUs = us;
+        call.resultLine = index + 1;
+        call.outcome = 'ok';
       }
     }
     const code = exitCodeOf(extras);
     if (observation === 'error' || (code !== undefined && code !== 0)) {
-      const content = typeof ev.content === 'string' ? ev.content : '';
-      const message = typeof ev.message === 'string' ? ev.message : '';
+      const content = typeof e.content === 'string' ? e.content : '';
+      const message = typeof e.message === 'string' ? e.message : '';
       const text = content.trim() !== '' ? content : message.trim() !== '' ? message : code !== undefined ? `Exit code ${code}` : 'error';
-      errors.push(text);
+      const seq = b.nextErrorSeq();
+      if (call === undefined) b.sessionError(text, index + 1, seq);
+      else {
+        call.outcome = observation === 'user_rejected' ? 'rejected' : 'error';
+        call.errorText = text;
+        call.errorSeq = seq;
+      }
+    } else if (call !== undefined && observation === 'user_rejected') {
+      call.outcome = 'rejected';
     }
   }
   if (events === 0) return;
-  const toolCalls: ToolCall[] = calls.map((c) => ({ tool: c.tool, latency_ms: c.latency }));
-  yield makeSession(fileStem(path), repo, errors, toolCalls, span.minutes());
+  yield b.build({ sessionId: fileStem(path), agent: 'openhands', file: path, line: 1, repo: repo ?? 'global', seedRepo: repo });
+}
+
+function checkEvent(ev: unknown, where: string, ctx: { file: string }) {
+  if (!isObj(ev)) throw invalid(FORMAT, `${where}the event is ${typeName(ev)}, expected an object`, ctx);
+  const us = timestampField(FORMAT, ev, where, ctx);
+  const id = ev.id;
+  if (id !== undefined && id !== null && typeof id !== 'number' && typeof id !== 'string')
+    throw invalid(FORMAT, `${where}"id" is ${typeName(id)}, expected a number`, ctx);
+  const action = optField(FORMAT, ev, 'action', 'string', where, ctx);
+  const observation = optField(FORMAT, ev, 'observation', 'string', where, ctx);
+  const source = optField(FORMAT, ev, 'source', 'string', where, ctx);
+  const extras = optField(FORMAT, ev, 'extras', 'object', where, ctx);
+  const cause = ev.cause;
+  if (action === undefined && observation !== undefined && cause !== undefined && cause !== null && typeof cause !== 'number' && typeof cause !== 'string')
+    throw invalid(FORMAT, `${where}"cause" is ${typeName(cause)}, expected a number`, ctx);
+  return { e: ev, us, id, action, observation, source, extras, cause };
+}
+
+export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
+  for await (const a of sessions(path, opts)) yield toSeedSession(a);
 }
 
 /** A JSON array whose first element is an event: `source` plus a string `action` or `observation`. */
@@ -148,4 +185,4 @@ export function detect(head: Buffer, _path: string): boolean {
 }
 
 export const name = 'openhands';
-export const openHands = { name, detect, read } as const;
+export const openHands = { name, detect, read, sessions } as const;

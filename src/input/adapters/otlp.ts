@@ -33,12 +33,16 @@
  * the file to be split, rather than an early flush that would cut a session in two.
  */
 import { open } from 'node:fs/promises';
-import type { Session, ToolCall } from '../../session.js';
+import type { AgentSession, AgentToolCall } from '../../agent-session.js';
+import type { Session } from '../../session.js';
 import { inputError, type ErrorContext } from '../../errors.js';
 import { HEAD_BYTES, scanDocument } from './_head.js';
 import { walkJson } from './_json-walk.js';
-import { parseLine, readFailure, readLines } from './_lines.js';
-import { invalid, isObj, lastSegment, makeSession, typeName, type Obj } from './_util.js';
+import { jsonLines, readFailure, skipMalformed, type AdapterReadOptions } from './_lines.js';
+import { inputDigest } from './input-digest.js';
+import { toSeedSession } from './seed-view.js';
+import { SessionBuilder } from './_session.js';
+import { invalid, isObj, lastSegment, typeName, type Obj } from './_util.js';
 
 const FORMAT = 'OpenTelemetry';
 export const DEFAULT_MAX_OPEN_SESSIONS = 100_000;
@@ -55,12 +59,19 @@ interface TimedCall {
   seq: number;
   tool: string | undefined;
   latency: number;
+  startNs: bigint | undefined;
+  endNs: bigint | undefined;
+  line: number;
+  digest: string;
 }
 
 interface TimedError {
   start: bigint;
   seq: number;
   message: string;
+  line: number;
+  /** the failed span is this tool call's (by seq) */
+  call: boolean;
 }
 
 interface Bucket {
@@ -192,6 +203,7 @@ export class SpanGrouper {
       bucket.repo = repo.value;
     }
     const order = start ?? 0n;
+    let isCall = false;
 
     if (attrs.get('gen_ai.operation.name') === 'execute_tool' || name.startsWith('execute_tool')) {
       let tool = str(attrs, 'gen_ai.tool.name');
@@ -200,7 +212,10 @@ export class SpanGrouper {
         if (rest !== '') tool = rest;
       }
       const latency = start !== undefined && end !== undefined && end > start ? Number(end - start) / 1e6 : 0;
-      bucket.calls.push({ start: order, seq, tool, latency });
+      const args = str(attrs, 'gen_ai.tool.call.arguments');
+      const digest = inputDigest(tool ?? 'unknown', args ?? str(attrs, 'gen_ai.tool.call.id') ?? name);
+      bucket.calls.push({ start: order, seq, tool, latency, startNs: start, endNs: end, line: ctx.line ?? 1, digest });
+      isCall = true;
     }
 
     let exception: Map<string, Scalar> | undefined;
@@ -220,7 +235,7 @@ export class SpanGrouper {
         errorType ??
         (exception && str(exception, 'exception.type')) ??
         (name !== '' ? name : 'error');
-      bucket.errors.push({ start: order, seq, message });
+      bucket.errors.push({ start: order, seq, message, line: ctx.line ?? 1, call: isCall });
     }
   }
 
@@ -241,7 +256,7 @@ export class SpanGrouper {
   }
 
   /** The sessions, in order of first appearance; the grouper is empty afterwards. */
-  *flush(): Generator<Session> {
+  *flush(): Generator<AgentSession> {
     const sessions = new Map<string, Bucket[]>();
     for (const b of this.buckets.values()) {
       const key = b.ownKey ?? this.traceKeys.get(b.traceId) ?? (b.traceId !== '' ? b.traceId : 'unknown');
@@ -266,15 +281,31 @@ export class SpanGrouper {
           repo = b.repo;
         }
       }
-      const minutes = min !== undefined && max !== undefined && max > min ? Number(max - min) / 6e10 : 0;
-      const toolCalls: ToolCall[] = calls.map((c) => ({ tool: c.tool, latency_ms: c.latency }));
-      yield makeSession(
-        key,
-        repo,
-        errors.map((e) => e.message),
-        toolCalls,
-        minutes,
-      );
+      const sb = new SessionBuilder();
+      const bySeq = new Map<number, AgentToolCall>();
+      const instants: number[] = [];
+      if (min !== undefined) instants.push(Number(min / 1000n));
+      for (const c of calls) {
+        const call: AgentToolCall = { tool: c.tool ?? 'unknown', inputDigest: c.digest, outcome: 'ok', line: c.line, measuredMs: c.latency };
+        if (c.tool === undefined) call.toolMissing = true;
+        if (c.startNs !== undefined) instants.push((call.startUs = Number(c.startNs / 1000n)));
+        if (c.endNs !== undefined) instants.push((call.endUs = Number(c.endNs / 1000n)));
+        bySeq.set(c.seq, call);
+        sb.calls.push(call);
+      }
+      if (max !== undefined) instants.push(Number(max / 1000n));
+      instants.sort((a, b) => a - b);
+      for (const us of instants) sb.event(us);
+      errors.forEach((e, errorSeq) => {
+        const call = e.call ? bySeq.get(e.seq) : undefined;
+        if (call === undefined) return sb.sessionError(e.message, e.line, errorSeq);
+        call.outcome = 'error';
+        call.errorText = e.message;
+        call.errorSeq = errorSeq;
+      });
+      // Times become whole microseconds: the seed's duration, once (last − first ns) / 6e10, is the same
+      // number whenever spans carry whole microseconds (both are one correctly rounded division).
+      yield sb.build({ sessionId: key, agent: 'otlp', file: this.file, line: 1, repo: repo ?? 'global', seedRepo: repo });
     }
   }
 }
@@ -320,13 +351,15 @@ async function isJsonLines(path: string): Promise<boolean> {
   }
 }
 
-export async function* read(path: string, opts: OtlpOptions = {}): AsyncGenerator<Session> {
+/** The file's sessions as the fleet profile reads them, in order of first appearance. */
+export async function* sessions(path: string, opts: OtlpOptions & AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
   const grouper = new SpanGrouper(path, opts);
   if (await isJsonLines(path)) {
-    for await (const l of readLines(path)) {
-      const ctx: ErrorContext = { file: path, line: l.line, offset: l.offset };
-      const doc = parseLine(FORMAT, path, l);
-      if (!isObj(doc)) throw invalid(FORMAT, `a line is ${typeName(doc)}, expected an object`, ctx);
+    for await (const { value: doc, ctx } of jsonLines(FORMAT, path, opts)) {
+      if (!isObj(doc)) {
+        skipMalformed(opts, invalid(FORMAT, `a line is ${typeName(doc)}, expected an object`, ctx));
+        continue;
+      }
       const rs = doc.resourceSpans;
       if (rs === undefined || rs === null) continue; // logs or metrics exported to the same file
       if (!Array.isArray(rs)) throw invalid(FORMAT, `"resourceSpans" is ${typeName(rs)}, expected a list`, ctx);
@@ -359,4 +392,8 @@ export function detect(head: Buffer, _path: string): boolean {
 }
 
 export const name = 'otlp';
-export const otlp = { name, detect, read } as const;
+export async function* read(path: string, opts: OtlpOptions & AdapterReadOptions = {}): AsyncGenerator<Session> {
+  for await (const a of sessions(path, opts)) yield toSeedSession(a);
+}
+
+export const otlp = { name, detect, read, sessions } as const;

@@ -21,11 +21,26 @@
  *   observation matches `isErrorObservation`; message = the observation.
  * - duration_minutes: 0, since a trajectory records no wall-clock time (the sum of
  *   `execution_time` leaves out the model's time, so it would understate).
+ * AgentSession: a step's call has the action as its command (with its family),
+ * measuredMs = execution_time, outcome "error" with the observation as its text
+ * when the observation is an error, else "ok"; history calls have no outcome;
+ * usage from `info.model_stats` (tokens_sent / tokens_received) for the model of
+ * `replay_config.agent.model.name`; lines are 1-based step / message numbers.
+ * A step or message that is not an object or has a field of the wrong type is
+ * skipped as malformed.
  */
-import type { Session, ToolCall } from '../../session.js';
+import { cpSlice } from '../../python/index.js';
+import type { AgentSession, AgentToolCall } from '../../agent-session.js';
+import type { Session } from '../../session.js';
+import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
 import { scanDocument } from './_head.js';
+import { inputDigest } from './input-digest.js';
 import { walkJson } from './_json-walk.js';
-import { contentText, fileStem, invalid, isObj, lastSegment, makeSession, secondsToMs, typeName, type Obj } from './_util.js';
+import { skipMalformed, type AdapterReadOptions } from './_lines.js';
+import { remoteName } from './repo-identity.js';
+import { toSeedSession } from './seed-view.js';
+import { SessionBuilder, tokens } from './_session.js';
+import { contentText, fileStem, invalid, isObj, lastSegment, secondsToMs, typeName, type Obj } from './_util.js';
 import { basename } from 'node:path';
 
 const FORMAT = 'SWE-agent';
@@ -61,14 +76,15 @@ export function repoFromInstanceId(id: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export async function* read(path: string): AsyncGenerator<Session> {
-  const stepCalls: ToolCall[] = [];
-  const stepErrors: string[] = [];
-  const histCalls: ToolCall[] = [];
-  const histErrors: string[] = [];
-  let steps = 0;
+/** The file's session as the fleet profile reads it (always one). */
+export async function* sessions(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
+  const steps = new SessionBuilder();
+  const hist = new SessionBuilder();
+  let stepCount = 0;
   let instanceId: string | undefined;
   let githubUrl: string | undefined;
+  let model: string | undefined;
+  let stats: Obj | undefined;
 
   const parts = walkJson(path, FORMAT, (p, kind) => {
     if (p.length === 0) {
@@ -93,6 +109,7 @@ export async function* read(path: string): AsyncGenerator<Session> {
       if (value === null) continue;
       if (!isObj(value)) throw invalid(FORMAT, `"info" is ${typeName(value)}, expected an object`, ctx);
       if (typeof value.instance_id === 'string' && value.instance_id !== '') instanceId = value.instance_id;
+      if (isObj(value.model_stats)) stats = value.model_stats;
       continue;
     }
     if (top === 'replay_config') {
@@ -107,26 +124,41 @@ export async function* read(path: string): AsyncGenerator<Session> {
       }
       const repoCfg = isObj(cfg) && isObj(cfg.env) && isObj(cfg.env.repo) ? cfg.env.repo : undefined;
       if (repoCfg !== undefined && typeof repoCfg.github_url === 'string') githubUrl = repoCfg.github_url;
+      const agentModel = isObj(cfg) && isObj(cfg.agent) && isObj(cfg.agent.model) ? cfg.agent.model.name : undefined;
+      if (typeof agentModel === 'string' && agentModel !== '') model = agentModel;
       continue;
     }
-    const where = `${String(top)} #${String(p[1])}: `;
-    if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, ctx);
-    if (top === 'trajectory') {
-      steps++;
-      readStep(value, where, ctx, stepCalls, stepErrors);
-    } else {
-      readHistoryMessage(value, where, ctx, histCalls, histErrors);
+    const index = p[1] as number;
+    const where = `${String(top)} #${String(index)}: `;
+    try {
+      if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, ctx);
+      if (top === 'trajectory') {
+        readStep(value, where, ctx, steps, index + 1);
+        stepCount++;
+      } else {
+        readHistoryMessage(value, where, ctx, hist, index + 1);
+      }
+    } catch (err) {
+      skipMalformed(opts, err);
     }
   }
 
-  const useSteps = steps > 0;
   const id = instanceId ?? fileStem(path);
   let repo = githubUrl !== undefined ? lastSegment(githubUrl, true) : undefined;
   if (repo === undefined) repo = repoFromInstanceId(instanceId ?? basename(path).split('.')[0] ?? '');
-  yield makeSession(id, repo, useSteps ? stepErrors : histErrors, useSteps ? stepCalls : histCalls, 0);
+  const b = stepCount > 0 ? steps : hist;
+  if (stats !== undefined) {
+    b.usage(undefined, model ?? 'unknown', { input: tokens(stats.tokens_sent), output: tokens(stats.tokens_received), cacheWrite: 0, cacheRead: 0 });
+  }
+  const identity = (githubUrl === undefined ? undefined : remoteName(githubUrl)) ?? repo ?? 'global';
+  yield b.build({ sessionId: id, agent: 'swe-agent', file: path, line: 1, repo: identity, seedRepo: repo });
 }
 
-function readStep(step: Obj, where: string, ctx: { file: string }, calls: ToolCall[], errors: string[]): void {
+export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
+  for await (const a of sessions(path, opts)) yield toSeedSession(a);
+}
+
+function readStep(step: Obj, where: string, ctx: { file: string }, b: SessionBuilder, line: number): void {
   const action = step.action;
   if (action !== undefined && action !== null && typeof action !== 'string')
     throw invalid(FORMAT, `${where}"action" is ${typeName(action)}, expected a string`, ctx);
@@ -137,30 +169,43 @@ function readStep(step: Obj, where: string, ctx: { file: string }, calls: ToolCa
   if (time !== undefined && time !== null && (typeof time !== 'number' || !Number.isFinite(time)))
     throw invalid(FORMAT, `${where}"execution_time" is ${typeName(time)}, expected a number`, ctx);
   const tool = typeof action === 'string' ? firstWord(action) : undefined;
-  if (tool !== undefined) calls.push({ tool, latency_ms: typeof time === 'number' ? secondsToMs(time) : 0 });
-  if (typeof obs === 'string' && isErrorObservation(obs)) errors.push(obs);
+  const failed = typeof obs === 'string' && isErrorObservation(obs);
+  if (tool === undefined) {
+    if (failed) b.sessionError(obs, line);
+    return;
+  }
+  const call: AgentToolCall = { tool, inputDigest: inputDigest(tool, action), outcome: typeof obs === 'string' ? (failed ? 'error' : 'ok') : 'unknown', line };
+  call.command = cpSlice(action as string, MAX_COMMAND_CHARS);
+  const family = commandFamily(action as string);
+  if (family !== undefined) call.family = family;
+  call.measuredMs = typeof time === 'number' ? secondsToMs(time) : 0;
+  if (failed) {
+    call.errorText = obs;
+    call.errorSeq = b.nextErrorSeq();
+  }
+  b.calls.push(call);
 }
 
-function readHistoryMessage(msg: Obj, where: string, ctx: { file: string }, calls: ToolCall[], errors: string[]): void {
+function readHistoryMessage(msg: Obj, where: string, ctx: { file: string }, b: SessionBuilder, line: number): void {
   const role = msg.role;
   if (role === 'assistant') {
     const tc = msg.tool_calls;
     if (tc !== undefined && tc !== null && !Array.isArray(tc)) throw invalid(FORMAT, `${where}"tool_calls" is ${typeName(tc)}, expected a list`, ctx);
-    const names: string[] = [];
+    const names: Array<[string, unknown]> = [];
     for (const c of tc ?? []) {
-      const fn = isObj(c) && isObj(c.function) ? c.function.name : undefined;
-      if (typeof fn === 'string' && fn !== '') names.push(fn);
+      const fn = isObj(c) && isObj(c.function) ? c.function : undefined;
+      if (fn !== undefined && typeof fn.name === 'string' && fn.name !== '') names.push([fn.name, fn.arguments]);
     }
     if (names.length === 0 && typeof msg.action === 'string') {
       const w = firstWord(msg.action);
-      if (w !== undefined) names.push(w);
+      if (w !== undefined) names.push([w, msg.action]);
     }
-    for (const n of names) calls.push({ tool: n, latency_ms: 0 });
+    for (const [n, input] of names) b.calls.push({ tool: n, inputDigest: inputDigest(n, input ?? null), outcome: 'unknown', line, measuredMs: 0 });
     return;
   }
   if (role === 'tool' || msg.message_type === 'observation') {
     const text = contentText(msg.content);
-    if (isErrorObservation(text)) errors.push(text);
+    if (isErrorObservation(text)) b.sessionError(text, line);
   }
 }
 
@@ -173,4 +218,4 @@ export function detect(head: Buffer, path: string): boolean {
 }
 
 export const name = 'swe-agent';
-export const sweAgent = { name, detect, read } as const;
+export const sweAgent = { name, detect, read, sessions } as const;

@@ -3,8 +3,8 @@ import type { Session } from '../../../src/session.js';
 
 export const FIXTURES = new URL('../../../fixtures/agents/', import.meta.url).pathname;
 
-export async function collect(sessions: AsyncIterable<Session>): Promise<Session[]> {
-  const out: Session[] = [];
+export async function collect<T = Session>(sessions: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const s of sessions) out.push(s);
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorMessage, claudeCode } from '../../../src/input/adapters/claude-code.js';
 import { collect, FIXTURES, head, lineOffset } from './_collect.js';
+import type { Skip } from '../../../src/input/adapters/index.js';
 
 const dir = `${FIXTURES}claude-code/`;
 const alpha = `${dir}-home-dev-alpha/`;
@@ -111,5 +112,95 @@ describe(claudeCode.name, () => {
     ])('not %s', (_what, text) => {
       expect(claudeCode.detect(Buffer.from(text), 'x.jsonl')).toBe(false);
     });
+  });
+});
+
+describe(`${claudeCode.name} sessions (AgentSession)`, () => {
+  const odd = `${dir}-home-dev-beta/odd-lines.jsonl`;
+
+  it('skips lines that are JSON but not a Claude Code line, one skip each, and reads the rest', async () => {
+    const skips: Skip[] = [];
+    const [s] = await collect(claudeCode.sessions(odd, { onSkip: (k) => skips.push(k) }));
+    expect(skips.map((k) => [k.kind, k.error.context.line])).toEqual([
+      ['malformed', 4], // a user line whose message is a string
+      ['malformed', 5], // "massive error"
+      ['malformed', 6], // {"silly": "this"}
+      ['malformed', 7], // 42
+      ['malformed', 8], // [1]
+      ['malformed', 9], // "timesstamp"
+    ]);
+    expect(skips[0]!.message).toBe(
+      `Invalid Claude Code log: "message" of a user line is a string, expected an object, at byte ${lineOffset(odd, 4)}, line 4 in ${odd}`,
+    );
+    expect(skips[5]!.message).toMatch(/^Invalid Claude Code log: "timestamp" of an assistant line is missing, expected a string, at byte \d+, line 9 in /);
+    expect(s).toMatchObject({ sessionId: 'sess-beta', agent: 'claude-code', repo: 'beta', seedRepo: 'beta-x1', branch: 'feat/x', line: 3 });
+  });
+
+  it('throws the first odd line when no one collects skips (the strict behaviour)', async () => {
+    await expect(collect(claudeCode.sessions(odd))).rejects.toMatchObject({ code: 'FP_INPUT', context: { line: 4 } });
+  });
+
+  it('fills outcome, error text, command family, waits, evidence lines, usage and active time', async () => {
+    const [s] = await collect(claudeCode.sessions(odd, { onSkip: () => {} }));
+    expect(s!.calls).toEqual([
+      {
+        tool: 'Bash',
+        family: 'npm test',
+        command: 'cd /w && npm test -- --watch=false',
+        inputDigest: expect.stringMatching(/^[0-9a-f]{16}$/),
+        startUs: Date.parse('2026-03-01T09:00:05Z') * 1000,
+        endUs: Date.parse('2026-03-01T09:00:09Z') * 1000,
+        outcome: 'error',
+        errorText: 'Exit code 1\n1 failing',
+        errorSeq: 0,
+        line: 10,
+        resultLine: 14,
+      },
+      {
+        tool: 'Bash',
+        family: 'git commit',
+        command: "git commit -m 'wip'",
+        inputDigest: expect.stringMatching(/^[0-9a-f]{16}$/),
+        startUs: Date.parse('2026-03-01T09:00:05.500Z') * 1000,
+        endUs: Date.parse('2026-03-01T09:01:05.500Z') * 1000,
+        outcome: 'error',
+        errorText: 'Pre-commit validation failed: [FORMAT]',
+        errorSeq: 1,
+        // a PreToolUse hook ran and the call failed without the command's "Exit code": the hook blocked it, all 60 s
+        waitedOn: 'hook',
+        waitMs: 60_000,
+        line: 11,
+        resultLine: 15,
+      },
+      {
+        tool: 'Write',
+        inputDigest: expect.stringMatching(/^[0-9a-f]{16}$/),
+        startUs: Date.parse('2026-03-01T09:20:00Z') * 1000,
+        endUs: Date.parse('2026-03-01T09:20:30Z') * 1000,
+        outcome: 'rejected',
+        errorText: "The user doesn't want to proceed with this tool use. The tool use was rejected.",
+        errorSeq: 2,
+        waitedOn: 'approval',
+        waitMs: 30_000,
+        line: 16,
+        resultLine: 17,
+      },
+    ]);
+    expect(s!.friction).toEqual([
+      { kind: 'permission', line: 17, atUs: Date.parse('2026-03-01T09:20:30Z') * 1000, waitMs: 30_000 },
+      { kind: 'interrupt', line: 18, atUs: Date.parse('2026-03-01T09:20:31Z') * 1000 },
+    ]);
+    // msg_1/req_1 is written twice: its last record (40 output tokens) counts, once
+    expect(s!.usage).toEqual([['claude-opus-4-6', { input: 13, output: 47, cacheWrite: 100, cacheRead: 1500 }]]);
+    // 09:00:00 -> 09:01:05.5 and 09:20:00 -> 09:20:31 are active; the 18.5 min between is idle
+    expect(s!.activeMs).toBe(65_500 + 31_000);
+    expect([s!.firstUs, s!.lastUs]).toEqual([Date.parse('2026-03-01T09:00:00Z') * 1000, Date.parse('2026-03-01T09:20:31Z') * 1000]);
+  });
+
+  it('detects a 2.1.110 file that starts with permission-mode and last-prompt lines', () => {
+    expect(claudeCode.detect(head(odd), odd)).toBe(true);
+    const lines = ['{"type":"last-prompt","lastPrompt":"x"}', '{"type":"permission-mode","permissionMode":"default"}', '{"type":"user","sessionId":"s","timestamp":"2026-01-01T00:00:00Z","message":{"role":"user","content":"x"}}'];
+    expect(claudeCode.detect(Buffer.from(lines.join('\n') + '\n'), 'x.jsonl')).toBe(true);
+    expect(claudeCode.detect(Buffer.from(lines.slice(0, 2).join('\n') + '\n'), 'x.jsonl')).toBe(false);
   });
 });

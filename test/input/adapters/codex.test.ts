@@ -88,3 +88,37 @@ describe(codex.name, () => {
     });
   });
 });
+
+describe(`${codex.name} sessions (AgentSession)`, () => {
+  const unified = `${FIXTURES}codex/rollout-0.120-unified-exec.jsonl`;
+
+  it('settles a running command by its later write_stdin poll or exec_command_end, and counts rejected and unparsable calls as failed', async () => {
+    const [s] = await collect(codex.sessions(unified));
+    const brief = s!.calls.map((c) => [c.tool, c.family, c.outcome, c.measuredMs, c.line, c.resultLine, c.errorText]);
+    expect(brief).toEqual([
+      // exit 1 only in the poll (line 6) of session 501; measured by exec_command_end (7.5 s), not by the 1 s yield
+      ['exec_command', 'go test', 'error', 7500, 3, 6, '--- FAIL: TestX (0.00s)\n'],
+      ['write_stdin', undefined, 'ok', 5900, 5, 6, undefined], // the poll itself succeeded
+      // exit 2 only in exec_command_end (line 10)
+      ['exec_command', 'make lint', 'error', 4000, 8, 10, 'lint: 3 issues\n'],
+      ['exec_command', 'rm', 'rejected', undefined, 11, 12, 'exec command rejected by the approval reviewer: destructive command'],
+      ['exec_command', 'git status', 'error', undefined, 13, 14, 'failed to parse function arguments: duplicate field `yield_time_ms` at line 1 column 60'],
+      ['exec_command', 'git status', 'ok', 10, 15, 16, undefined],
+    ]);
+    expect(s!.calls[3]).toMatchObject({ waitedOn: 'approval', waitMs: 24_000 });
+    expect(s!.friction).toEqual([{ kind: 'permission', line: 12 }]);
+    expect(s).toMatchObject({ repo: 'acme/app', seedRepo: 'app', branch: 'main' });
+    // the last cumulative token_count, cached input apart
+    expect(s!.usage).toEqual([['gpt-5.4', { input: 2000, output: 500, cacheWrite: 0, cacheRead: 7000 }]]);
+  });
+
+  it('gives the seed view the failed calls as errors, in log order', async () => {
+    const [seed] = await collect(codex.read(unified));
+    expect(seed!.errors).toEqual([
+      '--- FAIL: TestX (0.00s)\n',
+      'lint: 3 issues\n',
+      'exec command rejected by the approval reviewer: destructive command',
+      'failed to parse function arguments: duplicate field `yield_time_ms` at line 1 column 60',
+    ]);
+  });
+});

@@ -14,7 +14,7 @@ function* walk(dir: string): Generator<string> {
 
 describe('adapters registry', () => {
   it('has one adapter per format with a unique name', () => {
-    expect(ADAPTERS.map((a) => a.name)).toEqual(['otlp', 'codex', 'claude-code', 'openhands', 'swe-agent']);
+    expect(ADAPTERS.map((a) => a.name)).toEqual(['otlp', 'codex', 'claude-code', 'openhands', 'swe-agent', 'mini-swe-agent']);
     expect(adapterByName('codex')?.name).toBe('codex');
     expect(adapterByName('nope')).toBeUndefined();
   });

@@ -7,11 +7,24 @@
  * - d3ad4cdc...: 59 tool calls, not 58: its last line is a Bash tool_use
  *   ("python radical_musical_ai.py") whose result was never written; the call
  *   was made, so it counts (latency 0).
+ * AGENT_PINS (the AgentSession of each file: calls, and failed = outcome error,
+ * rejected or interrupted), checked by hand:
+ * - Claude Code: an independent Python count of tool_use ids and of the first
+ *   tool_result per id with is_error true whose tool_use is in the file (equal
+ *   on every file; entireio-git-sync's 230/15 is SOURCES.md's count too).
+ * - Codex entireio-git-sync: the 10 exec_command calls of lines 13, 51, 102
+ *   ("failed to parse function arguments"), 121 (curl exit 7), 122 (git
+ *   ls-remote 128), 130, 172, 173, 174 (git show 128) and 229 (go test: exit 1
+ *   only in the write_stdin poll of line 238 and exec_command_end of line 239).
+ * - mini-swe-agent: return codes 1 (21), 2 (2), 127 (2) and one message with two
+ *   bash blocks (a format error) = 26 of 92 actions; the submission is ok.
+ * - OpenHands / SWE-agent: the same events as the seed's errors above.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectFileFormat } from '../../../src/input/adapters/index.js';
 import type { Session } from '../../../src/session.js';
+import type { AgentSession } from '../../../src/agent-session.js';
 import { collect } from './_collect.js';
 
 const ROOT = new URL('../../../../shared/realdata/', import.meta.url).pathname;
@@ -64,6 +77,27 @@ const PINS: Record<string, Pin> = {
   'swe-agent/marshmallow-code__marshmallow-1867.function_calling_replace.traj': { format: 'swe-agent', sessions: 1, calls: 11, errors: 1, repo: 'marshmallow', minutes: 0 },
   'swe-agent/pydicom__pydicom-1458.traj': { format: 'swe-agent', sessions: 1, calls: 12, errors: 4, id: 'pydicom__pydicom-1458', repo: 'pydicom' },
   'swe-agent/swe-agent__test-repo-i1.traj': { format: 'swe-agent', sessions: 1, calls: 5, errors: 0, repo: 'test-repo' },
+  // Claude Code 2.1.110: starts with permission-mode/last-prompt lines (was not detected before, issue 9)
+  'claude-code/entireio-git-sync/71-872426c9cd-0.full.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 230,
+    errors: 15,
+    id: 'b9954e8e-b63a-4a5c-8e73-777034b2a6a6',
+    repo: 'git-sync',
+    minutes: 166.33,
+  },
+  // Codex 0.120: the seed's errors are the failed calls (see AGENT_PINS)
+  'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl': { format: 'codex', sessions: 1, calls: 84, errors: 10, id: '019d85eb-8e2e-7e83-8d90-640dce44d5f9', repo: 'git-sync' },
+  'mini-swe-agent/gruckion-mini-swe-agent/pytest-dev__pytest-6197.traj.json': {
+    format: 'mini-swe-agent',
+    sessions: 1,
+    calls: 92,
+    errors: 26,
+    id: 'pytest-dev__pytest-6197',
+    repo: 'pytest',
+    minutes: 13.63,
+  },
 };
 
 describe.skipIf(!existsSync(ROOT))('real agent logs (shared/realdata)', () => {
@@ -116,6 +150,83 @@ describe.skipIf(!existsSync(ROOT))('real agent logs (shared/realdata)', () => {
       { tool: 'run', latency_ms: 30580.23 },
     ]);
     expect(s?.errors).toEqual(['Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...']); // exit code -1
+  });
+});
+
+const AGENT_PINS: Record<string, [calls: number, failed: number]> = {
+  'claude-code/entireio-git-sync/71-872426c9cd-0.full.jsonl': [230, 15],
+  'claude-code/sniffly/-Users-chip-dev-ai-music/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl': [30, 0],
+  'claude-code/sniffly/-Users-chip-dev-ai-music/d3ad4cdc-5657-435d-98fa-0035d53e383d.jsonl': [59, 4],
+  'claude-code/sniffly/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl': [7, 2],
+  'claude-code/spotter/258c7280-ae70-4798-800f-63464d01a85d.jsonl': [186, 7],
+  'claude-code/spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl': [150, 5],
+  'claude-code/spotter/8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl': [177, 13],
+  'claude-code/spotter/8463c716-a2ea-4c14-9efa-87158ebd9f20/subagents/agent-a7be2f0.jsonl': [19, 2],
+  'claude-code/spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl': [242, 12],
+  'claude-code/spotter/fa812bfe-b295-4cca-9c2f-fdf01028cb46.jsonl': [197, 8],
+  'claude-code/spotter/short.jsonl': [2, 2],
+  'claude-code/spotter/subagent.jsonl': [16, 0],
+  'claude-code/spotter/tool_heavy.jsonl': [6, 0],
+  'codex/acidicsoil-codex-session-view/rollout-2025-11-17T15-30-28-019a93b9-f380-7600-98ff-940e6b99603c.jsonl': [39, 3],
+  'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl': [84, 10],
+  'codex/simonw-claude-code-transcripts/sample_codex_session.jsonl': [0, 0],
+  'mini-swe-agent/gruckion-mini-swe-agent/pytest-dev__pytest-6197.traj.json': [92, 26],
+  'openhands/basic.json': [1, 0],
+  'openhands/basic_gui_mode.json': [4, 1],
+  'openhands/wrong_initial_state.json': [3, 0],
+  'swe-agent/marshmallow-code__marshmallow-1867.function_calling_replace.traj': [11, 1],
+  'swe-agent/pydicom__pydicom-1458.traj': [12, 4],
+  'swe-agent/swe-agent__test-repo-i1.traj': [5, 0],
+};
+
+async function agentSessions(file: string): Promise<AgentSession[]> {
+  const adapter = await detectFileFormat(file);
+  const out: AgentSession[] = [];
+  for await (const s of adapter!.sessions(file)) out.push(s);
+  return out;
+}
+
+describe.skipIf(!existsSync(ROOT))('real agent logs as AgentSession (calls, failed calls)', () => {
+  it.each(Object.entries(AGENT_PINS))('%s', async (rel, [calls, failed]) => {
+    const [s] = await agentSessions(ROOT + rel);
+    expect(s!.calls).toHaveLength(calls);
+    expect(s!.calls.filter((c) => c.outcome === 'error' || c.outcome === 'rejected' || c.outcome === 'interrupted')).toHaveLength(failed);
+  });
+
+  it("sums Claude Code's token usage as ccusage does (issue 10: 11 sessions with usage)", async () => {
+    // ccusage's numbers were taken before the entireio-git-sync sample was added (2026-12-01)
+    const files = Object.keys(AGENT_PINS).filter((f) => f.startsWith('claude-code/') && !f.includes('entireio'));
+    const total = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+    const withUsage = new Set<string>();
+    for (const rel of files) {
+      for (const s of await agentSessions(ROOT + rel)) {
+        for (const [, u] of s.usage) {
+          total.input += u.input;
+          total.output += u.output;
+          total.cacheWrite += u.cacheWrite;
+          total.cacheRead += u.cacheRead;
+          withUsage.add(s.parentSessionId ?? s.sessionId); // ccusage counts a subagent in its parent's session
+        }
+      }
+    }
+    expect(total).toEqual({ input: 6_602, output: 214_854, cacheWrite: 1_864_346, cacheRead: 79_186_952 });
+    expect(withUsage.size).toBe(11);
+  });
+
+  it('folds the five spotter worktrees into one repo, and keeps them apart for the seed', async () => {
+    const spotter = Object.keys(AGENT_PINS).filter((f) => /spotter\/[0-9a-f]{8}-[^/]*\.jsonl$/.test(f));
+    const sessions = (await Promise.all(spotter.map((f) => agentSessions(ROOT + f)))).flat();
+    expect(new Set(sessions.map((s) => s.repo))).toEqual(new Set(['spotter']));
+    expect(new Set(sessions.map((s) => s.seedRepo))).toEqual(new Set(['spotter-gqc', 'spotter-dov', 'spotter-fum', 'spotter-4te', 'spotter-a0y']));
+  });
+
+  it('finds the pre-commit loop of ae4a77f8: git commit calls that fail, blocked by the hook', async () => {
+    const [s] = await agentSessions(`${ROOT}claude-code/spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl`);
+    const commits = s!.calls.filter((c) => c.family === 'git commit');
+    const failed = commits.filter((c) => c.outcome === 'error');
+    expect(failed.length).toBeGreaterThanOrEqual(6);
+    expect(failed.every((c) => c.waitedOn === 'hook' && /Pre-commit validation failed/.test(c.errorText ?? ''))).toBe(true);
+    expect(failed[0]).toMatchObject({ line: 656, resultLine: 661 }); // checked in the file: the first blocked commit
   });
 });
 

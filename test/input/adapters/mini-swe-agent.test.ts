@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { miniSweAgent } from '../../../src/input/adapters/mini-swe-agent.js';
+import { sweAgent } from '../../../src/input/adapters/swe-agent.js';
+import type { Skip } from '../../../src/input/adapters/index.js';
+import { collect, FIXTURES, head } from './_collect.js';
+
+const file = `${FIXTURES}mini-swe-agent/acme__widgets-7.traj.json`;
+
+describe(miniSweAgent.name, () => {
+  it('reads one call per bash block with the outcome of the next message', async () => {
+    const [s] = await collect(miniSweAgent.sessions(file));
+    expect(s!.calls.map((c) => [c.family, c.outcome, c.line, c.resultLine])).toEqual([
+      ['ls', 'ok', 3, 4],
+      ['python -m pytest', 'error', 5, 6], // <returncode>1
+      ['pytest', 'error', 7, 8], // two blocks (sed, then pytest): the agent is told it made a format error
+      ['rg', 'error', 11, 12], // <returncode>127
+      ['git diff', 'ok', 13, 14], // the submission: echo ... && git add -A && git diff --cached
+    ]);
+    expect(s!.calls[1]!.errorText).toBe('<returncode>1</returncode>\n<output>\nE   AssertionError: 1 != 2\n</output>');
+    expect(s).toMatchObject({ sessionId: 'acme__widgets-7', agent: 'mini-swe-agent', repo: 'acme/widgets', seedRepo: 'widgets' });
+    expect(s!.usage).toEqual([['acme/model-1', { input: 1560 - 1200, output: 92, cacheWrite: 0, cacheRead: 1200 }]]);
+    expect((s!.lastUs! - s!.firstUs!) / 1e6).toBe(180); // response `created` times, 08:00:00 -> 08:03:00
+  });
+
+  it('gives the seed a session with its failed calls as errors', async () => {
+    const [seed] = await collect(miniSweAgent.read(file));
+    expect(seed).toMatchObject({ session_id: 'acme__widgets-7', repo: 'widgets', duration_minutes: 3 });
+    expect(seed!.tool_calls.map((c) => c.tool)).toEqual(['bash', 'bash', 'bash', 'bash', 'bash']);
+    expect(seed!.errors).toHaveLength(3);
+  });
+
+  it('skips a message that is not an object', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/mini-`);
+    const bad = `${dir}/x.traj.json`;
+    writeFileSync(bad, JSON.stringify({ messages: [{ role: 'system', content: 's' }, 42, { role: 'assistant', content: '```bash\nls\n```' }], info: {}, trajectory_format: 'mini-swe-agent-1' }));
+    const skips: Skip[] = [];
+    const [s] = await collect(miniSweAgent.sessions(bad, { onSkip: (k) => skips.push(k) }));
+    expect(skips.map((k) => k.message)).toEqual([`Invalid mini-swe-agent log: message #1: a number, expected an object, in ${bad}`]);
+    expect(s!.calls).toHaveLength(1);
+  });
+
+  it('is detected as mini-swe-agent, not SWE-agent', () => {
+    expect(miniSweAgent.detect(head(file), file)).toBe(true);
+    expect(sweAgent.detect(head(file), file)).toBe(false);
+  });
+});
