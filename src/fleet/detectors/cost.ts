@@ -12,8 +12,8 @@
 import type { AgentSession, TokenUsage } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { compareOrdinal, minOrdinal } from '../../accumulators/types.js';
-import { emptySample, mergeMaps, mergeSample, copySample, sampleSession, type SessionSample } from '../_evidence.js';
-import { count, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
+import { emptySample, evidenceRef, mapEvidence, mergeEvidence, mergeMaps, mergeSample, copySample, publicEvidence, pushEvidence, sampleSession, type EvidenceRef, type SessionSample } from '../_evidence.js';
+import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
 import { DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
 import { lossFields, type FleetFinding } from '../finding.js';
 
@@ -22,6 +22,8 @@ export const TOP_SESSIONS = 10;
 export interface ModelEntry extends TokenUsage {
   first: Ordinal;
   sessions: SessionSample;
+  /** where the first sessions that used the model start */
+  evidence: EvidenceRef[];
 }
 
 export interface TopSession {
@@ -90,9 +92,10 @@ export const cost: FleetDetector<CostState, CostResult> = {
     let rank = 0;
     for (const [model, u] of usage) {
       let m = state.models.get(model);
-      if (m === undefined) state.models.set(model, (m = { ...zero(), first: at, sessions: emptySample() }));
+      if (m === undefined) state.models.set(model, (m = { ...zero(), first: at, sessions: emptySample(), evidence: [] }));
       addUsage(m, u);
       sampleSession(m.sessions, s.sessionId);
+      pushEvidence(m.evidence, evidenceRef(s, s.line, at));
       const rk = `${s.repo}\u0000${model}`;
       let r = state.repos.get(rk);
       if (r === undefined) state.repos.set(rk, (r = zero()));
@@ -111,8 +114,8 @@ export const cost: FleetDetector<CostState, CostResult> = {
     models: mergeMaps(
       a.models,
       b.models,
-      (x, y) => ({ ...sumUsage(x, y), first: minOrdinal(x.first, y.first), sessions: mergeSample(x.sessions, y.sessions) }),
-      (x) => ({ ...x, sessions: copySample(x.sessions) }),
+      (x, y) => ({ ...sumUsage(x, y), first: minOrdinal(x.first, y.first), sessions: mergeSample(x.sessions, y.sessions), evidence: mergeEvidence(x.evidence, y.evidence) }),
+      (x) => ({ ...x, sessions: copySample(x.sessions), evidence: x.evidence.slice() }),
     ),
     repos: mergeMaps(a.repos, b.repos, sumUsage, (x) => ({ ...x })),
     top: a.top.concat(b.top).sort(byRank).slice(0, TOP_SESSIONS),
@@ -120,7 +123,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
   finalize: (state) => state,
   mapOrdinals(state, f) {
     const models = new Map<string, ModelEntry>();
-    for (const [k, m] of state.models) models.set(k, { ...m, first: f(m.first), sessions: copySample(m.sessions) });
+    for (const [k, m] of state.models) models.set(k, { ...m, first: f(m.first), sessions: copySample(m.sessions), evidence: mapEvidence(m.evidence, f) });
     return { ...state, models, repos: new Map(state.repos), top: state.top.map((t) => ({ ...t, at: f(t.at) })) };
   },
   validate(value, path) {
@@ -128,7 +131,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
     return {
       with_usage: count(o['with_usage'], `${path}.with_usage`),
       without_usage: count(o['without_usage'], `${path}.without_usage`),
-      models: map(o['models'], `${path}.models`, (v, p) => ({ ...validateUsage(v, p), first: ordinal(obj(v, p)['first'], `${p}.first`), sessions: sample(obj(v, p)['sessions'], `${p}.sessions`) })),
+      models: map(o['models'], `${path}.models`, (v, p) => ({ ...validateUsage(v, p), first: ordinal(obj(v, p)['first'], `${p}.first`), sessions: sample(obj(v, p)['sessions'], `${p}.sessions`), evidence: evidence(obj(v, p)['evidence'], `${p}.evidence`) })),
       repos: map(o['repos'], `${path}.repos`, validateUsage),
       top: list(
         o['top'],
@@ -173,7 +176,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
           action: `${m.sessions.count} session(s); cache reads are ${m.cacheRead.toLocaleString('en-US')} tokens. Route routine steps (search, summaries, subagents) to a cheaper model and keep long sessions short to cut cache re-reads.`,
           priority: perWeek >= 100 ? 'high' : perWeek >= 20 ? 'medium' : 'low',
         },
-        evidence: [],
+        evidence: publicEvidence(m.evidence),
         details: { tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_read: m.cacheRead }, usd_per_week: Math.round(perWeek * 100) / 100 },
       });
     }

@@ -18,6 +18,10 @@ describe(cost.name, () => {
     const [f] = cost.findings(r, ctx);
     expect(f).toMatchObject({ kind: 'cost', key: 'claude-sonnet-4-20250514', cost_usd: 18, session_count: 2, hours: 0 });
     expect(f!.details['usd_per_week']).toBe(9);
+    expect(f!.evidence).toEqual([
+      { session_id: 'a', file: 'f', line: 1 },
+      { session_id: 'b', file: 'f', line: 1 },
+    ]);
   });
 
   it('keeps the costliest sessions only, ties in input order', () => {
