@@ -8,6 +8,8 @@
  *    `mix test`); in a list the family is the last segment that is not
  *    housekeeping (`cd a && pytest -x` is `pytest`, `git add -A && git commit`
  *    is `git commit`, `make && echo ok` is `make`).
+ *    Shell keywords are not commands: `if`/`then`/`do` prefixes are stripped and
+ *    `for ...`, `done`, `fi` are housekeeping (`for f in a b; do make $f; done` is `make`).
  * 2. In a segment, leading env assignments (`FOO=1`), `sudo`, `env`, `time`,
  *    `nohup`, `command`, `exec`, `timeout N`, `xargs` and runners (`npx`,
  *    `bunx`, `pnpm exec|dlx`, `yarn dlx`, `uv run`, `poetry run`, `pipenv run`,
@@ -21,9 +23,9 @@
  */
 
 /** Commands that only set up the real one (skipped in `&&`/`;` lists). */
-const HOUSEKEEPING = new Set(['cd', 'pushd', 'popd', 'echo', 'printf', 'true', 'false', 'export', 'set', 'unset', 'source', '.', 'sleep', 'exit', ':', 'clear']);
+const HOUSEKEEPING = new Set(['for', 'done', 'fi', 'esac', 'case', 'in', 'cd', 'pushd', 'popd', 'echo', 'printf', 'true', 'false', 'export', 'set', 'unset', 'source', '.', 'sleep', 'exit', ':', 'clear']);
 
-const PREFIXES = new Set(['sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xargs', 'npx', 'bunx', 'nice']);
+const PREFIXES = new Set(['do', 'then', 'else', 'elif', 'if', 'while', 'until', '!', 'sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xargs', 'npx', 'bunx', 'nice']);
 
 /** runner pairs: "uv run X" -> X */
 const RUNNERS: Record<string, Set<string>> = {

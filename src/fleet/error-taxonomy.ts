@@ -2,6 +2,7 @@
  * The fleet profile's error normaliser and taxonomy. The normaliser keeps what a
  * person reads to recognise an error and drops what varies between occurrences:
  *
+ *  - escaped newlines (`\n` in a JSON string quoted inside the text) read as newlines;
  *  - `<tool_use_error>` tags (the seed turned `</tool_use_error>` into `</PATH`);
  *  - the code quoted after `String:` (an Edit's old_string) -> `String: <code>`;
  *  - UUIDs -> `<uuid>`; hex ids of 7+ digits with a digit -> `<hex>`;
@@ -66,7 +67,8 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
 ];
 
 export function normalizeErrorText(text: string): string {
-  let t = text.replace(/\r\n?/g, '\n');
+  // a JSON string quoted inside the log's text (hook output) keeps its "\n" escapes
+  let t = text.replace(/\r\n?|\\r\\n|\\n/g, '\n');
   // an Edit's old_string: everything after "String:" is the agent's code
   t = t.replace(/(^|\n)String:[\s\S]*$/, '$1String: <code>');
   const lines: string[] = [];

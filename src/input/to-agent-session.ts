@@ -203,7 +203,7 @@ export function toAgentSession(value: unknown, place: RecordPlace): AgentSession
       const m = own(e, 'message');
       if (m === undefined || m === null || m === '') return [];
       if (typeof m !== 'string') bad(`errors[${i}]."message"`, m, 'a string');
-      return [{ text: m, line: place.line }];
+      return [{ text: m, line: place.line, errorSeq: i }];
     });
     const calls = list(value, 'tool_calls').map((c, i) => readCall(c, i, place));
     const repoRaw = own(value, 'repo');

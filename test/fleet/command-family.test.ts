@@ -26,6 +26,8 @@ describe(commandFamily.name, () => {
     ['bd show spotter-4te.1', 'bd show'],
     ['docker compose up -d', 'docker compose'],
     ['./scripts/deploy.sh prod', 'deploy.sh'],
+    ['for f in a b; do make $f; done', 'make'],
+    ['if grep -q x f; then npm test; fi', 'npm test'],
     ['', ''],
   ] as const)('%j -> %j', (line, family) => {
     expect(commandFamily(line)).toBe(family);

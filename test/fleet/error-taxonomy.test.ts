@@ -23,6 +23,10 @@ describe(normalizeErrorText.name, () => {
     expect(normalizeErrorText('Running ExUnit with seed: 123, max_cases: 16')).toBe(normalizeErrorText('Running ExUnit with seed: 98765, max_cases: 16'));
   });
 
+  it('reads escaped newlines of a JSON string inside the text as newlines', () => {
+    expect(normalizeErrorText('Pre-commit validation failed:\\n\\n[FORMAT] Code is not formatted.\\nRun mix format')).toBe('Pre-commit validation failed: ⏎ [FORMAT] Code is not formatted. ⏎ Run mix format');
+  });
+
   it('keeps file names and exit codes, replaces UUIDs, hex ids and durations, never lower-cases', () => {
     expect(normalizeErrorText("Error: ENOENT: open '/Users/chip/dev/a/config.json' after 12.5s")).toBe("Error: ENOENT: open '…/config.json' after <duration>");
     expect(normalizeErrorText('Session 019c5242-3a4b-4c5d-8e9f-0123456789ab failed at 0x7ffe3a2b in deadbeef12')).toBe('Session <uuid> failed at <hex> in <hex>');

@@ -20,6 +20,7 @@ import { count, map, obj, tally } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;
+const NO_TOOL = '(no tool)';
 
 export type FrictionCategory = 'permission_wait' | 'rejection' | 'question' | 'interruption';
 
@@ -88,7 +89,8 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       const where = [...at, n + j];
       const wait = f.waitMs !== undefined ? msToUs(f.waitMs) : undefined;
       const category: FrictionCategory = f.kind === 'question' ? 'question' : f.kind === 'interrupt' ? 'interruption' : 'permission_wait';
-      note(category, f.kind === 'permission' && f.detail !== undefined ? f.detail : category, false, f.line, where, wait, false);
+      // events not tied to a call: the subject is what the log names, else "(no tool)"
+      note(category, f.kind === 'permission' && f.detail !== undefined ? f.detail : NO_TOOL, false, f.line, where, wait, false);
     });
     return state;
   },

@@ -101,12 +101,19 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, f
   if (isUserRejection(c)) row.rejected++;
   else if (c.outcome === 'error') row.failed++;
   const gap = gapUs(c);
-  if (c.measuredMs !== undefined) {
+  // a subagent's whole run or a wait on a background task (TaskOutput waits its
+  // timeout) is waiting, even when the log measured it: never "slow" execution
+  if (c.waitedOn === 'subagent' || c.waitedOn === 'background') {
+    const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : c.measuredMs !== undefined ? msToUs(c.measuredMs) : (gap ?? 0);
+    row.waitUs[c.waitedOn] += wait;
+  } else if (c.measuredMs !== undefined) {
     const us = msToUs(c.measuredMs);
     sketchAdd(row.measured, us);
     row.measuredUs += us;
   }
-  if (c.waitedOn !== undefined) {
+  if (c.waitedOn === 'subagent' || c.waitedOn === 'background') {
+    // counted above
+  } else if (c.waitedOn !== undefined) {
     const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : 0;
     row.waitUs[c.waitedOn] += wait;
   } else if (c.waitMs !== undefined) row.waitUs.approval += msToUs(c.waitMs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toil, MIN_SESSIONS } from '../../../src/fleet/detectors/toil.js';
 import { DEFAULT_PRICES } from '../../../src/fleet/pricing.js';
-import { bash, session } from '../_build.js';
+import { bash, call, session } from '../_build.js';
 
 const ctx = { weeks: 1, prices: DEFAULT_PRICES };
 const T = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
@@ -25,6 +25,12 @@ describe(toil.name, () => {
     expect(f).toMatchObject({ kind: 'toil', key: 'npm run build → npm test → git push', session_count: 3, occurrences: 3 });
     expect(f!.hours).toBeCloseTo((3 * 40) / 3600, 2);
     expect(f!.evidence.map((e) => [e.session_id, e.line])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+  });
+
+  it('work between two commands (an Edit) ends the routine', () => {
+    const withEdit = (id: string) =>
+      session(id, 'f', [bash(1, 2, 'bd update x', T(0), T(1)), call({ tool: 'Edit', line: 3 }), bash(5, 6, 'mix compile', T(60), T(61)), bash(7, 8, 'mix test', T(62), T(70))]);
+    expect(findings([withEdit('a'), withEdit('b'), withEdit('c')])).toEqual([]);
   });
 
   it('fewer sessions is no finding', () => {

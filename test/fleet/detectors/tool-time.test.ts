@@ -42,6 +42,15 @@ describe(toolTime.name, () => {
     expect(f[0]!.hours).toBeCloseTo(300_015 / 3_600_000, 2);
   });
 
+  it('a subagent\'s run or a background wait is waiting even when measured, never slow', () => {
+    const calls = [1, 2, 3, 4].map((l) => call({ tool: 'Task', line: l, measuredMs: 600_000, waitedOn: 'subagent' }));
+    calls.push(...[5, 6, 7].map((l) => call({ tool: 'TaskOutput', line: l, measuredMs: 300_000, waitedOn: 'background' as const })));
+    const r = fold([session('s', 'f', calls)]);
+    expect(r.table.find((t) => t.key === 'Task')).toMatchObject({ measured_calls: 0, waiting_by: { subagent: 2_400_000 } });
+    expect(r.table.find((t) => t.key === 'TaskOutput')).toMatchObject({ measured_calls: 0, waiting_by: { background: 900_000 } });
+    expect(toolTime.findings(r, ctx)).toEqual([]);
+  });
+
   it('counts failed and rejected apart; a wait without timestamps adds no time', () => {
     const r = fold([
       session('s', 'f', [
