@@ -33,7 +33,9 @@ export interface FleetFinding {
   /** session records that show the finding (counted per record: never capped) */
   session_count: number;
   occurrences: number;
-  /** hours lost over the whole span, and per week of the span */
+  /** time lost over the whole span in whole seconds (the sort key: hours are rounded) */
+  seconds_lost: number;
+  /** hours lost over the whole span, and per week of the span (2 decimals) */
   hours: number;
   hours_per_week: number;
   /** hours_per_week × --hourly-rate, when a rate is given */
@@ -67,10 +69,11 @@ export function priorityOf(hoursPerWeek: number): Priority {
 }
 
 /** Fill hours, hours_per_week and dollars_per_week from a loss in microseconds. */
-export function lossFields(lostUs: number, ctx: FleetContext): Pick<FleetFinding, 'hours' | 'hours_per_week' | 'dollars_per_week'> {
+export function lossFields(lostUs: number, ctx: FleetContext): Pick<FleetFinding, 'seconds_lost' | 'hours' | 'hours_per_week' | 'dollars_per_week'> {
   const hours = lostUs / 3_600_000_000;
   const perWeek = hours / ctx.weeks;
-  const out: Pick<FleetFinding, 'hours' | 'hours_per_week' | 'dollars_per_week'> = {
+  const out: Pick<FleetFinding, 'seconds_lost' | 'hours' | 'hours_per_week' | 'dollars_per_week'> = {
+    seconds_lost: Math.round(lostUs / 1e6),
     hours: roundHours(hours),
     hours_per_week: roundHours(perWeek),
   };

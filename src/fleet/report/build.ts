@@ -86,9 +86,10 @@ function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Findings by hours lost (descending), then key, kind and category: a total order. */
+/** Findings by time lost (descending, in seconds: hours are rounded to 2 decimals),
+ * then key, kind and category: a total order. */
 export function compareFindings(a: FleetFinding, b: FleetFinding): number {
-  return b.hours - a.hours || byKey(a.key, b.key) || byKey(a.kind, b.kind) || byKey(a.category ?? '', b.category ?? '');
+  return b.seconds_lost - a.seconds_lost || byKey(a.key, b.key) || byKey(a.kind, b.kind) || byKey(a.category ?? '', b.category ?? '');
 }
 
 export function buildFleetReport(results: FleetResults, options: FleetReportOptions = {}): FleetReport {
@@ -108,9 +109,10 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
     ...cost.findings(results.cost, ctx),
   ].sort(compareFindings);
 
-  // hours are summed unrounded from the findings' own rounding: a total of what is listed
-  let hours = 0;
-  for (const f of findings) hours += f.hours;
+  // summed in whole seconds, so the total does not depend on the findings' order
+  let seconds = 0;
+  for (const f of findings) seconds += f.seconds_lost;
+  const hours = seconds / 3600;
   const perWeek = hours / weeks;
 
   const c = results.cost;

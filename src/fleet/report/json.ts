@@ -15,11 +15,11 @@
  *            "repos": [{"repo", "model", ...tokens, "usd"|null}],
  *            "top_sessions": [{"session_id", "repo", "file", "line", "usd"|null}],   // at most 10
  *            "unpriced_models": [...]},
- *   "findings": [{                          // by hours desc, then key, kind, category
+ *   "findings": [{                          // by seconds_lost desc, then key, kind, category
  *      "kind": "failed_retry"|"error_cluster"|"tool_time"|"friction"|"toil"|"cost",
  *      "key", "category"?,                   // category: taxonomy (error_cluster), friction kind
  *      "sessions": [ids, sorted, at most 20], "session_count", "occurrences",
- *      "hours", "hours_per_week", "dollars_per_week"?, "cost_usd"?,
+ *      "seconds_lost", "hours", "hours_per_week", "dollars_per_week"?, "cost_usd"?,
  *      "proposal": {"title", "action", "priority": "high"|"medium"|"low"},
  *      "evidence": [{"session_id", "file", "line"}],   // at most 10, input order
  *      "details": {...}                      // per kind, see the detectors' headers
