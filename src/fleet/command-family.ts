@@ -1,0 +1,192 @@
+/**
+ * The command family of a shell command line: what a person would call "the
+ * same command" (`git commit`, `npm test`, `pytest`, `mix test`), with flags,
+ * arguments, paths and quoting dropped. Rules, in order:
+ *
+ * 1. A line is cut into segments at `&&`, `||`, `;`, `|` and newlines (quotes
+ *    respected). Pipelines keep their first command (`mix test 2>&1 | tail` is
+ *    `mix test`); in a list the family is the last segment that is not
+ *    housekeeping (`cd a && pytest -x` is `pytest`, `git add -A && git commit`
+ *    is `git commit`, `make && echo ok` is `make`).
+ *    Shell keywords are not commands: `if`/`then`/`do` prefixes are stripped and
+ *    `for ...`, `done`, `fi` are housekeeping (`for f in a b; do make $f; done` is `make`).
+ * 2. In a segment, leading env assignments (`FOO=1`), `sudo`, `env`, `time`,
+ *    `nohup`, `command`, `exec`, `timeout N`, `xargs` and runners (`npx`,
+ *    `bunx`, `pnpm exec|dlx`, `yarn dlx`, `uv run`, `poetry run`, `pipenv run`,
+ *    `bundle exec`, `python -m`) are stripped: `npx vitest run` is `vitest`,
+ *    `python -m pytest` is `pytest`, `MIX_ENV=test mix test` is `mix test`.
+ * 3. The program is the first word's basename (`/usr/bin/git` is `git`).
+ *    Tools with subcommands keep one plain word after options they know
+ *    (`git -C dir commit` is `git commit`, `npm test`, `cargo build`); `npm run`,
+ *    `yarn run`, `pnpm run` and `make` keep the script/target (`npm run build`).
+ *    Every other program is one word (`grep`, `ls`, `pytest`, `vitest`).
+ */
+
+/** Commands that only set up the real one (skipped in `&&`/`;` lists). */
+const HOUSEKEEPING = new Set(['for', 'done', 'fi', 'esac', 'case', 'in', 'cd', 'pushd', 'popd', 'echo', 'printf', 'true', 'false', 'export', 'set', 'unset', 'source', '.', 'sleep', 'exit', ':', 'clear']);
+
+const PREFIXES = new Set(['do', 'then', 'else', 'elif', 'if', 'while', 'until', '!', 'sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xargs', 'npx', 'bunx', 'nice']);
+
+/** runner pairs: "uv run X" -> X */
+const RUNNERS: Record<string, Set<string>> = {
+  uv: new Set(['run']),
+  poetry: new Set(['run']),
+  pipenv: new Set(['run']),
+  bundle: new Set(['exec']),
+  pnpm: new Set(['exec', 'dlx']),
+  yarn: new Set(['dlx']),
+  hatch: new Set(['run']),
+  pdm: new Set(['run']),
+};
+
+/** Programs whose second plain word is a subcommand. */
+const SUBCOMMANDS = new Set([
+  'git', 'npm', 'pnpm', 'yarn', 'bun', 'deno', 'mix', 'cargo', 'go', 'docker', 'docker-compose', 'podman', 'kubectl',
+  'helm', 'gh', 'glab', 'bd', 'pip', 'pip3', 'uv', 'poetry', 'pdm', 'hatch', 'conda', 'brew', 'apt', 'apt-get', 'dnf',
+  'yum', 'dotnet', 'terraform', 'tofu', 'gradle', 'gradlew', 'mvn', 'swift', 'rails', 'rake', 'bundle', 'composer',
+  'nix', 'systemctl', 'just', 'task', 'tox', 'nox', 'rustup', 'az', 'aws', 'gcloud', 'firebase', 'vercel', 'wrangler',
+  'turbo', 'nx', 'lerna', 'prisma', 'supabase', 'ruff', 'flutter', 'dart', 'stack', 'cabal', 'opam', 'dune', 'zig',
+  'jj', 'hg', 'svn', 'playwright', 'make',
+]);
+
+/** Options of a subcommand tool that take a value (skipped with it). */
+const OPTIONS_WITH_VALUE: Record<string, Set<string>> = {
+  git: new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace']),
+  npm: new Set(['--prefix', '-w', '--workspace']),
+  pnpm: new Set(['--filter', '-F', '-C', '--dir']),
+  yarn: new Set(['--cwd']),
+  cargo: new Set(['--manifest-path', '-Z', '--config']),
+  docker: new Set(['-H', '--host', '--context', '-c']),
+  kubectl: new Set(['-n', '--namespace', '--context']),
+  make: new Set(['-C', '-f', '-j']),
+};
+
+/** Scripts whose name is the family (`npm run build`). */
+const SCRIPT_RUNNERS = new Set(['npm run', 'yarn run', 'pnpm run', 'bun run', 'npm run-script']);
+
+/** Split on list/pipe operators outside quotes; returns [segment, operatorBefore]. */
+function segments(line: string): Array<{ words: string[]; after: string }> {
+  const out: Array<{ words: string[]; after: string }> = [];
+  let words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote = '';
+  let op = '';
+  const endWord = (): void => {
+    if (inWord) words.push(word);
+    word = '';
+    inWord = false;
+  };
+  const endSeg = (next: string): void => {
+    endWord();
+    if (words.length > 0) out.push({ words, after: op });
+    words = [];
+    op = next;
+  };
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+      else word += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+      continue;
+    }
+    if (c === '\\' && i + 1 < line.length) {
+      const n = line[++i]!;
+      if (n !== '\n') {
+        word += n;
+        inWord = true;
+      }
+      continue;
+    }
+    if (c === '&' && line[i + 1] === '&') {
+      endSeg('&&');
+      i++;
+    } else if (c === '|' && line[i + 1] === '|') {
+      endSeg('||');
+      i++;
+    } else if (c === '|') endSeg('|');
+    else if (c === ';' || c === '\n') endSeg(';');
+    else if (c === '&' && line[i + 1] !== '>' && line[i - 1] !== '>') endSeg(';');
+    else if (c === ' ' || c === '\t' || c === '(' || c === ')' || c === '{' || c === '}') endWord();
+    else if (c === '#' && !inWord) {
+      while (i + 1 < line.length && line[i + 1] !== '\n') i++;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  endSeg('');
+  return out;
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const PLAIN = /^[a-z][a-z0-9._:-]*$/;
+const REDIRECT = /^[0-9]*[<>]/;
+
+function basename(w: string): string {
+  const i = w.lastIndexOf('/');
+  return i >= 0 && i < w.length - 1 ? w.slice(i + 1) : w;
+}
+
+/** The family of one segment, or '' when it names no program. */
+function segmentFamily(input: string[]): string {
+  const words = input.filter((w) => !REDIRECT.test(w));
+  let i = 0;
+  for (;;) {
+    const w = words[i];
+    if (w === undefined) return '';
+    if (ASSIGNMENT.test(w)) i++;
+    else if (PREFIXES.has(basename(w))) {
+      i++;
+      while (words[i]?.startsWith('-')) i++;
+    } else if (w === 'timeout') {
+      i++;
+      while (words[i]?.startsWith('-')) i++;
+      i++; // the duration
+    } else if (/^python[0-9.]*$/.test(basename(w)) && words[i + 1] === '-m' && words[i + 2] !== undefined) i += 2;
+    else if (RUNNERS[basename(w)]?.has(words[i + 1] ?? '')) i += 2;
+    else break;
+  }
+  const program = basename(words[i]!);
+  if (!SUBCOMMANDS.has(program)) return program;
+  const withValue = OPTIONS_WITH_VALUE[program];
+  let j = i + 1;
+  while (j < words.length && words[j]!.startsWith('-')) j += withValue?.has(words[j]!) ? 2 : 1;
+  const sub = words[j];
+  if (sub === undefined || !PLAIN.test(sub)) return program;
+  const family = `${program} ${sub}`;
+  if (SCRIPT_RUNNERS.has(family)) {
+    const script = words[j + 1];
+    return script !== undefined && /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(script) ? `${family} ${script}` : family;
+  }
+  return family;
+}
+
+/** The command family of a shell command line ('' for an empty line). */
+export function commandFamily(line: string): string {
+  const segs = segments(line);
+  let chosen = '';
+  let pipelineStart = true;
+  for (const seg of segs) {
+    const startsPipeline = seg.after !== '|';
+    if (startsPipeline) pipelineStart = true;
+    else pipelineStart = false;
+    if (!pipelineStart) continue;
+    const fam = segmentFamily(seg.words);
+    if (fam === '') continue;
+    const program = fam.split(' ')[0]!;
+    if (HOUSEKEEPING.has(program)) {
+      if (chosen === '') chosen = fam; // a line of only housekeeping keeps its first
+      else if (HOUSEKEEPING.has(chosen.split(' ')[0]!)) continue;
+      continue;
+    }
+    chosen = fam;
+  }
+  return chosen;
+}

@@ -1,0 +1,185 @@
+/**
+ * Cost: tokens per model and per repo (and the sessions that cost most), turned
+ * into dollars at report time with the price table in FleetContext (the shipped
+ * one, or --prices). Token counts are integers, so sums are exact in any order.
+ *
+ * Per-session cost is bounded: the TOP_SESSIONS sessions ranked by dollars under
+ * the shipped table (ties by input order) keep their usage; with --prices the
+ * listed sessions are re-priced but were ranked by the shipped table. Sessions
+ * without usage (session format without `usage`, logs that carry none) are
+ * counted apart and cost nothing: no usage is ever guessed.
+ */
+import type { AgentSession, TokenUsage } from '../../agent-session.js';
+import type { FleetDetector, Ordinal } from '../detector.js';
+import { compareOrdinal, minOrdinal } from '../../accumulators/types.js';
+import { emptySample, evidenceRef, mapEvidence, mergeEvidence, mergeMaps, mergeSample, copySample, publicEvidence, pushEvidence, sampleSession, type EvidenceRef, type SessionSample } from '../_evidence.js';
+import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
+import { DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
+import { lossFields, type FleetFinding } from '../finding.js';
+
+export const TOP_SESSIONS = 10;
+
+export interface ModelEntry extends TokenUsage {
+  first: Ordinal;
+  sessions: SessionSample;
+  /** where the first sessions that used the model start */
+  evidence: EvidenceRef[];
+}
+
+export interface TopSession {
+  at: Ordinal;
+  session_id: string;
+  repo: string;
+  file: string;
+  line: number;
+  /** dollars under the shipped table, the ranking key */
+  rank: number;
+  usage: Array<[string, TokenUsage]>;
+}
+
+export interface CostState {
+  with_usage: number;
+  without_usage: number;
+  models: Map<string, ModelEntry>;
+  /** key: repo NUL model */
+  repos: Map<string, TokenUsage>;
+  top: TopSession[];
+}
+
+export type CostResult = CostState;
+
+const zero = (): TokenUsage => ({ input: 0, output: 0, cacheWrite: 0, cacheRead: 0 });
+function addUsage(a: TokenUsage, b: TokenUsage): void {
+  a.input += b.input;
+  a.output += b.output;
+  a.cacheWrite += b.cacheWrite;
+  a.cacheRead += b.cacheRead;
+}
+const sumUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => {
+  const o = { input: a.input, output: a.output, cacheWrite: a.cacheWrite, cacheRead: a.cacheRead };
+  addUsage(o, b);
+  return o;
+};
+
+function byRank(a: TopSession, b: TopSession): number {
+  return b.rank - a.rank || compareOrdinal(a.at, b.at);
+}
+
+function validateUsage(v: unknown, p: string): TokenUsage {
+  const o = obj(v, p);
+  return { input: count(o['input'], `${p}.input`), output: count(o['output'], `${p}.output`), cacheWrite: count(o['cacheWrite'], `${p}.cacheWrite`), cacheRead: count(o['cacheRead'], `${p}.cacheRead`) };
+}
+
+export interface PricedUsage extends TokenUsage {
+  usd: number | null;
+}
+
+export function price(table: PriceTable, model: string, u: TokenUsage): PricedUsage {
+  const d = dollars(table, model, u);
+  return { ...u, usd: d === undefined ? null : Math.round(d * 100) / 100 };
+}
+
+export const cost: FleetDetector<CostState, CostResult> = {
+  name: 'cost',
+  init: () => ({ with_usage: 0, without_usage: 0, models: new Map(), repos: new Map(), top: [] }),
+  add(state, s: AgentSession, at) {
+    const usage = s.usage.filter(([, u]) => u.input + u.output + u.cacheWrite + u.cacheRead > 0);
+    if (usage.length === 0) {
+      state.without_usage++;
+      return state;
+    }
+    state.with_usage++;
+    let rank = 0;
+    for (const [model, u] of usage) {
+      let m = state.models.get(model);
+      if (m === undefined) state.models.set(model, (m = { ...zero(), first: at, sessions: emptySample(), evidence: [] }));
+      addUsage(m, u);
+      sampleSession(m.sessions, s.sessionId);
+      pushEvidence(m.evidence, evidenceRef(s, s.line, at));
+      const rk = `${s.repo}\u0000${model}`;
+      let r = state.repos.get(rk);
+      if (r === undefined) state.repos.set(rk, (r = zero()));
+      addUsage(r, u);
+      rank += dollars(DEFAULT_PRICES, model, u) ?? 0;
+    }
+    const entry: TopSession = { at, session_id: s.sessionId, repo: s.repo, file: s.file, line: s.line, rank, usage: usage.map(([m, u]) => [m, { ...u }]) };
+    state.top.push(entry);
+    state.top.sort(byRank);
+    if (state.top.length > TOP_SESSIONS) state.top.length = TOP_SESSIONS;
+    return state;
+  },
+  merge: (a, b) => ({
+    with_usage: a.with_usage + b.with_usage,
+    without_usage: a.without_usage + b.without_usage,
+    models: mergeMaps(
+      a.models,
+      b.models,
+      (x, y) => ({ ...sumUsage(x, y), first: minOrdinal(x.first, y.first), sessions: mergeSample(x.sessions, y.sessions), evidence: mergeEvidence(x.evidence, y.evidence) }),
+      (x) => ({ ...x, sessions: copySample(x.sessions), evidence: x.evidence.slice() }),
+    ),
+    repos: mergeMaps(a.repos, b.repos, sumUsage, (x) => ({ ...x })),
+    top: a.top.concat(b.top).sort(byRank).slice(0, TOP_SESSIONS),
+  }),
+  finalize: (state) => state,
+  mapOrdinals(state, f) {
+    const models = new Map<string, ModelEntry>();
+    for (const [k, m] of state.models) models.set(k, { ...m, first: f(m.first), sessions: copySample(m.sessions), evidence: mapEvidence(m.evidence, f) });
+    return { ...state, models, repos: new Map(state.repos), top: state.top.map((t) => ({ ...t, at: f(t.at) })) };
+  },
+  validate(value, path) {
+    const o = obj(value, path);
+    return {
+      with_usage: count(o['with_usage'], `${path}.with_usage`),
+      without_usage: count(o['without_usage'], `${path}.without_usage`),
+      models: map(o['models'], `${path}.models`, (v, p) => ({ ...validateUsage(v, p), first: ordinal(obj(v, p)['first'], `${p}.first`), sessions: sample(obj(v, p)['sessions'], `${p}.sessions`), evidence: evidence(obj(v, p)['evidence'], `${p}.evidence`) })),
+      repos: map(o['repos'], `${path}.repos`, validateUsage),
+      top: list(
+        o['top'],
+        `${path}.top`,
+        (v, p) => {
+          const t = obj(v, p);
+          const rank = t['rank'];
+          if (typeof rank !== 'number' || !(rank >= 0)) int(rank, `${p}.rank`);
+          return {
+            at: ordinal(t['at'], `${p}.at`),
+            session_id: str(t['session_id'], `${p}.session_id`),
+            repo: str(t['repo'], `${p}.repo`),
+            file: str(t['file'], `${p}.file`),
+            line: count(t['line'], `${p}.line`),
+            rank: rank as number,
+            usage: list(t['usage'], `${p}.usage`, (u, q) => {
+              const pair = list(u, q, (x) => x, 2);
+              return [str(pair[0], `${q}[0]`), validateUsage(pair[1], `${q}[1]`)] as [string, TokenUsage];
+            }),
+          };
+        },
+        TOP_SESSIONS,
+      ),
+    };
+  },
+  findings(result, ctx): FleetFinding[] {
+    const out: FleetFinding[] = [];
+    for (const [model, m] of result.models) {
+      const priced = price(ctx.prices, model, m);
+      if (priced.usd === null) continue;
+      const perWeek = priced.usd / ctx.weeks;
+      out.push({
+        kind: 'cost',
+        key: model,
+        sessions: m.sessions.ids,
+        session_count: m.sessions.count,
+        occurrences: m.sessions.count,
+        ...lossFields(0, ctx),
+        cost_usd: priced.usd,
+        proposal: {
+          title: `Spend on ${model}: $${priced.usd.toFixed(2)} ($${perWeek.toFixed(2)}/week)`,
+          action: `${m.sessions.count} session(s); cache reads are ${m.cacheRead.toLocaleString('en-US')} tokens. Route routine steps (search, summaries, subagents) to a cheaper model and keep long sessions short to cut cache re-reads.`,
+          priority: perWeek >= 100 ? 'high' : perWeek >= 20 ? 'medium' : 'low',
+        },
+        evidence: publicEvidence(m.evidence),
+        details: { tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_read: m.cacheRead }, usd_per_week: Math.round(perWeek * 100) / 100 },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,136 @@
+/**
+ * Error clusters: failed calls' error texts and session errors grouped by the
+ * fleet normaliser (error-taxonomy.ts), with a taxonomy category, counting
+ * occurrences and sessions. User rejections are friction (friction.ts), never
+ * an error to root-cause, so they are left out here. A call with outcome
+ * `unknown` has no error text and adds nothing.
+ *
+ * Time lost per occurrence: from the failed call's start to the next call's
+ * start, capped at the idle gap (what the failure cost before the agent moved
+ * on); session errors and calls without timestamps add none.
+ * The shown example is the first occurrence's text (by ordinal), cut at 300 code points.
+ */
+import type { AgentSession } from '../../agent-session.js';
+import type { FleetDetector, Ordinal } from '../detector.js';
+import { compareOrdinal } from '../../accumulators/types.js';
+import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import { isRejectionText, isUserRejection, resultLine, spanToNextUs } from '../_calls.js';
+import { map, obj, ordinal, str, tally } from '../_validate.js';
+import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
+import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
+
+const EXAMPLE_CHARS = 300;
+
+export interface ClusterEntry extends Tally {
+  category: ErrorCategory;
+  /** the first occurrence's text, and its ordinal */
+  example: string;
+  example_at: Ordinal;
+}
+
+export type ErrorClustersState = Map<string, ClusterEntry>;
+
+export interface ErrorClusterResult {
+  key: string;
+  entry: ClusterEntry;
+}
+
+function cut(s: string): string {
+  const cps = [...s];
+  return cps.length > EXAMPLE_CHARS ? `${cps.slice(0, EXAMPLE_CHARS).join('')}…` : s;
+}
+
+const ACTIONS: Record<ErrorCategory, string> = {
+  user_rejection: 'Reported under friction.',
+  hook: 'Run the hook\'s checks (format, lint, type check) before committing, and tell the agent how in the project instructions.',
+  edit_mismatch: 'Have the agent re-read the file before editing; stale context makes old_string miss.',
+  permission: 'Grant the permission the task needs, or tell the agent which paths and commands are off limits.',
+  dependency_missing: 'Install the missing tool or dependency in the agent\'s environment image.',
+  syntax: 'Add a syntax/type check step the agent runs after each edit.',
+  test_failure: 'Check whether these failures are flaky or real; give the agent the command that runs the relevant tests only.',
+  git: 'Document the repository\'s git workflow (upstream, branches, push rules) in the agent instructions.',
+  network_timeout: 'Cache or mirror the remote resource, or raise the timeout for this step.',
+  tool_misuse: 'Document the tool\'s limits (read before write, size limits) in the agent instructions.',
+  not_found: 'Give the agent the project layout (or a file index) so it stops guessing paths.',
+  other: 'Find the root cause of this recurring error.',
+};
+
+export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult[]> = {
+  name: 'error_clusters',
+  init: () => new Map(),
+  add(state, s: AgentSession, at) {
+    const seen = new Set<string>();
+    const record = (text: string, line: number, where: Ordinal, lost: number): void => {
+      const key = normalizeErrorText(text);
+      if (key === '') return;
+      let e = state.get(key);
+      if (e === undefined) {
+        e = { ...newTally(where), category: categorize(text), example: cut(text), example_at: where };
+        state.set(key, e);
+      }
+      if (!seen.has(key)) {
+        seen.add(key);
+        sampleSession(e.sessions, s.sessionId);
+      }
+      e.occurrences++;
+      e.lostUs += lost;
+      pushEvidence(e.evidence, evidenceRef(s, line, where));
+    };
+    const n = s.calls.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.calls[i]!;
+      if (c.outcome !== 'error' || c.errorText === undefined || isUserRejection(c)) continue;
+      record(c.errorText, resultLine(c), [...at, i], spanToNextUs(s.calls, i) ?? 0);
+    }
+    for (let j = 0; j < s.errors.length; j++) {
+      const err = s.errors[j]!;
+      if (isRejectionText(err.text)) continue;
+      record(err.text, err.line, [...at, n + j], 0);
+    }
+    return state;
+  },
+  merge: (a, b) =>
+    mergeMaps(
+      a,
+      b,
+      (x, y) => {
+        const firstX = compareOrdinal(x.example_at, y.example_at) <= 0;
+        return { ...mergeTally(x, y), category: firstX ? x.category : y.category, example: firstX ? x.example : y.example, example_at: firstX ? x.example_at : y.example_at };
+      },
+      (e) => ({ ...e, ...copyTally(e) }),
+    ),
+  finalize: (state) => [...state.entries()].map(([key, entry]) => ({ key, entry })),
+  mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f), example_at: f(e.example_at) })),
+  validate(value, path) {
+    return map(value, path, (v, p) => {
+      const o = obj(v, p);
+      const category = str(o['category'], `${p}.category`) as ErrorCategory;
+      if (!(category in ACTIONS)) str(undefined, `${p}.category`);
+      return { ...tally(v, p), category, example: str(o['example'], `${p}.example`), example_at: ordinal(o['example_at'], `${p}.example_at`) };
+    });
+  },
+  findings(result, ctx): FleetFinding[] {
+    // a cluster is a pattern when it repeats: twice in one session or once in two
+    return result
+      .filter(({ entry: e }) => e.occurrences >= 2)
+      .map(({ key, entry: e }) => {
+        const loss = lossFields(e.lostUs, ctx);
+        return {
+          kind: 'error_cluster',
+          key,
+          category: e.category,
+          sessions: e.sessions.ids,
+          session_count: e.sessions.count,
+          occurrences: e.occurrences,
+          ...loss,
+          proposal: {
+            title: `Recurring ${e.category.replace(/_/g, ' ')} error: ${key}`,
+            action: ACTIONS[e.category],
+            priority: priorityOf(loss.hours_per_week),
+          },
+          evidence: publicEvidence(e.evidence),
+          details: { example: e.example },
+        };
+      });
+  },
+};

@@ -1,0 +1,172 @@
+/**
+ * Failed-retry loops: the same action failing again after a failure, other calls
+ * in between allowed, until it succeeds, is bypassed or the session ends. The
+ * action is the shell command family (`git commit`), else the tool with its input
+ * digest (the same Edit tried again). Only calls the log says failed count: a call
+ * with outcome `unknown` (the session format without `ok`/`error`) neither starts
+ * nor extends a loop, and rejected/interrupted calls are friction, not failures.
+ *
+ * How a loop ended:
+ *  - bypassed: an attempt after the first used a bypass flag (`--no-verify`,
+ *    `git commit -n`, `--force`, `HUSKY=0`, `SKIP=`...), whatever came next;
+ *  - succeeded: a later call of the same action succeeded;
+ *  - abandoned: the session ended first.
+ * Time lost: first failure's start to the resolving call's end (abandoned: to the
+ * last failure's end); without timestamps, the attempts' measured time.
+ * Loops never cross records: a subagent's transcript is its own session.
+ */
+import type { AgentSession, AgentToolCall } from '../../agent-session.js';
+import type { FleetDetector, Ordinal } from '../detector.js';
+import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, msToUs, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import { isUserRejection, resultLine } from '../_calls.js';
+import { count, map, obj, tally } from '../_validate.js';
+import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
+
+const BYPASS = /(?:^|\s)(?:--no-verify|--no-gpg-sign|--force|-f|--skip-checks?|--no-check|--no-hooks)(?=\s|$)|\bHUSKY=0\b|\bSKIP=|\bgit\s+(?:-C\s+\S+\s+)?commit\b[^|&;]*\s-[a-zA-Z]*n[a-zA-Z]*(?=\s|$)/;
+
+export type Ending = 'succeeded' | 'bypassed' | 'abandoned';
+
+export interface LoopEntry extends Tally {
+  /** loops found */
+  loops: number;
+  /** failed attempts over all loops */
+  attempts: number;
+  max_attempts: number;
+  succeeded: number;
+  bypassed: number;
+  abandoned: number;
+}
+
+export type FailedRetryState = Map<string, LoopEntry>;
+
+export interface FailedRetryResult {
+  key: string;
+  entry: LoopEntry;
+}
+
+interface OpenLoop {
+  subject: string;
+  failures: number[];
+  bypass: boolean;
+}
+
+function actionOf(c: AgentToolCall): { id: string; subject: string } {
+  if (c.family !== undefined) return { id: `f\u0000${c.family}`, subject: c.family };
+  return { id: `t\u0000${c.tool}\u0000${c.inputDigest}`, subject: c.tool };
+}
+
+function isBypass(c: AgentToolCall): boolean {
+  return c.command !== undefined && BYPASS.test(c.command);
+}
+
+function copyEntry(e: LoopEntry): LoopEntry {
+  return { ...e, ...copyTally(e) };
+}
+
+function lostUs(calls: readonly AgentToolCall[], loop: OpenLoop, end: AgentToolCall | undefined): number {
+  const first = calls[loop.failures[0]!]!;
+  const last = end ?? calls[loop.failures[loop.failures.length - 1]!]!;
+  const stop = last.endUs ?? last.startUs;
+  if (first.startUs !== undefined && stop !== undefined) return Math.max(0, stop - first.startUs);
+  let us = 0;
+  for (const i of loop.failures) us += msToUs(calls[i]!.measuredMs ?? 0);
+  return us;
+}
+
+export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> = {
+  name: 'failed_retry',
+  init: () => new Map(),
+  add(state, s: AgentSession, at: Ordinal) {
+    const calls = s.calls;
+    const open = new Map<string, OpenLoop>();
+    const seen = new Set<string>();
+    const close = (loop: OpenLoop, ending: Ending, end: AgentToolCall | undefined): void => {
+      if (loop.failures.length < 2) return;
+      let e = state.get(loop.subject);
+      const firstAt = [...at, loop.failures[0]!];
+      if (e === undefined) {
+        e = { ...newTally(firstAt), loops: 0, attempts: 0, max_attempts: 0, succeeded: 0, bypassed: 0, abandoned: 0 };
+        state.set(loop.subject, e);
+      }
+      if (!seen.has(loop.subject)) {
+        seen.add(loop.subject);
+        sampleSession(e.sessions, s.sessionId);
+      }
+      e.loops++;
+      e.occurrences++;
+      e.attempts += loop.failures.length;
+      e.max_attempts = Math.max(e.max_attempts, loop.failures.length);
+      e[ending]++;
+      e.lostUs += lostUs(calls, loop, end);
+      for (const i of loop.failures) pushEvidence(e.evidence, evidenceRef(s, resultLine(calls[i]!), [...at, i]));
+    };
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
+      if (c.outcome !== 'error' && c.outcome !== 'ok') continue;
+      if (isUserRejection(c)) continue;
+      const { id, subject } = actionOf(c);
+      const loop = open.get(id);
+      if (c.outcome === 'error') {
+        if (loop === undefined) open.set(id, { subject, failures: [i], bypass: false });
+        else {
+          loop.failures.push(i);
+          if (isBypass(c)) loop.bypass = true;
+        }
+      } else if (loop !== undefined) {
+        if (isBypass(c)) loop.bypass = true;
+        close(loop, loop.bypass ? 'bypassed' : 'succeeded', c);
+        open.delete(id);
+      }
+    }
+    // ordered by first failure, so first-seen order does not depend on Map order
+    const rest = [...open.values()].sort((a, b) => a.failures[0]! - b.failures[0]!);
+    for (const loop of rest) close(loop, loop.bypass ? 'bypassed' : 'abandoned', undefined);
+    return state;
+  },
+  merge: (a, b) =>
+    mergeMaps(
+      a,
+      b,
+      (x, y) => ({
+        ...mergeTally(x, y),
+        loops: x.loops + y.loops,
+        attempts: x.attempts + y.attempts,
+        max_attempts: Math.max(x.max_attempts, y.max_attempts),
+        succeeded: x.succeeded + y.succeeded,
+        bypassed: x.bypassed + y.bypassed,
+        abandoned: x.abandoned + y.abandoned,
+      }),
+      copyEntry,
+    ),
+  finalize: (state) => [...state.entries()].map(([key, entry]) => ({ key, entry })),
+  mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
+  validate(value, path) {
+    return map(value, path, (v, p) => {
+      const o = obj(v, p);
+      const n = (k: string): number => count(o[k], `${p}.${k}`);
+      return { ...tally(v, p), loops: n('loops'), attempts: n('attempts'), max_attempts: n('max_attempts'), succeeded: n('succeeded'), bypassed: n('bypassed'), abandoned: n('abandoned') };
+    });
+  },
+  findings(result, ctx): FleetFinding[] {
+    return result.map(({ key, entry: e }) => {
+      const loss = lossFields(e.lostUs, ctx);
+      const ending = e.bypassed > 0 ? `, ${e.bypassed} bypassed its checks` : '';
+      return {
+        kind: 'failed_retry',
+        key,
+        sessions: e.sessions.ids,
+        session_count: e.sessions.count,
+        occurrences: e.loops,
+        ...loss,
+        proposal: {
+          title: `Break the "${key}" failure loop`,
+          action: `${e.loops} loop(s), ${e.attempts} failed attempts (up to ${e.max_attempts} in a row)${ending}: give the agent the failing check's fix before it retries (run the check locally first, or document how to fix it in the project instructions).`,
+          priority: priorityOf(loss.hours_per_week),
+        },
+        evidence: publicEvidence(e.evidence),
+        details: { loops: e.loops, attempts: e.attempts, max_attempts: e.max_attempts, succeeded: e.succeeded, bypassed: e.bypassed, abandoned: e.abandoned },
+      };
+    });
+  },
+};
+

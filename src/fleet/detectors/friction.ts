@@ -1,0 +1,150 @@
+/**
+ * Friction: moments the agent stopped for a person. Per (category, subject),
+ * subject being the command family or tool:
+ *  - permission_wait: a call that waited for the user's approval (`waitedOn:
+ *    approval`, or a session friction event of kind permission);
+ *  - rejection: the user declined the call ("The user doesn't want to proceed
+ *    with this tool use"): friction, never an error to root-cause;
+ *  - question: the agent asked the user (`waitedOn: question`, friction events);
+ *  - interruption: the user stopped the agent (`outcome: interrupted`, events).
+ * Time lost: the wait where the log gives it (`waitMs`), else the call's timestamp
+ * gap minus its measured time; a wait without timestamps counts, with no time
+ * (`unmeasured` in details). A command family approved again and again
+ * (APPROVALS_FOR_RULE times) gets an allow-list rule as its proposal.
+ */
+import type { AgentSession } from '../../agent-session.js';
+import type { FleetDetector, Ordinal } from '../detector.js';
+import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, msToUs, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import { gapUs, isUserRejection, resultLine, subjectOf } from '../_calls.js';
+import { count, map, obj, tally } from '../_validate.js';
+import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
+
+export const APPROVALS_FOR_RULE = 3;
+const NO_TOOL = '(no tool)';
+
+export type FrictionCategory = 'permission_wait' | 'rejection' | 'question' | 'interruption';
+
+export interface FrictionEntry extends Tally {
+  category: FrictionCategory;
+  subject: string;
+  /** waits with a known length, and without one */
+  timed: number;
+  unmeasured: number;
+  /** approvals that were granted (the call then ran) */
+  approved: number;
+  /** true when the subject is a shell command family (for the allow-list rule) */
+  family: boolean;
+}
+
+export type FrictionState = Map<string, FrictionEntry>;
+export type FrictionResult = FrictionEntry[];
+
+const CATEGORIES = new Set<FrictionCategory>(['permission_wait', 'rejection', 'question', 'interruption']);
+
+/** An allow-list rule in Claude Code's syntax; other agents have an equivalent. */
+export function allowRule(e: Pick<FrictionEntry, 'subject' | 'family'>): string {
+  return e.family ? `Bash(${e.subject}:*)` : e.subject;
+}
+
+export const friction: FleetDetector<FrictionState, FrictionResult> = {
+  name: 'friction',
+  init: () => new Map(),
+  add(state, s: AgentSession, at) {
+    const seen = new Set<string>();
+    const note = (category: FrictionCategory, subject: string, family: boolean, line: number, where: Ordinal, waitUs: number | undefined, approved: boolean): void => {
+      const key = `${category}\u0000${subject}`;
+      let e = state.get(key);
+      if (e === undefined) {
+        e = { ...newTally(where), category, subject, timed: 0, unmeasured: 0, approved: 0, family };
+        state.set(key, e);
+      }
+      if (!seen.has(key)) {
+        seen.add(key);
+        sampleSession(e.sessions, s.sessionId);
+      }
+      e.occurrences++;
+      if (category === 'permission_wait' || category === 'question') {
+        if (waitUs === undefined) e.unmeasured++;
+        else {
+          e.timed++;
+          e.lostUs += waitUs;
+        }
+      } else if (waitUs !== undefined) e.lostUs += waitUs;
+      if (approved) e.approved++;
+      pushEvidence(e.evidence, evidenceRef(s, line, where));
+    };
+    s.calls.forEach((c, i) => {
+      const where = [...at, i];
+      const subject = subjectOf(c);
+      const fam = c.family !== undefined;
+      const gap = gapUs(c);
+      const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : undefined;
+      if (isUserRejection(c)) note('rejection', subject, fam, resultLine(c), where, c.waitedOn === 'approval' ? wait : undefined, false);
+      else if (c.waitedOn === 'approval') note('permission_wait', subject, fam, c.line, where, wait, c.outcome === 'ok');
+      else if (c.waitedOn === 'question') note('question', subject, fam, c.line, where, wait, false);
+      if (c.outcome === 'interrupted') note('interruption', subject, fam, resultLine(c), where, undefined, false);
+    });
+    const n = s.calls.length;
+    s.friction.forEach((f, j) => {
+      const where = [...at, n + j];
+      const wait = f.waitMs !== undefined ? msToUs(f.waitMs) : undefined;
+      const category: FrictionCategory = f.kind === 'question' ? 'question' : f.kind === 'interrupt' ? 'interruption' : 'permission_wait';
+      // events not tied to a call: the subject is what the log names, else "(no tool)"
+      note(category, f.kind === 'permission' && f.detail !== undefined ? f.detail : NO_TOOL, false, f.line, where, wait, false);
+    });
+    return state;
+  },
+  merge: (a, b) => mergeMaps(a, b, (x, y) => ({ ...x, ...mergeTally(x, y), timed: x.timed + y.timed, unmeasured: x.unmeasured + y.unmeasured, approved: x.approved + y.approved }), (e) => ({ ...e, ...copyTally(e) })),
+  finalize: (state) => [...state.values()],
+  mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
+  validate(value, path) {
+    return map(value, path, (v, p) => {
+      const o = obj(v, p);
+      const category = o['category'] as FrictionCategory;
+      if (!CATEGORIES.has(category)) count(category, `${p}.category`);
+      if (typeof o['subject'] !== 'string') count(o['subject'], `${p}.subject`);
+      if (typeof o['family'] !== 'boolean') count(o['family'], `${p}.family`);
+      const n = (k: string): number => count(o[k], `${p}.${k}`);
+      return { ...tally(v, p), category, subject: o['subject'] as string, family: o['family'] as boolean, timed: n('timed'), unmeasured: n('unmeasured'), approved: n('approved') };
+    });
+  },
+  findings(result, ctx): FleetFinding[] {
+    return result.map((e) => {
+      const loss = lossFields(e.lostUs, ctx);
+      const times = `${e.occurrences} time(s) in ${e.sessions.count} session(s)`;
+      let proposal: FleetFinding['proposal'];
+      switch (e.category) {
+        case 'permission_wait':
+          proposal =
+            e.approved >= APPROVALS_FOR_RULE
+              ? { title: `Allow "${allowRule(e)}" without asking`, action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`, priority: priorityOf(loss.hours_per_week) }
+              : { title: `Approval waits on "${e.subject}"`, action: `The agent waited for approval ${times}: decide once whether it may run this.`, priority: priorityOf(loss.hours_per_week) };
+          break;
+        case 'rejection':
+          proposal = { title: `Users decline "${e.subject}"`, action: `Declined ${times}: say in the agent instructions what it should do instead (or add a deny rule), so it stops proposing it.`, priority: priorityOf(loss.hours_per_week) };
+          break;
+        case 'question':
+          proposal = { title: 'Questions to the user', action: `The agent asked ${times}: answer the recurring questions in the project instructions.`, priority: priorityOf(loss.hours_per_week) };
+          break;
+        case 'interruption':
+          proposal = { title: `Users interrupt "${e.subject}"`, action: `Interrupted ${times}: read the evidence for what the agent was doing wrong.`, priority: priorityOf(loss.hours_per_week) };
+          break;
+        default:
+          e.category satisfies never;
+          throw new Error('unreachable');
+      }
+      return {
+        kind: 'friction',
+        key: e.subject,
+        category: e.category,
+        sessions: e.sessions.ids,
+        session_count: e.sessions.count,
+        occurrences: e.occurrences,
+        ...loss,
+        proposal,
+        evidence: publicEvidence(e.evidence),
+        details: { timed_waits: e.timed, unmeasured_waits: e.unmeasured, approved: e.approved },
+      };
+    });
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * Toil: the same sequence of shell command families (an n-gram, N = 3) run in
+ * many sessions: a candidate for a script, a make target or a skill. Replaces
+ * the seed's "manual processes" (which flagged every Codex session, as Codex runs
+ * everything through `shell`).
+ *
+ * Per session, the families of its shell calls in order, with reads and
+ * housekeeping dropped (`ls`, `cat`, `grep`, `cd`... are looking, not toil) and
+ * immediate repeats collapsed (`git status`, `git status` is one step); a call
+ * that does work (an Edit, a Write, a subagent: any non-shell tool that is not
+ * read-only) ends a run, as the work between two commands is the task, not a routine. Each
+ * n-gram counts once per session (sessions) and at every position (occurrences).
+ * Reported when seen in at least MIN_SESSIONS sessions. Time lost: per
+ * occurrence, first call's start to last call's end (the time the sequence took),
+ * at most the idle gap (5 min), 0 without timestamps.
+ *
+ * Memory grows with distinct n-grams; a session adds at most its length of them.
+ */
+import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
+import type { FleetDetector } from '../detector.js';
+import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import { map, tally } from '../_validate.js';
+import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
+
+export const N = 3;
+export const MIN_SESSIONS = 3;
+
+/** Programs that look, not act. */
+const LOOKING = new Set(['ls', 'cat', 'head', 'tail', 'less', 'more', 'grep', 'rg', 'ag', 'find', 'fd', 'tree', 'pwd', 'wc', 'file', 'stat', 'which', 'type', 'echo', 'printf', 'cd', 'sed', 'awk', 'jq', 'sort', 'uniq', 'diff', 'true', 'sleep', 'nl', 'date', 'whoami', 'env', 'printenv']);
+
+/** Tools that only read: they do not break a routine. */
+const READ_ONLY_TOOLS = new Set(['Read', 'Grep', 'Glob', 'LS', 'TodoWrite', 'TodoRead', 'WebSearch', 'WebFetch', 'BashOutput', 'TaskOutput', 'update_plan', 'view', 'find_file', 'search_file', 'search_dir']);
+
+export type ToilState = Map<string, Tally>;
+export type ToilResult = Array<{ key: string; tally: Tally }>;
+
+const SEP = ' → ';
+
+export const toil: FleetDetector<ToilState, ToilResult> = {
+  name: 'toil',
+  init: () => new Map(),
+  add(state, s: AgentSession, at) {
+    // runs of shell steps with no work between them: an edit, a write or a
+    // subagent between two commands is the task itself, not a routine
+    const runs: Array<Array<{ family: string; i: number; call: AgentToolCall }>> = [[]];
+    s.calls.forEach((c, i) => {
+      const steps = runs[runs.length - 1]!;
+      if (c.family === undefined) {
+        if (!READ_ONLY_TOOLS.has(c.tool) && steps.length > 0) runs.push([]);
+        return;
+      }
+      if (LOOKING.has(c.family.split(' ')[0]!)) return;
+      if (steps.length > 0 && steps[steps.length - 1]!.family === c.family) return;
+      steps.push({ family: c.family, i, call: c });
+    });
+    const seen = new Set<string>();
+    for (const steps of runs)
+    for (let k = 0; k + N <= steps.length; k++) {
+      const gram = steps.slice(k, k + N);
+      const key = gram.map((g) => g.family).join(SEP);
+      const where = [...at, gram[0]!.i];
+      let t = state.get(key);
+      if (t === undefined) state.set(key, (t = newTally(where)));
+      if (!seen.has(key)) {
+        seen.add(key);
+        sampleSession(t.sessions, s.sessionId);
+      }
+      t.occurrences++;
+      const start = gram[0]!.call.startUs;
+      const last = gram[N - 1]!.call;
+      const end = last.endUs ?? last.startUs;
+      if (start !== undefined && end !== undefined && end > start) t.lostUs += Math.min(end - start, IDLE_GAP_US);
+      pushEvidence(t.evidence, evidenceRef(s, gram[0]!.call.line, where));
+    }
+    return state;
+  },
+  merge: (a, b) => mergeMaps(a, b, mergeTally, copyTally),
+  finalize: (state) => [...state.entries()].map(([key, tally]) => ({ key, tally })),
+  mapOrdinals: (state, f) => mapValues(state, (t) => mapTally(t, f)),
+  validate: (value, path) => map(value, path, tally),
+  findings(result, ctx): FleetFinding[] {
+    return result
+      .filter(({ tally: t }) => t.sessions.count >= MIN_SESSIONS)
+      .map(({ key, tally: t }) => {
+        const loss = lossFields(t.lostUs, ctx);
+        return {
+          kind: 'toil',
+          key,
+          sessions: t.sessions.ids,
+          session_count: t.sessions.count,
+          occurrences: t.occurrences,
+          ...loss,
+          proposal: {
+            title: `Script "${key}"`,
+            action: `This sequence ran ${t.occurrences} times in ${t.sessions.count} sessions: make it one script, make target or agent skill, and tell the agent to use it.`,
+            priority: priorityOf(loss.hours_per_week),
+          },
+          evidence: publicEvidence(t.evidence),
+          details: { steps: key.split(SEP) },
+        };
+      });
+  },
+};

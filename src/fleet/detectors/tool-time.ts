@@ -1,0 +1,282 @@
+/**
+ * Tool time, per tool and per shell command family: calls, failed, rejected,
+ * measured execution time as median and p90 (DDSketch, _sketch.ts), waiting time
+ * apart, and timestamp gaps apart from both.
+ *
+ *  - measured: the duration the agent logged (`measuredMs`); the only time that
+ *    can make a tool "slow";
+ *  - waiting: `waitMs` where the log gives it; for a call the adapter marked as
+ *    waiting (`waitedOn`) without a length, its timestamp gap minus the measured
+ *    time; split by what was waited on (approval, hook, background...);
+ *  - gap: result time − call time of calls with neither a measured duration nor a
+ *    wait: wall time that mixes execution with approval and hooks (Claude Code's
+ *    Bash/Write/Edit), shown so a reader can see where time went, never called slow.
+ *
+ * Findings: a family or tool whose measured p90 is at least SLOW_P90 over at
+ * least MIN_CALLS calls (time lost: its measured total), and one whose hook waits
+ * add up to at least MIN_HOOK (time lost: the hook wait).
+ */
+import type { AgentSession, AgentToolCall, WaitKind } from '../../agent-session.js';
+import type { FleetDetector } from '../detector.js';
+import { minOrdinal, type Ordinal } from '../../accumulators/types.js';
+import { emptySample, evidenceRef, mapEvidence, mergeEvidence, mergeMaps, mergeSample, msToUs, publicEvidence, pushEvidence, sampleSession, copySample, type EvidenceRef, type SessionSample } from '../_evidence.js';
+import { gapUs, isUserRejection, resultLine } from '../_calls.js';
+import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
+import { count, evidence, map, obj, ordinal, sample } from '../_validate.js';
+import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
+
+export const SLOW_P90_MS = 30_000;
+export const MIN_CALLS = 3;
+export const MIN_HOOK_MS = 60_000;
+
+const WAIT_KINDS: readonly WaitKind[] = ['approval', 'question', 'background', 'subagent', 'hook'];
+
+export interface TimeRow {
+  first: Ordinal;
+  calls: number;
+  failed: number;
+  rejected: number;
+  /** calls that had a command family (a tool row of a shell tool) */
+  shell: number;
+  measured: Sketch;
+  measuredUs: number;
+  gap: Sketch;
+  gapUs: number;
+  /** waiting µs by WaitKind */
+  waitUs: Record<WaitKind, number>;
+  sessions: SessionSample;
+  /** the slowest-first is not order-free; evidence is the first calls in input order */
+  evidence: EvidenceRef[];
+}
+
+export interface ToolTimeState {
+  tools: Map<string, TimeRow>;
+  families: Map<string, TimeRow>;
+}
+
+function newRow(at: Ordinal): TimeRow {
+  return {
+    first: at,
+    calls: 0,
+    failed: 0,
+    rejected: 0,
+    shell: 0,
+    measured: emptySketch(),
+    measuredUs: 0,
+    gap: emptySketch(),
+    gapUs: 0,
+    waitUs: { approval: 0, question: 0, background: 0, subagent: 0, hook: 0 },
+    sessions: emptySample(),
+    evidence: [],
+  };
+}
+
+function copyRow(r: TimeRow): TimeRow {
+  return { ...r, measured: sketchCopy(r.measured), gap: sketchCopy(r.gap), waitUs: { ...r.waitUs }, sessions: copySample(r.sessions), evidence: r.evidence.slice() };
+}
+
+function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
+  const waitUs = { ...a.waitUs };
+  for (const k of WAIT_KINDS) waitUs[k] += b.waitUs[k];
+  return {
+    first: minOrdinal(a.first, b.first),
+    calls: a.calls + b.calls,
+    failed: a.failed + b.failed,
+    rejected: a.rejected + b.rejected,
+    shell: a.shell + b.shell,
+    measured: sketchMerge(a.measured, b.measured),
+    measuredUs: a.measuredUs + b.measuredUs,
+    gap: sketchMerge(a.gap, b.gap),
+    gapUs: a.gapUs + b.gapUs,
+    waitUs,
+    sessions: mergeSample(a.sessions, b.sessions),
+    evidence: mergeEvidence(a.evidence, b.evidence),
+  };
+}
+
+function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, firstInSession: boolean): void {
+  row.calls++;
+  if (c.family !== undefined) row.shell++;
+  if (firstInSession) sampleSession(row.sessions, s.sessionId);
+  if (isUserRejection(c)) row.rejected++;
+  else if (c.outcome === 'error') row.failed++;
+  const gap = gapUs(c);
+  // a subagent's whole run or a wait on a background task (TaskOutput waits its
+  // timeout) is waiting, even when the log measured it: never "slow" execution
+  if (c.waitedOn === 'subagent' || c.waitedOn === 'background') {
+    const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : c.measuredMs !== undefined ? msToUs(c.measuredMs) : (gap ?? 0);
+    row.waitUs[c.waitedOn] += wait;
+  } else if (c.measuredMs !== undefined) {
+    const us = msToUs(c.measuredMs);
+    sketchAdd(row.measured, us);
+    row.measuredUs += us;
+  }
+  if (c.waitedOn === 'subagent' || c.waitedOn === 'background') {
+    // counted above
+  } else if (c.waitedOn !== undefined) {
+    const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : 0;
+    row.waitUs[c.waitedOn] += wait;
+  } else if (c.waitMs !== undefined) row.waitUs.approval += msToUs(c.waitMs);
+  else if (c.measuredMs === undefined && gap !== undefined) {
+    sketchAdd(row.gap, gap);
+    row.gapUs += gap;
+  }
+  pushEvidence(row.evidence, evidenceRef(s, resultLine(c), at));
+}
+
+function validateRow(v: unknown, p: string): TimeRow {
+  const o = obj(v, p);
+  const w = obj(o['waitUs'], `${p}.waitUs`);
+  const waitUs = { approval: 0, question: 0, background: 0, subagent: 0, hook: 0 };
+  for (const k of WAIT_KINDS) waitUs[k] = count(w[k], `${p}.waitUs.${k}`);
+  const n = (k: string): number => count(o[k], `${p}.${k}`);
+  return {
+    first: ordinal(o['first'], `${p}.first`),
+    calls: n('calls'),
+    failed: n('failed'),
+    rejected: n('rejected'),
+    shell: n('shell'),
+    measured: validateSketch(o['measured'], `${p}.measured`),
+    measuredUs: n('measuredUs'),
+    gap: validateSketch(o['gap'], `${p}.gap`),
+    gapUs: n('gapUs'),
+    waitUs,
+    sessions: sample(o['sessions'], `${p}.sessions`),
+    evidence: evidence(o['evidence'], `${p}.evidence`),
+  };
+}
+
+/** One row of the report's `tools` table. Times in milliseconds, rounded to 0.1 ms. */
+export interface ToolTableRow {
+  kind: 'tool' | 'family';
+  key: string;
+  calls: number;
+  failed: number;
+  rejected: number;
+  measured_calls: number;
+  measured_median_ms: number | null;
+  measured_p90_ms: number | null;
+  measured_total_ms: number;
+  waiting_ms: number;
+  waiting_by: Partial<Record<WaitKind, number>>;
+  gap_calls: number;
+  gap_median_ms: number | null;
+  gap_total_ms: number;
+}
+
+const ms = (us: number | undefined): number | null => (us === undefined ? null : Math.round(us / 100) / 10);
+
+function tableRow(kind: 'tool' | 'family', key: string, r: TimeRow): ToolTableRow {
+  const waiting_by: Partial<Record<WaitKind, number>> = {};
+  let wait = 0;
+  for (const k of WAIT_KINDS) {
+    if (r.waitUs[k] > 0) waiting_by[k] = ms(r.waitUs[k])!;
+    wait += r.waitUs[k];
+  }
+  return {
+    kind,
+    key,
+    calls: r.calls,
+    failed: r.failed,
+    rejected: r.rejected,
+    measured_calls: r.measured.count,
+    measured_median_ms: ms(sketchQuantile(r.measured, 0.5)),
+    measured_p90_ms: ms(sketchQuantile(r.measured, 0.9)),
+    measured_total_ms: ms(r.measuredUs)!,
+    waiting_ms: ms(wait)!,
+    waiting_by,
+    gap_calls: r.gap.count,
+    gap_median_ms: ms(sketchQuantile(r.gap, 0.5)),
+    gap_total_ms: ms(r.gapUs)!,
+  };
+}
+
+export interface ToolTimeResult {
+  /** tools then families, each by total time (measured + waiting + gap) descending, then key */
+  table: ToolTableRow[];
+  rows: Array<{ kind: 'tool' | 'family'; key: string; row: TimeRow }>;
+}
+
+function totalUs(r: TimeRow): number {
+  let w = 0;
+  for (const k of WAIT_KINDS) w += r.waitUs[k];
+  return r.measuredUs + r.gapUs + w;
+}
+
+function sorted(m: Map<string, TimeRow>): Array<[string, TimeRow]> {
+  return [...m.entries()].sort((a, b) => totalUs(b[1]) - totalUs(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
+  name: 'tool_time',
+  init: () => ({ tools: new Map(), families: new Map() }),
+  add(state, s: AgentSession, at) {
+    const seenTools = new Set<string>();
+    const seenFamilies = new Set<string>();
+    s.calls.forEach((c, i) => {
+      const where = [...at, i];
+      let t = state.tools.get(c.tool);
+      if (t === undefined) state.tools.set(c.tool, (t = newRow(where)));
+      addCall(t, s, c, where, !seenTools.has(c.tool));
+      seenTools.add(c.tool);
+      if (c.family !== undefined) {
+        let f = state.families.get(c.family);
+        if (f === undefined) state.families.set(c.family, (f = newRow(where)));
+        addCall(f, s, c, where, !seenFamilies.has(c.family));
+        seenFamilies.add(c.family);
+      }
+    });
+    return state;
+  },
+  merge: (a, b) => ({ tools: mergeMaps(a.tools, b.tools, mergeRow, copyRow), families: mergeMaps(a.families, b.families, mergeRow, copyRow) }),
+  finalize(state) {
+    const rows: ToolTimeResult['rows'] = [];
+    for (const [key, row] of sorted(state.tools)) rows.push({ kind: 'tool', key, row });
+    for (const [key, row] of sorted(state.families)) rows.push({ kind: 'family', key, row });
+    return { rows, table: rows.map((r) => tableRow(r.kind, r.key, r.row)) };
+  },
+  mapOrdinals(state, f) {
+    const m = (r: TimeRow): TimeRow => ({ ...copyRow(r), first: f(r.first), evidence: mapEvidence(r.evidence, f) });
+    const out: ToolTimeState = { tools: new Map(), families: new Map() };
+    for (const [k, r] of state.tools) out.tools.set(k, m(r));
+    for (const [k, r] of state.families) out.families.set(k, m(r));
+    return out;
+  },
+  validate(value, path) {
+    const o = obj(value, path);
+    return { tools: map(o['tools'], `${path}.tools`, validateRow), families: map(o['families'], `${path}.families`, validateRow) };
+  },
+  findings(result, ctx): FleetFinding[] {
+    const out: FleetFinding[] = [];
+    for (const { kind, key, row } of result.rows) {
+      // a shell tool's time is judged per family; its own row would count it twice
+      if (kind === 'tool' && row.shell > 0) continue;
+      const p90 = sketchQuantile(row.measured, 0.9);
+      const slow = row.measured.count >= MIN_CALLS && p90 !== undefined && p90 >= SLOW_P90_MS * 1000;
+      const hook = row.waitUs.hook >= MIN_HOOK_MS * 1000;
+      if (!slow && !hook) continue;
+      const lost = (slow ? row.measuredUs : 0) + (hook ? row.waitUs.hook : 0);
+      const loss = lossFields(lost, ctx);
+      const t = tableRow(kind, key, row);
+      const what = slow ? `measured p90 ${(t.measured_p90_ms! / 1000).toFixed(1)} s, median ${(t.measured_median_ms! / 1000).toFixed(1)} s over ${t.measured_calls} calls` : '';
+      const hookText = hook ? `${(row.waitUs.hook / 60e6).toFixed(1)} min waiting on hooks` : '';
+      out.push({
+        kind: 'tool_time',
+        key,
+        sessions: row.sessions.ids,
+        session_count: row.sessions.count,
+        occurrences: row.calls,
+        ...loss,
+        proposal: {
+          title: slow ? `Speed up "${key}"` : `Shorten the hooks "${key}" waits on`,
+          action: `${[what, hookText].filter((x) => x !== '').join('; ')}: ${slow ? 'cache or narrow it (run only what changed), or move it out of the agent loop' : 'run the hook\'s slow checks (e.g. a type checker) in CI instead of on every commit, or make them incremental'}.`,
+          priority: priorityOf(loss.hours_per_week),
+        },
+        evidence: publicEvidence(row.evidence),
+        details: { scope: kind, ...t },
+      });
+    }
+    return out;
+  },
+};
+

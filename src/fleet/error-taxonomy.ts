@@ -1,0 +1,84 @@
+/**
+ * The fleet profile's error normaliser and taxonomy. The normaliser keeps what a
+ * person reads to recognise an error and drops what varies between occurrences:
+ *
+ *  - escaped newlines (`\n` in a JSON string quoted inside the text) read as newlines;
+ *  - `<tool_use_error>` tags (the seed turned `</tool_use_error>` into `</PATH`);
+ *  - the code quoted after `String:` (an Edit's old_string) -> `String: <code>`;
+ *  - UUIDs -> `<uuid>`; hex ids of 7+ digits with a digit -> `<hex>`;
+ *  - branch names (`branch spotter-dov`, `branch 'x'`) -> `branch <branch>`;
+ *  - seeds (`seed: 1234`, `--seed 0`) -> `seed <n>`;
+ *  - durations (`0.78s`, `12 ms`, `1m30s`) -> `<duration>`;
+ *  - paths -> `…/file.ext` (the file name is kept: `mix.exs` failing is not `foo.ts` failing);
+ *  - quoted snippets longer than 40 characters -> `"…"`;
+ *  - other numbers -> `<n>`, except exit codes (`Exit code 128` stays);
+ *  - whitespace collapsed; the first three non-empty lines, joined with ` ⏎ `, at
+ *    most 160 characters. No lower-casing: the key is also the shown example.
+ *
+ * The taxonomy is the first category whose pattern matches the original text.
+ */
+
+export type ErrorCategory =
+  | 'user_rejection'
+  | 'hook'
+  | 'edit_mismatch'
+  | 'permission'
+  | 'dependency_missing'
+  | 'syntax'
+  | 'test_failure'
+  | 'git'
+  | 'network_timeout'
+  | 'tool_misuse'
+  | 'not_found'
+  | 'other';
+
+const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
+  ['user_rejection', /doesn't want to proceed|tool use was rejected|user (?:rejected|denied|declined)/i],
+  ['hook', /pre-commit|pre-push|\bhook\b|husky|lint-staged/i],
+  ['edit_mismatch', /String to replace not found|old_string|Found \d+ matches of the string|no match(?:es)? found for|did not match any/i],
+  ['permission', /permission denied|EACCES|EPERM|not permitted|requires approval|access denied/i],
+  ['dependency_missing', /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module/i],
+  ['syntax', /SyntaxError|syntax error|unexpected token|IndentationError|parse error|ParseError/i],
+  ['test_failure', /\b\d+ (?:tests?|examples?), \d+ failures?|\bFAILED\b|AssertionError|tests? failed|test failures?|\d+ failed\b/i],
+  ['git', /^fatal:|\bgit\b|upstream|merge conflict|CONFLICT \(|detached HEAD|not a git repository|\.gitignore/im],
+  ['network_timeout', /timed? ?out|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i],
+  ['tool_misuse', /InputValidationError|invalid (?:argument|parameter|input)|Sibling tool call errored|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im],
+  ['not_found', /No such file|does not exist|not found|ENOENT|cannot find|could not find/i],
+];
+
+export function categorize(text: string): ErrorCategory {
+  for (const [category, re] of TAXONOMY) if (re.test(text)) return category;
+  return 'other';
+}
+
+const KEY_CHARS = 160;
+
+const RULES: ReadonlyArray<[RegExp, string]> = [
+  [/<\/?tool_use_error>/g, ''],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\bbranch '[^'\n]*'|\bbranch "[^"\n]*"|\bbranch (?=[\w./-]*[-/._\d])[\w./-]*[\w-]/g, 'branch <branch>'],
+  [/\bseed(?::\s*|\s+|=)\d+/gi, 'seed <n>'],
+  [/(?:"[^"\n]{40,}"|'[^'\n]{40,}'|`[^`\n]{40,}`)/g, '"…"'],
+  [/(?:[A-Za-z]:)?(?:~|\.{1,2})?(?:\/[\w.@+~-]+)+\/([\w.@+~-]+)/g, '…/$1'],
+  [/(?<![\w.])\d+(?:\.\d+)?\s?(?:ms|µs|us|ns|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b/g, '<duration>'],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  [/(?<![\w-])(?=[0-9a-f]*\d)[0-9a-f]{7,}\b/gi, '<hex>'],
+  [/(?<!\d)(?<!(?:Exit code|exit code|exit status|exited with code) )\d+(?:\.\d+)?/g, '<n>'],
+];
+
+export function normalizeErrorText(text: string): string {
+  // a JSON string quoted inside the log's text (hook output) keeps its "\n" escapes
+  let t = text.replace(/\r\n?|\\r\\n|\\n/g, '\n');
+  // an Edit's old_string: everything after "String:" is the agent's code
+  t = t.replace(/(^|\n)String:[\s\S]*$/, '$1String: <code>');
+  const lines: string[] = [];
+  for (const raw of t.split('\n')) {
+    let line = raw;
+    for (const [re, to] of RULES) line = line.replace(re, to);
+    line = line.replace(/\s+/g, ' ').trim();
+    if (line !== '') lines.push(line);
+    if (lines.length === 3) break;
+  }
+  const key = lines.join(' ⏎ ');
+  return [...key].length > KEY_CHARS ? `${[...key].slice(0, KEY_CHARS - 1).join('')}…` : key;
+}

@@ -1,0 +1,176 @@
+/**
+ * The fleet report: finalized detector results -> one FleetReport object, the
+ * document both renderers (and the HTML report) read. Its JSON is the shape in
+ * json.ts's header; keep the two in step.
+ */
+import type { FailedRetryResult } from '../detectors/failed-retry.js';
+import type { ErrorClusterResult } from '../detectors/error-clusters.js';
+import type { ToolTableRow, ToolTimeResult } from '../detectors/tool-time.js';
+import type { FrictionResult } from '../detectors/friction.js';
+import type { ToilResult } from '../detectors/toil.js';
+import { price, type CostResult, type PricedUsage } from '../detectors/cost.js';
+import type { OverviewResult } from '../detectors/overview.js';
+import { failedRetry } from '../detectors/failed-retry.js';
+import { errorClusters } from '../detectors/error-clusters.js';
+import { toolTime } from '../detectors/tool-time.js';
+import { friction } from '../detectors/friction.js';
+import { toil } from '../detectors/toil.js';
+import { cost } from '../detectors/cost.js';
+import { roundHours, type FleetContext, type FleetFinding } from '../finding.js';
+import { DEFAULT_PRICES, type PriceTable } from '../pricing.js';
+
+/** What buildFleetReport reads: each detector's finalize() output, by detector name. */
+export interface FleetResults {
+  overview: OverviewResult;
+  failed_retry: FailedRetryResult[];
+  error_clusters: ErrorClusterResult[];
+  tool_time: ToolTimeResult;
+  friction: FrictionResult;
+  toil: ToilResult;
+  cost: CostResult;
+}
+
+export interface FleetReportOptions {
+  /** --hourly-rate: dollars per hour of a person's time */
+  hourlyRate?: number;
+  /** --prices: the price table (default: the shipped one) */
+  prices?: PriceTable;
+}
+
+interface TokenCounts {
+  input: number;
+  output: number;
+  cache_write: number;
+  cache_read: number;
+}
+
+export interface CostRow extends TokenCounts {
+  usd: number | null;
+}
+
+export interface FleetReport {
+  profile: 'fleet';
+  span: { from: string | null; to: string | null; weeks: number };
+  sessions: number;
+  agents: Record<string, number>;
+  hourly_rate: number | null;
+  totals: { hours: number; hours_per_week: number; dollars_per_week: number | null };
+  cost: {
+    prices: { as_of: string; source: string };
+    total_usd: number;
+    usd_per_week: number;
+    sessions_with_usage: number;
+    sessions_without_usage: number;
+    tokens: TokenCounts;
+    models: Array<CostRow & { model: string; sessions: number }>;
+    repos: Array<CostRow & { repo: string; model: string }>;
+    top_sessions: Array<{ session_id: string; repo: string; file: string; line: number; usd: number | null }>;
+    unpriced_models: string[];
+  };
+  findings: FleetFinding[];
+  tools: ToolTableRow[];
+  files: Array<{ file: string; sessions: number; calls: number; failed: number; unknown: number }>;
+}
+
+const WEEK_US = 7 * 24 * 3600 * 1e6;
+
+function iso(us: number | null): string | null {
+  return us === null ? null : new Date(Math.floor(us / 1000)).toISOString();
+}
+
+function tokens(u: PricedUsage): CostRow {
+  return { input: u.input, output: u.output, cache_write: u.cacheWrite, cache_read: u.cacheRead, usd: u.usd };
+}
+
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Findings by time lost (descending, in seconds: hours are rounded to 2 decimals),
+ * then key, kind and category: a total order. */
+export function compareFindings(a: FleetFinding, b: FleetFinding): number {
+  return b.seconds_lost - a.seconds_lost || byKey(a.key, b.key) || byKey(a.kind, b.kind) || byKey(a.category ?? '', b.category ?? '');
+}
+
+export function buildFleetReport(results: FleetResults, options: FleetReportOptions = {}): FleetReport {
+  const o = results.overview;
+  const prices = options.prices ?? DEFAULT_PRICES;
+  // an archive shorter than a week counts as one week: per-week figures never extrapolate
+  const spanUs = o.first_us !== null && o.last_us !== null ? o.last_us - o.first_us : 0;
+  const weeks = Math.max(1, spanUs / WEEK_US);
+  const ctx: FleetContext = { weeks, prices, ...(options.hourlyRate !== undefined ? { hourlyRate: options.hourlyRate } : {}) };
+
+  const findings = [
+    ...failedRetry.findings(results.failed_retry, ctx),
+    ...errorClusters.findings(results.error_clusters, ctx),
+    ...toolTime.findings(results.tool_time, ctx),
+    ...friction.findings(results.friction, ctx),
+    ...toil.findings(results.toil, ctx),
+    ...cost.findings(results.cost, ctx),
+  ].sort(compareFindings);
+
+  // summed in whole seconds, so the total does not depend on the findings' order
+  let seconds = 0;
+  for (const f of findings) seconds += f.seconds_lost;
+  const hours = seconds / 3600;
+  const perWeek = hours / weeks;
+
+  const c = results.cost;
+  const models: FleetReport['cost']['models'] = [];
+  const unpriced: string[] = [];
+  const all: TokenCounts = { input: 0, output: 0, cache_write: 0, cache_read: 0 };
+  let totalUsd = 0;
+  for (const [model, m] of [...c.models.entries()].sort((x, y) => byKey(x[0], y[0]))) {
+    const p = price(prices, model, m);
+    if (p.usd === null) unpriced.push(model);
+    else totalUsd += (p.usd * 100);
+    models.push({ model, sessions: m.sessions.count, ...tokens(p) });
+    all.input += m.input;
+    all.output += m.output;
+    all.cache_write += m.cacheWrite;
+    all.cache_read += m.cacheRead;
+  }
+  totalUsd = Math.round(totalUsd) / 100;
+  const repos = [...c.repos.entries()]
+    .map(([k, u]) => {
+      const [repo, model] = k.split('\u0000') as [string, string];
+      return { repo, model, ...tokens(price(prices, model, u)) };
+    })
+    .sort((x, y) => (y.usd ?? 0) - (x.usd ?? 0) || byKey(x.repo, y.repo) || byKey(x.model, y.model));
+  const top = c.top.map((t) => {
+    let usd: number | null = 0;
+    for (const [model, u] of t.usage) {
+      const p = price(prices, model, u).usd;
+      usd = p === null || usd === null ? null : usd + p;
+    }
+    return { session_id: t.session_id, repo: t.repo, file: t.file, line: t.line, usd: usd === null ? null : Math.round(usd * 100) / 100 };
+  });
+
+  return {
+    profile: 'fleet',
+    span: { from: iso(o.first_us), to: iso(o.last_us), weeks: Math.round(weeks * 100) / 100 },
+    sessions: o.sessions,
+    agents: Object.fromEntries([...o.agents.entries()].sort((x, y) => byKey(x[0], y[0]))),
+    hourly_rate: options.hourlyRate ?? null,
+    totals: {
+      hours: roundHours(hours),
+      hours_per_week: roundHours(perWeek),
+      dollars_per_week: options.hourlyRate === undefined ? null : Math.round(perWeek * options.hourlyRate * 100) / 100,
+    },
+    cost: {
+      prices: { as_of: prices.as_of, source: prices.source },
+      total_usd: totalUsd,
+      usd_per_week: Math.round((totalUsd / weeks) * 100) / 100,
+      sessions_with_usage: c.with_usage,
+      sessions_without_usage: c.without_usage,
+      tokens: all,
+      models,
+      repos,
+      top_sessions: top,
+      unpriced_models: unpriced,
+    },
+    findings,
+    tools: results.tool_time.table,
+    files: [...o.files.entries()].sort((x, y) => byKey(x[0], y[0])).map(([file, r]) => ({ file, sessions: r.sessions, calls: r.calls, failed: r.failed, unknown: r.unknown })),
+  };
+}

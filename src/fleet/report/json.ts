@@ -1,0 +1,38 @@
+/**
+ * The fleet profile's JSON report. Stable shape (the HTML report reads it):
+ *
+ * {
+ *   "profile": "fleet",
+ *   "span": {"from": ISO|null, "to": ISO|null, "weeks": N},   // first to last event; weeks ≥ 1
+ *   "sessions": N,
+ *   "agents": {"claude-code": N, ...},
+ *   "hourly_rate": N|null,
+ *   "totals": {"hours", "hours_per_week", "dollars_per_week"|null},   // sum over findings
+ *   "cost": {"prices": {"as_of", "source"}, "total_usd", "usd_per_week",
+ *            "sessions_with_usage", "sessions_without_usage",
+ *            "tokens": {"input", "output", "cache_write", "cache_read"},
+ *            "models": [{"model", "sessions", "input", "output", "cache_write", "cache_read", "usd"|null}],
+ *            "repos": [{"repo", "model", ...tokens, "usd"|null}],
+ *            "top_sessions": [{"session_id", "repo", "file", "line", "usd"|null}],   // at most 10
+ *            "unpriced_models": [...]},
+ *   "findings": [{                          // by seconds_lost desc, then key, kind, category
+ *      "kind": "failed_retry"|"error_cluster"|"tool_time"|"friction"|"toil"|"cost",
+ *      "key", "category"?,                   // category: taxonomy (error_cluster), friction kind
+ *      "sessions": [ids, sorted, at most 20], "session_count", "occurrences",
+ *      "seconds_lost", "hours", "hours_per_week", "dollars_per_week"?, "cost_usd"?,
+ *      "proposal": {"title", "action", "priority": "high"|"medium"|"low"},
+ *      "evidence": [{"session_id", "file", "line"}],   // at most 10, input order
+ *      "details": {...}                      // per kind, see the detectors' headers
+ *   }],
+ *   "tools": [{"kind": "tool"|"family", "key", "calls", "failed", "rejected",
+ *              "measured_calls", "measured_median_ms", "measured_p90_ms", "measured_total_ms",
+ *              "waiting_ms", "waiting_by": {"approval"?, "hook"?, ...},
+ *              "gap_calls", "gap_median_ms", "gap_total_ms"}],   // tools, then families, by total time
+ *   "files": [{"file", "sessions", "calls", "failed", "unknown"}]
+ * }
+ */
+import type { FleetReport } from './build.js';
+
+export function renderFleetJson(report: FleetReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { commandFamily } from '../../src/fleet/command-family.js';
+
+describe(commandFamily.name, () => {
+  it.each([
+    ['git commit -m x', 'git commit'],
+    ['git add -A && git commit -m "feat: a && b | c"', 'git commit'],
+    ['git -C ../repo commit --amend', 'git commit'],
+    ['npm test', 'npm test'],
+    ['npm run build -- --watch', 'npm run build'],
+    ['npx vitest run test/a.test.ts', 'vitest'],
+    ['cd a && pytest -x', 'pytest'],
+    ['python -m pytest tests/', 'pytest'],
+    ['uv run pytest -q', 'pytest'],
+    ['MIX_ENV=test mix test --seed 0 2>&1 | tail -50', 'mix test'],
+    ['sudo apt-get install -y jq', 'apt-get install'],
+    ['FOO=1 BAR=2 sudo -E make test', 'make test'],
+    ['timeout 30 cargo build --release', 'cargo build'],
+    ['/usr/bin/git status', 'git status'],
+    ['mix format --check-formatted 2>&1; echo "---"; mix credo --strict 2>&1 | tail -2', 'mix credo'],
+    ['bash -n x.sh && echo "ok"', 'bash'],
+    ['cd /tmp', 'cd'],
+    ['grep -r "a|b" src/ | head', 'grep'],
+    ['ls -la deps/ | head -20', 'ls'],
+    ['git commit -m "$(cat <<\'EOF\'\nmsg\nEOF\n)"', 'git commit'],
+    ['bd show spotter-4te.1', 'bd show'],
+    ['docker compose up -d', 'docker compose'],
+    ['./scripts/deploy.sh prod', 'deploy.sh'],
+    ['for f in a b; do make $f; done', 'make'],
+    ['if grep -q x f; then npm test; fi', 'npm test'],
+    ['', ''],
+  ] as const)('%j -> %j', (line, family) => {
+    expect(commandFamily(line)).toBe(family);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { cost, TOP_SESSIONS } from '../../../src/fleet/detectors/cost.js';
+import { DEFAULT_PRICES, parsePrices, priceOf } from '../../../src/fleet/pricing.js';
+import { session } from '../_build.js';
+
+const ctx = { weeks: 2, prices: DEFAULT_PRICES };
+const u = (input: number, output: number, cacheWrite: number, cacheRead: number) => ({ input, output, cacheWrite, cacheRead });
+
+describe(cost.name, () => {
+  it('sums tokens per model and repo; sessions without usage are counted apart, never priced', () => {
+    const st = cost.init();
+    cost.add(st, session('a', 'f', [], { usage: [['claude-sonnet-4-20250514', u(1_000_000, 0, 0, 0)]] }), [0]);
+    cost.add(st, session('b', 'f', [], { usage: [['claude-sonnet-4-20250514', u(0, 1_000_000, 0, 0)], ['mystery', u(5, 5, 5, 5)]] }), [1]);
+    cost.add(st, session('c', 'f', []), [2]);
+    const r = cost.finalize(st);
+    expect(r.with_usage).toBe(2);
+    expect(r.without_usage).toBe(1);
+    const [f] = cost.findings(r, ctx);
+    expect(f).toMatchObject({ kind: 'cost', key: 'claude-sonnet-4-20250514', cost_usd: 18, session_count: 2, hours: 0 });
+    expect(f!.details['usd_per_week']).toBe(9);
+    expect(f!.evidence).toEqual([
+      { session_id: 'a', file: 'f', line: 1 },
+      { session_id: 'b', file: 'f', line: 1 },
+    ]);
+  });
+
+  it('keeps the costliest sessions only, ties in input order', () => {
+    const st = cost.init();
+    for (let i = 0; i < TOP_SESSIONS + 5; i++) cost.add(st, session(`s${i}`, 'f', [], { usage: [['claude-haiku-4-5', u(0, i % 3, 0, 0)]] }), [i]);
+    expect(st.top.map((t) => t.session_id)).toEqual(['s2', 's5', 's8', 's11', 's14', 's1', 's4', 's7', 's10', 's13']);
+  });
+
+  it('prices match the longest model prefix, after a provider prefix', () => {
+    expect(priceOf(DEFAULT_PRICES, 'anthropic/claude-opus-4-6')).toEqual(DEFAULT_PRICES.models['claude-opus-4-6']);
+    expect(priceOf(DEFAULT_PRICES, 'gpt-5.1-codex')).toEqual(DEFAULT_PRICES.models['gpt-5.1']);
+    expect(priceOf(DEFAULT_PRICES, 'gpt-4o-2024-08-06')).toEqual(DEFAULT_PRICES.models['gpt-4o']);
+    expect(priceOf(DEFAULT_PRICES, 'llama')).toBeUndefined();
+  });
+
+  it('--prices: reads a table, names a bad field', () => {
+    const t = parsePrices('{"as_of":"2026-01-01","models":{"m":{"input":1,"output":2}}}', 'p.json');
+    expect(t).toEqual({ as_of: '2026-01-01', source: 'p.json', models: { m: { input: 1, output: 2, cacheWrite: 0, cacheRead: 0 } } });
+    expect(() => parsePrices('{"models":{"m":{"input":"1"}}}', 'p.json')).toThrow('Invalid price table: models["m"].input is not a price ≥ 0, in p.json');
+  });
+});

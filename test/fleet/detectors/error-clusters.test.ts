@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { errorClusters } from '../../../src/fleet/detectors/error-clusters.js';
+import { DEFAULT_PRICES } from '../../../src/fleet/pricing.js';
+import { call, session } from '../_build.js';
+import { ALL_CASES } from '../_realdata-cases.js';
+
+const ctx = { weeks: 1, prices: DEFAULT_PRICES };
+function findings(ss: ReturnType<typeof session>[]) {
+  const st = errorClusters.init();
+  ss.forEach((s, i) => errorClusters.add(st, s, [i]));
+  return errorClusters.findings(errorClusters.finalize(st), ctx);
+}
+
+describe(errorClusters.name, () => {
+  it('one cluster of the 4 "no upstream branch" sessions, one of the 3 "String to replace not found"', () => {
+    const fs = findings(ALL_CASES);
+    const upstream = fs.find((f) => f.key.includes('has no upstream branch'))!;
+    expect(upstream).toMatchObject({ category: 'git', occurrences: 4, session_count: 4 });
+    expect(upstream.sessions).toEqual(['258c7280-ae70-4798-800f-63464d01a85d', '4d5611e5-241a-462a-8d15-5122611a9569', '8463c716-a2ea-4c14-9efa-87158ebd9f20', 'fa812bfe-b295-4cca-9c2f-fdf01028cb46']);
+    // evidence in input order (ALL_CASES order), not sorted by id
+    expect(upstream.evidence.map((e) => e.line)).toEqual([1477, 1564, 615, 639]);
+    const edit = fs.find((f) => f.key.startsWith('String to replace not found'))!;
+    expect(edit).toMatchObject({ category: 'edit_mismatch', occurrences: 3, session_count: 2 });
+    expect(edit.evidence.map((e) => e.line)).toEqual([95, 259, 1300]);
+  });
+
+  it('user rejections are never an error cluster, whatever outcome the adapter wrote', () => {
+    const fs = findings(ALL_CASES);
+    expect(fs.some((f) => f.category === 'user_rejection' || f.key.includes("doesn't want to proceed"))).toBe(false);
+  });
+
+  it('the example is the first occurrence\'s own text (not lower-cased), whatever the merge order', () => {
+    const a = session('a', 'f', [call({ tool: 'Bash', line: 1, outcome: 'error', errorText: 'Error in /x/Foo.ts after 3s' })]);
+    const b = session('b', 'f', [call({ tool: 'Bash', line: 1, outcome: 'error', errorText: 'Error in /y/Foo.ts after 9s' })]);
+    const sa = errorClusters.add(errorClusters.init(), a, [0]);
+    const sb = errorClusters.add(errorClusters.init(), b, [1]);
+    const [r] = errorClusters.finalize(errorClusters.merge(sb, sa));
+    expect(r!.entry.example).toBe('Error in /x/Foo.ts after 3s');
+    expect(r!.entry.occurrences).toBe(2);
+  });
+
+  it('counts sessions once and occurrences each time; a single occurrence is no finding', () => {
+    const twice = session('a', 'f', [1, 2].map((l) => call({ tool: 'Read', line: l, outcome: 'error', errorText: 'File does not exist.' })));
+    const [f] = findings([twice]);
+    expect(f).toMatchObject({ occurrences: 2, session_count: 1, category: 'not_found' });
+    expect(findings([session('b', 'f', [call({ tool: 'Read', line: 1, outcome: 'error', errorText: 'File does not exist.' })])])).toEqual([]);
+  });
+
+  it('session errors (session format `errors`) cluster too, with the record line', () => {
+    const s = (id: string) => session(id, 'sessions.json', [], { errors: [{ text: 'ModuleNotFoundError: No module named foo', line: 7 }] });
+    const [f] = findings([s('a'), s('b')]);
+    expect(f).toMatchObject({ category: 'dependency_missing', occurrences: 2 });
+    expect(f!.evidence).toEqual([{ session_id: 'a', file: 'sessions.json', line: 7 }, { session_id: 'b', file: 'sessions.json', line: 7 }]);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { failedRetry } from '../../../src/fleet/detectors/failed-retry.js';
+import { DEFAULT_PRICES } from '../../../src/fleet/pricing.js';
+import { bash, call, session } from '../_build.js';
+import { ae4a77f8 } from '../_realdata-cases.js';
+
+const ctx = { weeks: 1, prices: DEFAULT_PRICES };
+const fold = (...ss: ReturnType<typeof session>[]) => {
+  const st = failedRetry.init();
+  ss.forEach((s, i) => failedRetry.add(st, s, [i]));
+  return st;
+};
+const T = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+
+describe(failedRetry.name, () => {
+  describe('add', () => {
+    it('finds the ae4a77f8 git commit loop: 7 failures, edits between, --no-verify -> bypassed', () => {
+      const [f] = failedRetry.findings(failedRetry.finalize(fold(ae4a77f8)), ctx);
+      expect(f).toMatchObject({ kind: 'failed_retry', key: 'git commit', occurrences: 1, sessions: ['ae4a77f8-aedd-4bc1-888f-c94edc91af04'] });
+      expect(f!.details).toEqual({ loops: 1, attempts: 7, max_attempts: 7, succeeded: 0, bypassed: 1, abandoned: 0 });
+      expect(f!.evidence.map((e) => e.line)).toEqual([1209, 1343, 1366, 1389, 1419, 1447, 1463]);
+      // first failure 14:28:06.900 to the successful commit's result 14:55:01.274
+      expect(f!.hours).toBe(0.45);
+    });
+
+    it('a success breaks the loop: fail, ok, fail is no loop', () => {
+      const s = session('s', 'f', [
+        bash(1, 2, 'npm test', T(0), T(1), { outcome: 'error', errorText: 'x' }),
+        bash(3, 4, 'npm test', T(2), T(3)),
+        bash(5, 6, 'npm test', T(4), T(5), { outcome: 'error', errorText: 'x' }),
+      ]);
+      expect(failedRetry.finalize(fold(s))).toEqual([]);
+    });
+
+    it('two failures then a success is a loop that succeeded; other calls between are allowed', () => {
+      const s = session('s', 'f', [
+        bash(1, 2, 'npm test', T(0), T(10), { outcome: 'error', errorText: 'x' }),
+        call({ tool: 'Edit', line: 3 }),
+        bash(5, 6, 'npm test', T(20), T(30), { outcome: 'error', errorText: 'x' }),
+        bash(7, 8, 'npm test', T(40), T(60)),
+      ]);
+      const [r] = failedRetry.finalize(fold(s));
+      expect(r!.entry).toMatchObject({ loops: 1, attempts: 2, succeeded: 1, lostUs: 60_000_000 });
+    });
+
+    it('a loop still failing at the session end is abandoned', () => {
+      const s = session('s', 'f', [bash(1, 2, 'pytest', T(0), T(1), { outcome: 'error' }), bash(3, 4, 'pytest', T(2), T(3), { outcome: 'error' })]);
+      expect(failedRetry.finalize(fold(s))[0]!.entry).toMatchObject({ abandoned: 1, lostUs: 3_000_000 });
+    });
+
+    it('outcome unknown (session format without ok/error) never makes a loop', () => {
+      const s = session('s', 'f', [1, 2, 3, 4].map((l) => call({ tool: 'Bash', command: 'git commit -m x', line: l, outcome: 'unknown' })));
+      expect(failedRetry.finalize(fold(s))).toEqual([]);
+    });
+
+    it('non-shell tools loop on the same input digest only', () => {
+      const same = [1, 2].map((l) => call({ tool: 'Edit', line: l, inputDigest: 'd1', outcome: 'error' }));
+      const other = [1, 2].map((l) => call({ tool: 'Edit', line: l, inputDigest: `d${l}`, outcome: 'error' }));
+      expect(failedRetry.finalize(fold(session('a', 'f', same)))).toHaveLength(1);
+      expect(failedRetry.finalize(fold(session('b', 'f', other)))).toEqual([]);
+    });
+
+    it('loops do not cross a subagent transcript: each record is its own session', () => {
+      const parent = session('p', 'p.jsonl', [bash(1, 2, 'git push', T(0), T(1), { outcome: 'error' })]);
+      const sub = session('agent-a7be2f0', 'p/subagents/agent-a7be2f0.jsonl', [bash(1, 2, 'git push', T(2), T(3), { outcome: 'error' }), bash(3, 4, 'git push', T(4), T(5), { outcome: 'error' })], { parentSessionId: 'p' });
+      const [f] = failedRetry.findings(failedRetry.finalize(fold(parent, sub)), ctx);
+      expect(f!.sessions).toEqual(['agent-a7be2f0']);
+      expect(f!.details['attempts']).toBe(2);
+    });
+
+    it('without timestamps, time lost is the attempts\' measured time', () => {
+      const s = session('s', 'f', [call({ tool: 'Bash', command: 'make', line: 1, outcome: 'error', measuredMs: 1500 }), call({ tool: 'Bash', command: 'make', line: 2, outcome: 'error', measuredMs: 500 })]);
+      expect(failedRetry.finalize(fold(s))[0]!.entry.lostUs).toBe(2_000_000);
+    });
+  });
+
+  describe('merge and finalize', () => {
+    it('merging two halves equals one pass', () => {
+      const a = session('a', 'f', [bash(1, 2, 'pytest', T(0), T(1), { outcome: 'error' }), bash(3, 4, 'pytest', T(2), T(3), { outcome: 'error' })]);
+      const b = session('b', 'f', [bash(1, 2, 'pytest', T(5), T(6), { outcome: 'error' }), bash(3, 4, 'pytest', T(7), T(8), { outcome: 'error' }), bash(5, 6, 'pytest', T(9), T(10))]);
+      const left = failedRetry.init();
+      failedRetry.add(left, a, [0]);
+      const right = failedRetry.init();
+      failedRetry.add(right, b, [1]);
+      expect(failedRetry.merge(right, left)).toEqual(fold(a, b));
+      expect(failedRetry.finalize(fold(a, b))[0]!.entry).toMatchObject({ loops: 2, abandoned: 1, succeeded: 1, sessions: { count: 2, ids: ['a', 'b'] } });
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { toil, MIN_SESSIONS } from '../../../src/fleet/detectors/toil.js';
+import { DEFAULT_PRICES } from '../../../src/fleet/pricing.js';
+import { bash, call, session } from '../_build.js';
+
+const ctx = { weeks: 1, prices: DEFAULT_PRICES };
+const T = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+function findings(ss: ReturnType<typeof session>[]) {
+  const st = toil.init();
+  ss.forEach((s, i) => toil.add(st, s, [i]));
+  return toil.findings(toil.finalize(st), ctx);
+}
+const routine = (id: string) =>
+  session(id, `${id}.jsonl`, [
+    bash(1, 2, 'npm run build', T(0), T(5)),
+    bash(3, 4, 'ls dist', T(6), T(7)),
+    bash(5, 6, 'npm test', T(8), T(20)),
+    bash(7, 8, 'npm test', T(21), T(30)),
+    bash(9, 10, 'git push', T(31), T(40)),
+  ]);
+
+describe(toil.name, () => {
+  it(`a command sequence in ${MIN_SESSIONS} sessions is toil; looking (ls) and repeats collapse`, () => {
+    const [f] = findings([routine('a'), routine('b'), routine('c')]);
+    expect(f).toMatchObject({ kind: 'toil', key: 'npm run build → npm test → git push', session_count: 3, occurrences: 3 });
+    expect(f!.hours).toBeCloseTo((3 * 40) / 3600, 2);
+    expect(f!.evidence.map((e) => [e.session_id, e.line])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+  });
+
+  it('work between two commands (an Edit) ends the routine', () => {
+    const withEdit = (id: string) =>
+      session(id, 'f', [bash(1, 2, 'bd update x', T(0), T(1)), call({ tool: 'Edit', line: 3 }), bash(5, 6, 'mix compile', T(60), T(61)), bash(7, 8, 'mix test', T(62), T(70))]);
+    expect(findings([withEdit('a'), withEdit('b'), withEdit('c')])).toEqual([]);
+  });
+
+  it('fewer sessions is no finding', () => {
+    expect(findings([routine('a'), routine('b')])).toEqual([]);
+  });
+});
