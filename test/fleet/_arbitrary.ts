@@ -77,7 +77,7 @@ export const agentSession = fc
       usage: r.usage.map(([m, a, b, c, d]) => [m, { input: a, output: b, cacheWrite: c, cacheRead: d }]),
       activeMs: 0,
       calls,
-      errors: r.errors.map((text, j) => ({ text, line: 100 + j })),
+      errors: r.errors.map((text, j) => ({ text, line: 100 + j, errorSeq: j })),
       friction: r.friction.map((f, j) => ({ kind: f.kind, line: 200 + j, ...(f.waitMs !== undefined ? { waitMs: f.waitMs } : {}) })),
     };
     if (r.start !== undefined) {

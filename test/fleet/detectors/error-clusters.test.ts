@@ -47,7 +47,7 @@ describe(errorClusters.name, () => {
   });
 
   it('session errors (session format `errors`) cluster too, with the record line', () => {
-    const s = (id: string) => session(id, 'sessions.json', [], { errors: [{ text: 'ModuleNotFoundError: No module named foo', line: 7 }] });
+    const s = (id: string) => session(id, 'sessions.json', [], { errors: [{ text: 'ModuleNotFoundError: No module named foo', line: 7, errorSeq: 0 }] });
     const [f] = findings([s('a'), s('b')]);
     expect(f).toMatchObject({ category: 'dependency_missing', occurrences: 2 });
     expect(f!.evidence).toEqual([{ session_id: 'a', file: 'sessions.json', line: 7 }, { session_id: 'b', file: 'sessions.json', line: 7 }]);
