@@ -34,7 +34,8 @@ export { toSession, type SessionCheck } from './input/to-session.js';
 export { buildPatterns, type WastePattern, type PatternSet, type PatternType } from './analysis/patterns.js';
 export { generateProposals, applyThreshold, priorityFromRoi, type ImprovementProposal, type Priority } from './analysis/proposals.js';
 export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
-export { serializeState, parseState, STATE_FORMAT, STATE_VERSION } from './state-file.js';
+export { serializeState, serializeStateChunks, parseState, readState, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-file.js';
+export { PROFILES, seedProfile, type Detector, type Profile, type ProfileResult, type ProfileState } from './profiles/index.js';
 export { runAnalyze, runMerge, type Io } from './main.js';
 export type { ResolvedOptions, Format, ParserKind } from './options.js';
 

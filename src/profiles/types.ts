@@ -12,6 +12,18 @@
  * file (`../state-file.ts`: schema, validation, merge) are generic over a
  * profile and never name a detector. A profile may extend `Detector` with what
  * its report needs (the seed's `SeedDetector` adds patterns and proposals).
+ *
+ * ```ts
+ * // src/fleet/detectors/retry-loops.ts: one detector, one file
+ * export const retryLoops: Detector<AgentSession, LoopsState, LoopFinding[]> = {
+ *   name: 'retry_loops', init, add, merge, finalize, mapOrdinals,
+ *   validate: (v, path) => { const o = object(v, path, ['loops']); ... },  // see schema.ts
+ * };
+ * // src/fleet/index.ts: the registry is the detector list, one line each
+ * export const fleetProfile = defineProfile({ name: 'fleet', detectors: [retryLoops, ...], report });
+ * // src/profiles/index.ts: PROFILES = [seedProfile, fleetProfile]
+ * ```
+ * Tests: test/profiles/registry.test.ts registers a fake detector this way.
  */
 import type { Ordinal } from './ordinal.js';
 

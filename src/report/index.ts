@@ -1,6 +1,7 @@
 import { finalizeState, type AnalyzerState } from '../accumulators/index.js';
-import { buildPatterns, type PatternSet } from '../analysis/patterns.js';
-import { applyThreshold, generateProposals, type ImprovementProposal } from '../analysis/proposals.js';
+import type { PatternSet } from '../analysis/patterns.js';
+import type { ImprovementProposal } from '../analysis/proposals.js';
+import { seedProfile } from '../profiles/seed/index.js';
 import type { Format } from '../options.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -16,9 +17,7 @@ export interface Report {
 
 /** State -> patterns -> proposals -> threshold, as the reference's main(). */
 export function buildReport(state: AnalyzerState, opts: { threshold: number; hourlyRate: number }): Report {
-  const patterns = buildPatterns(finalizeState(state));
-  const proposals = applyThreshold(generateProposals(patterns, opts.hourlyRate), opts.threshold);
-  return { patterns, proposals };
+  return seedProfile.report(finalizeState(state), opts);
 }
 
 /** Python's `datetime.now(timezone.utc).isoformat()`. */
