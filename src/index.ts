@@ -1,10 +1,11 @@
 /**
- * fleet-proposals as a library: analyse sessions (from files or any iterable),
+ * fleet-proposals as a library: analyse files, folders, gzip and agent logs with
+ * the CLI's engine (worker threads included), or any iterable of session records;
  * merge states, build and render the reference's report.
  *
  * ```ts
- * import { analyzeSessions, renderReport } from 'fleet-proposals';
- * const report = await analyzeSessions(sessions, { threshold: 2 });
+ * import { analyzeInputs, renderReport } from 'fleet-proposals';
+ * const report = await analyzeInputs(['exports/', 'more.jsonl.gz'], { threshold: 2 });
  * console.log(renderReport(report, 'markdown', new Date()));
  * ```
  */
@@ -36,6 +37,8 @@ export { generateProposals, applyThreshold, priorityFromRoi, type ImprovementPro
 export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
 export { serializeState, parseState, STATE_FORMAT, STATE_VERSION } from './state-file.js';
 export { runAnalyze, runMerge, type Io } from './main.js';
+export { analyzeInputs, type AnalyzeInputsOptions, type InputsReport } from './engine.js';
+export type { MalformedSummary, MalformedRecord } from './input/malformed.js';
 export type { ResolvedOptions, Format, ParserKind } from './options.js';
 
 export interface AnalyzeSessionsOptions {
