@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
-import { Cancelled, Executor, type ExecutorOptions, type FinalReply, type TaskInput } from '../../src/workers/executor.js';
+import { Cancelled, Executor, type ExecutorOptions, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
 import { removeTmpDirs, tmpDir } from './_archive.js';
 
 const script = path.join(tmpDir(), 'stand-in-worker.mjs');

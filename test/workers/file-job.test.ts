@@ -8,9 +8,9 @@ import { AnalyzerError, toWire } from '../../src/errors.js';
 import type { MalformedSummary } from '../../src/input/malformed.js';
 import { NO_PROGRESS } from '../../src/progress.js';
 import type { WorkerTask } from '../../src/workers/_protocol.js';
-import { Cancelled, type FinalReply, type TaskInput } from '../../src/workers/executor.js';
-import { FileJob, outcomeOf, type FileJobHost } from '../../src/workers/file-job.js';
-import type { Outcome } from '../../src/workers/ordered-merge.js';
+import { Cancelled, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
+import { FileJob, outcomeOf, type FileJobHost } from '../../src/workers/_file-job.js';
+import type { Outcome } from '../../src/workers/_ordered-merge.js';
 import { tmpDir, writeFile } from './_archive.js';
 
 interface Sent {

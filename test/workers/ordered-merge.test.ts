@@ -4,7 +4,7 @@ import { addSession, initState, mergeStates } from '../../src/accumulators/index
 import type { AnalysisResult } from '../../src/analyze.js';
 import { toSession } from '../../src/input/to-session.js';
 import { emptyMalformed, mergeMalformed } from '../../src/input/malformed.js';
-import { OrderedMerge, type MergeStep, type Outcome } from '../../src/workers/ordered-merge.js';
+import { OrderedMerge, type MergeStep, type Outcome } from '../../src/workers/_ordered-merge.js';
 import { recordArb } from '../arbitraries.js';
 
 /** One file's result: its sessions added with ordinals [file, 0, i]; malformed records noted. */
