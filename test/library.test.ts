@@ -49,7 +49,7 @@ beforeAll(async () => {
 
 afterAll(removeTmpDirs);
 
-describe('the packed package', () => {
+describe('the library as packed by npm', () => {
   it('ships dist/ only, with the worker entry', () => {
     const pkg = path.join(consumer, 'node_modules/fleet-proposals');
     expect(existsSync(path.join(pkg, 'dist/index.d.ts'))).toBe(true);
