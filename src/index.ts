@@ -1,10 +1,11 @@
 /**
- * fleet-proposals as a library: analyse sessions (from files or any iterable),
+ * fleet-proposals as a library: analyse files, folders, gzip and agent logs with
+ * the CLI's engine (worker threads included), or any iterable of session records;
  * merge states, build and render the reference's report.
  *
  * ```ts
- * import { analyzeSessions, renderReport } from 'fleet-proposals';
- * const report = await analyzeSessions(sessions, { threshold: 2 });
+ * import { analyzeInputs, renderReport } from 'fleet-proposals';
+ * const report = await analyzeInputs(['exports/', 'more.jsonl.gz'], { threshold: 2 });
  * console.log(renderReport(report, 'markdown', new Date()));
  * ```
  */
@@ -37,6 +38,8 @@ export { buildReport, renderReport, renderMarkdown, renderJson, type Report } fr
 export { serializeState, serializeStateChunks, parseState, readState, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-file.js';
 export { PROFILES, seedProfile, type Detector, type Profile, type ProfileResult, type ProfileState } from './profiles/index.js';
 export { runAnalyze, runMerge, type Io } from './main.js';
+export { analyzeInputs, type AnalyzeInputsOptions, type InputsReport } from './engine.js';
+export type { MalformedSummary, MalformedRecord } from './input/malformed.js';
 export type { ResolvedOptions, Format, ParserKind } from './options.js';
 
 export interface AnalyzeSessionsOptions {

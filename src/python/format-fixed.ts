@@ -1,4 +1,4 @@
-import { exactScaledRound, fastScaledRound } from './exact-decimal.js';
+import { exactScaledRound, fastScaledRound } from './_exact-decimal.js';
 
 /**
  * Python `f"{x:.{digits}f}"` / `format(x, '.Nf')`: exact binary value rounded

@@ -1,4 +1,4 @@
-import { isPyCased, isPyCaseIgnorable, lowerMap } from './unicode.js';
+import { isPyCased, isPyCaseIgnorable, lowerMap } from './_unicode.js';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 

@@ -1,7 +1,7 @@
 import { cpSlice } from './code-points.js';
 import { pyLower } from './lower.js';
 import { pyStrip } from './strip.js';
-import { classBody, decimalRanges, spaceRanges, wordRanges } from './unicode.js';
+import { classBody, decimalRanges, spaceRanges, wordRanges } from './_unicode.js';
 
 /*
  * The reference's _normalize_error:
@@ -16,7 +16,7 @@ import { classBody, decimalRanges, spaceRanges, wordRanges } from './unicode.js'
  * str.isalnum() or '_', \d is any Unicode decimal digit. For an ASCII message
  * those are exactly the ASCII classes below (JavaScript's \b and \d without the
  * u/i flags are ASCII; \s is not Python's, so \S is spelled out). Otherwise the
- * regexes are built from Python's own tables (unicode-tables.ts), once.
+ * regexes are built from Python's own tables (_unicode-tables.ts), once.
  */
 
 const ASCII = /^[\x00-\x7f]*$/;

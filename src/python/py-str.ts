@@ -1,7 +1,7 @@
 import type { JsonValue } from '../session.js';
 import { floatRepr } from './float-repr.js';
 import { PyNum, pyNumStr } from './py-num.js';
-import { isPyPrintable } from './unicode.js';
+import { isPyPrintable } from './_unicode.js';
 
 /**
  * How a JSON number prints in Python. json.load makes an int of a number

@@ -1,4 +1,4 @@
-import { exactScaledRound, fastScaledRound, POW10 } from './exact-decimal.js';
+import { exactScaledRound, fastScaledRound, POW10 } from './_exact-decimal.js';
 
 /** Python's bounds (floatobject.c): beyond them x rounds to itself / to +-0.0. */
 const NDIGITS_MAX = 323;

@@ -1,4 +1,4 @@
-import { isPySpace } from './unicode.js';
+import { isPySpace } from './_unicode.js';
 
 /**
  * Python `str.strip()` with no argument: removes what `str.isspace()` calls

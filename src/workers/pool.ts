@@ -1,7 +1,7 @@
 /**
  * Parallel analysis: the shard plan (plan-shards.ts) feeds one job per file
- * (file-job.ts), whose tasks run on the executor's worker threads (executor.ts);
- * the files' outcomes are merged in input order (ordered-merge.ts) into exactly
+ * (_file-job.ts), whose tasks run on the executor's worker threads (_executor.ts);
+ * the files' outcomes are merged in input order (_ordered-merge.ts) into exactly
  * the state the single-thread path (`analyzeSequential`) builds. This module
  * wires the three and owns what spans files: the plan, the window, the stop.
  *
@@ -31,9 +31,9 @@ import { emptyMalformed } from '../input/malformed.js';
 import type { InputFile } from '../input/sources.js';
 import type { AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
-import { Executor } from './executor.js';
-import { FileJob, type FileJobHost } from './file-job.js';
-import { OrderedMerge, type Outcome } from './ordered-merge.js';
+import { Executor } from './_executor.js';
+import { FileJob, type FileJobHost } from './_file-job.js';
+import { OrderedMerge, type Outcome } from './_ordered-merge.js';
 import { DEFAULT_SHARD_BYTES, planShards } from './plan-shards.js';
 
 export interface PoolTuning {

@@ -9,39 +9,7 @@ import { toSession } from '../../src/input/to-session.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
 import type { Session } from '../../src/session.js';
 import { parseState, serializeState } from '../../src/state-file.js';
-
-const TOOLS = ['Bash', 'Read', 'Edit', 'Grep', null, true, 1, 'unknown'] as const;
-const ERRORS = [
-  'ModuleNotFoundError in /src/a.py',
-  'ModuleNotFoundError in /src/b.py',
-  'fatal: branch feat-deadbeef01 has no upstream',
-  'Timeout at 2025-01-02T03:04:05Z',
-  'Timeout at 2024-12-31T23:59:59Z',
-  'String to replace not found',
-  '  ΑΣ Ünïcode error 😀 ',
-];
-
-const toolCall = fc.record(
-  {
-    tool: fc.constantFrom(...TOOLS),
-    latency_ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 }), fc.constantFrom(5000.5, 0.25, 12000.75)),
-  },
-  { requiredKeys: ['latency_ms'] },
-);
-const session = fc.record(
-  {
-    session_id: fc.oneof(fc.stringMatching(/^s[0-9a-f]{1,14}$/), fc.constant(null)),
-    repo: fc.constantFrom('alpha', 'beta', 'gamma', null, 'global'),
-    errors: fc.array(fc.record({ message: fc.constantFrom(...ERRORS, '', null) }), { maxLength: 4 }),
-    tool_calls: fc.oneof(
-      fc.array(toolCall, { maxLength: 14 }),
-      // manual processes: many calls from few tools
-      fc.array(fc.record({ tool: fc.constantFrom('Bash', 'Read'), latency_ms: fc.integer({ min: 0, max: 9000 }) }), { minLength: 11, maxLength: 16 }),
-    ),
-    duration_minutes: fc.oneof(fc.integer({ min: -30, max: 600 }), fc.constantFrom(15, 21, 3, 45.5, 0.5)),
-  },
-  { requiredKeys: ['tool_calls'] },
-);
+import { sessionArb } from '../arbitraries.js';
 
 function sessionsOf(records: unknown[]): Session[] {
   return records.map((r) => {
@@ -65,7 +33,7 @@ function report(state: AnalyzerState, threshold = 0): string {
 describe('accumulator laws', () => {
   it('init() is the identity of merge', () => {
     fc.assert(
-      fc.property(fc.array(session, { maxLength: 30 }), (records) => {
+      fc.property(fc.array(sessionArb, { maxLength: 30 }), (records) => {
         const all = sessionsOf(records);
         const s = fold(all, 0, all.length);
         expect(finalizeState(mergeStates(initState(), s))).toEqual(finalizeState(s));
@@ -78,7 +46,7 @@ describe('accumulator laws', () => {
   it('split at random points, merged in any order and grouping, equals one pass', () => {
     fc.assert(
       fc.property(
-        fc.array(session, { minLength: 1, maxLength: 60 }),
+        fc.array(sessionArb, { minLength: 1, maxLength: 60 }),
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.nat(),
         (records, cutSeeds, orderSeed) => {
@@ -103,7 +71,7 @@ describe('accumulator laws', () => {
 
   it('merge does not mutate its inputs', () => {
     fc.assert(
-      fc.property(fc.array(session, { minLength: 2, maxLength: 30 }), (records) => {
+      fc.property(fc.array(sessionArb, { minLength: 2, maxLength: 30 }), (records) => {
         const all = sessionsOf(records);
         const mid = all.length >> 1;
         const a = fold(all, 0, mid);
@@ -120,7 +88,7 @@ describe('accumulator laws', () => {
 
   it('state files round-trip, and rebased states of separate runs merge in argument order', () => {
     fc.assert(
-      fc.property(fc.array(session, { minLength: 1, maxLength: 40 }), fc.nat(), (records, cut) => {
+      fc.property(fc.array(sessionArb, { minLength: 1, maxLength: 40 }), fc.nat(), (records, cut) => {
         const all = sessionsOf(records);
         const k = cut % (all.length + 1);
         // two "machines", each numbering its records from 0

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AnalyzerError, type ErrorContext } from '../../src/errors.js';
 import { decodeWithFastDecoder, FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
 import { SESSION_KEYS, type DecodeEvent, type Shape } from '../../src/input/types.js';
+import { anyRecordArb, jsonValueArb, keyArb } from '../arbitraries.js';
 
 // ---- harness ---------------------------------------------------------------
 
@@ -174,37 +175,8 @@ function expectAgreesWithOracle(b: Uint8Array, outcome: Outcome, shape: 'auto' |
   }
 }
 
-// ---- generators --------------------------------------------------------------
-
-const SESSION_KEY_LIST = [...SESSION_KEYS];
-const nastyUnit = fc.constantFrom(
-  '"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', 'é', '中', '😀', '\u2028', '\ufeff',
-  'a', ' ', '{', ']', ',', ':', 'messages', 'sessions', '\\"', '\\\\', ...SESSION_KEY_LIST,
-);
-const nastyString = fc.oneof(
-  fc.string({ unit: nastyUnit, maxLength: 8 }),
-  fc.string({ maxLength: 6 }),
-  fc.string({ unit: 'binary', maxLength: 6 }),
-);
-const keyArb = fc.oneof(fc.constantFrom(...SESSION_KEY_LIST, 'messages', 'sessions', 'message', 'repos', ''), nastyString);
-const leafArb = fc.oneof(
-  nastyString,
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -1, 1e21, 1.5e-7, 123456789012345680000),
-  fc.boolean(),
-  fc.constant(null),
-);
-const { value: valueArb } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', maxDepth: 4 },
-    leafArb,
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(keyArb, tie('value'), { maxKeys: 4 }),
-  ),
-}));
-const sessionArb = fc.dictionary(keyArb, valueArb, { maxKeys: 7 });
-const recordArb = fc.oneof({ weight: 5, arbitrary: sessionArb }, { weight: 1, arbitrary: valueArb });
+// ---- generators: values and records from test/arbitraries.ts; the archive serializer ----
+// here is the fast decoder's own (random escapes, BOM, indent, forced JSON Lines, extra members)
 
 interface Archive {
   kind: 'array' | 'wrapper' | 'jsonl' | 'forced';
@@ -218,8 +190,8 @@ interface Archive {
 
 const archiveArb: fc.Arbitrary<Archive> = fc.record({
   kind: fc.constantFrom('array', 'wrapper', 'jsonl', 'forced'),
-  records: fc.array(recordArb, { maxLength: 5 }),
-  extra: fc.array(fc.tuple(keyArb.filter((k) => k !== 'sessions'), valueArb), { maxLength: 2 }),
+  records: fc.array(anyRecordArb, { maxLength: 5 }),
+  extra: fc.array(fc.tuple(keyArb.filter((k) => k !== 'sessions'), jsonValueArb), { maxLength: 2 }),
   indent: fc.constantFrom(undefined, 0, 1, 2, '\t'),
   bom: fc.boolean(),
   escapeSeed: fc.integer({ min: 1 }),
@@ -660,7 +632,7 @@ describe(FastDecoder.name, () => {
     it('reports the offset and line of every array element and JSON Lines record', () => {
       const sepArb = fc.constantFrom(',', ', ', ',\n', '\n,\r\n  ', '\t,');
       fc.assert(
-        fc.property(fc.array(fc.tuple(recordArb, sepArb, fc.constantFrom(undefined, 2)), { maxLength: 6 }), fc.boolean(), (items, jsonl) => {
+        fc.property(fc.array(fc.tuple(anyRecordArb, sepArb, fc.constantFrom(undefined, 2)), { maxLength: 6 }), fc.boolean(), (items, jsonl) => {
           let text = jsonl ? '' : '[ ';
           const expected: Array<{ offset: number; line: number }> = [];
           items.forEach(([value, sep, indent], i) => {

@@ -9,8 +9,8 @@ import {
   isPyWord,
   spaceRanges,
   wordRanges,
-} from '../../src/python/unicode.js';
-import { PY_UNICODE_VERSION } from '../../src/python/unicode-tables.js';
+} from '../../src/python/_unicode.js';
+import { PY_UNICODE_VERSION } from '../../src/python/_unicode-tables.js';
 import { membership, unicodeData } from './load-fixtures.js';
 
 /*

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InputFile } from '../../src/input/sources.js';
 import { BoundaryScanner, collectPlan, type PlanItem } from '../../src/workers/plan-shards.js';
-import { archiveFileArb, NASTY, renderArchive, removeTmpDirs, tmpDir, writeFile } from './_archive.js';
+import { archiveFileArb, NASTY_STRINGS as NASTY, renderArchive } from '../arbitraries.js';
+import { removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 
 type Range = Extract<PlanItem, { kind: 'range' }>;
 

@@ -10,7 +10,8 @@ import { NO_PROGRESS } from '../../src/progress.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
 import { analyzeParallel } from '../../src/workers/pool.js';
 import { FIXED_NOW } from '../helpers.js';
-import { archiveFileArb, options, removeTmpDirs, tmpDir, writeArchives, writeFile } from './_archive.js';
+import { archiveFileArb } from '../arbitraries.js';
+import { options, removeTmpDirs, tmpDir, writeArchives, writeFile } from './_archive.js';
 
 /**
  * What a run prints: both reports, the counts, and the malformed summary. Offsets

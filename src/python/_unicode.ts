@@ -1,6 +1,6 @@
 /**
  * Python 3.11's character properties (Unicode 14), decoded from the generated
- * tables in unicode-tables.ts. They are used instead of the JavaScript engine's
+ * tables in _unicode-tables.ts. They are used instead of the JavaScript engine's
  * `\p{...}`/`toLowerCase()` because those follow the engine's ICU (Unicode 17
  * on Node 20.20), which would change results for characters Python does not know.
  */
@@ -13,7 +13,7 @@ import {
   PRINTABLE_RANGES,
   SPACE_RANGES,
   WORD_RANGES,
-} from './unicode-tables.js';
+} from './_unicode-tables.js';
 
 /** Sorted, disjoint, inclusive ranges as a flat array [s0, e0, s1, e1, ...]. */
 export type RangeList = Uint32Array;

@@ -28,8 +28,8 @@ import { isJsonlName, openSource, type InputFile } from '../input/sources.js';
 import { readOptionsOf, type AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
 import type { StreamChunk } from './_protocol.js';
-import { Cancelled, type FinalReply, type StreamHooks, type TaskInput } from './executor.js';
-import type { Outcome } from './ordered-merge.js';
+import { Cancelled, type FinalReply, type StreamHooks, type TaskInput } from './_executor.js';
+import type { Outcome } from './_ordered-merge.js';
 import type { ByteRange, PlanItem } from './plan-shards.js';
 
 /** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */

@@ -1,0 +1,133 @@
+/**
+ * The executor on real worker threads running a stand-in worker (written to a
+ * temporary file): it replies after `size` ms with its thread id in `newlines`,
+ * posts progress first, and crashes on the file name "crash".
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AnalyzerError } from '../../src/errors.js';
+import { Cancelled, Executor, type ExecutorOptions, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
+import { removeTmpDirs, tmpDir } from './_archive.js';
+
+const script = path.join(tmpDir(), 'stand-in-worker.mjs');
+writeFileSync(
+  script,
+  `import { parentPort, threadId } from 'node:worker_threads';
+parentPort.on('message', (t) => {
+  if ('type' in t) return;
+  if (t.file === 'crash') throw new Error('stand-in crash');
+  parentPort.postMessage({ id: t.id, type: 'progress', bytes: 10, sessions: 1 });
+  setTimeout(() => parentPort.postMessage({ id: t.id, type: 'done', state: t.file, malformed: { count: 0, first: [] }, newlines: threadId }), t.size);
+});
+`,
+);
+afterAll(removeTmpDirs);
+
+const task = (name: string, ms = 5): TaskInput => ({ kind: 'whole', file: name, parser: 'fast', strict: false, from: 'auto', fileIndex: 0, size: ms });
+
+function executor(over: Partial<ExecutorOptions> = {}) {
+  const progress = { bytes: 0, sessions: 0 };
+  const ex = new Executor({
+    max: 2,
+    script: pathToFileURL(script),
+    onProgress: (b, s) => {
+      progress.bytes += b;
+      progress.sessions += s;
+    },
+    canStart: () => true,
+    ...over,
+  });
+  return { ex, progress };
+}
+
+const nameOf = (r: FinalReply) => (r.type === 'done' ? (r.state as unknown as string) : r.type);
+const threadOf = (r: FinalReply) => (r.type === 'done' ? r.newlines : -1);
+
+describe(Executor.name, () => {
+  it('runs every task on at most `max` workers, each reply to its task, progress passed on', async () => {
+    const { ex, progress } = executor({ max: 2 });
+    try {
+      const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => ex.run(task(`t${i}`, 10), i)));
+      expect(replies.map(nameOf)).toEqual(Array.from({ length: 8 }, (_, i) => `t${i}`));
+      expect(new Set(replies.map(threadOf)).size).toBeLessThanOrEqual(2);
+      expect(progress).toEqual({ bytes: 80, sessions: 8 });
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('starts queued tasks in FIFO order, urgent ones first', async () => {
+    const { ex } = executor({ max: 1 });
+    const started: string[] = [];
+    const track = (name: string, urgent = false) => ex.run(task(name), 0, urgent).then((r) => void started.push(nameOf(r)));
+    try {
+      await Promise.all([track('first'), track('a'), track('b'), track('urgent', true)]);
+      expect(started).toEqual(['first', 'urgent', 'a', 'b']);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('holds the queue head while canStart says no, until pumped', async () => {
+    let allowed = 0;
+    const { ex } = executor({ canStart: (g) => g <= allowed });
+    try {
+      let doneLater = false;
+      const now = ex.run(task('now'), 0);
+      const later = ex.run(task('later'), 1).then(() => (doneLater = true));
+      await now;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(doneLater).toBe(false);
+      allowed = 1;
+      ex.pump();
+      await later;
+      expect(doneLater).toBe(true);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('cancels queued tasks of a group, and with `running` terminates the workers running one', async () => {
+    const { ex } = executor({ max: 1 });
+    try {
+      const running = ex.run(task('running', 2000), 7);
+      const queued = ex.run(task('queued'), 7);
+      const other = ex.run(task('other'), 8);
+      ex.cancel((g) => g === 7, false);
+      await expect(queued).rejects.toBeInstanceOf(Cancelled);
+      ex.cancel((g) => g === 7, true);
+      await expect(running).rejects.toBeInstanceOf(Cancelled);
+      expect(nameOf(await other)).toBe('other');
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('a worker that dies fails its task with FP_INTERNAL; the next task gets a new worker', async () => {
+    const { ex } = executor({ max: 1 });
+    try {
+      const crashed = ex.run(task('crash'), 0);
+      const next = ex.run(task('next'), 0);
+      await expect(crashed).rejects.toSatisfy((e) => e instanceof AnalyzerError && e.code === 'FP_INTERNAL' && /stand-in crash/.test(e.message));
+      expect(nameOf(await next)).toBe('next');
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('waitForRoom resolves once the queue is shorter than the limit; close cancels the rest', async () => {
+    const { ex } = executor({ max: 1 });
+    const tasks = Array.from({ length: 4 }, (_, i) => ex.run(task(`t${i}`, 20), 0).catch((e: unknown) => e));
+    let roomy = false;
+    const room = ex.waitForRoom(2).then(() => (roomy = true));
+    expect(roomy).toBe(false);
+    await room;
+    expect(roomy).toBe(true);
+    await ex.close();
+    const outcomes = await Promise.all(tasks);
+    expect(outcomes.some((o) => o instanceof Cancelled)).toBe(true);
+    await expect(ex.run(task('after'), 0)).rejects.toBeInstanceOf(Cancelled);
+  });
+});
