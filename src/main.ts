@@ -9,7 +9,7 @@ import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
-import { checkWritable, writeFileAtomic } from './output.js';
+import { checkWritable, writeOutput } from './output.js';
 import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { parseState, serializeState } from './state-file.js';
@@ -43,7 +43,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
   const report = buildReport(result.state, o);
   const text = renderReport(report, o.format, io.now());
   if (o.output !== undefined) {
-    await writeFileAtomic(o.output, text);
+    await writeOutput(o.output, text);
     io.stderr.write(`Wrote ${report.proposals.length} proposals to ${o.output}\n`);
   } else {
     io.stdout.write(text + '\n');
@@ -79,7 +79,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   reportMalformed(io, o, result.malformed);
 
   if (o.emitState !== undefined) {
-    await writeFileAtomic(o.emitState, serializeState(result));
+    await writeOutput(o.emitState, serializeState(result));
     warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
@@ -108,7 +108,7 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
   }
   reportMalformed(io, o, malformed);
   if (o.emitState !== undefined) {
-    await writeFileAtomic(o.emitState, serializeState({ state, malformed }));
+    await writeOutput(o.emitState, serializeState({ state, malformed }));
     warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }

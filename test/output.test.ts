@@ -1,0 +1,218 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync, linkSync, lstatSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkWritable, writeOutput } from '../src/output.js';
+import { runCli } from './helpers.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-out-'));
+const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn('SKIPPED: test/output.test.ts device tests need root for mknod (run the suite as root)');
+
+function archive(dir: string): string {
+  const f = path.join(dir, 'in.json');
+  const sessions = Array.from({ length: 4 }, (_, i) => ({
+    session_id: `s${i}`,
+    errors: [{ message: 'Boom' }],
+    tool_calls: Array.from({ length: 12 }, () => ({ tool: 'Bash', latency_ms: 9000 })),
+    duration_minutes: 60,
+  }));
+  writeFileSync(f, JSON.stringify(sessions));
+  return f;
+}
+
+/** The JSON report of `input`, as stdout gets it (without the newline stdout adds). */
+async function expectedReport(input: string): Promise<string> {
+  return (await runCli(['--input', input, '--format', 'json'])).stdout.replace(/\n$/, '');
+}
+
+const entries = (dir: string) => readdirSync(dir).sort();
+
+describe('--output to a regular file or a new path', () => {
+  it('writes a new file, leaving no temporary file', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const out = path.join(dir, 'new.json');
+    expect((await runCli(['--input', input, '--format', 'json', '--output', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(await expectedReport(input));
+    expect(entries(dir)).toEqual(['in.json', 'new.json']);
+  });
+
+  it("keeps an existing file's mode (chmod 600 stays 600)", async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const out = path.join(dir, 'private.json');
+    writeFileSync(out, 'old');
+    chmodSync(out, 0o600);
+    expect((await runCli(['--input', input, '--format', 'json', '--output', out])).code).toBe(0);
+    expect(statSync(out).mode & 0o7777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toBe(await expectedReport(input));
+    chmodSync(out, 0o640);
+    await writeOutput(out, 'again');
+    expect(statSync(out).mode & 0o7777).toBe(0o640);
+  });
+
+  it('follows a symbolic link: the file it points to gets the report, the link stays', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const real = path.join(dir, 'real.json');
+    writeFileSync(real, '');
+    const link = path.join(dir, 'link.json');
+    symlinkSync('real.json', link);
+    const chain = path.join(dir, 'chain.json');
+    symlinkSync(link, chain);
+    expect((await runCli(['--input', input, '--format', 'json', '--output', chain])).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(lstatSync(chain).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe('real.json');
+    expect(readFileSync(real, 'utf8')).toBe(await expectedReport(input));
+    // a dangling link: its target is created, as `>` does
+    const dangling = path.join(dir, 'dangling.json');
+    symlinkSync('made.json', dangling);
+    await writeOutput(dangling, 'x');
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dir, 'made.json'), 'utf8')).toBe('x');
+    expect(entries(dir)).toEqual(['chain.json', 'dangling.json', 'in.json', 'link.json', 'made.json', 'real.json']);
+  });
+
+  it('writes through a hard link, keeping the inode that every link shares (as cp and > do)', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const a = path.join(dir, 'a.json');
+    const b = path.join(dir, 'b.json');
+    writeFileSync(a, 'previous, longer than nothing');
+    chmodSync(a, 0o604);
+    linkSync(a, b);
+    const ino = statSync(a).ino;
+    expect((await runCli(['--input', input, '--format', 'json', '--output', a])).code).toBe(0);
+    const report = await expectedReport(input);
+    expect(readFileSync(b, 'utf8')).toBe(report);
+    expect(statSync(a).ino).toBe(ino);
+    expect(statSync(a).nlink).toBe(2);
+    expect(statSync(a).mode & 0o7777).toBe(0o604);
+    expect(entries(dir)).toEqual(['a.json', 'b.json', 'in.json']);
+  });
+
+  it('accepts a name of 255 bytes: the temporary name is short', async () => {
+    for (const len of [240, 255]) {
+      const dir = tmp();
+      const input = archive(dir);
+      const name = 'r'.repeat(len - 5) + '.json';
+      const r = await runCli(['--input', input, '--format', 'json', '--output', path.join(dir, name)]);
+      expect(r.stderr, String(len)).toMatch(/^Wrote /);
+      expect(r.code).toBe(0);
+      expect(entries(dir)).toEqual(['in.json', name].sort());
+    }
+  });
+
+  it.skipIf(!isRoot)('refuses a read-only file with exit 4 before reading any input, even as root', async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'locked.md');
+    writeFileSync(out, 'keep me');
+    chmodSync(out, 0o444);
+    // the input does not exist: exit 4, not 3, shows the check came first
+    const r = await runCli(['--input', path.join(dir, 'missing.json'), '--output', out]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe(`fleet-proposals: Cannot write output: the file is read-only, in ${out}\n`);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    const s = await runCli(['--input', path.join(dir, 'missing.json'), '--emit-state', out]);
+    expect(s.code).toBe(4);
+  });
+});
+
+describe.skipIf(!isRoot)('--output to what is not a regular file: written in place', () => {
+  it('a character device stays a device (a /dev/null made by mknod)', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const dev = path.join(dir, 'null');
+    execFileSync('mknod', ['-m', '666', dev, 'c', '1', '3']);
+    const r = await runCli(['--input', input, '--output', dev]);
+    expect(r.code).toBe(0);
+    expect(statSync(dev).isCharacterDevice()).toBe(true);
+    expect(entries(dir)).toEqual(['in.json', 'null']);
+    await checkWritable(dev);
+  });
+
+  it('a full device (a /dev/full made by mknod) is exit 4 with the reason', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const dev = path.join(dir, 'full');
+    execFileSync('mknod', ['-m', '666', dev, 'c', '1', '7']);
+    const r = await runCli(['--input', input, '--output', dev]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe(`fleet-proposals: Cannot write output: no space left on device, in ${dev}\n`);
+    expect(statSync(dev).isCharacterDevice()).toBe(true);
+  });
+
+  it('a FIFO is opened and written, not replaced', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mknod', [fifo, 'p']);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let got = '';
+    reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli(['--input', input, '--format', 'json', '--output', fifo]);
+    await done;
+    expect(r.code).toBe(0);
+    expect(got).toBe(await expectedReport(input));
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+});
+
+describe('--output to an open file description', () => {
+  it('/proc/self/fd/N writes through the open descriptor (here in append mode), never replaces the file', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const log = path.join(dir, 'log.txt');
+    writeFileSync(log, 'earlier line\n');
+    const fd = openSync(log, 'a');
+    try {
+      const r = await runCli(['--input', input, '--format', 'json', '--output', `/proc/self/fd/${fd}`]);
+      expect(r.code).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(log, 'utf8')).toBe('earlier line\n' + (await expectedReport(input)));
+    expect(entries(dir)).toEqual(['in.json', 'log.txt']);
+  });
+
+  it('a descriptor open for reading only is refused with exit 4 before the analysis', async () => {
+    const dir = tmp();
+    const ro = path.join(dir, 'ro.txt');
+    writeFileSync(ro, 'x');
+    const fd = openSync(ro, 'r');
+    try {
+      const r = await runCli(['--input', path.join(dir, 'missing.json'), '--output', `/proc/self/fd/${fd}`]);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toBe(`fleet-proposals: Cannot write output: the descriptor is open for reading only, in /proc/self/fd/${fd}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('/dev/stdout of the built CLI is its standard output, whatever that is', () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const piped = spawnSync(process.execPath, [CLI, '--input', input, '--format', 'json', '--output', '/dev/stdout'], { encoding: 'utf8' });
+    expect(piped.status).toBe(0);
+    expect(JSON.parse(piped.stdout)).toBeInstanceOf(Array);
+    expect(piped.stderr).toMatch(/^Wrote \d+ proposals to \/dev\/stdout\n$/);
+    // stdout redirected to a file: the file gets the report and stays the same file
+    const out = path.join(dir, 'redirected.json');
+    const fd = openSync(out, 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, '--input', input, '--format', 'json', '--output', '/dev/stdout'], { stdio: ['ignore', fd, 'pipe'] });
+      expect(r.status).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(out, 'utf8')).toBe(piped.stdout);
+    expect(entries(dir)).toEqual(['in.json', 'redirected.json']);
+  });
+});
