@@ -9,7 +9,7 @@ import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
-import { checkWritable, writeOutput } from './output.js';
+import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { parseState, serializeState } from './state-file.js';
@@ -46,7 +46,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
     await writeOutput(o.output, text);
     io.stderr.write(`Wrote ${report.proposals.length} proposals to ${o.output}\n`);
   } else {
-    io.stdout.write(text + '\n');
+    await writeToStream(io.stdout, text + '\n');
   }
   return 0;
 }

@@ -70,6 +70,24 @@ export function removeTempFilesSync(): void {
   liveTemps.clear();
 }
 
+/**
+ * Write text to a stream (stdout) and wait until it is accepted. A failed write is exit 4
+ * (`> /dev/full`: "no space left on device (stdout)"); EPIPE, the reader having gone away
+ * (`| head -1`), ends the write quietly as it does for `cat`.
+ */
+export async function writeToStream(stream: NodeJS.WritableStream, content: OutputContent, name = 'stdout'): Promise<void> {
+  try {
+    for await (const chunk of chunksOf(content)) {
+      await new Promise<void>((resolve, reject) => {
+        stream.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    throw new AnalyzerError('FP_OUTPUT', `Cannot write output: ${describeWriteError(err)} (${name})`, {}, { cause: err });
+  }
+}
+
 async function planWrite(target: string): Promise<WritePlan> {
   const { file, special, ownFd } = await followLinks(target);
   if (ownFd !== undefined) {
