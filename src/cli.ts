@@ -10,6 +10,7 @@ import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { ADAPTERS } from './input/adapters/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
+import { removeTempFilesSync } from './output.js';
 import { parsePyFloat } from './python/py-float.js';
 import { analyzeParallel } from './workers/pool.js';
 
@@ -247,6 +248,14 @@ const io: Io = { stdout: process.stdout, stderr: process.stderr, now: () => new 
 
 const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
+  // A signal while an output is being written must not leave its temporary file behind; the exit
+  // code is the one a shell reports for death by that signal (128 + its number).
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeTempFilesSync();
+      process.exit(code);
+    });
+  }
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });
