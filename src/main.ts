@@ -44,7 +44,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
   const text = renderReport(report, o.format, io.now());
   if (o.output !== undefined) {
     await writeOutput(o.output, text);
-    io.stderr.write(`Wrote ${report.proposals.length} proposals to ${o.output}\n`);
+    warn(io, o, `Wrote ${report.proposals.length} proposals to ${o.output}`);
   } else {
     await writeToStream(io.stdout, text + '\n');
   }

@@ -137,6 +137,16 @@ describe('cli', () => {
     expect(readdirSync(path.dirname(out))).toEqual(['report.md']);
   });
 
+  it('--quiet leaves stderr empty when writing a report or a state to a file', async () => {
+    const f = archive();
+    const dir = tmp();
+    for (const flag of ['--output', '--emit-state']) {
+      const r = await runCli(['--input', f, flag, path.join(dir, 'x'), '--quiet']);
+      expect(r.code, flag).toBe(0);
+      expect(r.stderr, flag).toBe('');
+    }
+  });
+
   it('never leaves a half-written or clobbered output when the input is bad', async () => {
     const dir = tmp();
     const bad = path.join(dir, 'bad.json');
