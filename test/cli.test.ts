@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { expandAbbreviations, LONG_OPTIONS } from '../src/cli.js';
 import type { Io } from '../src/main.js';
@@ -122,6 +123,27 @@ describe('cli', () => {
     for (const flag of ['--input', '--output', '--format', '--hourly-rate', '--threshold', '--strict', '--quiet', '--progress', '--workers', '--parser', '--from', '--emit-state']) {
       expect(r.stdout).toContain(flag);
     }
+  });
+
+  it('--help wraps at spaces only, at any terminal width', async () => {
+    const helpAt = async (columns: number) => {
+      const stdout = Object.assign(new PassThrough(), { columns });
+      let text = '';
+      stdout.on('data', (d: Buffer) => (text += d.toString()));
+      await runCli(['--help'], { stdout });
+      return text;
+    };
+    // yargs may glue a right-aligned `[type]` tag to a description that fills the line exactly:
+    // not a cut word, so a tag counts as its own word
+    const words = (text: string) => text.replace(/\[/g, ' [').split(/\s+/).filter(Boolean).sort();
+    const unwrapped = words(await helpAt(100));
+    for (const columns of [90, 80, 70, 60, 50]) {
+      const help = await helpAt(columns);
+      expect(words(help), `${columns} columns`).toEqual(unwrapped);
+      for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(columns);
+    }
+    // each example command on one line
+    expect(await helpAt(80)).toContain('fleet-proposals --input exports/ --format json --output proposals.json\n');
   });
 
   it('--output writes the report without a trailing newline, via a temporary file', async () => {
