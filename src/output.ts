@@ -52,6 +52,7 @@ export async function writeOutput(target: string, content: OutputContent): Promi
     else if (plan.kind === 'replace') await writeReplacing(plan.file, plan.existing, content);
     else await writeThroughHardLink(plan.file, content);
   } catch (err) {
+    if (!isSystemError(err)) throw err; // the producer's own error (the content failed, not the write)
     throw outputError(target, describeWriteError(err), err);
   }
 }
@@ -83,6 +84,7 @@ export async function writeToStream(stream: NodeJS.WritableStream, content: Outp
       });
     }
   } catch (err) {
+    if (!isSystemError(err)) throw err; // the producer's own error
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
     throw new AnalyzerError('FP_OUTPUT', `Cannot write output: ${describeWriteError(err)} (${name})`, {}, { cause: err });
   }
@@ -283,6 +285,11 @@ async function writeChunks(fh: fsp.FileHandle, content: OutputContent): Promise<
 async function* chunksOf(content: OutputContent): AsyncGenerator<string> {
   if (typeof content === 'string') yield content;
   else yield* content;
+}
+
+/** An error from the operating system (ENOSPC, EBADF, ...), as opposed to one thrown by the content. */
+function isSystemError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
 }
 
 function outputError(target: string, what: string, cause?: unknown): AnalyzerError {

@@ -5,7 +5,9 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWritable, writeOutput } from '../src/output.js';
+import { PassThrough } from 'node:stream';
+import { AnalyzerError } from '../src/errors.js';
+import { checkWritable, writeOutput, writeToStream } from '../src/output.js';
 import { runCli } from './helpers.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-out-'));
@@ -214,5 +216,44 @@ describe('--output to an open file description', () => {
     }
     expect(readFileSync(out, 'utf8')).toBe(piped.stdout);
     expect(entries(dir)).toEqual(['in.json', 'redirected.json']);
+  });
+});
+
+describe(`${writeOutput.name} with streamed content`, () => {
+  async function* chunks(parts: string[], failAfter?: number) {
+    for (let i = 0; i < parts.length; i++) {
+      if (i === failAfter) throw new AnalyzerError('FP_INPUT', 'Value too large: test, in x');
+      await new Promise((resolve) => setImmediate(resolve));
+      yield parts[i]!;
+    }
+  }
+
+  it('writes the chunks of an async iterable in order, to a file and to a stream', async () => {
+    const dir = tmp();
+    const parts = Array.from({ length: 50 }, (_, i) => `chunk ${i} ${'é'.repeat(i)}\n`);
+    const out = path.join(dir, 'state.json');
+    await writeOutput(out, chunks(parts));
+    expect(readFileSync(out, 'utf8')).toBe(parts.join(''));
+    await writeOutput(out, parts); // a plain iterable too
+    expect(readFileSync(out, 'utf8')).toBe(parts.join(''));
+    const sink = new PassThrough();
+    let got = '';
+    sink.on('data', (d: Buffer) => (got += d.toString()));
+    await writeToStream(sink, chunks(parts));
+    expect(got).toBe(parts.join(''));
+  });
+
+  it("a producer's error passes through unchanged and leaves the target as it was", async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'state.json');
+    writeFileSync(out, 'previous');
+    const err = await writeOutput(out, chunks(['a', 'b', 'c'], 2)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AnalyzerError);
+    expect((err as AnalyzerError).code).toBe('FP_INPUT');
+    expect((err as AnalyzerError).message).toBe('Value too large: test, in x');
+    expect(readFileSync(out, 'utf8')).toBe('previous');
+    expect(entries(dir)).toEqual(['state.json']);
+    const streamErr = await writeToStream(new PassThrough(), chunks(['a', 'b'], 1)).catch((e: unknown) => e);
+    expect((streamErr as AnalyzerError).code).toBe('FP_INPUT');
   });
 });
