@@ -257,3 +257,39 @@ describe(`${writeOutput.name} with streamed content`, () => {
     expect((streamErr as AnalyzerError).code).toBe('FP_INPUT');
   });
 });
+
+describe.skipIf(!isRoot)('as a normal user (the built CLI run as uid 65534)', () => {
+  // a folder the user may not write to, holding a device, a writable file and a read-only one
+  const dir = tmp();
+  chmodSync(dir, 0o755);
+  const input = path.join(dir, 'in.json');
+  const run = (output: string, from = input) =>
+    spawnSync(process.execPath, [CLI, '--input', from, '--format', 'json', '--output', output], { uid: 65534, gid: 65534, encoding: 'utf8' });
+  const missing = path.join(dir, 'missing.json'); // exit 4 rather than 3 shows the output was checked first
+
+  it('writes to a device and to a writable file in place; refuses what it may not write, before reading', () => {
+    writeFileSync(input, JSON.stringify([{ session_id: 'a' }]));
+    execFileSync('mknod', ['-m', '666', path.join(dir, 'null'), 'c', '1', '3']);
+    writeFileSync(path.join(dir, 'open.txt'), 'old');
+    chmodSync(path.join(dir, 'open.txt'), 0o666);
+    writeFileSync(path.join(dir, 'theirs.txt'), 'old');
+    chmodSync(path.join(dir, 'theirs.txt'), 0o644);
+
+    const dev = run(path.join(dir, 'null'));
+    expect(dev.stderr).toBe(`Wrote 0 proposals to ${dir}/null\n`);
+    expect(dev.status).toBe(0);
+    expect(statSync(path.join(dir, 'null')).isCharacterDevice()).toBe(true);
+
+    const open = run(path.join(dir, 'open.txt'));
+    expect(open.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'open.txt'), 'utf8')).toBe('[]');
+
+    const theirs = run(path.join(dir, 'theirs.txt'), missing);
+    expect(theirs.stderr).toBe(`fleet-proposals: Cannot write output: permission denied, in ${dir}/theirs.txt\n`);
+    expect(theirs.status).toBe(4);
+    const fresh = run(path.join(dir, 'new.txt'), missing);
+    expect(fresh.stderr).toBe(`fleet-proposals: Cannot write output: folder ${dir} is missing or not writable, in ${dir}/new.txt\n`);
+    expect(fresh.status).toBe(4);
+    expect(entries(dir)).toEqual(['in.json', 'null', 'open.txt', 'theirs.txt']);
+  });
+});
