@@ -5,13 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import yargs, { type InferredOptionTypes, type Options } from 'yargs';
+import { createRequire } from 'node:module';
+import type { default as YargsFactory, InferredOptionTypes, Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { ADAPTERS } from './input/adapters/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
+import { removeTempFilesSync } from './output.js';
 import { parsePyFloat } from './python/py-float.js';
 
+
+/**
+ * yargs' CommonJS build: its ESM build lays out --help with cliui's ESM shim, which cuts lines every
+ * N characters, mid-word; the CommonJS build wraps at spaces (wrap-ansi). Same yargs otherwise.
+ */
+const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof YargsFactory;
 
 /**
  * Every flag is defined once, here: yargs reads these definitions, and the prefix expansion
@@ -20,8 +28,8 @@ import { parsePyFloat } from './python/py-float.js';
 const REPORT_OPTIONS = {
   output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
   format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
-  'hourly-rate': { type: 'string', requiresArg: true, describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference) [default: 50.0]' },
-  threshold: { type: 'string', requiresArg: true, describe: 'Min monthly hours to include proposal [default: 2.0]' },
+  'hourly-rate': { type: 'string', requiresArg: true, defaultDescription: '50.0', describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)' },
+  threshold: { type: 'string', requiresArg: true, defaultDescription: '2.0', describe: 'Min monthly hours to include proposal' },
   quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
   'emit-state': { type: 'string', requiresArg: true, describe: 'Write the mergeable analysis state to FILE instead of a report' },
 } as const satisfies Record<string, Options>;
@@ -120,6 +128,20 @@ function ownVersion(): string {
   }
 }
 
+/**
+ * Examples as a description line over the whole command: yargs' two-column examples give the
+ * command at most half the width and cut it mid-word.
+ */
+const EXAMPLES = [
+  'Examples:',
+  ...[
+    ['Markdown report on stdout', '$0 --input fixtures/sample/sessions.json'],
+    ['A folder of archives, JSON to a file', '$0 --input exports/ --format json --output proposals.json'],
+    ['Analyse one part of an archive, then report on the parts', '$0 --input part1.jsonl --emit-state part1.state.json'],
+    ['', '$0 merge part1.state.json part2.state.json'],
+  ].flatMap(([what, command]) => (what ? [`  ${what}:`, `    ${command}`] : [`    ${command}`])),
+].join('\n');
+
 type AnalyzeArgs = InferredOptionTypes<typeof ANALYZE_OPTIONS>;
 /** What yargs hands over: with 'duplicate-arguments-array' a repeated flag arrives as a list. */
 type Repeated<T> = T | T[] | undefined;
@@ -182,9 +204,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       (y) =>
         y
           .options(ANALYZE_OPTIONS)
-          .example('$0 --input fixtures/sample/sessions.json', 'Markdown report on stdout')
-          .example('$0 --input exports/ --format json --output proposals.json', 'A folder of archives, JSON to a file')
-          .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive')
+          .epilogue(EXAMPLES)
           .conflicts('output', 'emit-state'),
       async (a) => {
         const o = resolve(a, warn);
@@ -208,7 +228,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     .strict()
     .help()
     .version(ownVersion())
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
       if (err instanceof AnalyzerError) throw err;
@@ -246,6 +266,14 @@ const io: Io = { stdout: process.stdout, stderr: process.stderr, now: () => new 
 
 const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
+  // A signal while an output is being written must not leave its temporary file behind; the exit
+  // code is the one a shell reports for death by that signal (128 + its number).
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeTempFilesSync();
+      process.exit(code);
+    });
+  }
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });

@@ -9,7 +9,7 @@ import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
-import { checkWritable, writeFileAtomic } from './output.js';
+import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
@@ -43,10 +43,10 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
   const report = buildReport(result.state, o);
   const text = renderReport(report, o.format, io.now());
   if (o.output !== undefined) {
-    await writeFileAtomic(o.output, text);
-    io.stderr.write(`Wrote ${report.proposals.length} proposals to ${o.output}\n`);
+    await writeOutput(o.output, text);
+    warn(io, o, `Wrote ${report.proposals.length} proposals to ${o.output}`);
   } else {
-    io.stdout.write(text + '\n');
+    await writeToStream(io.stdout, text + '\n');
   }
   return 0;
 }
@@ -70,7 +70,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   reportMalformed(io, o, result.malformed);
 
   if (o.emitState !== undefined) {
-    await writeFileAtomic(o.emitState, serializeState(result));
+    await writeOutput(o.emitState, serializeState(result));
     warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
@@ -105,7 +105,7 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
   if (state === undefined) state = initState(DEFAULT_PROFILE);
   reportMalformed(io, o, malformed);
   if (o.emitState !== undefined) {
-    await writeFileAtomic(o.emitState, serializeState({ state, malformed }));
+    await writeOutput(o.emitState, serializeState({ state, malformed }));
     warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }

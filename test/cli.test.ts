@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { expandAbbreviations, LONG_OPTIONS, resolveWorkers } from '../src/cli.js';
 import { runCli } from './helpers.js';
@@ -119,6 +120,27 @@ describe('cli', () => {
     }
   });
 
+  it('--help wraps at spaces only, at any terminal width', async () => {
+    const helpAt = async (columns: number) => {
+      const stdout = Object.assign(new PassThrough(), { columns });
+      let text = '';
+      stdout.on('data', (d: Buffer) => (text += d.toString()));
+      await runCli(['--help'], { stdout });
+      return text;
+    };
+    // yargs may glue a right-aligned `[type]` tag to a description that fills the line exactly:
+    // not a cut word, so a tag counts as its own word
+    const words = (text: string) => text.replace(/\[/g, ' [').split(/\s+/).filter(Boolean).sort();
+    const unwrapped = words(await helpAt(100));
+    for (const columns of [90, 80, 70, 60, 50]) {
+      const help = await helpAt(columns);
+      expect(words(help), `${columns} columns`).toEqual(unwrapped);
+      for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(columns);
+    }
+    // each example command on one line
+    expect(await helpAt(80)).toContain('fleet-proposals --input exports/ --format json --output proposals.json\n');
+  });
+
   it('--output writes the report without a trailing newline, via a temporary file', async () => {
     const f = archive();
     const out = path.join(tmp(), 'report.md');
@@ -130,6 +152,16 @@ describe('cli', () => {
     // the reference writes the report as is, and prints it with one more newline
     expect(text + '\n').toBe((await runCli(['--input', f])).stdout.replace(/^Generated: .*$/m, text.match(/^Generated: .*$/m)![0]));
     expect(readdirSync(path.dirname(out))).toEqual(['report.md']);
+  });
+
+  it('--quiet leaves stderr empty when writing a report or a state to a file', async () => {
+    const f = archive();
+    const dir = tmp();
+    for (const flag of ['--output', '--emit-state']) {
+      const r = await runCli(['--input', f, flag, path.join(dir, 'x'), '--quiet']);
+      expect(r.code, flag).toBe(0);
+      expect(r.stderr, flag).toBe('');
+    }
   });
 
   it('never leaves a half-written or clobbered output when the input is bad', async () => {
