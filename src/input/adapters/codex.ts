@@ -411,19 +411,27 @@ export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncG
 }
 
 /**
- * A rollout's first line is `{"timestamp":..., "type": "session_meta"|"response_item"|
- * "event_msg"|"turn_context", "payload": {...}}` (matched on its beginning when
- * the line is longer than the head, as session_meta with long instructions is).
+ * A rollout: within the head, a line `{"timestamp":..., "type": "session_meta"|
+ * "response_item"|"event_msg"|"turn_context", "payload": {...}}` (matched on its
+ * beginning when the line is longer than the head, as session_meta with long
+ * instructions is). Lines of other types with a payload (a newer Codex's) and
+ * lines that do not parse (a cut one) are passed over; any other line is not Codex.
  */
 export function detect(head: Buffer, _path: string): boolean {
-  const first = headLines(head, 1)[0];
-  if (first === undefined) return false;
-  const rec = tryParse(first);
-  if (isObj(rec)) return typeof rec.type === 'string' && LINE_TYPES.has(rec.type) && isObj(rec.payload);
-  if (first.complete) return false;
-  return /^\s*\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"(session_meta|response_item|event_msg|turn_context)"\s*,\s*"payload"\s*:\s*\{/.test(
-    first.text,
-  );
+  for (const l of headLines(head, Infinity)) {
+    const rec = tryParse(l);
+    if (isObj(rec)) {
+      if (typeof rec.type !== 'string' || !isObj(rec.payload)) return false;
+      if (LINE_TYPES.has(rec.type)) return true;
+      continue;
+    }
+    if (l.complete) {
+      if (rec !== undefined) return false; // JSON, but not an object
+      continue;
+    }
+    return /^\s*\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"(session_meta|response_item|event_msg|turn_context)"\s*,\s*"payload"\s*:\s*\{/.test(l.text);
+  }
+  return false;
 }
 
 export const name = 'codex';

@@ -91,3 +91,14 @@ export async function detectFileFormat(path: string): Promise<AgentAdapter | und
     await fh?.close();
   }
 }
+
+/**
+ * The AgentSessions of one agent-log file, in the file's order, one at a time
+ * (memory bounded by one session): the format is `from` (an adapter name) or
+ * detected from the file's head. `undefined` when the file is not an agent log
+ * (the session format, read by the decoders).
+ */
+export async function agentSessionsOf(path: string, from: string = 'auto', opts: AdapterReadOptions = {}): Promise<AsyncIterable<AgentSession> | undefined> {
+  const adapter = from === 'auto' ? await detectFileFormat(path) : adapterByName(from);
+  return adapter?.sessions(path, opts);
+}

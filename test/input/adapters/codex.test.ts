@@ -122,3 +122,12 @@ describe(`${codex.name} sessions (AgentSession)`, () => {
     ]);
   });
 });
+
+describe(`${codex.name} detect (any line of the head)`, () => {
+  it('passes over a first line of a type it does not know, and a cut one', () => {
+    const meta = '{"timestamp":"2026-04-13T08:00:00Z","type":"session_meta","payload":{"id":"x"}}';
+    expect(codex.detect(Buffer.from(`{"timestamp":"2026-04-13T08:00:00Z","type":"world_state","payload":{}}\n${meta}\n`), 'r.jsonl')).toBe(true);
+    expect(codex.detect(Buffer.from(`{"timestamp":"2026-04-13T08:00:00Z","ty\n${meta}\n`), 'r.jsonl')).toBe(true);
+    expect(codex.detect(Buffer.from(`{"session_id":"s1"}\n${meta}\n`), 'r.jsonl')).toBe(false);
+  });
+});

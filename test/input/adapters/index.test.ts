@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, adapterByName, detectFileFormat, detectFormat } from '../../../src/input/adapters/index.js';
+import { ADAPTERS, adapterByName, agentSessionsOf, detectFileFormat, detectFormat } from '../../../src/input/adapters/index.js';
 import { FIXTURES } from './_collect.js';
 
 function* walk(dir: string): Generator<string> {
@@ -41,5 +41,15 @@ describe('adapters registry', () => {
 
   it('reports an unreadable file as an input error', async () => {
     await expect(detectFileFormat(join(FIXTURES, 'missing.json'))).rejects.toMatchObject({ code: 'FP_INPUT' });
+  });
+});
+
+describe(agentSessionsOf.name, () => {
+  it('reads the AgentSessions of a detected agent log, and nothing of the session format', async () => {
+    const sessions = await agentSessionsOf(join(FIXTURES, 'codex/rollout-0.120-unified-exec.jsonl'));
+    const ids: string[] = [];
+    for await (const s of sessions!) ids.push(`${s.agent}:${s.sessionId}`);
+    expect(ids).toEqual(['codex:0199bbbb-0000-7000-8000-000000000120']);
+    expect(await agentSessionsOf(new URL('../../../fixtures/sample/sessions.json', import.meta.url).pathname)).toBeUndefined();
   });
 });
