@@ -10,6 +10,7 @@
  *    is `git commit`, `make && echo ok` is `make`).
  *    Shell keywords are not commands: `if`/`then`/`do` prefixes are stripped and
  *    `for ...`, `done`, `fi` are housekeeping (`for f in a b; do make $f; done` is `make`).
+ *    A here-document's body (`cat <<'EOF' > f` ... `EOF`) is data, not commands.
  * 2. In a segment, leading env assignments (`FOO=1`), `sudo`, `env`, `time`,
  *    `nohup`, `command`, `exec`, `timeout N`, `xargs` and runners (`npx`,
  *    `bunx`, `pnpm exec|dlx`, `yarn dlx`, `uv run`, `poetry run`, `pipenv run`,
@@ -83,8 +84,32 @@ function segments(line: string): Array<{ words: string[]; after: string }> {
     words = [];
     op = next;
   };
+  let heredoc = '';
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
+    if (c === '\n' && heredoc !== '' && !quote) {
+      // skip the here-document's body, up to its delimiter line
+      const lines = line.slice(i + 1).split('\n');
+      let skip = 0;
+      let k = 0;
+      for (; k < lines.length; k++) {
+        skip += lines[k]!.length + 1;
+        if (lines[k]!.trim() === heredoc) break;
+      }
+      heredoc = '';
+      endSeg(';');
+      i += skip;
+      continue;
+    }
+    if (!quote && c === '<' && line[i + 1] === '<' && line[i + 2] !== '<') {
+      const m = /^<<-?\s*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))/.exec(line.slice(i));
+      if (m) {
+        heredoc = m[1] ?? m[2] ?? m[3]!;
+        endWord();
+        i += m[0].length - 1;
+        continue;
+      }
+    }
     if (quote) {
       if (c === quote) quote = '';
       else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];

@@ -3,6 +3,7 @@
  * person reads to recognise an error and drops what varies between occurrences:
  *
  *  - escaped newlines (`\n` in a JSON string quoted inside the text) read as newlines;
+ *  - `<returncode>N</returncode>` -> `Exit code N`, and `<output>` tags, dropped;
  *  - `<tool_use_error>` tags (the seed turned `</tool_use_error>` into `</PATH`);
  *  - the code quoted after `String:` (an Edit's old_string) -> `String: <code>`;
  *  - UUIDs -> `<uuid>`; hex ids of 7+ digits with a digit -> `<hex>`;
@@ -40,8 +41,8 @@ const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['dependency_missing', /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module/i],
   ['syntax', /SyntaxError|syntax error|unexpected token|IndentationError|parse error|ParseError/i],
   ['test_failure', /\b\d+ (?:tests?|examples?), \d+ failures?|\bFAILED\b|AssertionError|tests? failed|test failures?|\d+ failed\b/i],
+  ['network_timeout', /timed? ?out|Could not resolve host|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i],
   ['git', /^fatal:|\bgit\b|upstream|merge conflict|CONFLICT \(|detached HEAD|not a git repository|\.gitignore/im],
-  ['network_timeout', /timed? ?out|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i],
   ['tool_misuse', /InputValidationError|invalid (?:argument|parameter|input)|Sibling tool call errored|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im],
   ['not_found', /No such file|does not exist|not found|ENOENT|cannot find|could not find/i],
 ];
@@ -69,6 +70,8 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
 export function normalizeErrorText(text: string): string {
   // a JSON string quoted inside the log's text (hook output) keeps its "\n" escapes
   let t = text.replace(/\r\n?|\\r\\n|\\n/g, '\n');
+  // wrappers some agents put around a command's result (mini-swe-agent)
+  t = t.replace(/^\s*<returncode>(-?\d+)<\/returncode>\s*/, 'Exit code $1\n').replace(/<\/?output>/g, '');
   // an Edit's old_string: everything after "String:" is the agent's code
   t = t.replace(/(^|\n)String:[\s\S]*$/, '$1String: <code>');
   const lines: string[] = [];

@@ -28,6 +28,8 @@ describe(commandFamily.name, () => {
     ['./scripts/deploy.sh prod', 'deploy.sh'],
     ['for f in a b; do make $f; done', 'make'],
     ['if grep -q x f; then npm test; fi', 'npm test'],
+    ["cat <<'EOF' > a.py\nimport os\nrm -rf x\nEOF\npython a.py", 'python'],
+    ['cat <<EOF > notes.txt\nEOF', 'cat'],
     ['', ''],
   ] as const)('%j -> %j', (line, family) => {
     expect(commandFamily(line)).toBe(family);

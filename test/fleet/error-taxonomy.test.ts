@@ -27,6 +27,10 @@ describe(normalizeErrorText.name, () => {
     expect(normalizeErrorText('Pre-commit validation failed:\\n\\n[FORMAT] Code is not formatted.\\nRun mix format')).toBe('Pre-commit validation failed: ⏎ [FORMAT] Code is not formatted. ⏎ Run mix format');
   });
 
+  it('reads mini-swe-agent\'s <returncode>/<output> wrapper as an exit code', () => {
+    expect(normalizeErrorText('<returncode>127</returncode>\n<output>\nbash: line 1: ed: command not found\n</output>')).toBe('Exit code 127 ⏎ bash: line <n>: ed: command not found');
+  });
+
   it('keeps file names and exit codes, replaces UUIDs, hex ids and durations, never lower-cases', () => {
     expect(normalizeErrorText("Error: ENOENT: open '/Users/chip/dev/a/config.json' after 12.5s")).toBe("Error: ENOENT: open '…/config.json' after <duration>");
     expect(normalizeErrorText('Session 019c5242-3a4b-4c5d-8e9f-0123456789ab failed at 0x7ffe3a2b in deadbeef12')).toBe('Session <uuid> failed at <hex> in <hex>');
@@ -45,6 +49,7 @@ describe(categorize.name, () => {
     ['3 tests, 1 failure', 'test_failure'],
     ['fatal: The current branch x has no upstream branch.', 'git'],
     ['Error: connect ETIMEDOUT 1.2.3.4:443', 'network_timeout'],
+    ['ssh: Could not resolve hostname github.com: -65563\nfatal: Could not read from remote repository.', 'network_timeout'],
     ['File content (85812 tokens) exceeds maximum allowed tokens (25000)', 'tool_misuse'],
     ['File does not exist.', 'not_found'],
     ['something odd', 'other'],
