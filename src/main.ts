@@ -13,7 +13,7 @@ import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
-import { readState, serializeState, type StateDocument } from './state-file.js';
+import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
 
 /** The run's edges: where the report and the messages go, and the clock of the report's date. */
 export interface Io {
@@ -70,7 +70,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   reportMalformed(io, o, result.malformed);
 
   if (o.emitState !== undefined) {
-    await writeOutput(o.emitState, serializeState(result));
+    await writeOutput(o.emitState, serializeStateChunks(result));
     warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
@@ -105,7 +105,7 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
   if (state === undefined) state = initState(DEFAULT_PROFILE);
   reportMalformed(io, o, malformed);
   if (o.emitState !== undefined) {
-    await writeOutput(o.emitState, serializeState({ state, malformed }));
+    await writeOutput(o.emitState, serializeStateChunks({ state, malformed }));
     warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
