@@ -3,10 +3,11 @@
  * the engine over any of them. A profile's name keys `--profile` and the
  * `"profile"` of state files.
  */
+import { fleetProfile } from '../fleet/profile.js';
 import { seedProfile } from './seed/index.js';
 import type { AnyProfile } from './types.js';
 
-export const PROFILES: readonly AnyProfile[] = [seedProfile];
+export const PROFILES: readonly AnyProfile[] = [seedProfile, fleetProfile];
 
 export const DEFAULT_PROFILE = seedProfile;
 

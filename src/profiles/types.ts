@@ -25,7 +25,16 @@
  * ```
  * Tests: test/profiles/registry.test.ts registers a fake detector this way.
  */
+import type { AgentSession } from '../agent-session.js';
 import type { Ordinal } from './ordinal.js';
+
+/** Where a record of the session format starts: the input file as given and its 1-based line. */
+export interface RecordPlace {
+  file: string;
+  line: number;
+}
+
+export type RecordCheck<In> = { ok: true; record: In } | { ok: false; reason: string };
 
 export type { Ordinal } from './ordinal.js';
 
@@ -89,6 +98,11 @@ export interface Profile<In, Report = unknown, Options = unknown> {
   readonly name: string;
   /** the registry: the only list of this profile's detectors */
   readonly detectors: readonly AnyDetector<In>[];
+  /** a decoded record of the session format -> this profile's record, or why it is malformed
+   * (skipped and counted, fatal under --strict) */
+  fromRecord(value: unknown, place: RecordPlace): RecordCheck<In>;
+  /** a session read from an agent's own log -> this profile's record */
+  fromAgentSession(session: AgentSession): In;
   /** finalized results -> the profile's report (pure; rendering is the caller's) */
   report(result: ProfileResult, options: Options): Report;
 }

@@ -63,9 +63,11 @@ const errorSessions: Detector<Session, Map<string, RepoEntry>, [string, number][
   },
 };
 
-const testProfile = defineProfile({ name: 'test', detectors: [errorSessions], report: (r) => r.results });
+/** how the test profiles read records: as the seed profile does */
+const seedViews = { fromRecord: seedProfile.fromRecord, fromAgentSession: seedProfile.fromAgentSession };
+const testProfile = defineProfile({ ...seedViews, name: 'test', detectors: [errorSessions], report: (r) => r.results });
 /** The seed plus one registry line. */
-const seedPlus = defineProfile({ name: 'seed-plus', detectors: [...SEED_DETECTORS, errorSessions], report: (r) => r.results });
+const seedPlus = defineProfile({ ...seedViews, name: 'seed-plus', detectors: [...SEED_DETECTORS, errorSessions], report: (r) => r.results });
 
 function session(i: number): Session {
   return {
@@ -145,7 +147,7 @@ describe('profile registry', () => {
   });
 
   it('two detectors of one profile cannot share a name (it keys the state)', () => {
-    expect(() => defineProfile({ name: 'twice', detectors: [errorSessions, errorSessions], report: () => 0 })).toThrow(
+    expect(() => defineProfile({ ...seedViews, name: 'twice', detectors: [errorSessions, errorSessions], report: () => 0 })).toThrow(
       'profile twice: two detectors are named error_sessions',
     );
   });

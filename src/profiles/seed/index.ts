@@ -6,6 +6,8 @@
 import { buildPatterns } from '../../analysis/patterns.js';
 import { applyThreshold, generateProposals } from '../../analysis/proposals.js';
 import type { Report } from '../../report/index.js';
+import { toSeedSession } from '../../input/adapters/seed-view.js';
+import { toSession } from '../../input/to-session.js';
 import type { Session } from '../../session.js';
 import { defineProfile } from '../engine.js';
 import type { Profile } from '../types.js';
@@ -22,6 +24,11 @@ export interface SeedReportOptions {
 export const seedProfile: Profile<Session, Report, SeedReportOptions> = defineProfile({
   name: 'seed',
   detectors: SEED_DETECTORS,
+  fromRecord(value) {
+    const r = toSession(value);
+    return r.ok ? { ok: true, record: r.session } : r;
+  },
+  fromAgentSession: toSeedSession,
   report(result, opts) {
     const patterns = buildPatterns(result);
     const proposals = applyThreshold(generateProposals(patterns, opts.hourlyRate), opts.threshold);
