@@ -101,7 +101,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
   let exit: number | undefined;
   const reportOptions = {
     output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
-    format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
+    format: { choices: ['markdown', 'json', 'html'] as const, default: 'markdown', describe: 'Output format' },
     'hourly-rate': { type: 'string', requiresArg: true, describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference) [default: 50.0]' },
     threshold: { type: 'string', requiresArg: true, describe: 'Min monthly hours to include proposal [default: 2.0]' },
     quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
@@ -134,7 +134,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
           .example('$0 --input part1.jsonl --emit-state part1.state.json', 'Analyse one part of an archive')
           .conflicts('output', 'emit-state'),
       async (a) => {
-        const o = resolve(a as Record<string, unknown>);
+        const o = { ...resolve(a as Record<string, unknown>), command: ['fleet-proposals', ...rawArgv] };
         const fallback = last(a['defaultInput'] as string | string[] | undefined);
         if (o.input.length === 0 && fallback !== undefined) o.input = [fallback];
         if (o.input.length === 0) {
@@ -149,7 +149,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
       (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(reportOptions).conflicts('output', 'emit-state'),
       async (a) => {
-        const o = resolve(a as Record<string, unknown>);
+        const o = { ...resolve(a as Record<string, unknown>), command: ['fleet-proposals', ...rawArgv] };
         exit = await runMerge((a['states'] as string[] | undefined) ?? [], o, io);
       },
     )

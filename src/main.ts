@@ -11,7 +11,7 @@ import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeFileAtomic } from './output.js';
 import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
-import { buildReport, renderReport } from './report/index.js';
+import { buildReport, renderReport, type Report } from './report/index.js';
 import { parseState, serializeState } from './state-file.js';
 
 export interface Io {
@@ -41,7 +41,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
     return 1;
   }
   const report = buildReport(result.state, o);
-  const text = renderReport(report, o.format, io.now());
+  const text = o.format === 'html' ? await renderHtmlReport(report, result.state.sessions, o, io.now()) : renderReport(report, o.format, io.now());
   if (o.output !== undefined) {
     await writeFileAtomic(o.output, text);
     io.stderr.write(`Wrote ${report.proposals.length} proposals to ${o.output}\n`);
@@ -49,6 +49,12 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
     io.stdout.write(text + '\n');
   }
   return 0;
+}
+
+/** Loaded only for --format html: Plot and linkedom take most of a second to import. */
+async function renderHtmlReport(report: Report, sessions: number, o: ResolvedOptions, now: Date): Promise<string> {
+  const { renderSeedHtml, shellQuote } = await import('./report/html/index.js');
+  return renderSeedHtml({ report, sessions }, { command: shellQuote(o.command ?? ['fleet-proposals']), inputs: o.input, generatedAt: now.toISOString() });
 }
 
 /** The default command: analyse inputs and write the report (or the state). */

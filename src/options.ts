@@ -1,5 +1,5 @@
 /** Options of an analysis run, validated once at the edge (cli.ts). */
-export type Format = 'markdown' | 'json';
+export type Format = 'markdown' | 'json' | 'html';
 export type ParserKind = 'fast' | 'stream-json';
 
 export interface Options {
@@ -31,6 +31,8 @@ export interface ResolvedOptions {
   parser: ParserKind;
   from: string;
   emitState: string | undefined;
+  /** the command line as typed, shown in the HTML report (cli.ts sets it) */
+  command?: readonly string[];
 }
 
 export const DEFAULT_OPTIONS = {
