@@ -51,6 +51,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 td{overflow-wrap:anywhere}
 td.nowrap{white-space:nowrap;overflow-wrap:normal}
+td.wide{min-width:280px}
 th{background:#f1f5f9;position:sticky;top:0;white-space:nowrap}
 th button{all:unset;cursor:pointer}th button::after{content:" \\2195";color:#94a3b8}
 th[aria-sort=ascending] button::after{content:" \\2191";color:var(--fg)}th[aria-sort=descending] button::after{content:" \\2193";color:var(--fg)}

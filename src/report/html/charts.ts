@@ -15,8 +15,9 @@ import { parseHTML } from 'linkedom';
 import { neutralize, truncate } from './escape.js';
 
 export const LABEL_MAX = 42;
-/** Plot's default font is 10px system-ui: ~6px per character is enough for the margin. */
-const CHAR_PX = 6;
+/** 11px system-ui (Plot's default is 10px, small once the chart is scaled into a half-width column): ~6.5px per character. */
+const CHAR_PX = 6.5;
+const STYLE = { fontSize: '11px' };
 const WIDTH = 640;
 
 export interface Bar {
@@ -87,6 +88,7 @@ export function barChart(items: readonly Bar[], opts: { x: string; color?: strin
   const labels = rows.map((r) => r.label);
   const svg = Plot.plot({
     document: newDocument(),
+    style: STYLE,
     width: WIDTH,
     height: Math.max(60, 22 * rows.length + 40),
     marginLeft: leftMargin(labels),
@@ -109,6 +111,7 @@ export function lineChart(points: readonly Point[], opts: { y: string; color?: s
   const color = opts.color ?? '#2563eb';
   const svg = Plot.plot({
     document: newDocument(),
+    style: STYLE,
     width: WIDTH,
     height: 220,
     marginLeft: 56,
@@ -130,6 +133,7 @@ export function rangeChart(items: readonly RangeRow[], opts: { x: string; lowNam
   const labels = rows.map((r) => r.label);
   const svg = Plot.plot({
     document: newDocument(),
+    style: STYLE,
     width: WIDTH,
     height: Math.max(60, 22 * rows.length + 40),
     marginLeft: leftMargin(labels),

@@ -21,7 +21,7 @@ import {
 } from './page.js';
 
 /** 2,000 rows with 10 evidence lines each are ~2 MB of HTML: measured 2.6 MB for the whole 10,000-finding page. */
-export const FINDING_ROWS = 2000;
+export const FINDING_ROWS = 1000;
 export const PROPOSAL_CARDS = 24;
 export const TOP_CHARTED = 15;
 /** Tools and command families charted (by calls); the table has them all. */
@@ -194,7 +194,7 @@ ${renderTiles([
   const findings = renderTable({
     id: 'findings',
     caption: 'Findings',
-    columns: [{ label: '#', numeric: true }, { label: 'Kind', nowrap: true }, { label: 'Key' }, { label: 'Category', nowrap: true }, { label: 'Priority' }, { label: 'Sessions', numeric: true }, { label: 'Occurrences', numeric: true }, { label: 'Hours/week', numeric: true }, { label: 'Evidence (session · file:line)' }],
+    columns: [{ label: '#', numeric: true }, { label: 'Kind', nowrap: true }, { label: 'Key', wide: true }, { label: 'Category', nowrap: true }, { label: 'Priority' }, { label: 'Sessions', numeric: true }, { label: 'Occurrences', numeric: true }, { label: 'Hours/week', numeric: true }, { label: 'Evidence (session · file:line)' }],
     rows: r.findings.slice(0, FINDING_ROWS).map(findingRow),
     totalRows: r.findings.length,
     capNote: CAP_NOTE,

@@ -97,6 +97,8 @@ export interface Column {
   numeric?: boolean;
   /** short codes (kinds, types) that read badly when wrapped */
   nowrap?: boolean;
+  /** the column that says what a row is (a key, an error): kept readable next to long paths */
+  wide?: boolean;
 }
 
 export interface Cell {
@@ -120,7 +122,7 @@ export interface TableSpec {
 }
 
 function renderCell(c: Cell, col: Column | undefined): string {
-  const cls = col?.numeric ? ' class="num"' : col?.nowrap ? ' class="nowrap"' : '';
+  const cls = col?.numeric ? ' class="num"' : col?.nowrap ? ' class="nowrap"' : col?.wide ? ' class="wide"' : '';
   const sort = c.sort === undefined ? '' : ` data-sort="${Number.isFinite(c.sort) ? c.sort : 0}"`;
   return `<td${cls}${sort}>${c.html ?? e(c.text ?? '')}</td>`;
 }

@@ -163,7 +163,7 @@ ${renderTiles([
   const table = renderTable({
     id: 'findings',
     caption: 'Detected waste patterns',
-    columns: [{ label: '#', numeric: true }, { label: 'Type', nowrap: true }, { label: 'Description' }, { label: 'Occurrences', numeric: true }, { label: 'Hours', numeric: true }, { label: 'Repos', numeric: true }, { label: 'Example sessions' }],
+    columns: [{ label: '#', numeric: true }, { label: 'Type', nowrap: true }, { label: 'Description', wide: true }, { label: 'Occurrences', numeric: true }, { label: 'Hours', numeric: true }, { label: 'Repos', numeric: true }, { label: 'Example sessions' }],
     rows: patterns.sorted.map(patternRow),
     emptyText: 'No waste patterns found: nothing to report.',
   });

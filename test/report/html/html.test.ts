@@ -140,7 +140,7 @@ describe('sizes: 0, 1 and 10,000 findings', () => {
     expect(document.querySelectorAll('#findings tbody tr')).toHaveLength(FINDING_ROWS);
     const note = document.querySelector('[data-total-rows]')!;
     expect(note.getAttribute('data-total-rows')).toBe('10000');
-    expect(note.textContent).toContain('Showing the first 2,000 of 10,000 rows.');
+    expect(note.textContent).toContain('Showing the first 1,000 of 10,000 rows.');
     expect(document.querySelector('[data-total="findings"] .v')!.textContent).toBe('10,000');
   });
 
