@@ -3,9 +3,14 @@
  * log: the script reads the table it enhances from the DOM, so no data is ever
  * serialised into <script> (where `</script>` in a log line would end it).
  *
- * Without the script the page is complete: every row of every table is shown, the
- * filter box stays hidden, chart links still jump to their rows.
+ * Without the script the page is complete: every row of every table is shown (rows past
+ * the first page are written already paged out, so the browser lays out one page before
+ * the script runs, and a <noscript> style shows them), the filter box stays hidden, chart
+ * links still jump to their rows.
  */
+
+/** Shows the rows written paged out when the script cannot run. */
+export const NOSCRIPT_CSS = 'tr.pg-out{display:table-row}';
 
 export const PAGE_CSS = `
 :root{--fg:#0f172a;--muted:#475569;--line:#e2e8f0;--bg:#f8fafc;--card:#fff;--accent:#2563eb;
@@ -79,9 +84,11 @@ footer{max-width:1120px;margin:32px auto;padding:0 24px;color:var(--muted);font-
  * of every <table data-enhance>. Cells sort by their data-sort value when they have one
  * (numbers), else by text. A link to a row (#finding-3) shows that row's page.
  */
+export const PAGE_ROWS = 50;
+
 export const PAGE_SCRIPT = `
 (function(){
-var PAGE_ROWS=50;
+var PAGE_ROWS=${PAGE_ROWS};
 function rowsOf(t){return Array.prototype.slice.call(t.tBodies[0].rows);}
 function key(r,c){var td=r.cells[c];if(!td)return '';var s=td.getAttribute('data-sort');return s===null?td.textContent.toLowerCase():Number(s);}
 function enhance(t){
@@ -93,8 +100,8 @@ function enhance(t){
  function paint(){
   var v=visible(),pages=Math.max(1,Math.ceil(v.length/PAGE_ROWS));
   if(st.page>=pages)st.page=pages-1;
-  rowsOf(t).forEach(function(r){r.classList.remove('pg-out');});
-  v.forEach(function(r,i){if(Math.floor(i/PAGE_ROWS)!==st.page)r.classList.add('pg-out');});
+  rowsOf(t).forEach(function(r){if(r.classList.contains('flt-out'))r.classList.remove('pg-out');});
+  v.forEach(function(r,i){r.classList.toggle('pg-out',Math.floor(i/PAGE_ROWS)!==st.page);});
   if(info)info.textContent=v.length+' of '+rowsOf(t).length+' rows';
   if(pager){pager.hidden=pages<2;pager.querySelector('.pg').textContent='page '+(st.page+1)+' of '+pages;}
  }

@@ -71,15 +71,23 @@ function label(s: string): string {
   return truncate(neutralize(s).replace(/\s+/g, ' '), LABEL_MAX);
 }
 
-/**
- * Horizontal bars, one per item, in the given order (labels must be distinct after
- * cutting; callers number duplicates).
- */
+/** Labels cut to the same text would share one band of the y scale: number the repeats. */
+function distinct(labels: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return labels.map((l) => {
+    const n = (seen.get(l) ?? 0) + 1;
+    seen.set(l, n);
+    return n === 1 ? l : `${l} (${n})`;
+  });
+}
+
+/** Horizontal bars, one per item, in the given order. */
 export function barChart(items: readonly Bar[], opts: { x: string; color?: string; format?: (v: number) => string }): string {
   const fmt = opts.format ?? ((v: number) => String(v));
+  const names = distinct(items.map((b) => label(b.label)));
   const rows = items.map((b, i) => ({
     i,
-    label: label(b.label),
+    label: names[i]!,
     value: b.value,
     href: b.href ?? null,
     title: neutralize(b.title ?? `${b.label}: ${fmt(b.value)}`),
@@ -125,7 +133,8 @@ export function lineChart(points: readonly Point[], opts: { y: string; color?: s
 /** Per row a rule from `low` to `high` with a dot at each end (median and p90). */
 export function rangeChart(items: readonly RangeRow[], opts: { x: string; lowName: string; highName: string; format?: (v: number) => string }): string {
   const fmt = opts.format ?? ((v: number) => String(v));
-  const rows = items.map((r) => ({ label: label(r.label), low: r.low, high: r.high, full: neutralize(r.title ?? r.label) }));
+  const names = distinct(items.map((r) => label(r.label)));
+  const rows = items.map((r, i) => ({ label: names[i]!, low: r.low, high: r.high, full: neutralize(r.title ?? r.label) }));
   const dots = rows.flatMap((r) => [
     { label: r.label, value: r.low, which: opts.lowName, title: `${r.full}: ${opts.lowName} ${fmt(r.low)}` },
     { label: r.label, value: r.high, which: opts.highName, title: `${r.full}: ${opts.highName} ${fmt(r.high)}` },

@@ -4,7 +4,7 @@
  * here, never by callers, except arguments named `html` (markup built by these helpers).
  */
 import { createHash } from 'node:crypto';
-import { PAGE_CSS, PAGE_SCRIPT } from './_assets.js';
+import { NOSCRIPT_CSS, PAGE_CSS, PAGE_ROWS, PAGE_SCRIPT } from './_assets.js';
 import { escapeHtml } from './escape.js';
 
 /** What the page says about how it was made (the renderer never reads a clock or argv). */
@@ -42,6 +42,7 @@ export function renderDocument(title: string, body: string): string {
 <meta name="referrer" content="no-referrer">
 <title>${e(title)}</title>
 <style>${PAGE_CSS}</style>
+<noscript><style>${NOSCRIPT_CSS}</style></noscript>
 </head>
 <body>
 ${body}
@@ -133,7 +134,7 @@ export function renderTable(t: TableSpec): string {
   if (t.rows.length === 0) return `<p class="empty" id="${id}">${e(t.emptyText)}</p>`;
   const head = t.columns.map((c) => `<th${c.numeric ? ' class="num"' : ''} scope="col"><button type="button">${e(c.label)}</button></th>`).join('');
   const body = t.rows
-    .map((r) => `<tr${r.id === undefined ? '' : ` id="${e(r.id)}"`}>${r.cells.map((c, i) => renderCell(c, t.columns[i])).join('')}</tr>`)
+    .map((r, i) => `<tr${r.id === undefined ? '' : ` id="${e(r.id)}"`}${i >= PAGE_ROWS ? ' class="pg-out"' : ''}>${r.cells.map((c, i) => renderCell(c, t.columns[i])).join('')}</tr>`)
     .join('\n');
   const cut =
     t.totalRows !== undefined && t.totalRows > t.rows.length

@@ -88,7 +88,7 @@ describe('escaping', () => {
         };
         expect(breakouts(renderFleetHtml(r, CTX))).toEqual([]);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });
@@ -173,6 +173,20 @@ describe('seed page', () => {
     expect(document.querySelector('[data-total="weekly-hours"] .v')!.textContent).toBe(weekly.toFixed(1));
     for (const p of ['critical', 'high', 'medium', 'low']) expect(tile(`priority-${p}`)).toBe(`${p} ${proposals.filter((x) => x.priority === p).length}`);
     expect(document.querySelector('dl.meta')!.textContent).toContain('fleet-proposals --input fixtures/sample/sessions.json --format html --output');
+  });
+});
+
+describe('merge --format html', () => {
+  it('lists the state files as the inputs and shows the same report as analysing the archive', async () => {
+    const state = join(tmp, 'sample.state.json');
+    expect((await runCli(['--input', 'fixtures/sample/sessions.json', '--emit-state', state, '--workers', '1', '--quiet'])).code).toBe(0);
+    const merged = await runCli(['merge', state, '--format', 'html']);
+    expect(merged.code).toBe(0);
+    const direct = await runCli(['--input', 'fixtures/sample/sessions.json', '--format', 'html', '--workers', '1']);
+    const { document } = parseHTML(merged.stdout);
+    expect(document.querySelector('dl.meta dd code')!.textContent).toBe(state);
+    const main = (html: string) => parseHTML(html).document.querySelector('main')!.outerHTML;
+    expect(main(merged.stdout)).toBe(main(direct.stdout));
   });
 });
 
