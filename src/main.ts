@@ -118,5 +118,5 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
-  return emitReport(io, o, { state, malformed });
+  return emitReport(io, { ...o, input: [...statePaths] }, { state, malformed }); // the HTML report lists the state files as its inputs
 }
