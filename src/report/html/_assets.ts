@@ -53,10 +53,12 @@ figure.chart svg a:hover rect{opacity:.8}
 .tablebar input{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;min-width:260px}
 .tablewrap{overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:8px}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 td{overflow-wrap:anywhere}
 td.nowrap{white-space:nowrap;overflow-wrap:normal}
-td.wide{min-width:280px}
+td.wide{min-width:220px}
+.ev{font-size:11px;line-height:1.35;margin-bottom:2px}.ev span{white-space:nowrap}
+td.evidence{min-width:240px}
 th{background:#f1f5f9;position:sticky;top:0;white-space:nowrap}
 th button{all:unset;cursor:pointer}th button::after{content:" \\2195";color:#94a3b8}
 th[aria-sort=ascending] button::after{content:" \\2191";color:var(--fg)}th[aria-sort=descending] button::after{content:" \\2193";color:var(--fg)}
@@ -102,7 +104,7 @@ function enhance(t){
   if(st.page>=pages)st.page=pages-1;
   rowsOf(t).forEach(function(r){if(r.classList.contains('flt-out'))r.classList.remove('pg-out');});
   v.forEach(function(r,i){r.classList.toggle('pg-out',Math.floor(i/PAGE_ROWS)!==st.page);});
-  if(info)info.textContent=v.length+' of '+rowsOf(t).length+' rows';
+  if(info)info.textContent=v.length.toLocaleString('en-US')+' of '+rowsOf(t).length.toLocaleString('en-US')+' rows';
   if(pager){pager.hidden=pages<2;pager.querySelector('.pg').textContent='page '+(st.page+1)+' of '+pages;}
  }
  Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,c){

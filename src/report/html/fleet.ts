@@ -128,7 +128,7 @@ function renderCharts(r: FleetReport): string {
 }
 
 function evidenceHtml(f: FleetFinding): string {
-  const line = (v: FleetFinding['evidence'][number]) => `<div class="mono">${e(v.session_id)} · ${e(v.file)}:${v.line}</div>`;
+  const line = (v: FleetFinding['evidence'][number]) => `<div class="mono ev"><span>${e(v.session_id)}</span> · <span>${e(v.file)}:${v.line}</span></div>`;
   const shown = f.evidence.slice(0, EVIDENCE_SHOWN).map(line).join('');
   const rest = f.evidence.slice(EVIDENCE_SHOWN);
   return rest.length ? `${shown}<details><summary>${rest.length} more</summary>${rest.map(line).join('')}</details>` : shown;
@@ -194,7 +194,7 @@ ${renderTiles([
   const findings = renderTable({
     id: 'findings',
     caption: 'Findings',
-    columns: [{ label: '#', numeric: true }, { label: 'Kind', nowrap: true }, { label: 'Key', wide: true }, { label: 'Category', nowrap: true }, { label: 'Priority' }, { label: 'Sessions', numeric: true }, { label: 'Occurrences', numeric: true }, { label: 'Hours/week', numeric: true }, { label: 'Evidence (session · file:line)' }],
+    columns: [{ label: '#', numeric: true }, { label: 'Kind', nowrap: true }, { label: 'Key', wide: true }, { label: 'Category', nowrap: true }, { label: 'Priority' }, { label: 'Sessions', numeric: true }, { label: 'Times', numeric: true }, { label: 'h/week', numeric: true }, { label: 'Evidence: session · file:line', className: 'evidence' }],
     rows: r.findings.slice(0, FINDING_ROWS).map(findingRow),
     totalRows: r.findings.length,
     capNote: CAP_NOTE,

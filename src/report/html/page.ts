@@ -100,6 +100,8 @@ export interface Column {
   nowrap?: boolean;
   /** the column that says what a row is (a key, an error): kept readable next to long paths */
   wide?: boolean;
+  /** a CSS class for the column's cells */
+  className?: string;
 }
 
 export interface Cell {
@@ -123,7 +125,8 @@ export interface TableSpec {
 }
 
 function renderCell(c: Cell, col: Column | undefined): string {
-  const cls = col?.numeric ? ' class="num"' : col?.nowrap ? ' class="nowrap"' : col?.wide ? ' class="wide"' : '';
+  const name = col?.numeric ? 'num' : col?.nowrap ? 'nowrap' : col?.wide ? 'wide' : col?.className;
+  const cls = name === undefined ? '' : ` class="${name}"`;
   const sort = c.sort === undefined ? '' : ` data-sort="${Number.isFinite(c.sort) ? c.sort : 0}"`;
   return `<td${cls}${sort}>${c.html ?? e(c.text ?? '')}</td>`;
 }
