@@ -122,7 +122,7 @@ async function checkFleet(r: FleetReport, name: string): Promise<OpenedPage> {
   await checkClean(o, !big);
   const sumHours = r.findings.reduce((s, f) => s + f.hours_per_week, 0);
   expect(await tileValue(page, 'hours-per-week')).toBe(sumHours.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-  expect(await tileValue(page, 'cost-usd')).toBe(`$${r.cost.usd.toFixed(2)}`);
+  expect(await tileValue(page, 'cost-usd')).toBe(`$${r.cost.total_usd.toFixed(2)}`);
   expect(await tileValue(page, 'findings')).toBe(r.findings.length.toLocaleString('en-US'));
   for (const p of ['high', 'medium', 'low']) expect(await tile(page, `priority-${p}`)).toBe(`${p.toUpperCase()} ${r.findings.filter((f) => f.proposal.priority === p).length.toLocaleString('en-US')}`);
   const weeks = r.weekly?.length ?? 0;
@@ -130,10 +130,10 @@ async function checkFleet(r: FleetReport, name: string): Promise<OpenedPage> {
   expect(await dots(page, 'waste-per-week')).toBe(weeks);
   expect(await dots(page, 'cost-per-week')).toBe(weeks);
   expect(await bars(page, 'tool-error-rate')).toBe(chartedTools(r).length);
-  expect(await dots(page, 'tool-time')).toBe(2 * chartedTools(r).filter((t) => t.median_ms !== null).length);
+  expect(await dots(page, 'tool-time')).toBe(2 * chartedTools(r).filter((t) => t.measured_median_ms !== null).length);
   expect(await bars(page, 'error-categories')).toBe(errorsByCategory(r).length);
-  expect(await bars(page, 'cost-by-repo')).toBe(Math.min(TOP_CHARTED, r.cost.by_repo.length));
-  expect(await bars(page, 'cost-by-model')).toBe(Math.min(TOP_CHARTED, r.cost.by_model.length));
+  expect(await bars(page, 'cost-by-repo')).toBe(Math.min(TOP_CHARTED, new Set(r.cost.repos.map((x) => x.repo)).size));
+  expect(await bars(page, 'cost-by-model')).toBe(Math.min(TOP_CHARTED, r.cost.models.filter((m) => m.usd !== null).length));
   expect(await page.locator('#findings tbody tr').count()).toBe(Math.min(FINDING_ROWS, r.findings.length));
   return o;
 }

@@ -1,7 +1,8 @@
 /**
  * The fleet profile's report as the HTML page reads it: the JSON report's shape from
- * issue 10 ("Output"), typed. The page needs only these fields; extra fields in the
- * real report are ignored. Optional fields are drawn when present and said to be
+ * issue 10 ("Output"), with the field names of the fleet branch's `src/fleet/report/json.ts`
+ * (read on 2026-12-01 11:30), typed. The page needs only these fields; extra fields in the
+ * real report (agents, seconds_lost, details, top_sessions...) are ignored. Optional fields are drawn when present and said to be
  * missing when not, so a report that lacks them still gives a complete page.
  *
  * ```json
@@ -58,25 +59,28 @@ export interface TokenCounts {
 }
 
 export interface FleetCost {
-  /** dollars over the span, from the pricing table */
-  usd: number;
+  /** the pricing table's date and source */
+  prices?: { as_of: string; source: string };
+  /** dollars over the span */
+  total_usd: number;
+  usd_per_week?: number;
   tokens: TokenCounts;
-  by_model: { model: string; usd: number; tokens?: TokenCounts }[];
-  by_repo: { repo: string; usd: number; sessions?: number }[];
-  /** the pricing table's date (YYYY-MM-DD) */
-  prices_date?: string;
+  /** usd null: a model without a price */
+  models: { model: string; usd: number | null; sessions?: number }[];
+  /** one row per repo and model; the page sums a repo's models */
+  repos: { repo: string; model?: string; usd: number | null }[];
 }
 
-/** Per tool, or per shell command family (`family` set, `tool` the shell tool). */
+/** Per tool (`kind: "tool"`, key = tool name) or shell command family (`kind: "family"`, key = `git commit`). */
 export interface FleetToolRow {
-  tool: string;
-  family?: string | null;
+  kind: 'tool' | 'family';
+  key: string;
   calls: number;
   failed: number;
   rejected: number;
   /** measured execution time; null when the log records none */
-  median_ms: number | null;
-  p90_ms: number | null;
+  measured_median_ms: number | null;
+  measured_p90_ms: number | null;
   /** time spent waiting (approval, hooks, background tasks), apart from execution */
   waiting_ms: number;
 }
@@ -88,7 +92,7 @@ export interface FleetFileRow {
   failed: number;
 }
 
-/** One week of the span (weeks start on Monday, UTC). */
+/** One week of the span (weeks start on Monday, UTC). Not in the fleet JSON yet: see FleetReport.weekly. */
 export interface FleetWeek {
   /** YYYY-MM-DD of the week's Monday */
   week: string;
@@ -98,14 +102,19 @@ export interface FleetWeek {
 
 export interface FleetReport {
   profile: 'fleet';
-  /** ISO 8601 times of the first and last event; weeks = (to - from) in weeks */
-  span: { from: string; to: string; weeks: number };
+  /** ISO 8601 times of the first and last event (null without timestamps); weeks >= 1 */
+  span: { from: string | null; to: string | null; weeks: number };
   sessions: number;
+  /** sums over the findings; the page sums the findings itself when absent */
+  totals?: { hours: number; hours_per_week: number; dollars_per_week: number | null };
   cost: FleetCost;
-  /** by hours, then key */
+  /** by time lost, then key */
   findings: FleetFinding[];
   tools: FleetToolRow[];
   files: FleetFileRow[];
-  /** waste and cost per week over the span; the waste-per-week chart says "not in this report" without it */
+  /**
+   * Waste and cost per week over the span: an extension the fleet JSON does not have yet
+   * (the two "per week" charts say "not in this report" without it).
+   */
   weekly?: FleetWeek[];
 }

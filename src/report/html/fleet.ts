@@ -44,14 +44,24 @@ export interface FleetTotals {
   byPriority: Record<FleetPriority, number>;
 }
 
+/** The report's own totals when it has them, else the sums over its findings. */
 export function fleetTotals(r: FleetReport): FleetTotals {
   const byPriority: Record<FleetPriority, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const f of r.findings) byPriority[f.proposal.priority]++;
-  return { findings: r.findings.length, hoursPerWeek: formatNumber(sum(r.findings.map((f) => f.hours_per_week)), 2), costUsd: formatNumber(r.cost.usd, 2), byPriority };
+  const perWeek = r.totals?.hours_per_week ?? sum(r.findings.map((f) => f.hours_per_week));
+  return { findings: r.findings.length, hoursPerWeek: formatNumber(perWeek, 2), costUsd: formatNumber(r.cost.total_usd, 2), byPriority };
 }
 
+/** A command family reads as the command (`$ git commit`), a tool as its name. */
 export function toolLabel(t: FleetToolRow): string {
-  return t.family ? `${t.tool}: ${t.family}` : t.tool;
+  return t.kind === 'family' ? `$ ${t.key}` : t.key;
+}
+
+/** Dollars per repo over its models (unpriced models count 0), most first, ties by name. */
+export function costByRepo(r: FleetReport): Bar[] {
+  const m = new Map<string, number>();
+  for (const x of r.cost.repos) m.set(x.repo, (m.get(x.repo) ?? 0) + (x.usd ?? 0));
+  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([label, value]) => ({ label, value: Math.round(value * 100) / 100 }));
 }
 
 /** The tools and families charted: most calls first, ties by name. */
@@ -88,12 +98,12 @@ function findingLabel(f: FleetFinding): string {
 function renderCharts(r: FleetReport): string {
   const top = r.findings.slice(0, TOP_CHARTED);
   const tools = chartedTools(r);
-  const timed = tools.filter((t) => t.median_ms !== null && t.p90_ms !== null);
+  const timed = tools.filter((t) => t.measured_median_ms !== null && t.measured_p90_ms !== null);
   const cats = errorsByCategory(r);
   const weekly = r.weekly ?? [];
   const noWeekly = r.weekly === undefined ? 'This report has no weekly series.' : 'No weeks in the span.';
-  const byRepo = r.cost.by_repo.slice(0, TOP_CHARTED);
-  const byModel = r.cost.by_model.slice(0, TOP_CHARTED);
+  const byRepo = costByRepo(r).slice(0, TOP_CHARTED);
+  const byModel = r.cost.models.filter((m) => m.usd !== null).slice(0, TOP_CHARTED);
   const figures = [
     renderFigure(
       'hours-by-finding',
@@ -117,12 +127,12 @@ function renderCharts(r: FleetReport): string {
     renderFigure(
       'tool-time',
       'Measured time per tool and command family: median and p90',
-      timed.length ? rangeChart(timed.map((t) => ({ label: toolLabel(t), low: t.median_ms! / 1000, high: t.p90_ms! / 1000 })), { x: 'seconds', lowName: 'median', highName: 'p90', format: seconds }) : null,
+      timed.length ? rangeChart(timed.map((t) => ({ label: toolLabel(t), low: t.measured_median_ms! / 1000, high: t.measured_p90_ms! / 1000 })), { x: 'seconds', lowName: 'median', highName: 'p90', format: seconds }) : null,
       'No measured durations in these logs.',
     ),
     renderFigure('error-categories', 'Error clusters by category (occurrences)', cats.length ? barChart(cats, { x: 'occurrences', color: '#7c3aed', format: (v) => formatNumber(v) }) : null, 'No error clusters.'),
-    renderFigure('cost-by-repo', 'Token cost by repo', byRepo.length ? barChart(byRepo.map((c) => ({ label: c.repo, value: c.usd })), { x: 'dollars', color: '#059669', format: dollars }) : null, 'No token usage in these logs.'),
-    renderFigure('cost-by-model', 'Token cost by model', byModel.length ? barChart(byModel.map((c) => ({ label: c.model, value: c.usd })), { x: 'dollars', color: '#0891b2', format: dollars }) : null, 'No token usage in these logs.'),
+    renderFigure('cost-by-repo', 'Token cost by repo', byRepo.length ? barChart(byRepo, { x: 'dollars', color: '#059669', format: dollars }) : null, 'No token usage in these logs.'),
+    renderFigure('cost-by-model', 'Token cost by model', byModel.length ? barChart(byModel.map((c) => ({ label: c.model, value: c.usd ?? 0 })), { x: 'dollars', color: '#0891b2', format: dollars }) : null, 'No token usage in these logs.'),
   ];
   return `<div class="charts">${figures.join('')}</div>`;
 }
@@ -175,7 +185,7 @@ export function renderFleetHtml(r: FleetReport, ctx: PageContext): string {
 ${renderMeta([
   ['Inputs', html(ctx.inputs.map((i) => `<code>${e(i)}</code>`).join(', ') || '<span class="empty">none</span>')],
   ['Sessions', formatNumber(r.sessions)],
-  ['Span', `${r.span.from} to ${r.span.to} (${formatNumber(r.span.weeks, 1)} weeks)`],
+  ['Span', r.span.from === null || r.span.to === null ? `no timestamps (counted as ${formatNumber(r.span.weeks, 1)} weeks)` : `${r.span.from} to ${r.span.to} (${formatNumber(r.span.weeks, 1)} weeks)`],
   ['Profile', 'fleet'],
   ['Generated', ctx.generatedAt],
   ['Command', html(`<code>${e(ctx.command)}</code>`)],
@@ -183,7 +193,7 @@ ${renderMeta([
 ${renderTiles([
   { name: 'findings', label: 'findings', value: formatNumber(t.findings) },
   { name: 'hours-per-week', label: 'hours lost per week', value: t.hoursPerWeek },
-  { name: 'cost-usd', label: `token cost${r.cost.prices_date ? ` (prices of ${r.cost.prices_date})` : ''}`, value: `$${t.costUsd}` },
+  { name: 'cost-usd', label: `token cost${r.cost.prices ? ` (prices of ${r.cost.prices.as_of})` : ''}`, value: `$${t.costUsd}` },
 ], renderPriorityTile(prios.map((p) => [p, t.byPriority[p]])))}
 </header>`;
   const cards = r.findings.slice(0, PROPOSAL_CARDS);
@@ -204,9 +214,9 @@ ${renderTiles([
   const tools = renderTable({
     id: 'tools',
     caption: 'Tools and command families',
-    columns: [{ label: 'Tool' }, { label: 'Command family' }, { label: 'Calls', numeric: true }, { label: 'Failed', numeric: true }, { label: 'Rejected', numeric: true }, { label: 'Median ms', numeric: true }, { label: 'p90 ms', numeric: true }, { label: 'Waiting ms', numeric: true }],
+    columns: [{ label: 'Kind', nowrap: true }, { label: 'Tool or command family', wide: true }, { label: 'Calls', numeric: true }, { label: 'Failed', numeric: true }, { label: 'Rejected', numeric: true }, { label: 'Median ms', numeric: true }, { label: 'p90 ms', numeric: true }, { label: 'Waiting ms', numeric: true }],
     rows: r.tools.map((x) => ({
-      cells: [{ text: x.tool }, { text: x.family ?? '' }, { text: formatNumber(x.calls), sort: x.calls }, { text: formatNumber(x.failed), sort: x.failed }, { text: formatNumber(x.rejected), sort: x.rejected }, ms(x.median_ms), ms(x.p90_ms), ms(x.waiting_ms)],
+      cells: [{ text: x.kind }, { html: `<span class="mono">${e(x.key)}</span>` }, { text: formatNumber(x.calls), sort: x.calls }, { text: formatNumber(x.failed), sort: x.failed }, { text: formatNumber(x.rejected), sort: x.rejected }, ms(x.measured_median_ms), ms(x.measured_p90_ms), ms(x.waiting_ms)],
     })),
     emptyText: 'No tool calls.',
   });

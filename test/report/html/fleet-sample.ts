@@ -15,18 +15,21 @@ export function smallFleetReport(): FleetReport {
     span: { from: '2025-06-02T09:00:00Z', to: '2025-07-14T17:00:00Z', weeks: 6.1 },
     sessions: 42,
     cost: {
-      usd: 51.72,
+      prices: { as_of: '2025-11-01', source: 'hand-made test prices' },
+      total_usd: 51.72,
       tokens: { input: 6602, output: 214854, cache_write: 1864346, cache_read: 79186952 },
-      by_model: [
-        { model: 'claude-sonnet-4', usd: 40.5 },
-        { model: 'claude-opus-4', usd: 11.22 },
+      models: [
+        { model: 'claude-sonnet-4', usd: 40.5, sessions: 30 },
+        { model: 'claude-opus-4', usd: 11.22, sessions: 5 },
+        { model: 'local-llama', usd: null, sessions: 7 },
       ],
-      by_repo: [
-        { repo: 'github.com/acme/api', usd: 30.02 },
-        { repo: 'github.com/acme/web', usd: 15.7 },
-        { repo: 'local/scratch', usd: 6 },
+      repos: [
+        { repo: 'github.com/acme/api', model: 'claude-sonnet-4', usd: 25 },
+        { repo: 'github.com/acme/web', model: 'claude-sonnet-4', usd: 15.5 },
+        { repo: 'github.com/acme/api', model: 'claude-opus-4', usd: 5.02 },
+        { repo: 'local/scratch', model: 'claude-opus-4', usd: 6.2 },
+        { repo: 'local/scratch', model: 'local-llama', usd: null },
       ],
-      prices_date: '2025-11-01',
     },
     findings: [
       {
@@ -70,12 +73,12 @@ export function smallFleetReport(): FleetReport {
       },
     ],
     tools: [
-      { tool: 'Bash', family: null, calls: 120, failed: 18, rejected: 2, median_ms: 1800, p90_ms: 9500, waiting_ms: 3_240_000 },
-      { tool: 'Bash', family: 'git commit', calls: 37, failed: 9, rejected: 0, median_ms: 61000, p90_ms: 180000, waiting_ms: 3_000_000 },
-      { tool: 'Bash', family: 'npm test', calls: 20, failed: 5, rejected: 0, median_ms: 8000, p90_ms: 30000, waiting_ms: 0 },
-      { tool: 'Edit', family: null, calls: 80, failed: 3, rejected: 1, median_ms: 120, p90_ms: 400, waiting_ms: 60_000 },
-      { tool: 'Read', family: null, calls: 200, failed: 1, rejected: 0, median_ms: 40, p90_ms: 120, waiting_ms: 0 },
-      { tool: 'WebSearch', family: null, calls: 3, failed: 0, rejected: 0, median_ms: null, p90_ms: null, waiting_ms: 0 },
+      { kind: 'tool', key: 'Bash', calls: 120, failed: 18, rejected: 2, measured_median_ms: 1800, measured_p90_ms: 9500, waiting_ms: 3_240_000 },
+      { kind: 'tool', key: 'Edit', calls: 80, failed: 3, rejected: 1, measured_median_ms: 120, measured_p90_ms: 400, waiting_ms: 60_000 },
+      { kind: 'tool', key: 'Read', calls: 200, failed: 1, rejected: 0, measured_median_ms: 40, measured_p90_ms: 120, waiting_ms: 0 },
+      { kind: 'tool', key: 'WebSearch', calls: 3, failed: 0, rejected: 0, measured_median_ms: null, measured_p90_ms: null, waiting_ms: 0 },
+      { kind: 'family', key: 'git commit', calls: 37, failed: 9, rejected: 0, measured_median_ms: 61000, measured_p90_ms: 180000, waiting_ms: 3_000_000 },
+      { kind: 'family', key: 'npm test', calls: 20, failed: 5, rejected: 0, measured_median_ms: 8000, measured_p90_ms: 30000, waiting_ms: 0 },
     ],
     files: [
       { file: 'claude-code/ae4a77f8.jsonl', sessions: 1, calls: 90, failed: 12 },

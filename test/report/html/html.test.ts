@@ -6,7 +6,7 @@ import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/report/index.js';
 import { escapeHtml, neutralize, renderFleetHtml, renderSeedHtml, shellQuote, type FleetReport, type PageContext } from '../../../src/report/html/index.js';
-import { FINDING_ROWS } from '../../../src/report/html/fleet.js';
+import { costByRepo, fleetTotals, FINDING_ROWS } from '../../../src/report/html/fleet.js';
 import type { Report } from '../../../src/report/index.js';
 import { runCli } from '../../helpers.js';
 import { breakouts, HOSTILE, mapStrings } from './_hostile.js';
@@ -49,7 +49,7 @@ function seedReport(): Report {
   };
 }
 
-const FLEET_ENUMS = new Set(['kind', 'priority', 'profile', 'week']);
+const FLEET_ENUMS = new Set(['kind', 'priority', 'profile', 'week']); // kind: of findings and tool rows
 
 describe('escaping', () => {
   it('neutralize shows controls and bidi overrides as visible codes', () => {
@@ -84,7 +84,8 @@ describe('escaping', () => {
         const r: FleetReport = {
           ...base,
           findings: [{ ...f, key, category: other, sessions: [other], evidence: [{ session_id: other, file: key, line: 1 }] }],
-          cost: { ...base.cost, by_repo: [{ repo: key, usd: 1 }], by_model: [{ model: other, usd: 2 }] },
+          cost: { ...base.cost, repos: [{ repo: key, usd: 1 }], models: [{ model: other, usd: 2 }] },
+          tools: [{ ...base.tools[0]!, key }],
         };
         expect(breakouts(renderFleetHtml(r, CTX))).toEqual([]);
       }),
@@ -173,6 +174,29 @@ describe('seed page', () => {
     expect(document.querySelector('[data-total="weekly-hours"] .v')!.textContent).toBe(weekly.toFixed(1));
     for (const p of ['critical', 'high', 'medium', 'low']) expect(tile(`priority-${p}`)).toBe(`${p} ${proposals.filter((x) => x.priority === p).length}`);
     expect(document.querySelector('dl.meta')!.textContent).toContain('fleet-proposals --input fixtures/sample/sessions.json --format html --output');
+  });
+});
+
+describe('fleet page', () => {
+  it('sums cost per repo over its models, unpriced models as 0, most first', () => {
+    expect(costByRepo(smallFleetReport())).toEqual([
+      { label: 'github.com/acme/api', value: 30.02 },
+      { label: 'github.com/acme/web', value: 15.5 },
+      { label: 'local/scratch', value: 6.2 },
+    ]);
+  });
+
+  it("shows the report's own totals when it has them, else the sums over findings", () => {
+    const r = smallFleetReport();
+    expect(fleetTotals(r).hoursPerWeek).toBe('2.30');
+    expect(fleetTotals({ ...r, totals: { hours: 20, hours_per_week: 3.25, dollars_per_week: null } }).hoursPerWeek).toBe('3.25');
+  });
+
+  it('a span without timestamps says so; tool rows read as tools and $ commands', () => {
+    const { document } = parseHTML(renderFleetHtml({ ...smallFleetReport(), span: { from: null, to: null, weeks: 1 } }, CTX));
+    expect(document.querySelector('dl.meta')!.textContent).toContain('no timestamps (counted as 1.0 weeks)');
+    const labels = [...document.querySelectorAll('[data-chart="tool-error-rate"] g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
+    expect(labels).toEqual(['Read', 'Bash', 'Edit', '$ git commit', '$ npm test', 'WebSearch']);
   });
 });
 
