@@ -27,7 +27,7 @@ const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof YargsFacto
  */
 const REPORT_OPTIONS = {
   output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
-  format: { choices: ['markdown', 'json'] as const, default: 'markdown', describe: 'Output format' },
+  format: { choices: ['markdown', 'json', 'html'] as const, default: 'markdown', describe: 'Output format' },
   'hourly-rate': { type: 'string', requiresArg: true, defaultDescription: '50.0', describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)' },
   threshold: { type: 'string', requiresArg: true, defaultDescription: '2.0', describe: 'Min monthly hours to include proposal' },
   quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
@@ -207,7 +207,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
           .epilogue(EXAMPLES)
           .conflicts('output', 'emit-state'),
       async (a) => {
-        const o = resolve(a, warn);
+        const o = { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] };
         const fallback = last(a.defaultInput);
         if (o.input.length === 0 && fallback !== undefined) o.input = [fallback];
         if (o.input.length === 0) {
@@ -222,7 +222,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
       (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
-        exit = await runMerge(a.states ?? [], resolve(a, warn), io);
+        exit = await runMerge(a.states ?? [], { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] }, io);
       },
     )
     .strict()

@@ -11,7 +11,7 @@ import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
-import { buildReport, renderReport } from './report/index.js';
+import { buildReport, renderReport, type Report } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
 import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
 
@@ -41,7 +41,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
     return 1;
   }
   const report = buildReport(result.state, o);
-  const text = renderReport(report, o.format, io.now());
+  const text = o.format === 'html' ? await renderHtmlReport(report, result.state.sessions, o, io.now()) : renderReport(report, o.format, io.now());
   if (o.output !== undefined) {
     await writeOutput(o.output, text);
     warn(io, o, `Wrote ${report.proposals.length} proposals to ${o.output}`);
@@ -49,6 +49,12 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
     await writeToStream(io.stdout, text + '\n');
   }
   return 0;
+}
+
+/** Loaded only for --format html: Plot and linkedom take most of a second to import. */
+async function renderHtmlReport(report: Report, sessions: number, o: ResolvedOptions, now: Date): Promise<string> {
+  const { renderSeedHtml, shellQuote } = await import('./report/html/index.js');
+  return renderSeedHtml({ report, sessions }, { command: shellQuote(o.command ?? ['fleet-proposals']), inputs: o.input, generatedAt: now.toISOString() });
 }
 
 /** The default command: analyse inputs and write the report (or the state). */
@@ -109,5 +115,5 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
-  return emitReport(io, o, { state, malformed });
+  return emitReport(io, { ...o, input: [...statePaths] }, { state, malformed }); // the HTML report lists the state files as its inputs
 }

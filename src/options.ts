@@ -1,7 +1,7 @@
 /** Options of an analysis run, validated once at the edge (cli.ts). */
 import type { Progress } from './progress.js';
 
-export type Format = 'markdown' | 'json';
+export type Format = 'markdown' | 'json' | 'html';
 export type ParserKind = 'fast' | 'stream-json';
 
 export interface ResolvedOptions {
@@ -17,6 +17,8 @@ export interface ResolvedOptions {
   parser: ParserKind;
   from: string;
   emitState: string | undefined;
+  /** the command line as typed, shown in the HTML report (cli.ts sets it) */
+  command?: readonly string[];
 }
 
 export const DEFAULT_OPTIONS = {
