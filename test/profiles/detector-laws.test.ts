@@ -1,0 +1,90 @@
+/**
+ * Laws every registered detector obeys, run over each profile's registry (so a
+ * new detector is covered by its registry line): merge has init() as identity,
+ * is split-invariant and does not mutate its inputs; mapOrdinals with an
+ * order-keeping map changes no result; validate accepts every state the
+ * detector writes and returns an equal one.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toSession } from '../../src/input/to-session.js';
+import { compareOrdinal, PROFILES, type AnyDetector, type Ordinal } from '../../src/profiles/index.js';
+import type { Session } from '../../src/session.js';
+import { reviveTagged, stringifyChunks } from '../../src/state-file-json.js';
+
+const TOOLS = ['Bash', 'Read', 'Edit', null, 1, 'unknown'] as const;
+const record = fc.record({
+  session_id: fc.stringMatching(/^s[0-9a-f]{1,6}$/),
+  repo: fc.constantFrom('alpha', 'beta', null),
+  errors: fc.array(fc.record({ message: fc.constantFrom('ModuleNotFoundError in /a.py', 'Timeout 2025-01-02T03:04', 'boom', '') }), { maxLength: 3 }),
+  tool_calls: fc.oneof(
+    fc.array(fc.record({ tool: fc.constantFrom(...TOOLS), latency_ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })) }), { maxLength: 8 }),
+    fc.array(fc.record({ tool: fc.constantFrom('Bash', 'Read'), latency_ms: fc.integer({ min: 0, max: 9000 }) }), { minLength: 11, maxLength: 14 }),
+  ),
+  duration_minutes: fc.integer({ min: 0, max: 300 }),
+});
+const sessions = fc.array(record, { maxLength: 25 }).map((rs) =>
+  rs.map((r) => {
+    const c = toSession(r);
+    if (!c.ok) throw new Error(c.reason);
+    return c.session;
+  }),
+);
+
+function fold(d: AnyDetector<Session>, all: readonly Session[], from: number, to: number): unknown {
+  let s = d.init();
+  for (let i = from; i < to; i++) s = d.add(s, all[i]!, [0, 0, i]);
+  return s;
+}
+
+/** A state as a state file holds it: written as tagged JSON, read back. */
+const throughFile = (s: unknown): unknown => reviveTagged(JSON.parse([...stringifyChunks(s)].join('')));
+
+// the seed's records are Sessions; other profiles bring their own record arbitrary with their tests
+const seedDetectors = PROFILES.find((p) => p.name === 'seed')!.detectors as readonly AnyDetector<Session>[];
+
+describe.each(seedDetectors.map((d) => [d.name, d] as const))('%s', (_name, d) => {
+  it('init() is the identity of merge, and merge does not mutate its inputs', () => {
+    fc.assert(
+      fc.property(sessions, (all) => {
+        const s = fold(d, all, 0, all.length);
+        const before = [...stringifyChunks(s)].join('');
+        expect(d.finalize(d.merge(d.init(), s))).toEqual(d.finalize(s));
+        expect(d.finalize(d.merge(s, d.init()))).toEqual(d.finalize(s));
+        expect([...stringifyChunks(s)].join('')).toBe(before);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('split anywhere and merged either way, equals one pass', () => {
+    fc.assert(
+      fc.property(sessions, fc.nat(), (all, cut) => {
+        const k = cut % (all.length + 1);
+        const whole = d.finalize(fold(d, all, 0, all.length));
+        expect(d.finalize(d.merge(fold(d, all, 0, k), fold(d, all, k, all.length)))).toEqual(whole);
+        expect(d.finalize(d.merge(fold(d, all, k, all.length), fold(d, all, 0, k)))).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('validate accepts what the detector wrote (with ordinals ranked), unchanged', () => {
+    fc.assert(
+      fc.property(sessions, (all) => {
+        const s = fold(d, all, 0, all.length);
+        const seen: Ordinal[] = [];
+        d.mapOrdinals(s, (o) => (seen.push(o), o));
+        const ranks = new Map<string, number>();
+        for (const o of seen.sort(compareOrdinal)) if (!ranks.has(o.join())) ranks.set(o.join(), ranks.size);
+        const ranked = d.mapOrdinals(s, (o) => [ranks.get(o.join())!]);
+        // ranking keeps the order, so the result is the same
+        const withoutOrdinals = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'at' ? undefined : v));
+        expect(withoutOrdinals(d.finalize(ranked))).toBe(withoutOrdinals(d.finalize(s)));
+        const read = d.validate(throughFile(ranked), `detectors.${d.name}`);
+        expect([...stringifyChunks(read)].join('')).toBe([...stringifyChunks(ranked)].join(''));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
