@@ -26,7 +26,10 @@ export function analyzeFiles(
 
 /** Options of {@link analyzeInputs}; each defaults to the CLI's default. */
 export interface AnalyzeInputsOptions {
-  /** worker threads; 1 reads on the calling thread (default: the available cores, as the CLI) */
+  /**
+   * worker threads; 1 reads on the calling thread (default: the available cores, as the CLI).
+   * At most twice the available cores, as the CLI caps `--workers` (1000 threads took over 4 GB).
+   */
   workers?: number;
   /** JSON decoder (default 'fast') */
   parser?: ParserKind;
@@ -56,13 +59,15 @@ export interface InputsReport extends Report {
  * `AnalyzerError` where the CLI exits with 2, 3 or 70.
  */
 export async function analyzeInputs(paths: readonly string[], options: AnalyzeInputsOptions = {}): Promise<InputsReport> {
+  const cores = Math.max(1, os.availableParallelism());
   const o = {
-    workers: options.workers ?? Math.max(1, os.availableParallelism()),
+    workers: options.workers ?? cores,
     parser: options.parser ?? DEFAULT_OPTIONS.parser,
     from: options.from ?? DEFAULT_OPTIONS.from,
     strict: options.strict ?? DEFAULT_OPTIONS.strict,
   };
   checkOptions(o);
+  o.workers = Math.min(o.workers, 2 * cores);
   const { files, skipped } = await resolveInputs(paths);
   const { state, malformed } = await analyzeFiles(files, o);
   const report = buildReport(state, {

@@ -1,12 +1,13 @@
 /**
  * The CLI leaves the choice of the parallel path to the engine (no backend in `Io`):
- * `--workers N` > 1 reaches workers/pool.ts, `--workers 1` never does. The pool is
+ * `--workers N` > 1 reaches workers/pool.ts, `--workers 1` never does; so for the library. The pool is
  * replaced by a spy here, which also stands in for a bug inside the analysis.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { analyzeInputs } from '../src/engine.js';
 import { analyzeParallel } from '../src/workers/pool.js';
 import { runCli } from './helpers.js';
 
@@ -38,6 +39,16 @@ describe('the engine chooses the path from --workers', () => {
     await runCli(['--input', archive(), '--workers', '3', '--parser', 'stream-json', '--strict']);
     expect(parallel).toHaveBeenCalledTimes(1);
     expect(parallel.mock.calls[0]![1]).toMatchObject({ workers: 3, parser: 'stream-json', strict: true, from: 'auto' });
+  });
+});
+
+describe('analyzeInputs', () => {
+  it('takes the same path, and caps workers at twice the available cores as the CLI does', async () => {
+    await expect(analyzeInputs([archive()], { workers: 1 })).resolves.toMatchObject({ sessions: 1 });
+    expect(parallel).not.toHaveBeenCalled();
+    await analyzeInputs([archive()], { workers: 10_000 }).catch(() => undefined);
+    expect(parallel).toHaveBeenCalledTimes(1);
+    expect(parallel.mock.calls[0]![1]).toMatchObject({ workers: 2 * Math.max(1, os.availableParallelism()) });
   });
 });
 

@@ -1,17 +1,26 @@
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../src/engine.js';
 import { AnalyzerError } from '../src/errors.js';
 import { renderReport } from '../src/report/index.js';
 import { FIXED_NOW, runCli } from './helpers.js';
-import { removeTmpDirs, tmpDir, writeFile } from './workers/_archive.js';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../fixtures/sample/sessions.json');
 const AGENTS = path.resolve(import.meta.dirname, '../fixtures/agents');
 
-afterAll(removeTmpDirs);
+const dirs: string[] = [];
+const tmpDir = () => {
+  dirs.push(mkdtempSync(path.join(os.tmpdir(), 'fp-engine-')));
+  return dirs.at(-1)!;
+};
+const writeFile = (dir: string, name: string, content: string | Buffer) => {
+  writeFileSync(path.join(dir, name), content);
+  return { path: path.join(dir, name) };
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe(analyzeInputs.name, () => {
   it('gives the report the CLI prints, for a folder of plain, gzip and JSON Lines archives, whatever the workers', async () => {

@@ -5,16 +5,17 @@
  * The consumer borrows this checkout's node_modules for the package's dependencies.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXED_NOW, runCli } from './helpers.js';
-import { removeTmpDirs, tmpDir } from './workers/_archive.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SAMPLE = path.join(ROOT, 'fixtures/sample/sessions.json');
+let dir = '';
 let consumer = '';
 
 const CONSUMER_TS = `import { analyzeInputs, renderReport, AnalyzerError, type AnalyzeInputsOptions, type InputsReport } from 'fleet-proposals';
@@ -34,7 +35,7 @@ process.stdout.write(JSON.stringify({ sessions, error, markdown: renderReport(re
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/ is missing: run npm run build (npm test does)');
-  const dir = tmpDir();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fp-library-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
   const tarball = path.join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename);
   consumer = path.join(dir, 'consumer');
@@ -47,7 +48,7 @@ beforeAll(async () => {
   writeFileSync(path.join(consumer, 'index.ts'), CONSUMER_TS);
 }, 120_000);
 
-afterAll(removeTmpDirs);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the library as packed by npm', () => {
   it('ships dist/ only, with the worker entry', () => {

@@ -10,8 +10,9 @@
 import { createReadStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { AnalyzerError, describeLocation, fromWire, toWire } from '../errors.js';
-import { analyzeEvents, analyzeFile, decoderFor, type ReadOptions } from '../input/read-sessions.js';
+import { analyzeEvents, analyzeFile, decoderFor } from '../input/read-sessions.js';
 import { describeFsError } from '../input/sources.js';
+import { readOptionsOf } from '../options.js';
 import type { DecodeEvent } from '../input/types.js';
 import { placeholder, type RangeTask, type SkeletonTask, type StreamChunk, type StreamTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
 
@@ -92,8 +93,7 @@ async function* shiftEvents(events: AsyncIterable<DecodeEvent>, delta: number): 
 
 async function runWhole(t: WholeTask): Promise<void> {
   const p = progressFor(t.id);
-  // `from` rides along for when analyzeFile reads agent logs
-  const opts: ReadOptions & { from: string } = { parser: t.parser, strict: t.strict, from: t.from, onBytes: p.onBytes, onSession: p.onSession };
+  const opts = { ...readOptionsOf(t), onBytes: p.onBytes, onSession: p.onSession };
   const r = await analyzeFile({ path: t.file, size: t.size }, t.fileIndex, opts);
   p.flush();
   post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
