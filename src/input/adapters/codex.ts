@@ -70,7 +70,9 @@ interface Pending {
 }
 
 const SHELL_TOOLS = new Set(['shell', 'exec_command', 'shell_command', 'container.exec', 'local_shell']);
-const REJECTED = /\b(rejected|declined|denied by|not approved)\b/i;
+/** Codex's own words: "exec command rejected by user", "patch rejected by user", an approval
+ * reviewer's "rejected due to ..." (the output's first line; a file named rejected.go is no rejection) */
+const REJECTED = /\b(rejected|declined|denied)( by| due to|:)/i;
 const BAD_ARGUMENTS = /^failed to parse function arguments/;
 const RUNNING = /^Process running with session ID (\d+)\s*$/m;
 
@@ -241,7 +243,7 @@ class CodexSession {
       this.settle(target, exec.exitCode!, exec.text, ctx.line, us);
       return;
     }
-    const rejected = exec.exitCode === undefined && REJECTED.test(exec.text.slice(0, 200));
+    const rejected = exec.exitCode === undefined && REJECTED.test(exec.text.split('\n', 1)[0] ?? '');
     const bad = failed || (exec.exitCode !== undefined && exec.exitCode !== 0) || (exec.exitCode === undefined && BAD_ARGUMENTS.test(exec.text));
     if (!bad && !rejected) {
       if (call !== undefined) call.outcome = 'ok';
