@@ -153,6 +153,8 @@ describe(`${claudeCode.name} sessions (AgentSession)`, () => {
         outcome: 'error',
         errorText: 'Exit code 1\n1 failing',
         errorSeq: 0,
+        waitedOn: 'hook', // a 2.1.110 attachment line measured its PreToolUse hook: 1.2 s
+        waitMs: 1200,
         line: 10,
         resultLine: 14,
       },
