@@ -8,8 +8,14 @@
  * record for agent logs and read directly for the session format.
  *
  * Times are integer microseconds since the Unix epoch (as the adapters'
- * `parseTimestampUs`). Lines are 1-based lines of `file` (for JSON documents,
- * the line where the record or event starts), the evidence a reader opens.
+ * `parseTimestampUs`). Lines are 1-based lines of `file` for JSON Lines logs
+ * (Claude Code, Codex, OTLP JSON Lines), the evidence a reader opens; a JSON
+ * document is streamed without line numbers, so there a "line" is the 1-based
+ * position of the event (OpenHands), step or message (SWE-agent,
+ * mini-swe-agent) in its list, and 1 for an OTLP document.
+ *
+ * Adapters produce it (src/input/adapters/: each adapter's `sessions`, or
+ * `agentSessionsOf(path)`); the seed profile reads its `toSeedSession` view.
  */
 
 /** How a tool call ended, as the log shows it. `unknown`: the log does not say

@@ -32,6 +32,7 @@
  */
 import type { AgentSession, AgentToolCall, CallOutcome, TokenUsage, WaitKind } from '../agent-session.js';
 import { commandFamily } from '../fleet/command-family.js';
+import { cpSlice } from '../python/index.js';
 import { parseTimestampUs } from './adapters/_util.js';
 
 export type AgentSessionCheck = { ok: true; session: AgentSession } | { ok: false; reason: string };
@@ -95,16 +96,6 @@ function idString(v: unknown, fallback: string): string {
   return fallback;
 }
 
-function firstCodePoints(s: string, n: number): string {
-  let out = '';
-  let k = 0;
-  for (const c of s) {
-    if (k++ === n) break;
-    out += c;
-  }
-  return out;
-}
-
 /** FNV-1a 32-bit of a string, as 8 hex digits: a short stable digest, not a security hash. */
 export function digest(s: string): string {
   let h = 0x811c9dc5;
@@ -152,7 +143,7 @@ function readCall(raw: unknown, i: number, place: RecordPlace): AgentToolCall {
     line: place.line,
   };
   if (command !== undefined) {
-    call.command = firstCodePoints(command, COMMAND_CHARS);
+    call.command = cpSlice(command, COMMAND_CHARS);
     const family = commandFamily(command);
     if (family !== '') call.family = family;
   }

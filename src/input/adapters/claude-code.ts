@@ -24,7 +24,8 @@
  * - waits: Task/Agent a subagent, TaskOutput (and `waiting_for_task` progress) a
  *   background task, AskUserQuestion a question, ExitPlanMode and rejected calls
  *   the user's approval: each for result − call time. PreToolUse hook progress
- *   lines make a call wait on a hook: until its command started (the first
+ *   lines make a call wait on a hook: for the hooks' measured `durationMs` when
+ *   2.1.110 attachment lines give it; else until its command started (the first
  *   `bash_progress` line's time − its elapsed seconds) when logged, for the whole
  *   call when the hook blocked it (an error that is not the command's
  *   "Exit code N"), else for an unknown time.
@@ -104,6 +105,8 @@ interface Result {
 /** What the log shows of a call besides its lines: hook and background-task progress. */
 interface CallProgress {
   hookUs?: number;
+  /** PreToolUse hooks' measured durations, summed (attachment lines) */
+  hookMs?: number;
   commandStartUs?: number;
   background?: boolean;
 }
@@ -124,6 +127,7 @@ class ClaudeSession {
 
   line(rec: Obj, type: string, ctx: ErrorContext & { line: number }): void {
     if (type === 'progress') return this.progressLine(rec);
+    if (type === 'attachment') return this.hookResult(rec);
     if (!CONVERSATION.has(type)) return;
     // validate everything before changing the session: a malformed line is skipped whole
     const sid = optField(FORMAT, rec, 'sessionId', 'string', '', ctx);
@@ -228,6 +232,17 @@ class ClaudeSession {
     }
   }
 
+  /** 2.1.110 writes a hook's result as an attachment, with its measured duration. */
+  private hookResult(rec: Obj): void {
+    const a = rec.attachment;
+    if (!isObj(a) || a.hookEvent !== 'PreToolUse' || typeof a.toolUseID !== 'string') return;
+    const ms = a.durationMs;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return;
+    let p = this.progress.get(a.toolUseID);
+    if (p === undefined) this.progress.set(a.toolUseID, (p = {}));
+    p.hookMs = (p.hookMs ?? 0) + ms;
+  }
+
   private progressLine(rec: Obj): void {
     const data = rec.data;
     const parent = rec.parentToolUseID;
@@ -326,6 +341,7 @@ function waits(call: AgentToolCall, p: CallProgress | undefined): void {
   if (call.tool === 'TaskOutput' || p?.background === true) return set('background', whole);
   if (call.tool === 'AskUserQuestion') return set('question', whole);
   if (call.tool === 'ExitPlanMode' || call.outcome === 'rejected') return set('approval', whole);
+  if (p?.hookMs !== undefined) return set('hook', p.hookMs);
   if (p?.hookUs === undefined || call.startUs === undefined) return;
   if (p.commandStartUs !== undefined) return set('hook', Math.max(0, (p.commandStartUs - call.startUs) / 1000));
   if (call.outcome === 'error' && !/^Exit code \d+/.test(call.errorText ?? '')) return set('hook', whole);

@@ -53,6 +53,9 @@ import { jsonLines, skipMalformed, typedLine, type AdapterReadOptions } from './
 import { repoIdentity } from './repo-identity.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder, tokens } from './_session.js';
+import { num, parseExecOutput, type ExecOutput } from './_codex-output.js';
+
+export { parseExecOutput, type ExecOutput };
 import { contentText, fileStem, invalid, isObj, lastSegment, optField, secondsToMs, timestampField, typeName, type Obj } from './_util.js';
 
 const FORMAT = 'Codex';
@@ -63,63 +66,14 @@ const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_ca
 const OUTPUT_TYPES = new Set(['function_call_output', 'custom_tool_call_output']);
 export const MAX_ERROR_CHARS = 500;
 
-export interface ExecOutput {
-  exitCode?: number;
-  durationS?: number;
-  /** what the command printed (the message of an error) */
-  text: string;
-}
-
-const EXIT_RES = [/^Exit code:\s*(-?\d+)\s*$/m, /^Process exited with code (-?\d+)\s*$/m];
-const WALL_RE = /^Wall time:\s*([0-9]+(?:\.[0-9]+)?)\s*seconds\s*$/m;
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-/** Exit code, duration and output text of a Codex tool output string. */
-export function parseExecOutput(raw: string): ExecOutput {
-  const trimmed = raw.trimStart();
-  if (trimmed.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      // plain text that happens to start with "{": read as text below
-      parsed = undefined;
-    }
-    if (isObj(parsed)) {
-      const meta = isObj(parsed.metadata) ? parsed.metadata : parsed;
-      const exitCode = num(meta.exit_code);
-      if (exitCode !== undefined) {
-        const out: ExecOutput = { exitCode, text: typeof parsed.output === 'string' ? parsed.output : '' };
-        const d = num(meta.duration_seconds) ?? num(meta.wall_time_seconds);
-        if (d !== undefined) out.durationS = d;
-        return out;
-      }
-    }
-  }
-  const marker = /^Output:[ \t]*\r?$/m.exec(raw);
-  const header = marker ? raw.slice(0, marker.index) : raw;
-  const out: ExecOutput = { text: marker ? raw.slice(marker.index + marker[0].length).replace(/^\n/, '') : raw };
-  for (const re of EXIT_RES) {
-    const m = re.exec(header);
-    if (m) {
-      out.exitCode = Number(m[1]);
-      break;
-    }
-  }
-  const w = WALL_RE.exec(header);
-  if (w) out.durationS = Number(w[1]);
-  return out;
-}
-
 interface Pending {
   at: number;
 }
 
 const SHELL_TOOLS = new Set(['shell', 'exec_command', 'shell_command', 'container.exec', 'local_shell']);
-const REJECTED = /\b(rejected|declined|denied by|not approved)\b/i;
+/** Codex's own words: "exec command rejected by user", "patch rejected by user", an approval
+ * reviewer's "rejected due to ..." (the output's first line; a file named rejected.go is no rejection) */
+const REJECTED = /\b(rejected|declined|denied)( by| due to|:)/i;
 const BAD_ARGUMENTS = /^failed to parse function arguments/;
 const RUNNING = /^Process running with session ID (\d+)\s*$/m;
 
@@ -290,7 +244,7 @@ class CodexSession {
       this.settle(target, exec.exitCode!, exec.text, ctx.line, us);
       return;
     }
-    const rejected = exec.exitCode === undefined && REJECTED.test(exec.text.slice(0, 200));
+    const rejected = exec.exitCode === undefined && REJECTED.test(exec.text.split('\n', 1)[0] ?? '');
     const bad = failed || (exec.exitCode !== undefined && exec.exitCode !== 0) || (exec.exitCode === undefined && BAD_ARGUMENTS.test(exec.text));
     if (!bad && !rejected) {
       if (call !== undefined) call.outcome = 'ok';

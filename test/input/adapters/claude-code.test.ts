@@ -153,6 +153,8 @@ describe(`${claudeCode.name} sessions (AgentSession)`, () => {
         outcome: 'error',
         errorText: 'Exit code 1\n1 failing',
         errorSeq: 0,
+        waitedOn: 'hook', // a 2.1.110 attachment line measured its PreToolUse hook: 1.2 s
+        waitMs: 1200,
         line: 10,
         resultLine: 14,
       },
@@ -202,5 +204,33 @@ describe(`${claudeCode.name} sessions (AgentSession)`, () => {
     const lines = ['{"type":"last-prompt","lastPrompt":"x"}', '{"type":"permission-mode","permissionMode":"default"}', '{"type":"user","sessionId":"s","timestamp":"2026-01-01T00:00:00Z","message":{"role":"user","content":"x"}}'];
     expect(claudeCode.detect(Buffer.from(lines.join('\n') + '\n'), 'x.jsonl')).toBe(true);
     expect(claudeCode.detect(Buffer.from(lines.slice(0, 2).join('\n') + '\n'), 'x.jsonl')).toBe(false);
+  });
+});
+
+describe(`${claudeCode.name} odd lines (property)`, () => {
+  const ODD = ['"massive error"', '{"silly":"this"}', '42', '[1]', 'null', '{"type":7}', '{"type":"user","sessionId":"x","timestamp":"2026-01-01T00:00:00Z","message":"text"}'];
+
+  it('inserting odd lines anywhere changes nothing but the skip count', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const fc = (await import('fast-check')).default;
+    const source = `${alpha}split-and-parallel.jsonl`;
+    const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+    const want = await collect(claudeCode.read(source));
+    const dir = mkdtempSync(`${tmpdir()}/cc-odd-`);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(lines.length), fc.constantFrom(...ODD)), { maxLength: 6 }), async (inserts) => {
+        const out = [...lines];
+        for (const [at, odd] of [...inserts].sort((a, b) => b[0] - a[0])) out.splice(at, 0, odd);
+        const file = `${dir}/f${run++}.jsonl`;
+        writeFileSync(file, out.join('\n') + '\n');
+        let skipped = 0;
+        const got = await collect(claudeCode.read(file, { onSkip: () => skipped++ }));
+        expect(got).toEqual(want);
+        expect(skipped).toBe(inserts.length);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

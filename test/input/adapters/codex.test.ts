@@ -131,3 +131,36 @@ describe(`${codex.name} detect (any line of the head)`, () => {
     expect(codex.detect(Buffer.from(`{"session_id":"s1"}\n${meta}\n`), 'r.jsonl')).toBe(false);
   });
 });
+
+describe(`${codex.name} rejections`, () => {
+  it('reads "rejected by user" outputs and declined exec_command_end events as rejected, not a file named rejected.go', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = `${mkdtempSync(`${tmpdir()}/codex-`)}/rollout.jsonl`;
+    const ts = '2026-04-13T08:00:00.000Z';
+    const row = (type: string, payload: object) => JSON.stringify({ timestamp: ts, type, payload });
+    const call = (id: string, name: string, args: object) => row('response_item', { type: 'function_call', name, arguments: JSON.stringify(args), call_id: id });
+    const out = (id: string, output: string) => row('response_item', { type: 'function_call_output', call_id: id, output });
+    writeFileSync(
+      file,
+      [
+        row('session_meta', { id: 'r1', cwd: '/w/app' }),
+        call('a', 'shell', { command: ['bash', '-lc', 'make deploy'] }),
+        out('a', 'exec command rejected by user'),
+        call('b', 'apply_patch', { input: '*** Begin Patch' }),
+        out('b', 'patch rejected by user'),
+        call('c', 'exec_command', { cmd: 'rm -rf build' }),
+        row('event_msg', { type: 'exec_command_end', call_id: 'c', exit_code: -1, status: 'declined', aggregated_output: 'exec command rejected by user' }),
+        call('d', 'exec_command', { cmd: 'ls' }),
+        out('d', 'rejected.go\nmain.go'),
+      ].join('\n') + '\n',
+    );
+    const [s] = await collect(codex.sessions(file));
+    expect(s!.calls.map((c) => [c.family ?? c.tool, c.outcome])).toEqual([
+      ['make deploy', 'rejected'],
+      ['apply_patch', 'rejected'],
+      ['rm', 'rejected'],
+      ['ls', 'ok'],
+    ]);
+  });
+});

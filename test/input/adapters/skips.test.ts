@@ -34,6 +34,16 @@ describe('odd agent-log lines', () => {
     expect(r.stderr).toContain(`"message" of a user line is a string, expected an object, at byte ${lineOffset(odd, 4)}, line 4 in ${odd}`);
   });
 
+  it('are listed again by merge from a state file, in the same words', async () => {
+    const state = join(tempDir(), 'odd.state');
+    const emitted = await runCli(['--input', odd, '--emit-state', state]);
+    const merged = await runCli(['merge', state, '--format', 'json']);
+    expect(merged.code).toBe(0);
+    const skipped = (text: string) => text.split('\n').filter((l) => l.startsWith('Invalid Claude Code log') || l.startsWith('Skipped'));
+    expect(skipped(merged.stderr)).toEqual(skipped(emitted.stderr));
+    expect(skipped(merged.stderr)).toHaveLength(6);
+  });
+
   it('give the same stderr and report with two workers', async () => {
     const dir = tempDir();
     for (let i = 0; i < 3; i++) cpSync(odd, join(dir, `odd-${i}.jsonl`));
