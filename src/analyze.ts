@@ -14,7 +14,7 @@ export interface AnalysisResult {
 }
 
 export async function analyzeSequential(files: readonly InputFile[], opts: ReadOptions): Promise<AnalysisResult> {
-  let state = initState();
+  let state = initState(opts.profile);
   let malformed = emptyMalformed();
   for (let i = 0; i < files.length; i++) {
     const r = await analyzeFile(files[i]!, i, opts);

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type { default as YargsFactory, InferredOptionTypes, Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { ADAPTERS } from './input/adapters/index.js';
+import { PROFILES } from './profiles/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
 import { removeTempFilesSync } from './output.js';
@@ -28,10 +29,11 @@ const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof YargsFacto
 const REPORT_OPTIONS = {
   output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
   format: { choices: ['markdown', 'json', 'html'] as const, default: 'markdown', describe: 'Output format' },
-  'hourly-rate': { type: 'string', requiresArg: true, defaultDescription: '50.0', describe: 'Developer hourly rate for ROI calc (accepted, unused, as in the reference)' },
+  'hourly-rate': { type: 'string', requiresArg: true, defaultDescription: '50.0', describe: 'Developer hourly rate: unused by the seed profile (as in the reference); the fleet profile prices hours lost with it' },
   threshold: { type: 'string', requiresArg: true, defaultDescription: '2.0', describe: 'Min monthly hours to include proposal' },
   quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
   'emit-state': { type: 'string', requiresArg: true, describe: 'Write the mergeable analysis state to FILE instead of a report' },
+  prices: { type: 'string', requiresArg: true, describe: "The fleet profile's token price table (JSON) instead of the shipped one" },
 } as const satisfies Record<string, Options>;
 
 const ANALYZE_OPTIONS = {
@@ -42,6 +44,11 @@ const ANALYZE_OPTIONS = {
   workers: { type: 'string', requiresArg: true, describe: 'Worker threads (default: available cores; at most twice that)' },
   parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
+  profile: {
+    choices: PROFILES.map((p) => p.name),
+    default: 'seed',
+    describe: "Analysis profile: seed (the reference's report, byte-identical) or fleet (findings with evidence, cost, per week)",
+  },
   from: {
     choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
     default: 'auto',
@@ -183,6 +190,8 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
     parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
     from: last(argv.from) ?? DEFAULT_OPTIONS.from,
     emitState: last(argv['emit-state']),
+    profile: last((argv as { profile?: Repeated<string> }).profile) ?? DEFAULT_OPTIONS.profile,
+    prices: last(argv.prices),
   };
 }
 

@@ -65,6 +65,7 @@ export async function analyzeInputs(paths: readonly string[], options: AnalyzeIn
     parser: options.parser ?? DEFAULT_OPTIONS.parser,
     from: options.from ?? DEFAULT_OPTIONS.from,
     strict: options.strict ?? DEFAULT_OPTIONS.strict,
+    profile: 'seed',
   };
   checkOptions(o);
   o.workers = Math.min(o.workers, 2 * cores);

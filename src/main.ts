@@ -3,6 +3,12 @@
  * Returns the exit code; only cli.ts calls process.exit.
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { finalizeState } from './accumulators/index.js';
+import { fleetProfile } from './fleet/profile.js';
+import { parsePrices, type PriceTable } from './fleet/pricing.js';
+import { renderFleetJson } from './fleet/report/json.js';
+import { renderFleetMarkdown } from './fleet/report/markdown.js';
 import type { AnalysisResult } from './analyze.js';
 import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
@@ -11,7 +17,7 @@ import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
-import { buildReport, renderReport, type Report } from './report/index.js';
+import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
 import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
 
@@ -35,32 +41,69 @@ function reportMalformed(io: Io, opts: { quiet: boolean }, m: MalformedSummary):
   io.stderr.write(`Skipped ${m.count} malformed session record${m.count === 1 ? '' : 's'}${more}; use --strict to stop at the first.\n`);
 }
 
-async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): Promise<number> {
+async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult, prices?: PriceTable): Promise<number> {
   if (result.state.sessions === 0) {
     io.stderr.write(NO_SESSIONS_MESSAGE + '\n');
     return 1;
   }
-  const report = buildReport(result.state, o);
-  const text = o.format === 'html' ? await renderHtmlReport(report, result.state.sessions, o, io.now()) : renderReport(report, o.format, io.now());
+  const { text, count, what } = result.state.profile === fleetProfile.name ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
   if (o.output !== undefined) {
     await writeOutput(o.output, text);
-    warn(io, o, `Wrote ${report.proposals.length} proposals to ${o.output}`);
+    warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
   } else {
     await writeToStream(io.stdout, text + '\n');
   }
   return 0;
 }
 
-/** Loaded only for --format html: Plot and linkedom take most of a second to import. */
-async function renderHtmlReport(report: Report, sessions: number, o: ResolvedOptions, now: Date): Promise<string> {
-  const { renderSeedHtml, shellQuote } = await import('./report/html/index.js');
-  return renderSeedHtml({ report, sessions }, { command: shellQuote(o.command ?? ['fleet-proposals']), inputs: o.input, generatedAt: now.toISOString() });
+interface Rendered {
+  text: string;
+  count: number;
+  what: string;
+}
+
+function pageContext(o: ResolvedOptions, now: Date, shellQuote: (argv: readonly string[]) => string) {
+  return { command: shellQuote(o.command ?? ['fleet-proposals']), inputs: o.input, generatedAt: now.toISOString() };
+}
+
+async function renderSeed(result: AnalysisResult, o: ResolvedOptions, now: Date): Promise<Rendered> {
+  const report = buildReport(result.state, o);
+  let text: string;
+  if (o.format === 'html') {
+    // loaded only for --format html: Plot and linkedom take most of a second to import
+    const { renderSeedHtml, shellQuote } = await import('./report/html/index.js');
+    text = renderSeedHtml({ report, sessions: result.state.sessions }, pageContext(o, now, shellQuote));
+  } else text = renderReport(report, o.format, now);
+  return { text, count: report.proposals.length, what: 'proposals' };
+}
+
+async function renderFleet(result: AnalysisResult, o: ResolvedOptions, now: Date, prices: PriceTable | undefined): Promise<Rendered> {
+  const report = fleetProfile.report(finalizeState(result.state), { hourlyRate: o.hourlyRate, ...(prices ? { prices } : {}) });
+  let text: string;
+  if (o.format === 'html') {
+    const { renderFleetHtml, shellQuote } = await import('./report/html/index.js');
+    text = renderFleetHtml(report, pageContext(o, now, shellQuote));
+  } else text = o.format === 'json' ? renderFleetJson(report) : renderFleetMarkdown(report);
+  return { text, count: report.findings.length, what: 'findings' };
+}
+
+/** `--prices FILE`, read and checked before any input is (a bad table is a usage error, exit 2). */
+async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
+  if (o.prices === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(o.prices, 'utf8');
+  } catch (err) {
+    throw new AnalyzerError('FP_USAGE', `Cannot read --prices: ${describeFsError(err)}, in ${o.prices}`, { file: o.prices }, { cause: err });
+  }
+  return parsePrices(text, o.prices);
 }
 
 /** The default command: analyse inputs and write the report (or the state). */
 export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
+  const prices = await loadPrices(o);
   const { files, skipped } = await resolveInputs(o.input);
   for (const s of skipped) warn(io, o, `Skipped ${s.path}: ${s.reason}`);
 
@@ -80,12 +123,13 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
-  return emitReport(io, o, result);
+  return emitReport(io, o, result, prices);
 }
 
 /** `merge STATE...`: the report of the union of separately analysed parts, in argument order. */
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
   if (o.output !== undefined) await checkWritable(o.output);
+  const prices = await loadPrices(o);
   let state: ProfileState | undefined;
   let malformed = emptyMalformed();
   for (let i = 0; i < statePaths.length; i++) {
@@ -115,5 +159,5 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
-  return emitReport(io, { ...o, input: [...statePaths] }, { state, malformed }); // the HTML report lists the state files as its inputs
+  return emitReport(io, { ...o, input: [...statePaths] }, { state, malformed }, prices); // the HTML report lists the state files as its inputs
 }

@@ -17,6 +17,10 @@ export interface ResolvedOptions {
   parser: ParserKind;
   from: string;
   emitState: string | undefined;
+  /** the analysis profile: 'seed' (the reference's report, the default) or 'fleet' */
+  profile: string;
+  /** --prices FILE: the fleet profile's price table instead of the shipped one */
+  prices: string | undefined;
   /** the command line as typed, shown in the HTML report (cli.ts sets it) */
   command?: readonly string[];
 }
@@ -30,6 +34,7 @@ export const DEFAULT_OPTIONS = {
   progress: false,
   parser: 'fast',
   from: 'auto',
+  profile: 'seed',
 } as const satisfies Partial<ResolvedOptions>;
 
 /** How many malformed records are listed in the stderr summary. */
@@ -41,6 +46,8 @@ export interface DecodeOptions {
   /** 'auto' (detect per file), 'sessions' (the reference's format) or an adapter name */
   from: string;
   strict: boolean;
+  /** the profile whose records and detectors the readers feed ('seed', 'fleet') */
+  profile: string;
 }
 
 /** What the analysis takes from the options: the readers' and the worker count (1 reads on this thread). */
@@ -56,7 +63,7 @@ export interface AnalysisOptions extends DecodeOptions {
 export function readOptionsOf(o: DecodeOptions): DecodeOptions;
 export function readOptionsOf(o: DecodeOptions, progress: Progress): DecodeOptions & { onBytes(n: number): void; onSession(): void };
 export function readOptionsOf(o: DecodeOptions, progress?: Progress): DecodeOptions & { onBytes?(n: number): void; onSession?(): void } {
-  const decode = { parser: o.parser, from: o.from, strict: o.strict };
+  const decode = { parser: o.parser, from: o.from, strict: o.strict, profile: o.profile };
   if (progress === undefined) return decode;
   return { ...decode, onBytes: (n) => progress.bytes(n), onSession: () => progress.sessions(1) };
 }

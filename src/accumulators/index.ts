@@ -1,15 +1,12 @@
 /**
- * The seed profile's engine, bound: what the analysis pipeline (input/, workers/,
- * analyze.ts, main.ts) calls today. Everything here is derived from the seed
- * registry (profiles/seed/detectors.ts) by the generic engine
- * (profiles/engine.ts); no detector is listed. When the pipeline takes a
- * profile, its callers use profiles/engine.ts directly and this file goes.
+ * The engine bound by profile name: what the analysis pipeline (input/, workers/,
+ * analyze.ts) calls. A state names its profile, so merging needs no more than the
+ * two states; a fresh state needs the name (it rides in worker tasks as plain data).
  */
 import * as engine from '../profiles/engine.js';
-import type { ProfileResult } from '../profiles/types.js';
-import { seedProfile } from '../profiles/seed/index.js';
+import { findProfile } from '../profiles/index.js';
+import type { AnyProfile, ProfileResult } from '../profiles/types.js';
 import type { Ordinal } from '../profiles/ordinal.js';
-import type { Session } from '../session.js';
 
 export { repeatedErrors, type ErrorKeyResult } from '../profiles/seed/repeated-errors.js';
 export { slowTools, type ToolLatencyResult } from '../profiles/seed/slow-tools.js';
@@ -18,15 +15,22 @@ export { manualProcesses, type ManualPattern, type ManualProcessesResult } from 
 export type { Accumulator } from './types.js';
 export { compareOrdinal, type Ordinal } from '../profiles/ordinal.js';
 
-/** The state of an analysis (a `ProfileState` of the seed profile). */
+/** The state of an analysis (a `ProfileState` of the profile it names). */
 export type AnalyzerState = engine.ProfileState;
 /** Its finalized results, by detector name. */
 export type AnalyzerResult = ProfileResult;
 
-export const initState = (): AnalyzerState => engine.initState(seedProfile);
-/** Add one session; mutates and returns `state`. */
-export const addSession = (state: AnalyzerState, session: Session, at: Ordinal): AnalyzerState => engine.addRecord(seedProfile, state, session, at);
-export const mergeStates = (a: AnalyzerState, b: AnalyzerState): AnalyzerState => engine.mergeStates(seedProfile, a, b);
-export const mapStateOrdinals = (s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState => engine.mapStateOrdinals(seedProfile, s, f);
-export const rebaseState = (s: AnalyzerState, prefix: Ordinal): AnalyzerState => engine.rebaseState(seedProfile, s, prefix);
-export const finalizeState = (s: AnalyzerState): AnalyzerResult => engine.finalizeState(seedProfile, s);
+/** The profile named `name`; an unknown name is a bug (names are checked at the edge). */
+export function profileNamed(name: string): AnyProfile {
+  const p = findProfile(name);
+  if (p === undefined) throw new Error(`unknown profile '${name}'`);
+  return p;
+}
+
+export const initState = (profile = 'seed'): AnalyzerState => engine.initState(profileNamed(profile));
+export const mergeStates = (a: AnalyzerState, b: AnalyzerState): AnalyzerState => engine.mergeStates(profileNamed(a.profile), a, b);
+export const mapStateOrdinals = (s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState => engine.mapStateOrdinals(profileNamed(s.profile), s, f);
+export const rebaseState = (s: AnalyzerState, prefix: Ordinal): AnalyzerState => engine.rebaseState(profileNamed(s.profile), s, prefix);
+export const finalizeState = (s: AnalyzerState): AnalyzerResult => engine.finalizeState(profileNamed(s.profile), s);
+/** Add one record of the state's profile (a `Session` for seed, an `AgentSession` for fleet); mutates and returns `state`. */
+export const addSession = (state: AnalyzerState, record: unknown, at: Ordinal): AnalyzerState => engine.addRecord(profileNamed(state.profile), state, record, at);

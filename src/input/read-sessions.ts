@@ -2,14 +2,13 @@
  * One input file -> Analyzer state. The single-thread path and every worker
  * call this; nothing here keeps a session after `addSession` returns.
  */
-import { addSession, initState, type AnalyzerState } from "../accumulators/index.js";
+import { addSession, initState, profileNamed, type AnalyzerState } from '../accumulators/index.js';
 import { AnalyzerError, inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
 import { decodeWithStreamJson } from './stream-json-decoder.js';
 import { decodeWithFastDecoder } from './fast-decoder.js';
 import { emptyMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
 import { isJsonlName, openSource, type InputFile } from './sources.js';
-import { toSession } from './to-session.js';
 import type { DecodeEvent } from './types.js';
 import { adapterByName, detectFileFormat, skipCollector, type AgentAdapter } from './adapters/index.js';
 
@@ -25,6 +24,8 @@ export interface ReadOptions {
   /** 'auto' (detect per file), 'sessions' (the reference's format) or an adapter name */
   from?: string;
   strict: boolean;
+  /** the analysis profile ('seed', 'fleet'): how records are read and which detectors they feed */
+  profile: string;
   /** called with the number of raw bytes read, as they are read */
   onBytes?: (n: number) => void;
   /** called after every session (for progress) */
@@ -42,21 +43,22 @@ export async function analyzeEvents(
   events: AsyncIterable<DecodeEvent>,
   file: string,
   prefix: readonly number[],
-  opts: Pick<ReadOptions, 'strict' | 'onSession'>,
+  opts: Pick<ReadOptions, 'strict' | 'profile' | 'onSession'>,
 ): Promise<{ state: AnalyzerState; malformed: MalformedSummary }> {
-  let state = initState();
+  const profile = profileNamed(opts.profile);
+  let state = initState(opts.profile);
   let malformed = emptyMalformed();
   let index = 0;
   for await (const ev of events) {
     if (ev.kind === 'reset') {
-      state = initState();
+      state = initState(opts.profile);
       malformed = emptyMalformed();
       continue;
     }
     const at = [...prefix, index++];
-    const checked = toSession(ev.record.value);
+    const checked = profile.fromRecord(ev.record.value, { file, line: ev.record.line ?? 1 });
     if (checked.ok) {
-      addSession(state, checked.session, at);
+      addSession(state, checked.record, at);
       opts.onSession?.();
       continue;
     }
@@ -85,11 +87,12 @@ export async function adapterFor(file: InputFile, from: string | undefined): Pro
 export async function analyzeFile(file: InputFile, fileIndex: number, opts: ReadOptions): Promise<ShardResult> {
   const adapter = await adapterFor(file, opts.from);
   if (adapter !== undefined) {
-    const state = initState();
+    const profile = profileNamed(opts.profile);
+    const state = initState(opts.profile);
     const skips = skipCollector(opts.strict, fileIndex);
     let i = 0;
-    for await (const session of adapter.read(file.path, skips)) {
-      addSession(state, session, [fileIndex, 0, i++]);
+    for await (const session of adapter.sessions(file.path, skips)) {
+      addSession(state, profile.fromAgentSession(session), [fileIndex, 0, i++]);
       opts.onSession?.();
     }
     state.skipped += skips.malformed.count;

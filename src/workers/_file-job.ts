@@ -78,7 +78,7 @@ export class FileJob {
   private ranges = 0;
   // states of the live ranges (after the last reset), merged in shard order
   private liveFrom = 0;
-  private merged: AnalyzerState = initState();
+  private merged: AnalyzerState;
   private nextMerge = 0;
   private waiting = new Map<number, AnalyzerState>();
   private malformedByShard = new Map<number, MalformedSummary>();
@@ -88,7 +88,9 @@ export class FileJob {
     readonly index: number,
     private readonly file: InputFile,
     private readonly host: FileJobHost,
-  ) {}
+  ) {
+    this.merged = initState(host.opts.profile);
+  }
 
   /** false once the plan's remaining items would be ignored */
   get wantsPlan(): boolean {
@@ -123,7 +125,7 @@ export class FileJob {
         // every range so far belongs to an earlier "sessions" array: checked, not counted
         this.mode = 'split';
         this.liveFrom = item.shardIndex;
-        this.merged = initState();
+        this.merged = initState(this.host.opts.profile);
         this.nextMerge = item.shardIndex;
         this.waiting.clear();
         this.malformedByShard.clear();
@@ -298,7 +300,7 @@ export class FileJob {
   }
 
   private dropPartials(): void {
-    this.merged = initState();
+    this.merged = initState(this.host.opts.profile);
     this.waiting.clear();
     this.malformedByShard.clear();
   }

@@ -25,12 +25,16 @@ export type MergeStep =
 export class OrderedMerge {
   private readonly arrived = new Map<number, Outcome>();
   private cursor = 0;
-  private state: AnalyzerState = initState();
+  private state: AnalyzerState;
   private malformed: MalformedSummary = emptyMalformed();
   private last: MergeStep;
 
   /** `files`: how many outcomes make the whole input (indexes 0 .. files-1). */
-  constructor(private readonly files: number) {
+  constructor(
+    private readonly files: number,
+    profile = 'seed',
+  ) {
+    this.state = initState(profile);
     this.last = files === 0 ? { kind: 'done', result: { state: this.state, malformed: this.malformed } } : { kind: 'waiting', next: 0 };
   }
 

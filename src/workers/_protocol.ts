@@ -14,6 +14,8 @@ interface TaskBase {
   strict: boolean;
   /** the `--from` option, passed through to the whole-file reader */
   from: string;
+  /** the analysis profile ('seed', 'fleet'): which records and detectors the worker feeds */
+  profile: string;
 }
 
 /** A whole file, read by `analyzeFile` (gzip, stdin, JSON Lines...) as the single-thread path does. */

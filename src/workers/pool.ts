@@ -76,7 +76,7 @@ export async function analyzeParallel(
   progress: Progress,
   tuning: PoolTuning = {},
 ): Promise<AnalysisResult> {
-  if (files.length === 0) return { state: initState(), malformed: emptyMalformed() };
+  if (files.length === 0) return { state: initState(opts.profile), malformed: emptyMalformed() };
   const script = tuning.workerScript ?? workerScriptUrl();
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
     throw new AnalyzerError('FP_INTERNAL', `The worker script is missing (run npm run build): ${fileURLToPath(script)}`);
@@ -124,7 +124,7 @@ class ParallelRun {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.merge = new OrderedMerge(files.length);
+    this.merge = new OrderedMerge(files.length, opts.profile);
     this.executor = new Executor({
       max: workers,
       script,

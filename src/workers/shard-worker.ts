@@ -120,6 +120,7 @@ async function runRange(t: RangeTask): Promise<void> {
   const events = decode(source(), { file: t.file, shape: array ? 'auto' : 'jsonl' });
   const r = await analyzeEvents(shiftEvents(events, t.start - lead.length), t.file, t.prefix, {
     strict: t.strict,
+    profile: t.profile,
     onSession: p.onSession,
   });
   // A range stands for at least one element in the skeleton (see plan-shards.ts).
@@ -202,7 +203,7 @@ async function runStream(t: StreamTask): Promise<void> {
   }
   try {
     const events = decoderFor(t.parser)(source(), { file: t.file, shape: t.shape });
-    const r = await analyzeEvents(events, t.file, [t.fileIndex, 0], { strict: t.strict, onSession: p.onSession });
+    const r = await analyzeEvents(events, t.file, [t.fileIndex, 0], { strict: t.strict, profile: t.profile, onSession: p.onSession });
     p.flush();
     post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
   } finally {

@@ -60,6 +60,7 @@ describe('bounded memory', () => {
     try {
       const { state } = await analyzeEvents(decodeWithFastDecoder(archive(stats), { file: 'generated' }), 'generated', [0, 0], {
         strict: true,
+        profile: 'seed',
         onSession: () => {
           if (++seen % 500 === 0) sample();
         },

@@ -49,6 +49,8 @@ export function options(over: Partial<ResolvedOptions> = {}): ResolvedOptions {
     parser: 'fast',
     from: 'auto',
     emitState: undefined,
+    profile: 'seed',
+    prices: undefined,
     ...over,
   };
 }

@@ -25,7 +25,7 @@ parentPort.on('message', (t) => {
 );
 afterAll(removeTmpDirs);
 
-const task = (name: string, ms = 5): TaskInput => ({ kind: 'whole', file: name, parser: 'fast', strict: false, from: 'auto', fileIndex: 0, size: ms });
+const task = (name: string, ms = 5): TaskInput => ({ kind: 'whole', file: name, parser: 'fast', strict: false, from: 'auto', profile: 'seed', fileIndex: 0, size: ms });
 
 function executor(over: Partial<ExecutorOptions> = {}) {
   const progress = { bytes: 0, sessions: 0 };

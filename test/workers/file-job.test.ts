@@ -28,7 +28,7 @@ function fakeHost(over: Partial<FileJobHost> = {}) {
   const fallbacks: string[] = [];
   let cancelled = 0;
   const host: FileJobHost = {
-    opts: { workers: 2, parser: 'fast', from: 'auto', strict: false },
+    opts: { workers: 2, parser: 'fast', from: 'auto', strict: false, profile: 'seed' },
     progress: NO_PROGRESS,
     lone: false,
     run(task, urgent) {

@@ -44,7 +44,7 @@ async function settle(run: () => Promise<AnalysisResult>, o: ResolvedOptions): P
 }
 
 function sequential(files: InputFile[], o: ResolvedOptions): Promise<Settled> {
-  return settle(() => analyzeSequential(files, { parser: o.parser, strict: o.strict }), o);
+  return settle(() => analyzeSequential(files, { parser: o.parser, strict: o.strict, profile: o.profile }), o);
 }
 
 function parallel(files: InputFile[], o: ResolvedOptions, shardBytes: number, fallbacks: string[] = []): Promise<Settled> {
