@@ -13,7 +13,9 @@
  * to the cent; pricing every write at the 5-minute rate gives $49.21 (−4.9%).
  *
  * A model matches the longest entry that is a prefix of its name after any
- * "provider/" part (`claude-sonnet-4-20250514` -> `claude-sonnet-4`).
+ * "provider/" part and ends where a name part ends (`claude-sonnet-4-20250514` ->
+ * `claude-sonnet-4`; `gpt-5.4` is not `gpt-5`: an unknown model is listed as
+ * unpriced rather than priced as another).
  */
 import { AnalyzerError } from '../errors.js';
 
@@ -74,7 +76,9 @@ export function priceOf(table: PriceTable, model: string): ModelPrice | undefine
   const name = model.slice(model.lastIndexOf('/') + 1);
   let best: string | undefined;
   for (const key of Object.keys(table.models)) {
-    if (name.startsWith(key) && (best === undefined || key.length > best.length)) best = key;
+    // the key must end at a boundary: "gpt-5" prices "gpt-5-2025-08-07", never "gpt-5.4"
+    const next = name.charAt(key.length);
+    if (name.startsWith(key) && (next === '' || next === '-' || next === '@' || next === ':') && (best === undefined || key.length > best.length)) best = key;
   }
   return best === undefined ? undefined : table.models[best];
 }

@@ -50,6 +50,8 @@ describe(cost.name, () => {
     expect(priceOf(DEFAULT_PRICES, 'gpt-5.1-codex')).toEqual(DEFAULT_PRICES.models['gpt-5.1']);
     expect(priceOf(DEFAULT_PRICES, 'gpt-4o-2024-08-06')).toEqual(DEFAULT_PRICES.models['gpt-4o']);
     expect(priceOf(DEFAULT_PRICES, 'llama')).toBeUndefined();
+    expect(priceOf(DEFAULT_PRICES, 'gpt-5.4')).toBeUndefined();
+    expect(priceOf(DEFAULT_PRICES, 'gpt-5-2025-08-07')).toEqual(DEFAULT_PRICES.models['gpt-5']);
   });
 
   it('--prices: reads a table, names a bad field', () => {
