@@ -9,6 +9,7 @@ import { MAX_EVIDENCE, SESSION_SAMPLE, type EvidenceRef, type SessionSample, typ
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (Array.isArray(v)) return 'a list';
   if (v instanceof Map) return 'a map';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;

@@ -6,18 +6,26 @@
  * "API pricing"; the same values LiteLLM's model_prices_and_context_window.json
  * carries, which ccusage reads), transcribed by hand as of PRICES_AS_OF and not
  * re-checked online when written (the build machine has no web access). Prices are
- * USD per million tokens; `cacheWrite` is Anthropic's 5-minute cache write, OpenAI
- * has none (0) and bills cached input as `cacheRead`.
+ * USD per million tokens; `cacheWrite` is Anthropic's 5-minute cache write and
+ * `cacheWrite1h` its 1-hour cache write (2× input), OpenAI has none (0) and bills
+ * cached input as `cacheRead`. Checked against ccusage on ../shared/realdata/claude-code
+ * (without the entireio file): with 1-hour writes priced apart the total is its $51.72
+ * to the cent; pricing every write at the 5-minute rate gives $49.21 (−4.9%).
  *
  * A model matches the longest entry that is a prefix of its name after any
- * "provider/" part (`claude-sonnet-4-20250514` -> `claude-sonnet-4`).
+ * "provider/" part and ends where a name part ends (`claude-sonnet-4-20250514` ->
+ * `claude-sonnet-4`; `gpt-5.4` is not `gpt-5`: an unknown model is listed as
+ * unpriced rather than priced as another).
  */
 import { AnalyzerError } from '../errors.js';
 
 export interface ModelPrice {
   input: number;
   output: number;
+  /** 5-minute cache write (Anthropic: 1.25× input) */
   cacheWrite: number;
+  /** 1-hour cache write (Anthropic: 2× input; Claude Code writes most of its cache this way) */
+  cacheWrite1h: number;
   cacheRead: number;
 }
 
@@ -29,7 +37,8 @@ export interface PriceTable {
 
 export const PRICES_AS_OF = '2025-12-01';
 
-const p = (input: number, output: number, cacheWrite: number, cacheRead: number): ModelPrice => ({ input, output, cacheWrite, cacheRead });
+/** cacheWrite1h is 2× input for Anthropic models (their published multiplier), 0 for OpenAI (no cache writes) */
+const p = (input: number, output: number, cacheWrite: number, cacheRead: number): ModelPrice => ({ input, output, cacheWrite, cacheWrite1h: cacheWrite === 0 ? 0 : 2 * input, cacheRead });
 
 export const DEFAULT_PRICES: PriceTable = {
   as_of: PRICES_AS_OF,
@@ -67,7 +76,9 @@ export function priceOf(table: PriceTable, model: string): ModelPrice | undefine
   const name = model.slice(model.lastIndexOf('/') + 1);
   let best: string | undefined;
   for (const key of Object.keys(table.models)) {
-    if (name.startsWith(key) && (best === undefined || key.length > best.length)) best = key;
+    // the key must end at a boundary: "gpt-5" prices "gpt-5-2025-08-07", never "gpt-5.4"
+    const next = name.charAt(key.length);
+    if (name.startsWith(key) && (next === '' || next === '-' || next === '@' || next === ':') && (best === undefined || key.length > best.length)) best = key;
   }
   return best === undefined ? undefined : table.models[best];
 }
@@ -75,7 +86,10 @@ export function priceOf(table: PriceTable, model: string): ModelPrice | undefine
 export interface Tokens {
   input: number;
   output: number;
+  /** all cache writes, 1-hour ones included */
   cacheWrite: number;
+  /** the part of `cacheWrite` written for 1 hour, when the log says (else 0) */
+  cacheWrite1h?: number;
   cacheRead: number;
 }
 
@@ -83,14 +97,15 @@ export interface Tokens {
 export function dollars(table: PriceTable, model: string, t: Tokens): number | undefined {
   const price = priceOf(table, model);
   if (price === undefined) return undefined;
-  return (t.input * price.input + t.output * price.output + t.cacheWrite * price.cacheWrite + t.cacheRead * price.cacheRead) / 1e6;
+  const w1h = Math.min(t.cacheWrite1h ?? 0, t.cacheWrite);
+  return (t.input * price.input + t.output * price.output + (t.cacheWrite - w1h) * price.cacheWrite + w1h * price.cacheWrite1h + t.cacheRead * price.cacheRead) / 1e6;
 }
 
 /**
  * Read a `--prices FILE` document: {"as_of": "YYYY-MM-DD", "source": "...",
- * "models": {"name": {"input": N, "output": N, "cache_write": N, "cache_read": N}}}
- * (USD per million tokens; a missing cache price is 0). Throws a usage error naming
- * the field.
+ * "models": {"name": {"input": N, "output": N, "cache_write": N, "cache_write_1h": N, "cache_read": N}}}
+ * (USD per million tokens; a missing cache price is 0, a missing cache_write_1h is
+ * cache_write). Throws a usage error naming the field.
  */
 export function parsePrices(text: string, file: string): PriceTable {
   const fail = (what: string): never => {
@@ -116,7 +131,9 @@ export function parsePrices(text: string, file: string): PriceTable {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`models["${name}"].${k} is not a price ≥ 0`);
       return v;
     };
-    out[name] = { input: num('input', false), output: num('output', false), cacheWrite: num('cache_write', true), cacheRead: num('cache_read', true) };
+    const cacheWrite = num('cache_write', true);
+    const has1h = Object.prototype.hasOwnProperty.call(m, 'cache_write_1h');
+    out[name] = { input: num('input', false), output: num('output', false), cacheWrite, cacheWrite1h: has1h ? num('cache_write_1h', false) : cacheWrite, cacheRead: num('cache_read', true) };
   }
   const str = (k: string): string => (typeof d[k] === 'string' ? (d[k] as string) : 'unknown');
   return { as_of: str('as_of'), source: str('source') === 'unknown' ? file : str('source'), models: out };

@@ -23,8 +23,9 @@
  *   input: any JSON      the call's input (digested to recognise the same action repeated)
  *
  * and per session: model (string), usage ({input_tokens, output_tokens,
- * cache_creation_input_tokens, cache_read_input_tokens}, the Anthropic names, or
- * {input, output, cache_write, cache_read}), started_at / ended_at (ISO or epoch ms),
+ * cache_creation_input_tokens, cache_read_input_tokens, cache_creation.ephemeral_1h_input_tokens},
+ * the Anthropic names, or {input, output, cache_write, cache_write_1h, cache_read}),
+ * started_at / ended_at (ISO or epoch ms),
  * branch, parent_session_id.
  *
  * Only own properties are read (a record's "__proto__" key is data, not a prototype).
@@ -169,12 +170,18 @@ function readCall(raw: unknown, i: number, place: RecordPlace): AgentToolCall {
 function readUsage(raw: unknown, where: string): TokenUsage {
   if (!isObj(raw)) bad(where, raw, 'an object');
   const n = (a: string, b: string): number => optNumber(raw, a, `${where}.`) ?? optNumber(raw, b, `${where}.`) ?? 0;
-  return {
+  const usage: TokenUsage & { cacheWrite1h?: number } = {
     input: n('input_tokens', 'input'),
     output: n('output_tokens', 'output'),
     cacheWrite: n('cache_creation_input_tokens', 'cache_write'),
     cacheRead: n('cache_read_input_tokens', 'cache_read'),
   };
+  // the 1-hour part of the cache writes (priced apart): Anthropic's
+  // cache_creation.ephemeral_1h_input_tokens, or cache_write_1h
+  const cc = own(raw, 'cache_creation');
+  const w1h = (isObj(cc) ? optNumber(cc, 'ephemeral_1h_input_tokens', `${where}.cache_creation.`) : undefined) ?? optNumber(raw, 'cache_write_1h', `${where}.`);
+  if (w1h !== undefined) usage.cacheWrite1h = w1h;
+  return usage;
 }
 
 function list(rec: Obj, key: string): unknown[] {

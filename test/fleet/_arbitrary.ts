@@ -74,7 +74,8 @@ export const agentSession = fc
       file: r.file,
       line: 1,
       repo: r.repo,
-      usage: r.usage.map(([m, a, b, c, d]) => [m, { input: a, output: b, cacheWrite: c, cacheRead: d }]),
+      // some usages carry the 1-hour part of their cache writes (cost.ts reads it when present)
+      usage: r.usage.map(([m, a, b, c, d]) => [m, c % 2 === 0 ? { input: a, output: b, cacheWrite: c, cacheRead: d } : Object.assign({ input: a, output: b, cacheWrite: c, cacheRead: d }, { cacheWrite1h: c >> 1 })]),
       activeMs: 0,
       calls,
       errors: r.errors.map((text, j) => ({ text, line: 100 + j, errorSeq: j })),

@@ -122,7 +122,9 @@ describe('fleet detector laws', () => {
     const s = fold([], 0, 0);
     const bad = roundTrip(s) as Record<string, Record<string, unknown>>;
     bad['overview']!['sessions'] = 'many';
-    expect(() => validateFleetState(bad)).toThrow(/^Invalid state: fleet\.overview\.sessions is a string, expected a count$/);
+    expect(() => validateFleetState(bad)).toThrow(/^Invalid state: fleet\.overview\.sessions is "many", expected a count$/);
     expect(() => validateFleetState({ ...(roundTrip(s) as object), tool_time: { tools: [], families: new Map() } })).toThrow('fleet.tool_time.tools is a list, expected a map');
+    const cluster = { first: [0], occurrences: 1, sessions: { count: 1, ids: ['a'] }, evidence: [], lostUs: 0, category: 'bug', example: 'x', example_at: [0] };
+    expect(() => validateFleetState({ ...(roundTrip(s) as object), error_clusters: new Map([['k', cluster]]) })).toThrow('Invalid state: fleet.error_clusters["k"].category is "bug", expected a taxonomy category');
   });
 });

@@ -24,7 +24,7 @@ describe('fleet report', () => {
     expect(r.span).toEqual({ from: '2025-06-08T11:05:01.885Z', to: '2026-02-12T21:03:05.474Z', weeks: 35.63 });
     const f = r.findings[0]!;
     expect(f.hours_per_week).toBe(Math.round((f.hours / 35.6309) * 100) / 100);
-    expect(f.dollars_per_week).toBeCloseTo(f.hours_per_week * 120, 0);
+    expect(f.dollars_per_week).toBeCloseTo((f.seconds_lost / 3600 / 35.6309) * 120, 1);
     expect(r.totals.dollars_per_week).not.toBeNull();
     for (const x of r.findings) {
       expect(Object.keys(x)).toEqual(expect.arrayContaining(['kind', 'key', 'sessions', 'occurrences', 'hours_per_week', 'proposal', 'evidence']));

@@ -20,7 +20,7 @@ describe(toAgentSession.name, () => {
     const s = ok({
       session_id: 7,
       model: 'claude-sonnet-4-5',
-      usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 30, cache_read_input_tokens: 40 },
+      usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 30, cache_read_input_tokens: 40, cache_creation: { ephemeral_1h_input_tokens: 25 } },
       branch: 'main',
       tool_calls: [
         { tool: 'Bash', latency_ms: 5000, duration_ms: 1000, command: 'cd a && pytest -x', ok: false, error: 'FAILED t.py', timestamp: '2026-01-01T00:00:00Z' },
@@ -29,7 +29,7 @@ describe(toAgentSession.name, () => {
       ],
     });
     expect(s.sessionId).toBe('7');
-    expect(s.usage).toEqual([['claude-sonnet-4-5', { input: 10, output: 20, cacheWrite: 30, cacheRead: 40 }]]);
+    expect(s.usage).toEqual([['claude-sonnet-4-5', { input: 10, output: 20, cacheWrite: 30, cacheWrite1h: 25, cacheRead: 40 }]]);
     expect(s.branch).toBe('main');
     expect(s.calls[0]).toMatchObject({ family: 'pytest', command: 'cd a && pytest -x', outcome: 'error', errorText: 'FAILED t.py', measuredMs: 1000, waitMs: 4000, startUs: 1767225600000000, endUs: 1767225605000000 });
     expect(s.calls[1]).toMatchObject({ outcome: 'ok', waitedOn: 'approval', waitMs: 60000, startUs: 1767225601000000 });

@@ -19,7 +19,16 @@ import { lossFields, type FleetFinding } from '../finding.js';
 
 export const TOP_SESSIONS = 10;
 
-export interface ModelEntry extends TokenUsage {
+/** TokenUsage with the 1-hour part of the cache writes (0 when the log does not say).
+ * `cacheWrite1h` is read from the usage when an adapter adds it (see pricing.ts). */
+export type Usage = TokenUsage & { cacheWrite1h: number };
+
+function usageOf(u: TokenUsage): Usage {
+  const w = (u as TokenUsage & { cacheWrite1h?: unknown }).cacheWrite1h;
+  return { input: u.input, output: u.output, cacheWrite: u.cacheWrite, cacheWrite1h: typeof w === 'number' ? w : 0, cacheRead: u.cacheRead };
+}
+
+export interface ModelEntry extends Usage {
   first: Ordinal;
   sessions: SessionSample;
   /** where the first sessions that used the model start */
@@ -34,7 +43,7 @@ export interface TopSession {
   line: number;
   /** dollars under the shipped table, the ranking key */
   rank: number;
-  usage: Array<[string, TokenUsage]>;
+  usage: Array<[string, Usage]>;
 }
 
 export interface CostState {
@@ -42,21 +51,22 @@ export interface CostState {
   without_usage: number;
   models: Map<string, ModelEntry>;
   /** key: repo NUL model */
-  repos: Map<string, TokenUsage>;
+  repos: Map<string, Usage>;
   top: TopSession[];
 }
 
 export type CostResult = CostState;
 
-const zero = (): TokenUsage => ({ input: 0, output: 0, cacheWrite: 0, cacheRead: 0 });
-function addUsage(a: TokenUsage, b: TokenUsage): void {
+const zero = (): Usage => ({ input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 });
+function addUsage(a: Usage, b: Usage): void {
   a.input += b.input;
   a.output += b.output;
   a.cacheWrite += b.cacheWrite;
+  a.cacheWrite1h += b.cacheWrite1h;
   a.cacheRead += b.cacheRead;
 }
-const sumUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => {
-  const o = { input: a.input, output: a.output, cacheWrite: a.cacheWrite, cacheRead: a.cacheRead };
+const sumUsage = (a: Usage, b: Usage): Usage => {
+  const o = { input: a.input, output: a.output, cacheWrite: a.cacheWrite, cacheWrite1h: a.cacheWrite1h, cacheRead: a.cacheRead };
   addUsage(o, b);
   return o;
 };
@@ -65,16 +75,22 @@ function byRank(a: TopSession, b: TopSession): number {
   return b.rank - a.rank || compareOrdinal(a.at, b.at);
 }
 
-function validateUsage(v: unknown, p: string): TokenUsage {
+function validateUsage(v: unknown, p: string): Usage {
   const o = obj(v, p);
-  return { input: count(o['input'], `${p}.input`), output: count(o['output'], `${p}.output`), cacheWrite: count(o['cacheWrite'], `${p}.cacheWrite`), cacheRead: count(o['cacheRead'], `${p}.cacheRead`) };
+  return {
+    input: count(o['input'], `${p}.input`),
+    output: count(o['output'], `${p}.output`),
+    cacheWrite: count(o['cacheWrite'], `${p}.cacheWrite`),
+    cacheWrite1h: count(o['cacheWrite1h'], `${p}.cacheWrite1h`),
+    cacheRead: count(o['cacheRead'], `${p}.cacheRead`),
+  };
 }
 
-export interface PricedUsage extends TokenUsage {
+export interface PricedUsage extends Usage {
   usd: number | null;
 }
 
-export function price(table: PriceTable, model: string, u: TokenUsage): PricedUsage {
+export function price(table: PriceTable, model: string, u: Usage): PricedUsage {
   const d = dollars(table, model, u);
   return { ...u, usd: d === undefined ? null : Math.round(d * 100) / 100 };
 }
@@ -83,7 +99,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
   name: 'cost',
   init: () => ({ with_usage: 0, without_usage: 0, models: new Map(), repos: new Map(), top: [] }),
   add(state, s: AgentSession, at) {
-    const usage = s.usage.filter(([, u]) => u.input + u.output + u.cacheWrite + u.cacheRead > 0);
+    const usage = s.usage.filter(([, u]) => u.input + u.output + u.cacheWrite + u.cacheRead > 0).map(([m, u]): [string, Usage] => [m, usageOf(u)]);
     if (usage.length === 0) {
       state.without_usage++;
       return state;
@@ -149,7 +165,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
             rank: rank as number,
             usage: list(t['usage'], `${p}.usage`, (u, q) => {
               const pair = list(u, q, (x) => x, 2);
-              return [str(pair[0], `${q}[0]`), validateUsage(pair[1], `${q}[1]`)] as [string, TokenUsage];
+              return [str(pair[0], `${q}[0]`), validateUsage(pair[1], `${q}[1]`)] as [string, Usage];
             }),
           };
         },
@@ -177,7 +193,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
           priority: perWeek >= 100 ? 'high' : perWeek >= 20 ? 'medium' : 'low',
         },
         evidence: publicEvidence(m.evidence),
-        details: { tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_read: m.cacheRead }, usd_per_week: Math.round(perWeek * 100) / 100 },
+        details: { tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_write_1h: m.cacheWrite1h, cache_read: m.cacheRead }, usd_per_week: Math.round(perWeek * 100) / 100 },
       });
     }
     return out;

@@ -15,7 +15,7 @@ import type { FleetDetector, Ordinal } from '../detector.js';
 import { compareOrdinal } from '../../accumulators/types.js';
 import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
 import { isRejectionText, isUserRejection, resultLine, spanToNextUs } from '../_calls.js';
-import { map, obj, ordinal, str, tally } from '../_validate.js';
+import { fail, map, obj, ordinal, str, tally } from '../_validate.js';
 import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
@@ -105,7 +105,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
     return map(value, path, (v, p) => {
       const o = obj(v, p);
       const category = str(o['category'], `${p}.category`) as ErrorCategory;
-      if (!(category in ACTIONS)) str(undefined, `${p}.category`);
+      if (!Object.prototype.hasOwnProperty.call(ACTIONS, category)) fail(`${p}.category`, category, 'a taxonomy category');
       return { ...tally(v, p), category, example: str(o['example'], `${p}.example`), example_at: ordinal(o['example_at'], `${p}.example_at`) };
     });
   },

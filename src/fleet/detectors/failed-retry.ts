@@ -11,11 +11,12 @@
  *    `git commit -n`, `--force`, `HUSKY=0`, `SKIP=`...), whatever came next;
  *  - succeeded: a later call of the same action succeeded;
  *  - abandoned: the session ended first.
- * Time lost: first failure's start to the resolving call's end (abandoned: to the
- * last failure's end); without timestamps, the attempts' measured time.
+ * Time lost: active time from the first failure's start to the resolving call's
+ * end (abandoned: to the last failure's end), each gap between calls counted up to
+ * the 5-minute idle gap; without timestamps, the attempts' measured time.
  * Loops never cross records: a subagent's transcript is its own session.
  */
-import type { AgentSession, AgentToolCall } from '../../agent-session.js';
+import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, msToUs, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
 import { isUserRejection, resultLine } from '../_calls.js';
@@ -63,11 +64,33 @@ function copyEntry(e: LoopEntry): LoopEntry {
   return { ...e, ...copyTally(e) };
 }
 
-function lostUs(calls: readonly AgentToolCall[], loop: OpenLoop, end: AgentToolCall | undefined): number {
-  const first = calls[loop.failures[0]!]!;
-  const last = end ?? calls[loop.failures[loop.failures.length - 1]!]!;
-  const stop = last.endUs ?? last.startUs;
-  if (first.startUs !== undefined && stop !== undefined) return Math.max(0, stop - first.startUs);
+/** Active time from the first failure's start to the end of call `to`: gaps between
+ * calls count up to the idle gap (a person away is not time the loop cost). */
+function activeUs(calls: readonly AgentToolCall[], from: number, to: number): number | undefined {
+  let us = 0;
+  let timed = false;
+  // from one timed call to the next, over calls the log did not time
+  let prev = calls[from]!.startUs;
+  for (let k = from + 1; k <= to; k++) {
+    const b = calls[k]!.startUs;
+    if (b === undefined) continue;
+    if (prev !== undefined) {
+      us += Math.min(Math.max(0, b - prev), IDLE_GAP_US);
+      timed = true;
+    }
+    prev = b;
+  }
+  const last = calls[to]!;
+  if (last.startUs !== undefined && last.endUs !== undefined) {
+    us += Math.min(Math.max(0, last.endUs - last.startUs), IDLE_GAP_US);
+    timed = true;
+  }
+  return timed ? us : undefined;
+}
+
+function lostUs(calls: readonly AgentToolCall[], loop: OpenLoop, endIndex: number | undefined): number {
+  const active = activeUs(calls, loop.failures[0]!, endIndex ?? loop.failures[loop.failures.length - 1]!);
+  if (active !== undefined) return active;
   let us = 0;
   for (const i of loop.failures) us += msToUs(calls[i]!.measuredMs ?? 0);
   return us;
@@ -80,7 +103,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     const calls = s.calls;
     const open = new Map<string, OpenLoop>();
     const seen = new Set<string>();
-    const close = (loop: OpenLoop, ending: Ending, end: AgentToolCall | undefined): void => {
+    const close = (loop: OpenLoop, ending: Ending, end: number | undefined): void => {
       if (loop.failures.length < 2) return;
       let e = state.get(loop.subject);
       const firstAt = [...at, loop.failures[0]!];
@@ -114,7 +137,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
         }
       } else if (loop !== undefined) {
         if (isBypass(c)) loop.bypass = true;
-        close(loop, loop.bypass ? 'bypassed' : 'succeeded', c);
+        close(loop, loop.bypass ? 'bypassed' : 'succeeded', i);
         open.delete(id);
       }
     }

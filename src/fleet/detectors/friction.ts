@@ -16,7 +16,7 @@ import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, msToUs, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
 import { gapUs, isUserRejection, resultLine, subjectOf } from '../_calls.js';
-import { count, map, obj, tally } from '../_validate.js';
+import { count, fail, map, obj, str, tally } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;
@@ -101,9 +101,9 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     return map(value, path, (v, p) => {
       const o = obj(v, p);
       const category = o['category'] as FrictionCategory;
-      if (!CATEGORIES.has(category)) count(category, `${p}.category`);
-      if (typeof o['subject'] !== 'string') count(o['subject'], `${p}.subject`);
-      if (typeof o['family'] !== 'boolean') count(o['family'], `${p}.family`);
+      if (!CATEGORIES.has(category)) fail(`${p}.category`, category, 'a friction category');
+      str(o['subject'], `${p}.subject`);
+      if (typeof o['family'] !== 'boolean') fail(`${p}.family`, o['family'], 'a boolean');
       const n = (k: string): number => count(o[k], `${p}.${k}`);
       return { ...tally(v, p), category, subject: o['subject'] as string, family: o['family'] as boolean, timed: n('timed'), unmeasured: n('unmeasured'), approved: n('approved') };
     });

@@ -45,8 +45,10 @@ export interface TimeRow {
   /** waiting µs by WaitKind */
   waitUs: Record<WaitKind, number>;
   sessions: SessionSample;
-  /** the slowest-first is not order-free; evidence is the first calls in input order */
-  evidence: EvidenceRef[];
+  /** the first calls (input order) that show each finding: measured at least
+   * SLOW_P90_MS, and waited on a hook */
+  slowEvidence: EvidenceRef[];
+  hookEvidence: EvidenceRef[];
 }
 
 export interface ToolTimeState {
@@ -67,12 +69,13 @@ function newRow(at: Ordinal): TimeRow {
     gapUs: 0,
     waitUs: { approval: 0, question: 0, background: 0, subagent: 0, hook: 0 },
     sessions: emptySample(),
-    evidence: [],
+    slowEvidence: [],
+    hookEvidence: [],
   };
 }
 
 function copyRow(r: TimeRow): TimeRow {
-  return { ...r, measured: sketchCopy(r.measured), gap: sketchCopy(r.gap), waitUs: { ...r.waitUs }, sessions: copySample(r.sessions), evidence: r.evidence.slice() };
+  return { ...r, measured: sketchCopy(r.measured), gap: sketchCopy(r.gap), waitUs: { ...r.waitUs }, sessions: copySample(r.sessions), slowEvidence: r.slowEvidence.slice(), hookEvidence: r.hookEvidence.slice() };
 }
 
 function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
@@ -90,7 +93,8 @@ function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
     gapUs: a.gapUs + b.gapUs,
     waitUs,
     sessions: mergeSample(a.sessions, b.sessions),
-    evidence: mergeEvidence(a.evidence, b.evidence),
+    slowEvidence: mergeEvidence(a.slowEvidence, b.slowEvidence),
+    hookEvidence: mergeEvidence(a.hookEvidence, b.hookEvidence),
   };
 }
 
@@ -121,7 +125,10 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, f
     sketchAdd(row.gap, gap);
     row.gapUs += gap;
   }
-  pushEvidence(row.evidence, evidenceRef(s, resultLine(c), at));
+  if (c.waitedOn === 'hook') pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), at));
+  else if (c.waitedOn !== 'subagent' && c.waitedOn !== 'background' && c.measuredMs !== undefined && c.measuredMs >= SLOW_P90_MS) {
+    pushEvidence(row.slowEvidence, evidenceRef(s, resultLine(c), at));
+  }
 }
 
 function validateRow(v: unknown, p: string): TimeRow {
@@ -142,7 +149,8 @@ function validateRow(v: unknown, p: string): TimeRow {
     gapUs: n('gapUs'),
     waitUs,
     sessions: sample(o['sessions'], `${p}.sessions`),
-    evidence: evidence(o['evidence'], `${p}.evidence`),
+    slowEvidence: evidence(o['slowEvidence'], `${p}.slowEvidence`),
+    hookEvidence: evidence(o['hookEvidence'], `${p}.hookEvidence`),
   };
 }
 
@@ -236,7 +244,7 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
     return { rows, table: rows.map((r) => tableRow(r.kind, r.key, r.row)) };
   },
   mapOrdinals(state, f) {
-    const m = (r: TimeRow): TimeRow => ({ ...copyRow(r), first: f(r.first), evidence: mapEvidence(r.evidence, f) });
+    const m = (r: TimeRow): TimeRow => ({ ...copyRow(r), first: f(r.first), slowEvidence: mapEvidence(r.slowEvidence, f), hookEvidence: mapEvidence(r.hookEvidence, f) });
     const out: ToolTimeState = { tools: new Map(), families: new Map() };
     for (const [k, r] of state.tools) out.tools.set(k, m(r));
     for (const [k, r] of state.families) out.families.set(k, m(r));
@@ -272,7 +280,7 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
           action: `${[what, hookText].filter((x) => x !== '').join('; ')}: ${slow ? 'cache or narrow it (run only what changed), or move it out of the agent loop' : 'run the hook\'s slow checks (e.g. a type checker) in CI instead of on every commit, or make them incremental'}.`,
           priority: priorityOf(loss.hours_per_week),
         },
-        evidence: publicEvidence(row.evidence),
+        evidence: publicEvidence(slow && hook ? mergeEvidence(row.slowEvidence, row.hookEvidence) : slow ? row.slowEvidence : row.hookEvidence),
         details: { scope: kind, ...t },
       });
     }

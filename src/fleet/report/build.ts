@@ -40,7 +40,9 @@ export interface FleetReportOptions {
 interface TokenCounts {
   input: number;
   output: number;
+  /** all cache writes; cache_write_1h is the part written for one hour */
   cache_write: number;
+  cache_write_1h: number;
   cache_read: number;
 }
 
@@ -79,7 +81,7 @@ function iso(us: number | null): string | null {
 }
 
 function tokens(u: PricedUsage): CostRow {
-  return { input: u.input, output: u.output, cache_write: u.cacheWrite, cache_read: u.cacheRead, usd: u.usd };
+  return { input: u.input, output: u.output, cache_write: u.cacheWrite, cache_write_1h: u.cacheWrite1h, cache_read: u.cacheRead, usd: u.usd };
 }
 
 function byKey(a: string, b: string): number {
@@ -118,7 +120,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
   const c = results.cost;
   const models: FleetReport['cost']['models'] = [];
   const unpriced: string[] = [];
-  const all: TokenCounts = { input: 0, output: 0, cache_write: 0, cache_read: 0 };
+  const all: TokenCounts = { input: 0, output: 0, cache_write: 0, cache_write_1h: 0, cache_read: 0 };
   let totalUsd = 0;
   for (const [model, m] of [...c.models.entries()].sort((x, y) => byKey(x[0], y[0]))) {
     const p = price(prices, model, m);
@@ -128,6 +130,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
     all.input += m.input;
     all.output += m.output;
     all.cache_write += m.cacheWrite;
+    all.cache_write_1h += m.cacheWrite1h;
     all.cache_read += m.cacheRead;
   }
   totalUsd = Math.round(totalUsd) / 100;

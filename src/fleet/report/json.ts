@@ -10,8 +10,8 @@
  *   "totals": {"hours", "hours_per_week", "dollars_per_week"|null},   // sum over findings
  *   "cost": {"prices": {"as_of", "source"}, "total_usd", "usd_per_week",
  *            "sessions_with_usage", "sessions_without_usage",
- *            "tokens": {"input", "output", "cache_write", "cache_read"},
- *            "models": [{"model", "sessions", "input", "output", "cache_write", "cache_read", "usd"|null}],
+ *            "tokens": {"input", "output", "cache_write", "cache_write_1h", "cache_read"},   // 1h: part of cache_write
+ *            "models": [{"model", "sessions", "input", "output", "cache_write", "cache_write_1h", "cache_read", "usd"|null}],
  *            "repos": [{"repo", "model", ...tokens, "usd"|null}],
  *            "top_sessions": [{"session_id", "repo", "file", "line", "usd"|null}],   // at most 10
  *            "unpriced_models": [...]},

@@ -10,6 +10,8 @@ const DETAILED = 20;
 
 const num = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const usd = (n: number | null): string => (n === null ? 'n/a' : `$${n.toFixed(2)}`);
+/** A duration in seconds for people: "42 s", "12.5 min", "3.2 h". */
+const secText = (sec: number): string => (sec < 60 ? `${Math.round(sec)} s` : sec < 3600 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(1)} h`);
 const msText = (n: number | null): string => (n === null ? '–' : n >= 60_000 ? `${(n / 60_000).toFixed(1)} min` : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
 export function renderFleetMarkdown(r: FleetReport): string {
@@ -26,9 +28,11 @@ export function renderFleetMarkdown(r: FleetReport): string {
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('No findings.', '');
   else {
-    out.push('| # | Kind | Key | Category | Sessions | Occurrences | Hours/week | Priority |', '|---|---|---|---|---|---|---|---|');
+    out.push('| # | Kind | Key | Category | Sessions | Occurrences | Time lost | Per week | Priority |', '|---|---|---|---|---|---|---|---|---|');
     r.findings.forEach((f, i) => {
-      out.push(`| ${i + 1} | ${f.kind} | ${cell(f.key)} | ${cell(f.category ?? '')} | ${f.session_count} | ${f.occurrences} | ${num(f.hours_per_week)} | ${f.proposal.priority} |`);
+      const lost = f.kind === 'cost' ? usd(f.cost_usd ?? null) : secText(f.seconds_lost);
+      const perWeek = f.kind === 'cost' ? usd(Number(f.details['usd_per_week'] ?? 0)) : secText(f.seconds_lost / r.span.weeks);
+      out.push(`| ${i + 1} | ${f.kind} | ${cell(f.key)} | ${cell(f.category ?? '')} | ${f.session_count} | ${f.occurrences} | ${lost} | ${perWeek} | ${f.proposal.priority} |`);
     });
     out.push('');
     out.push('## Proposals', '');

@@ -30,16 +30,33 @@ describe(cost.name, () => {
     expect(st.top.map((t) => t.session_id)).toEqual(['s2', 's5', 's8', 's11', 's14', 's1', 's4', 's7', 's10', 's13']);
   });
 
+  it('on the realdata Claude Code usage, the shipped table gives ccusage\'s $51.72 (1-hour cache writes priced apart)', () => {
+    // token totals per model of ../shared/realdata/claude-code without the entireio file (the
+    // files ccusage's $51.72 covers), one record per message and request id, summed by a script
+    // on 2026-12-01; totals equal ccusage's: input 6,602, output 214,854, cache write 1,864,346, read 79,186,952
+    const usage: Array<[string, ReturnType<typeof u> & { cacheWrite1h: number }]> = [
+      ['claude-opus-4-6', { ...u(6065, 165629, 1502383, 63651619), cacheWrite1h: 667298 }],
+      ['claude-sonnet-4-20250514', { ...u(293, 19313, 206624, 4302385), cacheWrite1h: 0 }],
+      ['claude-haiku-4-5-20251001', { ...u(244, 29912, 155339, 11232948), cacheWrite1h: 13554 }],
+    ];
+    const st = cost.add(cost.init(), session('all', 'f', [], { usage }), [0]);
+    const total = cost.findings(cost.finalize(st), ctx).reduce((n, f) => n + f.cost_usd!, 0);
+    expect(Math.abs(total - 51.72) / 51.72).toBeLessThan(0.02);
+    expect(total).toBeCloseTo(51.72, 1);
+  });
+
   it('prices match the longest model prefix, after a provider prefix', () => {
     expect(priceOf(DEFAULT_PRICES, 'anthropic/claude-opus-4-6')).toEqual(DEFAULT_PRICES.models['claude-opus-4-6']);
     expect(priceOf(DEFAULT_PRICES, 'gpt-5.1-codex')).toEqual(DEFAULT_PRICES.models['gpt-5.1']);
     expect(priceOf(DEFAULT_PRICES, 'gpt-4o-2024-08-06')).toEqual(DEFAULT_PRICES.models['gpt-4o']);
     expect(priceOf(DEFAULT_PRICES, 'llama')).toBeUndefined();
+    expect(priceOf(DEFAULT_PRICES, 'gpt-5.4')).toBeUndefined();
+    expect(priceOf(DEFAULT_PRICES, 'gpt-5-2025-08-07')).toEqual(DEFAULT_PRICES.models['gpt-5']);
   });
 
   it('--prices: reads a table, names a bad field', () => {
     const t = parsePrices('{"as_of":"2026-01-01","models":{"m":{"input":1,"output":2}}}', 'p.json');
-    expect(t).toEqual({ as_of: '2026-01-01', source: 'p.json', models: { m: { input: 1, output: 2, cacheWrite: 0, cacheRead: 0 } } });
+    expect(t).toEqual({ as_of: '2026-01-01', source: 'p.json', models: { m: { input: 1, output: 2, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 } } });
     expect(() => parsePrices('{"models":{"m":{"input":"1"}}}', 'p.json')).toThrow('Invalid price table: models["m"].input is not a price ≥ 0, in p.json');
   });
 });

@@ -19,8 +19,10 @@ describe(failedRetry.name, () => {
       expect(f).toMatchObject({ kind: 'failed_retry', key: 'git commit', occurrences: 1, sessions: ['ae4a77f8-aedd-4bc1-888f-c94edc91af04'] });
       expect(f!.details).toEqual({ loops: 1, attempts: 7, max_attempts: 7, succeeded: 0, bypassed: 1, abandoned: 0 });
       expect(f!.evidence.map((e) => e.line)).toEqual([1209, 1343, 1366, 1389, 1419, 1447, 1463]);
-      // first failure 14:28:06.900 to the successful commit's result 14:55:01.274
-      expect(f!.hours).toBe(0.45);
+      // active time from the first failure (14:28:06.900) to the successful commit's result
+      // (14:55:01.274): 335.13 s to the --no-verify try, its 20.9 min gap to the next
+      // commit counted as the 5 min idle cap, and that commit's 27.117 s
+      expect(f!.seconds_lost).toBe(662);
     });
 
     it('a success breaks the loop: fail, ok, fail is no loop', () => {
@@ -41,6 +43,15 @@ describe(failedRetry.name, () => {
       ]);
       const [r] = failedRetry.finalize(fold(s));
       expect(r!.entry).toMatchObject({ loops: 1, attempts: 2, succeeded: 1, lostUs: 60_000_000 });
+    });
+
+    it('a person away between attempts is not time the loop cost (gaps capped at 5 min)', () => {
+      const s = session('s', 'f', [
+        bash(1, 2, 'npm test', T(0), T(10), { outcome: 'error', errorText: 'x' }),
+        bash(5, 6, 'npm test', T(3600), T(3610), { outcome: 'error', errorText: 'x' }),
+        bash(7, 8, 'npm test', T(3620), T(3630)),
+      ]);
+      expect(failedRetry.finalize(fold(s))[0]!.entry.lostUs).toBe((300 + 20 + 10) * 1e6);
     });
 
     it('a loop still failing at the session end is abandoned', () => {

@@ -30,6 +30,8 @@ describe(toolTime.name, () => {
     const f = toolTime.findings(r, ctx);
     expect(f.map((x) => x.key)).toEqual(['git commit']);
     expect(f[0]!.proposal.title).toMatch(/hooks/);
+    // the evidence is the commits that waited on the hook, not the rejected one of fed8ce56
+    expect(f[0]!.evidence.map((e) => e.line)).toEqual([661, 679, 1209, 1343, 1366, 1389, 1419, 1447, 1463, 1756]);
   });
 
   it('"slow" means slow measured execution: p90 over the threshold', () => {
