@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import { mergeStates, rebaseState, initState } from './accumulators/index.js';
 import { analyzeSequential, type AnalysisResult } from './analyze.js';
 import { AnalyzerError } from './errors.js';
-import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
+import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeFileAtomic } from './output.js';
@@ -35,7 +35,7 @@ function reportMalformed(io: Io, opts: { quiet: boolean }, m: MalformedSummary):
   io.stderr.write(`Skipped ${m.count} malformed session record${m.count === 1 ? '' : 's'}${more}; use --strict to stop at the first.\n`);
 }
 
-async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): Promise<number> {
+async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResult, 'state' | 'malformed'>): Promise<number> {
   if (result.state.sessions === 0) {
     io.stderr.write(NO_SESSIONS_MESSAGE + '\n');
     return 1;
@@ -55,7 +55,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult): P
 export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
-  const { files, skipped } = await resolveInputs(o.input);
+  const { files, skipped } = await resolveInputs(o.input, { from: o.from });
   for (const s of skipped) warn(io, o, `Skipped ${s.path}: ${s.reason}`);
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
@@ -68,7 +68,6 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
         ? await io.analyzeParallel(files, o, progress)
         : await analyzeSequential(files, {
             parser: o.parser,
-            from: o.from,
             strict: o.strict,
             onBytes: (n) => progress.bytes(n),
             onSession: () => progress.sessions(1),
@@ -77,6 +76,8 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     progress.stop();
   }
   reportMalformed(io, o, result.malformed);
+  for (const k of result.keyless.first) warn(io, o, `${k.file}: ${k.records} records without any session field: is this an agent log? Try --from`);
+  if (result.keyless.count > result.keyless.first.length) warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);
 
   if (o.emitState !== undefined) {
     await writeFileAtomic(o.emitState, serializeState(result));

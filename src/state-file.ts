@@ -6,7 +6,7 @@
  */
 import { compareOrdinal, mapStateOrdinals, type AnalyzerState, type Ordinal } from './accumulators/index.js';
 import { AnalyzerError } from './errors.js';
-import type { MalformedSummary } from './input/malformed.js';
+import type { MalformedSummary } from './malformed.js';
 
 export const STATE_FORMAT = 'fleet-proposals-state';
 export const STATE_VERSION = 1;

@@ -1,34 +1,24 @@
 /**
- * One input file -> Analyzer state. The single-thread path and every worker
- * call this; nothing here keeps a session after `addSession` returns.
+ * One classified input -> its sessions, as events (types.ts `InputEvent`): the
+ * session decoders plus `toSession`, or an agent-log adapter. Nothing here feeds
+ * an accumulator; the analysis loop (src/analyze.ts) does, for the main thread
+ * and the workers alike.
  */
-import { addSession, initState, type AnalyzerState } from "../accumulators/index.js";
-import { AnalyzerError, inputError } from '../errors.js';
+import { inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
-import { decodeWithStreamJson } from './stream-json-decoder.js';
+import { adapterByName } from './adapters/index.js';
+import { readAgentLog } from './agent-logs.js';
+import { openBytes } from './bytes.js';
+import type { Input } from './classify.js';
 import { decodeWithFastDecoder } from './fast-decoder.js';
-import { emptyMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
-import { isJsonlName, openSource, type InputFile } from './sources.js';
+import { decodeWithStreamJson } from './stream-json-decoder.js';
 import { toSession } from './to-session.js';
-import type { DecodeEvent } from './types.js';
-import { adapterByName, detectFileFormat, type AgentAdapter } from './adapters/index.js';
-
-export interface ShardResult {
-  state: AnalyzerState;
-  malformed: MalformedSummary;
-  /** decoded bytes */
-  bytes: number;
-}
+import type { DecodeEvent, InputEvent } from './types.js';
 
 export interface ReadOptions {
   parser: ParserKind;
-  /** 'auto' (detect per file), 'sessions' (the reference's format) or an adapter name */
-  from?: string;
-  strict: boolean;
   /** called with the number of raw bytes read, as they are read */
   onBytes?: (n: number) => void;
-  /** called after every session (for progress) */
-  onSession?: () => void;
 }
 
 export type Decoder = (source: AsyncIterable<Buffer>, opts: { file: string; shape: 'auto' | 'jsonl' }) => AsyncIterable<DecodeEvent>;
@@ -37,72 +27,34 @@ export function decoderFor(kind: ParserKind): Decoder {
   return kind === 'fast' ? decodeWithFastDecoder : decodeWithStreamJson;
 }
 
-/** Analyse decoded events of one source; `prefix` is the ordinal prefix of this shard. */
-export async function analyzeEvents(
-  events: AsyncIterable<DecodeEvent>,
-  file: string,
-  prefix: readonly number[],
-  opts: Pick<ReadOptions, 'strict' | 'onSession'>,
-): Promise<{ state: AnalyzerState; malformed: MalformedSummary }> {
-  let state = initState();
-  let malformed = emptyMalformed();
-  let index = 0;
+/** Decoded records -> sessions and malformed notes. */
+export async function* sessionEvents(events: AsyncIterable<DecodeEvent>, file: string): AsyncGenerator<InputEvent> {
   for await (const ev of events) {
     if (ev.kind === 'reset') {
-      state = initState();
-      malformed = emptyMalformed();
+      yield ev;
       continue;
     }
-    const at = [...prefix, index++];
-    const checked = toSession(ev.record.value);
+    const value = ev.record.value;
+    const checked = toSession(value);
     if (checked.ok) {
-      addSession(state, checked.session, at);
-      opts.onSession?.();
-      continue;
+      // the decoders keep only the session keys: an object left empty had none of them
+      const keyless = typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+      yield { kind: 'session', session: checked.session, keyless };
+    } else {
+      yield { kind: 'malformed', reason: checked.reason, context: { file, offset: ev.record.offset, line: ev.record.line } };
     }
-    const context = { file, offset: ev.record.offset, line: ev.record.line };
-    if (opts.strict) throw inputError(`Invalid session: ${checked.reason}`, context, 'FP_MALFORMED');
-    state.skipped++;
-    noteMalformed(malformed, { at, reason: checked.reason, context });
   }
-  return { state, malformed };
 }
 
-/** The agent-log adapter for a file, or undefined for the reference's own format. */
-export async function adapterFor(file: InputFile, from: string | undefined): Promise<AgentAdapter | undefined> {
-  if (from === 'sessions') return undefined;
-  if (from !== undefined && from !== 'auto') {
-    if (file.path === '-') {
-      throw new AnalyzerError('FP_USAGE', `--from ${from} reads log files by path; stdin can only carry session archives (--from auto or sessions)`);
-    }
-    return adapterByName(from);
-  }
-  if (file.path === '-') return undefined;
-  return detectFileFormat(file.path);
-}
-
-/** Read and analyse one whole file. */
-export async function analyzeFile(file: InputFile, fileIndex: number, opts: ReadOptions): Promise<ShardResult> {
-  const adapter = await adapterFor(file, opts.from);
-  if (adapter !== undefined) {
-    const state = initState();
-    let i = 0;
-    for await (const session of adapter.read(file.path)) {
-      addSession(state, session, [fileIndex, 0, i++]);
-      opts.onSession?.();
-    }
-    opts.onBytes?.(file.size ?? 0);
-    return { state, malformed: emptyMalformed(), bytes: file.size ?? 0 };
-  }
-  let bytes = 0;
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of openSource(file, opts.onBytes)) {
-      bytes += chunk.length;
-      yield chunk;
-    }
+/** Read one whole input. */
+export async function* readInput(input: Input, opts: ReadOptions): AsyncGenerator<InputEvent> {
+  if (input.mismatch !== undefined) throw inputError(input.mismatch, { file: input.path });
+  if (input.kind === 'agent') {
+    const adapter = adapterByName(input.format);
+    if (adapter === undefined) throw inputError(`Unknown input format '${input.format}'`, { file: input.path }, 'FP_INTERNAL');
+    for await (const session of readAgentLog(input, adapter, opts.onBytes)) yield { kind: 'session', session, keyless: false };
+    return;
   }
   const decode = decoderFor(opts.parser);
-  const shape = isJsonlName(file.path) ? 'jsonl' : 'auto';
-  const r = await analyzeEvents(decode(counted(), { file: file.path, shape }), file.path, [fileIndex, 0], opts);
-  return { ...r, bytes };
+  yield* sessionEvents(decode(openBytes(input, opts.onBytes), { file: input.path, shape: input.shape }), input.path);
 }

@@ -4,6 +4,9 @@
  * (above all `messages`) left out; it is validated into a Session by
  * `toSession` (src/input/to-session.ts).
  */
+import type { ErrorContext } from '../errors.js';
+import type { Session } from '../session.js';
+
 export interface RawRecord {
   value: unknown;
   /** byte offset of the record's first byte in the decoded (gunzipped) stream */
@@ -29,3 +32,17 @@ export type Shape = 'array' | 'wrapper' | 'jsonl';
  * (Python's json.load keeps the last one).
  */
 export type DecodeEvent = { kind: 'record'; record: RawRecord } | { kind: 'reset' };
+
+/**
+ * What `input/` hands to the analysis (src/analyze.ts): the records of an input
+ * turned into sessions, in input order, with the notes the analysis counts.
+ * - `session`: a valid session; `keyless` when the record had none of the
+ *   session keys (a whole file of those is probably an agent log read as sessions);
+ * - `malformed`: a record that is not a session, and where it is (skipped and
+ *   counted, or fatal under --strict: the analysis decides);
+ * - `reset`: forget this input's records so far (a later "sessions" array).
+ */
+export type InputEvent =
+  | { kind: 'session'; session: Session; keyless: boolean }
+  | { kind: 'malformed'; reason: string; context: ErrorContext }
+  | { kind: 'reset' };

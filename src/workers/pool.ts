@@ -33,12 +33,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { initState, mergeStates, type AnalyzerState } from '../accumulators/index.js';
-import type { AnalysisResult } from '../analyze.js';
+import { analyzeInput, appendResult, emptyResult, emptyShard, fileResult, mergeShards, type AnalysisResult, type ShardResult } from '../analyze.js';
 import { AnalyzerError, fromWire, toWire } from '../errors.js';
-import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../input/malformed.js';
-import { analyzeFile } from '../input/read-sessions.js';
-import { isJsonlName, openSource, type InputFile } from '../input/sources.js';
+import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../malformed.js';
+import { openBytes } from '../input/bytes.js';
+import type { Input } from '../input/classify.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Progress } from '../progress.js';
 import type { StreamChunk, WorkerReply, WorkerTask } from './_protocol.js';
@@ -67,7 +66,7 @@ const MIN_AUTO_SHARD_BYTES = 8 * 1024 * 1024;
 const STREAM_INFLIGHT = 8;
 
 /** About four shards per worker for the whole input, between 8 MB and 64 MB. */
-export function autoShardBytes(files: readonly InputFile[], workers: number): number {
+export function autoShardBytes(files: readonly { size?: number }[], workers: number): number {
   const total = files.reduce((n, f) => n + (f.size ?? 0), 0);
   return Math.min(DEFAULT_SHARD_BYTES, Math.max(MIN_AUTO_SHARD_BYTES, Math.ceil(total / (4 * Math.max(1, workers)))));
 }
@@ -81,12 +80,12 @@ function shardBytesFromEnv(): number | undefined {
 
 /** `Io.analyzeParallel`: analyse `files` with up to `opts.workers` worker threads. */
 export async function analyzeParallel(
-  files: readonly InputFile[],
+  files: readonly Input[],
   opts: ResolvedOptions,
   progress: Progress,
   tuning: PoolTuning = {},
 ): Promise<AnalysisResult> {
-  if (files.length === 0) return { state: initState(), malformed: emptyMalformed() };
+  if (files.length === 0) return emptyResult();
   const script = tuning.workerScript ?? workerScriptUrl();
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
     throw new AnalyzerError('FP_INTERNAL', `The worker script is missing (run npm run build): ${fileURLToPath(script)}`);
@@ -292,14 +291,13 @@ class ParallelRun {
   private cursor = 0; // first file not merged yet
   private stopAfter = Infinity; // the first file known to fail: nothing after it is needed
   private finished = false;
-  private state: AnalyzerState = initState();
-  private malformed: MalformedSummary = emptyMalformed();
+  private merged: AnalysisResult = emptyResult();
   private readonly planning: Promise<void>;
   private readonly window: number;
   private readonly queueLimit: number;
 
   constructor(
-    readonly files: readonly InputFile[],
+    readonly files: readonly Input[],
     readonly opts: ResolvedOptions,
     readonly progress: Progress,
     private readonly shardBytes: number,
@@ -328,7 +326,6 @@ class ParallelRun {
   private async plan(): Promise<void> {
     const items = planShards(this.files, {
       shardBytes: this.shardBytes,
-      from: this.opts.from,
       abandon: (f) => this.finished || f > this.stopAfter || this.jobs.get(f)?.wantsPlan === false,
     });
     for await (const item of items) {
@@ -361,13 +358,12 @@ class ParallelRun {
       if ('error' in job.outcome) return this.fail(job.outcome.error);
       const r = job.outcome.result;
       // as analyzeSequential does
-      this.state = this.files.length === 1 ? r.state : mergeStates(this.state, r.state);
-      this.malformed = mergeMalformed(this.malformed, r.malformed);
+      this.merged = appendResult(this.merged, r, this.files.length === 1);
       this.jobs.delete(this.cursor);
       this.cursor++;
       if (this.cursor === this.files.length) {
         this.finished = true;
-        this.resolve({ state: this.state, malformed: this.malformed });
+        this.resolve(this.merged);
         return;
       }
       this.jobs.get(this.cursor)?.startInThread();
@@ -401,23 +397,21 @@ class FileJob {
   private outstanding = 0;
   private ended = false;
   private inThreadPending = false;
-  /** the plan's reason for reading the file whole ('gzip', 'stdin', 'small', ...) */
-  private wholeReason: string | undefined;
   private skeleton: ByteRange[] | undefined;
   private skeletonReply: { liveFrom: number; gapNewlines: number[] } | undefined;
   private ranges = 0;
   // states of the live ranges (after the last reset), merged in shard order
   private liveFrom = 0;
-  private merged: AnalyzerState = initState();
+  private merged: ShardResult = emptyShard();
   private nextMerge = 0;
-  private waiting = new Map<number, AnalyzerState>();
+  private waiting = new Map<number, ShardResult>();
   private malformedByShard = new Map<number, MalformedSummary>();
   private newlines: number[] = [];
 
   constructor(
     private readonly run: ParallelRun,
     readonly index: number,
-    private readonly file: InputFile,
+    private readonly file: Input,
   ) {}
 
   /** false once the plan's remaining items would be ignored */
@@ -427,7 +421,7 @@ class FileJob {
 
   private get common() {
     const o = this.run.opts;
-    return { file: this.file.path, fileForMessages: this.file.path, parser: o.parser, strict: o.strict, from: o.from };
+    return { file: this.file.path, fileForMessages: this.file.path, parser: o.parser, strict: o.strict };
   }
 
   accept(item: PlanItem): void {
@@ -437,7 +431,6 @@ class FileJob {
         if (this.mode === 'split') this.fallback(`the plan gave up: ${item.reason}`);
         else {
           this.mode = 'whole';
-          this.wholeReason = item.reason;
           this.runWhole(false);
         }
         return;
@@ -463,7 +456,7 @@ class FileJob {
         // every range so far belongs to an earlier "sessions" array: checked, not counted
         this.mode = 'split';
         this.liveFrom = item.shardIndex;
-        this.merged = initState();
+        this.merged = emptyShard();
         this.nextMerge = item.shardIndex;
         this.waiting.clear();
         this.malformedByShard.clear();
@@ -490,10 +483,10 @@ class FileJob {
     if (reply.type !== 'done') return this.fallback(`shard ${k}: ${reply.type === 'error' ? reply.error.message : reply.type}`);
     this.newlines[k] = reply.newlines;
     if (k >= this.liveFrom) {
-      this.waiting.set(k, reply.state);
-      this.malformedByShard.set(k, reply.malformed);
+      this.waiting.set(k, reply.shard);
+      this.malformedByShard.set(k, reply.shard.malformed);
       for (let s = this.waiting.get(this.nextMerge); s !== undefined; s = this.waiting.get(this.nextMerge)) {
-        this.merged = mergeStates(this.merged, s);
+        this.merged = mergeShards(this.merged, s);
         this.waiting.delete(this.nextMerge++);
       }
     }
@@ -536,7 +529,7 @@ class FileJob {
       }
       before += this.newlines[k] ?? 0;
     }
-    this.settle({ result: { state: this.merged, malformed } });
+    this.settle({ result: fileResult(this.file.path, { ...this.merged, malformed }) });
   }
 
   /** A range or the skeleton failed, or the plan gave up: the file is analysed again, whole. */
@@ -544,7 +537,7 @@ class FileJob {
     if (!this.wantsPlan) return;
     this.mode = 'fallback';
     this.run.onFallback?.(this.file.path, why);
-    this.merged = initState();
+    this.merged = emptyShard();
     this.waiting.clear();
     this.malformedByShard.clear();
     this.run.executor.cancel((f) => f === this.index, false);
@@ -552,17 +545,19 @@ class FileJob {
   }
 
   private runWhole(urgent: boolean): void {
-    if (this.file.path === '-' || this.run.files.length === 1) {
+    // a stream's first bytes were read here when it was classified: the rest must be read here too
+    if (this.file.transport !== 'file' || this.run.files.length === 1) {
       this.inThreadPending = true;
       this.startInThread();
       return;
     }
     this.outstanding++;
-    const task: TaskInput = { ...this.common, kind: 'whole', fileIndex: this.index, size: this.file.size };
+    const { stream: _stream, ...input } = this.file;
+    const task: TaskInput = { ...this.common, kind: 'whole', fileIndex: this.index, input };
     this.run.executor.run(task, this.index, urgent).then(
       (reply) => {
         this.outstanding--;
-        if (reply.type === 'done') this.settle({ result: { state: reply.state, malformed: reply.malformed } });
+        if (reply.type === 'done') this.settle({ result: fileResult(this.file.path, reply.shard) });
         else if (reply.type === 'error') this.settle({ error: fromWire(reply.error) });
         else this.settle({ error: new AnalyzerError('FP_INTERNAL', `Unexpected worker reply '${reply.type}' for a whole file`) });
       },
@@ -581,19 +576,18 @@ class FileJob {
     this.outstanding++;
     const o = this.run.opts;
     const p = this.run.progress;
-    // stdin and gzip in the reference's format: read (and inflate) here, decode in a worker
-    const streamable = (this.wholeReason === 'stdin' || this.wholeReason === 'gzip') && (o.from === 'auto' || o.from === 'sessions');
-    if (streamable && o.workers > 1) return this.runStream();
-    analyzeFile(this.file, this.index, {
+    // stdin, other streams and gzip in the reference's format: read (and inflate) here, decode in a worker
+    const k = this.file.kind;
+    if ((k === 'stdin' || k === 'stream' || k === 'gzip') && o.workers > 1) return this.runStream();
+    analyzeInput(this.file, this.index, {
       parser: o.parser,
       strict: o.strict,
-      from: o.from,
       onBytes: (n) => p.bytes(n),
       onSession: () => p.sessions(1),
     }).then(
       (r) => {
         this.outstanding--;
-        this.settle({ result: { state: r.state, malformed: r.malformed } });
+        this.settle({ result: fileResult(this.file.path, r) });
       },
       (err: unknown) => {
         this.outstanding--;
@@ -621,7 +615,7 @@ class FileJob {
     };
     const feed = async (worker: Worker, id: number) => {
       try {
-        for await (const chunk of openSource(this.file, (n) => p.bytes(n))) {
+        for await (const chunk of openBytes(this.file, (n) => p.bytes(n))) {
           if (stopped) return;
           const data = new ArrayBuffer(chunk.length);
           new Uint8Array(data).set(chunk);
@@ -633,7 +627,7 @@ class FileJob {
         if (!stopped) worker.postMessage({ type: 'abort', id, error: toWire(err) } satisfies StreamChunk);
       }
     };
-    const task: TaskInput = { ...this.common, kind: 'stream', fileIndex: this.index, shape: isJsonlName(this.file.path) ? 'jsonl' : 'auto' };
+    const task: TaskInput = { ...this.common, kind: 'stream', fileIndex: this.index, shape: this.file.shape };
     const done = () => {
       stopped = true;
       this.outstanding--;
@@ -650,7 +644,7 @@ class FileJob {
       .then(
         (reply) => {
           done();
-          if (reply.type === 'done') this.settle({ result: { state: reply.state, malformed: reply.malformed } });
+          if (reply.type === 'done') this.settle({ result: fileResult(this.file.path, reply.shard) });
           else if (reply.type === 'error') this.settle({ error: fromWire(reply.error) });
           else this.settle({ error: new AnalyzerError('FP_INTERNAL', `Unexpected worker reply '${reply.type}' for a stream`) });
         },
@@ -666,7 +660,7 @@ class FileJob {
     if (this.mode === 'settled') return;
     this.mode = 'settled';
     this.outcome = outcome;
-    this.merged = initState();
+    this.merged = emptyShard();
     this.waiting.clear();
     this.malformedByShard.clear();
     this.run.settled(this);

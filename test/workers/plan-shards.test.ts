@@ -1,8 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { InputFile } from '../../src/input/sources.js';
-import { BoundaryScanner, collectPlan, type PlanItem } from '../../src/workers/plan-shards.js';
+import type { Input } from '../../src/input/classify.js';
+import { classifyInputs, type InputFile } from '../../src/input/sources.js';
+import { BoundaryScanner } from '../../src/workers/boundary-scanner.js';
+import { collectPlan, type PlanItem } from '../../src/workers/plan-shards.js';
 import { archiveFileArb, NASTY, renderArchive, removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 
 type Range = Extract<PlanItem, { kind: 'range' }>;
@@ -73,7 +75,7 @@ function checkSplit(items: PlanItem[], bytes: Buffer, jsonl: boolean): { ranges:
 }
 
 async function plan(f: InputFile, shardBytes: number): Promise<PlanItem[]> {
-  return collectPlan([f], { shardBytes });
+  return collectPlan(await classifyInputs([f]), { shardBytes });
 }
 
 const sessions = Array.from({ length: 30 }, (_, i) => ({
@@ -163,17 +165,19 @@ describe(collectPlan.name, () => {
   });
 
   it('reads stdin and unreadable files whole', async () => {
-    const items = await collectPlan([{ path: '-' }, { path: `${dir}/missing.json`, size: 10_000 }], { shardBytes: 10 });
+    const stdin: Input = { path: '-', kind: 'stdin', transport: 'stdin', gzip: false, format: 'sessions', shape: 'auto' };
+    const missing = await classifyInputs([{ path: `${dir}/missing.json` }]);
+    const items = await collectPlan([stdin, ...missing], { shardBytes: 10 });
     expect(items).toEqual([
       { kind: 'whole', fileIndex: 0, reason: 'stdin' },
-      { kind: 'whole', fileIndex: 1, reason: 'unreadable' },
+      { kind: 'whole', fileIndex: 1, reason: 'small' },
     ]);
   });
 
   it('splits only session archives (--from)', async () => {
     const f = writeFile(dir, 'from.json', JSON.stringify(sessions));
-    expect((await collectPlan([f], { shardBytes: 100, from: 'codex' }))[0]).toMatchObject({ kind: 'whole' });
-    expect((await collectPlan([f], { shardBytes: 100, from: 'sessions' }))[0]).toMatchObject({ kind: 'range' });
+    expect((await collectPlan(await classifyInputs([f], 'codex'), { shardBytes: 100 }))[0]).toMatchObject({ kind: 'whole' });
+    expect((await collectPlan(await classifyInputs([f], 'sessions'), { shardBytes: 100 }))[0]).toMatchObject({ kind: 'range' });
   });
 
   it('random archives and shard sizes: the live ranges hold exactly the file records', async () => {
