@@ -16,7 +16,7 @@
  * decoder is between two top-level records: at a comma between two elements of
  * the record array, or after a newline between two JSON Lines records.
  *
- * What is split (everything else is one 'whole' shard, read by `analyzeFile`
+ * What is split (everything else is one 'whole' shard, read by `analyzeInput` (src/analyze.ts)
  * exactly as the single-thread path does: stdin, gzip, files of at most
  * `shardBytes`, agent-log formats, unreadable files):
  *
