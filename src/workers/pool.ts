@@ -50,8 +50,6 @@ export interface PoolTuning {
   workerScript?: URL;
   /** told when a split file is analysed again whole, and why (tests, debugging) */
   onFallback?: (file: string, why: string) => void;
-  /** whole files smaller than this are read on this thread (default IN_THREAD_BYTES; tests set 0 to exercise the workers) */
-  inThreadBytes?: number;
 }
 
 /**
@@ -66,12 +64,6 @@ export function workerScriptUrl(): URL {
 const MIN_AUTO_SHARD_BYTES = 8 * 1024 * 1024;
 /** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */
 const STREAM_INFLIGHT = 8;
-/**
- * A whole file smaller than this is read on this thread: decoding it costs less than
- * posting the task and cloning its state back (a folder of 20k tiny files took twice
- * as long with two workers as with one before this).
- */
-export const IN_THREAD_BYTES = 64 * 1024;
 
 /** About four shards per worker for the whole input, between 8 MB and 64 MB. */
 export function autoShardBytes(files: readonly { size?: number }[], workers: number): number {
@@ -99,7 +91,7 @@ export async function analyzeParallel(
     throw new AnalyzerError('FP_INTERNAL', `The worker script is missing (run npm run build): ${fileURLToPath(script)}`);
   }
   const shardBytes = tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers);
-  const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback, tuning.inThreadBytes ?? IN_THREAD_BYTES);
+  const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback);
   try {
     return await run.result;
   } finally {
@@ -311,7 +303,6 @@ class ParallelRun {
     private readonly shardBytes: number,
     script: URL,
     readonly onFallback: ((file: string, why: string) => void) | undefined,
-    readonly inThreadBytes: number,
   ) {
     const workers = Math.max(1, Math.floor(opts.workers));
     this.window = Math.max(16, 4 * workers);
@@ -555,7 +546,7 @@ class FileJob {
 
   private runWhole(urgent: boolean): void {
     // a stream's first bytes were read here when it was classified: the rest must be read here too
-    if (this.file.transport !== 'file' || this.run.files.length === 1 || (this.file.size !== undefined && this.file.size < this.run.inThreadBytes)) {
+    if (this.file.transport !== 'file' || this.run.files.length === 1) {
       this.inThreadPending = true;
       this.startInThread();
       return;

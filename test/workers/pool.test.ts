@@ -47,7 +47,7 @@ function sequential(files: InputFile[], o: ResolvedOptions): Promise<Settled> {
 }
 
 function parallel(files: InputFile[], o: ResolvedOptions, shardBytes: number, fallbacks: string[] = []): Promise<Settled> {
-  return settle(async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why), inThreadBytes: 0 }), o);
+  return settle(async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why) }), o);
 }
 
 const sessions = Array.from({ length: 40 }, (_, i) => ({
@@ -94,16 +94,6 @@ describe(analyzeParallel.name, () => {
     expect(outputs(r, o)).toEqual((await sequential([f], o) as { ok: unknown }).ok);
     expect(bytes).toBe(f.size);
     expect(count).toBe(sessions.length);
-  });
-
-  it('reads small whole files on this thread: a folder of tiny files starts no worker', async () => {
-    const d = tmpDir();
-    const files = [0, 1, 2].map((k) => writeFile(d, `tiny-${k}.json`, JSON.stringify(sessions.slice(k * 5, k * 5 + 5))));
-    const o = options({ workers: 2 });
-    // a worker started from this script would fail the run
-    const workerScript = new URL('data:text/javascript,throw new Error("no worker expected")');
-    const r = await settle(async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes: 1 << 20, workerScript }), o);
-    expect(r).toEqual(await sequential(files, o));
   });
 
   it('merges many small files in input order (more files than the look-ahead window)', async () => {
