@@ -16,10 +16,12 @@
  *   lines. If any range or the skeleton fails, the file is analysed again as
  *   one whole shard, and that run is authoritative: an invalid file gives the
  *   single-thread path's error, byte for byte.
- * - stdin is read on this thread (a worker's process.stdin is not ours), and so
- *   is a lone file that is not split (a worker would only add its start-up);
- *   such a file starts once every file before it is merged, so, as in the
- *   single-thread path, stdin is never opened after an earlier file failed.
+ * - stdin and other streams are read on this thread (a worker's process.stdin is
+ *   not ours, and their first bytes were read here when they were classified),
+ *   and so is a lone file that is not split (a worker would only add its
+ *   start-up); such a file starts once every file before it is merged, so, as in
+ *   the single-thread path, the rest of a stream is never read after an earlier
+ *   file failed.
  * - Errors: the error reported is the one of the first failing file in input
  *   order (the one the single-thread path reports). As soon as a file fails for
  *   good, the tasks of later files are cancelled (running workers terminated);
