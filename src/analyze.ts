@@ -1,25 +1,141 @@
 /**
- * Inputs -> one merged Analyzer state. With one worker the files are read here,
- * one after another; with more, shards go to worker threads (workers/pool.ts).
- * Either way the result is the same state (ordinals carry the input order).
+ * The analysis loop: input events -> one merged Analyzer state. This is the one
+ * place that feeds the accumulators, merges their states and counts malformed
+ * records, for the main thread and the shard workers alike (issue 11). `input/`
+ * only turns bytes into events (read-sessions.ts); the pool (workers/pool.ts)
+ * only decides where each shard runs and hands results back here, in input order.
+ *
+ *   analyzeEvents   events of one shard -> ShardResult (ordinals [...prefix, i])
+ *   mergeShards     consecutive shards of one input -> one ShardResult
+ *   fileResult      a whole input's ShardResult -> its AnalysisResult (keyless note)
+ *   appendResult    results of inputs, in input order -> the run's AnalysisResult
+ *   analyzeSequential  all of the above, one input after another, on this thread
  */
-import { initState, mergeStates, type AnalyzerState } from './accumulators/index.js';
-import { emptyMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
-import { analyzeFile, type ReadOptions } from './input/read-sessions.js';
-import type { InputFile } from './input/sources.js';
+import { addSession, initState, mergeStates, profileNamed, type AnalyzerState } from './accumulators/index.js';
+import { inputError } from './errors.js';
+import type { Input } from './input/classify.js';
+import { readInput, type ReadOptions } from './input/read-sessions.js';
+import type { InputEvent } from './input/types.js';
+import { emptyMalformed, mergeMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
+import { MALFORMED_SHOWN } from './options.js';
+
+/** The analysis of one shard (a whole input, or a byte range of one). Plain data: it crosses threads. */
+export interface ShardResult {
+  state: AnalyzerState;
+  malformed: MalformedSummary;
+  /** valid sessions read from the session format, and how many of them had none of the session keys */
+  records: number;
+  keyless: number;
+}
+
+/** An input whose every record had none of the session keys: probably an agent log read as sessions. */
+export interface KeylessInput {
+  file: string;
+  records: number;
+}
 
 export interface AnalysisResult {
   state: AnalyzerState;
   malformed: MalformedSummary;
+  /** inputs with only keyless records: how many, and the first few in input order */
+  keyless: { count: number; first: KeylessInput[] };
 }
 
-export async function analyzeSequential(files: readonly InputFile[], opts: ReadOptions): Promise<AnalysisResult> {
-  let state = initState(opts.profile);
-  let malformed = emptyMalformed();
-  for (let i = 0; i < files.length; i++) {
-    const r = await analyzeFile(files[i]!, i, opts);
-    state = files.length === 1 ? r.state : mergeStates(state, r.state);
-    malformed = mergeMalformed(malformed, r.malformed);
+export interface LoopOptions {
+  strict: boolean;
+  /** the analysis profile: how records are read and which detectors they feed */
+  profile: string;
+  /** called after every session (for progress) */
+  onSession?: () => void;
+}
+
+export type AnalyzeOptions = ReadOptions & LoopOptions;
+
+export function emptyShard(profile: string): ShardResult {
+  return { state: initState(profile), malformed: emptyMalformed(), records: 0, keyless: 0 };
+}
+
+export function emptyResult(profile: string): AnalysisResult {
+  return { state: initState(profile), malformed: emptyMalformed(), keyless: { count: 0, first: [] } };
+}
+
+/** Feed one shard's events to the accumulators; `prefix` is the shard's ordinal prefix. */
+export async function analyzeEvents(events: AsyncIterable<InputEvent>, prefix: readonly number[], opts: LoopOptions): Promise<ShardResult> {
+  const profile = profileNamed(opts.profile);
+  let r = emptyShard(opts.profile);
+  let index = 0;
+  for await (const ev of events) {
+    if (ev.kind === 'reset') {
+      r = emptyShard(opts.profile);
+      continue;
+    }
+    const at = [...prefix, index++];
+    if (ev.kind === 'agent-session') {
+      addSession(r.state, profile.fromAgentSession(ev.session), at);
+      opts.onSession?.();
+      continue;
+    }
+    if (ev.kind === 'record') {
+      const checked = profile.fromRecord(ev.value, { file: ev.context.file, line: ev.context.line ?? 1 });
+      if (checked.ok) {
+        addSession(r.state, checked.record, at);
+        r.records++;
+        if (ev.keyless) r.keyless++;
+        opts.onSession?.();
+        continue;
+      }
+      if (opts.strict) throw inputError(`Invalid session: ${checked.reason}`, ev.context, 'FP_MALFORMED');
+      r.state.skipped++;
+      noteMalformed(r.malformed, { at, reason: checked.reason, context: ev.context });
+      continue;
+    }
+    // an odd line of an agent log: its reader wrote the whole message
+    if (opts.strict) throw ev.error ?? inputError(`Invalid record: ${ev.reason}`, ev.context, 'FP_MALFORMED');
+    r.state.skipped++;
+    noteMalformed(r.malformed, { at, reason: ev.reason, context: ev.context, ...(ev.message !== undefined ? { message: ev.message } : {}) });
   }
-  return { state, malformed };
+  return r;
+}
+
+/** Two consecutive shards of one input, `a` before `b`. */
+export function mergeShards(a: ShardResult, b: ShardResult): ShardResult {
+  return {
+    state: mergeStates(a.state, b.state),
+    malformed: mergeMalformed(a.malformed, b.malformed),
+    records: a.records + b.records,
+    keyless: a.keyless + b.keyless,
+  };
+}
+
+/** A whole input's result. */
+export function fileResult(file: string, r: ShardResult): AnalysisResult {
+  const all = r.records > 0 && r.keyless === r.records && r.malformed.count === 0;
+  return { state: r.state, malformed: r.malformed, keyless: all ? { count: 1, first: [{ file, records: r.records }] } : { count: 0, first: [] } };
+}
+
+/** `acc` followed by the next input's result; `only`: it is the run's only input (its state is taken as is). */
+export function appendResult(acc: AnalysisResult, next: AnalysisResult, only: boolean): AnalysisResult {
+  return {
+    state: only ? next.state : mergeStates(acc.state, next.state),
+    malformed: mergeMalformed(acc.malformed, next.malformed),
+    keyless: {
+      count: acc.keyless.count + next.keyless.count,
+      first: acc.keyless.first.concat(next.keyless.first).slice(0, MALFORMED_SHOWN),
+    },
+  };
+}
+
+/** Read and analyse one whole input (shard 0 of input `fileIndex`). */
+export function analyzeInput(input: Input, fileIndex: number, opts: AnalyzeOptions): Promise<ShardResult> {
+  return analyzeEvents(readInput(input, opts), [fileIndex, 0], opts);
+}
+
+/** Every input, one after another, on this thread. */
+export async function analyzeSequential(inputs: readonly Input[], opts: AnalyzeOptions): Promise<AnalysisResult> {
+  let result = emptyResult(opts.profile);
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    result = appendResult(result, fileResult(input.path, await analyzeInput(input, i, opts)), inputs.length === 1);
+  }
+  return result;
 }

@@ -8,8 +8,9 @@ import os from 'node:os';
 import { analyzeSequential, type AnalysisResult } from './analyze.js';
 import { AnalyzerError } from './errors.js';
 import { ADAPTERS } from './input/adapters/index.js';
-import type { MalformedSummary } from './input/malformed.js';
-import { resolveInputs, type InputFile, type ResolveResult } from './input/sources.js';
+import type { MalformedSummary } from './malformed.js';
+import type { Input } from './input/classify.js';
+import { resolveInputs, type ResolveResult } from './input/sources.js';
 import { DEFAULT_OPTIONS, readOptionsOf, type AnalysisOptions, type ParserKind } from './options.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, type Report } from './report/index.js';
@@ -17,7 +18,7 @@ import { analyzeParallel } from './workers/pool.js';
 
 /** Analyse `files` in input order: on worker threads when `workers` > 1, else on this thread. */
 export function analyzeFiles(
-  files: readonly InputFile[],
+  files: readonly Input[],
   o: AnalysisOptions,
   progress: Progress = NO_PROGRESS,
 ): Promise<AnalysisResult> {
@@ -69,7 +70,7 @@ export async function analyzeInputs(paths: readonly string[], options: AnalyzeIn
   };
   checkOptions(o);
   o.workers = Math.min(o.workers, 2 * cores);
-  const { files, skipped } = await resolveInputs(paths);
+  const { files, skipped } = await resolveInputs(paths, { from: o.from });
   const { state, malformed } = await analyzeFiles(files, o);
   const report = buildReport(state, {
     threshold: options.threshold ?? DEFAULT_OPTIONS.threshold,

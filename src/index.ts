@@ -39,7 +39,7 @@ export { serializeState, serializeStateChunks, parseState, readState, STATE_FORM
 export { PROFILES, seedProfile, type Detector, type Profile, type ProfileResult, type ProfileState } from './profiles/index.js';
 export { runAnalyze, runMerge, type Io } from './main.js';
 export { analyzeInputs, type AnalyzeInputsOptions, type InputsReport } from './engine.js';
-export type { MalformedSummary, MalformedRecord } from './input/malformed.js';
+export type { MalformedSummary, MalformedRecord } from './malformed.js';
 export type { ResolvedOptions, Format, ParserKind } from './options.js';
 
 export interface AnalyzeSessionsOptions {

@@ -12,7 +12,7 @@ import { renderFleetMarkdown } from './fleet/report/markdown.js';
 import type { AnalysisResult } from './analyze.js';
 import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
-import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './input/malformed.js';
+import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeOutput, writeToStream } from './output.js';
@@ -41,7 +41,7 @@ function reportMalformed(io: Io, opts: { quiet: boolean }, m: MalformedSummary):
   io.stderr.write(`Skipped ${m.count} malformed session record${m.count === 1 ? '' : 's'}${more}; use --strict to stop at the first.\n`);
 }
 
-async function emitReport(io: Io, o: ResolvedOptions, result: AnalysisResult, prices?: PriceTable): Promise<number> {
+async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResult, 'state' | 'malformed'>, prices?: PriceTable): Promise<number> {
   if (result.state.sessions === 0) {
     io.stderr.write(NO_SESSIONS_MESSAGE + '\n');
     return 1;
@@ -66,7 +66,7 @@ function pageContext(o: ResolvedOptions, now: Date, shellQuote: (argv: readonly 
   return { command: shellQuote(o.command ?? ['fleet-proposals']), inputs: o.input, generatedAt: now.toISOString() };
 }
 
-async function renderSeed(result: AnalysisResult, o: ResolvedOptions, now: Date): Promise<Rendered> {
+async function renderSeed(result: Pick<AnalysisResult, 'state'>, o: ResolvedOptions, now: Date): Promise<Rendered> {
   const report = buildReport(result.state, o);
   let text: string;
   if (o.format === 'html') {
@@ -77,7 +77,7 @@ async function renderSeed(result: AnalysisResult, o: ResolvedOptions, now: Date)
   return { text, count: report.proposals.length, what: 'proposals' };
 }
 
-async function renderFleet(result: AnalysisResult, o: ResolvedOptions, now: Date, prices: PriceTable | undefined): Promise<Rendered> {
+async function renderFleet(result: Pick<AnalysisResult, 'state'>, o: ResolvedOptions, now: Date, prices: PriceTable | undefined): Promise<Rendered> {
   const report = fleetProfile.report(finalizeState(result.state), { hourlyRate: o.hourlyRate, ...(prices ? { prices } : {}) });
   let text: string;
   if (o.format === 'html') {
@@ -104,7 +104,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
   const prices = await loadPrices(o);
-  const { files, skipped } = await resolveInputs(o.input);
+  const { files, skipped } = await resolveInputs(o.input, { from: o.from });
   for (const s of skipped) warn(io, o, `Skipped ${s.path}: ${s.reason}`);
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
@@ -117,6 +117,8 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     progress.stop();
   }
   reportMalformed(io, o, result.malformed);
+  for (const k of result.keyless.first) warn(io, o, `${k.file}: ${k.records} records without any session field: is this an agent log? Try --from`);
+  if (result.keyless.count > result.keyless.first.length) warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);
 
   if (o.emitState !== undefined) {
     await writeOutput(o.emitState, serializeStateChunks(result));

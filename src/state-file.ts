@@ -18,7 +18,7 @@
  * Written and read in chunks: a state may be larger than the longest string.
  */
 import { AnalyzerError } from './errors.js';
-import type { MalformedSummary } from './input/malformed.js';
+import type { MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
 import { mapStateOrdinals, type ProfileState } from './profiles/engine.js';
 import { findProfile, PROFILES } from './profiles/index.js';

@@ -293,11 +293,3 @@ describe('state files', () => {
     expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
   });
 });
-
-describe('--from', () => {
-  it('an agent format cannot be read from stdin: a usage error', async () => {
-    const r = await runCli(['--input', '-', '--from', 'codex', '--workers', '1']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe('fleet-proposals: error: --from codex reads log files by path; stdin can only carry session archives (--from auto or sessions) (see --help)\n');
-  });
-});

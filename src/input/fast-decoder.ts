@@ -12,6 +12,7 @@
  * the only bytes that matter inside a string: `"`, `\` and controls < 0x20.
  * The state machine survives any chunk boundary; only the bytes of the current
  * record's kept values are ever copied.
+ * (The other byte-level scanners, and why each exists: workers/boundary-scanner.ts.)
  */
 import { parseKeptMember } from './_kept-values.js';
 import { isUtf8 } from 'node:buffer';

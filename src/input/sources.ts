@@ -1,38 +1,88 @@
 /**
- * Input paths -> an ordered list of byte sources. A folder is walked recursively
- * and read in sorted path order; `-` is stdin; gzip is detected by its magic bytes.
+ * Input paths -> the ordered list of classified inputs (classify.ts).
+ *
+ * A folder is walked recursively and read in sorted path order. Symbolic links
+ * inside it are followed, to files and to folders, like `find -L`: a link to a
+ * folder that is already being walked (one of the current folder's ancestors,
+ * compared by device and inode) is a loop and is reported and skipped. FIFOs,
+ * sockets and devices in a folder are reported and skipped (reading a FIFO nobody
+ * writes would hang). A path given by the user may be any readable non-folder:
+ * a regular file, `-` (stdin), or a stream such as `/dev/stdin`, a named pipe or
+ * a process substitution `<(cmd)`, read once from its start (no sharding).
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, fstatSync, promises as fsp, type Stats } from 'node:fs';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
-import { AnalyzerError, inputError } from '../errors.js';
+import pLimit from 'p-limit';
+import { AnalyzerError } from '../errors.js';
 import { expandGlob, isGlob } from './_glob.js';
+import { classifyFile, classifyStream, type Input } from './classify.js';
 
+export type { Input } from './classify.js';
+export { isJsonlName } from './classify.js';
+
+/** A path to read, before classification (tests and tools build these by hand). */
 export interface InputFile {
   /** file path, or '-' for stdin */
   path: string;
-  /** size in bytes on disk (compressed size for gzip), undefined for stdin */
+  /** size in bytes on disk, when known */
   size?: number;
 }
 
 const ARCHIVE_EXTENSIONS = /\.(json|jsonl|ndjson|traj|gz)$/i;
+/** Files opened at once while classifying a folder. */
+const OPEN_CONCURRENCY = 16;
 
 export interface ResolveResult {
-  files: InputFile[];
-  /** folder entries that are not archives, reported and skipped */
+  files: Input[];
+  /** folder entries that are not read (not an archive, a FIFO, a symlink loop...), reported */
   skipped: { path: string; reason: string }[];
 }
 
-/** Expand paths (files, folders, '-', glob patterns the shell left alone) into the files to read, in order. */
-export async function resolveInputs(paths: readonly string[]): Promise<ResolveResult> {
-  const files: InputFile[] = [];
+export interface ResolveOptions {
+  /** the `--from` option ('auto' by default) */
+  from?: string;
+}
+
+/** A path found before classification: a regular file, stdin, or another stream. */
+type Found = { path: string; transport: 'file' | 'stdin' | 'stream' };
+
+/** Expand paths (files, folders, '-', streams, glob patterns the shell left alone) into classified inputs, in order. */
+export async function resolveInputs(paths: readonly string[], opts: ResolveOptions = {}): Promise<ResolveResult> {
+  const found: Found[] = [];
   const skipped: ResolveResult['skipped'] = [];
+  await findPaths(paths, found, skipped);
+  return { files: await classifyFound(found, opts.from ?? 'auto'), skipped };
+}
+
+/** Classify paths already known to be readable regular files (or '-'), e.g. in tests. */
+export function classifyInputs(files: readonly InputFile[], from = 'auto'): Promise<Input[]> {
+  return classifyFound(
+    files.map((f) => ({ path: f.path, transport: f.path === '-' ? 'stdin' : 'file' })),
+    from,
+  );
+}
+
+async function classifyFound(found: readonly Found[], from: string): Promise<Input[]> {
+  const limit = pLimit(OPEN_CONCURRENCY);
+  // Files: 16 at a time. Streams: each sniffed as soon as resolved, all at once, so that the
+  // writers of several (process substitutions) need not wait for each other. (One writer
+  // filling several FIFOs one after another would block here, as it would with `paste`.)
+  return Promise.all(
+    found.map((f) => {
+      if (f.transport === 'file') return limit(() => classifyFile(f.path, from));
+      const source: AsyncIterable<Buffer> = f.transport === 'stdin' ? process.stdin : createReadStream(f.path, { highWaterMark: 64 * 1024 });
+      return classifyStream(f.path, f.transport, source, from);
+    }),
+  );
+}
+
+async function findPaths(paths: readonly string[], out: Found[], skipped: ResolveResult['skipped']): Promise<void> {
   for (const p of paths) {
     if (p === '-') {
-      files.push({ path: '-' });
+      out.push({ path: '-', transport: 'stdin' });
       continue;
     }
-    let st;
+    let st: Stats;
     try {
       st = await fsp.stat(p);
     } catch (err) {
@@ -40,30 +90,52 @@ export async function resolveInputs(paths: readonly string[]): Promise<ResolveRe
         // a pattern the shell did not expand
         const matches = await expandGlob(p);
         if (matches.length === 0) throw new AnalyzerError('FP_INPUT', `Cannot read input: no file or folder matches the pattern, in ${p}`, { file: p });
-        const r = await resolveInputs(matches);
-        files.push(...r.files);
-        skipped.push(...r.skipped);
+        await findPaths(matches, out, skipped);
         continue;
       }
       throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
     }
-    if (st.isDirectory()) {
-      const found: InputFile[] = [];
-      await walk(p, found, skipped);
-      if (found.length === 0) {
+    if (isOwnStdin(st)) {
+      // /dev/stdin, /dev/fd/0, /proc/self/fd/0: our stdin, which may be a socket (Node's child pipes are) and cannot always be reopened
+      out.push({ path: p, transport: 'stdin' });
+    } else if (st.isDirectory()) {
+      const before = out.length;
+      await walk(p, [st], out, skipped);
+      if (out.length === before) {
         throw new AnalyzerError('FP_INPUT', `No archives found: the folder holds no .json, .jsonl, .ndjson, .traj or .gz files, in ${p}`, { file: p });
       }
-      files.push(...found);
     } else if (st.isFile()) {
-      files.push({ path: p, size: st.size });
+      out.push({ path: p, transport: 'file' });
+    } else if (st.isSocket()) {
+      throw new AnalyzerError('FP_INPUT', `Cannot read input: a socket is not a file, in ${p}`, { file: p });
     } else {
-      throw new AnalyzerError('FP_INPUT', `Cannot read input: not a regular file or folder, in ${p}`, { file: p });
+      // a FIFO, /dev/stdin, /dev/fd/N of a process substitution, a character device: read as a stream
+      out.push({ path: p, transport: 'stream' });
     }
   }
-  return { files, skipped };
 }
 
-async function walk(dir: string, out: InputFile[], skipped: ResolveResult['skipped']): Promise<void> {
+/** True when `st` is this process's standard input (same device and inode), unless that is a regular file or folder. */
+function isOwnStdin(st: Stats): boolean {
+  if (st.isFile() || st.isDirectory()) return false;
+  try {
+    const fd0 = fstatSync(0);
+    return fd0.dev === st.dev && fd0.ino === st.ino;
+  } catch {
+    return false; // no stdin
+  }
+}
+
+/** What a non-regular, non-folder entry is, for the skip message. */
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** `ancestors`: the folders from the root given by the user down to `dir` (loop detection by device + inode). */
+async function walk(dir: string, ancestors: readonly Stats[], out: Found[], skipped: ResolveResult['skipped']): Promise<void> {
   let entries;
   try {
     entries = await fsp.readdir(dir, { withFileTypes: true });
@@ -74,16 +146,38 @@ async function walk(dir: string, out: InputFile[], skipped: ResolveResult['skipp
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(full, out, skipped);
-    else if (e.isFile()) {
-      if (e.name.startsWith('.')) continue;
-      if (!ARCHIVE_EXTENSIONS.test(e.name)) {
-        skipped.push({ path: full, reason: 'not an archive (.json, .jsonl, .ndjson, .traj or .gz)' });
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    let st: Stats | undefined;
+    if (e.isSymbolicLink() || isDir) {
+      try {
+        st = await fsp.stat(full); // follows the link
+      } catch (err) {
+        skipped.push({ path: full, reason: `${e.isSymbolicLink() ? 'a broken symbolic link' : 'unreadable'} (${describeFsError(err)})` });
         continue;
       }
-      const st = await fsp.stat(full);
-      out.push({ path: full, size: st.size });
+      isDir = st.isDirectory();
+      isFile = st.isFile();
     }
+    if (isDir) {
+      if (ancestors.some((a) => a.dev === st!.dev && a.ino === st!.ino)) {
+        skipped.push({ path: full, reason: 'a symbolic link loop (a link to a folder that contains it)' });
+        continue;
+      }
+      await walk(full, [...ancestors, st!], out, skipped);
+      continue;
+    }
+    if (e.name.startsWith('.')) continue;
+    if (!isFile) {
+      st ??= await fsp.stat(full).catch(() => undefined);
+      skipped.push({ path: full, reason: st === undefined ? 'not a regular file' : specialKind(st) });
+      continue;
+    }
+    if (!ARCHIVE_EXTENSIONS.test(e.name)) {
+      skipped.push({ path: full, reason: 'not an archive (.json, .jsonl, .ndjson, .traj or .gz)' });
+      continue;
+    }
+    out.push({ path: full, transport: 'file' });
   }
 }
 
@@ -99,71 +193,9 @@ export function describeFsError(err: unknown): string {
       return 'is a folder';
     case 'ENOTDIR':
       return 'not a folder';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
     default:
       return err instanceof Error ? err.message : String(err);
   }
-}
-
-export function isJsonlName(p: string): boolean {
-  return /\.(jsonl|ndjson)(\.gz)?$/i.test(p);
-}
-
-/**
- * The decoded bytes of one input: gunzipped when it starts with the gzip magic.
- * `onRawBytes` reports bytes read from disk (for progress).
- */
-export async function* openSource(file: InputFile, onRawBytes?: (n: number) => void, highWaterMark = 1 << 20): AsyncGenerator<Buffer> {
-  const raw: NodeJS.ReadableStream =
-    file.path === '-' ? process.stdin : createReadStream(file.path, { highWaterMark });
-  const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const next = async (): Promise<IteratorResult<Buffer>> => {
-    try {
-      const r = await it.next();
-      if (!r.done) onRawBytes?.(r.value.length);
-      return r;
-    } catch (err) {
-      throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${file.path}`, { file: file.path }, { cause: err });
-    }
-  };
-  const first = await next();
-  if (first.done) return;
-  const head = first.value;
-  async function* rest(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let r = await next(); !r.done; r = await next()) yield r.value;
-  }
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    // 1 MB output chunks: with the 16 KB default, inflating 1 GB took 4.4 s instead of 1.9 s
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    const input = rest();
-    // feed the gunzip stream by hand so that read errors and gzip errors both surface here
-    const pump = (async () => {
-      try {
-        for await (const chunk of input) {
-          if (!gunzip.write(chunk)) await new Promise<void>((r) => gunzip.once('drain', r));
-        }
-        gunzip.end();
-      } catch (err) {
-        gunzip.destroy(err as Error);
-      }
-    })();
-    let inflated = 0;
-    try {
-      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-        inflated += chunk.length;
-        yield chunk;
-      }
-    } catch (err) {
-      if (err instanceof AnalyzerError) throw err;
-      const msg = (err as Error).message;
-      throw inputError(`Invalid gzip data: ${msg === 'unexpected end of file' ? 'unexpected end of file (truncated?)' : msg}`, {
-        file: file.path,
-        offset: inflated,
-      });
-    } finally {
-      await pump.catch(() => undefined);
-    }
-    return;
-  }
-  yield* rest();
 }

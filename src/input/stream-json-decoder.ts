@@ -32,7 +32,11 @@ class RecordBuilder {
       this.result = v;
       this.done = true;
     } else if (top.kind === 'array') top.value.push(v);
-    else top.value[top.key!] = v;
+    else if (top.key === '__proto__') {
+      // an own property, as JSON.parse makes it: assigning would replace the object's prototype,
+      // and every key of the new prototype would then read as the record's own (issue 9)
+      Object.defineProperty(top.value, '__proto__', { value: v, writable: true, enumerable: true, configurable: true });
+    } else top.value[top.key!] = v;
   }
 
   /** Is the value being put a record's session_id or repo, or the tool of one of its tool calls? */

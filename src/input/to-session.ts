@@ -80,7 +80,8 @@ export function toSession(value: unknown): SessionCheck {
   for (let i = 0; i < rawErrors.length; i++) {
     const err = rawErrors[i];
     if (!isPlainObject(err)) return { ok: false, reason: `errors[${i}] is ${pyTypeName(err)}, expected an object` };
-    const msg = err['message'];
+    // own properties only, everywhere a record is read: an inherited `message` is no message
+    const msg = hasOwn.call(err, 'message') ? err['message'] : undefined;
     if (!truthy(msg)) continue;
     if (typeof msg !== 'string') {
       return { ok: false, reason: `errors[${i}].message is ${pyTypeName(msg)}, expected a string` };

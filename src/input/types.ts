@@ -4,6 +4,9 @@
  * (above all `messages`) left out; it is validated into a Session by
  * `toSession` (src/input/to-session.ts).
  */
+import type { AnalyzerError, ErrorContext } from '../errors.js';
+import type { AgentSession } from '../agent-session.js';
+
 export interface RawRecord {
   value: unknown;
   /** byte offset of the record's first byte in the decoded (gunzipped) stream */
@@ -29,3 +32,23 @@ export type Shape = 'array' | 'wrapper' | 'jsonl';
  * (Python's json.load keeps the last one).
  */
 export type DecodeEvent = { kind: 'record'; record: RawRecord } | { kind: 'reset' };
+
+/**
+ * What `input/` hands to the analysis (src/analyze.ts): the records of an input,
+ * in input order, with the notes the analysis counts. Which record type a
+ * profile reads is the profile's business (profiles/types.ts `fromRecord`,
+ * `fromAgentSession`), so records of the session format arrive unvalidated.
+ * - `record`: a record of the session format (its kept keys), where it starts,
+ *   and `keyless` when it had none of the session keys (a whole file of those is
+ *   probably an agent log read as sessions);
+ * - `agent-session`: a session read from an agent's own log;
+ * - `malformed`: something that is not a record (an odd agent-log line), and
+ *   where it is (skipped and counted, or fatal under --strict: the analysis decides);
+ *   `message` is the whole line to show and `error` what --strict throws, when the reader made them;
+ * - `reset`: forget this input's records so far (a later "sessions" array).
+ */
+export type InputEvent =
+  | { kind: 'record'; value: unknown; context: ErrorContext & { file: string }; keyless: boolean }
+  | { kind: 'agent-session'; session: AgentSession }
+  | { kind: 'malformed'; reason: string; context: ErrorContext; message?: string; error?: AnalyzerError }
+  | { kind: 'reset' };

@@ -20,11 +20,11 @@
  *   reference's format are read (and inflated) here and decoded in a worker.
  */
 import type { Worker } from 'node:worker_threads';
-import { initState, mergeStates, type AnalyzerState } from '../accumulators/index.js';
+import { analyzeInput, emptyShard, fileResult, mergeShards, type ShardResult } from '../analyze.js';
 import { AnalyzerError, asAnalyzerError, fromWire, toWire } from '../errors.js';
-import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../input/malformed.js';
-import { analyzeFile } from '../input/read-sessions.js';
-import { isJsonlName, openSource, type InputFile } from '../input/sources.js';
+import { openBytes } from '../input/bytes.js';
+import type { Input } from '../input/classify.js';
+import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../malformed.js';
 import { readOptionsOf, type AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
 import type { StreamChunk } from './_protocol.js';
@@ -54,10 +54,10 @@ export interface FileJobHost {
 }
 
 /** The outcome a final reply to a whole-file or stream task stands for. */
-export function outcomeOf(reply: FinalReply): Outcome {
+export function outcomeOf(reply: FinalReply, file: string): Outcome {
   switch (reply.type) {
     case 'done':
-      return { result: { state: reply.state, malformed: reply.malformed } };
+      return { result: fileResult(file, reply.shard) };
     case 'error':
       return { error: fromWire(reply.error) };
     default:
@@ -71,25 +71,23 @@ export class FileJob {
   private outstanding = 0;
   private ended = false;
   private inThreadPending = false;
-  /** the plan's reason for reading the file whole ('gzip', 'stdin', 'small', ...) */
-  private wholeReason: string | undefined;
   private skeleton: ByteRange[] | undefined;
   private skeletonReply: { liveFrom: number; gapNewlines: number[] } | undefined;
   private ranges = 0;
   // states of the live ranges (after the last reset), merged in shard order
   private liveFrom = 0;
-  private merged: AnalyzerState;
+  private merged: ShardResult;
   private nextMerge = 0;
-  private waiting = new Map<number, AnalyzerState>();
+  private waiting = new Map<number, ShardResult>();
   private malformedByShard = new Map<number, MalformedSummary>();
   private newlines: number[] = [];
 
   constructor(
     readonly index: number,
-    private readonly file: InputFile,
+    private readonly file: Input,
     private readonly host: FileJobHost,
   ) {
-    this.merged = initState(host.opts.profile);
+    this.merged = emptyShard(host.opts.profile);
   }
 
   /** false once the plan's remaining items would be ignored */
@@ -109,7 +107,6 @@ export class FileJob {
         if (this.mode === 'split') this.fallback(`the plan gave up: ${item.reason}`);
         else {
           this.mode = 'whole';
-          this.wholeReason = item.reason;
           this.runWhole(false);
         }
         return;
@@ -125,7 +122,7 @@ export class FileJob {
         // every range so far belongs to an earlier "sessions" array: checked, not counted
         this.mode = 'split';
         this.liveFrom = item.shardIndex;
-        this.merged = initState(this.host.opts.profile);
+        this.merged = emptyShard(this.host.opts.profile);
         this.nextMerge = item.shardIndex;
         this.waiting.clear();
         this.malformedByShard.clear();
@@ -147,10 +144,11 @@ export class FileJob {
     if (!this.inThreadPending || !this.host.isOldestUnmerged()) return;
     this.inThreadPending = false;
     const { opts, progress } = this.host;
-    const streamable = (this.wholeReason === 'stdin' || this.wholeReason === 'gzip') && (opts.from === 'auto' || opts.from === 'sessions');
-    if (streamable && opts.workers > 1) return this.runStream();
-    analyzeFile(this.file, this.index, readOptionsOf(opts, progress)).then(
-      (r) => this.settle({ result: { state: r.state, malformed: r.malformed } }),
+    // stdin, other streams and gzip in the reference's format: read (and inflate) here, decode in a worker
+    const k = this.file.kind;
+    if ((k === 'stdin' || k === 'stream' || k === 'gzip') && opts.workers > 1) return this.runStream();
+    analyzeInput(this.file, this.index, readOptionsOf(opts, progress)).then(
+      (r) => this.settle({ result: fileResult(this.file.path, r) }),
       (err: unknown) => this.settle({ error: err }),
     );
   }
@@ -175,7 +173,7 @@ export class FileJob {
     this.host.run(task, urgent, hooks).then(
       (reply) => {
         after?.();
-        this.settle(outcomeOf(reply));
+        this.settle(outcomeOf(reply, this.file.path));
       },
       (err: unknown) => {
         after?.();
@@ -195,10 +193,10 @@ export class FileJob {
     if (reply.type !== 'done') return this.fallback(`shard ${k}: ${reply.type === 'error' ? reply.error.message : reply.type}`);
     this.newlines[k] = reply.newlines;
     if (k >= this.liveFrom) {
-      this.waiting.set(k, reply.state);
-      this.malformedByShard.set(k, reply.malformed);
+      this.waiting.set(k, reply.shard);
+      this.malformedByShard.set(k, reply.shard.malformed);
       for (let s = this.waiting.get(this.nextMerge); s !== undefined; s = this.waiting.get(this.nextMerge)) {
-        this.merged = mergeStates(this.merged, s);
+        this.merged = mergeShards(this.merged, s);
         this.waiting.delete(this.nextMerge++);
       }
     }
@@ -233,7 +231,7 @@ export class FileJob {
       }
       before += this.newlines[k] ?? 0;
     }
-    this.settle({ result: { state: this.merged, malformed } });
+    this.settle({ result: fileResult(this.file.path, { ...this.merged, malformed }) });
   }
 
   /** A range or the skeleton failed, or the plan gave up: the file is analysed again, whole. */
@@ -247,12 +245,14 @@ export class FileJob {
   }
 
   private runWhole(urgent: boolean): void {
-    if (this.file.path === '-' || this.host.lone) {
+    // a stream's first bytes were read here when it was classified: the rest must be read here too
+    if (this.file.transport !== 'file' || this.host.lone) {
       this.inThreadPending = true;
       this.startInThread();
       return;
     }
-    this.submitWhole({ ...this.common, kind: 'whole', fileIndex: this.index, size: this.file.size }, urgent);
+    const { stream: _stream, ...input } = this.file;
+    this.submitWhole({ ...this.common, kind: 'whole', fileIndex: this.index, input }, urgent);
   }
 
   /**
@@ -273,7 +273,7 @@ export class FileJob {
     };
     const feed = async (worker: Worker, id: number) => {
       try {
-        for await (const chunk of openSource(this.file, (n) => progress.bytes(n))) {
+        for await (const chunk of openBytes(this.file, (n) => progress.bytes(n))) {
           if (stopped) return;
           const data = new ArrayBuffer(chunk.length);
           new Uint8Array(data).set(chunk);
@@ -285,7 +285,7 @@ export class FileJob {
         if (!stopped) worker.postMessage({ type: 'abort', id, error: toWire(err) } satisfies StreamChunk);
       }
     };
-    const task: TaskInput = { ...this.common, kind: 'stream', fileIndex: this.index, shape: isJsonlName(this.file.path) ? 'jsonl' : 'auto' };
+    const task: TaskInput = { ...this.common, kind: 'stream', fileIndex: this.index, shape: this.file.shape };
     const hooks: StreamHooks = {
       onStart: (worker, id) => void feed(worker, id),
       onAck: () => {
@@ -300,7 +300,7 @@ export class FileJob {
   }
 
   private dropPartials(): void {
-    this.merged = initState(this.host.opts.profile);
+    this.merged = emptyShard(this.host.opts.profile);
     this.waiting.clear();
     this.malformedByShard.clear();
   }

@@ -7,9 +7,7 @@
  * Memory: an outcome waits here only until every file before it has arrived; the
  * pool's look-ahead window bounds how many can wait.
  */
-import { initState, mergeStates, type AnalyzerState } from '../accumulators/index.js';
-import type { AnalysisResult } from '../analyze.js';
-import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../input/malformed.js';
+import { appendResult, emptyResult, type AnalysisResult } from '../analyze.js';
 
 /** What one file's analysis came to: its result, or the error the single-thread path would throw for it. */
 export type Outcome = { result: AnalysisResult } | { error: unknown };
@@ -25,8 +23,7 @@ export type MergeStep =
 export class OrderedMerge {
   private readonly arrived = new Map<number, Outcome>();
   private cursor = 0;
-  private state: AnalyzerState;
-  private malformed: MalformedSummary = emptyMalformed();
+  private merged: AnalysisResult;
   private last: MergeStep;
 
   /** `files`: how many outcomes make the whole input (indexes 0 .. files-1). */
@@ -34,8 +31,8 @@ export class OrderedMerge {
     private readonly files: number,
     profile = 'seed',
   ) {
-    this.state = initState(profile);
-    this.last = files === 0 ? { kind: 'done', result: { state: this.state, malformed: this.malformed } } : { kind: 'waiting', next: 0 };
+    this.merged = emptyResult(profile);
+    this.last = files === 0 ? { kind: 'done', result: this.merged } : { kind: 'waiting', next: 0 };
   }
 
   /** The first file not merged yet (`files` once all are). */
@@ -52,11 +49,10 @@ export class OrderedMerge {
       this.arrived.delete(this.cursor);
       if ('error' in o) return (this.last = { kind: 'failed', error: o.error });
       // as analyzeSequential does: a lone file's state is the result itself
-      this.state = this.files === 1 ? o.result.state : mergeStates(this.state, o.result.state);
-      this.malformed = mergeMalformed(this.malformed, o.result.malformed);
+      this.merged = appendResult(this.merged, o.result, this.files === 1);
       this.cursor++;
     }
-    if (this.cursor === this.files) return (this.last = { kind: 'done', result: { state: this.state, malformed: this.malformed } });
+    if (this.cursor === this.files) return (this.last = { kind: 'done', result: this.merged });
     return (this.last = { kind: 'waiting', next: this.cursor });
   }
 }

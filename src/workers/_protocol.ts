@@ -1,7 +1,7 @@
 /** Messages between the pool (main thread) and a shard worker. All plain, structured-cloneable data. */
-import type { AnalyzerState } from '../accumulators/index.js';
+import type { ShardResult } from '../analyze.js';
 import type { WireError } from '../errors.js';
-import type { MalformedSummary } from '../input/malformed.js';
+import type { WireInput } from '../input/classify.js';
 import type { ParserKind } from '../options.js';
 import type { ByteRange } from './plan-shards.js';
 
@@ -12,17 +12,16 @@ interface TaskBase {
   file: string;
   parser: ParserKind;
   strict: boolean;
-  /** the `--from` option, passed through to the whole-file reader */
-  from: string;
   /** the analysis profile ('seed', 'fleet'): which records and detectors the worker feeds */
   profile: string;
 }
 
-/** A whole file, read by `analyzeFile` (gzip, stdin, JSON Lines...) as the single-thread path does. */
+/** A whole regular file, read by `analyzeInput` (gzip, JSON Lines, agent logs...) as the single-thread path does. */
 export interface WholeTask extends TaskBase {
   kind: 'whole';
   fileIndex: number;
-  size: number | undefined;
+  /** the file as classified when inputs were resolved */
+  input: WireInput;
 }
 
 /**
@@ -70,8 +69,7 @@ export type WorkerReply =
   | {
       id: number;
       type: 'done';
-      state: AnalyzerState;
-      malformed: MalformedSummary;
+      shard: ShardResult;
       /** newlines in the range's bytes (to turn shard line numbers into file line numbers) */
       newlines: number;
     }

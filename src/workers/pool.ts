@@ -12,6 +12,18 @@
  *   while workers already analyse its first ranges. The planner pauses while the
  *   task queue is full, and tasks of files far ahead of the oldest unmerged file
  *   wait, so memory is bounded by a few states, never by the number of files.
+ * - Per file: range states are merged in shard order; ranges before the last
+ *   "sessions" array are dropped; the skeleton check (see plan-shards.ts) must
+ *   agree; line numbers of malformed records are moved from shard lines to file
+ *   lines. If any range or the skeleton fails, the file is analysed again as
+ *   one whole shard, and that run is authoritative: an invalid file gives the
+ *   single-thread path's error, byte for byte.
+ * - stdin and other streams are read on this thread (a worker's process.stdin is
+ *   not ours, and their first bytes were read here when they were classified),
+ *   and so is a lone file that is not split (a worker would only add its
+ *   start-up); such a file starts once every file before it is merged, so, as in
+ *   the single-thread path, the rest of a stream is never read after an earlier
+ *   file failed.
  * - Errors: the error reported is the one of the first failing file in input
  *   order (the one the single-thread path reports). As soon as a file fails for
  *   good, the tasks of later files are cancelled (running workers terminated);
@@ -24,11 +36,9 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { initState } from '../accumulators/index.js';
-import type { AnalysisResult } from '../analyze.js';
+import { emptyResult, type AnalysisResult } from '../analyze.js';
 import { AnalyzerError, asAnalyzerError } from '../errors.js';
-import { emptyMalformed } from '../input/malformed.js';
-import type { InputFile } from '../input/sources.js';
+import type { Input } from '../input/classify.js';
 import type { AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
 import { Executor } from './_executor.js';
@@ -57,7 +67,7 @@ export function workerScriptUrl(): URL {
 const MIN_AUTO_SHARD_BYTES = 8 * 1024 * 1024;
 
 /** About four shards per worker for the whole input, between 8 MB and 64 MB. */
-export function autoShardBytes(files: readonly InputFile[], workers: number): number {
+export function autoShardBytes(files: readonly { size?: number }[], workers: number): number {
   const total = files.reduce((n, f) => n + (f.size ?? 0), 0);
   return Math.min(DEFAULT_SHARD_BYTES, Math.max(MIN_AUTO_SHARD_BYTES, Math.ceil(total / (4 * Math.max(1, workers)))));
 }
@@ -71,12 +81,12 @@ function shardBytesFromEnv(): number | undefined {
 
 /** Analyse `files` with up to `opts.workers` worker threads (the engine's choice when workers > 1). */
 export async function analyzeParallel(
-  files: readonly InputFile[],
+  files: readonly Input[],
   opts: AnalysisOptions,
   progress: Progress,
   tuning: PoolTuning = {},
 ): Promise<AnalysisResult> {
-  if (files.length === 0) return { state: initState(opts.profile), malformed: emptyMalformed() };
+  if (files.length === 0) return emptyResult(opts.profile);
   const script = tuning.workerScript ?? workerScriptUrl();
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
     throw new AnalyzerError('FP_INTERNAL', `The worker script is missing (run npm run build): ${fileURLToPath(script)}`);
@@ -110,7 +120,7 @@ class ParallelRun {
   private readonly queueLimit: number;
 
   constructor(
-    private readonly files: readonly InputFile[],
+    private readonly files: readonly Input[],
     private readonly opts: AnalysisOptions,
     private readonly progress: Progress,
     private readonly shardBytes: number,
@@ -140,7 +150,6 @@ class ParallelRun {
   private async plan(): Promise<void> {
     const items = planShards(this.files, {
       shardBytes: this.shardBytes,
-      from: this.opts.from,
       abandon: (f) => this.finished || f > this.stopAfter || f < this.merge.next || this.jobs.get(f)?.wantsPlan === false,
     });
     for await (const item of items) {

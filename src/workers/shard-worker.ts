@@ -1,23 +1,22 @@
 /**
  * Worker thread entry (thin): runs one task at a time for the pool and posts
  * back {state, malformed} or {error: toWire(err)}, with progress about every
- * 100 ms. The analysis is the single-thread path's: `analyzeFile` for whole
- * files, `decoderFor` + `analyzeEvents` for byte ranges.
+ * 100 ms. The analysis is the single-thread path's (src/analyze.ts): `analyzeInput`
+ * for whole files, `decoderFor` + `sessionEvents` + `analyzeEvents` for byte ranges
+ * and streams.
  *
  * Runs as compiled JS only (dist/workers/shard-worker.js): tsx and
  * worker_threads do not mix on Node 20 (privatenumber/tsx#354).
  */
-import { createReadStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { analyzeEvents, analyzeInput } from '../analyze.js';
 import { AnalyzerError, describeLocation, fromWire, toWire } from '../errors.js';
-import { analyzeEvents, analyzeFile, decoderFor } from '../input/read-sessions.js';
-import { describeFsError } from '../input/sources.js';
-import { readOptionsOf } from '../options.js';
+import { readFileRange } from '../input/bytes.js';
+import { decoderFor, recordEvents } from '../input/read-sessions.js';
 import type { DecodeEvent } from '../input/types.js';
 import { placeholder, type RangeTask, type SkeletonTask, type StreamChunk, type StreamTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
 
 const PROGRESS_MS = 100;
-const READ_BYTES = 1 << 20;
 
 const port = parentPort;
 if (port === null) throw new Error('shard-worker.js must run in a worker thread');
@@ -61,16 +60,6 @@ function countNewlines(buf: Buffer): number {
   return n;
 }
 
-/** Bytes [start, end) of a file, wrapped into the project's input error on fs failure. */
-async function* readRange(file: string, start: number, end: number): AsyncGenerator<Buffer> {
-  if (end <= start) return;
-  try {
-    for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: READ_BYTES })) yield chunk as Buffer;
-  } catch (err) {
-    throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${file}`, { file }, { cause: err });
-  }
-}
-
 /** Shift an error's byte offset by `delta` (shard offsets -> file offsets), message included. */
 function shiftError(err: unknown, delta: number): unknown {
   if (!(err instanceof AnalyzerError) || err.context.offset === undefined || delta === 0) return err;
@@ -93,10 +82,9 @@ async function* shiftEvents(events: AsyncIterable<DecodeEvent>, delta: number): 
 
 async function runWhole(t: WholeTask): Promise<void> {
   const p = progressFor(t.id);
-  const opts = { ...readOptionsOf(t), onBytes: p.onBytes, onSession: p.onSession };
-  const r = await analyzeFile({ path: t.file, size: t.size }, t.fileIndex, opts);
+  const r = await analyzeInput(t.input, t.fileIndex, { parser: t.parser, strict: t.strict, profile: t.profile, onBytes: p.onBytes, onSession: p.onSession });
   p.flush();
-  post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
+  post({ id: t.id, type: 'done', shard: r, newlines: 0 });
 }
 
 async function runRange(t: RangeTask): Promise<void> {
@@ -109,7 +97,7 @@ async function runRange(t: RangeTask): Promise<void> {
   let newlines = 0;
   async function* source(): AsyncGenerator<Buffer> {
     if (lead !== '') yield Buffer.from(lead);
-    for await (const chunk of readRange(t.file, t.start, t.end)) {
+    for await (const chunk of readFileRange(t.file, t.start, t.end)) {
       newlines += countNewlines(chunk);
       p.onBytes(chunk.length);
       yield chunk;
@@ -118,7 +106,7 @@ async function runRange(t: RangeTask): Promise<void> {
   }
   const decode = decoderFor(t.parser);
   const events = decode(source(), { file: t.file, shape: array ? 'auto' : 'jsonl' });
-  const r = await analyzeEvents(shiftEvents(events, t.start - lead.length), t.file, t.prefix, {
+  const r = await analyzeEvents(recordEvents(shiftEvents(events, t.start - lead.length), t.file), t.prefix, {
     strict: t.strict,
     profile: t.profile,
     onSession: p.onSession,
@@ -128,7 +116,7 @@ async function runRange(t: RangeTask): Promise<void> {
     throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.file}`, { file: t.file });
   }
   p.flush();
-  post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines });
+  post({ id: t.id, type: 'done', shard: r, newlines });
 }
 
 function isPlaceholder(v: unknown, k: number): boolean {
@@ -142,7 +130,7 @@ async function runSkeleton(t: SkeletonTask): Promise<void> {
   const gapNewlines: number[] = [];
   async function* gap(start: number, end: number): AsyncGenerator<Buffer> {
     let n = 0;
-    for await (const chunk of readRange(t.file, start, end)) {
+    for await (const chunk of readFileRange(t.file, start, end)) {
       n += countNewlines(chunk);
       p.onBytes(chunk.length);
       yield chunk;
@@ -203,9 +191,9 @@ async function runStream(t: StreamTask): Promise<void> {
   }
   try {
     const events = decoderFor(t.parser)(source(), { file: t.file, shape: t.shape });
-    const r = await analyzeEvents(events, t.file, [t.fileIndex, 0], { strict: t.strict, profile: t.profile, onSession: p.onSession });
+    const r = await analyzeEvents(recordEvents(events, t.file), [t.fileIndex, 0], { strict: t.strict, profile: t.profile, onSession: p.onSession });
     p.flush();
-    post({ id: t.id, type: 'done', state: r.state, malformed: r.malformed, newlines: 0 });
+    post({ id: t.id, type: 'done', shard: r, newlines: 0 });
   } finally {
     streamInbox = undefined;
   }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeWithFastDecoder } from '../../src/input/fast-decoder.js';
-import { analyzeEvents } from '../../src/input/read-sessions.js';
+import { analyzeEvents } from '../../src/analyze.js';
+import { recordEvents } from '../../src/input/read-sessions.js';
 
 const TARGET_BYTES = 320 * 1024 * 1024;
 const HEAP_BOUND = 96 * 1024 * 1024;
@@ -58,7 +59,7 @@ describe('bounded memory', () => {
     };
     const timer = setInterval(sample, 20);
     try {
-      const { state } = await analyzeEvents(decodeWithFastDecoder(archive(stats), { file: 'generated' }), 'generated', [0, 0], {
+      const { state } = await analyzeEvents(recordEvents(decodeWithFastDecoder(archive(stats), { file: 'generated' }), 'generated'), [0, 0], {
         strict: true,
         profile: 'seed',
         onSession: () => {

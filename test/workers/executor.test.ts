@@ -19,13 +19,21 @@ parentPort.on('message', (t) => {
   if ('type' in t) return;
   if (t.file === 'crash') throw new Error('stand-in crash');
   parentPort.postMessage({ id: t.id, type: 'progress', bytes: 10, sessions: 1 });
-  setTimeout(() => parentPort.postMessage({ id: t.id, type: 'done', state: t.file, malformed: { count: 0, first: [] }, newlines: threadId }), t.size);
+  setTimeout(() => parentPort.postMessage({ id: t.id, type: 'done', shard: t.file, newlines: threadId }), t.input.size);
 });
 `,
 );
 afterAll(removeTmpDirs);
 
-const task = (name: string, ms = 5): TaskInput => ({ kind: 'whole', file: name, parser: 'fast', strict: false, from: 'auto', profile: 'seed', fileIndex: 0, size: ms });
+const task = (name: string, ms = 5): TaskInput => ({
+  kind: 'whole',
+  file: name,
+  parser: 'fast',
+  strict: false,
+  profile: 'seed',
+  fileIndex: 0,
+  input: { path: name, size: ms, kind: 'json', transport: 'file', gzip: false, format: 'sessions', shape: 'auto' },
+});
 
 function executor(over: Partial<ExecutorOptions> = {}) {
   const progress = { bytes: 0, sessions: 0 };
@@ -42,7 +50,7 @@ function executor(over: Partial<ExecutorOptions> = {}) {
   return { ex, progress };
 }
 
-const nameOf = (r: FinalReply) => (r.type === 'done' ? (r.state as unknown as string) : r.type);
+const nameOf = (r: FinalReply) => (r.type === 'done' ? (r.shard as unknown as string) : r.type);
 const threadOf = (r: FinalReply) => (r.type === 'done' ? r.newlines : -1);
 
 describe(Executor.name, () => {

@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { addSession, initState, mergeStates, type AnalyzerState } from '../../src/accumulators/index.js';
 import { AnalyzerError, toWire } from '../../src/errors.js';
-import type { MalformedSummary } from '../../src/input/malformed.js';
+import type { MalformedSummary } from '../../src/malformed.js';
+import type { Input } from '../../src/input/classify.js';
+import { classifyInputs } from '../../src/input/sources.js';
+import { fileResult } from '../../src/analyze.js';
 import { NO_PROGRESS } from '../../src/progress.js';
 import type { WorkerTask } from '../../src/workers/_protocol.js';
 import { Cancelled, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
@@ -51,7 +54,7 @@ function fakeHost(over: Partial<FileJobHost> = {}) {
   return { host, sent, outcomes, fallbacks, cancels: () => cancelled };
 }
 
-const FILE = { path: '/data/a.json', size: 1000 };
+const FILE: Input = { path: '/data/a.json', size: 1000, kind: 'json', transport: 'file', gzip: false, format: 'sessions', shape: 'auto' };
 
 /** A state with `n` sessions whose first-seen ordinal is [0, shard, 0]. */
 function stateOf(shard: number, n: number, tool = 'Bash'): AnalyzerState {
@@ -60,17 +63,19 @@ function stateOf(shard: number, n: number, tool = 'Bash'): AnalyzerState {
   return s;
 }
 const none: MalformedSummary = { count: 0, first: [] };
-const done = (state: AnalyzerState, newlines = 0, malformed = none) => ({ type: 'done' as const, state, malformed, newlines });
+const done = (state: AnalyzerState, newlines = 0, malformed = none) => ({ type: 'done' as const, shard: { state, malformed, records: state.sessions, keyless: 0 }, newlines });
+/** the outcome of a file whose merged shards are `state` and `malformed` */
+const result = (state: AnalyzerState, malformed = none) => fileResult(FILE.path, { state, malformed, records: state.sessions, keyless: 0 });
 const range = (shardIndex: number, start: number, end: number) => ({ kind: 'range' as const, fileIndex: 0, shardIndex, format: 'array' as const, start, end });
 
 describe(outcomeOf.name, () => {
   it('maps a done reply to the result, an error reply to the AnalyzerError, anything else to a bug', () => {
     const state = stateOf(0, 1);
-    expect(outcomeOf({ id: 1, ...done(state) })).toEqual({ result: { state, malformed: none } });
+    expect(outcomeOf({ id: 1, ...done(state) }, FILE.path)).toEqual({ result: result(state) });
     const err = new AnalyzerError('FP_INPUT', 'Invalid JSON: x, at byte 3 in a.json', { file: 'a.json', offset: 3 });
-    const o = outcomeOf({ id: 1, type: 'error', error: toWire(err) });
+    const o = outcomeOf({ id: 1, type: 'error', error: toWire(err) }, FILE.path);
     expect('error' in o && o.error).toEqual(err);
-    const bug = outcomeOf({ id: 1, type: 'skeleton', liveFrom: 0, gapNewlines: [] });
+    const bug = outcomeOf({ id: 1, type: 'skeleton', liveFrom: 0, gapNewlines: [] }, FILE.path);
     expect('error' in bug && (bug.error as AnalyzerError).code).toBe('FP_INTERNAL');
   });
 });
@@ -81,11 +86,11 @@ describe(FileJob.name, () => {
     const job = new FileJob(0, FILE, h.host);
     job.accept({ kind: 'whole', fileIndex: 0, reason: 'small' });
     expect(h.sent.map((s) => s.task.kind)).toEqual(['whole']);
-    expect(h.sent[0]!.task).toMatchObject({ file: FILE.path, parser: 'fast', strict: false, from: 'auto', fileIndex: 0, size: 1000 });
+    expect(h.sent[0]!.task).toMatchObject({ file: FILE.path, parser: 'fast', strict: false, fileIndex: 0, input: { path: FILE.path, size: 1000 } });
     expect(job.wantsPlan).toBe(false);
     const state = stateOf(0, 2);
     await h.sent[0]!.reply(done(state));
-    expect(h.outcomes).toEqual([{ result: { state, malformed: none } }]);
+    expect(h.outcomes).toEqual([{ result: result(state) }]);
   });
 
   it('waits for every range, in any order, and the skeleton, then merges the ranges', async () => {
@@ -104,7 +109,7 @@ describe(FileJob.name, () => {
     expect(h.outcomes).toEqual([]);
     await h.sent[1]!.reply(done(states[1]!));
     const expected = mergeStates(mergeStates(mergeStates(initState(), states[0]!), states[1]!), states[2]!);
-    expect(h.outcomes).toEqual([{ result: { state: expected, malformed: { count: 0, first: [] } } }]);
+    expect(h.outcomes).toEqual([{ result: result(expected) }]);
   });
 
   it('after a reset only the later ranges count, and malformed lines move from shard lines to file lines', async () => {
@@ -174,7 +179,8 @@ describe(FileJob.name, () => {
     const f = writeFile(tmpDir(), 'lone.json', JSON.stringify([{ session_id: 'a', tool_calls: [] }, { session_id: 'b', tool_calls: [] }]));
     let oldest = false;
     const h = fakeHost({ lone: true, isOldestUnmerged: () => oldest });
-    const job = new FileJob(0, f, h.host);
+    const [input] = await classifyInputs([f]);
+    const job = new FileJob(0, input!, h.host);
     job.accept({ kind: 'whole', fileIndex: 0, reason: 'small' });
     job.startInThread();
     await new Promise((r) => setTimeout(r, 20));

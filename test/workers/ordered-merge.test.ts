@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addSession, initState, mergeStates } from '../../src/accumulators/index.js';
 import type { AnalysisResult } from '../../src/analyze.js';
 import { toSession } from '../../src/input/to-session.js';
-import { emptyMalformed, mergeMalformed } from '../../src/input/malformed.js';
+import { emptyMalformed, mergeMalformed } from '../../src/malformed.js';
 import { OrderedMerge, type MergeStep, type Outcome } from '../../src/workers/_ordered-merge.js';
 import { recordArb } from '../arbitraries.js';
 
@@ -20,7 +20,7 @@ function resultOf(file: number, records: unknown[]): AnalysisResult {
       if (malformed.first.length < 5) malformed.first.push({ at: [file, 0, i], reason: c.reason, context: { file: `f${file}` } });
     }
   });
-  return { state, malformed };
+  return { state, malformed, keyless: { count: 0, first: [] } };
 }
 
 /** What analyzeSequential does with the same results, in input order. */
@@ -31,7 +31,7 @@ function sequential(results: AnalysisResult[]): AnalysisResult {
     state = results.length === 1 ? r.state : mergeStates(state, r.state);
     malformed = mergeMalformed(malformed, r.malformed);
   }
-  return { state, malformed };
+  return { state, malformed, keyless: { count: 0, first: [] } };
 }
 
 /** Feed outcomes in the given arrival order; the steps seen. */

@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { InputFile } from '../../src/input/sources.js';
-import { BoundaryScanner, collectPlan, type PlanItem } from '../../src/workers/plan-shards.js';
+import type { Input } from '../../src/input/classify.js';
+import { classifyInputs, type InputFile } from '../../src/input/sources.js';
+import { collectPlan, type PlanItem } from '../../src/workers/plan-shards.js';
 import { archiveFileArb, NASTY_STRINGS as NASTY, renderArchive } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 
@@ -74,7 +75,7 @@ function checkSplit(items: PlanItem[], bytes: Buffer, jsonl: boolean): { ranges:
 }
 
 async function plan(f: InputFile, shardBytes: number): Promise<PlanItem[]> {
-  return collectPlan([f], { shardBytes });
+  return collectPlan(await classifyInputs([f]), { shardBytes });
 }
 
 const sessions = Array.from({ length: 30 }, (_, i) => ({
@@ -164,17 +165,19 @@ describe(collectPlan.name, () => {
   });
 
   it('reads stdin and unreadable files whole', async () => {
-    const items = await collectPlan([{ path: '-' }, { path: `${dir}/missing.json`, size: 10_000 }], { shardBytes: 10 });
+    const stdin: Input = { path: '-', kind: 'stdin', transport: 'stdin', gzip: false, format: 'sessions', shape: 'auto' };
+    const missing = await classifyInputs([{ path: `${dir}/missing.json` }]);
+    const items = await collectPlan([stdin, ...missing], { shardBytes: 10 });
     expect(items).toEqual([
       { kind: 'whole', fileIndex: 0, reason: 'stdin' },
-      { kind: 'whole', fileIndex: 1, reason: 'unreadable' },
+      { kind: 'whole', fileIndex: 1, reason: 'small' },
     ]);
   });
 
   it('splits only session archives (--from)', async () => {
     const f = writeFile(dir, 'from.json', JSON.stringify(sessions));
-    expect((await collectPlan([f], { shardBytes: 100, from: 'codex' }))[0]).toMatchObject({ kind: 'whole' });
-    expect((await collectPlan([f], { shardBytes: 100, from: 'sessions' }))[0]).toMatchObject({ kind: 'range' });
+    expect((await collectPlan(await classifyInputs([f], 'codex'), { shardBytes: 100 }))[0]).toMatchObject({ kind: 'whole' });
+    expect((await collectPlan(await classifyInputs([f], 'sessions'), { shardBytes: 100 }))[0]).toMatchObject({ kind: 'range' });
   });
 
   it('random archives and shard sizes: the live ranges hold exactly the file records', async () => {
@@ -194,46 +197,5 @@ describe(collectPlan.name, () => {
       }),
       { numRuns: 150 },
     );
-  });
-});
-
-describe(BoundaryScanner.name, () => {
-  /** Items of a scan fed in the given chunk sizes (cycled). */
-  function scan(bytes: Buffer, chunkSizes: number[], shardBytes: number): PlanItem[] {
-    const s = new BoundaryScanner(0, shardBytes);
-    const items: PlanItem[] = [];
-    let at = 0;
-    for (let k = 0; at < bytes.length; k++) {
-      const n = chunkSizes[k % chunkSizes.length]!;
-      s.push(bytes.subarray(at, at + n));
-      at += n;
-      items.push(...s.take());
-    }
-    s.finish(bytes.length);
-    return items.concat(s.take());
-  }
-
-  it('gives the same cuts however the input is cut into reads (escapes, keys and BOM across reads)', () => {
-    fc.assert(
-      fc.property(archiveFileArb, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 400 }), (archive, sizes, shardBytes) => {
-        const { bytes } = renderArchive(archive);
-        const once = scan(bytes, [bytes.length], shardBytes);
-        expect(scan(bytes, sizes, shardBytes)).toEqual(once);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('counts the backslashes in front of a quote, across reads', () => {
-    // the key "a\\" ends at its second quote; "\\\"sessions" is not the key sessions
-    const doc = Buffer.from('{"a\\\\": 1, "\\\\\\"sessions": [1, 2], "sessions": [3, 4, 5]}');
-    for (const size of [1, 2, 3, 100]) {
-      const items = scan(doc, [size], 1);
-      expect(items.filter((i) => i.kind === 'range').map((r) => r.kind === 'range' && doc.subarray(r.start, r.end).toString())).toEqual([
-        '3',
-        ' 4',
-        ' 5',
-      ]);
-    }
   });
 });

@@ -4,7 +4,7 @@ import { analyzeSequential, type AnalysisResult } from '../../src/analyze.js';
 import { AnalyzerError } from '../../src/errors.js';
 import { decoderFor } from '../../src/input/read-sessions.js';
 import { decodeWithStreamJson } from '../../src/input/stream-json-decoder.js';
-import type { InputFile } from '../../src/input/sources.js';
+import { classifyInputs, type InputFile } from '../../src/input/sources.js';
 import type { ParserKind, ResolvedOptions } from '../../src/options.js';
 import { NO_PROGRESS } from '../../src/progress.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
@@ -44,11 +44,11 @@ async function settle(run: () => Promise<AnalysisResult>, o: ResolvedOptions): P
 }
 
 function sequential(files: InputFile[], o: ResolvedOptions): Promise<Settled> {
-  return settle(() => analyzeSequential(files, { parser: o.parser, strict: o.strict, profile: o.profile }), o);
+  return settle(async () => analyzeSequential(await classifyInputs(files), { parser: o.parser, strict: o.strict, profile: o.profile }), o);
 }
 
 function parallel(files: InputFile[], o: ResolvedOptions, shardBytes: number, fallbacks: string[] = []): Promise<Settled> {
-  return settle(() => analyzeParallel(files, o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why) }), o);
+  return settle(async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why) }), o);
 }
 
 const sessions = Array.from({ length: 40 }, (_, i) => ({
@@ -91,7 +91,7 @@ describe(analyzeParallel.name, () => {
     let count = 0;
     const progress = { bytes: (n: number) => void (bytes += n), sessions: (n: number) => void (count += n), stop() {} };
     const o = options({ workers: 3 });
-    const r = await analyzeParallel([f], o, progress, { shardBytes: 500 });
+    const r = await analyzeParallel(await classifyInputs([f]), o, progress, { shardBytes: 500 });
     expect(outputs(r, o)).toEqual((await sequential([f], o) as { ok: unknown }).ok);
     expect(bytes).toBe(f.size);
     expect(count).toBe(sessions.length);

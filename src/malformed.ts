@@ -1,6 +1,6 @@
-import { compareOrdinal, type Ordinal } from '../accumulators/types.js';
-import { describeLocation, type ErrorContext } from '../errors.js';
-import { MALFORMED_SHOWN } from '../options.js';
+import { compareOrdinal, type Ordinal } from './accumulators/types.js';
+import { describeLocation, type ErrorContext } from './errors.js';
+import { MALFORMED_SHOWN } from './options.js';
 
 export interface MalformedRecord {
   at: Ordinal;

@@ -1,0 +1,56 @@
+/**
+ * An agent log through any transport. The adapters read a log by path (several
+ * seek or re-open it), so a gzipped log, or one arriving on stdin or a pipe, is
+ * first inflated into a private temporary file named like the original (the
+ * adapters derive a session id from the name), read from there, and removed.
+ * Error messages name the input as the user gave it; offsets are of the inflated
+ * bytes, as for the session format.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AnalyzerError } from '../errors.js';
+import type { AgentSession } from '../agent-session.js';
+import type { AdapterReadOptions, AgentAdapter } from './adapters/index.js';
+import { openBytes, readError } from './bytes.js';
+import { innerName, type Input } from './classify.js';
+
+/** The sessions of an agent log; `onBytes` gets the raw bytes read, `read.onSkip` the odd lines. */
+export async function* readAgentLog(
+  input: Input,
+  adapter: AgentAdapter,
+  onBytes: ((n: number) => void) | undefined,
+  read: AdapterReadOptions,
+): AsyncGenerator<AgentSession> {
+  if (input.transport === 'file' && !input.gzip) {
+    yield* adapter.sessions(input.path, read);
+    onBytes?.(input.size ?? 0);
+    return;
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'fleet-proposals-'));
+  const local = path.join(dir, input.transport === 'stdin' ? 'stdin' : path.basename(innerName(input.path)));
+  try {
+    try {
+      await pipeline(Readable.from(openBytes(input, onBytes)), createWriteStream(local, { mode: 0o600 }));
+    } catch (err) {
+      throw readError(input.path, err);
+    }
+    try {
+      yield* adapter.sessions(local, read);
+    } catch (err) {
+      throw renamed(err, local, input.path);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The error with the temporary path replaced by the input's own. */
+function renamed(err: unknown, local: string, original: string): unknown {
+  if (!(err instanceof AnalyzerError) || !err.message.includes(local)) return err;
+  const context = err.context.file === local ? { ...err.context, file: original } : err.context;
+  return new AnalyzerError(err.code, err.message.split(local).join(original), context, { cause: err });
+}
