@@ -23,7 +23,7 @@ export { renderFleetJson } from './report/json.js';
 export { renderFleetMarkdown } from './report/markdown.js';
 export { escapeMarkdown, shorten } from './report/escape.js';
 export { DEFAULT_PRICES, PRICES_AS_OF, parsePrices, priceOf, type PriceTable, type ModelPrice } from './pricing.js';
-export { commandFamily } from './command-family.js';
+export { commandFamily } from '../input/command-family.js';
 export { normalizeErrorText, categorize, type ErrorCategory } from './error-taxonomy.js';
 
 /** The fleet profile's detectors, in report order. `overview` is not a waste

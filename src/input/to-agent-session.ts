@@ -32,7 +32,7 @@
  * A field of the wrong type makes the record malformed, with the field named.
  */
 import type { AgentSession, AgentToolCall, CallOutcome, TokenUsage, WaitKind } from '../agent-session.js';
-import { commandFamily } from '../fleet/command-family.js';
+import { commandFamily } from './command-family.js';
 import { cpSlice } from '../python/index.js';
 import { parseTimestampUs } from './adapters/_util.js';
 

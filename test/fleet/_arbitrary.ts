@@ -1,7 +1,7 @@
 /** fast-check arbitraries of AgentSessions that exercise every fleet detector. */
 import fc from 'fast-check';
 import type { AgentSession, AgentToolCall, CallOutcome, WaitKind } from '../../src/agent-session.js';
-import { commandFamily } from '../../src/fleet/command-family.js';
+import { commandFamily } from '../../src/input/command-family.js';
 
 const COMMANDS = ['git commit -m x', 'git commit --no-verify -m x', 'npm test', 'cd a && pytest -x', 'git push', 'mix test', 'ls -la', 'make build'];
 const TOOLS = ['Read', 'Edit', 'Write', 'Glob'];

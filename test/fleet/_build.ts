@@ -1,6 +1,6 @@
 /** Hand-built AgentSessions for the fleet tests. */
 import type { AgentSession, AgentToolCall } from '../../src/agent-session.js';
-import { commandFamily } from '../../src/fleet/command-family.js';
+import { commandFamily } from '../../src/input/command-family.js';
 
 /** ISO time to µs since the epoch. */
 export const us = (iso: string): number => Date.parse(iso) * 1000;

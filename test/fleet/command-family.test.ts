@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandFamily } from '../../src/fleet/command-family.js';
+import { commandFamily } from '../../src/input/command-family.js';
 
 describe(commandFamily.name, () => {
   it.each([

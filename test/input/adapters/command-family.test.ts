@@ -10,11 +10,11 @@ describe(commandFamily.name, () => {
     ['npm test', 'npm test'],
     ['npm run build -- --watch', 'npm run build'],
     ['pytest -k slow tests/', 'pytest'],
-    ['/usr/bin/python3 -m pytest -x', 'python3 -m pytest'],
+    ['/usr/bin/python3 -m pytest -x', 'pytest'],
     ['sudo -E apt-get install -y jq', 'apt-get install'],
     ['timeout 30 go test ./...', 'go test'],
-    ['go mod tidy', 'go mod tidy'],
-    ['gh pr create --fill', 'gh pr create'],
+    ['go mod tidy', 'go mod'],
+    ['gh pr create --fill', 'gh pr'],
     ["sed -n '1,20p' a.go | head", 'sed'],
     ['ls', 'ls'],
     ['git status --short', 'git status'],
@@ -23,9 +23,9 @@ describe(commandFamily.name, () => {
     ['cd /w', 'cd'],
     ['git add -A && git commit -m "feat: x"', 'git commit'], // the chain's last command is the action
     ['echo COMPLETE && git add -A && git diff --cached', 'git diff'],
-    ['cd /testbed && python -m pytest -x tests/ 2>&1 | tail -20', 'python -m pytest'],
+    ['cd /testbed && python -m pytest -x tests/ 2>&1 | tail -20', 'pytest'],
     ['npm run lint || true', 'npm run lint'],
-    ['mkdir -p out && echo done', 'echo'],
+    ['mkdir -p out && echo done', 'mkdir'],
   ] as const)('%s -> %s', (line, family) => {
     expect(commandFamily(line)).toBe(family);
   });
