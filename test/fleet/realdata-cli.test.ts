@@ -1,0 +1,152 @@
+/**
+ * `--profile fleet` on the real agent logs of ../shared/realdata, end to end through
+ * the CLI (adapters -> fleet detectors -> JSON report), checked as a skeptical reader
+ * would: the findings issue 10 names are there, user rejections are friction and not
+ * bugs, no "slow Write/Read", Bash split by command family with its hook time as
+ * waiting, the report is the same bytes for 1, 2 and 3 workers, and every evidence
+ * line of every finding is a real line of the log it names, of the session it names.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.js';
+
+const REALDATA = path.join(import.meta.dirname, '../../../shared/realdata');
+const HAVE = existsSync(REALDATA);
+if (!HAVE) console.warn(`*** SKIPPING the fleet realdata tests: ${REALDATA} is missing ***`);
+
+interface Evidence {
+  session_id: string;
+  file: string;
+  line: number;
+}
+interface Finding {
+  kind: string;
+  key: string;
+  category?: string;
+  sessions: string[];
+  session_count: number;
+  occurrences: number;
+  evidence: Evidence[];
+  details?: Record<string, unknown>;
+  proposal: { title: string; action: string; priority: string };
+}
+interface ToolRow {
+  kind: 'tool' | 'family';
+  key: string;
+  calls: number;
+  failed: number;
+  rejected: number;
+  waiting_ms: number;
+  waiting_by: Record<string, number>;
+  measured_total_ms: number;
+}
+interface FleetJson {
+  profile: string;
+  sessions: number;
+  findings: Finding[];
+  tools: ToolRow[];
+}
+
+const lineCache = new Map<string, string[]>();
+function linesOf(file: string): string[] {
+  let lines = lineCache.get(file);
+  if (lines === undefined) {
+    lines = readFileSync(file, 'utf8').split('\n');
+    lineCache.set(file, lines);
+  }
+  return lines;
+}
+
+describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
+  let report: FleetJson;
+  let text: string;
+  beforeAll(async () => {
+    const r = await runCli(['--profile', 'fleet', '--input', REALDATA, '--format', 'json', '--workers', '1', '--quiet']);
+    expect(r.code).toBe(0);
+    text = r.stdout;
+    report = JSON.parse(text) as FleetJson;
+  }, 120_000);
+
+  it('is the same bytes with 2 and 3 workers', async () => {
+    for (const w of ['2', '3']) {
+      const r = await runCli(['--profile', 'fleet', '--input', REALDATA, '--format', 'json', '--workers', w, '--quiet']);
+      expect(r.stdout, `--workers ${w}`).toBe(text);
+    }
+  }, 120_000);
+
+  it('names the git commit pre-commit loop of ae4a77f8: 7 failed attempts in a row, the last bypassing the hook', () => {
+    const loop = report.findings.find((f) => f.kind === 'failed_retry' && f.key === 'git commit');
+    expect(loop).toBeDefined();
+    expect(loop!.sessions).toContain('ae4a77f8-aedd-4bc1-888f-c94edc91af04');
+    expect(loop!.details).toMatchObject({ max_attempts: 7, bypassed: 1 });
+    const ev = loop!.evidence.filter((e) => e.session_id.startsWith('ae4a77f8'));
+    expect(ev.length).toBeGreaterThanOrEqual(6);
+    // each evidence line is a failed `git commit` result blocked by the pre-commit hook
+    for (const e of ev) {
+      const line = linesOf(path.resolve(e.file))[e.line - 1]!;
+      expect(line, `${e.file}:${e.line}`).toContain('"is_error":true');
+      expect(line, `${e.file}:${e.line}`).toMatch(/Pre-commit validation failed|pre-commit|CREDO|DIALYZER/i);
+    }
+  });
+
+  it('groups "no upstream branch" across its 4 sessions (branch names differ) into one cluster', () => {
+    const c = report.findings.filter((f) => f.kind === 'error_cluster' && f.key.includes('has no upstream branch'));
+    expect(c).toHaveLength(1);
+    expect(c[0]!.session_count).toBe(4);
+    expect(c[0]!.category).toBe('git');
+    for (const e of c[0]!.evidence) expect(linesOf(path.resolve(e.file))[e.line - 1]).toContain('has no upstream branch');
+  });
+
+  it('groups the 3 "String to replace not found" errors despite the quoted code', () => {
+    const c = report.findings.filter((f) => f.kind === 'error_cluster' && f.key.startsWith('String to replace not found'));
+    expect(c).toHaveLength(1);
+    expect(c[0]!.occurrences).toBe(3);
+    for (const e of c[0]!.evidence) expect(linesOf(path.resolve(e.file))[e.line - 1]).toContain('String to replace not found');
+  });
+
+  it('reports user rejections as friction, never as an error to root-cause', () => {
+    const rejections = report.findings.filter((f) => f.kind === 'friction' && f.category === 'rejection');
+    expect(rejections.length).toBeGreaterThan(0);
+    for (const f of report.findings.filter((x) => x.kind === 'error_cluster')) {
+      expect(f.key).not.toMatch(/doesn't want to proceed/);
+      expect(f.category).not.toBe('user_rejection');
+    }
+    for (const f of rejections) {
+      for (const e of f.evidence) expect(linesOf(path.resolve(e.file))[e.line - 1], `${e.file}:${e.line}`).toMatch(/doesn't want to|rejected|declined/i);
+    }
+  });
+
+  it('calls no Write or Read slow, and shows Bash by command family with git commit on top and its hook time as waiting', () => {
+    // a tool_time finding on a file tool may only be about waiting on hooks, never slowness
+    for (const f of report.findings.filter((x) => x.kind === 'tool_time' && ['Write', 'Read', 'Edit'].includes(x.key))) {
+      expect(f.proposal.title, f.key).toMatch(/hooks/);
+      expect(f.proposal.title.toLowerCase()).not.toMatch(/slow/);
+    }
+    const families = report.tools.filter((t) => t.kind === 'family').sort((a, b) => b.waiting_ms + b.measured_total_ms - (a.waiting_ms + a.measured_total_ms));
+    expect(families[0]!.key).toBe('git commit');
+    expect(families[0]!.waiting_by['hook']).toBeGreaterThan(0);
+    const bash = report.tools.find((t) => t.kind === 'tool' && t.key === 'Bash')!;
+    expect(bash.waiting_by['hook']).toBeGreaterThan(0);
+  });
+
+  it('every evidence line of every finding is a real line of the file it names, of the session it names', () => {
+    let checked = 0;
+    for (const f of report.findings) {
+      expect(f.evidence.length, `${f.kind} ${f.key}`).toBeGreaterThan(0);
+      expect(f.evidence.length).toBeLessThanOrEqual(10);
+      for (const e of f.evidence) {
+        const file = path.resolve(e.file);
+        expect(existsSync(file), e.file).toBe(true);
+        expect(f.sessions.length === f.session_count ? f.sessions : [e.session_id]).toContain(e.session_id);
+        if (!file.endsWith('.jsonl')) continue; // JSON documents: `line` is the event's number (README)
+        const line = linesOf(file)[e.line - 1];
+        expect(line, `${e.file}:${e.line}`).toBeDefined();
+        // Claude Code lines carry their session id (a subagent's id is "<session>/agent-<id>")
+        if (file.includes('/claude-code/')) expect(line, `${e.file}:${e.line}`).toContain(e.session_id.split('/')[0]!);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+});
