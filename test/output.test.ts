@@ -219,6 +219,25 @@ describe('--output to an open file description', () => {
   });
 });
 
+describe('--emit-state /dev/stdout into a slow reader', () => {
+  it('waits for the reader (a non-blocking pipe answers EAGAIN) and writes every byte', async () => {
+    const dir = tmp();
+    const input = path.join(dir, 'big.json');
+    // 2 MB of state (repo names are kept whole): far more than a pipe holds
+    const sessions = Array.from({ length: 10 }, (_, i) => ({ session_id: `s${i}`, repo: String(i).repeat(200_000), duration_minutes: 1 }));
+    writeFileSync(input, JSON.stringify(sessions));
+    const state = path.join(dir, 'file.state');
+    expect((await runCli(['--input', input, '--emit-state', state, '--workers', '1'])).code).toBe(0);
+    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', '/dev/stdout', '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const got: Buffer[] = [];
+    child.stdout.pause();
+    setTimeout(() => child.stdout.on('data', (d: Buffer) => got.push(d)), 1500);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(Buffer.concat(got).toString('utf8')).toBe(readFileSync(state, 'utf8'));
+  });
+});
+
 describe(`${writeOutput.name} with streamed content`, () => {
   async function* chunks(parts: string[], failAfter?: number) {
     for (let i = 0; i < parts.length; i++) {
