@@ -264,7 +264,7 @@ describe.skipIf(!isRoot)('--emit-state into a non-blocking descriptor', () => {
     const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', '/dev/fd/3', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe', writeFd] });
     closeSync(writeFd);
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise((resolve) => child.on('close', resolve));
     const got: Buffer[] = [];
     const buf = Buffer.alloc(1 << 16);
