@@ -5,7 +5,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { AnalyzerError } from '../src/errors.js';
 import { checkWritable, writeOutput, writeToStream } from '../src/output.js';
 import { runCli } from './helpers.js';
@@ -232,10 +232,10 @@ describe('--emit-state into a descriptor with a slow reader', () => {
     expect(statSync(state).size).toBeGreaterThan(1 << 20);
     // Node's child_process pipes are sockets, which cannot be opened by path (ENXIO)
     const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', target, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-    const reader = target === '/dev/stdout' ? child.stdout : (child.stdio[3] as NodeJS.ReadableStream);
+    const reader = (target === '/dev/stdout' ? child.stdout : child.stdio[3]) as Readable;
     const got: Buffer[] = [];
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     reader.pause();
     setTimeout(() => reader.on('data', (d: Buffer) => got.push(d)).resume(), 1500);
     const code = await new Promise((resolve) => child.on('close', resolve));
