@@ -208,8 +208,8 @@ async function isWritableFolder(dir: string): Promise<boolean> {
 }
 
 /**
- * Write to a descriptor we did not open. It may be in non-blocking mode (Node makes a piped stdout
- * non-blocking once `process.stdout` exists), so a full pipe answers EAGAIN: wait and retry.
+ * Write to a descriptor we did not open. Whoever opened it may have set O_NONBLOCK (the flag belongs
+ * to the open file description we inherited), so a full pipe answers EAGAIN: wait and retry.
  */
 async function writeToFd(fd: number, content: OutputContent): Promise<void> {
   for await (const chunk of chunksOf(content)) {

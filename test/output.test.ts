@@ -1,11 +1,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync, linkSync, lstatSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
+  constants as fsConstants, readSync, chmodSync, linkSync, lstatSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { AnalyzerError } from '../src/errors.js';
 import { checkWritable, writeOutput, writeToStream } from '../src/output.js';
 import { runCli } from './helpers.js';
@@ -216,6 +216,75 @@ describe('--output to an open file description', () => {
     }
     expect(readFileSync(out, 'utf8')).toBe(piped.stdout);
     expect(entries(dir)).toEqual(['in.json', 'redirected.json']);
+  });
+});
+
+describe('--emit-state into a descriptor with a slow reader', () => {
+  it.each(['/dev/stdout', '/dev/fd/3'])('%s: waits for the reader and writes every byte', async (target) => {
+    const dir = tmp();
+    const input = path.join(dir, 'big.json');
+    // manual-process sessions keep their repo names whole: megabytes of state, far more than a pipe holds
+    const calls = Array.from({ length: 12 }, () => ({ tool: 'Bash', latency_ms: 1 }));
+    const sessions = Array.from({ length: 10 }, (_, i) => ({ session_id: `s${i}`, repo: String(i).repeat(200_000), tool_calls: calls, duration_minutes: 60 }));
+    writeFileSync(input, JSON.stringify(sessions));
+    const state = path.join(dir, 'file.state');
+    expect((await runCli(['--input', input, '--emit-state', state, '--workers', '1'])).code).toBe(0);
+    expect(statSync(state).size).toBeGreaterThan(1 << 20);
+    // Node's child_process pipes are sockets, which cannot be opened by path (ENXIO)
+    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', target, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const reader = (target === '/dev/stdout' ? child.stdout : child.stdio[3]) as Readable;
+    const got: Buffer[] = [];
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    reader.pause();
+    setTimeout(() => reader.on('data', (d: Buffer) => got.push(d)).resume(), 1500);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe(`Wrote the state of 10 sessions to ${target}\n`);
+    expect(code).toBe(0);
+    expect(Buffer.concat(got).toString('utf8')).toBe(readFileSync(state, 'utf8'));
+  });
+});
+
+describe.skipIf(!isRoot)('--emit-state into a non-blocking descriptor', () => {
+  it('retries on EAGAIN until a slow reader has taken every byte', async () => {
+    const dir = tmp();
+    const input = path.join(dir, 'big.json');
+    // manual-process sessions keep their repo names whole: megabytes of state, far more than a pipe holds
+    const calls = Array.from({ length: 12 }, () => ({ tool: 'Bash', latency_ms: 1 }));
+    const sessions = Array.from({ length: 10 }, (_, i) => ({ session_id: `s${i}`, repo: String(i).repeat(200_000), tool_calls: calls, duration_minutes: 60 }));
+    writeFileSync(input, JSON.stringify(sessions));
+    const state = path.join(dir, 'file.state');
+    expect((await runCli(['--input', input, '--emit-state', state, '--workers', '1'])).code).toBe(0);
+    expect(statSync(state).size).toBeGreaterThan(1 << 20);
+    // a FIFO whose write end is O_NONBLOCK: the child inherits the flag, and the 64 KB pipe fills
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mknod', [fifo, 'p']);
+    const readFd = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const writeFd = openSync(fifo, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', '/dev/fd/3', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe', writeFd] });
+    closeSync(writeFd);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const got: Buffer[] = [];
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(readFd, buf);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        continue;
+      }
+      if (n === 0) break; // the writer closed its end
+      got.push(Buffer.from(buf.subarray(0, n)));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // slow: the writer meets a full pipe
+    }
+    closeSync(readFd);
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('Wrote the state of 10 sessions to /dev/fd/3\n');
+    expect(Buffer.concat(got).toString('utf8')).toBe(readFileSync(state, 'utf8'));
   });
 });
 
