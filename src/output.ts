@@ -57,8 +57,6 @@ export async function writeOutput(target: string, content: OutputContent): Promi
   }
 }
 
-/** @deprecated the old name of `writeOutput`, which is no longer always a rename. */
-export const writeFileAtomic = writeOutput;
 
 /** Check early that the output can be written, before a long analysis; exit 4 if not. */
 export async function checkWritable(target: string): Promise<void> {
