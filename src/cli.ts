@@ -11,11 +11,12 @@ import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
 import { parsePyFloat } from './python/py-float.js';
 import { analyzeParallel } from './workers/pool.js';
+import { SCALE_OPTIONS, scaleOptions } from './distributed/cli-options.js';
 
 
 const LONG_OPTIONS = [
   'input', 'output', 'format', 'hourly-rate', 'threshold', 'strict', 'quiet', 'progress', 'workers',
-  'parser', 'from', 'emit-state', 'help', 'version',
+  'parser', 'from', 'emit-state', 'help', 'version', 'cache', 'redis', 'shard-size',
 ];
 
 /** argparse accepts unambiguous prefixes of long options (`--thr 5`); so do we. */
@@ -93,6 +94,7 @@ function resolve(argv: Record<string, unknown>): ResolvedOptions {
     parser: (argv['parser'] as ParserKind | undefined) ?? DEFAULT_OPTIONS.parser,
     from: (argv['from'] as string | undefined) ?? DEFAULT_OPTIONS.from,
     emitState: argv['emitState'] as string | undefined,
+    ...scaleOptions(argv),
   };
 }
 
@@ -123,6 +125,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
             workers: { type: 'number', requiresArg: true, describe: 'Worker threads (default: available cores)' },
             parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
             'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
+            ...SCALE_OPTIONS,
             from: {
               choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
               default: 'auto',

@@ -13,6 +13,7 @@ import { checkWritable, writeFileAtomic } from './output.js';
 import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { parseState, serializeState } from './state-file.js';
+import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -62,20 +63,32 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const showProgress = !o.quiet && (o.progress || ('isTTY' in io.stderr && io.stderr.isTTY === true));
   const progress = showProgress ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
   let result: AnalysisResult;
+  let cacheLine: string | undefined;
+  const analyzeFiles = (fs: Parameters<typeof analyzeSequential>[0]) =>
+    o.workers > 1 && io.analyzeParallel !== undefined
+      ? io.analyzeParallel(fs, o, progress)
+      : analyzeSequential(fs, {
+          parser: o.parser,
+          from: o.from,
+          strict: o.strict,
+          onBytes: (n) => progress.bytes(n),
+          onSession: () => progress.sessions(1),
+        });
   try {
-    result =
-      o.workers > 1 && io.analyzeParallel !== undefined
-        ? await io.analyzeParallel(files, o, progress)
-        : await analyzeSequential(files, {
-            parser: o.parser,
-            from: o.from,
-            strict: o.strict,
-            onBytes: (n) => progress.bytes(n),
-            onSession: () => progress.sessions(1),
-          });
+    if (o.cache !== undefined) {
+      const profile = (o as { profile?: string }).profile ?? 'seed';
+      const cached = await analyzeWithCache(
+        files,
+        { dir: o.cache, profile, from: o.from, parser: o.parser, strict: o.strict },
+        { analyzeFiles, warn: (line) => warn(io, o, line), onBytes: (n) => progress.bytes(n) },
+      );
+      result = cached.result;
+      cacheLine = formatCacheSummary(cached.summary);
+    } else result = await analyzeFiles(files);
   } finally {
     progress.stop();
   }
+  if (cacheLine !== undefined) warn(io, o, cacheLine);
   reportMalformed(io, o, result.malformed);
 
   if (o.emitState !== undefined) {

@@ -31,6 +31,12 @@ export interface ResolvedOptions {
   parser: ParserKind;
   from: string;
   emitState: string | undefined;
+  /** `--cache DIR`: reuse per-file states of earlier runs (src/cache/) */
+  cache?: string;
+  /** `--redis URL`: analyse on BullMQ workers (src/distributed/) */
+  redis?: string;
+  /** `--shard-size`: target bytes per shard of a distributed run */
+  shardSize?: number;
 }
 
 export const DEFAULT_OPTIONS = {
