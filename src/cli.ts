@@ -11,12 +11,13 @@ import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } from './options.js';
 import { parsePyFloat } from './python/py-float.js';
 import { analyzeParallel } from './workers/pool.js';
-import { SCALE_OPTIONS, scaleOptions } from './distributed/cli-options.js';
+import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
+import { runWorkerUntilSignal } from './distributed/run-worker.js';
 
 
 const LONG_OPTIONS = [
   'input', 'output', 'format', 'hourly-rate', 'threshold', 'strict', 'quiet', 'progress', 'workers',
-  'parser', 'from', 'emit-state', 'help', 'version', 'cache', 'redis', 'shard-size',
+  'parser', 'from', 'emit-state', 'help', 'version', 'cache', 'redis', 'shard-size', 'concurrency',
 ];
 
 /** argparse accepts unambiguous prefixes of long options (`--thr 5`); so do we. */
@@ -154,6 +155,14 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       async (a) => {
         const o = resolve(a as Record<string, unknown>);
         exit = await runMerge((a['states'] as string[] | undefined) ?? [], o, io);
+      },
+    )
+    .command(
+      'worker',
+      'Run shard jobs of distributed runs (--redis) until stopped with SIGINT or SIGTERM',
+      (y) => y.options(WORKER_OPTIONS),
+      async (a) => {
+        exit = await runWorkerUntilSignal(last(a['redis'] as string | string[]), workerConcurrency(a as Record<string, unknown>), io.stderr);
       },
     )
     .strict()

@@ -14,6 +14,7 @@ import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { parseState, serializeState } from './state-file.js';
 import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
+import { analyzeDistributed, createProgressLine } from './distributed/index.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -61,7 +62,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
   const showProgress = !o.quiet && (o.progress || ('isTTY' in io.stderr && io.stderr.isTTY === true));
-  const progress = showProgress ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
+  const progress = showProgress && o.redis === undefined ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
   let result: AnalysisResult;
   let cacheLine: string | undefined;
   const analyzeFiles = (fs: Parameters<typeof analyzeSequential>[0]) =>
@@ -75,7 +76,10 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
           onSession: () => progress.sessions(1),
         });
   try {
-    if (o.cache !== undefined) {
+    if (o.redis !== undefined) {
+      const line = showProgress ? createProgressLine(io.stderr, 'isTTY' in io.stderr && io.stderr.isTTY === true) : undefined;
+      result = await analyzeDistributed(files, { redis: o.redis, shardBytes: o.shardSize, parser: o.parser, strict: o.strict, from: o.from, progress: line, warn: (l) => warn(io, o, l) });
+    } else if (o.cache !== undefined) {
       const profile = (o as { profile?: string }).profile ?? 'seed';
       const cached = await analyzeWithCache(
         files,

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../output.js';
-import { readStateText, type AnalysisResult } from './_engine.js';
+import { readStateText, type AnalysisResult } from './engine.js';
 import type { Fingerprint } from './_fingerprint.js';
 
 export const ENTRY_FORMAT = 'fleet-proposals-cache';

@@ -29,7 +29,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { InputFile } from '../input/sources.js';
 import {
-  analyzeJsonlTail,
+  analyzeJsonlRange,
   emptyResult,
   isSessionArchive,
   mergeResults,
@@ -38,7 +38,7 @@ import {
   STATE_VERSION,
   stateText,
   type AnalysisResult,
-} from './_engine.js';
+} from './engine.js';
 import { loadEntry, storeEntry, type Entry, type EntryHeader, type EntryKey, type LoadOutcome } from './_entry.js';
 import { edgeHashesOfPrefix, fingerprint, sizeAndMtime, type Fingerprint } from './_fingerprint.js';
 import { AnalyzerError } from '../errors.js';
@@ -222,7 +222,8 @@ async function resumeGrown(
   try {
     const edges = await edgeHashesOfPrefix(file.path, old.size);
     if (edges.headHash !== old.headHash || edges.tailHash !== old.tailHash) return undefined;
-    tail = await analyzeJsonlTail(file, old.size, fp.size, { parser: opts.parser, strict: opts.strict, onBytes: deps.onBytes });
+    // the new records sort after the old ones: the old state is placed at [0], the new at [1]
+    tail = await analyzeJsonlRange(file, old.size, fp.size, [1], { parser: opts.parser, strict: opts.strict, onBytes: deps.onBytes });
   } catch {
     // invalid new bytes (or a read error): the whole-file read gives the authoritative outcome
     return undefined;
@@ -233,7 +234,7 @@ async function resumeGrown(
   summary.readBytes += fp.size - old.size;
   summary.reusedBytes += old.size;
   deps.onBytes?.(old.size);
-  const text = stateText(mergeResults(placeFileState(entry.result, [0]), tail));
+  const text = stateText(mergeResults(placeFileState(entry.result, [0]), { state: tail.state, malformed: tail.malformed }));
   // exactly bytes [0, fp.size) were read, which the fingerprint describes even if the file grew since
   return { result: readStateText(text, file.path), header: header(key, fp, fp.endsWithNewline), text };
 }

@@ -27,6 +27,7 @@ export function scaleOptions(argv: Record<string, unknown>): { cache?: string; r
   const out: { cache?: string; redis?: string; shardSize?: number } = {};
   if (typeof argv['cache'] === 'string') out.cache = argv['cache'];
   if (typeof argv['redis'] === 'string') out.redis = argv['redis'];
+  if (out.cache !== undefined && out.redis !== undefined) throw new AnalyzerError('FP_USAGE', 'arguments --cache and --redis: not allowed together');
   const raw = argv['shardSize'];
   if (raw !== undefined) {
     const n = parseSize(String(raw));
@@ -35,4 +36,17 @@ export function scaleOptions(argv: Record<string, unknown>): { cache?: string; r
     out.shardSize = n;
   }
   return out;
+}
+
+/** `fleet-proposals worker --redis URL [--concurrency N]`: runs until SIGINT or SIGTERM. */
+export const WORKER_OPTIONS = {
+  redis: { type: 'string', requiresArg: true, demandOption: true, describe: 'The Redis the submitting runs use (redis://HOST:PORT)' },
+  concurrency: { type: 'number', requiresArg: true, default: 1, describe: 'Jobs at once (run one worker per core rather than raising this: jobs are CPU-bound)' },
+} as const;
+
+export function workerConcurrency(argv: Record<string, unknown>): number {
+  const raw = argv['concurrency'];
+  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (!Number.isInteger(v) || (v as number) < 1) throw new AnalyzerError('FP_USAGE', `argument --concurrency: must be a positive integer, got '${String(v)}'`);
+  return v as number;
 }

@@ -1,5 +1,6 @@
 /**
- * Every call the cache makes into the analysis engine, in one file, so that the
+ * Every call the cache and the distributed runs make into the analysis engine,
+ * in one file, so that the
  * engine can move (the analysis loop is leaving src/input/, the accumulators are
  * becoming a registry) and only these few lines follow it.
  *
@@ -14,7 +15,8 @@ import { initState, mapStateOrdinals, mergeStates, type Ordinal } from '../accum
 import type { AnalysisResult } from '../analyze.js';
 import { AnalyzerError } from '../errors.js';
 import { emptyMalformed, mergeMalformed } from '../input/malformed.js';
-import { adapterFor, analyzeEvents, decoderFor } from '../input/read-sessions.js';
+import { adapterFor, analyzeEvents, analyzeFile, decoderFor } from '../input/read-sessions.js';
+import type { DecodeEvent } from '../input/types.js';
 import { describeFsError, type InputFile } from '../input/sources.js';
 import type { ParserKind } from '../options.js';
 import { parseState, serializeState, STATE_VERSION } from '../state-file.js';
@@ -58,30 +60,47 @@ export async function isSessionArchive(file: InputFile, from: string): Promise<b
   return (await adapterFor(file, from)) === undefined;
 }
 
+/** A whole file, exactly as a run without cache or Redis reads it (ordinals [0, 0, record]). */
+export function analyzeWholeFile(file: InputFile, opts: { parser: ParserKind; strict: boolean; from: string; onBytes?: (n: number) => void }): Promise<AnalysisResult> {
+  return analyzeFile(file, 0, opts);
+}
+
 /**
- * Analyse bytes [start, end) of a JSON Lines file as records that come after
- * every record before `start`. The bytes get one leading space so that a BOM
- * there is not taken for the file's own (as the pool does for its ranges).
+ * Analyse bytes [start, end) of a JSON Lines file, whose records get ordinals
+ * [...prefix, record]. Byte offsets in the result are the file's; line numbers
+ * count from the range's start (`newlines` says how many the range holds). A
+ * range after the file's start gets one leading space so that a BOM there is
+ * not taken for the file's own (as the worker pool does for its ranges).
  */
-export async function analyzeJsonlTail(
+export async function analyzeJsonlRange(
   file: InputFile,
   start: number,
   end: number,
+  prefix: readonly number[],
   opts: { parser: ParserKind; strict: boolean; onBytes?: (n: number) => void },
-): Promise<AnalysisResult> {
+): Promise<AnalysisResult & { newlines: number }> {
+  const lead = start > 0 ? ' ' : '';
+  let newlines = 0;
   async function* source(): AsyncGenerator<Buffer> {
-    yield Buffer.from(' ');
+    if (lead !== '') yield Buffer.from(lead);
     if (end <= start) return;
     try {
-      for await (const chunk of createReadStream(file.path, { start, end: end - 1, highWaterMark: 1 << 20 })) {
-        opts.onBytes?.((chunk as Buffer).length);
-        yield chunk as Buffer;
+      for await (const c of createReadStream(file.path, { start, end: end - 1, highWaterMark: 1 << 20 })) {
+        const chunk = c as Buffer;
+        for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) newlines++;
+        opts.onBytes?.(chunk.length);
+        yield chunk;
       }
     } catch (err) {
       throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${file.path}`, { file: file.path }, { cause: err });
     }
   }
-  const events = decoderFor(opts.parser)(source(), { file: file.path, shape: 'jsonl' });
-  // the tail's records sort after the prefix's: the prefix is placed at [0], the tail at [1]
-  return analyzeEvents(events, file.path, [1], { strict: opts.strict });
+  const delta = start - lead.length;
+  async function* shifted(): AsyncGenerator<DecodeEvent> {
+    for await (const ev of decoderFor(opts.parser)(source(), { file: file.path, shape: 'jsonl' })) {
+      yield ev.kind === 'record' && delta !== 0 ? { kind: 'record', record: { ...ev.record, offset: ev.record.offset + delta } } : ev;
+    }
+  }
+  const r = await analyzeEvents(shifted(), file.path, prefix, { strict: opts.strict });
+  return { ...r, newlines };
 }
