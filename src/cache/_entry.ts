@@ -39,8 +39,8 @@ export interface EntryHeader {
   format: typeof ENTRY_FORMAT;
   version: typeof ENTRY_VERSION;
   key: EntryKey;
-  file: Pick<Fingerprint, 'size' | 'mtimeNs' | 'headHash' | 'tailHash'>;
-  /** a JSON Lines file of sessions ending with a newline: growth is read from `file.size` on */
+  file: Pick<Fingerprint, 'size' | 'mtimeNs' | 'headHash' | 'tailHash' | 'endsWithNewline'>;
+  /** a plain JSON Lines file of sessions: growth that starts a new line is read from `file.size` on */
   resumable: boolean;
 }
 
@@ -69,7 +69,7 @@ function isFileStamp(v: unknown): v is EntryHeader['file'] {
     typeof f === 'object' && f !== null &&
     Number.isSafeInteger(f['size']) && (f['size'] as number) >= 0 &&
     typeof f['mtimeNs'] === 'string' && /^\d+$/.test(f['mtimeNs']) &&
-    typeof f['headHash'] === 'string' && typeof f['tailHash'] === 'string'
+    typeof f['headHash'] === 'string' && typeof f['tailHash'] === 'string' && typeof f['endsWithNewline'] === 'boolean'
   );
 }
 

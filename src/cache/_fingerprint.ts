@@ -63,14 +63,18 @@ export async function fingerprint(path: string): Promise<Fingerprint> {
   }
 }
 
-/** The hashes `fingerprint` would have given for the first `size` bytes of the file now at `path`. */
-export async function edgeHashesOfPrefix(path: string, size: number): Promise<{ headHash: string; tailHash: string }> {
+/**
+ * The hashes `fingerprint` would have given for the first `size` bytes of the file
+ * now at `path`, and the byte right after them (-1 at the end of the file).
+ */
+export async function edgeHashesOfPrefix(path: string, size: number): Promise<{ headHash: string; tailHash: string; nextByte: number }> {
   const fh = await fsp.open(path, 'r');
   try {
     const head = await readAt(fh, 0, Math.min(EDGE_BYTES, size));
     const tailStart = Math.max(0, size - EDGE_BYTES);
     const tail = tailStart === 0 ? head : await readAt(fh, tailStart, size - tailStart);
-    return { headHash: sha256(head), tailHash: sha256(tail) };
+    const next = await readAt(fh, size, 1);
+    return { headHash: sha256(head), tailHash: sha256(tail), nextByte: next.length === 1 ? next[0]! : -1 };
   } finally {
     await fh.close();
   }

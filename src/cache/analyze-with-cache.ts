@@ -4,12 +4,14 @@
  * Per file, in input order (fingerprints and entries of the next files are
  * fetched ahead, at most PREFETCH at a time, with p-limit):
  *  - same size, mtime and edge hashes as its entry: the entry's state is reused;
- *  - a JSON Lines file of sessions that only grew (its entry is resumable: it
- *    ended with a newline; its old head and tail bytes are unchanged): only the
- *    new bytes are read, their records placed after the old ones (ordinal [1, ...]
- *    against [0, ...]), and the two states merged. Merging equals analysing the
- *    concatenation (the engine's law), and a cut right after a newline is a cut
- *    between two JSON Lines records. If the new bytes fail to decode or hold a
+ *  - a plain JSON Lines file of sessions that only grew (its old head and tail
+ *    bytes are unchanged) at a line boundary (the old bytes ended with a newline,
+ *    or the new ones start with one): only the new bytes are read, their records
+ *    placed after the old ones (ordinal [1, ...] against [0, ...]), and the two
+ *    states merged. Merging equals analysing the concatenation (the engine's
+ *    law), and a cut at a newline is a cut between two JSON Lines records (the
+ *    old bytes decoded whole, so their last record ended there; bytes glued to
+ *    the old last line would not be a cut, hence the newline rule). If the new bytes fail to decode or hold a
  *    malformed record, the file is read whole instead: that run's error, and
  *    its line numbers, are the authoritative ones;
  *  - otherwise the file is read whole by the engine (`analyzeFiles`, the same
@@ -181,7 +183,7 @@ async function fileResult(
   const text = stateText(r);
   const ranked = readStateText(text, file.path);
   if (key !== undefined && fp !== undefined && (await unchangedSince(file.path, fp))) {
-    const resumable = !fp.gzip && fp.endsWithNewline && /\.(jsonl|ndjson)$/i.test(file.path) && (await isSessionArchive(file, opts.from));
+    const resumable = !fp.gzip && /\.(jsonl|ndjson)$/i.test(file.path) && (await isSessionArchive(file, opts.from));
     void store(header(key, fp, resumable), text);
   }
   return ranked;
@@ -192,7 +194,7 @@ function header(key: EntryKey, fp: Fingerprint, resumable: boolean): EntryHeader
     format: 'fleet-proposals-cache',
     version: 1,
     key,
-    file: { size: fp.size, mtimeNs: fp.mtimeNs, headHash: fp.headHash, tailHash: fp.tailHash },
+    file: { size: fp.size, mtimeNs: fp.mtimeNs, headHash: fp.headHash, tailHash: fp.tailHash, endsWithNewline: fp.endsWithNewline },
     resumable,
   };
 }
@@ -222,6 +224,7 @@ async function resumeGrown(
   try {
     const edges = await edgeHashesOfPrefix(file.path, old.size);
     if (edges.headHash !== old.headHash || edges.tailHash !== old.tailHash) return undefined;
+    if (!old.endsWithNewline && edges.nextByte !== 0x0a) return undefined;
     // the new records sort after the old ones: the old state is placed at [0], the new at [1]
     tail = await analyzeJsonlRange(file, old.size, fp.size, [1], { parser: opts.parser, strict: opts.strict, onBytes: deps.onBytes });
   } catch {
@@ -236,5 +239,5 @@ async function resumeGrown(
   deps.onBytes?.(old.size);
   const text = stateText(mergeResults(placeFileState(entry.result, [0]), { state: tail.state, malformed: tail.malformed }));
   // exactly bytes [0, fp.size) were read, which the fingerprint describes even if the file grew since
-  return { result: readStateText(text, file.path), header: header(key, fp, fp.endsWithNewline), text };
+  return { result: readStateText(text, file.path), header: header(key, fp, true), text };
 }

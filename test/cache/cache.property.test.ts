@@ -22,6 +22,8 @@ type Op =
   | { kind: 'touch'; file: number; seconds: number }
   | { kind: 'create'; name: string; records: unknown[] }
   | { kind: 'corrupt'; file: number }
+  /** lines appended the other way round: a newline first, none at the end (the file's last line stays unterminated) */
+  | { kind: 'append-unterminated'; file: number; records: unknown[] }
   /** the first line replaced by another record of the same byte length, then lines appended: looks like growth */
   | { kind: 'rewrite-then-append'; file: number; record: unknown; records: unknown[] };
 
@@ -35,6 +37,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('touch' as const), file: fc.nat(), seconds: fc.integer({ min: 1, max: 1e6 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('create' as const), name: nameArb, records: recordsArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('corrupt' as const), file: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('append-unterminated' as const), file: fc.nat(), records: recordsArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('rewrite-then-append' as const), file: fc.nat(), record: recordArb, records: recordsArb }) },
 );
 
@@ -103,6 +106,14 @@ async function apply(dir: string, files: Map<string, unknown[]>, op: Op, pending
       if (nl < 0 || line.length > nl) return;
       await fsp.writeFile(p, line.padEnd(nl, ' ') + text.slice(nl) + jsonLines(op.records));
       files.set(name, [op.record, ...records.slice(1), ...op.records]);
+      return;
+    }
+    case 'append-unterminated': {
+      if (!name.endsWith('.jsonl') || pending.has(name)) return;
+      const text = await fsp.readFile(p, 'utf8');
+      const lead = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+      await fsp.appendFile(p, lead + op.records.map((r) => JSON.stringify(r)).join('\n'));
+      files.set(name, [...records, ...op.records]);
       return;
     }
     case 'corrupt':

@@ -46,6 +46,22 @@ describe('--cache', () => {
     expect(r.stdout).toBe((await runCli(args())).stdout);
   });
 
+  it('resumes a file whose last line had no newline when the new bytes start one', async () => {
+    const p = path.join(dir, 'u.jsonl');
+    await fsp.writeFile(p, JSON.stringify(session(7)));
+    await runCli([...args(), '--cache', cache]);
+    const more = '\n' + JSON.stringify(session(8));
+    await fsp.appendFile(p, more);
+    const r = await runCli([...args(), '--cache', cache]);
+    expect(r.stderr).toContain(`read 1 (${Buffer.byteLength(more)} B)`);
+    expect(r.stdout).toBe((await runCli(args())).stdout);
+    // glued onto the old last line: not a line boundary, so the file is read whole
+    await fsp.appendFile(p, ' ');
+    await fsp.appendFile(p, '\n');
+    const glued = await runCli([...args(), '--cache', cache]);
+    expect(glued.stderr).toContain(`read 1 (${(await fsp.stat(p)).size} B)`);
+  });
+
   it('reads a grown file whole when its new bytes are invalid, with the error of a run without cache', async () => {
     await runCli([...args(), '--cache', cache]);
     await fsp.appendFile(path.join(dir, 'a.jsonl'), '{"session_id": \n');
