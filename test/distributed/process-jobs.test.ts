@@ -12,6 +12,7 @@ import { checkVersion, processMerge, processShard } from '../../src/distributed/
 import { resolveInputs } from '../../src/input/sources.js';
 import { serializeState } from '../../src/state-file.js';
 import { jsonLines } from '../cache/_archive.js';
+import { runCli } from '../helpers.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fp-dist-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -94,6 +95,18 @@ describe('distributed jobs without Redis', () => {
     expect(() => checkVersion({ tool: '0.0.1', stateVersion: 1 }, '0.1.0', 1)).toThrow(/Version mismatch: this worker is fleet-proposals 0.1.0 .* submitted by 0.0.1/);
     expect(() => checkVersion({ tool: '0.1.0', stateVersion: 2 }, '0.1.0', 1)).toThrow(/state version 2/);
     expect(() => checkVersion({ tool: '0.1.0', stateVersion: 1 }, '0.1.0', 1)).not.toThrow();
+  });
+
+  it.each([
+    [['--cache', 'c', '--redis', 'redis://127.0.0.1:1'], /--cache and --redis: not allowed together/],
+    [['--shard-size', '64MB'], /--shard-size: only used with --redis/],
+    [['--redis', 'redis://127.0.0.1:1', '--shard-size', 'big'], /--shard-size: expected a size such as 256MB, got 'big'/],
+    [['--redis', 'http://127.0.0.1:1'], /--redis: expected a redis:\/\/ or rediss:\/\/ URL/],
+    [['--redis', 'redis://127.0.0.1:1', '--input', '-'], /stdin cannot be distributed/],
+  ] as const)('usage errors: %j', async (args, message) => {
+    const r = await runCli(['--input', 'fixtures/sample/sessions.json', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 
   it.each([
