@@ -38,12 +38,15 @@ export function describeRedis(url: string): string {
 /** PING within `ms`, or an FP_INPUT error that names the server. */
 export async function checkReachable(url: string, ms = 5000): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: ms });
-  client.on('error', () => undefined);
+  // the socket's own error (ECONNREFUSED...) says more than ioredis' "Connection is closed."
+  let socketError: Error | undefined;
+  client.on('error', (err: Error) => (socketError ??= err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new AnalyzerError('FP_INPUT', `Cannot reach Redis: ${(err as Error).message}, at ${describeRedis(url)}`, {}, { cause: err });
+    const why = (socketError ?? (err as Error)).message;
+    throw new AnalyzerError('FP_INPUT', `Cannot reach Redis: ${why}, at ${describeRedis(url)}`, {}, { cause: err });
   } finally {
     client.disconnect();
   }

@@ -13,7 +13,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { STATE_VERSION } from '../cache/engine.js';
 import { toolVersion } from '../cache/version.js';
 import { queueName, type MergeJobData, type ShardJobData, type ShardResult } from './_jobs.js';
-import { connectionFor, describeRedis } from './_redis.js';
+import { checkReachable, connectionFor, describeRedis } from './_redis.js';
 import { checkVersion, processMerge, processShard } from './process-jobs.js';
 
 export interface WorkerOptions {
@@ -30,6 +30,9 @@ function lockMs(): number {
 
 /** Start a worker; resolves with a `close` that waits for the running jobs. */
 export async function startWorker(opts: WorkerOptions): Promise<{ close(): Promise<void> }> {
+  const connection = connectionFor(opts.redis);
+  // fail fast at start; later outages are waited out (BullMQ reconnects)
+  await checkReachable(opts.redis);
   const tool = toolVersion();
   const log = opts.log ?? (() => undefined);
   const lock = lockMs();
@@ -57,7 +60,7 @@ export async function startWorker(opts: WorkerOptions): Promise<{ close(): Promi
       return r;
     },
     {
-      connection: connectionFor(opts.redis),
+      connection,
       concurrency: Math.max(1, opts.concurrency ?? 1),
       name: `${os.hostname()}:${process.pid}`,
       lockDuration: lock,
