@@ -12,7 +12,6 @@ import { DEFAULT_OPTIONS, type Format, type ParserKind, type ResolvedOptions } f
 import { parsePyFloat } from './python/py-float.js';
 import { analyzeParallel } from './workers/pool.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
-import { runWorkerUntilSignal } from './distributed/run-worker.js';
 
 
 const LONG_OPTIONS = [
@@ -162,6 +161,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       'Run shard jobs of distributed runs (--redis) until stopped with SIGINT or SIGTERM',
       (y) => y.options(WORKER_OPTIONS),
       async (a) => {
+        const { runWorkerUntilSignal } = await import('./distributed/run-worker.js'); // BullMQ: loaded only here
         exit = await runWorkerUntilSignal(last(a['redis'] as string | string[]), workerConcurrency(a as Record<string, unknown>), io.stderr);
       },
     )

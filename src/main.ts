@@ -14,7 +14,6 @@ import { createProgress, NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { parseState, serializeState } from './state-file.js';
 import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
-import { analyzeDistributed, createProgressLine } from './distributed/index.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -77,6 +76,8 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
         });
   try {
     if (o.redis !== undefined) {
+      // loaded only here: importing BullMQ costs ~0.5 s of CPU (measured), too much for every run
+      const { analyzeDistributed, createProgressLine } = await import('./distributed/index.js');
       const line = showProgress ? createProgressLine(io.stderr, 'isTTY' in io.stderr && io.stderr.isTTY === true) : undefined;
       result = await analyzeDistributed(files, { redis: o.redis, shardBytes: o.shardSize, parser: o.parser, strict: o.strict, from: o.from, progress: line, warn: (l) => warn(io, o, l) });
     } else if (o.cache !== undefined) {

@@ -172,7 +172,7 @@ async function fileResult(
     }
     const grown = await resumeGrown(file, key, fp, entry, opts, deps, summary);
     if (grown !== undefined) {
-      void store(grown.header, grown.text);
+      await store(grown.header, grown.text);
       return grown.result;
     }
   }
@@ -184,7 +184,7 @@ async function fileResult(
   const ranked = readStateText(text, file.path);
   if (key !== undefined && fp !== undefined && (await unchangedSince(file.path, fp))) {
     const resumable = !fp.gzip && /\.(jsonl|ndjson)$/i.test(file.path) && (await isSessionArchive(file, opts.from));
-    void store(header(key, fp, resumable), text);
+    await store(header(key, fp, resumable), text);
   }
   return ranked;
 }
