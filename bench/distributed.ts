@@ -32,11 +32,14 @@ const { values } = parseArgs({
 const root = mkdtempSync(path.join(os.tmpdir(), 'fp-bench-dist-'));
 const cli = path.resolve('dist/cli.js');
 const procs: ChildProcess[] = [];
+let cleaned = false;
 function cleanup(): void {
+  if (cleaned) return;
+  cleaned = true;
   for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
   rmSync(root, { recursive: true, force: true });
 }
-process.on('exit', cleanup);
+process.on("exit", cleanup);
 
 const port = await new Promise<number>((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -87,3 +90,6 @@ for (const n of [1, 2, 4]) {
   for (const w of workers) w.kill('SIGTERM');
   console.log(`${n}   ${local.toFixed(2)} s${' '.repeat(14)}${dist.toFixed(2)} s${' '.repeat(28)}${(dist / local).toFixed(2)}`);
 }
+// the redis-server child keeps the event loop alive: stop it (and the workers) now
+cleanup();
+process.exit(0);
