@@ -163,6 +163,8 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       async (a) => {
         const { runWorkerUntilSignal } = await import('./distributed/run-worker.js'); // BullMQ: loaded only here
         exit = await runWorkerUntilSignal(last(a['redis'] as string | string[]), workerConcurrency(a as Record<string, unknown>), io.stderr);
+        // a worker whose Redis is gone keeps reconnect timers alive: end the process (it writes no report)
+        process.exit(exit);
       },
     )
     .strict()

@@ -63,6 +63,17 @@ function within<T>(p: Promise<T>, ms: number, what: string, url: string): Promis
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** `p`'s value, or undefined after 3 s or on error. */
+async function bounded<T>(p: Promise<T> | undefined): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 3000)));
+  try {
+    return await Promise.race([(p ?? Promise.resolve(undefined)).catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function analyzeDistributed(files: readonly InputFile[], o: DistributedOptions): Promise<AnalysisResult> {
   if (files.some((f) => f.path === '-')) {
     throw new AnalyzerError('FP_USAGE', 'argument --redis: workers read files from shared storage; stdin cannot be distributed');
@@ -167,11 +178,14 @@ export async function analyzeDistributed(files: readonly InputFile[], o: Distrib
     return await getState(merged.state);
   } finally {
     o.progress?.stop();
+    // bounded: with Redis gone these would wait for it forever
     if (parentId !== undefined) {
-      const job = await queue.getJob(parentId).catch(() => undefined);
-      await job?.remove({ removeChildren: true }).catch(() => undefined);
+      const job = await bounded(queue.getJob(parentId));
+      await bounded(job?.remove({ removeChildren: true }));
     }
     await fsp.rm(spillDir, { recursive: true, force: true }).catch(() => undefined);
-    await Promise.allSettled([events.close(), flows.close(), queue.close()]);
+    await bounded(Promise.allSettled([events.close(), flows.close(), queue.close()]));
+    // drop the sockets (and their reconnect timers), so the process can end
+    await bounded(Promise.allSettled([events.disconnect(), flows.disconnect(), queue.disconnect()]));
   }
 }

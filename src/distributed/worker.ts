@@ -72,5 +72,16 @@ export async function startWorker(opts: WorkerOptions): Promise<{ close(): Promi
   worker.on('failed', (job, err) => log(`fleet-proposals worker: job ${job?.id ?? '?'} failed: ${err.message}`));
   await worker.waitUntilReady();
   log(`fleet-proposals worker ${tool} on ${describeRedis(opts.redis)}, queue ${queueName(tool)}`);
-  return { close: () => worker.close() };
+  return {
+    async close() {
+      // running jobs get 10 s to finish (a job left unfinished is retried elsewhere once its lock expires)
+      const within = async (p: Promise<unknown>, ms: number) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+        clearTimeout(timer);
+      };
+      await within(worker.close(), 10_000);
+      await within(worker.disconnect(), 3_000);
+    },
+  };
 }
