@@ -14,6 +14,7 @@ import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
 import { removeTempFilesSync } from './output.js';
 import { parsePyFloat } from './python/py-float.js';
+import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
 
 
 /**
@@ -44,6 +45,7 @@ const ANALYZE_OPTIONS = {
   workers: { type: 'string', requiresArg: true, describe: 'Worker threads (default: available cores; at most twice that)' },
   parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
+  ...SCALE_OPTIONS,
   profile: {
     choices: PROFILES.map((p) => p.name),
     default: 'seed',
@@ -61,6 +63,7 @@ export const LONG_OPTIONS: readonly string[] = [
   ...Object.entries(ANALYZE_OPTIONS)
     .filter(([, o]) => !('hidden' in o && o.hidden))
     .map(([name]) => name),
+  ...Object.keys(WORKER_OPTIONS).filter((k) => k !== 'redis'),
   'help',
   'version',
 ];
@@ -192,6 +195,7 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
     emitState: last(argv['emit-state']),
     profile: last((argv as { profile?: Repeated<string> }).profile) ?? DEFAULT_OPTIONS.profile,
     prices: last(argv.prices),
+    ...scaleOptions(argv as Record<string, unknown>),
   };
 }
 
@@ -232,6 +236,17 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
         exit = await runMerge(a.states ?? [], { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] }, io);
+      },
+    )
+    .command(
+      'worker',
+      'Run shard jobs of distributed runs (--redis) until stopped with SIGINT or SIGTERM',
+      (y) => y.options(WORKER_OPTIONS),
+      async (a) => {
+        const { runWorkerUntilSignal } = await import('./distributed/run-worker.js'); // BullMQ: loaded only here
+        exit = await runWorkerUntilSignal(last(a['redis'] as string | string[])!, workerConcurrency(a as Record<string, unknown>), io.stderr);
+        // a worker whose Redis is gone keeps reconnect timers alive: end the process (it writes no report)
+        process.exit(exit);
       },
     )
     .strict()

@@ -20,6 +20,8 @@ import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
 import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
+import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
+import { asRunResult } from './cache/engine.js';
 
 /** The run's edges: where the report and the messages go, and the clock of the report's date. */
 export interface Io {
@@ -104,18 +106,46 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
   const prices = await loadPrices(o);
+  // before the inputs are resolved: resolving stdin reads its first bytes
+  if (o.redis !== undefined && o.input.some((p) => p === '-' || p === '/dev/stdin')) {
+    throw new AnalyzerError('FP_USAGE', 'argument --redis: workers read files from shared storage; stdin cannot be distributed');
+  }
   const { files, skipped } = await resolveInputs(o.input, { from: o.from });
   for (const s of skipped) warn(io, o, `Skipped ${s.path}: ${s.reason}`);
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
   const showProgress = !o.quiet && (o.progress || ('isTTY' in io.stderr && io.stderr.isTTY === true));
-  const progress = showProgress ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
+  const progress = showProgress && o.redis === undefined ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
   let result: AnalysisResult;
+  let cacheLine: string | undefined;
   try {
-    result = await analyzeFiles(files, o, progress);
+    if (o.redis !== undefined) {
+      // loaded only here: importing BullMQ costs ~0.5 s of CPU (measured), too much for every run
+      const { analyzeDistributed, createProgressLine } = await import('./distributed/index.js');
+      const line = showProgress ? createProgressLine(io.stderr, 'isTTY' in io.stderr && io.stderr.isTTY === true) : undefined;
+      result = asRunResult(await analyzeDistributed(files, {
+        redis: o.redis,
+        shardBytes: o.shardSize,
+        parser: o.parser,
+        strict: o.strict,
+        from: o.from,
+        profile: o.profile,
+        progress: line,
+        warn: (l) => warn(io, o, l),
+      }));
+    } else if (o.cache !== undefined) {
+      const cached = await analyzeWithCache(
+        files,
+        { dir: o.cache, profile: o.profile, from: o.from, parser: o.parser, strict: o.strict },
+        { analyzeFiles: (fs) => analyzeFiles(fs, o, progress), warn: (line) => warn(io, o, line), onBytes: (n) => progress.bytes(n) },
+      );
+      result = asRunResult(cached.result);
+      cacheLine = formatCacheSummary(cached.summary);
+    } else result = await analyzeFiles(files, o, progress);
   } finally {
     progress.stop();
   }
+  if (cacheLine !== undefined) warn(io, o, cacheLine);
   reportMalformed(io, o, result.malformed);
   for (const k of result.keyless.first) warn(io, o, `${k.file}: ${k.records} records without any session field: is this an agent log? Try --from`);
   if (result.keyless.count > result.keyless.first.length) warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);

@@ -23,6 +23,12 @@ export interface ResolvedOptions {
   prices: string | undefined;
   /** the command line as typed, shown in the HTML report (cli.ts sets it) */
   command?: readonly string[];
+  /** `--cache DIR`: reuse per-file states of earlier runs (src/cache/) */
+  cache?: string;
+  /** `--redis URL`: analyse on BullMQ workers (src/distributed/) */
+  redis?: string;
+  /** `--shard-size`: target bytes per shard of a distributed run */
+  shardSize?: number;
 }
 
 export const DEFAULT_OPTIONS = {
