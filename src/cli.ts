@@ -63,7 +63,6 @@ export const LONG_OPTIONS: readonly string[] = [
   ...Object.entries(ANALYZE_OPTIONS)
     .filter(([, o]) => !('hidden' in o && o.hidden))
     .map(([name]) => name),
-  ...Object.keys(WORKER_OPTIONS).filter((k) => k !== 'redis'),
   'help',
   'version',
 ];

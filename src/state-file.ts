@@ -87,7 +87,10 @@ function validateMalformed(value: unknown): MalformedSummary {
   if (raw.length !== Math.min(count, MALFORMED_SHOWN)) fail('malformed.first', `has ${raw.length} items for ${count} skipped records`);
   const first = raw.map((x, i) => {
     const p = `malformed.first[${i}]`;
-    const r = object(x, p, ['at', 'reason', 'context']);
+    // `message`: the whole stderr line an agent-log reader wrote (optional)
+    const hasMessage = typeof x === 'object' && x !== null && !Array.isArray(x) && Object.hasOwn(x, 'message');
+    const { message, ...rest } = hasMessage ? (x as Record<string, unknown>) : { message: undefined };
+    const r = object(hasMessage ? rest : x, p, ['at', 'reason', 'context']);
     const c = r.context;
     if (typeof c !== 'object' || c === null || Array.isArray(c) || c instanceof Map || c instanceof Set) fail(`${p}.context`, 'is not an object');
     const ctx = c as Record<string, unknown>;
@@ -97,7 +100,8 @@ function validateMalformed(value: unknown): MalformedSummary {
       else if (k === 'offset' || k === 'line' || k === 'record') context[k] = integer(ctx[k], `${p}.context.${k}`);
       else fail(`${p}.context.${k}`, 'is not a field of a location');
     }
-    return { at: ordinal(r.at, `${p}.at`), reason: string(r.reason, `${p}.reason`), context };
+    const record = { at: ordinal(r.at, `${p}.at`), reason: string(r.reason, `${p}.reason`), context };
+    return hasMessage ? { ...record, message: string(message, `${p}.message`) } : record;
   });
   for (let i = 1; i < first.length; i++) {
     if (compareOrdinal(first[i - 1]!.at, first[i]!.at) >= 0) fail(`malformed.first[${i}].at`, 'is not after the previous record');

@@ -56,8 +56,8 @@ describe('cli', () => {
       const name = flag.split('=')[0];
       expect(r.stderr).toBe(`fleet-proposals: error: ambiguous option: ${name} could match --format, --from (see --help)\n`);
     }
-    const p = await runCli(['--input', f, '--p']); // --progress, --parser
-    expect(p.stderr).toBe('fleet-proposals: error: ambiguous option: --p could match --progress, --parser (see --help)\n');
+    const p = await runCli(['--input', f, '--p']); // --prices, --progress, --parser, --profile
+    expect(p.stderr).toBe('fleet-proposals: error: ambiguous option: --p could match --prices, --progress, --parser, --profile (see --help)\n');
     // one candidate still expands; after `--` nothing is an option
     expect(expandAbbreviations(['--fr', 'codex', '--', '--f'])).toEqual(['--from', 'codex', '--', '--f']);
   });

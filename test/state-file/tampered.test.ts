@@ -165,7 +165,7 @@ describe('tampered state files', () => {
     ['an unknown field', (d) => (d.detectors.retry_streaks.$map[0][1].extra = 1), 'detectors.retry_streaks["sBash"]["extra"]: is not a field of this state'],
     ['__proto__ field', (d) => Object.defineProperty(d, '__proto__', { value: { format: 'x' }, enumerable: true }), '(document)["__proto__"]: is not a field of this state'],
     ['a missing detector', (d) => delete d.detectors.retry_streaks, 'detectors.retry_streaks: is missing'],
-    ['an unknown profile', (d) => (d.profile = 'fleet'), "profile: is 'fleet', not a profile of this build (seed)"],
+    ['an unknown profile', (d) => (d.profile = 'nonesuch'), "profile: is 'nonesuch', not a profile of this build (seed, fleet)"],
     ['a display that is not its key', (d) => (d.detectors.retry_streaks.$map[0][1].display = 'Read'), 'detectors.retry_streaks["sBash"].display: does not match the key'],
     ['a negative latency sum', (d) => (d.detectors.slow_tools.$map[0][1].sum.partials = [-5]), `${BASH}.sum: is not positive, expected a sum of positive latencies`],
     ['malformed without its records', (d) => (d.malformed.first = []), 'malformed.first: has 0 items for 2 skipped records'],

@@ -11,7 +11,7 @@ describe(miniSweAgent.name, () => {
     const [s] = await collect(miniSweAgent.sessions(file));
     expect(s!.calls.map((c) => [c.family, c.outcome, c.line, c.resultLine])).toEqual([
       ['ls', 'ok', 3, 4],
-      ['python -m pytest', 'error', 5, 6], // <returncode>1
+      ['pytest', 'error', 5, 6], // <returncode>1
       ['pytest', 'error', 7, 8], // two blocks (sed, then pytest): the agent is told it made a format error
       ['rg', 'error', 11, 12], // <returncode>127
       ['git diff', 'ok', 13, 14], // the submission: echo ... && git add -A && git diff --cached
