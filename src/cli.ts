@@ -172,6 +172,18 @@ export function resolveWorkers(raw: string | undefined, warn: (line: string) => 
   return max;
 }
 
+/**
+ * `--profile`. The fleet profile's evidence names each record's line, which only the fast
+ * decoder knows (stream-json reports where its parser was, not where a record starts).
+ */
+function profileOf(argv: { profile?: Repeated<string> }, parser: string): string {
+  const profile = last(argv.profile) ?? DEFAULT_OPTIONS.profile;
+  if (profile !== 'seed' && parser !== 'fast') {
+    throw new AnalyzerError('FP_USAGE', `argument --parser: the ${profile} profile needs record lines for its evidence, which only --parser fast gives`);
+  }
+  return profile;
+}
+
 function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): ResolvedOptions {
   const quiet = last(argv.quiet) === true;
   const workers = resolveWorkers(last(argv.workers), (line) => {
@@ -192,7 +204,7 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
     parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
     from: last(argv.from) ?? DEFAULT_OPTIONS.from,
     emitState: last(argv['emit-state']),
-    profile: last((argv as { profile?: Repeated<string> }).profile) ?? DEFAULT_OPTIONS.profile,
+    profile: profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser),
     prices: last(argv.prices),
     ...scaleOptions(argv as Record<string, unknown>),
   };

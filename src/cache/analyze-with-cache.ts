@@ -183,7 +183,8 @@ async function fileResult(
   const text = stateText(r);
   const ranked = readStateText(text, file.path);
   if (key !== undefined && fp !== undefined && (await unchangedSince(file.path, fp))) {
-    const resumable = !fp.gzip && /\.(jsonl|ndjson)$/i.test(file.path) && (await isSessionArchive(file, opts.from));
+    // fleet evidence lines would count from the appended part's start: the fleet profile reads a grown file whole
+    const resumable = opts.profile === 'seed' && !fp.gzip && /\.(jsonl|ndjson)$/i.test(file.path) && (await isSessionArchive(file, opts.from));
     await store(header(key, fp, resumable), text);
   }
   return ranked;

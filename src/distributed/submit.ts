@@ -97,7 +97,9 @@ export async function analyzeDistributed(files: readonly InputFile[], o: Distrib
     from: o.from,
     profile: o.profile,
   };
-  const plan = await planDistributed(files, o.shardBytes ?? DEFAULT_DISTRIBUTED_SHARD_BYTES, o.from);
+  // fleet evidence lines live in detector state: its files go whole (see workers/pool.ts)
+  const shardBytes = o.profile !== 'seed' ? Number.MAX_SAFE_INTEGER : (o.shardBytes ?? DEFAULT_DISTRIBUTED_SHARD_BYTES);
+  const plan = await planDistributed(files, shardBytes, o.from);
   const qname = queueName(tool);
   const children: FlowJob[] = [];
   plan.forEach((shards, f) => {

@@ -18,7 +18,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { adapterByName, detectFormat, HEAD_BYTES, type AgentAdapter } from './adapters/index.js';
 import { FastDecoder } from './fast-decoder.js';
-import { SESSION_KEYS } from './types.js';
+import { SEED_SESSION_KEYS } from './types.js';
 
 /** How an input's bytes arrive: a regular file (read by offset, may be split), or a stream read once from its start. */
 export type Transport = 'file' | 'stdin' | 'stream';
@@ -120,7 +120,7 @@ function looksLikeSessions(head: Buffer): boolean {
     const d = new FastDecoder((e) => {
       if (found === undefined && e.kind === 'record') {
         const v = e.record.value;
-        found = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((k) => SESSION_KEYS.has(k));
+        found = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((k) => SEED_SESSION_KEYS.has(k));
       }
     });
     d.push(head);

@@ -12,7 +12,7 @@ import { openBytes } from './bytes.js';
 import type { Input } from './classify.js';
 import { decodeWithFastDecoder } from './fast-decoder.js';
 import { decodeWithStreamJson } from './stream-json-decoder.js';
-import type { DecodeEvent, InputEvent } from './types.js';
+import { SEED_SESSION_KEYS, type DecodeEvent, type InputEvent } from './types.js';
 
 export interface ReadOptions {
   parser: ParserKind;
@@ -34,8 +34,8 @@ export async function* recordEvents(events: AsyncIterable<DecodeEvent>, file: st
       continue;
     }
     const value = ev.record.value;
-    // the decoders keep only the session keys: an object left empty had none of them
-    const keyless = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+    // the decoders keep only the session keys: an object without one of the reference's had none of them
+    const keyless = typeof value === 'object' && value !== null && !Array.isArray(value) && !Object.keys(value).some((k) => SEED_SESSION_KEYS.has(k));
     yield { kind: 'record', value, keyless, context: { file, offset: ev.record.offset, line: ev.record.line } };
   }
 }

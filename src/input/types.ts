@@ -15,6 +15,9 @@ export interface RawRecord {
   line?: number;
 }
 
+/** The reference's own session keys: a record with one of them is a session of its format. */
+export const SEED_SESSION_KEYS: ReadonlySet<string> = new Set(['session_id', 'repo', 'errors', 'tool_calls', 'duration_minutes']);
+
 /** The keys of a session object the analysis reads; every other key is skipped unparsed. */
 export const SESSION_KEYS: ReadonlySet<string> = new Set([
   'session_id',
@@ -22,6 +25,14 @@ export const SESSION_KEYS: ReadonlySet<string> = new Set([
   'errors',
   'tool_calls',
   'duration_minutes',
+  // read by the fleet profile only (README, "Session format fields for the fleet profile");
+  // the seed profile never looks at them
+  'model',
+  'usage',
+  'started_at',
+  'ended_at',
+  'branch',
+  'parent_session_id',
 ]);
 
 export type Shape = 'array' | 'wrapper' | 'jsonl';

@@ -91,7 +91,10 @@ export async function analyzeParallel(
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
     throw new AnalyzerError('FP_INTERNAL', `The worker script is missing (run npm run build): ${fileURLToPath(script)}`);
   }
-  const shardBytes = tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers);
+  // The fleet profile keeps each finding's evidence lines inside detector state, where the
+  // shift from a range's lines to the file's (done here for malformed records) cannot reach:
+  // its files are read whole, one per worker, so every line is the file's own.
+  const shardBytes = opts.profile !== 'seed' ? Number.MAX_SAFE_INTEGER : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
   const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback);
   try {
     return await run.result;
