@@ -148,7 +148,7 @@ class Weighted<T> {
   }
 }
 
-const zipf = (n: number, s: number): number[] => Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, s));
+const zipf = (n: number, s: number): number[] => Array.from({ length: n }, (_, i) => 1 / (i + 1) ** s);
 
 // ── Sizes ────────────────────────────────────────────────────────────────────
 
@@ -487,7 +487,7 @@ export class SessionFactory {
     for (let i = 0; i < nMessages; i++) {
       const role = i === 0 && rng.chance(0.1) ? 'system' : i % 2 === 0 ? 'user' : rng.chance(0.15) ? 'tool' : 'assistant';
       // log-uniform 200..4000: many short messages, a long tail of long ones
-      const len = Math.round(200 * Math.pow(20, rng.float()));
+      const len = Math.round(200 * 20 ** rng.float());
       messages.push({ role, ...this.text(len) });
     }
 

@@ -224,7 +224,7 @@ function revive(v: unknown, path: string, depth: number): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x, i) => revive(x, `${path}[${i}]`, depth + 1));
   const o = v as Record<string, unknown>;
-  const own = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const own = (k: string) => Object.hasOwn(o, k);
   if (own('$map')) {
     only(o, '$map', path);
     const entries = o['$map'];

@@ -33,5 +33,5 @@ export function withoutGenerated(md: string): string {
 
 /** The reference writes Infinity where we write null (documented). */
 export function parseReferenceJson(text: string): unknown {
-  return JSON.parse(text.replace(/(?<=[:\[,]\s*)(-?)Infinity\b/g, 'null'));
+  return JSON.parse(text.replace(/(?<=[:[,]\s*)(-?)Infinity\b/g, 'null'));
 }

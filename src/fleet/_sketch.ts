@@ -59,7 +59,7 @@ export function sketchQuantile(s: Sketch, q: number): number | undefined {
   const keys = [...s.bins.keys()].sort((x, y) => x - y);
   for (const i of keys) {
     seen += s.bins.get(i)!;
-    if (seen > rank) return (2 * Math.pow(GAMMA, i)) / (GAMMA + 1);
+    if (seen > rank) return (2 * GAMMA ** i) / (GAMMA + 1);
   }
   return undefined; // unreachable: counts add up to `count`
 }

@@ -24,8 +24,8 @@ export function obj(v: unknown, path: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export function field(o: Record<string, unknown>, key: string, path: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+export function field(o: Record<string, unknown>, key: string, _path: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
 export function count(v: unknown, path: string): number {

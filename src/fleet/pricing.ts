@@ -126,13 +126,13 @@ export function parsePrices(text: string, file: string): PriceTable {
     const m = (models as Record<string, unknown>)[name];
     if (typeof m !== 'object' || m === null || Array.isArray(m)) return fail(`models["${name}"] is not an object`);
     const num = (k: string, optional: boolean): number => {
-      const v = Object.prototype.hasOwnProperty.call(m, k) ? (m as Record<string, unknown>)[k] : undefined;
+      const v = Object.hasOwn(m, k) ? (m as Record<string, unknown>)[k] : undefined;
       if (v === undefined && optional) return 0;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`models["${name}"].${k} is not a price ≥ 0`);
       return v;
     };
     const cacheWrite = num('cache_write', true);
-    const has1h = Object.prototype.hasOwnProperty.call(m, 'cache_write_1h');
+    const has1h = Object.hasOwn(m, 'cache_write_1h');
     out[name] = { input: num('input', false), output: num('output', false), cacheWrite, cacheWrite1h: has1h ? num('cache_write_1h', false) : cacheWrite, cacheRead: num('cache_read', true) };
   }
   const str = (k: string): string => (typeof d[k] === 'string' ? (d[k] as string) : 'unknown');

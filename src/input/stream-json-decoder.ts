@@ -161,7 +161,6 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
   // depth of the token stream: 0 = between top-level values
   let depth = 0;
   let builder: RecordBuilder | undefined;
-  let recordIndex = 0;
   // the first top-level object, until we know whether it is a wrapper or a JSON Lines record
   let candidate: RecordBuilder | undefined;
   let pending: unknown;
@@ -183,7 +182,6 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
 
   const record = (value: unknown): DecodeEvent => {
     const r: RawRecord = { value, offset: bytes };
-    recordIndex++;
     return { kind: 'record', record: r };
   };
 

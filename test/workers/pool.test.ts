@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeSequential, type AnalysisResult } from '../../src/analyze.js';
-import { AnalyzerError } from '../../src/errors.js';
+import type { AnalyzerError } from '../../src/errors.js';
 import { decoderFor } from '../../src/input/read-sessions.js';
 import { decodeWithStreamJson } from '../../src/input/stream-json-decoder.js';
 import { classifyInputs, type InputFile } from '../../src/input/sources.js';

@@ -105,7 +105,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
     return map(value, path, (v, p) => {
       const o = obj(v, p);
       const category = str(o['category'], `${p}.category`) as ErrorCategory;
-      if (!Object.prototype.hasOwnProperty.call(ACTIONS, category)) fail(`${p}.category`, category, 'a taxonomy category');
+      if (!Object.hasOwn(ACTIONS, category)) fail(`${p}.category`, category, 'a taxonomy category');
       return { ...tally(v, p), category, example: str(o['example'], `${p}.example`), example_at: ordinal(o['example_at'], `${p}.example_at`) };
     });
   },

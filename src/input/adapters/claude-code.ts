@@ -88,7 +88,7 @@ function toolResultDurationMs(tur: unknown): number | undefined {
   if (!isObj(tur)) return undefined;
   for (const key of ['durationMs', 'totalDurationMs']) {
     const v = tur[key];
-    if (typeof v === 'number' && Number.isFinite(v)) return v > 0 ? v : 0;
+    if (typeof v === 'number' && Number.isFinite(v)) return Math.max(v, 0);
   }
   return undefined;
 }

@@ -66,10 +66,6 @@ const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_ca
 const OUTPUT_TYPES = new Set(['function_call_output', 'custom_tool_call_output']);
 export const MAX_ERROR_CHARS = 500;
 
-interface Pending {
-  at: number;
-}
-
 const SHELL_TOOLS = new Set(['shell', 'exec_command', 'shell_command', 'container.exec', 'local_shell']);
 /** Codex's own words: "exec command rejected by user", "patch rejected by user", an approval
  * reviewer's "rejected due to ..." (the output's first line; a file named rejected.go is no rejection) */

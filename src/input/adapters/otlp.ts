@@ -42,7 +42,7 @@ import { jsonLines, readFailure, skipMalformed, type AdapterReadOptions } from '
 import { inputDigest } from './input-digest.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder } from './_session.js';
-import { invalid, isObj, lastSegment, typeName, type Obj } from './_util.js';
+import { invalid, isObj, lastSegment, typeName } from './_util.js';
 
 const FORMAT = 'OpenTelemetry';
 export const DEFAULT_MAX_OPEN_SESSIONS = 100_000;
