@@ -33,6 +33,11 @@
  *   --size LIST          archive sizes, comma-separated: 10MB,1GB,20GB (uncompressed; see generate.ts). Default 100MB.
  *   --sessions N         archive of exactly N sessions instead of --size.
  *   --shape LIST         array,wrapper,jsonl,folder. Default array.
+ *   --archive-profile LIST  what the sessions look like (generate.ts --profile): transcript,dense,error-keys.
+ *                        Default transcript. A dense archive is issue 13's: 200,000 sessions whatever
+ *                        --size says (--sessions overrides).
+ *   --profile LIST       our CLI's --profile, e.g. seed,fleet: one scenario each, side by side (default: the
+ *                        flag is not passed). Only the seed profile's output is compared with the reference.
  *   --gzip               gzip the archives.            --files N    files of a folder archive (default 8).
  *   --seed N             generator seed (default 1).
  *   --workers LIST       values of --workers, e.g. 1,2 (default 1).
@@ -83,12 +88,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   GENERATOR_VERSION,
+  PROFILES as ARCHIVE_PROFILES,
   SHAPES,
   formatBytes,
   generateArchive,
   isMain,
   parseSize,
   summaryLine,
+  type ArchiveProfile,
   type ArchiveShape,
   type GenerateOptions,
 } from './generate.js';
@@ -135,6 +142,8 @@ function parseClock(text: string): number {
 export interface ArchiveInfo {
   path: string;
   label: string;
+  /** what the sessions look like (generate.ts --profile); absent: transcript */
+  profile?: ArchiveProfile;
   shape: ArchiveShape;
   gzip: boolean;
   files: number;
@@ -157,6 +166,8 @@ export interface ScenarioResult {
   archive: ArchiveInfo;
   workers: number | null;
   parser: string | null;
+  /** our CLI's --profile when the bench passed one */
+  profile?: string;
   runs: number;
   wallSeconds: number[];
   medianSeconds: number | null;
@@ -230,11 +241,11 @@ const fmtRss = (kb: number | null): string => (kb === null ? '-' : formatBytes(k
 const fmtNum = (n: number | null, digits = 0): string => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 function describeScenario(r: ScenarioResult): string {
-  return r.impl === 'reference' ? 'reference (python)' : `ours  ${r.parser ?? '-'} w=${r.workers ?? '-'}`;
+  return r.impl === 'reference' ? 'reference (python)' : `ours  ${r.profile ? `--profile ${r.profile} ` : ''}${r.parser ?? '-'} w=${r.workers ?? '-'}`;
 }
 
 function describeArchive(a: ArchiveInfo): string {
-  return `${a.label} ${a.shape}${a.gzip ? '+gz' : ''}${a.shape === 'folder' ? `×${a.files}` : ''}`;
+  return `${a.profile && a.profile !== 'transcript' ? `${a.profile} ` : ''}${a.label} ${a.shape}${a.gzip ? '+gz' : ''}${a.shape === 'folder' ? `×${a.files}` : ''}`;
 }
 
 function describeVsReference(r: ScenarioResult): string {
@@ -481,6 +492,7 @@ export function describeFailure(f: RunFailure): string {
 // ── Archives ─────────────────────────────────────────────────────────────────
 
 interface ArchiveSpec {
+  profile: ArchiveProfile;
   size?: number;
   sessions?: number;
   shape: ArchiveShape;
@@ -504,8 +516,13 @@ function archiveName(spec: ArchiveSpec): string {
   const what = spec.sessions !== undefined ? `${spec.sessions}sessions` : sizeLabel(spec.size ?? 0);
   const shape = spec.shape === 'folder' ? `folder${spec.files}` : spec.shape;
   const ext = spec.shape === 'folder' ? '' : spec.shape === 'jsonl' ? '.jsonl' : '.json';
-  return `${what}-${shape}-seed${spec.seed}-g${GENERATOR_VERSION}${ext}${spec.gzip && spec.shape !== 'folder' ? '.gz' : spec.gzip ? '-gz' : ''}`;
+  return `${spec.profile === 'transcript' ? '' : `${spec.profile}-`}${what}-${shape}-seed${spec.seed}-g${GENERATOR_VERSION}${ext}${spec.gzip && spec.shape !== 'folder' ? '.gz' : spec.gzip ? '-gz' : ''}`;
 }
+
+const profileOf = (spec: ArchiveSpec): { profile?: ArchiveProfile } => (spec.profile === 'transcript' ? {} : { profile: spec.profile });
+
+/** The dense archive of issue 13 is 200,000 sessions whatever --size says (unless --sessions). */
+export const DENSE_SESSIONS = 200_000;
 
 async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: string) => void): Promise<{ info: ArchiveInfo; generated: boolean }> {
   mkdirSync(cacheDir, { recursive: true });
@@ -517,10 +534,10 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bytes: number; decodedBytes: number; sessions: number };
     log(`archive ${name}: cached (${formatBytes(meta.bytes)}, ${meta.sessions} sessions)`);
-    return { info: { path, label, shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta }, generated: false };
+    return { info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta }, generated: false };
   }
   const partial = `${path}.partial`;
-  const opts: GenerateOptions = { out: partial, shape: spec.shape, seed: spec.seed, gzip: spec.gzip, files: spec.files };
+  const opts: GenerateOptions = { out: partial, profile: spec.profile, shape: spec.shape, seed: spec.seed, gzip: spec.gzip, files: spec.files };
   if (spec.sessions !== undefined) opts.sessions = spec.sessions;
   else opts.size = spec.size ?? 0;
   log(`archive ${name}: generating…`);
@@ -531,7 +548,7 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   writeFileSync(metaPath, JSON.stringify(meta));
   log(summaryLine({ ...opts, out: path }, r));
   return {
-    info: { path, label, shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
+    info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
     generated: true,
   };
 }
@@ -539,6 +556,10 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
 // ── Options ──────────────────────────────────────────────────────────────────
 
 export interface RunOptions {
+  /** generate.ts --profile of the archives */
+  archiveProfiles: ArchiveProfile[];
+  /** our CLI's --profile values (empty: the flag is not passed, the CLI's default) */
+  profiles: string[];
   sizes: number[];
   sessions?: number;
   shapes: ArchiveShape[];
@@ -587,6 +608,8 @@ export function parseRunArgs(argv: string[]): RunOptions {
     options: {
       size: { type: 'string', multiple: true },
       sessions: { type: 'string' },
+      'archive-profile': { type: 'string', multiple: true },
+      profile: { type: 'string', multiple: true },
       shape: { type: 'string', multiple: true },
       gzip: { type: 'boolean', default: false },
       files: { type: 'string', default: '8' },
@@ -617,10 +640,14 @@ export function parseRunArgs(argv: string[]): RunOptions {
   });
   const shapes = list(values.shape, 'array') as ArchiveShape[];
   for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`--shape must be among ${SHAPES.join(', ')}: '${s}'`);
+  const archiveProfiles = list(values['archive-profile'], 'transcript') as ArchiveProfile[];
+  for (const p of archiveProfiles) if (!ARCHIVE_PROFILES.includes(p)) throw new Error(`--archive-profile must be among ${ARCHIVE_PROFILES.join(', ')}: '${p}'`);
   const rss = values.rss;
   if (rss !== 'auto' && rss !== 'time' && rss !== 'wrapper') throw new Error(`--rss must be auto, time or wrapper: '${rss}'`);
   const decoders = [...list(values.decoder, ''), ...list(values.parser, '')];
   const opts: RunOptions = {
+    archiveProfiles,
+    profiles: list(values.profile, ''),
     sizes: list(values.size, '100MB').map(parseSize),
     shapes,
     gzip: values.gzip,
@@ -678,6 +705,7 @@ interface Scenario {
   impl: 'fleet-proposals' | 'reference';
   workers: number | null;
   parser: string | null;
+  profile?: string;
   cmd: Command;
   times: number[];
   peakRssKb: number | null;
@@ -708,10 +736,13 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   try {
     const specs: ArchiveSpec[] = [];
-    for (const shape of opts.shapes) {
-      const base = { shape, gzip: opts.gzip, files: opts.files, seed: opts.seed };
-      if (opts.sessions !== undefined) specs.push({ ...base, sessions: opts.sessions });
-      else for (const size of opts.sizes) specs.push({ ...base, size });
+    for (const profile of opts.archiveProfiles) {
+      for (const shape of opts.shapes) {
+        const base = { profile, shape, gzip: opts.gzip, files: opts.files, seed: opts.seed };
+        if (opts.sessions !== undefined) specs.push({ ...base, sessions: opts.sessions });
+        else if (profile === 'dense') specs.push({ ...base, sessions: DENSE_SESSIONS });
+        else for (const size of opts.sizes) specs.push({ ...base, size });
+      }
     }
 
     for (const spec of specs) {
@@ -722,25 +753,29 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
       let n = 0;
       const outFile = (): string => join(workDir, `out-${n++}.json`);
       if (!opts.referenceOnly) {
-        for (const parser of opts.decoders) {
-          for (const workers of opts.workers) {
-            scenarios.push({
-              impl: 'fleet-proposals',
-              workers,
-              parser,
-              cmd: {
-                kind: 'node',
-                exe: opts.node,
-                pre: opts.nodeArgs,
-                script: opts.cli,
-                args: ['--input', info.path, '--format', 'json', '--workers', String(workers), '--parser', parser, ...opts.cliArgs],
-              },
-              times: [],
-              peakRssKb: null,
-              failure: null,
-              skipped: null,
-              outputFile: outFile(),
-            });
+        for (const profile of opts.profiles.length > 0 ? opts.profiles : [undefined]) {
+          for (const parser of opts.decoders) {
+            for (const workers of opts.workers) {
+              const profileArgs = profile === undefined ? [] : ['--profile', profile];
+              scenarios.push({
+                impl: 'fleet-proposals',
+                workers,
+                parser,
+                ...(profile === undefined ? {} : { profile }),
+                cmd: {
+                  kind: 'node',
+                  exe: opts.node,
+                  pre: opts.nodeArgs,
+                  script: opts.cli,
+                  args: ['--input', info.path, '--format', 'json', '--workers', String(workers), '--parser', parser, ...profileArgs, ...opts.cliArgs],
+                },
+                times: [],
+                peakRssKb: null,
+                failure: null,
+                skipped: null,
+                outputFile: outFile(),
+              });
+            }
           }
         }
       }
@@ -763,7 +798,7 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
       const runOne = async (s: Scenario, label: string, record: boolean): Promise<void> => {
         if (s.failure || s.skipped) return;
         const m = await measure(s.cmd, s.outputFile, workDir, method, opts.timeout);
-        const name = s.impl === 'reference' ? 'reference' : `ours ${s.parser} w=${s.workers}`;
+        const name = s.impl === 'reference' ? 'reference' : `ours ${s.profile ? `--profile ${s.profile} ` : ''}${s.parser} w=${s.workers}`;
         if (m.exitCode !== 0 || m.signal || m.timedOut) {
           s.failure = { exitCode: m.exitCode, signal: m.signal, timedOut: m.timedOut, stderrTail: m.stderrTail };
           log(`  ${name} ${label}: FAILED (${describeFailure(s.failure)}) after ${m.wallSeconds.toFixed(1)} s${m.stderrTail ? `\n    ${m.stderrTail.trim().split('\n').slice(-5).join('\n    ')}` : ''}`);
@@ -793,6 +828,7 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
           archive: info,
           workers: s.workers,
           parser: s.parser,
+          ...(s.profile === undefined ? {} : { profile: s.profile }),
           runs: s.times.length,
           wallSeconds: s.times.map((t) => Math.round(t * 1000) / 1000),
           medianSeconds: med,
@@ -809,7 +845,8 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
         if (reference && s !== reference) {
           let cmp: Comparison | null = null;
           let cmpError: string | null = null;
-          if (ok && refText !== null) {
+          // only the seed profile's report is the reference's
+          if (ok && refText !== null && (s.profile === undefined || s.profile === 'seed')) {
             try {
               cmp = compareProposals(readFileSync(s.outputFile, 'utf8'), refText);
             } catch (err) {

@@ -357,6 +357,13 @@ describe('run helpers', () => {
     expect(o.runs).toBe(5);
     expect(o.vsReference).toBe(true);
     expect(o.reference).toBe(resolve(ROOT, '../shared/reference/improvement_proposals.py'));
+    expect(o.archiveProfiles).toEqual(['transcript']);
+    expect(o.profiles).toEqual([]);
+    const dense = parseRunArgs(['--archive-profile', 'transcript,dense', '--shape', 'array,jsonl', '--profile', 'seed', '--profile', 'fleet']);
+    expect(dense.archiveProfiles).toEqual(['transcript', 'dense']);
+    expect(dense.shapes).toEqual(['array', 'jsonl']);
+    expect(dense.profiles).toEqual(['seed', 'fleet']);
+    expect(() => parseRunArgs(['--archive-profile', 'sparse'])).toThrow(/--archive-profile/);
     expect(() => parseRunArgs(['--shape', 'xml'])).toThrow(/--shape/);
     expect(() => parseRunArgs(['--bogus'])).toThrow();
   });
