@@ -16,13 +16,27 @@
  *     merged (workers/_file-job.ts), and the heap per key of the merged state.
  * Checks first that the merged state finalizes to one key per error.
  *
- * Numbers — 2026-12-01 ~12:20 UTC, 2 vCPU AMD EPYC shared VM (load average 7-13), Node 20;
- * `--keys 300000 --shards 8`, same run for both builds (ratios only; the machine is loaded):
- *   build                          heap/key  clone/key  clone s  merge s  merged heap/key
- *   before (main at 9b69018)       (see the commit message of this file's commit)
- *   after  (shared entries, exact-length examples)
- * End to end (1M distinct error keys, 277 MB array, 333,334 sessions), whole-process figures,
- * medians of 3 paired runs, 2026-12-01:  see README's performance section / the report.
+ * Numbers — 2026-12-01 12:13 UTC, 2 vCPU AMD EPYC shared VM (load average 7-13), Node 20.20.2;
+ * `--keys 300000 --shards 8`, the two builds one after the other (the machine is loaded:
+ * read the times as ratios):
+ *   build                                   heap/key  clone/key  merge s  merged heap/key
+ *   before (main at 9b69018)                1007 B    159 B      6.69     942 B
+ *   after (shared entries, exact examples)   655 B    149 B      2.14     669 B
+ *
+ * End to end, 333,334 distinct error keys (`generate.ts --profile error-keys --sessions 111112`,
+ * 92 MB array), `node dist/cli.js --input F --format json --workers W`, whole-process figures
+ * (user+sys CPU, peak RSS as /usr/bin/time -v reports them), medians of 3 runs taken in turn
+ * A B A B with the ratio per pair, 2026-12-01 12:14-12:22 UTC:
+ *   w=2 after / before:  CPU 13.9 / 19.6 s (0.68×), peak 553 / 1026 MiB
+ *   w=1 after / before:  CPU 5.95 / 7.67 s (0.79×), peak 474 / 577 MiB
+ *   after, w=2 / w=1:    CPU 13.9 / 6.07 s (2.16×), wall 1.88×, peak 581 / 476 MiB
+ * So two workers are still ~2× one on this workload (issue 13 asks for ≤ 1.1×): what is left is
+ * the structured clone of the 8 shard states (~1.4 s in each worker, ~2.7 s to read them back)
+ * and the left fold of those states in workers/_file-job.ts, which still builds a new Map of
+ * every key so far per shard (O(shards × keys) Map inserts, ~3 s of the main thread). Both need
+ * either merging into a state the caller owns (a mutating merge, a contract change of
+ * profiles/types.ts) or a balanced merge tree; and ≤ 300 B/key needs a cheaper `repos` than a
+ * Set per key (~150 B: a lone repo as a string), a state-file format change.
  *
  * Run with --expose-gc (the script re-executes itself with it when missing).
  */
