@@ -30,6 +30,9 @@
  *   w=2 after / before:  CPU 13.9 / 19.6 s (0.68×), peak 553 / 1026 MiB
  *   w=1 after / before:  CPU 5.95 / 7.67 s (0.79×), peak 474 / 577 MiB
  *   after, w=2 / w=1:    CPU 13.9 / 6.07 s (2.16×), wall 1.88×, peak 581 / 476 MiB
+ * 1M distinct error keys (`--sessions 333334`, 277 MB), one run each, /usr/bin/time -v, 12:02
+ * (before) and 12:31 (after) UTC, load 9-10 both times: w=1 57.5 → 32.0 s wall, 1.54 → 1.12 GB
+ * peak (≈ 1.5 → 1.1 KB of RSS per key); w=2 145 → 63 s wall, 2.33 → 1.45 GB peak. Same output.
  * So two workers are still ~2× one on this workload (issue 13 asks for ≤ 1.1×): what is left is
  * the structured clone of the 8 shard states (~1.4 s in each worker, ~2.7 s to read them back)
  * and the left fold of those states in workers/_file-job.ts, which still builds a new Map of

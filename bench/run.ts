@@ -68,6 +68,21 @@
  *   1GB array  ours  stream-json w=2  3     13.9      71.9   1,472       224.1 MB  0.85× ref speed, 0.031× ref RSS, outputs equal (69 proposals)
  *   1GB array  reference (python)     3     11.8      84.9   1,738       7.28 GB
  * More rows (every shape, gzip, 4 GB where the reference is killed) in README.md, "Performance".
+ *
+ * Dense archive and fleet profile — 2026-12-01 12:20-12:30 UTC, same VM under load average 8-13
+ * from other work, so only ratios within one run count: each pair of commands ran in turn
+ * (A B A B ...), the ratio taken per pair; whole-process figures (user+sys CPU and peak RSS as
+ * /usr/bin/time -v reports them), medians. Equivalent here:
+ * `--archive-profile dense --shape array,jsonl --workers 1,2 --vs-reference` and
+ * `--size 1GB --profile seed,fleet` (fleet needs a build with --profile fleet: main at 02cf88a).
+ *   dense 316.6 MB array (200,000 sessions, ~6.5M calls): ours w=1 / reference: CPU 13.1 / 20.9 s
+ *     (0.63×), wall 0.62×, peak 148 MiB / 2.44 GiB; outputs equal (8,267 bytes each)
+ *   dense array, ours w=2 / w=1: CPU 1.17×, wall 0.96×, peak 160 / 157 MiB
+ *   dense JSON Lines / array, w=1: CPU 1.04×, wall 0.91×, peak 143 / 155 MiB
+ *   1 GB array (transcript, 20,488 sessions), --profile fleet / seed, default workers: CPU 8.45 /
+ *     6.73 s (1.25×), wall 1.06×, peak 181 / 150 MiB (1.21×): within issue 10's 1.5×
+ * No DuckDB column yet: @duckdb/node-api is not installed (issue 13 wants it as an optional
+ * bench dependency only).
  * ru_maxrss is in KiB, shown in decimal units: 7.28 GB = 6.78 GiB.
  */
 import { spawn, spawnSync } from 'node:child_process';
