@@ -16,6 +16,12 @@
  *                      jsonl   — one session per line
  *                      folder  — a directory of --files files, alternately part-NNNN.jsonl and part-NNNN.json (array)
  *                      Default array.
+ *   --profile P        transcript — the sessions described under "Content" below (default)
+ *                      dense      — 5–60 tool calls over 10 tools (latency 10–12,000 ms), 0–3 errors
+ *                                   from 4 templates, two short messages, a duration; ~1.5 KB a session:
+ *                                   issue 13's dense archive is `--profile dense --sessions 200000`
+ *                      error-keys — 3 errors a session, each a distinct key, 5–10 calls, ~0.7 KB:
+ *                                   `--sessions 333334` gives 1M distinct error keys
  *   --gzip             gzip the output (every file of a folder); adds .gz to file names in a folder.
  *   --gzip-level L     zlib level 1..9, default 1 (fast: ~5 s CPU per GB; level 6, gzip's own default,
  *                      is ~35 s CPU per GB and ~15% smaller).
@@ -56,6 +62,15 @@ export const GENERATOR_VERSION = 1;
 
 export type ArchiveShape = 'array' | 'wrapper' | 'jsonl' | 'folder';
 export const SHAPES: readonly ArchiveShape[] = ['array', 'wrapper', 'jsonl', 'folder'];
+
+/**
+ * What the sessions look like (independent of the shape, which is how they are laid out):
+ * `transcript` — the long-message sessions described in the header (the default);
+ * `dense`      — many tool calls and little text (issue 13's dense archive);
+ * `error-keys` — dense sessions whose every error has a key of its own (distinct-key memory).
+ */
+export type ArchiveProfile = 'transcript' | 'dense' | 'error-keys';
+export const PROFILES: readonly ArchiveProfile[] = ['transcript', 'dense', 'error-keys'];
 
 // ── PRNG: xoshiro128** seeded through splitmix32 ─────────────────────────────
 
@@ -289,6 +304,16 @@ const ERROR_TEMPLATES: ReadonlyArray<{ weight: number; gen: Gen }> = [
 const ERROR_PICK = new Weighted(ERROR_TEMPLATES.map((e) => e.gen), ERROR_TEMPLATES.map((e) => e.weight));
 const ERROR_TYPES = ['runtime', 'tool', 'build', 'test', 'network', 'git'];
 
+/** Dense sessions: 10 tools, 4 error templates (their variable parts fold into 4 keys), short messages. */
+const DENSE_TOOLS = ['Read', 'Bash', 'Edit', 'Grep', 'Glob', 'Write', 'TodoWrite', 'WebFetch', 'Task', 'LS'];
+const DENSE_ERRORS: readonly Gen[] = [
+  (r) => `ModuleNotFoundError: No module named 'x' in ${path(r, 0)}`,
+  (r) => `fatal: The current branch feat-${hex(r, 10)} has no upstream branch`,
+  (_r, t) => `Timeout after 30000ms at ${isoTime(t).slice(0, 16)}`, // minutes only: the reference folds "YYYY-MM-DDTHH:MM"
+  (r) => `Error: ENOENT: no such file or directory, open '${path(r, 0)}'`,
+];
+const DENSE_MESSAGES = ['Fix the failing test.', 'Done: tests pass.', 'Run the linter.', 'Updated config.', 'Looks good, merging.', 'Which file?'];
+
 // ── Text pool ────────────────────────────────────────────────────────────────
 
 const WORDS = (
@@ -387,8 +412,13 @@ export class SessionFactory {
   /** the pool's fragments JSON-escaped (without quotes) and UTF-8 encoded */
   private readonly poolBytes: Buffer[];
   private clock = Date.UTC(2025, 0, 1, 8, 0, 0);
+  /** errors written so far (`error-keys`: each one's key is its number) */
+  private errorCount = 0;
 
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    readonly profile: ArchiveProfile = 'transcript',
+  ) {
     this.rng = createRng(seed);
     this.pool = buildPool(createRng((seed ^ 0x5bd1e995) >>> 0));
     this.poolBytes = this.pool.map((f) => Buffer.from(escapeJson(f), 'utf8'));
@@ -446,6 +476,11 @@ export class SessionFactory {
    * when `pretty`, exactly as JSON.stringify(session, null, 2) nested in an array).
    */
   emit(out: PieceWriter, pretty: boolean): void {
+    if (this.profile !== 'transcript') {
+      const dense = this.nextDense();
+      out.text(spliceRaw(pretty ? JSON.stringify(dense, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(dense), DURATION_JSON, null));
+      return;
+    }
     const { session, messages } = this.next();
     let json = pretty ? JSON.stringify(session, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(session);
     json = spliceRaw(json, DURATION_JSON, null);
@@ -474,6 +509,18 @@ export class SessionFactory {
     let json = '';
     this.emit({ text: (t) => (json += t), bytes: (b) => (json += Buffer.from(b).toString('utf8')) }, pretty);
     return json;
+  }
+
+  /** The next session of the `dense` or `error-keys` profile, with the `duration_minutes` placeholder. */
+  private nextDense(): Record<string, unknown> {
+    this.clock += Math.round(-Math.log(1 - this.rng.float()) * 60_000); // ~1 min between starts
+    return denseSessionOf({
+      rng: this.rng,
+      start: this.clock,
+      uuid: this.uuid(),
+      nextError: () => this.errorCount++,
+      distinct: this.profile === 'error-keys',
+    });
   }
 
   /** The next session, with placeholders for `messages` and `duration_minutes` (see nextJson). */
@@ -537,6 +584,38 @@ export class SessionFactory {
     };
     return { session, messages };
   }
+}
+
+/**
+ * The next dense session: 5–60 tool calls over 10 tools with latencies log-uniform in
+ * 10–12,000 ms, 0–3 errors from 4 templates, two short messages and a one-decimal
+ * duration; ~1.5 KB as JSON. `error-keys` sessions have 5–10 calls and 3 errors, each a
+ * key of its own ("unique failure #kN": the k keeps N from reading as a hex hash), ~0.7 KB.
+ */
+function denseSessionOf(this: void, f: { rng: Rng; start: number; uuid: string; nextError: () => number; distinct: boolean }): Record<string, unknown> {
+  const { rng, start } = f;
+  const toolCalls: Array<{ tool: string; latency_ms: number }> = [];
+  const nCalls = f.distinct ? rng.int(5, 10) : rng.int(5, 60);
+  for (let i = 0; i < nCalls; i++) toolCalls.push({ tool: rng.pick(DENSE_TOOLS), latency_ms: Math.round(10 * Math.pow(1200, rng.float())) });
+  const errors: ErrorOut[] = [];
+  const nErrors = f.distinct ? 3 : rng.int(0, 3);
+  for (let i = 0; i < nErrors; i++) {
+    const when = start + rng.int(0, 3_600_000);
+    const message = f.distinct ? `Error: unique failure #k${f.nextError()}` : rng.pick(DENSE_ERRORS)(rng, when);
+    errors.push({ message, type: rng.pick(ERROR_TYPES), timestamp: new Date(when).toISOString() });
+  }
+  return {
+    session_id: f.uuid,
+    repo: REPO_PICK.pick(rng),
+    started_at: new Date(start).toISOString(),
+    messages: [
+      { role: 'user', content: rng.pick(DENSE_MESSAGES) },
+      { role: 'assistant', content: rng.pick(DENSE_MESSAGES) },
+    ],
+    errors,
+    tool_calls: toolCalls,
+    duration_minutes: DURATION_MARK + (1 + rng.int(0, 1200) / 10).toFixed(1),
+  };
 }
 
 function escapeJson(text: string): string {
@@ -653,6 +732,8 @@ export interface GenerateOptions {
   gzipLevel?: number;
   files?: number;
   pretty?: boolean;
+  /** what the sessions look like (default `transcript`) */
+  profile?: ArchiveProfile;
 }
 
 export interface GenerateResult {
@@ -719,7 +800,7 @@ export async function generateArchive(opts: GenerateOptions): Promise<GenerateRe
   const gzipLevel = opts.gzip ? (opts.gzipLevel ?? 1) : undefined;
   const pretty = opts.pretty ?? false;
   if (opts.sessions === undefined && opts.size === undefined) throw new Error('either size or sessions is required');
-  const factory = new SessionFactory(seed);
+  const factory = new SessionFactory(seed, opts.profile ?? 'transcript');
   const files: string[] = [];
   let decodedBytes = 0;
   let sessions = 0;
@@ -763,6 +844,7 @@ export function parseGenerateArgs(argv: string[]): GenerateOptions & { quiet: bo
       size: { type: 'string' },
       sessions: { type: 'string' },
       shape: { type: 'string', default: 'array' },
+      profile: { type: 'string', default: 'transcript' },
       gzip: { type: 'boolean', default: false },
       'gzip-level': { type: 'string', default: '1' },
       files: { type: 'string', default: '8' },
@@ -774,6 +856,8 @@ export function parseGenerateArgs(argv: string[]): GenerateOptions & { quiet: bo
   if (!values.out) throw new Error('--out PATH is required');
   const shape = values.shape as ArchiveShape;
   if (!SHAPES.includes(shape)) throw new Error(`--shape must be one of ${SHAPES.join(', ')}`);
+  const profile = values.profile as ArchiveProfile;
+  if (!PROFILES.includes(profile)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}`);
   const int = (name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}]: '${v}'`);
@@ -788,6 +872,7 @@ export function parseGenerateArgs(argv: string[]): GenerateOptions & { quiet: bo
     files: int('files', values.files, 1, 100_000),
     pretty: values.pretty,
     quiet: values.quiet,
+    profile,
   };
   if (values.sessions !== undefined) opts.sessions = int('sessions', values.sessions, 0);
   else opts.size = parseSize(values.size ?? '10MB');
@@ -795,7 +880,7 @@ export function parseGenerateArgs(argv: string[]): GenerateOptions & { quiet: bo
 }
 
 export function summaryLine(opts: GenerateOptions, r: GenerateResult): string {
-  const kind = `${opts.shape}${opts.gzip ? '+gzip' : ''}${opts.shape === 'folder' ? ` (${r.files.length} files)` : ''}`;
+  const kind = `${opts.profile && opts.profile !== 'transcript' ? `${opts.profile} ` : ''}${opts.shape}${opts.gzip ? '+gzip' : ''}${opts.shape === 'folder' ? ` (${r.files.length} files)` : ''}`;
   const gz = opts.gzip ? `, ${formatBytes(r.decodedBytes)} uncompressed` : '';
   return (
     `generated ${kind} ${opts.out}: ${r.bytes} bytes (${formatBytes(r.bytes)}${gz}), ` +

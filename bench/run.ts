@@ -33,6 +33,11 @@
  *   --size LIST          archive sizes, comma-separated: 10MB,1GB,20GB (uncompressed; see generate.ts). Default 100MB.
  *   --sessions N         archive of exactly N sessions instead of --size.
  *   --shape LIST         array,wrapper,jsonl,folder. Default array.
+ *   --archive-profile LIST  what the sessions look like (generate.ts --profile): transcript,dense,error-keys.
+ *                        Default transcript. A dense archive is issue 13's: 200,000 sessions whatever
+ *                        --size says (--sessions overrides).
+ *   --profile LIST       our CLI's --profile, e.g. seed,fleet: one scenario each, side by side (default: the
+ *                        flag is not passed). Only the seed profile's output is compared with the reference.
  *   --gzip               gzip the archives.            --files N    files of a folder archive (default 8).
  *   --seed N             generator seed (default 1).
  *   --workers LIST       values of --workers, e.g. 1,2 (default 1).
@@ -63,6 +68,21 @@
  *   1GB array  ours  stream-json w=2  3     13.9      71.9   1,472       224.1 MB  0.85× ref speed, 0.031× ref RSS, outputs equal (69 proposals)
  *   1GB array  reference (python)     3     11.8      84.9   1,738       7.28 GB
  * More rows (every shape, gzip, 4 GB where the reference is killed) in README.md, "Performance".
+ *
+ * Dense archive and fleet profile — 2026-12-01 12:20-12:30 UTC, same VM under load average 8-13
+ * from other work, so only ratios within one run count: each pair of commands ran in turn
+ * (A B A B ...), the ratio taken per pair; whole-process figures (user+sys CPU and peak RSS as
+ * /usr/bin/time -v reports them), medians. Equivalent here:
+ * `--archive-profile dense --shape array,jsonl --workers 1,2 --vs-reference` and
+ * `--size 1GB --profile seed,fleet` (fleet needs a build with --profile fleet: main at 02cf88a).
+ *   dense 316.6 MB array (200,000 sessions, ~6.5M calls): ours w=1 / reference: CPU 13.1 / 20.9 s
+ *     (0.63×), wall 0.62×, peak 148 MiB / 2.44 GiB; outputs equal (8,267 bytes each)
+ *   dense array, ours w=2 / w=1: CPU 1.17×, wall 0.96×, peak 160 / 157 MiB
+ *   dense JSON Lines / array, w=1: CPU 1.04×, wall 0.91×, peak 143 / 155 MiB
+ *   1 GB array (transcript, 20,488 sessions), --profile fleet / seed, default workers: CPU 8.45 /
+ *     6.73 s (1.25×), wall 1.06×, peak 181 / 150 MiB (1.21×): within issue 10's 1.5×
+ * No DuckDB column yet: @duckdb/node-api is not installed (issue 13 wants it as an optional
+ * bench dependency only).
  * ru_maxrss is in KiB, shown in decimal units: 7.28 GB = 6.78 GiB.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -83,12 +103,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   GENERATOR_VERSION,
+  PROFILES as ARCHIVE_PROFILES,
   SHAPES,
   formatBytes,
   generateArchive,
   isMain,
   parseSize,
   summaryLine,
+  type ArchiveProfile,
   type ArchiveShape,
   type GenerateOptions,
 } from './generate.js';
@@ -135,6 +157,8 @@ function parseClock(text: string): number {
 export interface ArchiveInfo {
   path: string;
   label: string;
+  /** what the sessions look like (generate.ts --profile); absent: transcript */
+  profile?: ArchiveProfile;
   shape: ArchiveShape;
   gzip: boolean;
   files: number;
@@ -157,6 +181,8 @@ export interface ScenarioResult {
   archive: ArchiveInfo;
   workers: number | null;
   parser: string | null;
+  /** our CLI's --profile when the bench passed one */
+  profile?: string;
   runs: number;
   wallSeconds: number[];
   medianSeconds: number | null;
@@ -230,11 +256,11 @@ const fmtRss = (kb: number | null): string => (kb === null ? '-' : formatBytes(k
 const fmtNum = (n: number | null, digits = 0): string => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 function describeScenario(r: ScenarioResult): string {
-  return r.impl === 'reference' ? 'reference (python)' : `ours  ${r.parser ?? '-'} w=${r.workers ?? '-'}`;
+  return r.impl === 'reference' ? 'reference (python)' : `ours  ${r.profile ? `--profile ${r.profile} ` : ''}${r.parser ?? '-'} w=${r.workers ?? '-'}`;
 }
 
 function describeArchive(a: ArchiveInfo): string {
-  return `${a.label} ${a.shape}${a.gzip ? '+gz' : ''}${a.shape === 'folder' ? `×${a.files}` : ''}`;
+  return `${a.profile && a.profile !== 'transcript' ? `${a.profile} ` : ''}${a.label} ${a.shape}${a.gzip ? '+gz' : ''}${a.shape === 'folder' ? `×${a.files}` : ''}`;
 }
 
 function describeVsReference(r: ScenarioResult): string {
@@ -481,6 +507,7 @@ export function describeFailure(f: RunFailure): string {
 // ── Archives ─────────────────────────────────────────────────────────────────
 
 interface ArchiveSpec {
+  profile: ArchiveProfile;
   size?: number;
   sessions?: number;
   shape: ArchiveShape;
@@ -504,8 +531,13 @@ function archiveName(spec: ArchiveSpec): string {
   const what = spec.sessions !== undefined ? `${spec.sessions}sessions` : sizeLabel(spec.size ?? 0);
   const shape = spec.shape === 'folder' ? `folder${spec.files}` : spec.shape;
   const ext = spec.shape === 'folder' ? '' : spec.shape === 'jsonl' ? '.jsonl' : '.json';
-  return `${what}-${shape}-seed${spec.seed}-g${GENERATOR_VERSION}${ext}${spec.gzip && spec.shape !== 'folder' ? '.gz' : spec.gzip ? '-gz' : ''}`;
+  return `${spec.profile === 'transcript' ? '' : `${spec.profile}-`}${what}-${shape}-seed${spec.seed}-g${GENERATOR_VERSION}${ext}${spec.gzip && spec.shape !== 'folder' ? '.gz' : spec.gzip ? '-gz' : ''}`;
 }
+
+const profileOf = (spec: ArchiveSpec): { profile?: ArchiveProfile } => (spec.profile === 'transcript' ? {} : { profile: spec.profile });
+
+/** The dense archive of issue 13 is 200,000 sessions whatever --size says (unless --sessions). */
+export const DENSE_SESSIONS = 200_000;
 
 async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: string) => void): Promise<{ info: ArchiveInfo; generated: boolean }> {
   mkdirSync(cacheDir, { recursive: true });
@@ -517,10 +549,10 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bytes: number; decodedBytes: number; sessions: number };
     log(`archive ${name}: cached (${formatBytes(meta.bytes)}, ${meta.sessions} sessions)`);
-    return { info: { path, label, shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta }, generated: false };
+    return { info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta }, generated: false };
   }
   const partial = `${path}.partial`;
-  const opts: GenerateOptions = { out: partial, shape: spec.shape, seed: spec.seed, gzip: spec.gzip, files: spec.files };
+  const opts: GenerateOptions = { out: partial, profile: spec.profile, shape: spec.shape, seed: spec.seed, gzip: spec.gzip, files: spec.files };
   if (spec.sessions !== undefined) opts.sessions = spec.sessions;
   else opts.size = spec.size ?? 0;
   log(`archive ${name}: generating…`);
@@ -531,7 +563,7 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   writeFileSync(metaPath, JSON.stringify(meta));
   log(summaryLine({ ...opts, out: path }, r));
   return {
-    info: { path, label, shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
+    info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
     generated: true,
   };
 }
@@ -539,6 +571,10 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
 // ── Options ──────────────────────────────────────────────────────────────────
 
 export interface RunOptions {
+  /** generate.ts --profile of the archives */
+  archiveProfiles: ArchiveProfile[];
+  /** our CLI's --profile values (empty: the flag is not passed, the CLI's default) */
+  profiles: string[];
   sizes: number[];
   sessions?: number;
   shapes: ArchiveShape[];
@@ -587,6 +623,8 @@ export function parseRunArgs(argv: string[]): RunOptions {
     options: {
       size: { type: 'string', multiple: true },
       sessions: { type: 'string' },
+      'archive-profile': { type: 'string', multiple: true },
+      profile: { type: 'string', multiple: true },
       shape: { type: 'string', multiple: true },
       gzip: { type: 'boolean', default: false },
       files: { type: 'string', default: '8' },
@@ -617,10 +655,14 @@ export function parseRunArgs(argv: string[]): RunOptions {
   });
   const shapes = list(values.shape, 'array') as ArchiveShape[];
   for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`--shape must be among ${SHAPES.join(', ')}: '${s}'`);
+  const archiveProfiles = list(values['archive-profile'], 'transcript') as ArchiveProfile[];
+  for (const p of archiveProfiles) if (!ARCHIVE_PROFILES.includes(p)) throw new Error(`--archive-profile must be among ${ARCHIVE_PROFILES.join(', ')}: '${p}'`);
   const rss = values.rss;
   if (rss !== 'auto' && rss !== 'time' && rss !== 'wrapper') throw new Error(`--rss must be auto, time or wrapper: '${rss}'`);
   const decoders = [...list(values.decoder, ''), ...list(values.parser, '')];
   const opts: RunOptions = {
+    archiveProfiles,
+    profiles: list(values.profile, ''),
     sizes: list(values.size, '100MB').map(parseSize),
     shapes,
     gzip: values.gzip,
@@ -678,6 +720,7 @@ interface Scenario {
   impl: 'fleet-proposals' | 'reference';
   workers: number | null;
   parser: string | null;
+  profile?: string;
   cmd: Command;
   times: number[];
   peakRssKb: number | null;
@@ -708,10 +751,13 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   try {
     const specs: ArchiveSpec[] = [];
-    for (const shape of opts.shapes) {
-      const base = { shape, gzip: opts.gzip, files: opts.files, seed: opts.seed };
-      if (opts.sessions !== undefined) specs.push({ ...base, sessions: opts.sessions });
-      else for (const size of opts.sizes) specs.push({ ...base, size });
+    for (const profile of opts.archiveProfiles) {
+      for (const shape of opts.shapes) {
+        const base = { profile, shape, gzip: opts.gzip, files: opts.files, seed: opts.seed };
+        if (opts.sessions !== undefined) specs.push({ ...base, sessions: opts.sessions });
+        else if (profile === 'dense') specs.push({ ...base, sessions: DENSE_SESSIONS });
+        else for (const size of opts.sizes) specs.push({ ...base, size });
+      }
     }
 
     for (const spec of specs) {
@@ -722,25 +768,29 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
       let n = 0;
       const outFile = (): string => join(workDir, `out-${n++}.json`);
       if (!opts.referenceOnly) {
-        for (const parser of opts.decoders) {
-          for (const workers of opts.workers) {
-            scenarios.push({
-              impl: 'fleet-proposals',
-              workers,
-              parser,
-              cmd: {
-                kind: 'node',
-                exe: opts.node,
-                pre: opts.nodeArgs,
-                script: opts.cli,
-                args: ['--input', info.path, '--format', 'json', '--workers', String(workers), '--parser', parser, ...opts.cliArgs],
-              },
-              times: [],
-              peakRssKb: null,
-              failure: null,
-              skipped: null,
-              outputFile: outFile(),
-            });
+        for (const profile of opts.profiles.length > 0 ? opts.profiles : [undefined]) {
+          for (const parser of opts.decoders) {
+            for (const workers of opts.workers) {
+              const profileArgs = profile === undefined ? [] : ['--profile', profile];
+              scenarios.push({
+                impl: 'fleet-proposals',
+                workers,
+                parser,
+                ...(profile === undefined ? {} : { profile }),
+                cmd: {
+                  kind: 'node',
+                  exe: opts.node,
+                  pre: opts.nodeArgs,
+                  script: opts.cli,
+                  args: ['--input', info.path, '--format', 'json', '--workers', String(workers), '--parser', parser, ...profileArgs, ...opts.cliArgs],
+                },
+                times: [],
+                peakRssKb: null,
+                failure: null,
+                skipped: null,
+                outputFile: outFile(),
+              });
+            }
           }
         }
       }
@@ -763,7 +813,7 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
       const runOne = async (s: Scenario, label: string, record: boolean): Promise<void> => {
         if (s.failure || s.skipped) return;
         const m = await measure(s.cmd, s.outputFile, workDir, method, opts.timeout);
-        const name = s.impl === 'reference' ? 'reference' : `ours ${s.parser} w=${s.workers}`;
+        const name = s.impl === 'reference' ? 'reference' : `ours ${s.profile ? `--profile ${s.profile} ` : ''}${s.parser} w=${s.workers}`;
         if (m.exitCode !== 0 || m.signal || m.timedOut) {
           s.failure = { exitCode: m.exitCode, signal: m.signal, timedOut: m.timedOut, stderrTail: m.stderrTail };
           log(`  ${name} ${label}: FAILED (${describeFailure(s.failure)}) after ${m.wallSeconds.toFixed(1)} s${m.stderrTail ? `\n    ${m.stderrTail.trim().split('\n').slice(-5).join('\n    ')}` : ''}`);
@@ -793,6 +843,7 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
           archive: info,
           workers: s.workers,
           parser: s.parser,
+          ...(s.profile === undefined ? {} : { profile: s.profile }),
           runs: s.times.length,
           wallSeconds: s.times.map((t) => Math.round(t * 1000) / 1000),
           medianSeconds: med,
@@ -809,7 +860,8 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
         if (reference && s !== reference) {
           let cmp: Comparison | null = null;
           let cmpError: string | null = null;
-          if (ok && refText !== null) {
+          // only the seed profile's report is the reference's
+          if (ok && refText !== null && (s.profile === undefined || s.profile === 'seed')) {
             try {
               cmp = compareProposals(readFileSync(s.outputFile, 'utf8'), refText);
             } catch (err) {

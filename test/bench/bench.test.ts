@@ -8,6 +8,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { normalizeError } from '../../src/python/index.js';
 import { SessionFactory, createRng, generateArchive, parseSize, type ArchiveShape, type GenerateOptions } from '../../bench/generate.js';
 import {
   compareProposals,
@@ -130,6 +131,49 @@ describe('generate', () => {
     expect(parseFile(pretty.files[0] as string)).toEqual(s1);
     // one-decimal floats keep their ".0" in the text
     expect(readFileSync(compact.files[0] as string, 'utf8')).toMatch(/"duration_minutes":\d+\.\d[,}]/);
+  });
+
+  it('--profile dense: seeded, 5-60 calls over 10 tools, 0-3 errors folding into few keys, two short messages', async () => {
+    const a = await generate({ shape: 'jsonl', profile: 'dense', sessions: 300, seed: 4 });
+    const b = await generate({ shape: 'jsonl', profile: 'dense', sessions: 300, seed: 4 });
+    expect(readFileSync(a.files[0] as string).equals(readFileSync(b.files[0] as string))).toBe(true);
+    const sessions = parseFile(a.files[0] as string, { jsonl: true, gzip: false }) as Array<Record<string, unknown>>;
+    expect(sessions).toHaveLength(300);
+    const tools = new Set<string>();
+    const keys = new Set<string>();
+    for (const s of sessions) {
+      expect(s.session_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+      expect(typeof s.repo).toBe('string');
+      expect(typeof s.duration_minutes).toBe('number');
+      const messages = s.messages as Array<{ content: string }>;
+      expect(messages).toHaveLength(2);
+      for (const m of messages) expect(m.content.length).toBeLessThan(40);
+      const calls = s.tool_calls as Array<{ tool: string; latency_ms: number }>;
+      expect(calls.length).toBeGreaterThanOrEqual(5);
+      expect(calls.length).toBeLessThanOrEqual(60);
+      for (const c of calls) {
+        tools.add(c.tool);
+        expect(c.latency_ms).toBeGreaterThanOrEqual(10);
+        expect(c.latency_ms).toBeLessThanOrEqual(12_000);
+      }
+      const errors = s.errors as Array<{ message: string }>;
+      expect(errors.length).toBeLessThanOrEqual(3);
+      for (const e of errors) keys.add(normalizeError(e.message));
+    }
+    expect(tools.size).toBe(10);
+    expect(keys.size).toBe(4);
+    // ~1.5 KB a session: 200,000 sessions make the ~310 MB dense archive of issue 13
+    const perSession = readFileSync(a.files[0] as string).length / 300;
+    expect(perSession).toBeGreaterThan(1200);
+    expect(perSession).toBeLessThan(1900);
+  });
+
+  it('--profile error-keys: every error is a key of its own', async () => {
+    const a = await generate({ shape: 'array', profile: 'error-keys', sessions: 50, seed: 4 });
+    const sessions = parseFile(a.files[0] as string, { jsonl: false, gzip: false }) as Array<{ errors: Array<{ message: string }> }>;
+    const keys = sessions.flatMap((s) => s.errors.map((e) => normalizeError(e.message)));
+    expect(keys).toHaveLength(150);
+    expect(new Set(keys).size).toBe(150);
   });
 
   it('the size target is met within one session', async () => {
@@ -313,6 +357,13 @@ describe('run helpers', () => {
     expect(o.runs).toBe(5);
     expect(o.vsReference).toBe(true);
     expect(o.reference).toBe(resolve(ROOT, '../shared/reference/improvement_proposals.py'));
+    expect(o.archiveProfiles).toEqual(['transcript']);
+    expect(o.profiles).toEqual([]);
+    const dense = parseRunArgs(['--archive-profile', 'transcript,dense', '--shape', 'array,jsonl', '--profile', 'seed', '--profile', 'fleet']);
+    expect(dense.archiveProfiles).toEqual(['transcript', 'dense']);
+    expect(dense.shapes).toEqual(['array', 'jsonl']);
+    expect(dense.profiles).toEqual(['seed', 'fleet']);
+    expect(() => parseRunArgs(['--archive-profile', 'sparse'])).toThrow(/--archive-profile/);
     expect(() => parseRunArgs(['--shape', 'xml'])).toThrow(/--shape/);
     expect(() => parseRunArgs(['--bogus'])).toThrow();
   });

@@ -55,6 +55,21 @@ function validateEntry(value: unknown, path: string): ErrorKeyEntry {
   return { first, count, repos, examples };
 }
 
+/** A fresh entry for a key seen on both sides (neither input is changed). */
+function mergeEntries(o: ErrorKeyEntry, e: ErrorKeyEntry): ErrorKeyEntry {
+  const repos = new Set(o.repos);
+  for (const r of e.repos) repos.add(r);
+  return {
+    first: minOrdinal(o.first, e.first),
+    count: o.count + e.count,
+    repos,
+    examples: o.examples
+      .concat(e.examples)
+      .sort((x, y) => compareOrdinal(x.at, y.at))
+      .slice(0, EXAMPLES),
+  };
+}
+
 export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[], 'repeated_error'> = {
   name: 'repeated_errors',
   patternType: 'repeated_error',
@@ -68,10 +83,14 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
       const key = normalizeError(errors[i]!);
       if (key === '') continue;
       repoKey ??= pyKey(session.repo);
-      let entry = state.get(key);
+      const entry = state.get(key);
       if (entry === undefined) {
-        entry = { first: [...at, i], count: 0, repos: new Set(), examples: [] };
-        state.set(key, entry);
+        // the first example's ordinal is `first` itself, and the examples list
+        // starts at its exact length (an empty array grows to 17 slots on its
+        // first push): with one key per error this is most of the state
+        const first = [...at, i];
+        state.set(key, { first, count: 1, repos: new Set([repoKey]), examples: [{ at: first, id: (id ??= pyStr(session.session_id)) }] });
+        continue;
       }
       entry.count++;
       entry.repos.add(repoKey);
@@ -79,22 +98,16 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     }
     return state;
   },
+  // Keys on one side only keep their entry, shared, not copied: merging the
+  // shards of a file with 1M distinct keys copied every entry (a Set and two
+  // arrays each) once per shard and made two workers 2.6x slower than one
+  // (bench/many-keys.ts). Entries are never mutated once merged: every
+  // caller replaces its state by the result and never adds to the inputs.
   merge(a, b) {
-    const out: RepeatedErrorsState = new Map();
-    for (const [key, e] of a) out.set(key, { ...e, repos: new Set(e.repos), examples: e.examples.slice() });
+    const out: RepeatedErrorsState = new Map(a);
     for (const [key, e] of b) {
       const o = out.get(key);
-      if (o === undefined) {
-        out.set(key, { ...e, repos: new Set(e.repos), examples: e.examples.slice() });
-        continue;
-      }
-      o.first = minOrdinal(o.first, e.first);
-      o.count += e.count;
-      for (const r of e.repos) o.repos.add(r);
-      o.examples = o.examples
-        .concat(e.examples)
-        .sort((x, y) => compareOrdinal(x.at, y.at))
-        .slice(0, EXAMPLES);
+      out.set(key, o === undefined ? e : mergeEntries(o, e));
     }
     return out;
   },

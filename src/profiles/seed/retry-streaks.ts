@@ -63,18 +63,17 @@ export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'faile
     }
     return state;
   },
+  // Keys on one side only keep their entry, shared, not copied (see repeatedErrors.merge).
   merge(a, b) {
-    const out: RetryStreaksState = new Map();
-    for (const [key, e] of a) out.set(key, { ...e });
+    const out: RetryStreaksState = new Map(a);
     for (const [key, e] of b) {
       const o = out.get(key);
       if (o === undefined) {
-        out.set(key, { ...e });
+        out.set(key, e);
         continue;
       }
-      if (compareOrdinal(e.first, o.first) < 0) o.display = e.display;
-      o.first = minOrdinal(o.first, e.first);
-      o.count += e.count;
+      const first = compareOrdinal(e.first, o.first) < 0 ? e : o;
+      out.set(key, { ...o, first: first.first, display: first.display, count: o.count + e.count });
     }
     return out;
   },

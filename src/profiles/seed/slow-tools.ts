@@ -74,19 +74,17 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     }
     return state;
   },
+  // Keys on one side only keep their entry, shared, not copied (see repeatedErrors.merge).
   merge(a, b) {
-    const out: SlowToolsState = new Map();
-    for (const [key, e] of a) out.set(key, { ...e, sum: mergeSums(e.sum, emptySum()) });
+    const out: SlowToolsState = new Map(a);
     for (const [key, e] of b) {
       const o = out.get(key);
       if (o === undefined) {
-        out.set(key, { ...e, sum: mergeSums(e.sum, emptySum()) });
+        out.set(key, e);
         continue;
       }
-      if (compareOrdinal(e.first, o.first) < 0) o.display = e.display;
-      o.first = minOrdinal(o.first, e.first);
-      o.count += e.count;
-      o.sum = mergeSums(o.sum, e.sum);
+      const first = compareOrdinal(e.first, o.first) < 0 ? e : o;
+      out.set(key, { first: first.first, display: first.display, count: o.count + e.count, sum: mergeSums(o.sum, e.sum) });
     }
     return out;
   },
