@@ -596,7 +596,7 @@ function denseSessionOf(this: void, f: { rng: Rng; start: number; uuid: string; 
   const { rng, start } = f;
   const toolCalls: Array<{ tool: string; latency_ms: number }> = [];
   const nCalls = f.distinct ? rng.int(5, 10) : rng.int(5, 60);
-  for (let i = 0; i < nCalls; i++) toolCalls.push({ tool: rng.pick(DENSE_TOOLS), latency_ms: Math.round(10 * Math.pow(1200, rng.float())) });
+  for (let i = 0; i < nCalls; i++) toolCalls.push({ tool: rng.pick(DENSE_TOOLS), latency_ms: Math.round(10 * 1200 ** rng.float()) });
   const errors: ErrorOut[] = [];
   const nErrors = f.distinct ? 3 : rng.int(0, 3);
   for (let i = 0; i < nErrors; i++) {

@@ -8,7 +8,7 @@ import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
 import { addToSum, emptySum, mergeSums, sumValue, type ExactSum } from '../exact-sum.js';
-import { compareOrdinal, minOrdinal, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, type Ordinal } from '../ordinal.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 

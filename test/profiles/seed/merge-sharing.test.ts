@@ -32,7 +32,7 @@ describe.each([
   ['retry_streaks', retryStreaks, (w: string) => `sTool${w}`],
 ] as const)('%s merge', (_name, d, keyOf) => {
   it('shares the entries of keys seen on one side, makes a fresh one for a key on both', () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: three detectors of different state types, one table
     const det = d as any;
     const a = det.add(det.add(det.init(), session('s1', 'x'), [0, 0, 0]), session('s2', 'y'), [0, 0, 1]);
     const b = det.add(det.add(det.init(), session('s3', 'y'), [0, 1, 0]), session('s4', 'z'), [0, 1, 1]);
