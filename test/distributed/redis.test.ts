@@ -169,12 +169,13 @@ describe.skipIf(!hasRedisServer())('distributed runs across a Redis restart', ()
   ])('%s', async (_name, persist) => {
     const redis = await startRedis(persist);
     try {
-      for (let i = 0; i < 2; i++) procs.push(await startWorkerProcess(redis.url));
       const dir = await archive(`restart-${persist}`, 3000);
       const local = await runCli(['--input', dir, ...report]);
+      // no worker yet: the run's jobs wait in Redis while it restarts, whatever the machine's speed
       const run = runCli(['--input', dir, '--redis', redis.url, '--shard-size', '64KB', ...report]);
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 3000));
       await redis.restart();
+      for (let i = 0; i < 2; i++) procs.push(await startWorkerProcess(redis.url));
       const distributed = await run;
       if (persist) {
         expect(distributed.stderr).toBe(local.stderr);
