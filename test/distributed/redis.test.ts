@@ -135,9 +135,10 @@ describe.skipIf(!available)('distributed runs on Redis', () => {
 
   it('refuses a job of another version and says why', async () => {
     const queue = new Queue(queueName(toolVersion()), { connection: { url } });
-    const job = await queue.add('shard', { tool: '0.0.0-old', stateVersion: 1 }, { attempts: 3 });
+    // listening before the job exists: a fast worker fails it before a late listener would hear it
     const events = new QueueEvents(queue.name, { connection: { url } });
     await events.waitUntilReady();
+    const job = await queue.add('shard', { tool: '0.0.0-old', stateVersion: 1 }, { attempts: 3 });
     const error = await job.waitUntilFinished(events, 30_000).then(
       () => undefined,
       (e: Error) => e.message,
