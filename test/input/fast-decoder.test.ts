@@ -78,11 +78,8 @@ function randomChunks(b: Uint8Array, seed: number, maxSize: number): Buffer[] {
 function plainNumbers(v: unknown): unknown {
   if (v instanceof PyNum) return v.value;
   if (Array.isArray(v)) return v.map(plainNumbers);
-  if (typeof v === 'object' && v !== null) {
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = plainNumbers(x);
-    return o;
-  }
+  // fromEntries defines own properties: an own "__proto__" key stays data, as in JSON.parse
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainNumbers(x)]));
   return v;
 }
 
