@@ -62,6 +62,8 @@ export interface TokenUsage {
   input: number;
   output: number;
   cacheWrite: number;
+  /** the part of `cacheWrite` written to the 1-hour cache (billed at 2× input), when the log says */
+  cacheWrite1h?: number;
   cacheRead: number;
 }
 

@@ -6,7 +6,8 @@
  * waiting, the report is the same bytes for 1, 2 and 3 workers, and every evidence
  * line of every finding is a real line of the log it names, of the session it names.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
@@ -149,4 +150,14 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     }
     expect(checked).toBeGreaterThan(50);
   });
+
+  it("prices the Claude Code sessions as ccusage does: equal tokens, within 2% of its $51.72", async () => {
+    // the folders ccusage's numbers were taken on (the entireio sample came later)
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-ccusage-'));
+    for (const sub of ['sniffly', 'spotter']) cpSync(path.join(REALDATA, 'claude-code', sub), path.join(dir, sub), { recursive: true });
+    const r = await runCli(['--profile', 'fleet', '--input', dir, '--format', 'json', '--quiet']);
+    const cost = (JSON.parse(r.stdout) as { cost: { total_usd: number; tokens: Record<string, number> } }).cost;
+    expect(cost.tokens).toMatchObject({ input: 6602, output: 214854, cache_write: 1864346, cache_read: 79186952 });
+    expect(Math.abs(cost.total_usd - 51.72) / 51.72).toBeLessThan(0.02);
+  }, 120_000);
 });

@@ -67,6 +67,7 @@ export class SessionBuilder {
         t.input += u.input;
         t.output += u.output;
         t.cacheWrite += u.cacheWrite;
+        if (u.cacheWrite1h !== undefined || t.cacheWrite1h !== undefined) t.cacheWrite1h = (t.cacheWrite1h ?? 0) + (u.cacheWrite1h ?? 0);
         t.cacheRead += u.cacheRead;
       }
     }

@@ -44,7 +44,7 @@
  * with no user, assistant or system line (a summary-only file) yields no session.
  */
 import { cpSlice } from '../../python/index.js';
-import type { AgentSession, AgentToolCall, CallOutcome } from '../../agent-session.js';
+import type { AgentSession, AgentToolCall, CallOutcome, TokenUsage } from '../../agent-session.js';
 import type { ErrorContext } from '../../errors.js';
 import type { Session } from '../../session.js';
 import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
@@ -179,12 +179,15 @@ class ClaudeSession {
     const id = message.id;
     const req = rec.requestId;
     const key = typeof id === 'string' && typeof req === 'string' ? `${id}\u0000${req}` : undefined;
-    this.b.usage(key, model, {
+    const usage: TokenUsage = {
       input: tokens(u.input_tokens),
       output: tokens(u.output_tokens),
       cacheWrite: tokens(u.cache_creation_input_tokens),
       cacheRead: tokens(u.cache_read_input_tokens),
-    });
+    };
+    // the 1-hour cache costs twice the 5-minute one: ccusage's dollars need it apart
+    if (isObj(u.cache_creation)) usage.cacheWrite1h = tokens(u.cache_creation.ephemeral_1h_input_tokens);
+    this.b.usage(key, model, usage);
   }
 
   private toolUses(content: unknown[], us: number, line: number): void {
