@@ -40,14 +40,19 @@ const cli = path.resolve('dist/cli.js');
 
 function run(args: string[]): { seconds: number; stdout: string; stderr: string } {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [cli, '--input', dir, '--format', 'json', '--workers', values.workers!, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [cli, '--input', dir, '--format', 'json', '--workers', values.workers!, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
   return { seconds, stdout: r.stdout, stderr: r.stderr };
 }
 
 const gen = await generateArchive({ out: dir, shape: 'folder', size: parseSize(values.size!), files: Number(values.files), seed: 1 });
-console.log(`archive: ${gen.files.length} files, ${(gen.bytes / 1e9).toFixed(2)} GB, ${gen.sessions} sessions (generated in ${gen.seconds.toFixed(1)} s)`);
+console.log(
+  `archive: ${gen.files.length} files, ${(gen.bytes / 1e9).toFixed(2)} GB, ${gen.sessions} sessions (generated in ${gen.seconds.toFixed(1)} s)`,
+);
 
 const first = run(['--cache', cache]);
 const jsonl = gen.files.find((f) => f.endsWith('.jsonl'))!;
@@ -60,4 +65,6 @@ console.log(`appended ${Buffer.byteLength(head) + 1} bytes to ${path.basename(js
 console.log(`first run (empty cache)   ${first.seconds.toFixed(2)} s   ${first.stderr.trim().split('\n').pop()}`);
 console.log(`second run (cache)        ${second.seconds.toFixed(2)} s   ${second.stderr.trim().split('\n').pop()}`);
 console.log(`run without cache         ${plain.seconds.toFixed(2)} s   (reports equal)`);
-console.log(`ratio second/first: ${(second.seconds / first.seconds).toFixed(3)}   second/without cache: ${(second.seconds / plain.seconds).toFixed(3)}`);
+console.log(
+  `ratio second/first: ${(second.seconds / first.seconds).toFixed(3)}   second/without cache: ${(second.seconds / plain.seconds).toFixed(3)}`,
+);

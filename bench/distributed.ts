@@ -39,7 +39,7 @@ function cleanup(): void {
   for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
   rmSync(root, { recursive: true, force: true });
 }
-process.on("exit", cleanup);
+process.on('exit', cleanup);
 
 const port = await new Promise<number>((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -48,8 +48,18 @@ const port = await new Promise<number>((resolve) => {
   });
 });
 const url = `redis://127.0.0.1:${port}`;
-procs.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' }));
-for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
+procs.push(
+  spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' }),
+);
+for (
+  let i = 0;
+  i < 50 &&
+  spawnSync('redis-cli', ['-p', String(port), 'ping'])
+    .stdout?.toString()
+    .trim() !== 'PONG';
+  i++
+)
+  await new Promise((r) => setTimeout(r, 100));
 
 const input = path.join(root, values.shape === 'folder' ? 'archive' : `archive.${values.shape === 'jsonl' ? 'jsonl' : 'json'}`);
 const gen = await generateArchive({ out: input, shape: values.shape as ArchiveShape, size: parseSize(values.size!), seed: 1 });
@@ -57,7 +67,11 @@ console.log(`archive: ${values.shape}, ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen
 
 function run(args: string[]): { seconds: number; stdout: string } {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [cli, '--input', input, '--format', 'json', ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, FLEET_PROPOSALS_SHARED_DIR: path.join(root, 'shared') } });
+  const r = spawnSync(process.execPath, [cli, '--input', input, '--format', 'json', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, FLEET_PROPOSALS_SHARED_DIR: path.join(root, 'shared') },
+  });
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
   return { seconds: Number(process.hrtime.bigint() - t) / 1e9, stdout: r.stdout };
 }
@@ -65,7 +79,10 @@ function run(args: string[]): { seconds: number; stdout: string } {
 async function startWorkers(n: number): Promise<ChildProcess[]> {
   const ws: ChildProcess[] = [];
   for (let i = 0; i < n; i++) {
-    const w = spawn(process.execPath, [cli, 'worker', '--redis', url], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FLEET_PROPOSALS_SHARED_DIR: path.join(root, 'shared') } });
+    const w = spawn(process.execPath, [cli, 'worker', '--redis', url], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, FLEET_PROPOSALS_SHARED_DIR: path.join(root, 'shared') },
+    });
     procs.push(w);
     ws.push(w);
     await new Promise<void>((resolve) => w.stderr!.on('data', (d: Buffer) => d.toString().includes(' on redis://') && resolve()));

@@ -243,7 +243,10 @@ const TOOLS: readonly ToolSpec[] = [
   { name: 'KillShell', weight: 0.3, median: 25, sigma: 0.5 },
   { name: 'mcp__github__create_pull_request', weight: 0.6, median: 2600, sigma: 0.7 },
 ];
-const TOOL_PICK = new Weighted(TOOLS, TOOLS.map((t) => t.weight));
+const TOOL_PICK = new Weighted(
+  TOOLS,
+  TOOLS.map((t) => t.weight),
+);
 /** Tools of "manual process" sessions: a human-like loop over a couple of tools. */
 const MANUAL_TOOLS = ['Read', 'Edit', 'Bash', 'Grep', 'Write'];
 
@@ -277,7 +280,11 @@ const ERROR_TEMPLATES: ReadonlyArray<{ weight: number; gen: Gen }> = [
   { weight: 20, gen: (r) => `ModuleNotFoundError: No module named '${r.pick(MODULES)}' in ${path(r, 0)}` },
   { weight: 16, gen: (r) => `fatal: The current branch ${r.pick(BRANCH_PREFIX)}-${hex(r, 10)} has no upstream branch` },
   { weight: 14, gen: (r, t) => `Timeout after ${r.pick(TIMEOUTS)}ms at ${isoTime(t)}` },
-  { weight: 12, gen: (r) => `TypeError: Cannot read properties of undefined (reading '${r.pick(['map', 'length', 'id', 'then'])}') at ${path(r, 0)}:${r.int(1, 400)}:${r.int(1, 80)}` },
+  {
+    weight: 12,
+    gen: (r) =>
+      `TypeError: Cannot read properties of undefined (reading '${r.pick(['map', 'length', 'id', 'then'])}') at ${path(r, 0)}:${r.int(1, 400)}:${r.int(1, 80)}`,
+  },
   { weight: 10, gen: (r) => `Error: ${r.pick(ERRNOS)}: no such file or directory, open '${path(r, 0)}'` },
   { weight: 9, gen: (r) => `npm ERR! 404 Not Found - GET https://${r.pick(HOSTS)}/${r.pick(PACKAGES)} - Not found` },
   { weight: 8, gen: (r) => `error: failed to push some refs to 'git@github.com:${r.pick(REPOS)}.git' (commit ${hex(r, 40)})` },
@@ -289,10 +296,18 @@ const ERROR_TEMPLATES: ReadonlyArray<{ weight: number; gen: Gen }> = [
   { weight: 5, gen: (r) => `Permission denied (publickey) for key SHA256:${hex(r, 16)}` },
   { weight: 4, gen: (r) => `tsc: error TS2322: Type 'string' is not assignable to type 'number'. ${path(r, 0)}(${r.int(1, 300)},${r.int(1, 60)})` },
   { weight: 4, gen: (r) => `docker: Error response from daemon: manifest for acme/app:${hex(r, 8)} not found` },
-  { weight: 4, gen: (r) => `Traceback (most recent call last):\n  File "${path(r, 0)}", line ${r.int(1, 900)}, in <module>\nKeyError: '${r.pick(['user_id', 'token', 'config'])}'` },
+  {
+    weight: 4,
+    gen: (r) =>
+      `Traceback (most recent call last):\n  File "${path(r, 0)}", line ${r.int(1, 900)}, in <module>\nKeyError: '${r.pick(['user_id', 'token', 'config'])}'`,
+  },
   { weight: 3, gen: (r, t) => `CI job ${hex(r, 8)} failed at ${isoTime(t)}: exit code ${r.pick(['1', '2', '137'])}` },
   { weight: 3, gen: (r) => `Fehler: Datei „Größe.txt“ nicht gefunden in ${path(r, 0)} — Überprüfung fehlgeschlagen` },
-  { weight: 3, gen: (r) => `✗ Build failed 💥 after ${r.int(2, 9)} retries — 构建失败 (see ${path(r, 0)}); the bundler reported ${r.int(2, 40)} unresolved imports 🚨🚨 while compiling the client bundle for production, aborting` },
+  {
+    weight: 3,
+    gen: (r) =>
+      `✗ Build failed 💥 after ${r.int(2, 9)} retries — 构建失败 (see ${path(r, 0)}); the bundler reported ${r.int(2, 40)} unresolved imports 🚨🚨 while compiling the client bundle for production, aborting`,
+  },
   { weight: 2, gen: (r) => `Rate limit exceeded for "${r.pick(HOSTS)}": retry after ${r.int(1, 60)}s (request ${hex(r, 24)})` },
   { weight: 2, gen: (r) => `ENOSPC: System limit for number of file watchers reached, watch '${path(r, 0)}'` },
   { weight: 2, gen: (r) => `pytest: ${r.int(1, 30)} failed, ${r.int(10, 400)} passed in ${r.int(1, 99)}.${r.int(10, 99)}s` },
@@ -301,7 +316,10 @@ const ERROR_TEMPLATES: ReadonlyArray<{ weight: number; gen: Gen }> = [
   { weight: 1, gen: (r) => `Warning: C:\\Users\\dev\\AppData\\Local\\Temp\\${hex(r, 8)}.tmp could not be removed\t(code ${r.pick(ERRNOS)})` },
   { weight: 0.5, gen: (r) => `Segmentation fault (core dumped) in ${path(r, 0)} — pid ${r.int(1000, 99999)}` },
 ];
-const ERROR_PICK = new Weighted(ERROR_TEMPLATES.map((e) => e.gen), ERROR_TEMPLATES.map((e) => e.weight));
+const ERROR_PICK = new Weighted(
+  ERROR_TEMPLATES.map((e) => e.gen),
+  ERROR_TEMPLATES.map((e) => e.weight),
+);
 const ERROR_TYPES = ['runtime', 'tool', 'build', 'test', 'network', 'git'];
 
 /** Dense sessions: 10 tools, 4 error templates (their variable parts fold into 4 keys), short messages. */
@@ -592,7 +610,10 @@ export class SessionFactory {
  * duration; ~1.5 KB as JSON. `error-keys` sessions have 5–10 calls and 3 errors, each a
  * key of its own ("unique failure #kN": the k keeps N from reading as a hex hash), ~0.7 KB.
  */
-function denseSessionOf(this: void, f: { rng: Rng; start: number; uuid: string; nextError: () => number; distinct: boolean }): Record<string, unknown> {
+function denseSessionOf(
+  this: void,
+  f: { rng: Rng; start: number; uuid: string; nextError: () => number; distinct: boolean },
+): Record<string, unknown> {
   const { rng, start } = f;
   const toolCalls: Array<{ tool: string; latency_ms: number }> = [];
   const nCalls = f.distinct ? rng.int(5, 10) : rng.int(5, 60);

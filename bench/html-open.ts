@@ -66,5 +66,7 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 console.log(`page            bytes   DOMContentLoaded ms   load ms   (median of ${runs})`);
 for (const f of files) {
   const t = times.get(f.name)!;
-  console.log(`${f.name.padEnd(14)} ${String(f.bytes || '-').padStart(8)}   ${median(t.dcl).toFixed(0).padStart(19)}   ${median(t.load).toFixed(0).padStart(7)}`);
+  console.log(
+    `${f.name.padEnd(14)} ${String(f.bytes || '-').padStart(8)}   ${median(t.dcl).toFixed(0).padStart(19)}   ${median(t.load).toFixed(0).padStart(7)}`,
+  );
 }

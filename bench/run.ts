@@ -87,16 +87,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -256,7 +247,9 @@ const fmtRss = (kb: number | null): string => (kb === null ? '-' : formatBytes(k
 const fmtNum = (n: number | null, digits = 0): string => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 function describeScenario(r: ScenarioResult): string {
-  return r.impl === 'reference' ? 'reference (python)' : `ours  ${r.profile ? `--profile ${r.profile} ` : ''}${r.parser ?? '-'} w=${r.workers ?? '-'}`;
+  return r.impl === 'reference'
+    ? 'reference (python)'
+    : `ours  ${r.profile ? `--profile ${r.profile} ` : ''}${r.parser ?? '-'} w=${r.workers ?? '-'}`;
 }
 
 function describeArchive(a: ArchiveInfo): string {
@@ -273,7 +266,9 @@ function describeVsReference(r: ScenarioResult): string {
   if (ref.outputsEqual === true) parts.push(`outputs equal (${ref.proposals?.ours ?? '?'} proposals)`);
   else if (ref.outputsEqual === false) {
     const first = ref.mismatches[0] ?? '?';
-    parts.push(`OUTPUTS DIFFER (${ref.mismatches.length}${ref.mismatches.length >= 10 ? '+' : ''}): ${first.length > 110 ? first.slice(0, 109) + '…' : first}`);
+    parts.push(
+      `OUTPUTS DIFFER (${ref.mismatches.length}${ref.mismatches.length >= 10 ? '+' : ''}): ${first.length > 110 ? first.slice(0, 109) + '…' : first}`,
+    );
   }
   return parts.join(', ');
 }
@@ -316,7 +311,8 @@ export function parsePythonJson(text: string): unknown {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped char
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped char
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -549,7 +545,10 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bytes: number; decodedBytes: number; sessions: number };
     log(`archive ${name}: cached (${formatBytes(meta.bytes)}, ${meta.sessions} sessions)`);
-    return { info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta }, generated: false };
+    return {
+      info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta },
+      generated: false,
+    };
   }
   const partial = `${path}.partial`;
   const opts: GenerateOptions = { out: partial, profile: spec.profile, shape: spec.shape, seed: spec.seed, gzip: spec.gzip, files: spec.files };
@@ -563,7 +562,18 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   writeFileSync(metaPath, JSON.stringify(meta));
   log(summaryLine({ ...opts, out: path }, r));
   return {
-    info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions },
+    info: {
+      path,
+      label,
+      ...profileOf(spec),
+      shape: spec.shape,
+      gzip: spec.gzip,
+      files: fileCount,
+      seed: spec.seed,
+      bytes: r.bytes,
+      decodedBytes: r.decodedBytes,
+      sessions: r.sessions,
+    },
     generated: true,
   };
 }
@@ -656,7 +666,8 @@ export function parseRunArgs(argv: string[]): RunOptions {
   const shapes = list(values.shape, 'array') as ArchiveShape[];
   for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`--shape must be among ${SHAPES.join(', ')}: '${s}'`);
   const archiveProfiles = list(values['archive-profile'], 'transcript') as ArchiveProfile[];
-  for (const p of archiveProfiles) if (!ARCHIVE_PROFILES.includes(p)) throw new Error(`--archive-profile must be among ${ARCHIVE_PROFILES.join(', ')}: '${p}'`);
+  for (const p of archiveProfiles)
+    if (!ARCHIVE_PROFILES.includes(p)) throw new Error(`--archive-profile must be among ${ARCHIVE_PROFILES.join(', ')}: '${p}'`);
   const rss = values.rss;
   if (rss !== 'auto' && rss !== 'time' && rss !== 'wrapper') throw new Error(`--rss must be auto, time or wrapper: '${rss}'`);
   const decoders = [...list(values.decoder, ''), ...list(values.parser, '')];
@@ -740,7 +751,8 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
     const r = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
-  if (!opts.referenceOnly && !existsSync(opts.cli)) throw new Error(`${opts.cli} not found: run \`npm run build\` (or pass --build / --cli PATH / --reference-only)`);
+  if (!opts.referenceOnly && !existsSync(opts.cli))
+    throw new Error(`${opts.cli} not found: run \`npm run build\` (or pass --build / --cli PATH / --reference-only)`);
   if (opts.vsReference && !existsSync(opts.reference)) throw new Error(`reference script ${opts.reference} not found (--reference PATH)`);
 
   const machine = machineInfo(opts.vsReference ? opts.python : undefined);
@@ -804,7 +816,8 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
           times: [],
           peakRssKb: null,
           failure: null,
-          skipped: info.gzip || info.shape === 'jsonl' || info.shape === 'folder' ? `skipped: the reference reads only a JSON array or wrapper file` : null,
+          skipped:
+            info.gzip || info.shape === 'jsonl' || info.shape === 'folder' ? `skipped: the reference reads only a JSON array or wrapper file` : null,
           outputFile: outFile(),
         };
         scenarios.push(reference);
@@ -816,7 +829,9 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
         const name = s.impl === 'reference' ? 'reference' : `ours ${s.profile ? `--profile ${s.profile} ` : ''}${s.parser} w=${s.workers}`;
         if (m.exitCode !== 0 || m.signal || m.timedOut) {
           s.failure = { exitCode: m.exitCode, signal: m.signal, timedOut: m.timedOut, stderrTail: m.stderrTail };
-          log(`  ${name} ${label}: FAILED (${describeFailure(s.failure)}) after ${m.wallSeconds.toFixed(1)} s${m.stderrTail ? `\n    ${m.stderrTail.trim().split('\n').slice(-5).join('\n    ')}` : ''}`);
+          log(
+            `  ${name} ${label}: FAILED (${describeFailure(s.failure)}) after ${m.wallSeconds.toFixed(1)} s${m.stderrTail ? `\n    ${m.stderrTail.trim().split('\n').slice(-5).join('\n    ')}` : ''}`,
+          );
           if (m.peakRssKb !== null) s.peakRssKb = Math.max(s.peakRssKb ?? 0, m.peakRssKb);
           return;
         }

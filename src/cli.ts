@@ -16,7 +16,6 @@ import { removeTempFilesSync } from './output.js';
 import { parsePyFloat } from './python/py-float.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
 
-
 /**
  * yargs' CommonJS build: its ESM build lays out --help with cliui's ESM shim, which cuts lines every
  * N characters, mid-word; the CommonJS build wraps at spaces (wrap-ansi). Same yargs otherwise.
@@ -30,7 +29,12 @@ const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof YargsFacto
 const REPORT_OPTIONS = {
   output: { type: 'string', requiresArg: true, describe: 'Output file path (default: stdout); written to a temporary file and renamed' },
   format: { choices: ['markdown', 'json', 'html'] as const, default: 'markdown', describe: 'Output format' },
-  'hourly-rate': { type: 'string', requiresArg: true, defaultDescription: '50.0', describe: 'Developer hourly rate: unused by the seed profile (as in the reference); the fleet profile prices hours lost with it' },
+  'hourly-rate': {
+    type: 'string',
+    requiresArg: true,
+    defaultDescription: '50.0',
+    describe: 'Developer hourly rate: unused by the seed profile (as in the reference); the fleet profile prices hours lost with it',
+  },
   threshold: { type: 'string', requiresArg: true, defaultDescription: '2.0', describe: 'Min monthly hours to include proposal' },
   quiet: { type: 'boolean', describe: 'No progress, no warnings on stderr' },
   'emit-state': { type: 'string', requiresArg: true, describe: 'Write the mergeable analysis state to FILE instead of a report' },
@@ -38,7 +42,12 @@ const REPORT_OPTIONS = {
 } as const satisfies Record<string, Options>;
 
 const ANALYZE_OPTIONS = {
-  input: { type: 'string', array: true, requiresArg: true, describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)" },
+  input: {
+    type: 'string',
+    array: true,
+    requiresArg: true,
+    describe: "Session archive(s): files, folders or '-' for stdin (default: stdin when piped)",
+  },
   ...REPORT_OPTIONS,
   strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
   progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
@@ -179,7 +188,10 @@ export function resolveWorkers(raw: string | undefined, warn: (line: string) => 
 function profileOf(argv: { profile?: Repeated<string> }, parser: string): string {
   const profile = last(argv.profile) ?? DEFAULT_OPTIONS.profile;
   if (profile !== 'seed' && parser !== 'fast') {
-    throw new AnalyzerError('FP_USAGE', `argument --parser: the ${profile} profile needs record lines for its evidence, which only --parser fast gives`);
+    throw new AnalyzerError(
+      'FP_USAGE',
+      `argument --parser: the ${profile} profile needs record lines for its evidence, which only --parser fast gives`,
+    );
   }
   return profile;
 }
@@ -225,17 +237,14 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     .command(
       ['$0', 'analyze'],
       'Analyse session archives and write improvement proposals',
-      (y) =>
-        y
-          .options(ANALYZE_OPTIONS)
-          .epilogue(EXAMPLES)
-          .conflicts('output', 'emit-state'),
+      (y) => y.options(ANALYZE_OPTIONS).epilogue(EXAMPLES).conflicts('output', 'emit-state'),
       async (a) => {
         const o = { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] };
         const fallback = last(a.defaultInput);
         if (o.input.length === 0 && fallback !== undefined) o.input = [fallback];
         if (o.input.length === 0) {
-          if (process.stdin.isTTY) throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
+          if (process.stdin.isTTY)
+            throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
           o.input = ['-'];
         }
         exit = await runAnalyze(o, io);
@@ -244,7 +253,8 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
     .command(
       'merge <states..>',
       'Render the report of several state files (from --emit-state), as if their inputs were one archive in argument order',
-      (y) => y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
+      (y) =>
+        y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
         exit = await runMerge(a.states ?? [], { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] }, io);
       },
@@ -292,18 +302,25 @@ export function handleError(err: unknown, io: Io): number {
     return err.exitCode;
   }
   const e = err as Error;
-  io.stderr.write(`fleet-proposals: internal error: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)} — please report this at the project's issue tracker\n`);
+  io.stderr.write(
+    `fleet-proposals: internal error: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)} — please report this at the project's issue tracker\n`,
+  );
   if (process.env['FLEET_PROPOSALS_DEBUG']) io.stderr.write(String(e?.stack) + '\n');
   return EXIT_CODES.FP_INTERNAL;
 }
 
 const io: Io = { stdout: process.stdout, stderr: process.stderr, now: () => new Date() };
 
-const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
+const isMain =
+  process.argv[1] !== undefined &&
+  import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
   // A signal while an output is being written must not leave its temporary file behind; the exit
   // code is the one a shell reports for death by that signal (128 + its number).
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       removeTempFilesSync();
       process.exit(code);

@@ -17,11 +17,7 @@ import { buildReport, type Report } from './report/index.js';
 import { analyzeParallel } from './workers/pool.js';
 
 /** Analyse `files` in input order: on worker threads when `workers` > 1, else on this thread. */
-export function analyzeFiles(
-  files: readonly Input[],
-  o: AnalysisOptions,
-  progress: Progress = NO_PROGRESS,
-): Promise<AnalysisResult> {
+export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
   return o.workers > 1 ? analyzeParallel(files, o, progress) : analyzeSequential(files, readOptionsOf(o, progress));
 }
 

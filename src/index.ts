@@ -67,10 +67,7 @@ export async function analyzeRecords(
 }
 
 /** Records -> the reference's report (patterns and thresholded proposals). */
-export async function analyzeSessions(
-  records: Iterable<unknown> | AsyncIterable<unknown>,
-  opts: AnalyzeSessionsOptions = {},
-): Promise<Report> {
+export async function analyzeSessions(records: Iterable<unknown> | AsyncIterable<unknown>, opts: AnalyzeSessionsOptions = {}): Promise<Report> {
   const state = await analyzeRecords(records, opts);
   return buildReport(state, { threshold: opts.threshold ?? 2.0, hourlyRate: opts.hourlyRate ?? 50.0 });
 }

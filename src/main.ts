@@ -48,7 +48,8 @@ async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResul
     io.stderr.write(NO_SESSIONS_MESSAGE + '\n');
     return 1;
   }
-  const { text, count, what } = result.state.profile === fleetProfile.name ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
+  const { text, count, what } =
+    result.state.profile === fleetProfile.name ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
   if (o.output !== undefined) {
     await writeOutput(o.output, text);
     warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
@@ -123,16 +124,18 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
       // loaded only here: importing BullMQ costs ~0.5 s of CPU (measured), too much for every run
       const { analyzeDistributed, createProgressLine } = await import('./distributed/index.js');
       const line = showProgress ? createProgressLine(io.stderr, 'isTTY' in io.stderr && io.stderr.isTTY === true) : undefined;
-      result = asRunResult(await analyzeDistributed(files, {
-        redis: o.redis,
-        shardBytes: o.shardSize,
-        parser: o.parser,
-        strict: o.strict,
-        from: o.from,
-        profile: o.profile,
-        progress: line,
-        warn: (l) => warn(io, o, l),
-      }));
+      result = asRunResult(
+        await analyzeDistributed(files, {
+          redis: o.redis,
+          shardBytes: o.shardSize,
+          parser: o.parser,
+          strict: o.strict,
+          from: o.from,
+          profile: o.profile,
+          progress: line,
+          warn: (l) => warn(io, o, l),
+        }),
+      );
     } else if (o.cache !== undefined) {
       const cached = await analyzeWithCache(
         files,
@@ -148,7 +151,8 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   if (cacheLine !== undefined) warn(io, o, cacheLine);
   reportMalformed(io, o, result.malformed);
   for (const k of result.keyless.first) warn(io, o, `${k.file}: ${k.records} records without any session field: is this an agent log? Try --from`);
-  if (result.keyless.count > result.keyless.first.length) warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);
+  if (result.keyless.count > result.keyless.first.length)
+    warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);
 
   if (o.emitState !== undefined) {
     await writeOutput(o.emitState, serializeStateChunks(result));
@@ -175,7 +179,11 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     }
     const profile = findProfile(doc.state.profile)!;
     if (state !== undefined && doc.state.profile !== state.profile) {
-      throw new AnalyzerError('FP_INPUT', `Invalid state file: profile '${doc.state.profile}' cannot merge with profile '${state.profile}' of ${statePaths[0]}, in ${p}`, { file: p });
+      throw new AnalyzerError(
+        'FP_INPUT',
+        `Invalid state file: profile '${doc.state.profile}' cannot merge with profile '${state.profile}' of ${statePaths[0]}, in ${p}`,
+        { file: p },
+      );
     }
     const rebased = rebaseState(profile, doc.state, [i]);
     state = state === undefined ? rebased : mergeStates(profile, state, rebased);

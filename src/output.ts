@@ -57,7 +57,6 @@ export async function writeOutput(target: string, content: OutputContent): Promi
   }
 }
 
-
 /** Check early that the output can be written, before a long analysis; exit 4 if not. */
 export async function checkWritable(target: string): Promise<void> {
   await planWrite(target);

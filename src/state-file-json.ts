@@ -140,7 +140,8 @@ class ValueBuilder {
       return;
     }
     if (Array.isArray(top.container)) top.container.push(v);
-    else if (this.key === '__proto__') Object.defineProperty(top.container, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });
+    else if (this.key === '__proto__')
+      Object.defineProperty(top.container, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });
     else top.container[this.key!] = v;
   }
 

@@ -132,7 +132,11 @@ function validateDocument(doc: unknown, profiles: readonly AnyProfile[]): StateD
     const found = findProfile(name, profiles);
     if (found === undefined) fail('profile', `is '${name}', not a profile of this build (${profiles.map((p) => p.name).join(', ')})`);
     profile = found;
-    states = object(d.detectors, 'detectors', profile.detectors.map((x) => x.name));
+    states = object(
+      d.detectors,
+      'detectors',
+      profile.detectors.map((x) => x.name),
+    );
     where = 'detectors';
   }
   const detectors: Record<string, unknown> = {};

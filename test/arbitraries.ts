@@ -34,8 +34,33 @@ export const NASTY_STRINGS = [
 
 /** Single characters and words worth combining: JSON's structure, escapes, UTF-8 lengths, watched keys. */
 const SCANNER_UNITS = [
-  '"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', 'é', '中', '😀', '\u2028', '\ufeff',
-  'a', ' ', '{', ']', ',', ':', 'messages', 'sessions', '\\"', '\\\\', ...SESSION_KEYS,
+  '"',
+  '\\',
+  '/',
+  '\n',
+  '\r',
+  '\t',
+  '\b',
+  '\f',
+  '\u0000',
+  '\u001f',
+  '\u007f',
+  'é',
+  '中',
+  '😀',
+  '\u2028',
+  '\ufeff',
+  'a',
+  ' ',
+  '{',
+  ']',
+  ',',
+  ':',
+  'messages',
+  'sessions',
+  '\\"',
+  '\\\\',
+  ...SESSION_KEYS,
 ];
 
 export const nastyStringArb: fc.Arbitrary<string> = fc.oneof(
@@ -49,7 +74,10 @@ export const nastyStringArb: fc.Arbitrary<string> = fc.oneof(
 // ---- JSON values -------------------------------------------------------------------
 
 /** Object keys: the session keys and their near misses, or anything nasty. */
-export const keyArb: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...SESSION_KEYS, 'messages', 'sessions', 'message', 'repos', ''), nastyStringArb);
+export const keyArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...SESSION_KEYS, 'messages', 'sessions', 'message', 'repos', ''),
+  nastyStringArb,
+);
 
 /** Numbers with more than one spelling or a Python repr of note. */
 export const numberArb: fc.Arbitrary<number> = fc.oneof(
@@ -145,10 +173,18 @@ export const sessionArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
 );
 
 /** A record that is not a session (skipped and counted; fatal under --strict). */
-export const malformedArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(5, 'text', { errors: 5 }, { tool_calls: [{ tool: 'Bash', latency_ms: 'slow' }] });
+export const malformedArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
+  5,
+  'text',
+  { errors: 5 },
+  { tool_calls: [{ tool: 'Bash', latency_ms: 'slow' }] },
+);
 
 /** Mostly sessions, now and then a malformed record. */
-export const recordArb: fc.Arbitrary<unknown> = fc.oneof({ weight: 12, arbitrary: sessionArb as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: malformedArb });
+export const recordArb: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 12, arbitrary: sessionArb as fc.Arbitrary<unknown> },
+  { weight: 1, arbitrary: malformedArb },
+);
 
 // ---- archives ----------------------------------------------------------------------
 
@@ -184,12 +220,16 @@ export function renderArchive(
     case 'wrapper':
       return {
         name: 'w.json',
-        bytes: Buffer.from(`{"meta": {"sessions": 3, "note": ${line(NASTY_STRINGS.join(''))}}, "sessions": ${JSON.stringify(f.records, null, 1)}, "exported_at": "x"}`),
+        bytes: Buffer.from(
+          `{"meta": {"sessions": 3, "note": ${line(NASTY_STRINGS.join(''))}}, "sessions": ${JSON.stringify(f.records, null, 1)}, "exported_at": "x"}`,
+        ),
       };
     case 'wrapper-twice':
       return {
         name: 'w2.json',
-        bytes: Buffer.from(`{"sessions": ${JSON.stringify(dead)}, "x": [1, {"sessions": []}], "\\u0073essions": ${JSON.stringify(f.records)}, "tail": "]}"}\n`),
+        bytes: Buffer.from(
+          `{"sessions": ${JSON.stringify(dead)}, "x": [1, {"sessions": []}], "\\u0073essions": ${JSON.stringify(f.records)}, "tail": "]}"}\n`,
+        ),
       };
     case 'jsonl':
       return { name: 'l.jsonl', bytes: Buffer.from(f.records.map(line).join('\n') + '\n') };

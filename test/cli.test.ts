@@ -115,7 +115,20 @@ describe('cli', () => {
   it('--help lists every flag and exits 0', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--input', '--output', '--format', '--hourly-rate', '--threshold', '--strict', '--quiet', '--progress', '--workers', '--parser', '--from', '--emit-state']) {
+    for (const flag of [
+      '--input',
+      '--output',
+      '--format',
+      '--hourly-rate',
+      '--threshold',
+      '--strict',
+      '--quiet',
+      '--progress',
+      '--workers',
+      '--parser',
+      '--from',
+      '--emit-state',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -227,7 +240,10 @@ describe('cli', () => {
     const b = mk('b.jsonl', 10, 25);
     const whole = path.join(dir, 'whole.jsonl');
     writeFileSync(whole, readFileSync(a, 'utf8') + readFileSync(b, 'utf8'));
-    for (const [f, st] of [[a, 'a.state'], [b, 'b.state']] as const) {
+    for (const [f, st] of [
+      [a, 'a.state'],
+      [b, 'b.state'],
+    ] as const) {
       const r = await runCli(['--input', f, '--emit-state', path.join(dir, st)]);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
@@ -277,7 +293,10 @@ describe('state files', () => {
       repo: `r${i % 4}`,
       messages: [{ content: 'x'.repeat(200) }],
       errors: [{ message: `E${i % 7} at /srv/${i}` }, { message: `unique ${i}` }],
-      tool_calls: Array.from({ length: 4 + (i % 12) }, (_, k) => ({ tool: ['Bash', 'Read', 'Grep'][(k >> 2) % 3], latency_ms: 100 * ((i + k) % 90) })),
+      tool_calls: Array.from({ length: 4 + (i % 12) }, (_, k) => ({
+        tool: ['Bash', 'Read', 'Grep'][(k >> 2) % 3],
+        latency_ms: 100 * ((i + k) % 90),
+      })),
       duration_minutes: i % 50,
     }));
     writeFileSync(f, JSON.stringify(sessions));

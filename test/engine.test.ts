@@ -29,7 +29,14 @@ describe(analyzeInputs.name, () => {
     const sessions = JSON.parse(text) as unknown[];
     writeFile(dir, '1.json', text);
     writeFile(dir, '2.json.gz', gzipSync(JSON.stringify(sessions.slice(0, 40))));
-    writeFile(dir, '3.jsonl', sessions.slice(40, 90).map((s) => JSON.stringify(s)).join('\n'));
+    writeFile(
+      dir,
+      '3.jsonl',
+      sessions
+        .slice(40, 90)
+        .map((s) => JSON.stringify(s))
+        .join('\n'),
+    );
     writeFile(dir, 'notes.txt', 'not an archive');
     const cli = await runCli(['--input', dir, '--format', 'markdown', '--threshold', '0.5', '--workers', '1']);
     expect(cli.code).toBe(0);
@@ -42,7 +49,11 @@ describe(analyzeInputs.name, () => {
   });
 
   it('reads agent logs like the CLI (--from auto)', async () => {
-    const logs = [path.join(AGENTS, 'claude-code/-home-dev-alpha'), path.join(AGENTS, 'codex/*.jsonl'), path.join(AGENTS, 'swe-agent/acme__widgets-42.traj')];
+    const logs = [
+      path.join(AGENTS, 'claude-code/-home-dev-alpha'),
+      path.join(AGENTS, 'codex/*.jsonl'),
+      path.join(AGENTS, 'swe-agent/acme__widgets-42.traj'),
+    ];
     const cli = await runCli(['--input', ...logs, '--format', 'json', '--threshold', '0', '--workers', '1']);
     const report = await analyzeInputs(logs, { threshold: 0, workers: 2 });
     expect(cli.code).toBe(0);
@@ -66,7 +77,7 @@ describe(analyzeInputs.name, () => {
   });
 
   it.each([
-    [{ workers: 0 }, "Invalid option: workers must be a positive integer, got 0"],
+    [{ workers: 0 }, 'Invalid option: workers must be a positive integer, got 0'],
     [{ workers: 1.5 }, 'Invalid option: workers must be a positive integer, got 1.5'],
     [{ parser: 'simd' as 'fast' }, "Invalid option: parser must be 'fast' or 'stream-json', got 'simd'"],
     [{ from: 'cursor' }, /^Invalid option: from must be one of auto, sessions, .*codex.*, got 'cursor'$/],
@@ -78,6 +89,9 @@ describe(analyzeInputs.name, () => {
   });
 
   it('an unreadable path is the CLI error (FP_INPUT)', async () => {
-    await expect(analyzeInputs(['/does/not/exist.json'])).rejects.toMatchObject({ code: 'FP_INPUT', message: 'Cannot read input: no such file or folder, in /does/not/exist.json' });
+    await expect(analyzeInputs(['/does/not/exist.json'])).rejects.toMatchObject({
+      code: 'FP_INPUT',
+      message: 'Cannot read input: no such file or folder, in /does/not/exist.json',
+    });
   });
 });

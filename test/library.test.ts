@@ -63,9 +63,11 @@ describe('the library as packed by npm', () => {
     // one compile: a type error fails it; else index.js is the consumer's source without its types
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
     const flags = ['--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node'];
-    await run(process.execPath, [tsc, ...flags, '--typeRoots', path.join(ROOT, 'node_modules/@types'), 'index.ts'], { cwd: consumer }).catch((err: { stdout?: string }) => {
-      throw new Error(`the consumer does not type-check:\n${err.stdout ?? String(err)}`);
-    });
+    await run(process.execPath, [tsc, ...flags, '--typeRoots', path.join(ROOT, 'node_modules/@types'), 'index.ts'], { cwd: consumer }).catch(
+      (err: { stdout?: string }) => {
+        throw new Error(`the consumer does not type-check:\n${err.stdout ?? String(err)}`);
+      },
+    );
     const { stdout } = await run(process.execPath, ['index.js', SAMPLE, path.join(consumer, 'missing.json')], { cwd: consumer });
     const got = JSON.parse(stdout) as { sessions: number; error: string; markdown: string };
     const cli = await runCli(['--input', SAMPLE, '--threshold', '0.5', '--workers', '1']);

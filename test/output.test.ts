@@ -1,6 +1,19 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
-  constants as fsConstants, readSync, chmodSync, linkSync, lstatSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
+  constants as fsConstants,
+  readSync,
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -209,7 +222,9 @@ describe('--output to an open file description', () => {
     const out = path.join(dir, 'redirected.json');
     const fd = openSync(out, 'w');
     try {
-      const r = spawnSync(process.execPath, [CLI, '--input', input, '--format', 'json', '--output', '/dev/stdout'], { stdio: ['ignore', fd, 'pipe'] });
+      const r = spawnSync(process.execPath, [CLI, '--input', input, '--format', 'json', '--output', '/dev/stdout'], {
+        stdio: ['ignore', fd, 'pipe'],
+      });
       expect(r.status).toBe(0);
     } finally {
       closeSync(fd);
@@ -225,13 +240,20 @@ describe('--emit-state into a descriptor with a slow reader', () => {
     const input = path.join(dir, 'big.json');
     // manual-process sessions keep their repo names whole: megabytes of state, far more than a pipe holds
     const calls = Array.from({ length: 12 }, () => ({ tool: 'Bash', latency_ms: 1 }));
-    const sessions = Array.from({ length: 10 }, (_, i) => ({ session_id: `s${i}`, repo: String(i).repeat(200_000), tool_calls: calls, duration_minutes: 60 }));
+    const sessions = Array.from({ length: 10 }, (_, i) => ({
+      session_id: `s${i}`,
+      repo: String(i).repeat(200_000),
+      tool_calls: calls,
+      duration_minutes: 60,
+    }));
     writeFileSync(input, JSON.stringify(sessions));
     const state = path.join(dir, 'file.state');
     expect((await runCli(['--input', input, '--emit-state', state, '--workers', '1'])).code).toBe(0);
     expect(statSync(state).size).toBeGreaterThan(1 << 20);
     // Node's child_process pipes are sockets, which cannot be opened by path (ENXIO)
-    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', target, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', target, '--workers', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     const reader = (target === '/dev/stdout' ? child.stdout : child.stdio[3]) as Readable;
     const got: Buffer[] = [];
     let stderr = '';
@@ -251,7 +273,12 @@ describe.skipIf(!isRoot)('--emit-state into a non-blocking descriptor', () => {
     const input = path.join(dir, 'big.json');
     // manual-process sessions keep their repo names whole: megabytes of state, far more than a pipe holds
     const calls = Array.from({ length: 12 }, () => ({ tool: 'Bash', latency_ms: 1 }));
-    const sessions = Array.from({ length: 10 }, (_, i) => ({ session_id: `s${i}`, repo: String(i).repeat(200_000), tool_calls: calls, duration_minutes: 60 }));
+    const sessions = Array.from({ length: 10 }, (_, i) => ({
+      session_id: `s${i}`,
+      repo: String(i).repeat(200_000),
+      tool_calls: calls,
+      duration_minutes: 60,
+    }));
     writeFileSync(input, JSON.stringify(sessions));
     const state = path.join(dir, 'file.state');
     expect((await runCli(['--input', input, '--emit-state', state, '--workers', '1'])).code).toBe(0);
@@ -261,7 +288,9 @@ describe.skipIf(!isRoot)('--emit-state into a non-blocking descriptor', () => {
     execFileSync('mknod', [fifo, 'p']);
     const readFd = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const writeFd = openSync(fifo, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
-    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', '/dev/fd/3', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe', writeFd] });
+    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', '/dev/fd/3', '--workers', '1'], {
+      stdio: ['ignore', 'ignore', 'pipe', writeFd],
+    });
     closeSync(writeFd);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

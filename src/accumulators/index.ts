@@ -29,8 +29,10 @@ export function profileNamed(name: string): AnyProfile {
 
 export const initState = (profile = 'seed'): AnalyzerState => engine.initState(profileNamed(profile));
 export const mergeStates = (a: AnalyzerState, b: AnalyzerState): AnalyzerState => engine.mergeStates(profileNamed(a.profile), a, b);
-export const mapStateOrdinals = (s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState => engine.mapStateOrdinals(profileNamed(s.profile), s, f);
+export const mapStateOrdinals = (s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState =>
+  engine.mapStateOrdinals(profileNamed(s.profile), s, f);
 export const rebaseState = (s: AnalyzerState, prefix: Ordinal): AnalyzerState => engine.rebaseState(profileNamed(s.profile), s, prefix);
 export const finalizeState = (s: AnalyzerState): AnalyzerResult => engine.finalizeState(profileNamed(s.profile), s);
 /** Add one record of the state's profile (a `Session` for seed, an `AgentSession` for fleet); mutates and returns `state`. */
-export const addSession = (state: AnalyzerState, record: unknown, at: Ordinal): AnalyzerState => engine.addRecord(profileNamed(state.profile), state, record, at);
+export const addSession = (state: AnalyzerState, record: unknown, at: Ordinal): AnalyzerState =>
+  engine.addRecord(profileNamed(state.profile), state, record, at);

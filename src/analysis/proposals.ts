@@ -70,7 +70,11 @@ export function generateProposals(patterns: PatternSet, _hourlyRate = 50.0, over
     out.push(...detector.proposals(result, own, overhead));
   }
   return out.sort((a, b) =>
-    a.estimated_monthly_hours_saved === b.estimated_monthly_hours_saved ? 0 : a.estimated_monthly_hours_saved > b.estimated_monthly_hours_saved ? -1 : 1,
+    a.estimated_monthly_hours_saved === b.estimated_monthly_hours_saved
+      ? 0
+      : a.estimated_monthly_hours_saved > b.estimated_monthly_hours_saved
+        ? -1
+        : 1,
   );
 }
 

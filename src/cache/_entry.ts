@@ -66,10 +66,15 @@ export function entryFileName(key: EntryKey): string {
 function isFileStamp(v: unknown): v is EntryHeader['file'] {
   const f = v as Record<string, unknown> | null;
   return (
-    typeof f === 'object' && f !== null &&
-    Number.isSafeInteger(f['size']) && (f['size'] as number) >= 0 &&
-    typeof f['mtimeNs'] === 'string' && /^\d+$/.test(f['mtimeNs']) &&
-    typeof f['headHash'] === 'string' && typeof f['tailHash'] === 'string' && typeof f['endsWithNewline'] === 'boolean'
+    typeof f === 'object' &&
+    f !== null &&
+    Number.isSafeInteger(f['size']) &&
+    (f['size'] as number) >= 0 &&
+    typeof f['mtimeNs'] === 'string' &&
+    /^\d+$/.test(f['mtimeNs']) &&
+    typeof f['headHash'] === 'string' &&
+    typeof f['tailHash'] === 'string' &&
+    typeof f['endsWithNewline'] === 'boolean'
   );
 }
 
@@ -89,10 +94,18 @@ export async function loadEntry(dir: string, key: EntryKey): Promise<LoadOutcome
   } catch {
     return { kind: 'invalid', reason: 'its header is not JSON' };
   }
-  if (header === null || typeof header !== 'object' || header.format !== ENTRY_FORMAT) return { kind: 'invalid', reason: 'not a fleet-proposals cache entry' };
+  if (header === null || typeof header !== 'object' || header.format !== ENTRY_FORMAT)
+    return { kind: 'invalid', reason: 'not a fleet-proposals cache entry' };
   if (header.version !== ENTRY_VERSION || header.key?.tool !== key.tool || header.key?.stateVersion !== key.stateVersion) return { kind: 'stale' };
   const k = header.key;
-  if (k.path !== key.path || k.display !== key.display || k.profile !== key.profile || k.from !== key.from || k.parser !== key.parser || k.strict !== key.strict) {
+  if (
+    k.path !== key.path ||
+    k.display !== key.display ||
+    k.profile !== key.profile ||
+    k.from !== key.from ||
+    k.parser !== key.parser ||
+    k.strict !== key.strict
+  ) {
     return { kind: 'invalid', reason: `it belongs to another file or other options (${k.display ?? '?'})` };
   }
   if (!isFileStamp(header.file) || typeof header.resumable !== 'boolean') return { kind: 'invalid', reason: 'its header is damaged' };

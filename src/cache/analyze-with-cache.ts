@@ -90,7 +90,12 @@ export async function analyzeWithCache(
   try {
     await fsp.mkdir(opts.dir, { recursive: true });
   } catch (err) {
-    throw new AnalyzerError('FP_OUTPUT', `Cannot use the cache folder: ${(err as Error).message}, in ${opts.dir}`, { file: opts.dir }, { cause: err });
+    throw new AnalyzerError(
+      'FP_OUTPUT',
+      `Cannot use the cache folder: ${(err as Error).message}, in ${opts.dir}`,
+      { file: opts.dir },
+      { cause: err },
+    );
   }
   const summary: CacheSummary = { reusedFiles: 0, reusedBytes: 0, readFiles: 0, readBytes: 0 };
   const prefetch = pLimit(PREFETCH);
@@ -227,7 +232,12 @@ async function resumeGrown(
     if (edges.headHash !== old.headHash || edges.tailHash !== old.tailHash) return undefined;
     if (!old.endsWithNewline && edges.nextByte !== 0x0a) return undefined;
     // the new records sort after the old ones: the old state is placed at [0], the new at [1]
-    tail = await analyzeJsonlRange(file, old.size, fp.size, [1], { parser: opts.parser, strict: opts.strict, profile: opts.profile, onBytes: deps.onBytes });
+    tail = await analyzeJsonlRange(file, old.size, fp.size, [1], {
+      parser: opts.parser,
+      strict: opts.strict,
+      profile: opts.profile,
+      onBytes: deps.onBytes,
+    });
   } catch {
     // invalid new bytes (or a read error): the whole-file read gives the authoritative outcome
     return undefined;

@@ -5,8 +5,17 @@
 import { AnalyzerError } from '../errors.js';
 
 export const SCALE_OPTIONS = {
-  cache: { type: 'string', requiresArg: true, describe: 'Reuse per-file analysis states kept in DIR; read only new or changed files (and the new part of grown JSON Lines files)' },
-  redis: { type: 'string', requiresArg: true, describe: 'Analyse on `fleet-proposals worker` processes through BullMQ on this Redis (redis://HOST:PORT); inputs must be on storage every worker sees' },
+  cache: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Reuse per-file analysis states kept in DIR; read only new or changed files (and the new part of grown JSON Lines files)',
+  },
+  redis: {
+    type: 'string',
+    requiresArg: true,
+    describe:
+      'Analyse on `fleet-proposals worker` processes through BullMQ on this Redis (redis://HOST:PORT); inputs must be on storage every worker sees',
+  },
   'shard-size': { type: 'string', requiresArg: true, describe: 'With --redis: target size of a shard job, e.g. 256MB [default: 256MB]' },
 } as const;
 
@@ -41,12 +50,18 @@ export function scaleOptions(argv: Record<string, unknown>): { cache?: string; r
 /** `fleet-proposals worker --redis URL [--concurrency N]`: runs until SIGINT or SIGTERM. */
 export const WORKER_OPTIONS = {
   redis: { type: 'string', requiresArg: true, demandOption: true, describe: 'The Redis the submitting runs use (redis://HOST:PORT)' },
-  concurrency: { type: 'number', requiresArg: true, default: 1, describe: 'Jobs at once (run one worker per core rather than raising this: jobs are CPU-bound)' },
+  concurrency: {
+    type: 'number',
+    requiresArg: true,
+    default: 1,
+    describe: 'Jobs at once (run one worker per core rather than raising this: jobs are CPU-bound)',
+  },
 } as const;
 
 export function workerConcurrency(argv: Record<string, unknown>): number {
   const raw = argv['concurrency'];
   const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-  if (!Number.isInteger(v) || (v as number) < 1) throw new AnalyzerError('FP_USAGE', `argument --concurrency: must be a positive integer, got '${String(v)}'`);
+  if (!Number.isInteger(v) || (v as number) < 1)
+    throw new AnalyzerError('FP_USAGE', `argument --concurrency: must be a positive integer, got '${String(v)}'`);
   return v as number;
 }

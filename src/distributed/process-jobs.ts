@@ -45,7 +45,11 @@ export async function processShard(d: ShardJobData, onBytes?: (n: number) => voi
     let result: AnalysisResult;
     let newlines = 0;
     if (d.kind === 'whole') {
-      result = renamed(await analyzeWholeFile(file!, { parser: d.parser, strict: d.strict, from: d.from, profile: d.profile, onBytes: count }), d.path, d.display);
+      result = renamed(
+        await analyzeWholeFile(file!, { parser: d.parser, strict: d.strict, from: d.from, profile: d.profile, onBytes: count }),
+        d.path,
+        d.display,
+      );
     } else {
       const r = await analyzeJsonlRange(file!, d.start, d.end, [], { parser: d.parser, strict: d.strict, profile: d.profile, onBytes: count });
       result = renamed({ state: r.state, malformed: r.malformed }, d.path, d.display);
@@ -63,7 +67,10 @@ function renamed(r: AnalysisResult, abs: string, display: string): AnalysisResul
   if (abs === display || r.malformed.first.length === 0) return r;
   return {
     state: r.state,
-    malformed: { count: r.malformed.count, first: r.malformed.first.map((m) => (m.context.file === abs ? { ...m, context: { ...m.context, file: display } } : m)) },
+    malformed: {
+      count: r.malformed.count,
+      first: r.malformed.first.map((m) => (m.context.file === abs ? { ...m, context: { ...m.context, file: display } } : m)),
+    },
   };
 }
 
@@ -85,7 +92,10 @@ export async function processMerge(d: MergeJobData, children: readonly ShardResu
     const shards = (byFile.get(f) ?? []).sort((a, b) => a.shardIndex - b.shardIndex);
     const expected = shards[0]?.shards ?? 1;
     if (shards.length !== expected || shards.some((s, k) => s.shardIndex !== k)) {
-      return { ok: false, error: { code: 'FP_INTERNAL', message: `Distributed run: file ${f} has ${shards.length} of ${expected} shard results`, context: {} } };
+      return {
+        ok: false,
+        error: { code: 'FP_INTERNAL', message: `Distributed run: file ${f} has ${shards.length} of ${expected} shard results`, context: {} },
+      };
     }
     for (const s of shards) bytes += s.bytes;
     let fileResult: AnalysisResult;
@@ -116,7 +126,10 @@ async function mergeShards(shards: readonly ShardResult[], profile: string): Pro
     if (!s.ok) throw new Error('unreachable');
     const st = placeFileState(await getState(s.state), [s.shardIndex]);
     const base = lines;
-    const first = base === 0 ? st.malformed.first : st.malformed.first.map((m) => (m.context.line === undefined ? m : { ...m, context: { ...m.context, line: m.context.line + base } }));
+    const first =
+      base === 0
+        ? st.malformed.first
+        : st.malformed.first.map((m) => (m.context.line === undefined ? m : { ...m, context: { ...m.context, line: m.context.line + base } }));
     r = mergeResults(r, { state: st.state, malformed: { count: st.malformed.count, first } });
     lines += s.newlines;
   }

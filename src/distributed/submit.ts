@@ -60,7 +60,11 @@ export function sharedDir(): string {
 function within<T>(p: Promise<T>, ms: number, what: string, url: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AnalyzerError('FP_INPUT', `Lost the connection to Redis for ${Math.round(ms / 1000)} s while ${what}, at ${describeRedis(url)}`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(new AnalyzerError('FP_INPUT', `Lost the connection to Redis for ${Math.round(ms / 1000)} s while ${what}, at ${describeRedis(url)}`)),
+      ms,
+    );
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -115,10 +119,15 @@ export async function analyzeDistributed(files: readonly InputFile[], o: Distrib
         shards: shards.length,
         kind: s.kind,
         start: s.kind === 'jsonl' ? s.start : 0,
-        end: s.kind === 'jsonl' ? s.end : file.size ?? 0,
+        end: s.kind === 'jsonl' ? s.end : (file.size ?? 0),
       };
       // attempts: only crashes and lost locks fail a job (input errors are results); 3 tries, 1 s apart
-      children.push({ name: 'shard', queueName: qname, data, opts: { failParentOnFailure: true, attempts: 3, backoff: { type: 'fixed', delay: 1000 } } });
+      children.push({
+        name: 'shard',
+        queueName: qname,
+        data,
+        opts: { failParentOnFailure: true, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
+      });
     });
   });
   const mergeData: MergeJobData = { ...stamp, files: files.length };
@@ -147,7 +156,12 @@ export async function analyzeDistributed(files: readonly InputFile[], o: Distrib
   let parentId: string | undefined;
   try {
     await within(events.waitUntilReady(), downMs, 'starting', o.redis);
-    const tree = await within(flows.add({ name: 'merge', queueName: qname, data: mergeData, opts: { attempts: 2 }, children }), downMs, 'submitting the jobs', o.redis);
+    const tree = await within(
+      flows.add({ name: 'merge', queueName: qname, data: mergeData, opts: { attempts: 2 }, children }),
+      downMs,
+      'submitting the jobs',
+      o.redis,
+    );
     parentId = tree.job.id!;
     for (const c of tree.children ?? []) childIds.add(c.job.id!);
     const started = Date.now();
@@ -169,7 +183,9 @@ export async function analyzeDistributed(files: readonly InputFile[], o: Distrib
         workers = await within(queue.getWorkersCount(), downMs, 'waiting for the workers', o.redis);
         if (workers === 0 && !warned && Date.now() - started >= NO_WORKER_WARN_MS) {
           warned = true;
-          o.warn(`No fleet-proposals ${tool} worker is connected to ${describeRedis(o.redis)} (queue ${qname}): start \`fleet-proposals worker --redis URL\` of the same version; waiting`);
+          o.warn(
+            `No fleet-proposals ${tool} worker is connected to ${describeRedis(o.redis)} (queue ${qname}): start \`fleet-proposals worker --redis URL\` of the same version; waiting`,
+          );
         }
       }
       o.progress?.update({ shardsDone, shards: children.length, bytes, workers });

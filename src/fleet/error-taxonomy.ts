@@ -38,12 +38,21 @@ const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['hook', /pre-commit|pre-push|\bhook\b|husky|lint-staged/i],
   ['edit_mismatch', /String to replace not found|old_string|Found \d+ matches of the string|no match(?:es)? found for|did not match any/i],
   ['permission', /permission denied|EACCES|EPERM|not permitted|requires approval|access denied/i],
-  ['dependency_missing', /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module/i],
+  [
+    'dependency_missing',
+    /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module/i,
+  ],
   ['syntax', /SyntaxError|syntax error|unexpected token|IndentationError|parse error|ParseError/i],
   ['test_failure', /\b\d+ (?:tests?|examples?), \d+ failures?|\bFAILED\b|AssertionError|tests? failed|test failures?|\d+ failed\b/i],
-  ['network_timeout', /timed? ?out|Could not resolve host|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i],
+  [
+    'network_timeout',
+    /timed? ?out|Could not resolve host|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i,
+  ],
   ['git', /^fatal:|\bgit\b|upstream|merge conflict|CONFLICT \(|detached HEAD|not a git repository|\.gitignore/im],
-  ['tool_misuse', /InputValidationError|invalid (?:argument|parameter|input)|Sibling tool call errored|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im],
+  [
+    'tool_misuse',
+    /InputValidationError|invalid (?:argument|parameter|input)|Sibling tool call errored|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im,
+  ],
   ['not_found', /No such file|does not exist|not found|ENOENT|cannot find|could not find/i],
 ];
 

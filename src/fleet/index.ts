@@ -46,12 +46,16 @@ export function addFleetSession(state: FleetState, s: AgentSession, at: Ordinal)
 export function mergeFleetStates(a: FleetState, b: FleetState): FleetState {
   const A = a as Record<string, unknown>;
   const B = b as Record<string, unknown>;
-  return Object.fromEntries(FLEET_DETECTORS.map((d) => [d.name, (d.merge as (x: unknown, y: unknown) => unknown)(A[d.name], B[d.name])])) as FleetState;
+  return Object.fromEntries(
+    FLEET_DETECTORS.map((d) => [d.name, (d.merge as (x: unknown, y: unknown) => unknown)(A[d.name], B[d.name])]),
+  ) as FleetState;
 }
 
 export function mapFleetOrdinals(s: FleetState, f: (o: Ordinal) => Ordinal): FleetState {
   const S = s as Record<string, unknown>;
-  return Object.fromEntries(FLEET_DETECTORS.map((d) => [d.name, (d.mapOrdinals as (x: unknown, f: (o: Ordinal) => Ordinal) => unknown)(S[d.name], f)])) as FleetState;
+  return Object.fromEntries(
+    FLEET_DETECTORS.map((d) => [d.name, (d.mapOrdinals as (x: unknown, f: (o: Ordinal) => Ordinal) => unknown)(S[d.name], f)]),
+  ) as FleetState;
 }
 
 export function finalizeFleetState(s: FleetState): FleetResults {

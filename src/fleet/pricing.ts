@@ -38,7 +38,13 @@ export interface PriceTable {
 export const PRICES_AS_OF = '2025-12-01';
 
 /** cacheWrite1h is 2× input for Anthropic models (their published multiplier), 0 for OpenAI (no cache writes) */
-const p = (input: number, output: number, cacheWrite: number, cacheRead: number): ModelPrice => ({ input, output, cacheWrite, cacheWrite1h: cacheWrite === 0 ? 0 : 2 * input, cacheRead });
+const p = (input: number, output: number, cacheWrite: number, cacheRead: number): ModelPrice => ({
+  input,
+  output,
+  cacheWrite,
+  cacheWrite1h: cacheWrite === 0 ? 0 : 2 * input,
+  cacheRead,
+});
 
 export const DEFAULT_PRICES: PriceTable = {
   as_of: PRICES_AS_OF,
@@ -68,7 +74,7 @@ export const DEFAULT_PRICES: PriceTable = {
     'gpt-4-turbo': p(10, 30, 0, 0),
     'gpt-4': p(30, 60, 0, 0),
     'o4-mini': p(1.1, 4.4, 0, 0.275),
-    'o3': p(2, 8, 0, 0.5),
+    o3: p(2, 8, 0, 0.5),
   },
 };
 
@@ -78,7 +84,8 @@ export function priceOf(table: PriceTable, model: string): ModelPrice | undefine
   for (const key of Object.keys(table.models)) {
     // the key must end at a boundary: "gpt-5" prices "gpt-5-2025-08-07", never "gpt-5.4"
     const next = name.charAt(key.length);
-    if (name.startsWith(key) && (next === '' || next === '-' || next === '@' || next === ':') && (best === undefined || key.length > best.length)) best = key;
+    if (name.startsWith(key) && (next === '' || next === '-' || next === '@' || next === ':') && (best === undefined || key.length > best.length))
+      best = key;
   }
   return best === undefined ? undefined : table.models[best];
 }
@@ -98,7 +105,14 @@ export function dollars(table: PriceTable, model: string, t: Tokens): number | u
   const price = priceOf(table, model);
   if (price === undefined) return undefined;
   const w1h = Math.min(t.cacheWrite1h ?? 0, t.cacheWrite);
-  return (t.input * price.input + t.output * price.output + (t.cacheWrite - w1h) * price.cacheWrite + w1h * price.cacheWrite1h + t.cacheRead * price.cacheRead) / 1e6;
+  return (
+    (t.input * price.input +
+      t.output * price.output +
+      (t.cacheWrite - w1h) * price.cacheWrite +
+      w1h * price.cacheWrite1h +
+      t.cacheRead * price.cacheRead) /
+    1e6
+  );
 }
 
 /**
@@ -133,7 +147,13 @@ export function parsePrices(text: string, file: string): PriceTable {
     };
     const cacheWrite = num('cache_write', true);
     const has1h = Object.hasOwn(m, 'cache_write_1h');
-    out[name] = { input: num('input', false), output: num('output', false), cacheWrite, cacheWrite1h: has1h ? num('cache_write_1h', false) : cacheWrite, cacheRead: num('cache_read', true) };
+    out[name] = {
+      input: num('input', false),
+      output: num('output', false),
+      cacheWrite,
+      cacheWrite1h: has1h ? num('cache_write_1h', false) : cacheWrite,
+      cacheRead: num('cache_read', true),
+    };
   }
   const str = (k: string): string => (typeof d[k] === 'string' ? (d[k] as string) : 'unknown');
   return { as_of: str('as_of'), source: str('source') === 'unknown' ? file : str('source'), models: out };

@@ -21,7 +21,10 @@ function segmentRegex(seg: string): RegExp {
       const end = seg.indexOf(']', i + 2);
       if (end < 0) re += '\\[';
       else {
-        const body = seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = seg
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         re += `[${body}]`;
         i = end;
       }

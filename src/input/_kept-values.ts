@@ -32,7 +32,7 @@ function parseLexemes(text: string): unknown {
       i++;
       const o = Object.create(null) as Record<string, unknown>;
       ws();
-      if (text[i] === '}') return i++, o;
+      if (text[i] === '}') return (i++, o);
       for (;;) {
         ws();
         const k = JSON.parse(token(STRING)) as string;
@@ -47,7 +47,7 @@ function parseLexemes(text: string): unknown {
       i++;
       const a: unknown[] = [];
       ws();
-      if (text[i] === ']') return i++, a;
+      if (text[i] === ']') return (i++, a);
       for (;;) {
         a.push(value());
         ws();
@@ -55,9 +55,9 @@ function parseLexemes(text: string): unknown {
       }
     }
     if (c === '"') return JSON.parse(token(STRING)) as string;
-    if (c === 't') return (i += 4), true;
-    if (c === 'f') return (i += 5), false;
-    if (c === 'n') return (i += 4), null;
+    if (c === 't') return ((i += 4), true);
+    if (c === 'f') return ((i += 5), false);
+    if (c === 'n') return ((i += 4), null);
     return new Lexeme(token(NUMBER));
   };
   return value();

@@ -24,9 +24,51 @@
  */
 
 /** Commands that only set up the real one (skipped in `&&`/`;` lists). */
-const HOUSEKEEPING = new Set(['for', 'done', 'fi', 'esac', 'case', 'in', 'cd', 'pushd', 'popd', 'echo', 'printf', 'true', 'false', 'export', 'set', 'unset', 'source', '.', 'sleep', 'exit', ':', 'clear']);
+const HOUSEKEEPING = new Set([
+  'for',
+  'done',
+  'fi',
+  'esac',
+  'case',
+  'in',
+  'cd',
+  'pushd',
+  'popd',
+  'echo',
+  'printf',
+  'true',
+  'false',
+  'export',
+  'set',
+  'unset',
+  'source',
+  '.',
+  'sleep',
+  'exit',
+  ':',
+  'clear',
+]);
 
-const PREFIXES = new Set(['do', 'then', 'else', 'elif', 'if', 'while', 'until', '!', 'sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xargs', 'npx', 'bunx', 'nice']);
+const PREFIXES = new Set([
+  'do',
+  'then',
+  'else',
+  'elif',
+  'if',
+  'while',
+  'until',
+  '!',
+  'sudo',
+  'env',
+  'time',
+  'nohup',
+  'command',
+  'exec',
+  'xargs',
+  'npx',
+  'bunx',
+  'nice',
+]);
 
 /** runner pairs: "uv run X" -> X */
 const RUNNERS: Record<string, Set<string>> = {
@@ -42,12 +84,77 @@ const RUNNERS: Record<string, Set<string>> = {
 
 /** Programs whose second plain word is a subcommand. */
 const SUBCOMMANDS = new Set([
-  'git', 'npm', 'pnpm', 'yarn', 'bun', 'deno', 'mix', 'cargo', 'go', 'docker', 'docker-compose', 'podman', 'kubectl',
-  'helm', 'gh', 'glab', 'bd', 'pip', 'pip3', 'uv', 'poetry', 'pdm', 'hatch', 'conda', 'brew', 'apt', 'apt-get', 'dnf',
-  'yum', 'dotnet', 'terraform', 'tofu', 'gradle', 'gradlew', 'mvn', 'swift', 'rails', 'rake', 'bundle', 'composer',
-  'nix', 'systemctl', 'just', 'task', 'tox', 'nox', 'rustup', 'az', 'aws', 'gcloud', 'firebase', 'vercel', 'wrangler',
-  'turbo', 'nx', 'lerna', 'prisma', 'supabase', 'ruff', 'flutter', 'dart', 'stack', 'cabal', 'opam', 'dune', 'zig',
-  'jj', 'hg', 'svn', 'playwright', 'make',
+  'git',
+  'npm',
+  'pnpm',
+  'yarn',
+  'bun',
+  'deno',
+  'mix',
+  'cargo',
+  'go',
+  'docker',
+  'docker-compose',
+  'podman',
+  'kubectl',
+  'helm',
+  'gh',
+  'glab',
+  'bd',
+  'pip',
+  'pip3',
+  'uv',
+  'poetry',
+  'pdm',
+  'hatch',
+  'conda',
+  'brew',
+  'apt',
+  'apt-get',
+  'dnf',
+  'yum',
+  'dotnet',
+  'terraform',
+  'tofu',
+  'gradle',
+  'gradlew',
+  'mvn',
+  'swift',
+  'rails',
+  'rake',
+  'bundle',
+  'composer',
+  'nix',
+  'systemctl',
+  'just',
+  'task',
+  'tox',
+  'nox',
+  'rustup',
+  'az',
+  'aws',
+  'gcloud',
+  'firebase',
+  'vercel',
+  'wrangler',
+  'turbo',
+  'nx',
+  'lerna',
+  'prisma',
+  'supabase',
+  'ruff',
+  'flutter',
+  'dart',
+  'stack',
+  'cabal',
+  'opam',
+  'dune',
+  'zig',
+  'jj',
+  'hg',
+  'svn',
+  'playwright',
+  'make',
 ]);
 
 /** Options of a subcommand tool that take a value (skipped with it). */
@@ -207,7 +314,8 @@ export function commandFamily(line: string): string {
     if (fam === '') continue;
     const program = fam.split(' ')[0]!;
     if (HOUSEKEEPING.has(program)) {
-      if (chosen === '') chosen = fam; // a line of only housekeeping keeps its first
+      if (chosen === '')
+        chosen = fam; // a line of only housekeeping keeps its first
       else if (HOUSEKEEPING.has(chosen.split(' ')[0]!)) continue;
       continue;
     }

@@ -509,7 +509,11 @@ export class FastDecoder {
             break;
           }
           this.fail(
-            c === 0x7d ? "trailing comma before '}'" : state === S_OBJ_FIRST ? "expected a double-quoted property name or '}'" : 'expected a double-quoted property name',
+            c === 0x7d
+              ? "trailing comma before '}'"
+              : state === S_OBJ_FIRST
+                ? "expected a double-quoted property name or '}'"
+                : 'expected a double-quoted property name',
             base + i,
             line,
           );
@@ -926,7 +930,9 @@ const PRIME_CORPUS: ReadonlyArray<readonly [string, FastDecoderOptions]> = [
     '\ufeff[{"session_id":"s\\u00e9\\n\\"x\\\\","repo":"r/é😀","messages":[{"role":"user","content":"a\\tb\\/c\\bd\\fe\\rf\\u20AC 中文 \\ud83d\\ude00"},' +
       '{"k":[1,-2,0,0.5,-0.25e+3,1E-2,1e5,true,false,null,{},[]]}],"errors":[{"message":"m"}],' +
       '"tool_calls":[{"tool":"t","latency_ms":12.5},{"tool":"u","latency_ms":0}],"duration_minutes":3,' +
-      '"\\u0073ession_id":"dup","' + 'a property name longer than any name we look for, '.repeat(3) + '":1,' +
+      '"\\u0073ession_id":"dup","' +
+      'a property name longer than any name we look for, '.repeat(3) +
+      '":1,' +
       '"x":{"sessions":[1]}},\n 5, -1.5e3, 0, "str", true, false, null, [1, {"a": "b"}], {}\n]\n',
     {},
   ],

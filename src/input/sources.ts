@@ -89,7 +89,8 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
       if (isGlob(p) && (err as NodeJS.ErrnoException).code === 'ENOENT') {
         // a pattern the shell did not expand
         const matches = await expandGlob(p);
-        if (matches.length === 0) throw new AnalyzerError('FP_INPUT', `Cannot read input: no file or folder matches the pattern, in ${p}`, { file: p });
+        if (matches.length === 0)
+          throw new AnalyzerError('FP_INPUT', `Cannot read input: no file or folder matches the pattern, in ${p}`, { file: p });
         await findPaths(matches, out, skipped);
         continue;
       }
@@ -102,7 +103,9 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
       const before = out.length;
       await walk(p, [st], out, skipped);
       if (out.length === before) {
-        throw new AnalyzerError('FP_INPUT', `No archives found: the folder holds no .json, .jsonl, .ndjson, .traj or .gz files, in ${p}`, { file: p });
+        throw new AnalyzerError('FP_INPUT', `No archives found: the folder holds no .json, .jsonl, .ndjson, .traj or .gz files, in ${p}`, {
+          file: p,
+        });
       }
     } else if (st.isFile()) {
       out.push({ path: p, transport: 'file' });

@@ -14,7 +14,6 @@ import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './ty
 
 const PENDING = Symbol('pending record');
 
-
 type Container = { kind: 'array'; value: unknown[] } | { kind: 'object'; value: Record<string, unknown>; key: string | undefined };
 
 /** Assembles one JSON value from tokens, dropping the values of keys the analysis does not read

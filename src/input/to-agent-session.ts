@@ -110,7 +110,11 @@ export function digest(s: string): string {
 /** JSON with object keys sorted, so equal inputs digest equally. */
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  if (isObj(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -132,7 +136,8 @@ function readCall(raw: unknown, i: number, place: RecordPlace): AgentToolCall {
     outcome = outcomeRaw as CallOutcome;
   }
   const waitedRaw = optString(raw, 'waited_on', where);
-  if (waitedRaw !== undefined && !WAITS.has(waitedRaw as WaitKind)) bad(`${where}"waited_on"`, waitedRaw, 'approval, question, background, subagent or hook');
+  if (waitedRaw !== undefined && !WAITS.has(waitedRaw as WaitKind))
+    bad(`${where}"waited_on"`, waitedRaw, 'approval, question, background, subagent or hook');
   let waitMs = optNumber(raw, 'wait_ms', where);
   const startUs = optTime(raw, 'timestamp', where);
   const input = own(raw, 'input');
@@ -179,7 +184,8 @@ function readUsage(raw: unknown, where: string): TokenUsage {
   // the 1-hour part of the cache writes (priced apart): Anthropic's
   // cache_creation.ephemeral_1h_input_tokens, or cache_write_1h
   const cc = own(raw, 'cache_creation');
-  const w1h = (isObj(cc) ? optNumber(cc, 'ephemeral_1h_input_tokens', `${where}.cache_creation.`) : undefined) ?? optNumber(raw, 'cache_write_1h', `${where}.`);
+  const w1h =
+    (isObj(cc) ? optNumber(cc, 'ephemeral_1h_input_tokens', `${where}.cache_creation.`) : undefined) ?? optNumber(raw, 'cache_write_1h', `${where}.`);
   if (w1h !== undefined) usage.cacheWrite1h = w1h;
   return usage;
 }

@@ -7,7 +7,7 @@ const PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)?(?:\.(?:\d(?:_?\d)*)?)?(?:[eE][+-]?\d
 
 export function parsePyFloat(text: string): number | undefined {
   const s = text.replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/gu, '');
-  if (!PY_FLOAT.test(s) || !/\d|inf|nan/i.test(s) || /^[+-]?\./.test(s) === false && /^[+-]?[eE]/.test(s)) return undefined;
+  if (!PY_FLOAT.test(s) || !/\d|inf|nan/i.test(s) || (/^[+-]?\./.test(s) === false && /^[+-]?[eE]/.test(s))) return undefined;
   // a mantissa needs a digit on one side of the point
   if (/^[+-]?\.(?:[eE]|$)/.test(s)) return undefined;
   const clean = s.replace(/_/g, '').toLowerCase();

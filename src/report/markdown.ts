@@ -62,7 +62,12 @@ export function renderMarkdown(proposals: readonly ImprovementProposal[], patter
     }
     lines.push('---', '');
   });
-  lines.push('## Appendix: Detected Waste Patterns', '', '| Type | Description | Occurrences | Hours |', '|------|-------------|-------------|-------|');
+  lines.push(
+    '## Appendix: Detected Waste Patterns',
+    '',
+    '| Type | Description | Occurrences | Hours |',
+    '|------|-------------|-------------|-------|',
+  );
   for (const p of patterns.sorted.slice(0, 20)) {
     lines.push(`| ${p.pattern_type} | ${cpSlice(p.description, 60)} | ${p.occurrences} | ${floatRepr(p.total_time_hours)}h |`);
   }

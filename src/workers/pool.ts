@@ -94,7 +94,8 @@ export async function analyzeParallel(
   // The fleet profile keeps each finding's evidence lines inside detector state, where the
   // shift from a range's lines to the file's (done here for malformed records) cannot reach:
   // its files are read whole, one per worker, so every line is the file's own.
-  const shardBytes = opts.profile !== 'seed' ? Number.MAX_SAFE_INTEGER : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
+  const shardBytes =
+    opts.profile !== 'seed' ? Number.MAX_SAFE_INTEGER : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
   const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback);
   try {
     return await run.result;
@@ -102,7 +103,6 @@ export async function analyzeParallel(
     await run.close();
   }
 }
-
 
 /** One run: plan -> one job per file -> outcomes merged in file order. */
 class ParallelRun {

@@ -14,7 +14,16 @@ import { AnalyzerError, describeLocation, fromWire, toWire } from '../errors.js'
 import { readFileRange } from '../input/bytes.js';
 import { decoderFor, recordEvents } from '../input/read-sessions.js';
 import type { DecodeEvent } from '../input/types.js';
-import { placeholder, type RangeTask, type SkeletonTask, type StreamChunk, type StreamTask, type WholeTask, type WorkerReply, type WorkerTask } from './_protocol.js';
+import {
+  placeholder,
+  type RangeTask,
+  type SkeletonTask,
+  type StreamChunk,
+  type StreamTask,
+  type WholeTask,
+  type WorkerReply,
+  type WorkerTask,
+} from './_protocol.js';
 
 const PROGRESS_MS = 100;
 
@@ -82,7 +91,13 @@ async function* shiftEvents(events: AsyncIterable<DecodeEvent>, delta: number): 
 
 async function runWhole(t: WholeTask): Promise<void> {
   const p = progressFor(t.id);
-  const r = await analyzeInput(t.input, t.fileIndex, { parser: t.parser, strict: t.strict, profile: t.profile, onBytes: p.onBytes, onSession: p.onSession });
+  const r = await analyzeInput(t.input, t.fileIndex, {
+    parser: t.parser,
+    strict: t.strict,
+    profile: t.profile,
+    onBytes: p.onBytes,
+    onSession: p.onSession,
+  });
   p.flush();
   post({ id: t.id, type: 'done', shard: r, newlines: 0 });
 }
@@ -147,8 +162,7 @@ async function runSkeleton(t: SkeletonTask): Promise<void> {
     }
     yield* gap(at, t.size);
   }
-  const mismatch = (what: string) =>
-    new AnalyzerError('FP_INTERNAL', `Shard check: the skeleton ${what}, in ${t.file}`, { file: t.file });
+  const mismatch = (what: string) => new AnalyzerError('FP_INTERNAL', `Shard check: the skeleton ${what}, in ${t.file}`, { file: t.file });
   let next = 0;
   let liveFrom = 0;
   for await (const ev of decoderFor(t.parser)(source(), { file: t.file, shape: 'auto' })) {

@@ -56,7 +56,10 @@ describe('accumulator laws', () => {
           const parts: AnalyzerState[] = [];
           for (let i = 0; i + 1 < bounds.length; i++) parts.push(fold(all, bounds[i]!, bounds[i + 1]!));
           // a deterministic shuffle of the parts: merge is commutative
-          const shuffled = parts.map((p, i) => [((i + 1) * 7919 + orderSeed) % 104729, p] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+          const shuffled = parts
+            .map((p, i) => [((i + 1) * 7919 + orderSeed) % 104729, p] as const)
+            .sort((a, b) => a[0] - b[0])
+            .map((x) => x[1]);
           const leftFold = shuffled.reduce((acc, p) => mergeStates(acc, p), initState());
           const rightFold = shuffled.reduceRight((acc, p) => mergeStates(p, acc), initState());
           const whole = fold(all, 0, all.length);
@@ -76,7 +79,10 @@ describe('accumulator laws', () => {
         const mid = all.length >> 1;
         const a = fold(all, 0, mid);
         const b = fold(all, mid, all.length);
-        const before = [serializeState({ state: a, malformed: { count: 0, first: [] } }), serializeState({ state: b, malformed: { count: 0, first: [] } })];
+        const before = [
+          serializeState({ state: a, malformed: { count: 0, first: [] } }),
+          serializeState({ state: b, malformed: { count: 0, first: [] } }),
+        ];
         mergeStates(a, b);
         mergeStates(b, a);
         expect(serializeState({ state: a, malformed: { count: 0, first: [] } })).toBe(before[0]);

@@ -238,10 +238,14 @@ describe('generate', () => {
 
   it('the CLI writes a file and a summary line', () => {
     const out = join(tmp, 'cli.jsonl');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generate.ts', '--sessions', '3', '--shape', 'jsonl', '--seed', '9', '--out', out], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/generate.ts', '--sessions', '3', '--shape', 'jsonl', '--seed', '9', '--out', out],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
     expect(r.stderr).toMatch(/generated jsonl .*: \d+ bytes .*3 sessions, [\d.]+ s/);
     expect(r.status).toBe(0);
     expect(parseFile(out, { jsonl: true, gzip: false })).toHaveLength(3);
@@ -317,7 +321,10 @@ describe('run helpers', () => {
   });
 
   it('formatTable shows the numbers and the comparison', () => {
-    const table = formatTable([result, { ...result, impl: 'reference', workers: null, parser: null, ok: false, failure: 'exit 137', wallSeconds: [], reference: undefined }]);
+    const table = formatTable([
+      result,
+      { ...result, impl: 'reference', workers: null, parser: null, ok: false, failure: 'exit 137', wallSeconds: [], reference: undefined },
+    ]);
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toContain('5.10');
@@ -350,7 +357,19 @@ describe('run helpers', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
     expect(median([])).toBeNull();
-    const o = parseRunArgs(['--size', '10MB,1GB', '--workers', '1,2', '--decoder', 'fast', '--parser', 'stream-json', '--runs', '5', '--vs-reference']);
+    const o = parseRunArgs([
+      '--size',
+      '10MB,1GB',
+      '--workers',
+      '1,2',
+      '--decoder',
+      'fast',
+      '--parser',
+      'stream-json',
+      '--runs',
+      '5',
+      '--vs-reference',
+    ]);
     expect(o.sizes).toEqual([1e7, 1e9]);
     expect(o.workers).toEqual([1, 2]);
     expect(o.decoders).toEqual(['fast', 'stream-json']);

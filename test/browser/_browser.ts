@@ -21,16 +21,29 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-export const CHROMIUM: string | undefined = [process.env['FP_CHROMIUM'], ...CANDIDATES].find((p): p is string => p !== undefined && p !== '' && existsSync(p));
+export const CHROMIUM: string | undefined = [process.env['FP_CHROMIUM'], ...CANDIDATES].find(
+  (p): p is string => p !== undefined && p !== '' && existsSync(p),
+);
 
 if (CHROMIUM === undefined) {
   console.warn(
-    '\n*** SKIPPING the HTML report browser tests: no Chromium found (looked at FP_CHROMIUM and ' + CANDIDATES.join(', ') + '). Install it with `apt-get install -y chromium` (.ci/run does). ***\n',
+    '\n*** SKIPPING the HTML report browser tests: no Chromium found (looked at FP_CHROMIUM and ' +
+      CANDIDATES.join(', ') +
+      '). Install it with `apt-get install -y chromium` (.ci/run does). ***\n',
   );
 }
 
 /** The flags that work in a container without a GPU, a sandbox or a network. */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Playwright gives every launch a fresh temporary profile (its own --user-data-dir). */
 export function launchChromium(): Promise<Browser> {

@@ -46,7 +46,12 @@ const tileValue = async (page: Page, name: string) => (await page.locator(`[data
 
 /** Sort keys of the visible rows' cell `col`. */
 function visibleKeys(page: Page, table: string, col: number): Promise<number[]> {
-  return page.$$eval(`#${table} tbody tr`, (rows, c) => (rows as HTMLTableRowElement[]).filter((r) => getComputedStyle(r).display !== "none").map((r) => Number(r.cells[c]!.getAttribute('data-sort'))), col);
+  return page.$$eval(
+    `#${table} tbody tr`,
+    (rows, c) =>
+      (rows as HTMLTableRowElement[]).filter((r) => getComputedStyle(r).display !== 'none').map((r) => Number(r.cells[c]!.getAttribute('data-sort'))),
+    col,
+  );
 }
 
 async function checkSortAndFilter(page: Page, table: string, col: number, header: string): Promise<void> {
@@ -63,10 +68,14 @@ async function checkSortAndFilter(page: Page, table: string, col: number, header
   const texts = await page.$$eval(`#${table} tbody tr`, (rows) => rows.map((r) => (r.textContent ?? '').toLowerCase()));
   const expected = texts.filter((t) => t.includes(query)).length;
   await page.locator(`#${table}-bar input`).fill(query);
-  const shown = await page.$$eval(`#${table} tbody tr`, (rows) => rows.filter((r) => !r.classList.contains('flt-out')).map((r) => (r.textContent ?? '').toLowerCase()));
+  const shown = await page.$$eval(`#${table} tbody tr`, (rows) =>
+    rows.filter((r) => !r.classList.contains('flt-out')).map((r) => (r.textContent ?? '').toLowerCase()),
+  );
   expect(shown.length).toBe(expected);
   expect(shown.every((t) => t.includes(query))).toBe(true);
-  expect(await page.locator(`#${table}-bar .count`).innerText()).toBe(`${expected.toLocaleString('en-US')} of ${texts.length.toLocaleString('en-US')} rows`);
+  expect(await page.locator(`#${table}-bar .count`).innerText()).toBe(
+    `${expected.toLocaleString('en-US')} of ${texts.length.toLocaleString('en-US')} rows`,
+  );
   await page.locator(`#${table}-bar input`).fill('');
 }
 
@@ -84,7 +93,10 @@ async function checkPdf(page: Page): Promise<void> {
   expect(pdf.length).toBeGreaterThan(10_000);
 }
 
-async function seedPage(name: string, input: string): Promise<{ o: OpenedPage; proposals: { estimated_weekly_hours_saved: number; estimated_monthly_hours_saved: number; priority: string }[] }> {
+async function seedPage(
+  name: string,
+  input: string,
+): Promise<{ o: OpenedPage; proposals: { estimated_weekly_hours_saved: number; estimated_monthly_hours_saved: number; priority: string }[] }> {
   const out = join(tmp, `${name}.html`);
   const run = await runCli(['--input', input, '--format', 'html', '--output', out, '--workers', '1', '--quiet']);
   expect(run.code).toBe(0);
@@ -100,7 +112,8 @@ async function checkSeed(name: string, input: string): Promise<void> {
   expect(await tileValue(page, 'proposals')).toBe(String(proposals.length));
   expect(await tileValue(page, 'weekly-hours')).toBe(proposals.reduce((s, p) => s + p.estimated_weekly_hours_saved, 0).toFixed(1));
   expect(await tileValue(page, 'monthly-hours')).toBe(proposals.reduce((s, p) => s + p.estimated_monthly_hours_saved, 0).toFixed(1));
-  for (const p of ['critical', 'high', 'medium', 'low']) expect(await tile(page, `priority-${p}`)).toBe(`${p.toUpperCase()} ${proposals.filter((x) => x.priority === p).length}`);
+  for (const p of ['critical', 'high', 'medium', 'low'])
+    expect(await tile(page, `priority-${p}`)).toBe(`${p.toUpperCase()} ${proposals.filter((x) => x.priority === p).length}`);
   expect(await page.locator('.card').count()).toBe(proposals.length);
   // charts: one bar per listed pattern (top 15), per pattern type present, per priority
   const rows = await page.locator('#findings tbody tr').count();
@@ -117,14 +130,22 @@ async function checkSeed(name: string, input: string): Promise<void> {
 
 async function checkFleet(r: FleetReport, name: string): Promise<OpenedPage> {
   const big = r.findings.length > 100;
-  const o = await openReport(browser, renderFleetHtml(r, { command: 'fleet-proposals --profile fleet --format html', inputs: ['logs/'], generatedAt: '2026-01-02T03:04:05.678Z' }), name, tmp);
+  const o = await openReport(
+    browser,
+    renderFleetHtml(r, { command: 'fleet-proposals --profile fleet --format html', inputs: ['logs/'], generatedAt: '2026-01-02T03:04:05.678Z' }),
+    name,
+    tmp,
+  );
   const { page } = o;
   await checkClean(o, !big);
   const sumHours = r.findings.reduce((s, f) => s + f.hours_per_week, 0);
   expect(await tileValue(page, 'hours-per-week')).toBe(sumHours.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
   expect(await tileValue(page, 'cost-usd')).toBe(`$${r.cost.total_usd.toFixed(2)}`);
   expect(await tileValue(page, 'findings')).toBe(r.findings.length.toLocaleString('en-US'));
-  for (const p of ['high', 'medium', 'low']) expect(await tile(page, `priority-${p}`)).toBe(`${p.toUpperCase()} ${r.findings.filter((f) => f.proposal.priority === p).length.toLocaleString('en-US')}`);
+  for (const p of ['high', 'medium', 'low'])
+    expect(await tile(page, `priority-${p}`)).toBe(
+      `${p.toUpperCase()} ${r.findings.filter((f) => f.proposal.priority === p).length.toLocaleString('en-US')}`,
+    );
   const weeks = r.weekly?.length ?? 0;
   expect(await bars(page, 'hours-by-finding')).toBe(Math.min(TOP_CHARTED, r.findings.length));
   expect(await dots(page, 'waste-per-week')).toBe(weeks);
@@ -154,7 +175,7 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
     await o.page.close();
   });
 
-  it('fleet: 10,000 findings, paged 50 rows at a time; a chart link opens the row\'s page', async () => {
+  it("fleet: 10,000 findings, paged 50 rows at a time; a chart link opens the row's page", async () => {
     const r = manyFindings(10_000);
     const o = await checkFleet(r, 'fleet-10000');
     const { page } = o;

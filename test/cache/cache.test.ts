@@ -10,7 +10,13 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'fp-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function session(i: number, tool = 'Bash'): unknown {
-  return { session_id: `s${i}`, repo: 'api', errors: [{ message: `boom ${i % 3}` }], tool_calls: [{ tool, latency_ms: 100 + i }], duration_minutes: 5 };
+  return {
+    session_id: `s${i}`,
+    repo: 'api',
+    errors: [{ message: `boom ${i % 3}` }],
+    tool_calls: [{ tool, latency_ms: 100 + i }],
+    duration_minutes: 5,
+  };
 }
 
 let n = 0;
@@ -148,6 +154,12 @@ describe(formatCacheSummary.name, () => {
   ] as const)('%o', (s, line) => expect(formatCacheSummary(s)).toBe(line));
 
   it('formats bytes in decimal units', () => {
-    expect([formatBytes(0), formatBytes(999), formatBytes(1500), formatBytes(12.3e6), formatBytes(2.04e12)]).toEqual(['0 B', '999 B', '1.5 KB', '12 MB', '2.0 TB']);
+    expect([formatBytes(0), formatBytes(999), formatBytes(1500), formatBytes(12.3e6), formatBytes(2.04e12)]).toEqual([
+      '0 B',
+      '999 B',
+      '1.5 KB',
+      '12 MB',
+      '2.0 TB',
+    ]);
   });
 });

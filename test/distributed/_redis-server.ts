@@ -57,7 +57,11 @@ export async function startRedis(persist: boolean): Promise<TestRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', persist ? '3600 1' : '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', persist ? '3600 1' : '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     await waitForPing(url);
   };
   const halt = async () => {

@@ -18,7 +18,13 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'fp-dist-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function session(i: number): unknown {
-  return { session_id: `s${i}`, repo: ['api', 'web'][i % 2], errors: [{ message: `err ${i % 5}` }], tool_calls: Array.from({ length: 1 + (i % 13) }, (_, k) => ({ tool: ['Bash', 'Read', 'Edit'][k % 3], latency_ms: 10 * i + k })), duration_minutes: i % 40 };
+  return {
+    session_id: `s${i}`,
+    repo: ['api', 'web'][i % 2],
+    errors: [{ message: `err ${i % 5}` }],
+    tool_calls: Array.from({ length: 1 + (i % 13) }, (_, k) => ({ tool: ['Bash', 'Read', 'Edit'][k % 3], latency_ms: 10 * i + k })),
+    duration_minutes: i % 40,
+  };
 }
 
 async function archive(name: string, extra?: (dir: string) => Promise<void>): Promise<string> {
@@ -45,7 +51,18 @@ async function runJobs(dir: string, shardBytes: number, spillBytes: number) {
     const shards = plan[f]!;
     for (let k = 0; k < shards.length; k++) {
       const s = shards[k]!;
-      const data: ShardJobData = { ...stamp, path: path.resolve(files[f]!.path), display: files[f]!.path, size: files[f]!.size, fileIndex: f, shardIndex: k, shards: shards.length, kind: s.kind, start: s.kind === 'jsonl' ? s.start : 0, end: s.kind === 'jsonl' ? s.end : 0 };
+      const data: ShardJobData = {
+        ...stamp,
+        path: path.resolve(files[f]!.path),
+        display: files[f]!.path,
+        size: files[f]!.size,
+        fileIndex: f,
+        shardIndex: k,
+        shards: shards.length,
+        kind: s.kind,
+        start: s.kind === 'jsonl' ? s.start : 0,
+        end: s.kind === 'jsonl' ? s.end : 0,
+      };
       results.push(await processShard(data));
     }
   }
@@ -92,7 +109,9 @@ describe('distributed jobs without Redis', () => {
   });
 
   it('refuses a job of another version', () => {
-    expect(() => checkVersion({ tool: '0.0.1', stateVersion: 1 }, '0.1.0', 1)).toThrow(/Version mismatch: this worker is fleet-proposals 0.1.0 .* submitted by 0.0.1/);
+    expect(() => checkVersion({ tool: '0.0.1', stateVersion: 1 }, '0.1.0', 1)).toThrow(
+      /Version mismatch: this worker is fleet-proposals 0.1.0 .* submitted by 0.0.1/,
+    );
     expect(() => checkVersion({ tool: '0.1.0', stateVersion: 2 }, '0.1.0', 1)).toThrow(/state version 2/);
     expect(() => checkVersion({ tool: '0.1.0', stateVersion: 1 }, '0.1.0', 1)).not.toThrow();
   });

@@ -57,13 +57,20 @@ async function stopProcess(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'):
 }
 
 function session(i: number): unknown {
-  return { session_id: `s${i}`, repo: ['api', 'web', 'cli'][i % 3], errors: [{ message: `err ${i % 7}` }], tool_calls: Array.from({ length: 1 + (i % 17) }, (_, k) => ({ tool: ['Bash', 'Read', 'Edit', 'WebFetch'][k % 4], latency_ms: 37 * i + k })), duration_minutes: i % 50 };
+  return {
+    session_id: `s${i}`,
+    repo: ['api', 'web', 'cli'][i % 3],
+    errors: [{ message: `err ${i % 7}` }],
+    tool_calls: Array.from({ length: 1 + (i % 17) }, (_, k) => ({ tool: ['Bash', 'Read', 'Edit', 'WebFetch'][k % 4], latency_ms: 37 * i + k })),
+    duration_minutes: i % 50,
+  };
 }
 
 async function archive(name: string, sessions: number): Promise<string> {
   const dir = path.join(root, name);
   await fsp.mkdir(dir, { recursive: true });
-  for (let f = 0; f < 3; f++) await fsp.writeFile(path.join(dir, `part-${f}.jsonl`), jsonLines(Array.from({ length: sessions }, (_, i) => session(f * sessions + i))));
+  for (let f = 0; f < 3; f++)
+    await fsp.writeFile(path.join(dir, `part-${f}.jsonl`), jsonLines(Array.from({ length: sessions }, (_, i) => session(f * sessions + i))));
   await fsp.writeFile(path.join(dir, 'extra.json'), JSON.stringify(Array.from({ length: 100 }, (_, i) => session(-i))));
   return dir;
 }
@@ -113,7 +120,7 @@ describe.skipIf(!available)('distributed runs on Redis', () => {
     started.push(await startWorkerProcess(url)); // back to 3 for the next tests
   }, 120_000);
 
-  it('fails an invalid shard with the local run\'s located error, without retries', async () => {
+  it("fails an invalid shard with the local run's located error, without retries", async () => {
     const dir = await archive('invalid', 1500);
     const p = path.join(dir, 'part-1.jsonl');
     const lines = (await fsp.readFile(p, 'utf8')).split('\n');
@@ -167,28 +174,32 @@ describe.skipIf(!hasRedisServer())('distributed runs across a Redis restart', ()
   it.each([
     ['survives it when Redis keeps its data', true],
     ['reports it when Redis lost the jobs', false],
-  ])('%s', async (_name, persist) => {
-    const redis = await startRedis(persist);
-    try {
-      const dir = await archive(`restart-${persist}`, 3000);
-      const local = await runCli(['--input', dir, ...report]);
-      // no worker yet: the run's jobs wait in Redis while it restarts, whatever the machine's speed
-      const run = runCli(['--input', dir, '--redis', redis.url, '--shard-size', '64KB', ...report]);
-      await new Promise((r) => setTimeout(r, 3000));
-      await redis.restart();
-      for (let i = 0; i < 2; i++) procs.push(await startWorkerProcess(redis.url));
-      const distributed = await run;
-      if (persist) {
-        expect(distributed.stderr).toBe(local.stderr);
-        expect(distributed.code).toBe(0);
-        expect(distributed.stdout).toBe(local.stdout);
-      } else {
-        expect(distributed.code).toBe(3);
-        expect(distributed.stderr).toMatch(/Redis lost the run's jobs \(restarted without persistence\?\); run again/);
+  ])(
+    '%s',
+    async (_name, persist) => {
+      const redis = await startRedis(persist);
+      try {
+        const dir = await archive(`restart-${persist}`, 3000);
+        const local = await runCli(['--input', dir, ...report]);
+        // no worker yet: the run's jobs wait in Redis while it restarts, whatever the machine's speed
+        const run = runCli(['--input', dir, '--redis', redis.url, '--shard-size', '64KB', ...report]);
+        await new Promise((r) => setTimeout(r, 3000));
+        await redis.restart();
+        for (let i = 0; i < 2; i++) procs.push(await startWorkerProcess(redis.url));
+        const distributed = await run;
+        if (persist) {
+          expect(distributed.stderr).toBe(local.stderr);
+          expect(distributed.code).toBe(0);
+          expect(distributed.stdout).toBe(local.stdout);
+        } else {
+          expect(distributed.code).toBe(3);
+          expect(distributed.stderr).toMatch(/Redis lost the run's jobs \(restarted without persistence\?\); run again/);
+        }
+      } finally {
+        for (const p of procs.splice(0)) await stopProcess(p);
+        await redis.stop();
       }
-    } finally {
-      for (const p of procs.splice(0)) await stopProcess(p);
-      await redis.stop();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -31,7 +31,17 @@ const callSpec = fc.record({
   waitMs: fc.option(fc.integer({ min: 0, max: 300_000 }), { nil: undefined }),
 });
 
-const ROUTINE = { tool: 'Read', digest: 'a', outcome: 'ok' as CallOutcome, error: ERRORS[0]!, dt: 1000, gap: 500, measured: 200, wait: undefined, waitMs: undefined };
+const ROUTINE = {
+  tool: 'Read',
+  digest: 'a',
+  outcome: 'ok' as CallOutcome,
+  error: ERRORS[0]!,
+  dt: 1000,
+  gap: 500,
+  measured: 200,
+  wait: undefined,
+  waitMs: undefined,
+};
 
 export const agentSession = fc
   .record({
@@ -42,17 +52,38 @@ export const agentSession = fc
     calls: fc.array(callSpec, { maxLength: 14 }),
     // a routine that repeats across sessions, so toil has something to find
     routine: fc.boolean(),
-    usage: fc.array(fc.tuple(fc.constantFrom('claude-opus-4-6', 'claude-sonnet-4-20250514', 'mystery-model'), fc.nat(5000), fc.nat(5000), fc.nat(50000), fc.nat(500000)), { maxLength: 2 }),
-    friction: fc.array(fc.record({ kind: fc.constantFrom('question' as const, 'interrupt' as const, 'permission' as const), waitMs: fc.option(fc.nat(100_000), { nil: undefined }) }), { maxLength: 2 }),
+    usage: fc.array(
+      fc.tuple(
+        fc.constantFrom('claude-opus-4-6', 'claude-sonnet-4-20250514', 'mystery-model'),
+        fc.nat(5000),
+        fc.nat(5000),
+        fc.nat(50000),
+        fc.nat(500000),
+      ),
+      { maxLength: 2 },
+    ),
+    friction: fc.array(
+      fc.record({
+        kind: fc.constantFrom('question' as const, 'interrupt' as const, 'permission' as const),
+        waitMs: fc.option(fc.nat(100_000), { nil: undefined }),
+      }),
+      { maxLength: 2 },
+    ),
     errors: fc.array(fc.constantFrom(...ERRORS), { maxLength: 2 }),
   })
   .map((r): AgentSession => {
     let t = r.start;
     const specs = r.routine
-      ? [...['npm run build', 'npm test', 'git push'].map((command) => ({ ...r.calls[0] ?? ROUTINE, shell: true, command })), ...r.calls]
+      ? [...['npm run build', 'npm test', 'git push'].map((command) => ({ ...(r.calls[0] ?? ROUTINE), shell: true, command })), ...r.calls]
       : r.calls;
     const calls = specs.map((c, i): AgentToolCall => {
-      const call: AgentToolCall = { tool: c.shell ? 'Bash' : c.tool, inputDigest: c.shell ? c.command : c.digest, outcome: c.outcome, line: 10 + i * 2, resultLine: 11 + i * 2 };
+      const call: AgentToolCall = {
+        tool: c.shell ? 'Bash' : c.tool,
+        inputDigest: c.shell ? c.command : c.digest,
+        outcome: c.outcome,
+        line: 10 + i * 2,
+        resultLine: 11 + i * 2,
+      };
       if (c.shell) {
         call.command = c.command;
         call.family = commandFamily(c.command);
@@ -75,7 +106,12 @@ export const agentSession = fc
       line: 1,
       repo: r.repo,
       // some usages carry the 1-hour part of their cache writes (cost.ts reads it when present)
-      usage: r.usage.map(([m, a, b, c, d]) => [m, c % 2 === 0 ? { input: a, output: b, cacheWrite: c, cacheRead: d } : Object.assign({ input: a, output: b, cacheWrite: c, cacheRead: d }, { cacheWrite1h: c >> 1 })]),
+      usage: r.usage.map(([m, a, b, c, d]) => [
+        m,
+        c % 2 === 0
+          ? { input: a, output: b, cacheWrite: c, cacheRead: d }
+          : Object.assign({ input: a, output: b, cacheWrite: c, cacheRead: d }, { cacheWrite1h: c >> 1 }),
+      ]),
       activeMs: 0,
       calls,
       errors: r.errors.map((text, j) => ({ text, line: 100 + j, errorSeq: j })),

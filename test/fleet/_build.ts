@@ -20,7 +20,14 @@ export function call(spec: CallSpec): AgentToolCall {
 }
 
 /** A Bash call at `line` with its result at `resultLine`, times as ISO strings. */
-export function bash(line: number, resultLine: number, command: string, start: string, end: string, more: Partial<AgentToolCall> = {}): AgentToolCall {
+export function bash(
+  line: number,
+  resultLine: number,
+  command: string,
+  start: string,
+  end: string,
+  more: Partial<AgentToolCall> = {},
+): AgentToolCall {
   return call({ tool: 'Bash', line, resultLine, command, startUs: us(start), endUs: us(end), ...more });
 }
 

@@ -4,10 +4,14 @@ import { categorize, normalizeErrorText } from '../../src/fleet/error-taxonomy.j
 describe(normalizeErrorText.name, () => {
   it('groups "no upstream branch" across branch names (4 realdata sessions)', () => {
     const keys = ['spotter-gqc', 'spotter-dov', 'spotter-fum', 'spotter-a0y'].map((b) =>
-      normalizeErrorText(`Exit code 128\nfatal: The current branch ${b} has no upstream branch.\nTo push the current branch and set the remote as upstream, use\n\n    git push --set-upstream origin ${b}`),
+      normalizeErrorText(
+        `Exit code 128\nfatal: The current branch ${b} has no upstream branch.\nTo push the current branch and set the remote as upstream, use\n\n    git push --set-upstream origin ${b}`,
+      ),
     );
     expect(new Set(keys).size).toBe(1);
-    expect(keys[0]).toBe('Exit code 128 ⏎ fatal: The current branch <branch> has no upstream branch. ⏎ To push the current branch and set the remote as upstream, use');
+    expect(keys[0]).toBe(
+      'Exit code 128 ⏎ fatal: The current branch <branch> has no upstream branch. ⏎ To push the current branch and set the remote as upstream, use',
+    );
   });
 
   it('drops the code quoted after String: and the tool_use_error tags (no "</PATH")', () => {
@@ -19,21 +23,33 @@ describe(normalizeErrorText.name, () => {
   });
 
   it('joins pre-commit failures that differ by file counts, and test runs by seed', () => {
-    expect(normalizeErrorText('Pre-commit validation failed:\n\n[CREDO]\nChecking 114 source files')).toBe(normalizeErrorText('Pre-commit validation failed:\n\n[CREDO]\nChecking 88 source files'));
-    expect(normalizeErrorText('Running ExUnit with seed: 123, max_cases: 16')).toBe(normalizeErrorText('Running ExUnit with seed: 98765, max_cases: 16'));
+    expect(normalizeErrorText('Pre-commit validation failed:\n\n[CREDO]\nChecking 114 source files')).toBe(
+      normalizeErrorText('Pre-commit validation failed:\n\n[CREDO]\nChecking 88 source files'),
+    );
+    expect(normalizeErrorText('Running ExUnit with seed: 123, max_cases: 16')).toBe(
+      normalizeErrorText('Running ExUnit with seed: 98765, max_cases: 16'),
+    );
   });
 
   it('reads escaped newlines of a JSON string inside the text as newlines', () => {
-    expect(normalizeErrorText('Pre-commit validation failed:\\n\\n[FORMAT] Code is not formatted.\\nRun mix format')).toBe('Pre-commit validation failed: ⏎ [FORMAT] Code is not formatted. ⏎ Run mix format');
+    expect(normalizeErrorText('Pre-commit validation failed:\\n\\n[FORMAT] Code is not formatted.\\nRun mix format')).toBe(
+      'Pre-commit validation failed: ⏎ [FORMAT] Code is not formatted. ⏎ Run mix format',
+    );
   });
 
-  it('reads mini-swe-agent\'s <returncode>/<output> wrapper as an exit code', () => {
-    expect(normalizeErrorText('<returncode>127</returncode>\n<output>\nbash: line 1: ed: command not found\n</output>')).toBe('Exit code 127 ⏎ bash: line <n>: ed: command not found');
+  it("reads mini-swe-agent's <returncode>/<output> wrapper as an exit code", () => {
+    expect(normalizeErrorText('<returncode>127</returncode>\n<output>\nbash: line 1: ed: command not found\n</output>')).toBe(
+      'Exit code 127 ⏎ bash: line <n>: ed: command not found',
+    );
   });
 
   it('keeps file names and exit codes, replaces UUIDs, hex ids and durations, never lower-cases', () => {
-    expect(normalizeErrorText("Error: ENOENT: open '/Users/chip/dev/a/config.json' after 12.5s")).toBe("Error: ENOENT: open '…/config.json' after <duration>");
-    expect(normalizeErrorText('Session 019c5242-3a4b-4c5d-8e9f-0123456789ab failed at 0x7ffe3a2b in deadbeef12')).toBe('Session <uuid> failed at <hex> in <hex>');
+    expect(normalizeErrorText("Error: ENOENT: open '/Users/chip/dev/a/config.json' after 12.5s")).toBe(
+      "Error: ENOENT: open '…/config.json' after <duration>",
+    );
+    expect(normalizeErrorText('Session 019c5242-3a4b-4c5d-8e9f-0123456789ab failed at 0x7ffe3a2b in deadbeef12')).toBe(
+      'Session <uuid> failed at <hex> in <hex>',
+    );
     expect(normalizeErrorText('Exit code 2\nFAILED')).toBe('Exit code 2 ⏎ FAILED');
   });
 });

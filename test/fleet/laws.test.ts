@@ -39,7 +39,8 @@ function replacer(_k: string, v: unknown): unknown {
   return v;
 }
 function reviver(_k: string, v: unknown): unknown {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Array.isArray((v as { $map?: unknown }).$map)) return new Map((v as { $map: [unknown, unknown][] }).$map);
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Array.isArray((v as { $map?: unknown }).$map))
+    return new Map((v as { $map: [unknown, unknown][] }).$map);
   return v;
 }
 const roundTrip = (s: FleetState): unknown => JSON.parse(JSON.stringify(s, replacer), reviver);
@@ -123,8 +124,21 @@ describe('fleet detector laws', () => {
     const bad = roundTrip(s) as Record<string, Record<string, unknown>>;
     bad['overview']!['sessions'] = 'many';
     expect(() => validateFleetState(bad)).toThrow(/^Invalid state: fleet\.overview\.sessions is "many", expected a count$/);
-    expect(() => validateFleetState({ ...(roundTrip(s) as object), tool_time: { tools: [], families: new Map() } })).toThrow('fleet.tool_time.tools is a list, expected a map');
-    const cluster = { first: [0], occurrences: 1, sessions: { count: 1, ids: ['a'] }, evidence: [], lostUs: 0, category: 'bug', example: 'x', example_at: [0] };
-    expect(() => validateFleetState({ ...(roundTrip(s) as object), error_clusters: new Map([['k', cluster]]) })).toThrow('Invalid state: fleet.error_clusters["k"].category is "bug", expected a taxonomy category');
+    expect(() => validateFleetState({ ...(roundTrip(s) as object), tool_time: { tools: [], families: new Map() } })).toThrow(
+      'fleet.tool_time.tools is a list, expected a map',
+    );
+    const cluster = {
+      first: [0],
+      occurrences: 1,
+      sessions: { count: 1, ids: ['a'] },
+      evidence: [],
+      lostUs: 0,
+      category: 'bug',
+      example: 'x',
+      example_at: [0],
+    };
+    expect(() => validateFleetState({ ...(roundTrip(s) as object), error_clusters: new Map([['k', cluster]]) })).toThrow(
+      'Invalid state: fleet.error_clusters["k"].category is "bug", expected a taxonomy category',
+    );
   });
 });

@@ -114,7 +114,8 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
       expect(f.category).not.toBe('user_rejection');
     }
     for (const f of rejections) {
-      for (const e of f.evidence) expect(linesOf(path.resolve(e.file))[e.line - 1], `${e.file}:${e.line}`).toMatch(/doesn't want to|rejected|declined/i);
+      for (const e of f.evidence)
+        expect(linesOf(path.resolve(e.file))[e.line - 1], `${e.file}:${e.line}`).toMatch(/doesn't want to|rejected|declined/i);
     }
   });
 
@@ -124,7 +125,9 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
       expect(f.proposal.title, f.key).toMatch(/hooks/);
       expect(f.proposal.title.toLowerCase()).not.toMatch(/slow/);
     }
-    const families = report.tools.filter((t) => t.kind === 'family').sort((a, b) => b.waiting_ms + b.measured_total_ms - (a.waiting_ms + a.measured_total_ms));
+    const families = report.tools
+      .filter((t) => t.kind === 'family')
+      .sort((a, b) => b.waiting_ms + b.measured_total_ms - (a.waiting_ms + a.measured_total_ms));
     expect(families[0]!.key).toBe('git commit');
     expect(families[0]!.waiting_by['hook']).toBeGreaterThan(0);
     const bash = report.tools.find((t) => t.kind === 'tool' && t.key === 'Bash')!;
@@ -151,7 +154,7 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
-  it("prices the Claude Code sessions as ccusage does: equal tokens, within 2% of its $51.72", async () => {
+  it('prices the Claude Code sessions as ccusage does: equal tokens, within 2% of its $51.72', async () => {
     // the folders ccusage's numbers were taken on (the entireio sample came later)
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-ccusage-'));
     for (const sub of ['sniffly', 'spotter']) cpSync(path.join(REALDATA, 'claude-code', sub), path.join(dir, sub), { recursive: true });

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { buildFleetReport, compareFindings, escapeMarkdown, finalizeFleetState, foldFleet, renderFleetJson, renderFleetMarkdown, shorten } from '../../src/fleet/index.js';
+import {
+  buildFleetReport,
+  compareFindings,
+  escapeMarkdown,
+  finalizeFleetState,
+  foldFleet,
+  renderFleetJson,
+  renderFleetMarkdown,
+  shorten,
+} from '../../src/fleet/index.js';
 import { call, session } from './_build.js';
 import { ALL_CASES } from './_realdata-cases.js';
 
-const report = (ss = ALL_CASES, hourlyRate?: number) => buildFleetReport(finalizeFleetState(foldFleet(ss)), hourlyRate === undefined ? {} : { hourlyRate });
+const report = (ss = ALL_CASES, hourlyRate?: number) =>
+  buildFleetReport(finalizeFleetState(foldFleet(ss)), hourlyRate === undefined ? {} : { hourlyRate });
 
 describe('fleet report', () => {
   it('names the realdata cases among its top findings, rejections as friction only', () => {
@@ -16,7 +26,7 @@ describe('fleet report', () => {
     expect(r.findings.some((f) => f.kind === 'tool_time' && (f.key === 'Write' || f.key === 'Read'))).toBe(false);
   });
 
-  it('has the issue\'s JSON shape; hours per week of the real span; --hourly-rate gives dollars', () => {
+  it("has the issue's JSON shape; hours per week of the real span; --hourly-rate gives dollars", () => {
     const r = report(ALL_CASES, 120);
     expect(Object.keys(r)).toEqual(['profile', 'span', 'sessions', 'agents', 'hourly_rate', 'totals', 'cost', 'findings', 'tools', 'files']);
     expect(r.profile).toBe('fleet');

@@ -31,7 +31,14 @@ function archive(n: number, withFleetFields: boolean): { file: string; written: 
       ? [
           { tool: 'Bash', latency_ms: 900, command: 'git commit -m "wip"', ok: false, error: `pre-commit hook failed: ${i} files`, timestamp: at(1) },
           { tool: 'Edit', latency_ms: 20, ok: true, timestamp: at(30) },
-          { tool: 'Bash', latency_ms: 950, command: 'git add -A && git commit -m "wip"', ok: false, error: `pre-commit hook failed: ${i + 1} files`, timestamp: at(60) },
+          {
+            tool: 'Bash',
+            latency_ms: 950,
+            command: 'git add -A && git commit -m "wip"',
+            ok: false,
+            error: `pre-commit hook failed: ${i + 1} files`,
+            timestamp: at(60),
+          },
           { tool: 'Bash', latency_ms: 400, command: 'git commit --no-verify -m "wip"', ok: true, timestamp: at(90) },
         ]
       : [{ tool: 'Read', latency_ms: 15, ok: true, timestamp: at(1) }];
@@ -72,14 +79,19 @@ describe('--profile fleet on the session format', () => {
     expect(loop?.session_count).toBe(20);
     expect(loop?.details).toMatchObject({ loops: 20, bypassed: 20 });
     process.env['FLEET_PROPOSALS_SHARD_BYTES'] = '300';
-    for (const extra of [['--workers', '2'], ['--workers', '3']]) {
+    for (const extra of [
+      ['--workers', '2'],
+      ['--workers', '3'],
+    ]) {
       const r = await runCli([...args, ...extra]);
       expect(r.stdout, extra.join(' ')).toBe(one.stdout);
     }
     // stream-json knows no record lines: the evidence would point nowhere, so it is refused
     const sj = await runCli([...args, '--parser', 'stream-json']);
     expect(sj.code).toBe(2);
-    expect(sj.stderr).toBe('fleet-proposals: error: argument --parser: the fleet profile needs record lines for its evidence, which only --parser fast gives (see --help)\n');
+    expect(sj.stderr).toBe(
+      'fleet-proposals: error: argument --parser: the fleet profile needs record lines for its evidence, which only --parser fast gives (see --help)\n',
+    );
   }, 120_000);
 
   it('leaves the seed report untouched: the fields are read by the fleet profile only', async () => {

@@ -77,7 +77,11 @@ describe(classifyStream.name, () => {
   });
 
   it('a session archive on a pipe', async () => {
-    expect(await classifyStream('/dev/fd/63', 'stream', chunks(SESSIONS, 5), 'auto')).toMatchObject({ kind: 'stream', format: 'sessions', gzip: false });
+    expect(await classifyStream('/dev/fd/63', 'stream', chunks(SESSIONS, 5), 'auto')).toMatchObject({
+      kind: 'stream',
+      format: 'sessions',
+      gzip: false,
+    });
   });
 });
 

@@ -97,9 +97,7 @@ describe('fast decoder vs stream-json', () => {
         // (a number used as a name stays a PyNum, for its Python spelling: compared by its double)
         if (shape === 'array' && 'events' in fast) {
           const keep = (r: unknown) =>
-            typeof r === 'object' && r !== null && !Array.isArray(r)
-              ? Object.fromEntries(Object.entries(r).filter(([k]) => SESSION_KEYS.has(k)))
-              : r;
+            typeof r === 'object' && r !== null && !Array.isArray(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => SESSION_KEYS.has(k))) : r;
           expect(fast.events.map(plainNumbers)).toEqual((JSON.parse(bytes.toString()) as unknown[]).map(keep));
         }
       }),
@@ -109,25 +107,35 @@ describe('fast decoder vs stream-json', () => {
 
   it('reject the same broken inputs (a byte deleted, replaced or cut anywhere)', async () => {
     await fc.assert(
-      fc.asyncProperty(archive, fc.nat(), fc.constantFrom('delete', 'replace', 'cut'), fc.constantFrom(...'{}[],:"\\x0 \u0001'.split('')), async (a, pos, op, by) => {
-        const { bytes, mode } = render(a.records, a.shape === 'jsonl' || a.shape === 'jsonl-content' ? 'array' : a.shape);
-        if (bytes.length === 0) return;
-        const at = pos % bytes.length;
-        const broken =
-          op === 'cut'
-            ? bytes.subarray(0, at)
-            : Buffer.concat([bytes.subarray(0, at), op === 'replace' ? Buffer.from(by) : Buffer.alloc(0), bytes.subarray(at + 1)]);
-        const [fast, sj] = await both(broken, mode, a.sizes);
-        expect('error' in fast, broken.toString()).toBe('error' in sj);
-        if ('error' in fast) expect(fast).toEqual(sj);
-        else expect(fast).toEqual(sj);
-      }),
+      fc.asyncProperty(
+        archive,
+        fc.nat(),
+        fc.constantFrom('delete', 'replace', 'cut'),
+        fc.constantFrom(...'{}[],:"\\x0 \u0001'.split('')),
+        async (a, pos, op, by) => {
+          const { bytes, mode } = render(a.records, a.shape === 'jsonl' || a.shape === 'jsonl-content' ? 'array' : a.shape);
+          if (bytes.length === 0) return;
+          const at = pos % bytes.length;
+          const broken =
+            op === 'cut'
+              ? bytes.subarray(0, at)
+              : Buffer.concat([bytes.subarray(0, at), op === 'replace' ? Buffer.from(by) : Buffer.alloc(0), bytes.subarray(at + 1)]);
+          const [fast, sj] = await both(broken, mode, a.sizes);
+          expect('error' in fast, broken.toString()).toBe('error' in sj);
+          if ('error' in fast) expect(fast).toEqual(sj);
+          else expect(fast).toEqual(sj);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('reject invalid UTF-8 alike', async () => {
-    for (const bad of [Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d]), Buffer.from([0x5b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x5d]), Buffer.from([0x5b, 0x22, 0xc3, 0x22, 0x5d])]) {
+    for (const bad of [
+      Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d]),
+      Buffer.from([0x5b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x5d]),
+      Buffer.from([0x5b, 0x22, 0xc3, 0x22, 0x5d]),
+    ]) {
       const [fast, sj] = await both(bad);
       expect(fast).toEqual({ error: 'FP_INPUT' });
       expect(sj).toEqual({ error: 'FP_INPUT' });

@@ -10,9 +10,7 @@ import { anyRecordArb, jsonValueArb, keyArb } from '../arbitraries.js';
 
 // ---- harness ---------------------------------------------------------------
 
-type Outcome =
-  | { ok: true; events: DecodeEvent[]; shape: Shape | undefined }
-  | { ok: false; code: string; message: string; context: ErrorContext };
+type Outcome = { ok: true; events: DecodeEvent[]; shape: Shape | undefined } | { ok: false; code: string; message: string; context: ErrorContext };
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -188,7 +186,13 @@ interface Archive {
 const archiveArb: fc.Arbitrary<Archive> = fc.record({
   kind: fc.constantFrom('array', 'wrapper', 'jsonl', 'forced'),
   records: fc.array(anyRecordArb, { maxLength: 5 }),
-  extra: fc.array(fc.tuple(keyArb.filter((k) => k !== 'sessions'), jsonValueArb), { maxLength: 2 }),
+  extra: fc.array(
+    fc.tuple(
+      keyArb.filter((k) => k !== 'sessions'),
+      jsonValueArb,
+    ),
+    { maxLength: 2 },
+  ),
   indent: fc.constantFrom(undefined, 0, 1, 2, '\t'),
   bom: fc.boolean(),
   escapeSeed: fc.integer({ min: 1 }),
@@ -258,9 +262,9 @@ function serialize(a: Archive): { bytes: Buffer; opts: FastDecoderOptions } {
 }
 
 const INTERESTING = [
-  0x22, 0x5c, 0x2c, 0x3a, 0x7b, 0x7d, 0x5b, 0x5d, 0x20, 0x0a, 0x0d, 0x09, 0x00, 0x1f, 0x30, 0x31, 0x39, 0x2d, 0x2b,
-  0x2e, 0x65, 0x45, 0x74, 0x66, 0x6e, 0x75, 0x61, 0x2f, 0x62, 0x78, 0x4e, 0x49, 0x80, 0xbf, 0xc0, 0xc2, 0xc3, 0xe0,
-  0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x90, 0x8f, 0xbb,
+  0x22, 0x5c, 0x2c, 0x3a, 0x7b, 0x7d, 0x5b, 0x5d, 0x20, 0x0a, 0x0d, 0x09, 0x00, 0x1f, 0x30, 0x31, 0x39, 0x2d, 0x2b, 0x2e, 0x65, 0x45, 0x74, 0x66,
+  0x6e, 0x75, 0x61, 0x2f, 0x62, 0x78, 0x4e, 0x49, 0x80, 0xbf, 0xc0, 0xc2, 0xc3, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x90,
+  0x8f, 0xbb,
 ];
 const mutationArb = fc.record({
   kind: fc.constantFrom('delete', 'insert', 'replace'),
@@ -371,7 +375,7 @@ describe(FastDecoder.name, () => {
       expect(events).toEqual([]);
     });
 
-    it("forced 'jsonl': one record per non-blank line, \"sessions\" means nothing", () => {
+    it('forced \'jsonl\': one record per non-blank line, "sessions" means nothing', () => {
       const opts = { shape: 'jsonl' } as const;
       const o = decodeEverySplit(enc('{"sessions":[{"session_id":"a"}],"repo":"r"}\n\n  [1]  \r\n5'), opts);
       expect(o).toMatchObject({ ok: true, shape: 'jsonl' });
@@ -402,7 +406,12 @@ describe(FastDecoder.name, () => {
 
     it('rejects empty input and top-level scalars', () => {
       for (const text of ['', ' ', '\n\n\t ']) {
-        expect(run([enc(text)]), JSON.stringify(text)).toMatchObject({ ok: false, code: 'FP_INPUT', message: /expecting a value/, context: { offset: 0, line: 1 } });
+        expect(run([enc(text)]), JSON.stringify(text)).toMatchObject({
+          ok: false,
+          code: 'FP_INPUT',
+          message: /expecting a value/,
+          context: { offset: 0, line: 1 },
+        });
       }
       expect(run([])).toMatchObject({ ok: false, context: { offset: 0 } });
       for (const text of ['5', ' "x"', 'null', 'true', '-1']) {
@@ -427,7 +436,8 @@ describe(FastDecoder.name, () => {
 
   describe('records', () => {
     it('handles nasty strings: escaped quotes, backslashes before quotes, \\u0022, watched words as values', () => {
-      const text = String.raw`[{"session_id":"a\"b\\","messages":["\\","\\\"","messages","sessions","\u0022",{"session_id":"no"}],"repo":"\\\\\u0022"},` +
+      const text =
+        String.raw`[{"session_id":"a\"b\\","messages":["\\","\\\"","messages","sessions","\u0022",{"session_id":"no"}],"repo":"\\\\\u0022"},` +
         String.raw`{"errors":[{"message":"\"sessions\": [","messages":[1]}],"tool_calls":"messages","x\"y":"\"\\"}]`;
       expect(records(decodeEverySplit(enc(text)))).toEqual(JSON.parse(text).map(strip));
       expect(records(decodeEverySplit(enc(text)))[0]).toEqual({ session_id: 'a"b\\', repo: '\\\\"' });
@@ -604,7 +614,12 @@ describe(FastDecoder.name, () => {
           expect(records(o)).toEqual(verdict.records);
         } else if (!o.ok && /expecting a value/.test(o.message)) {
           expect(o.context.offset).toBe(0);
-          expect(prefix.toString('utf8').replace(/^\ufeff/, '').trim()).toBe('');
+          expect(
+            prefix
+              .toString('utf8')
+              .replace(/^\ufeff/, '')
+              .trim(),
+          ).toBe('');
         } else {
           expect(o, `prefix ${len}`).toMatchObject({ ok: false, code: 'FP_INPUT', message: /unexpected end of input/, context: { offset: len } });
         }
@@ -692,15 +707,36 @@ describe(FastDecoder.name, () => {
   describe('bigger inputs', () => {
     function bigArchive(seed: number, sessions: number): string {
       let s = seed;
-      const rnd = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
-      const words = ['the', 'error', 'TypeError:', 'résumé', '中文', '😀', '"quoted"', 'back\\slash', 'tab\there', 'line\nbreak', 'x/y', '\u0001', 'messages', 'sessions'];
+      const rnd = (): number => (s = (s * 1103515245 + 12345) >>> 0) / 4294967296;
+      const words = [
+        'the',
+        'error',
+        'TypeError:',
+        'résumé',
+        '中文',
+        '😀',
+        '"quoted"',
+        'back\\slash',
+        'tab\there',
+        'line\nbreak',
+        'x/y',
+        '\u0001',
+        'messages',
+        'sessions',
+      ];
       const text = (n: number): string => Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]).join(' ');
       const all = Array.from({ length: sessions }, (_, i) => ({
         session_id: `s-${i}`,
-        messages: Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: text(20 + Math.floor(rnd() * 500)) })),
+        messages: Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, k) => ({
+          role: k % 2 ? 'assistant' : 'user',
+          content: text(20 + Math.floor(rnd() * 500)),
+        })),
         repo: `org/r${i % 7}`,
         errors: rnd() < 0.5 ? [{ message: text(5) }] : [],
-        tool_calls: [{ tool: 'bash', latency_ms: Math.floor(rnd() * 5000) }, { tool: 'edit', latency_ms: rnd() * 100 }],
+        tool_calls: [
+          { tool: 'bash', latency_ms: Math.floor(rnd() * 5000) },
+          { tool: 'edit', latency_ms: rnd() * 100 },
+        ],
         duration_minutes: rnd() * 90,
       }));
       return JSON.stringify(all);
@@ -719,7 +755,11 @@ describe(FastDecoder.name, () => {
       for (const [text, opts] of shapes) {
         const b = enc(text);
         expect(b.length).toBeGreaterThan(500_000);
-        for (const [seed, max] of [[1, 100], [2, 5000], [3, 70_000]] as const) {
+        for (const [seed, max] of [
+          [1, 100],
+          [2, 5000],
+          [3, 70_000],
+        ] as const) {
           expect(records(run(randomChunks(b, seed, max), opts))).toEqual(expected);
         }
       }
@@ -733,7 +773,8 @@ describe(FastDecoder.name, () => {
 
     it('yields the events of each chunk as they are found', async () => {
       const events: DecodeEvent[] = [];
-      for await (const e of decodeWithFastDecoder(source(['{"sessions":[{"repo":"a"},', '{"repo":"b"}],"sessions":[', '3]}']), { file: 'w.json' })) events.push(e);
+      for await (const e of decodeWithFastDecoder(source(['{"sessions":[{"repo":"a"},', '{"repo":"b"}],"sessions":[', '3]}']), { file: 'w.json' }))
+        events.push(e);
       expect(events.map((e) => (e.kind === 'reset' ? 'reset' : e.record.value))).toEqual([{ repo: 'a' }, { repo: 'b' }, 'reset', 3]);
     });
 

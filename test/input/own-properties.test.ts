@@ -30,7 +30,8 @@ describe.each([
 
   it('a "__proto__" key is kept as an own property, the prototype untouched', async () => {
     const out = [];
-    for await (const ev of decode(once('[{"errors":[{"__proto__":{"message":"x"},"message":"y"}]}]'), {})) if (ev.kind === 'record') out.push(ev.record.value);
+    for await (const ev of decode(once('[{"errors":[{"__proto__":{"message":"x"},"message":"y"}]}]'), {}))
+      if (ev.kind === 'record') out.push(ev.record.value);
     const err = (out[0] as { errors: object[] }).errors[0]!;
     expect(Object.getPrototypeOf(err)).toBe(Object.prototype);
     expect(Object.keys(err)).toEqual(['__proto__', 'message']);

@@ -42,7 +42,11 @@ describe.each(PARSERS)('input shapes (--parser %s)', (parser) => {
     expect(JSON.parse(expected.stdout).length).toBeGreaterThan(3);
     const inputs = [
       write(dir, 'w.json', JSON.stringify({ meta: { sessions: 3 }, sessions, exported_at: 'x' })),
-      write(dir, 'dup.json', `{"sessions": [{"session_id": "dropped", "errors": [{"message": "E"}]}], "x": 1, "sessions": ${JSON.stringify(sessions)}}`),
+      write(
+        dir,
+        'dup.json',
+        `{"sessions": [{"session_id": "dropped", "errors": [{"message": "E"}]}], "x": 1, "sessions": ${JSON.stringify(sessions)}}`,
+      ),
       write(dir, 'l.jsonl', jsonl),
       write(dir, 'l.ndjson', '\n' + jsonl.replace(/\n/g, '\n\n')),
       write(dir, 'content-detected.txt.json', jsonl),
@@ -57,7 +61,14 @@ describe.each(PARSERS)('input shapes (--parser %s)', (parser) => {
     }
     // a folder: every archive inside, recursively, in sorted path order; others reported
     const folder = tmp();
-    write(folder, 'b/2.jsonl', sessions.slice(20, 30).map((s) => JSON.stringify(s)).join('\n'));
+    write(
+      folder,
+      'b/2.jsonl',
+      sessions
+        .slice(20, 30)
+        .map((s) => JSON.stringify(s))
+        .join('\n'),
+    );
     write(folder, 'a.json', JSON.stringify(sessions.slice(0, 20)));
     write(folder, 'b/3.json.gz', gzipSync(JSON.stringify({ sessions: sessions.slice(30) })));
     write(folder, 'README.txt', 'not an archive');

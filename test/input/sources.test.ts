@@ -132,7 +132,9 @@ describe('streams given as paths', () => {
   it('a named pipe, among files, in input order', () => {
     const fifo = path.join(d, 'fifo');
     expect(spawn('mkfifo', [fifo]).status).toBe(0);
-    const r = bash(`cat ${JSON.stringify(file)} > ${JSON.stringify(fifo)} & "$NODE" "$BIN" --format json --threshold -1e9 --workers 2 --input ${JSON.stringify(file)} ${JSON.stringify(fifo)}`);
+    const r = bash(
+      `cat ${JSON.stringify(file)} > ${JSON.stringify(fifo)} & "$NODE" "$BIN" --format json --threshold -1e9 --workers 2 --input ${JSON.stringify(file)} ${JSON.stringify(fifo)}`,
+    );
     const twice = run(['--input', file, file]);
     expect(r).toEqual(twice);
   });
@@ -192,20 +194,26 @@ describe('--from on content of another format', () => {
   it('--from codex on a Claude Code folder', () => {
     const r = run(['--from', 'codex', '--input', CLAUDE_DIR]);
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/^fleet-proposals: Not a Codex CLI rollout: the content looks like a Claude Code log \(--from claude-code or auto\), in .*\.jsonl\n$/);
+    expect(r.stderr).toMatch(
+      /^fleet-proposals: Not a Codex CLI rollout: the content looks like a Claude Code log \(--from claude-code or auto\), in .*\.jsonl\n$/,
+    );
   });
 
   it('--from codex on a session archive', () => {
     const r = run(['--from', 'codex', '--input', '-'], SESSIONS);
     expect(r.status).toBe(3);
-    expect(r.stderr).toBe('fleet-proposals: Not a Codex CLI rollout: the content looks like a session archive (the reference format) (--from sessions or auto), in -\n');
+    expect(r.stderr).toBe(
+      'fleet-proposals: Not a Codex CLI rollout: the content looks like a session archive (the reference format) (--from sessions or auto), in -\n',
+    );
   });
 });
 
 describe('records without any session field', () => {
   it('--from sessions on a Claude Code log warns that it may be an agent log', () => {
     const r = run(['--from', 'sessions', '--input', CLAUDE]);
-    const lines = readFileSync(CLAUDE, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const lines = readFileSync(CLAUDE, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`${CLAUDE}: ${lines} records without any session field: is this an agent log? Try --from\n`);
   });
@@ -239,7 +247,10 @@ describe('a file that grows while it is read', () => {
     // appended after classification, before the read: not part of this run's input
     appendFileSync(f, `\n${SESSIONS}`);
     const o = options({ workers });
-    const r = workers === 1 ? await analyzeSequential(files, { parser: 'fast', strict: false, profile: 'seed' }) : await analyzeParallel(files, o, NO_PROGRESS);
+    const r =
+      workers === 1
+        ? await analyzeSequential(files, { parser: 'fast', strict: false, profile: 'seed' })
+        : await analyzeParallel(files, o, NO_PROGRESS);
     expect(r.state.sessions).toBe(10); // 5 + 5, nothing of what was appended
   });
 });

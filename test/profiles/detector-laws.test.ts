@@ -18,7 +18,9 @@ const record = fc.record({
   repo: fc.constantFrom('alpha', 'beta', null),
   errors: fc.array(fc.record({ message: fc.constantFrom('ModuleNotFoundError in /a.py', 'Timeout 2025-01-02T03:04', 'boom', '') }), { maxLength: 3 }),
   tool_calls: fc.oneof(
-    fc.array(fc.record({ tool: fc.constantFrom(...TOOLS), latency_ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })) }), { maxLength: 8 }),
+    fc.array(fc.record({ tool: fc.constantFrom(...TOOLS), latency_ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })) }), {
+      maxLength: 8,
+    }),
     fc.array(fc.record({ tool: fc.constantFrom('Bash', 'Read'), latency_ms: fc.integer({ min: 0, max: 9000 }) }), { minLength: 11, maxLength: 14 }),
   ),
   duration_minutes: fc.integer({ min: 0, max: 300 }),

@@ -129,7 +129,9 @@ describe('profile registry', () => {
 
   it('a state of a profile this build lacks is exit 3', () => {
     const text = serializeState({ state: fold(testProfile, 0, 10), malformed: NO_MALFORMED }, [testProfile]);
-    expect(() => parseState(text, 't.state')).toThrow("Invalid state file: profile: is 'test', not a profile of this build (seed, fleet), in t.state");
+    expect(() => parseState(text, 't.state')).toThrow(
+      "Invalid state file: profile: is 'test', not a profile of this build (seed, fleet), in t.state",
+    );
   });
 
   it('states of different profiles do not merge (exit 3)', () => {

@@ -69,7 +69,9 @@ describe(pyKey.name, () => {
     const tool = '['.repeat(5000) + '"x"' + ']'.repeat(5000);
     const calls = Array.from({ length: 3 }, () => `{"tool":${tool},"latency_ms":0}`).join(',');
     writeFileSync(f, `[{"session_id":"a","tool_calls":[${calls}],"errors":[],"duration_minutes":1}]`);
-    const runs = [1, 2].map((w) => spawnSync(process.execPath, [CLI, '--input', f, '--workers', String(w), '--format', 'json'], { encoding: 'utf8' }));
+    const runs = [1, 2].map((w) =>
+      spawnSync(process.execPath, [CLI, '--input', f, '--workers', String(w), '--format', 'json'], { encoding: 'utf8' }),
+    );
     for (const r of runs) {
       expect(r.stderr).toContain('Invalid session: tool_calls[2].tool is a list, expected a string, at byte 1');
       expect(r.stderr).not.toContain('internal error');

@@ -25,9 +25,7 @@ describe('normalizeError against the reference _normalize_error', () => {
 
   it('the documented examples', () => {
     expect(normalizeError('')).toBe('');
-    expect(normalizeError('  Error at /usr/lib/x.py: commit DEADBEEF12 at 2024-01-15T10:30:00Z  ')).toBe(
-      'error at /PATH commit HASH at TIME:00z',
-    );
+    expect(normalizeError('  Error at /usr/lib/x.py: commit DEADBEEF12 at 2024-01-15T10:30:00Z  ')).toBe('error at /PATH commit HASH at TIME:00z');
     expect(normalizeError('٢٠٢٤-٠١-٠١t١٢:٣٠')).toBe('TIME');
     expect(normalizeError('²deadbeef')).toBe('²deadbeef'); // '²' is a word character in Python
     expect(normalizeError('deadbeef\u0301')).toBe('HASH\u0301'); // a combining mark is not

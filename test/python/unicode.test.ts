@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pyLower, pyReprString, pyStrip } from '../../src/python/index.js';
-import {
-  classBody,
-  decimalRanges,
-  isPyDecimal,
-  isPyPrintable,
-  isPySpace,
-  isPyWord,
-  spaceRanges,
-  wordRanges,
-} from '../../src/python/_unicode.js';
+import { classBody, decimalRanges, isPyDecimal, isPyPrintable, isPySpace, isPyWord, spaceRanges, wordRanges } from '../../src/python/_unicode.js';
 import { PY_UNICODE_VERSION } from '../../src/python/_unicode-tables.js';
 import { membership, unicodeData } from './load-fixtures.js';
 
@@ -66,9 +57,7 @@ describe('Unicode tables are Python 3.11 (Unicode 14)', () => {
     expect(mismatches('isPyPrintable', want, isPyPrintable)).toEqual([]);
     // repr leaves printable characters alone (quotes and backslash aside)
     const special = new Set([0x27, 0x5c]);
-    expect(
-      mismatches('repr', want, (cp) => special.has(cp) || pyReprString(chr(cp)) === `'${chr(cp)}'`),
-    ).toEqual([]);
+    expect(mismatches('repr', want, (cp) => special.has(cp) || pyReprString(chr(cp)) === `'${chr(cp)}'`)).toEqual([]);
   });
 
   it('str.lower on every code point', () => {

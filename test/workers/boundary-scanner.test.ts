@@ -23,11 +23,16 @@ describe(BoundaryScanner.name, () => {
 
   it('gives the same cuts however the input is cut into reads (escapes, keys and BOM across reads)', () => {
     fc.assert(
-      fc.property(archiveFileArb, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 400 }), (archive, sizes, shardBytes) => {
-        const { bytes } = renderArchive(archive);
-        const once = scan(bytes, [bytes.length], shardBytes);
-        expect(scan(bytes, sizes, shardBytes)).toEqual(once);
-      }),
+      fc.property(
+        archiveFileArb,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 400 }),
+        (archive, sizes, shardBytes) => {
+          const { bytes } = renderArchive(archive);
+          const once = scan(bytes, [bytes.length], shardBytes);
+          expect(scan(bytes, sizes, shardBytes)).toEqual(once);
+        },
+      ),
       { numRuns: 200 },
     );
   });

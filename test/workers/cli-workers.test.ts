@@ -12,7 +12,6 @@ import { removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'dist/cli.js');
 
-
 interface Run {
   status: number | null;
   stdout: string;
@@ -36,7 +35,10 @@ const sessions = Array.from({ length: 120 }, (_, i) => ({
   repo: ['alpha', 'beta', 'gamma'][i % 3],
   messages: [{ role: 'user', content: `m ${i} "q" \\ ]}` }],
   errors: i % 4 ? [{ message: `Timeout after 30s at /srv/${i % 3}/main.py` }] : [],
-  tool_calls: Array.from({ length: 3 + (i % 14) }, (_, k) => ({ tool: ['Bash', 'Read', 'WebFetch'][(k >> 2) % 3], latency_ms: 900 * ((i + k) % 12) })),
+  tool_calls: Array.from({ length: 3 + (i % 14) }, (_, k) => ({
+    tool: ['Bash', 'Read', 'WebFetch'][(k >> 2) % 3],
+    latency_ms: 900 * ((i + k) % 12),
+  })),
   duration_minutes: 5 + i,
 }));
 

@@ -59,14 +59,30 @@ const FILE: Input = { path: '/data/a.json', size: 1000, kind: 'json', transport:
 /** A state with `n` sessions whose first-seen ordinal is [0, shard, 0]. */
 function stateOf(shard: number, n: number, tool = 'Bash'): AnalyzerState {
   const s = initState();
-  for (let i = 0; i < n; i++) addSession(s, { session_id: `s${shard}-${i}`, repo: 'r', errors: [`E${shard}`], tool_calls: [{ tool, latency_ms: 6000 }], duration_minutes: 1 }, [0, shard, i]);
+  for (let i = 0; i < n; i++)
+    addSession(s, { session_id: `s${shard}-${i}`, repo: 'r', errors: [`E${shard}`], tool_calls: [{ tool, latency_ms: 6000 }], duration_minutes: 1 }, [
+      0,
+      shard,
+      i,
+    ]);
   return s;
 }
 const none: MalformedSummary = { count: 0, first: [] };
-const done = (state: AnalyzerState, newlines = 0, malformed = none) => ({ type: 'done' as const, shard: { state, malformed, records: state.sessions, keyless: 0 }, newlines });
+const done = (state: AnalyzerState, newlines = 0, malformed = none) => ({
+  type: 'done' as const,
+  shard: { state, malformed, records: state.sessions, keyless: 0 },
+  newlines,
+});
 /** the outcome of a file whose merged shards are `state` and `malformed` */
 const result = (state: AnalyzerState, malformed = none) => fileResult(FILE.path, { state, malformed, records: state.sessions, keyless: 0 });
-const range = (shardIndex: number, start: number, end: number) => ({ kind: 'range' as const, fileIndex: 0, shardIndex, format: 'array' as const, start, end });
+const range = (shardIndex: number, start: number, end: number) => ({
+  kind: 'range' as const,
+  fileIndex: 0,
+  shardIndex,
+  format: 'array' as const,
+  start,
+  end,
+});
 
 describe(outcomeOf.name, () => {
   it('maps a done reply to the result, an error reply to the AnalyzerError, anything else to a bug', () => {
@@ -99,7 +115,16 @@ describe(FileJob.name, () => {
     job.accept(range(0, 1, 300));
     job.accept(range(1, 301, 600));
     job.accept(range(2, 601, 998));
-    job.accept({ kind: 'end', fileIndex: 0, size: 1000, skeleton: [{ start: 1, end: 300 }, { start: 301, end: 600 }, { start: 601, end: 998 }] });
+    job.accept({
+      kind: 'end',
+      fileIndex: 0,
+      size: 1000,
+      skeleton: [
+        { start: 1, end: 300 },
+        { start: 301, end: 600 },
+        { start: 601, end: 998 },
+      ],
+    });
     expect(h.sent.map((s) => s.task.kind)).toEqual(['array-range', 'array-range', 'array-range', 'skeleton']);
     expect(h.sent.map((s) => (s.task as WorkerTask & { prefix?: number[] }).prefix)).toEqual([[0, 0], [0, 1], [0, 2], undefined]);
     const states = [stateOf(0, 1, 'A'), stateOf(1, 2, 'B'), stateOf(2, 3, 'C')];
@@ -119,8 +144,20 @@ describe(FileJob.name, () => {
     job.accept({ kind: 'reset', fileIndex: 0, shardIndex: 1 });
     job.accept(range(1, 200, 300));
     job.accept(range(2, 300, 400));
-    job.accept({ kind: 'end', fileIndex: 0, size: 1000, skeleton: [{ start: 10, end: 100 }, { start: 200, end: 300 }, { start: 300, end: 400 }] });
-    const bad = (line: number): MalformedSummary => ({ count: 1, first: [{ at: [0, 2, 0], reason: 'not an object', context: { file: FILE.path, line } }] });
+    job.accept({
+      kind: 'end',
+      fileIndex: 0,
+      size: 1000,
+      skeleton: [
+        { start: 10, end: 100 },
+        { start: 200, end: 300 },
+        { start: 300, end: 400 },
+      ],
+    });
+    const bad = (line: number): MalformedSummary => ({
+      count: 1,
+      first: [{ at: [0, 2, 0], reason: 'not an object', context: { file: FILE.path, line } }],
+    });
     await h.sent[0]!.reply(done(stateOf(0, 5), 4, bad(1)));
     await h.sent[1]!.reply(done(stateOf(1, 1), 7));
     await h.sent[2]!.reply(done(stateOf(2, 1), 2, bad(3)));
@@ -128,12 +165,19 @@ describe(FileJob.name, () => {
     await h.sent[3]!.reply({ type: 'skeleton', liveFrom: 1, gapNewlines: [1, 10, 0, 0] });
     const o = h.outcomes[0]!;
     expect('result' in o && o.result.state.sessions).toBe(2);
-    expect('result' in o && o.result.malformed).toEqual({ count: 1, first: [{ at: [0, 2, 0], reason: 'not an object', context: { file: FILE.path, line: 25 } }] });
+    expect('result' in o && o.result.malformed).toEqual({
+      count: 1,
+      first: [{ at: [0, 2, 0], reason: 'not an object', context: { file: FILE.path, line: 25 } }],
+    });
   });
 
   type Host = ReturnType<typeof fakeHost>;
   it.each([
-    ['a range fails', (h: Host) => h.sent[1]!.reply({ type: 'error', error: toWire(new AnalyzerError('FP_INPUT', 'Invalid JSON: x')) }), /^shard 1: Invalid JSON: x$/],
+    [
+      'a range fails',
+      (h: Host) => h.sent[1]!.reply({ type: 'error', error: toWire(new AnalyzerError('FP_INPUT', 'Invalid JSON: x')) }),
+      /^shard 1: Invalid JSON: x$/,
+    ],
     [
       'the skeleton disagrees on the live ranges',
       async (h: Host) => {
@@ -147,7 +191,15 @@ describe(FileJob.name, () => {
     const job = new FileJob(0, FILE, h.host);
     job.accept(range(0, 1, 500));
     job.accept(range(1, 501, 998));
-    job.accept({ kind: 'end', fileIndex: 0, size: 1000, skeleton: [{ start: 1, end: 500 }, { start: 501, end: 998 }] });
+    job.accept({
+      kind: 'end',
+      fileIndex: 0,
+      size: 1000,
+      skeleton: [
+        { start: 1, end: 500 },
+        { start: 501, end: 998 },
+      ],
+    });
     await h.sent[0]!.reply(done(stateOf(0, 1)));
     expect(h.fallbacks).toEqual([]);
     await trigger(h);
@@ -175,8 +227,15 @@ describe(FileJob.name, () => {
     expect((h2.outcomes[0] as { error: AnalyzerError }).error).toMatchObject({ code: 'FP_INTERNAL', message: 'TypeError: boom' });
   });
 
-  it('the input\'s only file is read on this thread, once every file before it is merged', async () => {
-    const f = writeFile(tmpDir(), 'lone.json', JSON.stringify([{ session_id: 'a', tool_calls: [] }, { session_id: 'b', tool_calls: [] }]));
+  it("the input's only file is read on this thread, once every file before it is merged", async () => {
+    const f = writeFile(
+      tmpDir(),
+      'lone.json',
+      JSON.stringify([
+        { session_id: 'a', tool_calls: [] },
+        { session_id: 'b', tool_calls: [] },
+      ]),
+    );
     let oldest = false;
     const h = fakeHost({ lone: true, isOldestUnmerged: () => oldest });
     const [input] = await classifyInputs([f]);

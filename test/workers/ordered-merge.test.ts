@@ -46,12 +46,18 @@ const arrival = (n: number) => fc.shuffledSubarray([...Array(n).keys()], { minLe
 describe(OrderedMerge.name, () => {
   it('outcomes in any arrival order give the single-thread result', () => {
     fc.assert(
-      fc.property(filesArb.chain((files) => fc.tuple(fc.constant(files), arrival(files.length))), ([files, order]) => {
-        const results = files.map((records, f) => resultOf(f, records));
-        const steps = feed(results.map((result) => ({ result })), order);
-        expect(steps.slice(0, -1).every((s) => s.kind === 'waiting')).toBe(true);
-        expect(steps.at(-1)).toEqual({ kind: 'done', result: sequential(results) });
-      }),
+      fc.property(
+        filesArb.chain((files) => fc.tuple(fc.constant(files), arrival(files.length))),
+        ([files, order]) => {
+          const results = files.map((records, f) => resultOf(f, records));
+          const steps = feed(
+            results.map((result) => ({ result })),
+            order,
+          );
+          expect(steps.slice(0, -1).every((s) => s.kind === 'waiting')).toBe(true);
+          expect(steps.at(-1)).toEqual({ kind: 'done', result: sequential(results) });
+        },
+      ),
       { numRuns: 100 },
     );
   });

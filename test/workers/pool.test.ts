@@ -27,7 +27,12 @@ function outputs(r: AnalysisResult, o: ResolvedOptions) {
     skipped: r.state.skipped,
     malformed: {
       count: r.malformed.count,
-      first: r.malformed.first.map((m) => ({ reason: m.reason, file: m.context.file, line: m.context.line, offset: exact ? m.context.offset : undefined })),
+      first: r.malformed.first.map((m) => ({
+        reason: m.reason,
+        file: m.context.file,
+        line: m.context.line,
+        offset: exact ? m.context.offset : undefined,
+      })),
     },
   };
 }
@@ -48,7 +53,10 @@ function sequential(files: InputFile[], o: ResolvedOptions): Promise<Settled> {
 }
 
 function parallel(files: InputFile[], o: ResolvedOptions, shardBytes: number, fallbacks: string[] = []): Promise<Settled> {
-  return settle(async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why) }), o);
+  return settle(
+    async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why) }),
+    o,
+  );
 }
 
 const sessions = Array.from({ length: 40 }, (_, i) => ({
@@ -92,32 +100,37 @@ describe(analyzeParallel.name, () => {
     const progress = { bytes: (n: number) => void (bytes += n), sessions: (n: number) => void (count += n), stop() {} };
     const o = options({ workers: 3 });
     const r = await analyzeParallel(await classifyInputs([f]), o, progress, { shardBytes: 500 });
-    expect(outputs(r, o)).toEqual((await sequential([f], o) as { ok: unknown }).ok);
+    expect(outputs(r, o)).toEqual(((await sequential([f], o)) as { ok: unknown }).ok);
     expect(bytes).toBe(f.size);
     expect(count).toBe(sessions.length);
   });
 
   it('merges many small files in input order (more files than the look-ahead window)', async () => {
     const d = tmpDir();
-    const files = Array.from({ length: 40 }, (_, i) => writeFile(d, `${String(i).padStart(2, '0')}.json`, JSON.stringify(sessions.slice(i % 7, (i % 7) + 5))));
+    const files = Array.from({ length: 40 }, (_, i) =>
+      writeFile(d, `${String(i).padStart(2, '0')}.json`, JSON.stringify(sessions.slice(i % 7, (i % 7) + 5))),
+    );
     const o = options({ workers: 2 });
     expect(await parallel(files, o, 1_000_000)).toEqual(await sequential(files, o));
   });
 
-  it.each(['fast', 'stream-json'] as const)('odd wrappers (a later non-array "sessions", empty arrays) match the single-thread path (--parser %s)', async (parser) => {
-    const d = tmpDir();
-    const files = [
-      writeFile(d, 'scalar-after.json', `{"sessions": ${arrayText}, "sessions": 5}`),
-      writeFile(d, 'object-after.json', `{"sessions": ${arrayText}, "sessions": {"a": [1]}}`),
-      writeFile(d, 'empty-last.json', `{"sessions": ${arrayText}, "sessions": []}`),
-      writeFile(d, 'empty-first.json', `{"sessions": [], "meta": ${JSON.stringify(sessions)}, "sessions": ${arrayText}}`),
-      writeFile(d, 'no-records.json', `{"meta": ${arrayText}, "sessions": []}`),
-    ];
-    for (const f of files) {
-      const o = options({ workers: 2, parser });
-      expect(await parallel([f, f], o, 400), f.path).toEqual(await sequential([f, f], o));
-    }
-  });
+  it.each(['fast', 'stream-json'] as const)(
+    'odd wrappers (a later non-array "sessions", empty arrays) match the single-thread path (--parser %s)',
+    async (parser) => {
+      const d = tmpDir();
+      const files = [
+        writeFile(d, 'scalar-after.json', `{"sessions": ${arrayText}, "sessions": 5}`),
+        writeFile(d, 'object-after.json', `{"sessions": ${arrayText}, "sessions": {"a": [1]}}`),
+        writeFile(d, 'empty-last.json', `{"sessions": ${arrayText}, "sessions": []}`),
+        writeFile(d, 'empty-first.json', `{"sessions": [], "meta": ${JSON.stringify(sessions)}, "sessions": ${arrayText}}`),
+        writeFile(d, 'no-records.json', `{"meta": ${arrayText}, "sessions": []}`),
+      ];
+      for (const f of files) {
+        const o = options({ workers: 2, parser });
+        expect(await parallel([f, f], o, 400), f.path).toEqual(await sequential([f, f], o));
+      }
+    },
+  );
 
   it('a separator guessed inside a record (a nested list of objects keyed like sessions) still gives the single-thread result', async () => {
     const d = tmpDir();
@@ -129,23 +142,26 @@ describe(analyzeParallel.name, () => {
     }
   });
 
-  it.each(['fast', 'stream-json'] as const)('a lone gzip file is inflated here and decoded in a worker, with the single-thread result and errors (--parser %s)', async (parser) => {
-    const { gzipSync } = await import('node:zlib');
-    const d = tmpDir();
-    const text = JSON.stringify(sessions);
-    const good = gzipSync(text);
-    const cases = [
-      writeFile(d, 'good.json.gz', good),
-      writeFile(d, 'lines.jsonl.gz', gzipSync(sessions.map((x) => JSON.stringify(x)).join('\n'))),
-      writeFile(d, 'truncated-gzip.json.gz', good.subarray(0, good.length - 20)),
-      writeFile(d, 'bad-json.json.gz', gzipSync(text.replace('"s-7"', '"s-7'))),
-      writeFile(d, 'big.json.gz', gzipSync(JSON.stringify(Array.from({ length: 60 }, () => sessions).flat()))),
-    ];
-    for (const f of cases) {
-      const o = options({ workers: 2, parser });
-      expect(await parallel([f], o, 400), f.path).toEqual(await sequential([f], o));
-    }
-  });
+  it.each(['fast', 'stream-json'] as const)(
+    'a lone gzip file is inflated here and decoded in a worker, with the single-thread result and errors (--parser %s)',
+    async (parser) => {
+      const { gzipSync } = await import('node:zlib');
+      const d = tmpDir();
+      const text = JSON.stringify(sessions);
+      const good = gzipSync(text);
+      const cases = [
+        writeFile(d, 'good.json.gz', good),
+        writeFile(d, 'lines.jsonl.gz', gzipSync(sessions.map((x) => JSON.stringify(x)).join('\n'))),
+        writeFile(d, 'truncated-gzip.json.gz', good.subarray(0, good.length - 20)),
+        writeFile(d, 'bad-json.json.gz', gzipSync(text.replace('"s-7"', '"s-7'))),
+        writeFile(d, 'big.json.gz', gzipSync(JSON.stringify(Array.from({ length: 60 }, () => sessions).flat()))),
+      ];
+      for (const f of cases) {
+        const o = options({ workers: 2, parser });
+        expect(await parallel([f], o, 400), f.path).toEqual(await sequential([f], o));
+      }
+    },
+  );
 
   describe('invalid input: the single-thread path error (FP_INPUT, a byte offset), workers=2, no hang', () => {
     const corrupt = (s: string, at: number, by: string) => s.slice(0, at) + by + s.slice(at + by.length);
@@ -154,15 +170,35 @@ describe(analyzeParallel.name, () => {
     const cases: [string, string, string, RegExp][] = [
       ['a truncated array', 'truncated.json', arrayText.slice(0, -40), /^the plan gave up: end of input/],
       ['a broken byte inside one shard', 'inside.json', corrupt(arrayText, middle + 8, ';'), /^shard \d+: Invalid JSON/],
-      ['a raw control character inside a string', 'control.json', corrupt(arrayText, arrayText.indexOf('msg 30') + 3, '\u0001'), /^shard \d+: Invalid JSON/],
-      ['a broken value before "sessions" (outside every shard)', 'before.json', `{"meta": [1 2], "sessions": ${arrayText}}`, /^skeleton: Invalid JSON/],
+      [
+        'a raw control character inside a string',
+        'control.json',
+        corrupt(arrayText, arrayText.indexOf('msg 30') + 3, '\u0001'),
+        /^shard \d+: Invalid JSON/,
+      ],
+      [
+        'a broken value before "sessions" (outside every shard)',
+        'before.json',
+        `{"meta": [1 2], "sessions": ${arrayText}}`,
+        /^skeleton: Invalid JSON/,
+      ],
       ['a trailing comma in the wrapper (outside every shard)', 'after.json', `{"sessions": ${arrayText}, }`, /^skeleton: Invalid JSON/],
       // cut by the separator guess (no pass over the file): the range or skeleton check finds out
       ['a trailing comma in the array', 'trailing.json', arrayText.replace(/\]\s*$/, ',]'), /^(shard \d+|skeleton): Invalid JSON/],
       ['extra data after an array', 'extra2.json', `${arrayText} []`, /^(shard \d+|skeleton): Invalid JSON/],
       ['extra data after the wrapper', 'extra.json', `{"sessions": ${arrayText}} x`, /^the plan gave up: extra data/],
-      ['a missing comma between two elements', 'comma.json', corrupt(arrayText, arrayText.lastIndexOf('},', arrayText.indexOf('"s-25"')) + 1, ' '), /^shard \d+: Invalid JSON/],
-      ['invalid JSON Lines', 'broken.jsonl', sessions.map((s, i) => (i === 27 ? JSON.stringify(s).slice(0, -2) : JSON.stringify(s))).join('\n'), /^shard \d+: Invalid JSON/],
+      [
+        'a missing comma between two elements',
+        'comma.json',
+        corrupt(arrayText, arrayText.lastIndexOf('},', arrayText.indexOf('"s-25"')) + 1, ' '),
+        /^shard \d+: Invalid JSON/,
+      ],
+      [
+        'invalid JSON Lines',
+        'broken.jsonl',
+        sessions.map((s, i) => (i === 27 ? JSON.stringify(s).slice(0, -2) : JSON.stringify(s))).join('\n'),
+        /^shard \d+: Invalid JSON/,
+      ],
     ];
     it.each(cases)('%s', async (_what, name, content, how) => {
       const f = writeFile(dir, name, content);

@@ -12,7 +12,20 @@
 import type { AgentSession, TokenUsage } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { compareOrdinal, minOrdinal } from '../../accumulators/types.js';
-import { emptySample, evidenceRef, mapEvidence, mergeEvidence, mergeMaps, mergeSample, copySample, publicEvidence, pushEvidence, sampleSession, type EvidenceRef, type SessionSample } from '../_evidence.js';
+import {
+  emptySample,
+  evidenceRef,
+  mapEvidence,
+  mergeEvidence,
+  mergeMaps,
+  mergeSample,
+  copySample,
+  publicEvidence,
+  pushEvidence,
+  sampleSession,
+  type EvidenceRef,
+  type SessionSample,
+} from '../_evidence.js';
 import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
 import { DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
 import { lossFields, type FleetFinding } from '../finding.js';
@@ -118,7 +131,15 @@ export const cost: FleetDetector<CostState, CostResult> = {
       addUsage(r, u);
       rank += dollars(DEFAULT_PRICES, model, u) ?? 0;
     }
-    const entry: TopSession = { at, session_id: s.sessionId, repo: s.repo, file: s.file, line: s.line, rank, usage: usage.map(([m, u]) => [m, { ...u }]) };
+    const entry: TopSession = {
+      at,
+      session_id: s.sessionId,
+      repo: s.repo,
+      file: s.file,
+      line: s.line,
+      rank,
+      usage: usage.map(([m, u]) => [m, { ...u }]),
+    };
     state.top.push(entry);
     state.top.sort(byRank);
     if (state.top.length > TOP_SESSIONS) state.top.length = TOP_SESSIONS;
@@ -130,7 +151,12 @@ export const cost: FleetDetector<CostState, CostResult> = {
     models: mergeMaps(
       a.models,
       b.models,
-      (x, y) => ({ ...sumUsage(x, y), first: minOrdinal(x.first, y.first), sessions: mergeSample(x.sessions, y.sessions), evidence: mergeEvidence(x.evidence, y.evidence) }),
+      (x, y) => ({
+        ...sumUsage(x, y),
+        first: minOrdinal(x.first, y.first),
+        sessions: mergeSample(x.sessions, y.sessions),
+        evidence: mergeEvidence(x.evidence, y.evidence),
+      }),
       (x) => ({ ...x, sessions: copySample(x.sessions), evidence: x.evidence.slice() }),
     ),
     repos: mergeMaps(a.repos, b.repos, sumUsage, (x) => ({ ...x })),
@@ -139,7 +165,8 @@ export const cost: FleetDetector<CostState, CostResult> = {
   finalize: (state) => state,
   mapOrdinals(state, f) {
     const models = new Map<string, ModelEntry>();
-    for (const [k, m] of state.models) models.set(k, { ...m, first: f(m.first), sessions: copySample(m.sessions), evidence: mapEvidence(m.evidence, f) });
+    for (const [k, m] of state.models)
+      models.set(k, { ...m, first: f(m.first), sessions: copySample(m.sessions), evidence: mapEvidence(m.evidence, f) });
     return { ...state, models, repos: new Map(state.repos), top: state.top.map((t) => ({ ...t, at: f(t.at) })) };
   },
   validate(value, path) {
@@ -147,7 +174,12 @@ export const cost: FleetDetector<CostState, CostResult> = {
     return {
       with_usage: count(o['with_usage'], `${path}.with_usage`),
       without_usage: count(o['without_usage'], `${path}.without_usage`),
-      models: map(o['models'], `${path}.models`, (v, p) => ({ ...validateUsage(v, p), first: ordinal(obj(v, p)['first'], `${p}.first`), sessions: sample(obj(v, p)['sessions'], `${p}.sessions`), evidence: evidence(obj(v, p)['evidence'], `${p}.evidence`) })),
+      models: map(o['models'], `${path}.models`, (v, p) => ({
+        ...validateUsage(v, p),
+        first: ordinal(obj(v, p)['first'], `${p}.first`),
+        sessions: sample(obj(v, p)['sessions'], `${p}.sessions`),
+        evidence: evidence(obj(v, p)['evidence'], `${p}.evidence`),
+      })),
       repos: map(o['repos'], `${path}.repos`, validateUsage),
       top: list(
         o['top'],
@@ -193,7 +225,10 @@ export const cost: FleetDetector<CostState, CostResult> = {
           priority: perWeek >= 100 ? 'high' : perWeek >= 20 ? 'medium' : 'low',
         },
         evidence: publicEvidence(m.evidence),
-        details: { tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_write_1h: m.cacheWrite1h, cache_read: m.cacheRead }, usd_per_week: Math.round(perWeek * 100) / 100 },
+        details: {
+          tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_write_1h: m.cacheWrite1h, cache_read: m.cacheRead },
+          usd_per_week: Math.round(perWeek * 100) / 100,
+        },
       });
     }
     return out;

@@ -13,7 +13,19 @@
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { compareOrdinal } from '../../accumulators/types.js';
-import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import {
+  copyTally,
+  evidenceRef,
+  mapTally,
+  mapValues,
+  mergeMaps,
+  mergeTally,
+  newTally,
+  publicEvidence,
+  pushEvidence,
+  sampleSession,
+  type Tally,
+} from '../_evidence.js';
 import { isRejectionText, isUserRejection, resultLine, spanToNextUs } from '../_calls.js';
 import { fail, map, obj, ordinal, str, tally } from '../_validate.js';
 import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
@@ -42,15 +54,15 @@ function cut(s: string): string {
 
 const ACTIONS: Record<ErrorCategory, string> = {
   user_rejection: 'Reported under friction.',
-  hook: 'Run the hook\'s checks (format, lint, type check) before committing, and tell the agent how in the project instructions.',
+  hook: "Run the hook's checks (format, lint, type check) before committing, and tell the agent how in the project instructions.",
   edit_mismatch: 'Have the agent re-read the file before editing; stale context makes old_string miss.',
   permission: 'Grant the permission the task needs, or tell the agent which paths and commands are off limits.',
-  dependency_missing: 'Install the missing tool or dependency in the agent\'s environment image.',
+  dependency_missing: "Install the missing tool or dependency in the agent's environment image.",
   syntax: 'Add a syntax/type check step the agent runs after each edit.',
   test_failure: 'Check whether these failures are flaky or real; give the agent the command that runs the relevant tests only.',
-  git: 'Document the repository\'s git workflow (upstream, branches, push rules) in the agent instructions.',
+  git: "Document the repository's git workflow (upstream, branches, push rules) in the agent instructions.",
   network_timeout: 'Cache or mirror the remote resource, or raise the timeout for this step.',
-  tool_misuse: 'Document the tool\'s limits (read before write, size limits) in the agent instructions.',
+  tool_misuse: "Document the tool's limits (read before write, size limits) in the agent instructions.",
   not_found: 'Give the agent the project layout (or a file index) so it stops guessing paths.',
   other: 'Find the root cause of this recurring error.',
 };
@@ -95,7 +107,12 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
       b,
       (x, y) => {
         const firstX = compareOrdinal(x.example_at, y.example_at) <= 0;
-        return { ...mergeTally(x, y), category: firstX ? x.category : y.category, example: firstX ? x.example : y.example, example_at: firstX ? x.example_at : y.example_at };
+        return {
+          ...mergeTally(x, y),
+          category: firstX ? x.category : y.category,
+          example: firstX ? x.example : y.example,
+          example_at: firstX ? x.example_at : y.example_at,
+        };
       },
       (e) => ({ ...e, ...copyTally(e) }),
     ),

@@ -18,12 +18,26 @@
  */
 import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
-import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, msToUs, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import {
+  copyTally,
+  evidenceRef,
+  mapTally,
+  mapValues,
+  mergeMaps,
+  mergeTally,
+  msToUs,
+  newTally,
+  publicEvidence,
+  pushEvidence,
+  sampleSession,
+  type Tally,
+} from '../_evidence.js';
 import { isUserRejection, resultLine } from '../_calls.js';
 import { count, map, obj, tally } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
-const BYPASS = /(?:^|\s)(?:--no-verify|--no-gpg-sign|--force|-f|--skip-checks?|--no-check|--no-hooks)(?=\s|$)|\bHUSKY=0\b|\bSKIP=|\bgit\s+(?:-C\s+\S+\s+)?commit\b[^|&;]*\s-[a-zA-Z]*n[a-zA-Z]*(?=\s|$)/;
+const BYPASS =
+  /(?:^|\s)(?:--no-verify|--no-gpg-sign|--force|-f|--skip-checks?|--no-check|--no-hooks)(?=\s|$)|\bHUSKY=0\b|\bSKIP=|\bgit\s+(?:-C\s+\S+\s+)?commit\b[^|&;]*\s-[a-zA-Z]*n[a-zA-Z]*(?=\s|$)/;
 
 export type Ending = 'succeeded' | 'bypassed' | 'abandoned';
 
@@ -167,7 +181,15 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     return map(value, path, (v, p) => {
       const o = obj(v, p);
       const n = (k: string): number => count(o[k], `${p}.${k}`);
-      return { ...tally(v, p), loops: n('loops'), attempts: n('attempts'), max_attempts: n('max_attempts'), succeeded: n('succeeded'), bypassed: n('bypassed'), abandoned: n('abandoned') };
+      return {
+        ...tally(v, p),
+        loops: n('loops'),
+        attempts: n('attempts'),
+        max_attempts: n('max_attempts'),
+        succeeded: n('succeeded'),
+        bypassed: n('bypassed'),
+        abandoned: n('abandoned'),
+      };
     });
   },
   findings(result, ctx): FleetFinding[] {
@@ -187,9 +209,15 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
           priority: priorityOf(loss.hours_per_week),
         },
         evidence: publicEvidence(e.evidence),
-        details: { loops: e.loops, attempts: e.attempts, max_attempts: e.max_attempts, succeeded: e.succeeded, bypassed: e.bypassed, abandoned: e.abandoned },
+        details: {
+          loops: e.loops,
+          attempts: e.attempts,
+          max_attempts: e.max_attempts,
+          succeeded: e.succeeded,
+          bypassed: e.bypassed,
+          abandoned: e.abandoned,
+        },
       };
     });
   },
 };
-

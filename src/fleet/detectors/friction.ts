@@ -14,7 +14,20 @@
  */
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
-import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, msToUs, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import {
+  copyTally,
+  evidenceRef,
+  mapTally,
+  mapValues,
+  mergeMaps,
+  mergeTally,
+  msToUs,
+  newTally,
+  publicEvidence,
+  pushEvidence,
+  sampleSession,
+  type Tally,
+} from '../_evidence.js';
 import { gapUs, isUserRejection, resultLine, subjectOf } from '../_calls.js';
 import { count, fail, map, obj, str, tally } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
@@ -51,7 +64,15 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
   init: () => new Map(),
   add(state, s: AgentSession, at) {
     const seen = new Set<string>();
-    const note = (category: FrictionCategory, subject: string, family: boolean, line: number, where: Ordinal, waitUs: number | undefined, approved: boolean): void => {
+    const note = (
+      category: FrictionCategory,
+      subject: string,
+      family: boolean,
+      line: number,
+      where: Ordinal,
+      waitUs: number | undefined,
+      approved: boolean,
+    ): void => {
       const key = `${category}\u0000${subject}`;
       let e = state.get(key);
       if (e === undefined) {
@@ -94,7 +115,13 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     });
     return state;
   },
-  merge: (a, b) => mergeMaps(a, b, (x, y) => ({ ...x, ...mergeTally(x, y), timed: x.timed + y.timed, unmeasured: x.unmeasured + y.unmeasured, approved: x.approved + y.approved }), (e) => ({ ...e, ...copyTally(e) })),
+  merge: (a, b) =>
+    mergeMaps(
+      a,
+      b,
+      (x, y) => ({ ...x, ...mergeTally(x, y), timed: x.timed + y.timed, unmeasured: x.unmeasured + y.unmeasured, approved: x.approved + y.approved }),
+      (e) => ({ ...e, ...copyTally(e) }),
+    ),
   finalize: (state) => [...state.values()],
   mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
   validate(value, path) {
@@ -105,7 +132,15 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       str(o['subject'], `${p}.subject`);
       if (typeof o['family'] !== 'boolean') fail(`${p}.family`, o['family'], 'a boolean');
       const n = (k: string): number => count(o[k], `${p}.${k}`);
-      return { ...tally(v, p), category, subject: o['subject'] as string, family: o['family'] as boolean, timed: n('timed'), unmeasured: n('unmeasured'), approved: n('approved') };
+      return {
+        ...tally(v, p),
+        category,
+        subject: o['subject'] as string,
+        family: o['family'] as boolean,
+        timed: n('timed'),
+        unmeasured: n('unmeasured'),
+        approved: n('approved'),
+      };
     });
   },
   findings(result, ctx): FleetFinding[] {
@@ -117,17 +152,37 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
         case 'permission_wait':
           proposal =
             e.approved >= APPROVALS_FOR_RULE
-              ? { title: `Allow "${allowRule(e)}" without asking`, action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`, priority: priorityOf(loss.hours_per_week) }
-              : { title: `Approval waits on "${e.subject}"`, action: `The agent waited for approval ${times}: decide once whether it may run this.`, priority: priorityOf(loss.hours_per_week) };
+              ? {
+                  title: `Allow "${allowRule(e)}" without asking`,
+                  action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`,
+                  priority: priorityOf(loss.hours_per_week),
+                }
+              : {
+                  title: `Approval waits on "${e.subject}"`,
+                  action: `The agent waited for approval ${times}: decide once whether it may run this.`,
+                  priority: priorityOf(loss.hours_per_week),
+                };
           break;
         case 'rejection':
-          proposal = { title: `Users decline "${e.subject}"`, action: `Declined ${times}: say in the agent instructions what it should do instead (or add a deny rule), so it stops proposing it.`, priority: priorityOf(loss.hours_per_week) };
+          proposal = {
+            title: `Users decline "${e.subject}"`,
+            action: `Declined ${times}: say in the agent instructions what it should do instead (or add a deny rule), so it stops proposing it.`,
+            priority: priorityOf(loss.hours_per_week),
+          };
           break;
         case 'question':
-          proposal = { title: 'Questions to the user', action: `The agent asked ${times}: answer the recurring questions in the project instructions.`, priority: priorityOf(loss.hours_per_week) };
+          proposal = {
+            title: 'Questions to the user',
+            action: `The agent asked ${times}: answer the recurring questions in the project instructions.`,
+            priority: priorityOf(loss.hours_per_week),
+          };
           break;
         case 'interruption':
-          proposal = { title: `Users interrupt "${e.subject}"`, action: `Interrupted ${times}: read the evidence for what the agent was doing wrong.`, priority: priorityOf(loss.hours_per_week) };
+          proposal = {
+            title: `Users interrupt "${e.subject}"`,
+            action: `Interrupted ${times}: read the evidence for what the agent was doing wrong.`,
+            priority: priorityOf(loss.hours_per_week),
+          };
           break;
         default:
           e.category satisfies never;

@@ -18,7 +18,19 @@
  */
 import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
 import type { FleetDetector } from '../detector.js';
-import { copyTally, evidenceRef, mapTally, mapValues, mergeMaps, mergeTally, newTally, publicEvidence, pushEvidence, sampleSession, type Tally } from '../_evidence.js';
+import {
+  copyTally,
+  evidenceRef,
+  mapTally,
+  mapValues,
+  mergeMaps,
+  mergeTally,
+  newTally,
+  publicEvidence,
+  pushEvidence,
+  sampleSession,
+  type Tally,
+} from '../_evidence.js';
 import { map, tally } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
@@ -26,10 +38,61 @@ export const N = 3;
 export const MIN_SESSIONS = 3;
 
 /** Programs that look, not act. */
-const LOOKING = new Set(['ls', 'cat', 'head', 'tail', 'less', 'more', 'grep', 'rg', 'ag', 'find', 'fd', 'tree', 'pwd', 'wc', 'file', 'stat', 'which', 'type', 'echo', 'printf', 'cd', 'sed', 'awk', 'jq', 'sort', 'uniq', 'diff', 'true', 'sleep', 'nl', 'date', 'whoami', 'env', 'printenv']);
+const LOOKING = new Set([
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'less',
+  'more',
+  'grep',
+  'rg',
+  'ag',
+  'find',
+  'fd',
+  'tree',
+  'pwd',
+  'wc',
+  'file',
+  'stat',
+  'which',
+  'type',
+  'echo',
+  'printf',
+  'cd',
+  'sed',
+  'awk',
+  'jq',
+  'sort',
+  'uniq',
+  'diff',
+  'true',
+  'sleep',
+  'nl',
+  'date',
+  'whoami',
+  'env',
+  'printenv',
+]);
 
 /** Tools that only read: they do not break a routine. */
-const READ_ONLY_TOOLS = new Set(['Read', 'Grep', 'Glob', 'LS', 'TodoWrite', 'TodoRead', 'WebSearch', 'WebFetch', 'BashOutput', 'TaskOutput', 'update_plan', 'view', 'find_file', 'search_file', 'search_dir']);
+const READ_ONLY_TOOLS = new Set([
+  'Read',
+  'Grep',
+  'Glob',
+  'LS',
+  'TodoWrite',
+  'TodoRead',
+  'WebSearch',
+  'WebFetch',
+  'BashOutput',
+  'TaskOutput',
+  'update_plan',
+  'view',
+  'find_file',
+  'search_file',
+  'search_dir',
+]);
 
 export type ToilState = Map<string, Tally>;
 export type ToilResult = Array<{ key: string; tally: Tally }>;
@@ -55,23 +118,23 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
     });
     const seen = new Set<string>();
     for (const steps of runs)
-    for (let k = 0; k + N <= steps.length; k++) {
-      const gram = steps.slice(k, k + N);
-      const key = gram.map((g) => g.family).join(SEP);
-      const where = [...at, gram[0]!.i];
-      let t = state.get(key);
-      if (t === undefined) state.set(key, (t = newTally(where)));
-      if (!seen.has(key)) {
-        seen.add(key);
-        sampleSession(t.sessions, s.sessionId);
+      for (let k = 0; k + N <= steps.length; k++) {
+        const gram = steps.slice(k, k + N);
+        const key = gram.map((g) => g.family).join(SEP);
+        const where = [...at, gram[0]!.i];
+        let t = state.get(key);
+        if (t === undefined) state.set(key, (t = newTally(where)));
+        if (!seen.has(key)) {
+          seen.add(key);
+          sampleSession(t.sessions, s.sessionId);
+        }
+        t.occurrences++;
+        const start = gram[0]!.call.startUs;
+        const last = gram[N - 1]!.call;
+        const end = last.endUs ?? last.startUs;
+        if (start !== undefined && end !== undefined && end > start) t.lostUs += Math.min(end - start, IDLE_GAP_US);
+        pushEvidence(t.evidence, evidenceRef(s, gram[0]!.call.line, where));
       }
-      t.occurrences++;
-      const start = gram[0]!.call.startUs;
-      const last = gram[N - 1]!.call;
-      const end = last.endUs ?? last.startUs;
-      if (start !== undefined && end !== undefined && end > start) t.lostUs += Math.min(end - start, IDLE_GAP_US);
-      pushEvidence(t.evidence, evidenceRef(s, gram[0]!.call.line, where));
-    }
     return state;
   },
   merge: (a, b) => mergeMaps(a, b, mergeTally, copyTally),

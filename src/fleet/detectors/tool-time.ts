@@ -19,7 +19,21 @@
 import type { AgentSession, AgentToolCall, WaitKind } from '../../agent-session.js';
 import type { FleetDetector } from '../detector.js';
 import { minOrdinal, type Ordinal } from '../../accumulators/types.js';
-import { emptySample, evidenceRef, mapEvidence, mergeEvidence, mergeMaps, mergeSample, msToUs, publicEvidence, pushEvidence, sampleSession, copySample, type EvidenceRef, type SessionSample } from '../_evidence.js';
+import {
+  emptySample,
+  evidenceRef,
+  mapEvidence,
+  mergeEvidence,
+  mergeMaps,
+  mergeSample,
+  msToUs,
+  publicEvidence,
+  pushEvidence,
+  sampleSession,
+  copySample,
+  type EvidenceRef,
+  type SessionSample,
+} from '../_evidence.js';
 import { gapUs, isUserRejection, resultLine } from '../_calls.js';
 import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
 import { count, evidence, map, obj, ordinal, sample } from '../_validate.js';
@@ -75,7 +89,15 @@ function newRow(at: Ordinal): TimeRow {
 }
 
 function copyRow(r: TimeRow): TimeRow {
-  return { ...r, measured: sketchCopy(r.measured), gap: sketchCopy(r.gap), waitUs: { ...r.waitUs }, sessions: copySample(r.sessions), slowEvidence: r.slowEvidence.slice(), hookEvidence: r.hookEvidence.slice() };
+  return {
+    ...r,
+    measured: sketchCopy(r.measured),
+    gap: sketchCopy(r.gap),
+    waitUs: { ...r.waitUs },
+    sessions: copySample(r.sessions),
+    slowEvidence: r.slowEvidence.slice(),
+    hookEvidence: r.hookEvidence.slice(),
+  };
 }
 
 function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
@@ -244,7 +266,12 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
     return { rows, table: rows.map((r) => tableRow(r.kind, r.key, r.row)) };
   },
   mapOrdinals(state, f) {
-    const m = (r: TimeRow): TimeRow => ({ ...copyRow(r), first: f(r.first), slowEvidence: mapEvidence(r.slowEvidence, f), hookEvidence: mapEvidence(r.hookEvidence, f) });
+    const m = (r: TimeRow): TimeRow => ({
+      ...copyRow(r),
+      first: f(r.first),
+      slowEvidence: mapEvidence(r.slowEvidence, f),
+      hookEvidence: mapEvidence(r.hookEvidence, f),
+    });
     const out: ToolTimeState = { tools: new Map(), families: new Map() };
     for (const [k, r] of state.tools) out.tools.set(k, m(r));
     for (const [k, r] of state.families) out.families.set(k, m(r));
@@ -266,7 +293,9 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
       const lost = (slow ? row.measuredUs : 0) + (hook ? row.waitUs.hook : 0);
       const loss = lossFields(lost, ctx);
       const t = tableRow(kind, key, row);
-      const what = slow ? `measured p90 ${(t.measured_p90_ms! / 1000).toFixed(1)} s, median ${(t.measured_median_ms! / 1000).toFixed(1)} s over ${t.measured_calls} calls` : '';
+      const what = slow
+        ? `measured p90 ${(t.measured_p90_ms! / 1000).toFixed(1)} s, median ${(t.measured_median_ms! / 1000).toFixed(1)} s over ${t.measured_calls} calls`
+        : '';
       const hookText = hook ? `${(row.waitUs.hook / 60e6).toFixed(1)} min waiting on hooks` : '';
       out.push({
         kind: 'tool_time',
@@ -277,7 +306,7 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
         ...loss,
         proposal: {
           title: slow ? `Speed up "${key}"` : `Shorten the hooks "${key}" waits on`,
-          action: `${[what, hookText].filter((x) => x !== '').join('; ')}: ${slow ? 'cache or narrow it (run only what changed), or move it out of the agent loop' : 'run the hook\'s slow checks (e.g. a type checker) in CI instead of on every commit, or make them incremental'}.`,
+          action: `${[what, hookText].filter((x) => x !== '').join('; ')}: ${slow ? 'cache or narrow it (run only what changed), or move it out of the agent loop' : "run the hook's slow checks (e.g. a type checker) in CI instead of on every commit, or make them incremental"}.`,
           priority: priorityOf(loss.hours_per_week),
         },
         evidence: publicEvidence(slow && hook ? mergeEvidence(row.slowEvidence, row.hookEvidence) : slow ? row.slowEvidence : row.hookEvidence),
@@ -287,4 +316,3 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
     return out;
   },
 };
-

@@ -125,7 +125,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
   for (const [model, m] of [...c.models.entries()].sort((x, y) => byKey(x[0], y[0]))) {
     const p = price(prices, model, m);
     if (p.usd === null) unpriced.push(model);
-    else totalUsd += (p.usd * 100);
+    else totalUsd += p.usd * 100;
     models.push({ model, sessions: m.sessions.count, ...tokens(p) });
     all.input += m.input;
     all.output += m.output;
@@ -174,6 +174,8 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
     },
     findings,
     tools: results.tool_time.table,
-    files: [...o.files.entries()].sort((x, y) => byKey(x[0], y[0])).map(([file, r]) => ({ file, sessions: r.sessions, calls: r.calls, failed: r.failed, unknown: r.unknown })),
+    files: [...o.files.entries()]
+      .sort((x, y) => byKey(x[0], y[0]))
+      .map(([file, r]) => ({ file, sessions: r.sessions, calls: r.calls, failed: r.failed, unknown: r.unknown })),
   };
 }

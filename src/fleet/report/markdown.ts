@@ -11,15 +11,21 @@ const DETAILED = 20;
 const num = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const usd = (n: number | null): string => (n === null ? 'n/a' : `$${n.toFixed(2)}`);
 /** A duration in seconds for people: "42 s", "12.5 min", "3.2 h". */
-const secText = (sec: number): string => (sec < 60 ? `${Math.round(sec)} s` : sec < 3600 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(1)} h`);
-const msText = (n: number | null): string => (n === null ? '–' : n >= 60_000 ? `${(n / 60_000).toFixed(1)} min` : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+const secText = (sec: number): string =>
+  sec < 60 ? `${Math.round(sec)} s` : sec < 3600 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(1)} h`;
+const msText = (n: number | null): string =>
+  n === null ? '–' : n >= 60_000 ? `${(n / 60_000).toFixed(1)} min` : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
 
 export function renderFleetMarkdown(r: FleetReport): string {
   const out: string[] = [];
   const span = r.span.from === null ? 'no timestamps' : `${r.span.from} to ${r.span.to} (${num(r.span.weeks)} weeks)`;
   out.push('# Fleet report', '');
   out.push(`- Span: ${span}`);
-  out.push(`- Sessions: ${r.sessions} (${Object.entries(r.agents).map(([a, n]) => `${cell(a)} ${n}`).join(', ')})`);
+  out.push(
+    `- Sessions: ${r.sessions} (${Object.entries(r.agents)
+      .map(([a, n]) => `${cell(a)} ${n}`)
+      .join(', ')})`,
+  );
   const dollars = r.totals.dollars_per_week === null ? '' : ` ≈ ${usd(r.totals.dollars_per_week)}/week at $${num(r.hourly_rate!)}/h`;
   out.push(`- Hours lost: ${num(r.totals.hours)} (${num(r.totals.hours_per_week)}/week${dollars})`);
   out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)})`);
@@ -32,7 +38,9 @@ export function renderFleetMarkdown(r: FleetReport): string {
     r.findings.forEach((f, i) => {
       const lost = f.kind === 'cost' ? usd(f.cost_usd ?? null) : secText(f.seconds_lost);
       const perWeek = f.kind === 'cost' ? usd(Number(f.details['usd_per_week'] ?? 0)) : secText(f.seconds_lost / r.span.weeks);
-      out.push(`| ${i + 1} | ${f.kind} | ${cell(f.key)} | ${cell(f.category ?? '')} | ${f.session_count} | ${f.occurrences} | ${lost} | ${perWeek} | ${f.proposal.priority} |`);
+      out.push(
+        `| ${i + 1} | ${f.kind} | ${cell(f.key)} | ${cell(f.category ?? '')} | ${f.session_count} | ${f.occurrences} | ${lost} | ${perWeek} | ${f.proposal.priority} |`,
+      );
     });
     out.push('');
     out.push('## Proposals', '');
@@ -41,7 +49,10 @@ export function renderFleetMarkdown(r: FleetReport): string {
       const money = f.dollars_per_week !== undefined ? `, ${usd(f.dollars_per_week)}/week` : '';
       const cost = f.cost_usd !== undefined ? `, ${usd(f.cost_usd)} in tokens` : '';
       out.push(`${escapeMarkdown(f.proposal.action)}`, '');
-      out.push(`*${f.kind}, ${f.proposal.priority} priority: ${num(f.hours)} h (${num(f.hours_per_week)} h/week${money})${cost}, ${f.occurrences} occurrence(s) in ${f.session_count} session(s).*`, '');
+      out.push(
+        `*${f.kind}, ${f.proposal.priority} priority: ${num(f.hours)} h (${num(f.hours_per_week)} h/week${money})${cost}, ${f.occurrences} occurrence(s) in ${f.session_count} session(s).*`,
+        '',
+      );
       if (f.evidence.length > 0) {
         out.push('Evidence:', '');
         for (const e of f.evidence) out.push(`- ${escapeMarkdown(e.file)}:${e.line} (session ${escapeMarkdown(e.session_id)})`);
@@ -51,18 +62,32 @@ export function renderFleetMarkdown(r: FleetReport): string {
   }
 
   out.push('## Tools', '');
-  out.push('Measured: the duration the agent logged. Waiting: approval, hooks, background tasks. Gap: result time − call time where nothing was measured (execution and waiting mixed, never called slow).', '');
-  out.push('| Tool / command | Calls | Failed | Rejected | Measured median | Measured p90 | Waiting | Gap total |', '|---|---|---|---|---|---|---|---|');
+  out.push(
+    'Measured: the duration the agent logged. Waiting: approval, hooks, background tasks. Gap: result time − call time where nothing was measured (execution and waiting mixed, never called slow).',
+    '',
+  );
+  out.push(
+    '| Tool / command | Calls | Failed | Rejected | Measured median | Measured p90 | Waiting | Gap total |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const t of r.tools) {
     const name = t.kind === 'family' ? `↳ ${cell(t.key)}` : cell(t.key);
-    out.push(`| ${name} | ${t.calls} | ${t.failed} | ${t.rejected} | ${msText(t.measured_median_ms)} | ${msText(t.measured_p90_ms)} | ${msText(t.waiting_ms)} | ${msText(t.gap_total_ms)} |`);
+    out.push(
+      `| ${name} | ${t.calls} | ${t.failed} | ${t.rejected} | ${msText(t.measured_median_ms)} | ${msText(t.measured_p90_ms)} | ${msText(t.waiting_ms)} | ${msText(t.gap_total_ms)} |`,
+    );
   }
   out.push('');
 
   out.push('## Cost', '');
-  out.push(`Prices: ${escapeMarkdown(r.cost.prices.source)}, as of ${escapeMarkdown(r.cost.prices.as_of)}. Sessions with usage: ${r.cost.sessions_with_usage}; without: ${r.cost.sessions_without_usage}.`, '');
+  out.push(
+    `Prices: ${escapeMarkdown(r.cost.prices.source)}, as of ${escapeMarkdown(r.cost.prices.as_of)}. Sessions with usage: ${r.cost.sessions_with_usage}; without: ${r.cost.sessions_without_usage}.`,
+    '',
+  );
   out.push('| Model | Sessions | Input | Output | Cache write | Cache read | USD |', '|---|---|---|---|---|---|---|');
-  for (const m of r.cost.models) out.push(`| ${cell(m.model)} | ${m.sessions} | ${num(m.input)} | ${num(m.output)} | ${num(m.cache_write)} | ${num(m.cache_read)} | ${usd(m.usd)} |`);
+  for (const m of r.cost.models)
+    out.push(
+      `| ${cell(m.model)} | ${m.sessions} | ${num(m.input)} | ${num(m.output)} | ${num(m.cache_write)} | ${num(m.cache_read)} | ${usd(m.usd)} |`,
+    );
   out.push('');
   if (r.cost.repos.length > 0) {
     out.push('| Repo | Model | USD |', '|---|---|---|');
@@ -71,10 +96,12 @@ export function renderFleetMarkdown(r: FleetReport): string {
   }
   if (r.cost.top_sessions.length > 0) {
     out.push('| Costliest sessions | Repo | Where | USD |', '|---|---|---|---|');
-    for (const x of r.cost.top_sessions) out.push(`| ${escapeMarkdown(x.session_id)} | ${cell(x.repo)} | ${cell(x.file, 200)}:${x.line} | ${usd(x.usd)} |`);
+    for (const x of r.cost.top_sessions)
+      out.push(`| ${escapeMarkdown(x.session_id)} | ${cell(x.repo)} | ${cell(x.file, 200)}:${x.line} | ${usd(x.usd)} |`);
     out.push('');
   }
-  if (r.cost.unpriced_models.length > 0) out.push(`Models without a price (not counted): ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')}.`, '');
+  if (r.cost.unpriced_models.length > 0)
+    out.push(`Models without a price (not counted): ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')}.`, '');
 
   out.push('## Files', '');
   out.push('| File | Sessions | Calls | Failed | Outcome unknown |', '|---|---|---|---|---|');

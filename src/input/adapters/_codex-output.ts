@@ -54,4 +54,3 @@ export function parseExecOutput(raw: string): ExecOutput {
   if (w) out.durationS = Number(w[1]);
   return out;
 }
-

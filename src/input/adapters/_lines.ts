@@ -139,7 +139,11 @@ export async function* jsonLines(format: string, path: string, opts: AdapterRead
       value = parseLine(format, path, l);
     } catch (err) {
       if (l.terminated || opts.onSkip === undefined || !(err instanceof AnalyzerError)) throw err;
-      opts.onSkip({ kind: 'incomplete-last-line', message: `Skipped the incomplete last line of ${path} (a session still being written?)`, error: err });
+      opts.onSkip({
+        kind: 'incomplete-last-line',
+        message: `Skipped the incomplete last line of ${path} (a session still being written?)`,
+        error: err,
+      });
       continue;
     }
     yield { value, ctx };

@@ -3,7 +3,15 @@
  * errors in log order (`errorSeq`), first/last/active time and token usage.
  * Holds one session; memory is bounded by its calls and responses.
  */
-import { IDLE_GAP_US, type AgentFormat, type AgentSession, type AgentToolCall, type FrictionEvent, type SessionError, type TokenUsage } from '../../agent-session.js';
+import {
+  IDLE_GAP_US,
+  type AgentFormat,
+  type AgentSession,
+  type AgentToolCall,
+  type FrictionEvent,
+  type SessionError,
+  type TokenUsage,
+} from '../../agent-session.js';
 
 export class SessionBuilder {
   readonly calls: AgentToolCall[] = [];

@@ -30,13 +30,10 @@ export function optField<T extends 'string' | 'number' | 'boolean' | 'object' | 
   where: string,
   ctx: ErrorContext,
   nullable = true,
-):
-  | (T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Obj : unknown[])
-  | undefined {
+): (T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Obj : unknown[]) | undefined {
   const v = obj[key];
   if (v === undefined || (nullable && v === null)) return undefined;
-  const ok =
-    kind === 'array' ? Array.isArray(v) : kind === 'object' ? isObj(v) : typeof v === kind && !(kind === 'number' && !Number.isFinite(v));
+  const ok = kind === 'array' ? Array.isArray(v) : kind === 'object' ? isObj(v) : typeof v === kind && !(kind === 'number' && !Number.isFinite(v));
   if (!ok) {
     const expected = kind === 'array' ? 'a list' : kind === 'object' ? 'an object' : `a ${kind}`;
     throw invalid(format, `${where}"${key}" is ${typeName(v)}, expected ${expected}`, ctx);

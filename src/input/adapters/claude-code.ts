@@ -134,7 +134,8 @@ class ClaudeSession {
     const dir = optField(FORMAT, rec, 'cwd', 'string', '', ctx);
     const branch = optField(FORMAT, rec, 'gitBranch', 'string', '', ctx);
     const ts = rec.timestamp;
-    if (typeof ts !== 'string') throw invalid(FORMAT, `"timestamp" of ${article(type)} line is ${ts === undefined ? 'missing' : typeName(ts)}, expected a string`, ctx);
+    if (typeof ts !== 'string')
+      throw invalid(FORMAT, `"timestamp" of ${article(type)} line is ${ts === undefined ? 'missing' : typeName(ts)}, expected a string`, ctx);
     const us = parseTimestampUs(ts);
     if (us === undefined) throw invalid(FORMAT, `"timestamp" ${JSON.stringify(ts)} is not an ISO 8601 date-time`, ctx);
     let content: unknown[] | undefined;
@@ -144,7 +145,8 @@ class ClaudeSession {
       if (!isObj(message)) throw invalid(FORMAT, `"message" of ${article(type)} line is ${typeName(message)}, expected an object`, ctx);
       const c = message.content;
       if (Array.isArray(c)) content = c;
-      else if (c !== undefined && c !== null && typeof c !== 'string') throw invalid(FORMAT, `"message.content" is ${typeName(c)}, expected a string or a list`, ctx);
+      else if (c !== undefined && c !== null && typeof c !== 'string')
+        throw invalid(FORMAT, `"message.content" is ${typeName(c)}, expected a string or a list`, ctx);
       if (content !== undefined) checkBlocks(type, content, ctx);
     }
 
@@ -273,7 +275,13 @@ class ClaudeSession {
     }
     for (const [id, at] of this.callIndex) waits(this.b.calls[at]!, this.progress.get(id));
     for (const c of this.b.calls) {
-      if (c.outcome === 'rejected') this.b.friction.push({ kind: 'permission', line: c.resultLine ?? c.line, ...(c.endUs !== undefined ? { atUs: c.endUs } : {}), ...(c.waitMs !== undefined ? { waitMs: c.waitMs } : {}) });
+      if (c.outcome === 'rejected')
+        this.b.friction.push({
+          kind: 'permission',
+          line: c.resultLine ?? c.line,
+          ...(c.endUs !== undefined ? { atUs: c.endUs } : {}),
+          ...(c.waitMs !== undefined ? { waitMs: c.waitMs } : {}),
+        });
     }
     this.b.friction.sort((x, y) => x.line - y.line);
     let id = this.sessionId ?? fileStem(path);
@@ -370,7 +378,8 @@ export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncG
   for await (const a of sessions(path, opts)) yield toSeedSession(a);
 }
 
-const TYPE_RE = /"type"\s*:\s*"(user|assistant|system|summary|progress|file-history-snapshot|queue-operation|attachment|last-prompt|permission-mode)"/;
+const TYPE_RE =
+  /"type"\s*:\s*"(user|assistant|system|summary|progress|file-history-snapshot|queue-operation|attachment|last-prompt|permission-mode)"/;
 const ID_RE = /"(sessionId|parentUuid|leafUuid)"\s*:/;
 
 /**

@@ -300,7 +300,12 @@ class CodexSession {
     if (call.endUs === undefined && us !== undefined) call.endUs = us;
     for (const [session, i] of this.running) if (i === at) this.running.delete(session);
     if (call.outcome === 'error' || call.outcome === 'rejected') return;
-    const text = typeof payload.aggregated_output === 'string' ? payload.aggregated_output : typeof payload.formatted_output === 'string' ? payload.formatted_output : '';
+    const text =
+      typeof payload.aggregated_output === 'string'
+        ? payload.aggregated_output
+        : typeof payload.formatted_output === 'string'
+          ? payload.formatted_output
+          : '';
     if (payload.status === 'declined') {
       call.outcome = 'rejected';
       call.errorText = errorTextOf(text, undefined);
@@ -379,7 +384,9 @@ export function detect(head: Buffer, _path: string): boolean {
       if (rec !== undefined) return false; // JSON, but not an object
       continue;
     }
-    return /^\s*\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"(session_meta|response_item|event_msg|turn_context)"\s*,\s*"payload"\s*:\s*\{/.test(l.text);
+    return /^\s*\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"(session_meta|response_item|event_msg|turn_context)"\s*,\s*"payload"\s*:\s*\{/.test(
+      l.text,
+    );
   }
   return false;
 }

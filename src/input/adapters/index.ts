@@ -98,7 +98,11 @@ export async function detectFileFormat(path: string): Promise<AgentAdapter | und
  * detected from the file's head. `undefined` when the file is not an agent log
  * (the session format, read by the decoders).
  */
-export async function agentSessionsOf(path: string, from: string = 'auto', opts: AdapterReadOptions = {}): Promise<AsyncIterable<AgentSession> | undefined> {
+export async function agentSessionsOf(
+  path: string,
+  from: string = 'auto',
+  opts: AdapterReadOptions = {},
+): Promise<AsyncIterable<AgentSession> | undefined> {
   const adapter = from === 'auto' ? await detectFileFormat(path) : adapterByName(from);
   return adapter?.sessions(path, opts);
 }

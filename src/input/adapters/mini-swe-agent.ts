@@ -45,7 +45,9 @@ const SUBMIT = 'COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT';
 const MAX_ERROR_CHARS = 500;
 
 function stem(path: string): string {
-  return basename(path).replace(/\.traj\.json$/, '').replace(/\.json$/, '');
+  return basename(path)
+    .replace(/\.traj\.json$/, '')
+    .replace(/\.json$/, '');
 }
 
 interface Waiting {
@@ -88,7 +90,8 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
       if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, { file: path });
       if (typeof value.role !== 'string') throw invalid(FORMAT, `${where}"role" is ${typeName(value.role)}, expected a string`, { file: path });
       const c = value.content;
-      if (typeof c !== 'string' && !Array.isArray(c)) throw invalid(FORMAT, `${where}"content" is ${typeName(c)}, expected a string or a list`, { file: path });
+      if (typeof c !== 'string' && !Array.isArray(c))
+        throw invalid(FORMAT, `${where}"content" is ${typeName(c)}, expected a string or a list`, { file: path });
       msg = value;
       text = contentText(c);
     } catch (err) {
@@ -99,7 +102,10 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
     if (msg.role === 'assistant') {
       waiting = undefined;
       const response = isObj(msg.extra) && isObj(msg.extra.response) ? msg.extra.response : undefined;
-      const created = response !== undefined && typeof response.created === 'number' && Number.isFinite(response.created) ? response.created * 1_000_000 : undefined;
+      const created =
+        response !== undefined && typeof response.created === 'number' && Number.isFinite(response.created)
+          ? response.created * 1_000_000
+          : undefined;
       b.event(created);
       if (response !== undefined && isObj(response.usage)) {
         const u = response.usage;

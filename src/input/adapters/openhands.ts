@@ -76,7 +76,8 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
 
   const events$ = walkJson(path, FORMAT, (p, kind) => {
     if (p.length === 0) {
-      if (kind !== 'array') throw invalid(FORMAT, `the document is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list of events`, { file: path });
+      if (kind !== 'array')
+        throw invalid(FORMAT, `the document is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list of events`, { file: path });
       return false;
     }
     return p.length === 1;
@@ -162,7 +163,14 @@ function checkEvent(ev: unknown, where: string, ctx: { file: string }) {
   const source = optField(FORMAT, ev, 'source', 'string', where, ctx);
   const extras = optField(FORMAT, ev, 'extras', 'object', where, ctx);
   const cause = ev.cause;
-  if (action === undefined && observation !== undefined && cause !== undefined && cause !== null && typeof cause !== 'number' && typeof cause !== 'string')
+  if (
+    action === undefined &&
+    observation !== undefined &&
+    cause !== undefined &&
+    cause !== null &&
+    typeof cause !== 'number' &&
+    typeof cause !== 'string'
+  )
     throw invalid(FORMAT, `${where}"cause" is ${typeName(cause)}, expected a number`, ctx);
   return { e: ev, us, id, action, observation, source, extras, cause };
 }

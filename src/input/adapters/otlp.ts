@@ -119,7 +119,12 @@ function nanos(v: unknown, key: string, where: string, ctx: ErrorContext): bigin
   let n: bigint;
   if (typeof v === 'string' && /^\d+$/.test(v)) n = BigInt(v);
   else if (typeof v === 'number' && Number.isFinite(v) && v >= 0) n = BigInt(Math.round(v));
-  else throw invalid(FORMAT, `${where}"${key}" is ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)}, expected nanoseconds as a string of digits`, ctx);
+  else
+    throw invalid(
+      FORMAT,
+      `${where}"${key}" is ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)}, expected nanoseconds as a string of digits`,
+      ctx,
+    );
   return n === 0n ? undefined : n; // 0 means "not set" in OTLP
 }
 
@@ -177,7 +182,13 @@ export class SpanGrouper {
     });
   }
 
-  private addSpan(span: unknown, res: Map<string, Scalar>, repo: { rank: number; value: string } | undefined, where: string, ctx: ErrorContext): void {
+  private addSpan(
+    span: unknown,
+    res: Map<string, Scalar>,
+    repo: { rank: number; value: string } | undefined,
+    where: string,
+    ctx: ErrorContext,
+  ): void {
     if (!isObj(span)) throw invalid(FORMAT, `${where}is ${typeName(span)}, expected an object`, ctx);
     const traceId = span.traceId ?? '';
     if (typeof traceId !== 'string') throw invalid(FORMAT, `${where}"traceId" is ${typeName(traceId)}, expected a string`, ctx);
@@ -187,12 +198,13 @@ export class SpanGrouper {
     const start = nanos(span.startTimeUnixNano, 'startTimeUnixNano', where, ctx);
     const end = nanos(span.endTimeUnixNano, 'endTimeUnixNano', where, ctx);
     const status = span.status;
-    if (status !== undefined && status !== null && !isObj(status)) throw invalid(FORMAT, `${where}"status" is ${typeName(status)}, expected an object`, ctx);
+    if (status !== undefined && status !== null && !isObj(status))
+      throw invalid(FORMAT, `${where}"status" is ${typeName(status)}, expected an object`, ctx);
     const events = span.events;
-    if (events !== undefined && events !== null && !Array.isArray(events)) throw invalid(FORMAT, `${where}"events" is ${typeName(events)}, expected a list`, ctx);
+    if (events !== undefined && events !== null && !Array.isArray(events))
+      throw invalid(FORMAT, `${where}"events" is ${typeName(events)}, expected a list`, ctx);
 
-    const ownKey =
-      str(attrs, 'gen_ai.conversation.id') ?? str(res, 'gen_ai.conversation.id') ?? str(attrs, 'session.id') ?? str(res, 'session.id');
+    const ownKey = str(attrs, 'gen_ai.conversation.id') ?? str(res, 'gen_ai.conversation.id') ?? str(attrs, 'session.id') ?? str(res, 'session.id');
     if (ownKey !== undefined && !this.traceKeys.has(traceId)) this.traceKeys.set(traceId, ownKey);
     const bucket = this.bucket(traceId, ownKey, ctx);
     const seq = this.seq++;
@@ -337,7 +349,9 @@ async function isJsonLines(path: string): Promise<boolean> {
       if (nl >= 0) break;
       if (total > MAX_WHOLE_LINE_BYTES) return false;
     }
-    const first = Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
+    const first = Buffer.concat(parts)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     try {
       return isObj(JSON.parse(first));
     } catch {
@@ -366,18 +380,24 @@ export async function* sessions(path: string, opts: OtlpOptions & AdapterReadOpt
       rs.forEach((r, i) => grouper.addResourceSpans(r, `resourceSpans #${i}: `, ctx));
     }
   } else {
-    const parts = walkJson(path, FORMAT, (p, kind) => {
-      if (p.length === 0) {
-        if (kind !== 'object') throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
-        return false;
-      }
-      if (p.length === 1) {
-        if (p[0] === 'resourceSpans' && kind !== 'array')
-          throw invalid(FORMAT, `"resourceSpans" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
-        return false;
-      }
-      return p.length === 2 && p[0] === 'resourceSpans';
-    }, { multipleRoots: true });
+    const parts = walkJson(
+      path,
+      FORMAT,
+      (p, kind) => {
+        if (p.length === 0) {
+          if (kind !== 'object')
+            throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
+          return false;
+        }
+        if (p.length === 1) {
+          if (p[0] === 'resourceSpans' && kind !== 'array')
+            throw invalid(FORMAT, `"resourceSpans" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
+          return false;
+        }
+        return p.length === 2 && p[0] === 'resourceSpans';
+      },
+      { multipleRoots: true },
+    );
     for await (const { path: p, value } of parts) {
       grouper.addResourceSpans(value, `resourceSpans #${String(p[1])}: `, { file: path });
     }

@@ -9,7 +9,10 @@
 
 /** "owner/name" of a git remote URL, `undefined` when it names no path. */
 export function remoteName(url: string): string | undefined {
-  let rest = url.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  let rest = url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   const scp = /^[^/@:]+@[^/:]+:(.+)$/.exec(rest); // git@host:owner/name
   if (scp) rest = scp[1]!;
   else rest = rest.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/?/i, '');

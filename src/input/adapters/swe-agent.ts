@@ -174,7 +174,12 @@ function readStep(step: Obj, where: string, ctx: { file: string }, b: SessionBui
     if (failed) b.sessionError(obs, line);
     return;
   }
-  const call: AgentToolCall = { tool, inputDigest: inputDigest(tool, action), outcome: typeof obs === 'string' ? (failed ? 'error' : 'ok') : 'unknown', line };
+  const call: AgentToolCall = {
+    tool,
+    inputDigest: inputDigest(tool, action),
+    outcome: typeof obs === 'string' ? (failed ? 'error' : 'ok') : 'unknown',
+    line,
+  };
   call.command = cpSlice(action as string, MAX_COMMAND_CHARS);
   const family = commandFamily(action as string);
   if (family !== undefined) call.family = family;

@@ -78,7 +78,8 @@ function insertTop(top: ManualPattern[], p: ManualPattern): void {
 
 /** Rounded hours as `add` makes them: not NaN, and round(h, 1) === h. */
 function roundedHours(v: unknown, path: string): number {
-  if (typeof v !== 'number' || Number.isNaN(v) || pyRound(v, 1) !== v) fail(path, `is ${typeof v === 'number' ? v : 'not a number'}, expected hours rounded to 0.1`);
+  if (typeof v !== 'number' || Number.isNaN(v) || pyRound(v, 1) !== v)
+    fail(path, `is ${typeof v === 'number' ? v : 'not a number'}, expected hours rounded to 0.1`);
   return v as number;
 }
 
@@ -96,7 +97,8 @@ function validateState(value: unknown, path: string): ManualProcessesState {
   const repos = stringSet(o.repos, `${path}.repos`);
   if ((repos.size === 0) !== (count === 0) || repos.size > count) fail(`${path}.repos`, `has ${repos.size} repos for ${count} sessions`);
   const raw = list(o.top, `${path}.top`, MANUAL_TOP);
-  if (raw.length !== Math.min(count, MANUAL_TOP)) fail(`${path}.top`, `has ${raw.length} items, expected the top ${Math.min(count, MANUAL_TOP)} sessions`);
+  if (raw.length !== Math.min(count, MANUAL_TOP))
+    fail(`${path}.top`, `has ${raw.length} items, expected the top ${Math.min(count, MANUAL_TOP)} sessions`);
   const top = raw.map((x, i): ManualPattern => {
     const p = `${path}.top[${i}]`;
     const t = object(x, p, ['at', 'hours', 'description', 'sessionId', 'repo']);
@@ -139,11 +141,7 @@ export const manualProcesses: SeedDetector<ManualProcessesState, ManualProcesses
     const repo = pyKey(session.repo);
     state.repos.add(repo);
     const worst = state.top[state.top.length - 1];
-    if (
-      state.top.length < MANUAL_TOP ||
-      hours > worst!.hours ||
-      (hours === worst!.hours && compareOrdinal(at, worst!.at) < 0)
-    ) {
+    if (state.top.length < MANUAL_TOP || hours > worst!.hours || (hours === worst!.hours && compareOrdinal(at, worst!.at) < 0)) {
       const id = pyStr(session.session_id);
       insertTop(state.top, {
         at: [...at],

@@ -43,7 +43,8 @@ function validateEntry(value: unknown, path: string): ErrorKeyEntry {
   if (repos.size === 0) fail(`${path}.repos`, 'is empty, expected the repo of every occurrence');
   if (repos.size > count) fail(`${path}.repos`, `has ${repos.size} repos for ${count} occurrences`);
   const raw = list(o.examples, `${path}.examples`, EXAMPLES);
-  if (raw.length !== Math.min(count, EXAMPLES)) fail(`${path}.examples`, `has ${raw.length} items, expected the first ${Math.min(count, EXAMPLES)} occurrences`);
+  if (raw.length !== Math.min(count, EXAMPLES))
+    fail(`${path}.examples`, `has ${raw.length} items, expected the first ${Math.min(count, EXAMPLES)} occurrences`);
   const examples = raw.map((x, i) => {
     const e = object(x, `${path}.examples[${i}]`, ['at', 'id']);
     return { at: ordinal(e.at, `${path}.examples[${i}].at`), id: string(e.id, `${path}.examples[${i}].id`) };

@@ -78,9 +78,7 @@ export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'faile
     return out;
   },
   finalize(state) {
-    return [...state.values()]
-      .sort((x, y) => compareOrdinal(x.first, y.first))
-      .map((e) => ({ tool: e.display, count: e.count }));
+    return [...state.values()].sort((x, y) => compareOrdinal(x.first, y.first)).map((e) => ({ tool: e.display, count: e.count }));
   },
   mapOrdinals(state, f) {
     const out: RetryStreaksState = new Map();

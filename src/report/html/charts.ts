@@ -125,13 +125,20 @@ export function lineChart(points: readonly Point[], opts: { y: string; color?: s
     marginLeft: 56,
     x: { type: 'utc', label: null },
     y: { grid: true, label: opts.y, zero: true, nice: true },
-    marks: [Plot.lineY(rows, { x: 'date', y: 'value', stroke: color }), Plot.dot(rows, { x: 'date', y: 'value', fill: color, r: 3, title: 'title' }), Plot.ruleY([0])],
+    marks: [
+      Plot.lineY(rows, { x: 'date', y: 'value', stroke: color }),
+      Plot.dot(rows, { x: 'date', y: 'value', fill: color, r: 3, title: 'title' }),
+      Plot.ruleY([0]),
+    ],
   });
   return serialize(svg);
 }
 
 /** Per row a rule from `low` to `high` with a dot at each end (median and p90). */
-export function rangeChart(items: readonly RangeRow[], opts: { x: string; lowName: string; highName: string; format?: (v: number) => string }): string {
+export function rangeChart(
+  items: readonly RangeRow[],
+  opts: { x: string; lowName: string; highName: string; format?: (v: number) => string },
+): string {
   const fmt = opts.format ?? ((v: number) => String(v));
   const names = distinct(items.map((r) => label(r.label)));
   const rows = items.map((r, i) => ({ label: names[i]!, low: r.low, high: r.high, full: neutralize(r.title ?? r.label) }));

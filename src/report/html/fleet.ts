@@ -61,7 +61,9 @@ export function toolLabel(t: FleetToolRow): string {
 export function costByRepo(r: FleetReport): Bar[] {
   const m = new Map<string, number>();
   for (const x of r.cost.repos) m.set(x.repo, (m.get(x.repo) ?? 0) + (x.usd ?? 0));
-  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([label, value]) => ({ label, value: Math.round(value * 100) / 100 }));
+  return [...m]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([label, value]) => ({ label, value: Math.round(value * 100) / 100 }));
 }
 
 /** The tools and families charted: most calls first, ties by name. */
@@ -76,9 +78,7 @@ export function chartedTools(r: FleetReport): FleetToolRow[] {
 export function errorsByCategory(r: FleetReport): Bar[] {
   const m = new Map<string, number>();
   for (const f of r.findings) if (f.kind === 'error_cluster') m.set(f.category ?? 'other', (m.get(f.category ?? 'other') ?? 0) + f.occurrences);
-  return [...m]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([label, value]) => ({ label, value }));
+  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([label, value]) => ({ label, value }));
 }
 
 function dollars(v: number): string {
@@ -110,35 +110,96 @@ function renderCharts(r: FleetReport): string {
       `Hours lost per week by finding (top ${top.length} of ${formatNumber(r.findings.length)})`,
       top.length
         ? barChart(
-            top.map((f, i) => ({ label: `${i + 1}. ${findingLabel(f)}`, value: f.hours_per_week, href: `#finding-${i + 1}`, color: PRIORITY_COLORS[f.proposal.priority], title: `${findingLabel(f)}: ${hours(f.hours_per_week)} per week` })),
+            top.map((f, i) => ({
+              label: `${i + 1}. ${findingLabel(f)}`,
+              value: f.hours_per_week,
+              href: `#finding-${i + 1}`,
+              color: PRIORITY_COLORS[f.proposal.priority],
+              title: `${findingLabel(f)}: ${hours(f.hours_per_week)} per week`,
+            })),
             { x: 'hours per week', format: hours },
           )
         : null,
       'No findings.',
     ),
-    renderFigure('waste-per-week', 'Hours lost per week over the span', weekly.length ? lineChart(weekly.map((w) => ({ date: w.week, value: w.hours_lost })), { y: 'hours lost', format: hours }) : null, noWeekly),
-    renderFigure('cost-per-week', 'Token cost per week over the span', weekly.length ? lineChart(weekly.map((w) => ({ date: w.week, value: w.cost_usd })), { y: 'dollars', color: '#059669', format: dollars }) : null, noWeekly),
+    renderFigure(
+      'waste-per-week',
+      'Hours lost per week over the span',
+      weekly.length
+        ? lineChart(
+            weekly.map((w) => ({ date: w.week, value: w.hours_lost })),
+            { y: 'hours lost', format: hours },
+          )
+        : null,
+      noWeekly,
+    ),
+    renderFigure(
+      'cost-per-week',
+      'Token cost per week over the span',
+      weekly.length
+        ? lineChart(
+            weekly.map((w) => ({ date: w.week, value: w.cost_usd })),
+            { y: 'dollars', color: '#059669', format: dollars },
+          )
+        : null,
+      noWeekly,
+    ),
     renderFigure(
       'tool-error-rate',
       'Error rate per tool and shell command family (most used first)',
-      tools.length ? barChart(tools.map((t) => ({ label: toolLabel(t), value: t.calls ? Math.round((1000 * t.failed) / t.calls) / 10 : 0, title: `${toolLabel(t)}: ${t.failed} of ${t.calls} calls failed` })), { x: '% of calls failed', color: '#dc2626', format: (v) => `${v}%` }) : null,
+      tools.length
+        ? barChart(
+            tools.map((t) => ({
+              label: toolLabel(t),
+              value: t.calls ? Math.round((1000 * t.failed) / t.calls) / 10 : 0,
+              title: `${toolLabel(t)}: ${t.failed} of ${t.calls} calls failed`,
+            })),
+            { x: '% of calls failed', color: '#dc2626', format: (v) => `${v}%` },
+          )
+        : null,
       'No tool calls.',
     ),
     renderFigure(
       'tool-time',
       'Measured time per tool and command family: median and p90',
-      timed.length ? rangeChart(timed.map((t) => ({ label: toolLabel(t), low: t.measured_median_ms! / 1000, high: t.measured_p90_ms! / 1000 })), { x: 'seconds', lowName: 'median', highName: 'p90', format: seconds }) : null,
+      timed.length
+        ? rangeChart(
+            timed.map((t) => ({ label: toolLabel(t), low: t.measured_median_ms! / 1000, high: t.measured_p90_ms! / 1000 })),
+            { x: 'seconds', lowName: 'median', highName: 'p90', format: seconds },
+          )
+        : null,
       'No measured durations in these logs.',
     ),
-    renderFigure('error-categories', 'Error clusters by category (occurrences)', cats.length ? barChart(cats, { x: 'occurrences', color: '#7c3aed', format: (v) => formatNumber(v) }) : null, 'No error clusters.'),
-    renderFigure('cost-by-repo', 'Token cost by repo', byRepo.length ? barChart(byRepo, { x: 'dollars', color: '#059669', format: dollars }) : null, 'No token usage in these logs.'),
-    renderFigure('cost-by-model', 'Token cost by model', byModel.length ? barChart(byModel.map((c) => ({ label: c.model, value: c.usd ?? 0 })), { x: 'dollars', color: '#0891b2', format: dollars }) : null, 'No token usage in these logs.'),
+    renderFigure(
+      'error-categories',
+      'Error clusters by category (occurrences)',
+      cats.length ? barChart(cats, { x: 'occurrences', color: '#7c3aed', format: (v) => formatNumber(v) }) : null,
+      'No error clusters.',
+    ),
+    renderFigure(
+      'cost-by-repo',
+      'Token cost by repo',
+      byRepo.length ? barChart(byRepo, { x: 'dollars', color: '#059669', format: dollars }) : null,
+      'No token usage in these logs.',
+    ),
+    renderFigure(
+      'cost-by-model',
+      'Token cost by model',
+      byModel.length
+        ? barChart(
+            byModel.map((c) => ({ label: c.model, value: c.usd ?? 0 })),
+            { x: 'dollars', color: '#0891b2', format: dollars },
+          )
+        : null,
+      'No token usage in these logs.',
+    ),
   ];
   return `<div class="charts">${figures.join('')}</div>`;
 }
 
 function evidenceHtml(f: FleetFinding): string {
-  const line = (v: FleetFinding['evidence'][number]) => `<div class="mono ev"><span>${e(v.session_id)}</span> · <span>${e(v.file)}:${v.line}</span></div>`;
+  const line = (v: FleetFinding['evidence'][number]) =>
+    `<div class="mono ev"><span>${e(v.session_id)}</span> · <span>${e(v.file)}:${v.line}</span></div>`;
   const shown = f.evidence.slice(0, EVIDENCE_SHOWN).map(line).join('');
   const rest = f.evidence.slice(EVIDENCE_SHOWN);
   return rest.length ? `${shown}<details><summary>${rest.length} more</summary>${rest.map(line).join('')}</details>` : shown;
@@ -185,26 +246,45 @@ export function renderFleetHtml(r: FleetReport, ctx: PageContext): string {
 ${renderMeta([
   ['Inputs', html(ctx.inputs.map((i) => `<code>${e(i)}</code>`).join(', ') || '<span class="empty">none</span>')],
   ['Sessions', formatNumber(r.sessions)],
-  ['Span', r.span.from === null || r.span.to === null ? `no timestamps (counted as ${formatNumber(r.span.weeks, 1)} weeks)` : `${r.span.from} to ${r.span.to} (${formatNumber(r.span.weeks, 1)} weeks)`],
+  [
+    'Span',
+    r.span.from === null || r.span.to === null
+      ? `no timestamps (counted as ${formatNumber(r.span.weeks, 1)} weeks)`
+      : `${r.span.from} to ${r.span.to} (${formatNumber(r.span.weeks, 1)} weeks)`,
+  ],
   ['Profile', 'fleet'],
   ['Generated', ctx.generatedAt],
   ['Command', html(`<code>${e(ctx.command)}</code>`)],
 ])}
-${renderTiles([
-  { name: 'findings', label: 'findings', value: formatNumber(t.findings) },
-  { name: 'hours-per-week', label: 'hours lost per week', value: t.hoursPerWeek },
-  { name: 'cost-usd', label: `token cost${r.cost.prices ? ` (prices of ${r.cost.prices.as_of})` : ''}`, value: `$${t.costUsd}` },
-], renderPriorityTile(prios.map((p) => [p, t.byPriority[p]])))}
+${renderTiles(
+  [
+    { name: 'findings', label: 'findings', value: formatNumber(t.findings) },
+    { name: 'hours-per-week', label: 'hours lost per week', value: t.hoursPerWeek },
+    { name: 'cost-usd', label: `token cost${r.cost.prices ? ` (prices of ${r.cost.prices.as_of})` : ''}`, value: `$${t.costUsd}` },
+  ],
+  renderPriorityTile(prios.map((p) => [p, t.byPriority[p]])),
+)}
 </header>`;
   const cards = r.findings.slice(0, PROPOSAL_CARDS);
   const cardsHtml = cards.length
-    ? (r.findings.length > cards.length ? `<p class="note">The ${cards.length} proposals that save the most hours, of ${formatNumber(r.findings.length)}.</p>` : '') +
-      `<div class="cards">${cards.map(renderCard).join('\n')}</div>`
+    ? (r.findings.length > cards.length
+        ? `<p class="note">The ${cards.length} proposals that save the most hours, of ${formatNumber(r.findings.length)}.</p>`
+        : '') + `<div class="cards">${cards.map(renderCard).join('\n')}</div>`
     : '<p class="empty">No findings: nothing to propose.</p>';
   const findings = renderTable({
     id: 'findings',
     caption: 'Findings',
-    columns: [{ label: '#', numeric: true }, { label: 'Kind', nowrap: true }, { label: 'Key', wide: true }, { label: 'Category', nowrap: true }, { label: 'Priority' }, { label: 'Sessions', numeric: true }, { label: 'Times', numeric: true }, { label: 'h/week', numeric: true }, { label: 'Evidence: session · file:line', className: 'evidence' }],
+    columns: [
+      { label: '#', numeric: true },
+      { label: 'Kind', nowrap: true },
+      { label: 'Key', wide: true },
+      { label: 'Category', nowrap: true },
+      { label: 'Priority' },
+      { label: 'Sessions', numeric: true },
+      { label: 'Times', numeric: true },
+      { label: 'h/week', numeric: true },
+      { label: 'Evidence: session · file:line', className: 'evidence' },
+    ],
     rows: r.findings.slice(0, FINDING_ROWS).map(findingRow),
     totalRows: r.findings.length,
     capNote: CAP_NOTE,
@@ -214,9 +294,27 @@ ${renderTiles([
   const tools = renderTable({
     id: 'tools',
     caption: 'Tools and command families',
-    columns: [{ label: 'Kind', nowrap: true }, { label: 'Tool or command family', wide: true }, { label: 'Calls', numeric: true }, { label: 'Failed', numeric: true }, { label: 'Rejected', numeric: true }, { label: 'Median ms', numeric: true }, { label: 'p90 ms', numeric: true }, { label: 'Waiting ms', numeric: true }],
+    columns: [
+      { label: 'Kind', nowrap: true },
+      { label: 'Tool or command family', wide: true },
+      { label: 'Calls', numeric: true },
+      { label: 'Failed', numeric: true },
+      { label: 'Rejected', numeric: true },
+      { label: 'Median ms', numeric: true },
+      { label: 'p90 ms', numeric: true },
+      { label: 'Waiting ms', numeric: true },
+    ],
     rows: r.tools.map((x) => ({
-      cells: [{ text: x.kind }, { html: `<span class="mono">${e(x.key)}</span>` }, { text: formatNumber(x.calls), sort: x.calls }, { text: formatNumber(x.failed), sort: x.failed }, { text: formatNumber(x.rejected), sort: x.rejected }, ms(x.measured_median_ms), ms(x.measured_p90_ms), ms(x.waiting_ms)],
+      cells: [
+        { text: x.kind },
+        { html: `<span class="mono">${e(x.key)}</span>` },
+        { text: formatNumber(x.calls), sort: x.calls },
+        { text: formatNumber(x.failed), sort: x.failed },
+        { text: formatNumber(x.rejected), sort: x.rejected },
+        ms(x.measured_median_ms),
+        ms(x.measured_p90_ms),
+        ms(x.waiting_ms),
+      ],
     })),
     emptyText: 'No tool calls.',
   });
@@ -224,7 +322,14 @@ ${renderTiles([
     id: 'files',
     caption: 'Input files',
     columns: [{ label: 'File' }, { label: 'Sessions', numeric: true }, { label: 'Calls', numeric: true }, { label: 'Failed', numeric: true }],
-    rows: r.files.map((f) => ({ cells: [{ html: `<span class="mono">${e(f.file)}</span>` }, { text: formatNumber(f.sessions), sort: f.sessions }, { text: formatNumber(f.calls), sort: f.calls }, { text: formatNumber(f.failed), sort: f.failed }] })),
+    rows: r.files.map((f) => ({
+      cells: [
+        { html: `<span class="mono">${e(f.file)}</span>` },
+        { text: formatNumber(f.sessions), sort: f.sessions },
+        { text: formatNumber(f.calls), sort: f.calls },
+        { text: formatNumber(f.failed), sort: f.failed },
+      ],
+    })),
     emptyText: 'No input files.',
   });
   const main = `<main>

@@ -137,7 +137,10 @@ export function renderTable(t: TableSpec): string {
   if (t.rows.length === 0) return `<p class="empty" id="${id}">${e(t.emptyText)}</p>`;
   const head = t.columns.map((c) => `<th${c.numeric ? ' class="num"' : ''} scope="col"><button type="button">${e(c.label)}</button></th>`).join('');
   const body = t.rows
-    .map((r, i) => `<tr${r.id === undefined ? '' : ` id="${e(r.id)}"`}${i >= PAGE_ROWS ? ' class="pg-out"' : ''}>${r.cells.map((c, i) => renderCell(c, t.columns[i])).join('')}</tr>`)
+    .map(
+      (r, i) =>
+        `<tr${r.id === undefined ? '' : ` id="${e(r.id)}"`}${i >= PAGE_ROWS ? ' class="pg-out"' : ''}>${r.cells.map((c, i) => renderCell(c, t.columns[i])).join('')}</tr>`,
+    )
     .join('\n');
   const cut =
     t.totalRows !== undefined && t.totalRows > t.rows.length

@@ -104,12 +104,32 @@ function hoursText(v: number): string {
 function renderCharts(model: SeedPageModel): string {
   const { patterns, proposals } = model.report;
   const top = patterns.sorted.slice(0, TOP_FINDINGS_CHARTED);
-  const byFinding = top.map((p, i) => ({ label: `${i + 1}. ${p.description}`, value: p.total_time_hours, href: `#pattern-${i + 1}`, title: `${p.description}: ${p.total_time_hours}h` }));
+  const byFinding = top.map((p, i) => ({
+    label: `${i + 1}. ${p.description}`,
+    value: p.total_time_hours,
+    href: `#pattern-${i + 1}`,
+    title: `${p.description}: ${p.total_time_hours}h`,
+  }));
   const types = hoursByType(model.report);
   const figures = [
-    renderFigure('hours-by-finding', `Hours lost by finding (top ${top.length} of ${patterns.sorted.length})`, top.length ? barChart(byFinding, { x: 'hours over the archive', format: hoursText }) : null, 'No waste patterns found.'),
-    renderFigure('hours-by-type', 'Hours lost by pattern type', types.length ? barChart(types, { x: 'hours over the archive', format: hoursText }) : null, 'No waste patterns found.'),
-    renderFigure('hours-by-priority', 'Weekly hours recoverable by proposal priority', proposals.length ? barChart(weeklyHoursByPriority(proposals), { x: 'hours per week', format: hoursText }) : null, 'No proposals above the threshold.'),
+    renderFigure(
+      'hours-by-finding',
+      `Hours lost by finding (top ${top.length} of ${patterns.sorted.length})`,
+      top.length ? barChart(byFinding, { x: 'hours over the archive', format: hoursText }) : null,
+      'No waste patterns found.',
+    ),
+    renderFigure(
+      'hours-by-type',
+      'Hours lost by pattern type',
+      types.length ? barChart(types, { x: 'hours over the archive', format: hoursText }) : null,
+      'No waste patterns found.',
+    ),
+    renderFigure(
+      'hours-by-priority',
+      'Weekly hours recoverable by proposal priority',
+      proposals.length ? barChart(weeklyHoursByPriority(proposals), { x: 'hours per week', format: hoursText }) : null,
+      'No proposals above the threshold.',
+    ),
   ];
   return `<div class="charts">${figures.join('')}</div>`;
 }
@@ -155,15 +175,20 @@ ${renderMeta([
   ['Generated', ctx.generatedAt],
   ['Command', html(`<code>${e(ctx.command)}</code>`)],
 ])}
-${renderTiles([
-  { name: 'proposals', label: 'proposals', value: String(t.proposals) },
-  { name: 'weekly-hours', label: 'hours recoverable per week', value: t.weeklyHours },
-  { name: 'monthly-hours', label: 'hours lost per month', value: t.monthlyHours },
-  { name: 'implementation-hours', label: 'hours to implement', value: t.implementationHours },
-  { name: 'waste-events', label: `waste events in ${formatNumber(patterns.repoCount)} repos`, value: formatNumber(patterns.wasteEvents) },
-], renderPriorityTile(PRIORITIES.map((p) => [p, t.byPriority[p]])))}
+${renderTiles(
+  [
+    { name: 'proposals', label: 'proposals', value: String(t.proposals) },
+    { name: 'weekly-hours', label: 'hours recoverable per week', value: t.weeklyHours },
+    { name: 'monthly-hours', label: 'hours lost per month', value: t.monthlyHours },
+    { name: 'implementation-hours', label: 'hours to implement', value: t.implementationHours },
+    { name: 'waste-events', label: `waste events in ${formatNumber(patterns.repoCount)} repos`, value: formatNumber(patterns.wasteEvents) },
+  ],
+  renderPriorityTile(PRIORITIES.map((p) => [p, t.byPriority[p]])),
+)}
 </header>`;
-  const cards = proposals.length ? `<div class="cards">${proposals.map(renderCard).join('\n')}</div>` : '<p class="empty">No proposals reach the threshold.</p>';
+  const cards = proposals.length
+    ? `<div class="cards">${proposals.map(renderCard).join('\n')}</div>`
+    : '<p class="empty">No proposals reach the threshold.</p>';
   const manual = manualSummary(patterns);
   const manualNote =
     manual.count > patterns.sorted.filter((p) => p.pattern_type === 'manual_process').length
@@ -172,7 +197,15 @@ ${renderTiles([
   const table = renderTable({
     id: 'findings',
     caption: 'Detected waste patterns',
-    columns: [{ label: '#', numeric: true }, { label: 'Type', nowrap: true }, { label: 'Description', wide: true }, { label: 'Occurrences', numeric: true }, { label: 'Hours', numeric: true }, { label: 'Repos', numeric: true }, { label: 'Example sessions' }],
+    columns: [
+      { label: '#', numeric: true },
+      { label: 'Type', nowrap: true },
+      { label: 'Description', wide: true },
+      { label: 'Occurrences', numeric: true },
+      { label: 'Hours', numeric: true },
+      { label: 'Repos', numeric: true },
+      { label: 'Example sessions' },
+    ],
     rows: patterns.sorted.map(patternRow),
     emptyText: 'No waste patterns found: nothing to report.',
   });

@@ -10,7 +10,16 @@ describe(cost.name, () => {
   it('sums tokens per model and repo; sessions without usage are counted apart, never priced', () => {
     const st = cost.init();
     cost.add(st, session('a', 'f', [], { usage: [['claude-sonnet-4-20250514', u(1_000_000, 0, 0, 0)]] }), [0]);
-    cost.add(st, session('b', 'f', [], { usage: [['claude-sonnet-4-20250514', u(0, 1_000_000, 0, 0)], ['mystery', u(5, 5, 5, 5)]] }), [1]);
+    cost.add(
+      st,
+      session('b', 'f', [], {
+        usage: [
+          ['claude-sonnet-4-20250514', u(0, 1_000_000, 0, 0)],
+          ['mystery', u(5, 5, 5, 5)],
+        ],
+      }),
+      [1],
+    );
     cost.add(st, session('c', 'f', []), [2]);
     const r = cost.finalize(st);
     expect(r.with_usage).toBe(2);
@@ -30,7 +39,7 @@ describe(cost.name, () => {
     expect(st.top.map((t) => t.session_id)).toEqual(['s2', 's5', 's8', 's11', 's14', 's1', 's4', 's7', 's10', 's13']);
   });
 
-  it('on the realdata Claude Code usage, the shipped table gives ccusage\'s $51.72 (1-hour cache writes priced apart)', () => {
+  it("on the realdata Claude Code usage, the shipped table gives ccusage's $51.72 (1-hour cache writes priced apart)", () => {
     // token totals per model of ../shared/realdata/claude-code without the entireio file (the
     // files ccusage's $51.72 covers), one record per message and request id, summed by a script
     // on 2026-12-01; totals equal ccusage's: input 6,602, output 214,854, cache write 1,864,346, read 79,186,952
@@ -56,7 +65,13 @@ describe(cost.name, () => {
 
   it('--prices: reads a table, names a bad field', () => {
     const t = parsePrices('{"as_of":"2026-01-01","models":{"m":{"input":1,"output":2}}}', 'p.json');
-    expect(t).toEqual({ as_of: '2026-01-01', source: 'p.json', models: { m: { input: 1, output: 2, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 } } });
-    expect(() => parsePrices('{"models":{"m":{"input":"1"}}}', 'p.json')).toThrow('Invalid price table: models["m"].input is not a price ≥ 0, in p.json');
+    expect(t).toEqual({
+      as_of: '2026-01-01',
+      source: 'p.json',
+      models: { m: { input: 1, output: 2, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 } },
+    });
+    expect(() => parsePrices('{"models":{"m":{"input":"1"}}}', 'p.json')).toThrow(
+      'Invalid price table: models["m"].input is not a price ≥ 0, in p.json',
+    );
   });
 });

@@ -16,7 +16,12 @@ describe(errorClusters.name, () => {
     const fs = findings(ALL_CASES);
     const upstream = fs.find((f) => f.key.includes('has no upstream branch'))!;
     expect(upstream).toMatchObject({ category: 'git', occurrences: 4, session_count: 4 });
-    expect(upstream.sessions).toEqual(['258c7280-ae70-4798-800f-63464d01a85d', '4d5611e5-241a-462a-8d15-5122611a9569', '8463c716-a2ea-4c14-9efa-87158ebd9f20', 'fa812bfe-b295-4cca-9c2f-fdf01028cb46']);
+    expect(upstream.sessions).toEqual([
+      '258c7280-ae70-4798-800f-63464d01a85d',
+      '4d5611e5-241a-462a-8d15-5122611a9569',
+      '8463c716-a2ea-4c14-9efa-87158ebd9f20',
+      'fa812bfe-b295-4cca-9c2f-fdf01028cb46',
+    ]);
     // evidence in input order (ALL_CASES order), not sorted by id
     expect(upstream.evidence.map((e) => e.line)).toEqual([1477, 1564, 615, 639]);
     const edit = fs.find((f) => f.key.startsWith('String to replace not found'))!;
@@ -29,7 +34,7 @@ describe(errorClusters.name, () => {
     expect(fs.some((f) => f.category === 'user_rejection' || f.key.includes("doesn't want to proceed"))).toBe(false);
   });
 
-  it('the example is the first occurrence\'s own text (not lower-cased), whatever the merge order', () => {
+  it("the example is the first occurrence's own text (not lower-cased), whatever the merge order", () => {
     const a = session('a', 'f', [call({ tool: 'Bash', line: 1, outcome: 'error', errorText: 'Error in /x/Foo.ts after 3s' })]);
     const b = session('b', 'f', [call({ tool: 'Bash', line: 1, outcome: 'error', errorText: 'Error in /y/Foo.ts after 9s' })]);
     const sa = errorClusters.add(errorClusters.init(), a, [0]);
@@ -40,16 +45,24 @@ describe(errorClusters.name, () => {
   });
 
   it('counts sessions once and occurrences each time; a single occurrence is no finding', () => {
-    const twice = session('a', 'f', [1, 2].map((l) => call({ tool: 'Read', line: l, outcome: 'error', errorText: 'File does not exist.' })));
+    const twice = session(
+      'a',
+      'f',
+      [1, 2].map((l) => call({ tool: 'Read', line: l, outcome: 'error', errorText: 'File does not exist.' })),
+    );
     const [f] = findings([twice]);
     expect(f).toMatchObject({ occurrences: 2, session_count: 1, category: 'not_found' });
     expect(findings([session('b', 'f', [call({ tool: 'Read', line: 1, outcome: 'error', errorText: 'File does not exist.' })])])).toEqual([]);
   });
 
   it('session errors (session format `errors`) cluster too, with the record line', () => {
-    const s = (id: string) => session(id, 'sessions.json', [], { errors: [{ text: 'ModuleNotFoundError: No module named foo', line: 7, errorSeq: 0 }] });
+    const s = (id: string) =>
+      session(id, 'sessions.json', [], { errors: [{ text: 'ModuleNotFoundError: No module named foo', line: 7, errorSeq: 0 }] });
     const [f] = findings([s('a'), s('b')]);
     expect(f).toMatchObject({ category: 'dependency_missing', occurrences: 2 });
-    expect(f!.evidence).toEqual([{ session_id: 'a', file: 'sessions.json', line: 7 }, { session_id: 'b', file: 'sessions.json', line: 7 }]);
+    expect(f!.evidence).toEqual([
+      { session_id: 'a', file: 'sessions.json', line: 7 },
+      { session_id: 'b', file: 'sessions.json', line: 7 },
+    ]);
   });
 });

@@ -60,7 +60,11 @@ describe(failedRetry.name, () => {
     });
 
     it('outcome unknown (session format without ok/error) never makes a loop', () => {
-      const s = session('s', 'f', [1, 2, 3, 4].map((l) => call({ tool: 'Bash', command: 'git commit -m x', line: l, outcome: 'unknown' })));
+      const s = session(
+        's',
+        'f',
+        [1, 2, 3, 4].map((l) => call({ tool: 'Bash', command: 'git commit -m x', line: l, outcome: 'unknown' })),
+      );
       expect(failedRetry.finalize(fold(s))).toEqual([]);
     });
 
@@ -73,14 +77,22 @@ describe(failedRetry.name, () => {
 
     it('loops do not cross a subagent transcript: each record is its own session', () => {
       const parent = session('p', 'p.jsonl', [bash(1, 2, 'git push', T(0), T(1), { outcome: 'error' })]);
-      const sub = session('agent-a7be2f0', 'p/subagents/agent-a7be2f0.jsonl', [bash(1, 2, 'git push', T(2), T(3), { outcome: 'error' }), bash(3, 4, 'git push', T(4), T(5), { outcome: 'error' })], { parentSessionId: 'p' });
+      const sub = session(
+        'agent-a7be2f0',
+        'p/subagents/agent-a7be2f0.jsonl',
+        [bash(1, 2, 'git push', T(2), T(3), { outcome: 'error' }), bash(3, 4, 'git push', T(4), T(5), { outcome: 'error' })],
+        { parentSessionId: 'p' },
+      );
       const [f] = failedRetry.findings(failedRetry.finalize(fold(parent, sub)), ctx);
       expect(f!.sessions).toEqual(['agent-a7be2f0']);
       expect(f!.details['attempts']).toBe(2);
     });
 
-    it('without timestamps, time lost is the attempts\' measured time', () => {
-      const s = session('s', 'f', [call({ tool: 'Bash', command: 'make', line: 1, outcome: 'error', measuredMs: 1500 }), call({ tool: 'Bash', command: 'make', line: 2, outcome: 'error', measuredMs: 500 })]);
+    it("without timestamps, time lost is the attempts' measured time", () => {
+      const s = session('s', 'f', [
+        call({ tool: 'Bash', command: 'make', line: 1, outcome: 'error', measuredMs: 1500 }),
+        call({ tool: 'Bash', command: 'make', line: 2, outcome: 'error', measuredMs: 500 }),
+      ]);
       expect(failedRetry.finalize(fold(s))[0]!.entry.lostUs).toBe(2_000_000);
     });
   });
@@ -88,13 +100,22 @@ describe(failedRetry.name, () => {
   describe('merge and finalize', () => {
     it('merging two halves equals one pass', () => {
       const a = session('a', 'f', [bash(1, 2, 'pytest', T(0), T(1), { outcome: 'error' }), bash(3, 4, 'pytest', T(2), T(3), { outcome: 'error' })]);
-      const b = session('b', 'f', [bash(1, 2, 'pytest', T(5), T(6), { outcome: 'error' }), bash(3, 4, 'pytest', T(7), T(8), { outcome: 'error' }), bash(5, 6, 'pytest', T(9), T(10))]);
+      const b = session('b', 'f', [
+        bash(1, 2, 'pytest', T(5), T(6), { outcome: 'error' }),
+        bash(3, 4, 'pytest', T(7), T(8), { outcome: 'error' }),
+        bash(5, 6, 'pytest', T(9), T(10)),
+      ]);
       const left = failedRetry.init();
       failedRetry.add(left, a, [0]);
       const right = failedRetry.init();
       failedRetry.add(right, b, [1]);
       expect(failedRetry.merge(right, left)).toEqual(fold(a, b));
-      expect(failedRetry.finalize(fold(a, b))[0]!.entry).toMatchObject({ loops: 2, abandoned: 1, succeeded: 1, sessions: { count: 2, ids: ['a', 'b'] } });
+      expect(failedRetry.finalize(fold(a, b))[0]!.entry).toMatchObject({
+        loops: 2,
+        abandoned: 1,
+        succeeded: 1,
+        sessions: { count: 2, ids: ['a', 'b'] },
+      });
     });
   });
 });

@@ -28,14 +28,18 @@ describe(friction.name, () => {
   });
 
   it('proposes an allow-list rule for a command approved again and again', () => {
-    const calls = Array.from({ length: APPROVALS_FOR_RULE }, (_, i) => call({ tool: 'Bash', command: `npm test -- ${i}`, line: i + 1, waitedOn: 'approval', waitMs: 20_000 }));
+    const calls = Array.from({ length: APPROVALS_FOR_RULE }, (_, i) =>
+      call({ tool: 'Bash', command: `npm test -- ${i}`, line: i + 1, waitedOn: 'approval', waitMs: 20_000 }),
+    );
     const [f] = findings([session('s', 'f', calls)]);
     expect(f!.proposal.title).toBe('Allow "Bash(npm test:*)" without asking');
     expect(f!.details).toEqual({ timed_waits: 3, unmeasured_waits: 0, approved: 3 });
   });
 
   it('waits without timestamps count, with no time, as unmeasured', () => {
-    const all = findings([session('s', 'f', [call({ tool: 'Write', line: 4, waitedOn: 'approval' })], { friction: [{ kind: 'question', line: 9 }] })]);
+    const all = findings([
+      session('s', 'f', [call({ tool: 'Write', line: 4, waitedOn: 'approval' })], { friction: [{ kind: 'question', line: 9 }] }),
+    ]);
     expect(all.map((x) => x.hours)).toEqual([0, 0]);
     expect(all.map((x) => [x.category, x.details['unmeasured_waits']]).sort()).toEqual([
       ['permission_wait', 1],

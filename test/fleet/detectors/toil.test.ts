@@ -24,12 +24,21 @@ describe(toil.name, () => {
     const [f] = findings([routine('a'), routine('b'), routine('c')]);
     expect(f).toMatchObject({ kind: 'toil', key: 'npm run build → npm test → git push', session_count: 3, occurrences: 3 });
     expect(f!.hours).toBeCloseTo((3 * 40) / 3600, 2);
-    expect(f!.evidence.map((e) => [e.session_id, e.line])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+    expect(f!.evidence.map((e) => [e.session_id, e.line])).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
   });
 
   it('work between two commands (an Edit) ends the routine', () => {
     const withEdit = (id: string) =>
-      session(id, 'f', [bash(1, 2, 'bd update x', T(0), T(1)), call({ tool: 'Edit', line: 3 }), bash(5, 6, 'mix compile', T(60), T(61)), bash(7, 8, 'mix test', T(62), T(70))]);
+      session(id, 'f', [
+        bash(1, 2, 'bd update x', T(0), T(1)),
+        call({ tool: 'Edit', line: 3 }),
+        bash(5, 6, 'mix compile', T(60), T(61)),
+        bash(7, 8, 'mix test', T(62), T(70)),
+      ]);
     expect(findings([withEdit('a'), withEdit('b'), withEdit('c')])).toEqual([]);
   });
 

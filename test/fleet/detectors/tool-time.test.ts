@@ -44,7 +44,7 @@ describe(toolTime.name, () => {
     expect(f[0]!.hours).toBeCloseTo(300_015 / 3_600_000, 2);
   });
 
-  it('a subagent\'s run or a background wait is waiting even when measured, never slow', () => {
+  it("a subagent's run or a background wait is waiting even when measured, never slow", () => {
     const calls = [1, 2, 3, 4].map((l) => call({ tool: 'Task', line: l, measuredMs: 600_000, waitedOn: 'subagent' }));
     calls.push(...[5, 6, 7].map((l) => call({ tool: 'TaskOutput', line: l, measuredMs: 300_000, waitedOn: 'background' as const })));
     const r = fold([session('s', 'f', calls)]);

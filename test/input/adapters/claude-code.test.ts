@@ -73,7 +73,10 @@ describe(claudeCode.name, () => {
     });
 
     it('rejects an unreadable path with an input error', async () => {
-      await expect(collect(claudeCode.read(`${dir}missing.jsonl`))).rejects.toMatchObject({ code: 'FP_INPUT', context: { file: `${dir}missing.jsonl` } });
+      await expect(collect(claudeCode.read(`${dir}missing.jsonl`))).rejects.toMatchObject({
+        code: 'FP_INPUT',
+        context: { file: `${dir}missing.jsonl` },
+      });
     });
   });
 
@@ -90,14 +93,12 @@ describe(claudeCode.name, () => {
   });
 
   describe('detect', () => {
-    it.each([
-      'split-and-parallel.jsonl',
-      'summary-only.jsonl',
-      'no-session-id.jsonl',
-      'split-and-parallel/subagents/agent-abc1234.jsonl',
-    ])('%s', (f) => {
-      expect(claudeCode.detect(head(`${alpha}${f}`), f)).toBe(true);
-    });
+    it.each(['split-and-parallel.jsonl', 'summary-only.jsonl', 'no-session-id.jsonl', 'split-and-parallel/subagents/agent-abc1234.jsonl'])(
+      '%s',
+      (f) => {
+        expect(claudeCode.detect(head(`${alpha}${f}`), f)).toBe(true);
+      },
+    );
 
     it('matches the beginning of a first line longer than the head', () => {
       const line = JSON.stringify({ type: 'user', sessionId: 's', message: { role: 'user', content: 'x'.repeat(70_000) } });
@@ -132,7 +133,9 @@ describe(`${claudeCode.name} sessions (AgentSession)`, () => {
     expect(skips[0]!.message).toBe(
       `Invalid Claude Code log: "message" of a user line is a string, expected an object, at byte ${lineOffset(odd, 4)}, line 4 in ${odd}`,
     );
-    expect(skips[5]!.message).toMatch(/^Invalid Claude Code log: "timestamp" of an assistant line is missing, expected a string, at byte \d+, line 9 in /);
+    expect(skips[5]!.message).toMatch(
+      /^Invalid Claude Code log: "timestamp" of an assistant line is missing, expected a string, at byte \d+, line 9 in /,
+    );
     expect(s).toMatchObject({ sessionId: 'sess-beta', agent: 'claude-code', repo: 'beta', seedRepo: 'beta-x1', branch: 'feat/x', line: 3 });
   });
 
@@ -201,14 +204,26 @@ describe(`${claudeCode.name} sessions (AgentSession)`, () => {
 
   it('detects a 2.1.110 file that starts with permission-mode and last-prompt lines', () => {
     expect(claudeCode.detect(head(odd), odd)).toBe(true);
-    const lines = ['{"type":"last-prompt","lastPrompt":"x"}', '{"type":"permission-mode","permissionMode":"default"}', '{"type":"user","sessionId":"s","timestamp":"2026-01-01T00:00:00Z","message":{"role":"user","content":"x"}}'];
+    const lines = [
+      '{"type":"last-prompt","lastPrompt":"x"}',
+      '{"type":"permission-mode","permissionMode":"default"}',
+      '{"type":"user","sessionId":"s","timestamp":"2026-01-01T00:00:00Z","message":{"role":"user","content":"x"}}',
+    ];
     expect(claudeCode.detect(Buffer.from(lines.join('\n') + '\n'), 'x.jsonl')).toBe(true);
     expect(claudeCode.detect(Buffer.from(lines.slice(0, 2).join('\n') + '\n'), 'x.jsonl')).toBe(false);
   });
 });
 
 describe(`${claudeCode.name} odd lines (property)`, () => {
-  const ODD = ['"massive error"', '{"silly":"this"}', '42', '[1]', 'null', '{"type":7}', '{"type":"user","sessionId":"x","timestamp":"2026-01-01T00:00:00Z","message":"text"}'];
+  const ODD = [
+    '"massive error"',
+    '{"silly":"this"}',
+    '42',
+    '[1]',
+    'null',
+    '{"type":7}',
+    '{"type":"user","sessionId":"x","timestamp":"2026-01-01T00:00:00Z","message":"text"}',
+  ];
 
   it('inserting odd lines anywhere changes nothing but the skip count', async () => {
     const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');

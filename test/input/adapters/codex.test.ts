@@ -78,7 +78,11 @@ describe(codex.name, () => {
     });
 
     it('matches a session_meta line longer than the head', () => {
-      const line = JSON.stringify({ timestamp: '2026-01-01T00:00:00Z', type: 'session_meta', payload: { id: 'x', instructions: 'y'.repeat(70_000) } });
+      const line = JSON.stringify({
+        timestamp: '2026-01-01T00:00:00Z',
+        type: 'session_meta',
+        payload: { id: 'x', instructions: 'y'.repeat(70_000) },
+      });
       expect(codex.detect(Buffer.from(line).subarray(0, 64 * 1024), 'r.jsonl')).toBe(true);
     });
 
@@ -102,7 +106,15 @@ describe(`${codex.name} sessions (AgentSession)`, () => {
       // exit 2 only in exec_command_end (line 10)
       ['exec_command', 'make lint', 'error', 4000, 8, 10, 'lint: 3 issues\n'],
       ['exec_command', 'rm', 'rejected', undefined, 11, 12, 'exec command rejected by the approval reviewer: destructive command'],
-      ['exec_command', 'git status', 'error', undefined, 13, 14, 'failed to parse function arguments: duplicate field `yield_time_ms` at line 1 column 60'],
+      [
+        'exec_command',
+        'git status',
+        'error',
+        undefined,
+        13,
+        14,
+        'failed to parse function arguments: duplicate field `yield_time_ms` at line 1 column 60',
+      ],
       ['exec_command', 'git status', 'ok', 10, 15, 16, undefined],
     ]);
     expect(s!.calls[3]).toMatchObject({ waitedOn: 'approval', waitMs: 24_000 });
@@ -139,7 +151,8 @@ describe(`${codex.name} rejections`, () => {
     const file = `${mkdtempSync(`${tmpdir()}/codex-`)}/rollout.jsonl`;
     const ts = '2026-04-13T08:00:00.000Z';
     const row = (type: string, payload: object) => JSON.stringify({ timestamp: ts, type, payload });
-    const call = (id: string, name: string, args: object) => row('response_item', { type: 'function_call', name, arguments: JSON.stringify(args), call_id: id });
+    const call = (id: string, name: string, args: object) =>
+      row('response_item', { type: 'function_call', name, arguments: JSON.stringify(args), call_id: id });
     const out = (id: string, output: string) => row('response_item', { type: 'function_call_output', call_id: id, output });
     writeFileSync(
       file,
@@ -150,7 +163,13 @@ describe(`${codex.name} rejections`, () => {
         call('b', 'apply_patch', { input: '*** Begin Patch' }),
         out('b', 'patch rejected by user'),
         call('c', 'exec_command', { cmd: 'rm -rf build' }),
-        row('event_msg', { type: 'exec_command_end', call_id: 'c', exit_code: -1, status: 'declined', aggregated_output: 'exec command rejected by user' }),
+        row('event_msg', {
+          type: 'exec_command_end',
+          call_id: 'c',
+          exit_code: -1,
+          status: 'declined',
+          aggregated_output: 'exec command rejected by user',
+        }),
         call('d', 'exec_command', { cmd: 'ls' }),
         out('d', 'rejected.go\nmain.go'),
       ].join('\n') + '\n',

@@ -34,7 +34,14 @@ describe(miniSweAgent.name, () => {
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(`${tmpdir()}/mini-`);
     const bad = `${dir}/x.traj.json`;
-    writeFileSync(bad, JSON.stringify({ messages: [{ role: 'system', content: 's' }, 42, { role: 'assistant', content: '```bash\nls\n```' }], info: {}, trajectory_format: 'mini-swe-agent-1' }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        messages: [{ role: 'system', content: 's' }, 42, { role: 'assistant', content: '```bash\nls\n```' }],
+        info: {},
+        trajectory_format: 'mini-swe-agent-1',
+      }),
+    );
     const skips: Skip[] = [];
     const [s] = await collect(miniSweAgent.sessions(bad, { onSkip: (k) => skips.push(k) }));
     expect(skips.map((k) => k.message)).toEqual([`Invalid mini-swe-agent log: message #1: a number, expected an object, in ${bad}`]);

@@ -41,13 +41,55 @@ interface Pin {
 }
 
 const PINS: Record<string, Pin> = {
-  'claude-code/sniffly/-Users-chip-dev-ai-music/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl': { format: 'claude-code', sessions: 1, calls: 30, errors: 0, repo: 'ai-music', minutes: 8.85 },
-  'claude-code/sniffly/-Users-chip-dev-ai-music/d3ad4cdc-5657-435d-98fa-0035d53e383d.jsonl': { format: 'claude-code', sessions: 1, calls: 59, errors: 4, repo: 'ai-music', minutes: 56.59 },
-  'claude-code/sniffly/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl': { format: 'claude-code', sessions: 1, calls: 7, errors: 2, repo: 'ai-music', minutes: 1.09 },
+  'claude-code/sniffly/-Users-chip-dev-ai-music/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 30,
+    errors: 0,
+    repo: 'ai-music',
+    minutes: 8.85,
+  },
+  'claude-code/sniffly/-Users-chip-dev-ai-music/d3ad4cdc-5657-435d-98fa-0035d53e383d.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 59,
+    errors: 4,
+    repo: 'ai-music',
+    minutes: 56.59,
+  },
+  'claude-code/sniffly/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 7,
+    errors: 2,
+    repo: 'ai-music',
+    minutes: 1.09,
+  },
   'claude-code/sniffly/-Users-chip-dev-ai-music/ff71dbed-a4f2-4284-a4fc-fe2fb90de929.jsonl': { format: 'claude-code', sessions: 0 },
-  'claude-code/spotter/258c7280-ae70-4798-800f-63464d01a85d.jsonl': { format: 'claude-code', sessions: 1, calls: 186, errors: 7, repo: 'spotter-gqc', minutes: 69.67 },
-  'claude-code/spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl': { format: 'claude-code', sessions: 1, calls: 150, errors: 5, repo: 'spotter-dov', minutes: 301.15 },
-  'claude-code/spotter/8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl': { format: 'claude-code', sessions: 1, calls: 177, errors: 13, repo: 'spotter-fum', minutes: 72.75 },
+  'claude-code/spotter/258c7280-ae70-4798-800f-63464d01a85d.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 186,
+    errors: 7,
+    repo: 'spotter-gqc',
+    minutes: 69.67,
+  },
+  'claude-code/spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 150,
+    errors: 5,
+    repo: 'spotter-dov',
+    minutes: 301.15,
+  },
+  'claude-code/spotter/8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 177,
+    errors: 13,
+    repo: 'spotter-fum',
+    minutes: 72.75,
+  },
   'claude-code/spotter/8463c716-a2ea-4c14-9efa-87158ebd9f20/subagents/agent-a7be2f0.jsonl': {
     format: 'claude-code',
     sessions: 1,
@@ -57,11 +99,46 @@ const PINS: Record<string, Pin> = {
     repo: 'spotter-fum',
     minutes: 0.71,
   },
-  'claude-code/spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl': { format: 'claude-code', sessions: 1, calls: 242, errors: 12, repo: 'spotter-4te', minutes: 53.05 },
-  'claude-code/spotter/fa812bfe-b295-4cca-9c2f-fdf01028cb46.jsonl': { format: 'claude-code', sessions: 1, calls: 197, errors: 8, repo: 'spotter-a0y', minutes: 41.77 },
-  'claude-code/spotter/short.jsonl': { format: 'claude-code', sessions: 1, calls: 2, errors: 2, id: '55604662-cf2a-4331-851a-ec234028f8ca', repo: 'spotter' },
-  'claude-code/spotter/subagent.jsonl': { format: 'claude-code', sessions: 1, calls: 16, errors: 0, id: '491e126e-1e71-469c-ade2-fcc8af567c74', repo: 'spotter' },
-  'claude-code/spotter/tool_heavy.jsonl': { format: 'claude-code', sessions: 1, calls: 6, errors: 0, id: 'd6e0bada-1959-4eec-a9d2-0bfade768d8f', repo: 'spotter' },
+  'claude-code/spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 242,
+    errors: 12,
+    repo: 'spotter-4te',
+    minutes: 53.05,
+  },
+  'claude-code/spotter/fa812bfe-b295-4cca-9c2f-fdf01028cb46.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 197,
+    errors: 8,
+    repo: 'spotter-a0y',
+    minutes: 41.77,
+  },
+  'claude-code/spotter/short.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 2,
+    errors: 2,
+    id: '55604662-cf2a-4331-851a-ec234028f8ca',
+    repo: 'spotter',
+  },
+  'claude-code/spotter/subagent.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 16,
+    errors: 0,
+    id: '491e126e-1e71-469c-ade2-fcc8af567c74',
+    repo: 'spotter',
+  },
+  'claude-code/spotter/tool_heavy.jsonl': {
+    format: 'claude-code',
+    sessions: 1,
+    calls: 6,
+    errors: 0,
+    id: 'd6e0bada-1959-4eec-a9d2-0bfade768d8f',
+    repo: 'spotter',
+  },
   'codex/acidicsoil-codex-session-view/rollout-2025-11-17T15-30-28-019a93b9-f380-7600-98ff-940e6b99603c.jsonl': {
     format: 'codex',
     sessions: 1,
@@ -70,11 +147,25 @@ const PINS: Record<string, Pin> = {
     id: '019a93b9-f380-7600-98ff-940e6b99603c',
     repo: 'chatbot-ui',
   },
-  'codex/simonw-claude-code-transcripts/sample_codex_session.jsonl': { format: 'codex', sessions: 1, calls: 0, errors: 0, id: '019b64e5-57fa-7463-b644-fba7e456f905', repo: 'homelab-migration' },
+  'codex/simonw-claude-code-transcripts/sample_codex_session.jsonl': {
+    format: 'codex',
+    sessions: 1,
+    calls: 0,
+    errors: 0,
+    id: '019b64e5-57fa-7463-b644-fba7e456f905',
+    repo: 'homelab-migration',
+  },
   'openhands/basic.json': { format: 'openhands', sessions: 1, calls: 1, errors: 0, id: 'basic', repo: 'global' },
   'openhands/basic_gui_mode.json': { format: 'openhands', sessions: 1, calls: 4, errors: 1, id: 'basic_gui_mode', repo: 'global', minutes: 1.37 },
   'openhands/wrong_initial_state.json': { format: 'openhands', sessions: 1, calls: 3, errors: 0, id: 'wrong_initial_state' },
-  'swe-agent/marshmallow-code__marshmallow-1867.function_calling_replace.traj': { format: 'swe-agent', sessions: 1, calls: 11, errors: 1, repo: 'marshmallow', minutes: 0 },
+  'swe-agent/marshmallow-code__marshmallow-1867.function_calling_replace.traj': {
+    format: 'swe-agent',
+    sessions: 1,
+    calls: 11,
+    errors: 1,
+    repo: 'marshmallow',
+    minutes: 0,
+  },
   'swe-agent/pydicom__pydicom-1458.traj': { format: 'swe-agent', sessions: 1, calls: 12, errors: 4, id: 'pydicom__pydicom-1458', repo: 'pydicom' },
   'swe-agent/swe-agent__test-repo-i1.traj': { format: 'swe-agent', sessions: 1, calls: 5, errors: 0, repo: 'test-repo' },
   // Claude Code 2.1.110: starts with permission-mode/last-prompt lines (was not detected before, issue 9)
@@ -88,7 +179,14 @@ const PINS: Record<string, Pin> = {
     minutes: 166.33,
   },
   // Codex 0.120: the seed's errors are the failed calls (see AGENT_PINS)
-  'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl': { format: 'codex', sessions: 1, calls: 84, errors: 10, id: '019d85eb-8e2e-7e83-8d90-640dce44d5f9', repo: 'git-sync' },
+  'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl': {
+    format: 'codex',
+    sessions: 1,
+    calls: 84,
+    errors: 10,
+    id: '019d85eb-8e2e-7e83-8d90-640dce44d5f9',
+    repo: 'git-sync',
+  },
   'mini-swe-agent/gruckion-mini-swe-agent/pytest-dev__pytest-6197.traj.json': {
     format: 'mini-swe-agent',
     sessions: 1,
@@ -112,13 +210,21 @@ describe.skipIf(!existsSync(ROOT))('real agent logs (shared/realdata)', () => {
     expect(s.tool_calls).toHaveLength(pin.calls!);
     expect(s.errors).toHaveLength(pin.errors!);
     if (pin.id !== undefined) expect(s.session_id).toBe(pin.id);
-    else if (pin.format === 'claude-code') expect(s.session_id).toBe(rel.split('/').pop()!.replace(/\.jsonl$/, ''));
+    else if (pin.format === 'claude-code')
+      expect(s.session_id).toBe(
+        rel
+          .split('/')
+          .pop()!
+          .replace(/\.jsonl$/, ''),
+      );
     if (pin.repo !== undefined) expect(s.repo).toBe(pin.repo);
     if (pin.minutes !== undefined) expect(s.duration_minutes).toBeCloseTo(pin.minutes, 2);
   });
 
   it('reads durationMs where Claude Code logs it and timestamps elsewhere (tool_heavy.jsonl)', async () => {
-    const [s] = await collect((await detectFileFormat(`${ROOT}claude-code/spotter/tool_heavy.jsonl`))!.read(`${ROOT}claude-code/spotter/tool_heavy.jsonl`));
+    const [s] = await collect(
+      (await detectFileFormat(`${ROOT}claude-code/spotter/tool_heavy.jsonl`))!.read(`${ROOT}claude-code/spotter/tool_heavy.jsonl`),
+    );
     expect(s?.tool_calls).toEqual([
       { tool: 'Bash', latency_ms: 1172 },
       { tool: 'Bash', latency_ms: 84 },

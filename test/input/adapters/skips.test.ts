@@ -23,7 +23,9 @@ describe('odd agent-log lines', () => {
     expect(r.code).toBe(0); // not 1 ("No sessions found"): the session around the odd lines was read
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(6);
-    expect(lines[0]).toBe(`Invalid Claude Code log: "message" of a user line is a string, expected an object, at byte ${lineOffset(odd, 4)}, line 4 in ${odd}`);
+    expect(lines[0]).toBe(
+      `Invalid Claude Code log: "message" of a user line is a string, expected an object, at byte ${lineOffset(odd, 4)}, line 4 in ${odd}`,
+    );
     expect(lines.slice(1, 5).map((l) => /line (\d+) in/.exec(l)?.[1])).toEqual(['5', '6', '7', '8']);
     expect(lines[5]).toBe('Skipped 6 malformed session records (first 5 shown); use --strict to stop at the first.');
   });

@@ -12,7 +12,7 @@ describe(sweAgent.name, () => {
           session_id: 'acme__widgets-42',
           repo: 'widgets',
           errors: [
-            'Traceback (most recent call last):\n  File "/acme__widgets/reproduce.py", line 3, in <module>\n    widgets.spin()\nAttributeError: module \'widgets\' has no attribute \'spin\'\n',
+            "Traceback (most recent call last):\n  File \"/acme__widgets/reproduce.py\", line 3, in <module>\n    widgets.spin()\nAttributeError: module 'widgets' has no attribute 'spin'\n",
             "Your proposed edit has introduced new syntax error(s). Please read this error message carefully and then retry editing the file.\n\nERRORS:\n- E999 SyntaxError: '(' was never closed\n",
             '/bin/bash: line 1: pytset: command not found\n',
             'ValueError: speed must be positive\n',

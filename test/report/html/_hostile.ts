@@ -23,7 +23,9 @@ export function mapStrings<T>(value: T, f: (s: string) => string, keep: Readonly
 }
 
 const TAGS = new Set(
-  'html head meta title style body header main section footer h1 h2 h3 p div span dl dt dd code strong b ul li article figure figcaption table caption thead tbody tr th td button input details summary a svg g path line rect text tspan circle script noscript'.split(' '),
+  'html head meta title style body header main section footer h1 h2 h3 p div span dl dt dd code strong b ul li article figure figcaption table caption thead tbody tr th td button input details summary a svg g path line rect text tspan circle script noscript'.split(
+    ' ',
+  ),
 );
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;

@@ -8,7 +8,16 @@ const svg = (s: string) => parseHTML(`<html><body>${s}</body></html>`).document;
 
 describe(barChart.name, () => {
   it('draws one bar per item, in order, with a link and a tooltip each', () => {
-    const d = svg(barChart([{ label: 'a', value: 2, href: '#r-1' }, { label: 'b', value: 0 }, { label: 'c', value: 1.5 }], { x: 'hours' }));
+    const d = svg(
+      barChart(
+        [
+          { label: 'a', value: 2, href: '#r-1' },
+          { label: 'b', value: 0 },
+          { label: 'c', value: 1.5 },
+        ],
+        { x: 'hours' },
+      ),
+    );
     expect(d.querySelectorAll('g[aria-label="bar"] rect')).toHaveLength(3);
     expect([...d.querySelectorAll('g[aria-label="bar"] title')].map((t) => t.textContent)).toEqual(['a: 2', 'b: 0', 'c: 1.5']);
     expect(d.querySelector('g[aria-label="bar"] a')!.getAttribute('href')).toBe('#r-1');
@@ -16,7 +25,15 @@ describe(barChart.name, () => {
 
   it('labels that are cut to the same text still get a bar each', () => {
     const long = 'x'.repeat(LABEL_MAX + 10);
-    const d = svg(barChart([{ label: long + '1', value: 1 }, { label: long + '2', value: 2 }], { x: 'n' }));
+    const d = svg(
+      barChart(
+        [
+          { label: long + '1', value: 1 },
+          { label: long + '2', value: 2 },
+        ],
+        { x: 'n' },
+      ),
+    );
     const ticks = [...d.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
     expect(ticks).toHaveLength(2);
     expect(new Set(ticks).size).toBe(2);
@@ -29,7 +46,13 @@ describe(barChart.name, () => {
   });
 
   it('coordinates keep 2 decimals, text keeps its digits', () => {
-    const out = barChart([{ label: 'v1.23456', value: 1 / 3 }, { label: 'b', value: 1 }], { x: 'n' });
+    const out = barChart(
+      [
+        { label: 'v1.23456', value: 1 / 3 },
+        { label: 'b', value: 1 },
+      ],
+      { x: 'n' },
+    );
     expect(out).not.toMatch(/="[^"]*\d\.\d{3}/);
     expect(out).toContain('v1.23456');
   });
@@ -38,13 +61,31 @@ describe(barChart.name, () => {
 describe(lineChart.name, () => {
   it('one dot per week, one week included', () => {
     expect(svg(lineChart([{ date: '2025-06-02', value: 1 }], { y: 'h' })).querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(1);
-    expect(svg(lineChart([{ date: '2025-06-02', value: 1 }, { date: '2025-06-09', value: 3 }], { y: 'h' })).querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(2);
+    expect(
+      svg(
+        lineChart(
+          [
+            { date: '2025-06-02', value: 1 },
+            { date: '2025-06-09', value: 3 },
+          ],
+          { y: 'h' },
+        ),
+      ).querySelectorAll('g[aria-label="dot"] circle'),
+    ).toHaveLength(2);
   });
 });
 
 describe(rangeChart.name, () => {
   it('two dots (median, p90) and one rule per row', () => {
-    const d = svg(rangeChart([{ label: 'Bash', low: 1, high: 9 }, { label: 'Read', low: 0.1, high: 0.2 }], { x: 's', lowName: 'median', highName: 'p90' }));
+    const d = svg(
+      rangeChart(
+        [
+          { label: 'Bash', low: 1, high: 9 },
+          { label: 'Read', low: 0.1, high: 0.2 },
+        ],
+        { x: 's', lowName: 'median', highName: 'p90' },
+      ),
+    );
     expect(d.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(4);
     expect(d.querySelectorAll('g[aria-label="rule"] line')).toHaveLength(2);
   });
@@ -62,7 +103,9 @@ describe('page helpers', () => {
   });
 
   it('shellQuote quotes what a shell would split or expand', () => {
-    expect(shellQuote(['fleet-proposals', '--input', 'my dir/a.json', "it's", '--format', 'html'])).toBe(`fleet-proposals --input 'my dir/a.json' 'it'\\''s' --format html`);
+    expect(shellQuote(['fleet-proposals', '--input', 'my dir/a.json', "it's", '--format', 'html'])).toBe(
+      `fleet-proposals --input 'my dir/a.json' 'it'\\''s' --format html`,
+    );
   });
 
   it('truncate cuts at a code point, never inside a surrogate pair', () => {

@@ -38,7 +38,11 @@ export function smallFleetReport(): FleetReport {
         sessions: ['ae4a77f8'],
         occurrences: 7,
         hours_per_week: 1.5,
-        proposal: { title: 'Run the pre-commit hook before committing', action: 'Add `mix format` to the agent instructions before `git commit`.', priority: 'high' },
+        proposal: {
+          title: 'Run the pre-commit hook before committing',
+          action: 'Add `mix format` to the agent instructions before `git commit`.',
+          priority: 'high',
+        },
         evidence: [ev('ae4a77f8', 10), ev('ae4a77f8', 14), ev('ae4a77f8', 19), ev('ae4a77f8', 25), ev('ae4a77f8', 31)],
       },
       {
@@ -77,7 +81,16 @@ export function smallFleetReport(): FleetReport {
       { kind: 'tool', key: 'Edit', calls: 80, failed: 3, rejected: 1, measured_median_ms: 120, measured_p90_ms: 400, waiting_ms: 60_000 },
       { kind: 'tool', key: 'Read', calls: 200, failed: 1, rejected: 0, measured_median_ms: 40, measured_p90_ms: 120, waiting_ms: 0 },
       { kind: 'tool', key: 'WebSearch', calls: 3, failed: 0, rejected: 0, measured_median_ms: null, measured_p90_ms: null, waiting_ms: 0 },
-      { kind: 'family', key: 'git commit', calls: 37, failed: 9, rejected: 0, measured_median_ms: 61000, measured_p90_ms: 180000, waiting_ms: 3_000_000 },
+      {
+        kind: 'family',
+        key: 'git commit',
+        calls: 37,
+        failed: 9,
+        rejected: 0,
+        measured_median_ms: 61000,
+        measured_p90_ms: 180000,
+        waiting_ms: 3_000_000,
+      },
       { kind: 'family', key: 'npm test', calls: 20, failed: 5, rejected: 0, measured_median_ms: 8000, measured_p90_ms: 30000, waiting_ms: 0 },
     ],
     files: [
@@ -109,9 +122,13 @@ export function manyFindings(n: number): FleetReport {
       ...(kind === 'error_cluster' ? { category: CATEGORIES[i % CATEGORIES.length]! } : {}),
       sessions,
       occurrences: 1 + Math.floor(rand() * 50),
-      hours_per_week: Math.round((n - i) * 1000 / n) / 100,
+      hours_per_week: Math.round(((n - i) * 1000) / n) / 100,
       proposal: { title: `Proposal ${i}`, action: `Do the thing for finding ${i}.`, priority: i < n / 10 ? 'high' : i < n / 3 ? 'medium' : 'low' },
-      evidence: Array.from({ length: 10 }, (_, j) => ({ session_id: sessions[j % sessions.length]!, file: `logs/${sessions[j % sessions.length]}.jsonl`, line: 1 + j * 13 })),
+      evidence: Array.from({ length: 10 }, (_, j) => ({
+        session_id: sessions[j % sessions.length]!,
+        file: `logs/${sessions[j % sessions.length]}.jsonl`,
+        line: 1 + j * 13,
+      })),
     });
   }
   const base = smallFleetReport();

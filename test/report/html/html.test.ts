@@ -6,7 +6,15 @@ import fc from 'fast-check';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/report/index.js';
-import { escapeHtml, neutralize, renderFleetHtml, renderSeedHtml, shellQuote, type FleetReport, type PageContext } from '../../../src/report/html/index.js';
+import {
+  escapeHtml,
+  neutralize,
+  renderFleetHtml,
+  renderSeedHtml,
+  shellQuote,
+  type FleetReport,
+  type PageContext,
+} from '../../../src/report/html/index.js';
 import { costByRepo, fleetTotals, FINDING_ROWS } from '../../../src/report/html/fleet.js';
 import type { Report } from '../../../src/report/index.js';
 import { runCli } from '../../helpers.js';
@@ -41,7 +49,11 @@ function seedReport(): Report {
   });
   return {
     patterns: {
-      sorted: [pattern('repeated_error', 'Error: boom', 4), pattern('slow_tool', "Tool 'x' averages 9000ms latency", 2), pattern('manual_process', 'Session s9: 20 tool calls', 1)],
+      sorted: [
+        pattern('repeated_error', 'Error: boom', 4),
+        pattern('slow_tool', "Tool 'x' averages 9000ms latency", 2),
+        pattern('manual_process', 'Session s9: 20 tool calls', 1),
+      ],
       findings: [{ detector: manualProcesses, result: { count: 5, totalHours: 3.5, repos: [], top: [] } }],
       wasteEvents: 12,
       repoCount: 2,
@@ -60,11 +72,15 @@ describe('escaping', () => {
 
   it('a hostile string in every field of the seed page stays text', () => {
     const report = mapStrings(seedReport(), (s) => `${s} ${HOSTILE}`, new Set(['priority', 'pattern_type']));
-    const page = renderSeedHtml({ report, sessions: 3 }, { command: shellQuote(['fleet-proposals', '--input', HOSTILE]), inputs: [HOSTILE], generatedAt: CTX.generatedAt });
+    const page = renderSeedHtml(
+      { report, sessions: 3 },
+      { command: shellQuote(['fleet-proposals', '--input', HOSTILE]), inputs: [HOSTILE], generatedAt: CTX.generatedAt },
+    );
     expect(breakouts(page)).toEqual([]);
     const text = parseHTML(page).document.body.textContent ?? '';
     // every field that is shown whole carries the hostile string through as visible text
-    for (const field of ['problem of Fix it', 'solution of Fix it', 'evidence of Fix it', 'Error: boom']) expect(text).toContain(`${field} ${neutralize(HOSTILE)}`);
+    for (const field of ['problem of Fix it', 'solution of Fix it', 'evidence of Fix it', 'Error: boom'])
+      expect(text).toContain(`${field} ${neutralize(HOSTILE)}`);
     expect(text).toContain(neutralize(HOSTILE).slice(0, 40));
   });
 
@@ -73,7 +89,14 @@ describe('escaping', () => {
     const page = renderFleetHtml(r, { ...CTX, inputs: [HOSTILE], command: HOSTILE });
     expect(breakouts(page)).toEqual([]);
     const text = parseHTML(page).document.body.textContent ?? '';
-    for (const field of ['Push with --set-upstream', 'Use `git push -u origin HEAD`.', 'claude-code/ae4a77f8.jsonl', 'github.com/acme/api', 'claude-opus-4', 'git commit'])
+    for (const field of [
+      'Push with --set-upstream',
+      'Use `git push -u origin HEAD`.',
+      'claude-code/ae4a77f8.jsonl',
+      'github.com/acme/api',
+      'claude-opus-4',
+      'git commit',
+    ])
       expect(text).toContain(`${field} ${neutralize(HOSTILE)}`.slice(0, 30));
   });
 
@@ -110,7 +133,13 @@ describe('determinism', () => {
     const out1 = join(tmp, 'one.html');
     const out2 = join(tmp, 'two.html');
     expect((await runCli(['--input', 'fixtures/sample/sessions.json', '--format', 'html', '--output', out1, '--workers', '1'])).code).toBe(0);
-    expect((await runCli(['--input', 'fixtures/sample/sessions.json', '--format', 'html', '--output', out2, '--workers', '2'], { now: () => new Date('2030-01-01T00:00:00.000Z') })).code).toBe(0);
+    expect(
+      (
+        await runCli(['--input', 'fixtures/sample/sessions.json', '--format', 'html', '--output', out2, '--workers', '2'], {
+          now: () => new Date('2030-01-01T00:00:00.000Z'),
+        })
+      ).code,
+    ).toBe(0);
     const one = readFileSync(out1, 'utf8');
     const two = readFileSync(out2, 'utf8');
     const strip = (s: string) => s.replace(/<dd>20\d\d-[^<]*<\/dd>/, '<dd>TIME</dd>').replace(/--output \S+ --workers \d/, '');
@@ -173,7 +202,8 @@ describe('seed page', () => {
     expect(tile('proposals').startsWith(String(proposals.length))).toBe(true);
     const weekly = proposals.reduce((s, p) => s + p.estimated_weekly_hours_saved, 0);
     expect(document.querySelector('[data-total="weekly-hours"] .v')!.textContent).toBe(weekly.toFixed(1));
-    for (const p of ['critical', 'high', 'medium', 'low']) expect(tile(`priority-${p}`)).toBe(`${p} ${proposals.filter((x) => x.priority === p).length}`);
+    for (const p of ['critical', 'high', 'medium', 'low'])
+      expect(tile(`priority-${p}`)).toBe(`${p} ${proposals.filter((x) => x.priority === p).length}`);
     expect(document.querySelector('dl.meta')!.textContent).toContain('fleet-proposals --input fixtures/sample/sessions.json --format html --output');
   });
 });
