@@ -164,3 +164,26 @@ export function typedLine(format: string, value: unknown, ctx: ErrorContext): Ty
   if (typeof type !== 'string') throw invalid(format, `"type" is ${type === undefined ? 'missing' : typeName(type)}, expected a string`, ctx);
   return { rec: value, type, ctx };
 }
+
+/** What builds one session from a log's typed lines (Claude Code, Codex: one file, one session). */
+export interface LineSessionBuilder<T> {
+  line(rec: Obj, type: string, ctx: ErrorContext & { line: number }): void;
+  finish(path: string): T | undefined;
+}
+
+/**
+ * A JSON Lines log that holds one session: every typed line goes to `builder`; a line
+ * that is not the format's shape goes to `opts.onSkip` (or is thrown, under --strict).
+ */
+export async function* oneSessionLog<T>(format: string, path: string, opts: AdapterReadOptions, builder: LineSessionBuilder<T>): AsyncGenerator<T> {
+  for await (const { value, ctx } of jsonLines(format, path, opts)) {
+    try {
+      const { rec, type } = typedLine(format, value, ctx);
+      builder.line(rec, type, ctx as ErrorContext & { line: number });
+    } catch (err) {
+      skipMalformed(opts, err);
+    }
+  }
+  const out = builder.finish(path);
+  if (out !== undefined) yield out;
+}

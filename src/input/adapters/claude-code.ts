@@ -50,7 +50,7 @@ import type { Session } from '../../session.js';
 import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
 import { HEAD_BYTES } from './_head.js';
 import { inputDigest } from './input-digest.js';
-import { jsonLines, skipMalformed, typedLine, type AdapterReadOptions } from './_lines.js';
+import { oneSessionLog, type AdapterReadOptions } from './_lines.js';
 import { folderRepo } from './repo-identity.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder, tokens } from './_session.js';
@@ -361,17 +361,7 @@ function waits(call: AgentToolCall, p: CallProgress | undefined): void {
 
 /** The file's session as the fleet profile reads it (at most one). */
 export async function* sessions(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
-  const s = new ClaudeSession();
-  for await (const { value, ctx } of jsonLines(FORMAT, path, opts)) {
-    try {
-      const { rec, type } = typedLine(FORMAT, value, ctx);
-      s.line(rec, type, ctx as ErrorContext & { line: number });
-    } catch (err) {
-      skipMalformed(opts, err);
-    }
-  }
-  const out = s.finish(path);
-  if (out !== undefined) yield out;
+  yield* oneSessionLog(FORMAT, path, opts, new ClaudeSession());
 }
 
 export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {

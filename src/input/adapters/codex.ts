@@ -49,7 +49,7 @@ import type { Session } from '../../session.js';
 import { commandFamily, commandLineOf, MAX_COMMAND_CHARS } from './command-family.js';
 import { headLines, tryParse } from './_head.js';
 import { inputDigest } from './input-digest.js';
-import { jsonLines, skipMalformed, typedLine, type AdapterReadOptions } from './_lines.js';
+import { oneSessionLog, type AdapterReadOptions } from './_lines.js';
 import { repoIdentity } from './repo-identity.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder, tokens } from './_session.js';
@@ -348,17 +348,7 @@ function errorTextOf(text: string, exitCode: number | undefined): string {
 
 /** The file's session as the fleet profile reads it (at most one). */
 export async function* sessions(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
-  const s = new CodexSession();
-  for await (const { value, ctx } of jsonLines(FORMAT, path, opts)) {
-    try {
-      const { rec, type } = typedLine(FORMAT, value, ctx);
-      s.line(rec, type, ctx as ErrorContext & { line: number });
-    } catch (err) {
-      skipMalformed(opts, err);
-    }
-  }
-  const out = s.finish(path);
-  if (out !== undefined) yield out;
+  yield* oneSessionLog(FORMAT, path, opts, new CodexSession());
 }
 
 export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
