@@ -51,7 +51,7 @@ const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['git', /^fatal:|\bgit\b|upstream|merge conflict|CONFLICT \(|detached HEAD|not a git repository|\.gitignore/im],
   [
     'tool_misuse',
-    /InputValidationError|invalid (?:argument|parameter|input)|Sibling tool call errored|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im,
+    /InputValidationError|invalid (?:argument|parameter|input)|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im,
   ],
   ['not_found', /No such file|does not exist|not found|ENOENT|cannot find|could not find/i],
 ];

@@ -10,7 +10,10 @@
  *    is `git commit`, `make && echo ok` is `make`).
  *    Shell keywords are not commands: `if`/`then`/`do` prefixes are stripped and
  *    `for ...`, `done`, `fi` are housekeeping (`for f in a b; do make $f; done` is `make`).
- *    A here-document's body (`cat <<'EOF' > f` ... `EOF`) is data, not commands.
+ *    A here-document's body (`cat <<'EOF' > f` ... `EOF`) is data, not commands, and
+ *    so is the body of SWE-agent's block commands, up to their `end_of_<command>`
+ *    line (`edit 12:14` ... `end_of_edit` is `edit`: the replacement text and its
+ *    terminator are no commands; they were read as the family `end_of_edit`).
  * 2. In a segment, leading env assignments (`FOO=1`), `sudo`, `env`, `time`,
  *    `nohup`, `command`, `exec`, `timeout N`, `xargs` and runners (`npx`,
  *    `bunx`, `pnpm exec|dlx`, `yarn dlx`, `uv run`, `poetry run`, `pipenv run`,
@@ -300,9 +303,13 @@ function segmentFamily(input: string[]): string {
   return family;
 }
 
+/** SWE-agent's block commands: a line `edit 12:14` (or `insert 5`...), the text, and a line
+ * `end_of_edit`; the first line is kept, the text and the terminator dropped. */
+const BLOCK_COMMAND = /^([ \t]*([A-Za-z_][\w-]*)\b[^\n]*)(?:\n[\s\S]*?)?\n[ \t]*end_of_\2[ \t]*$/gm;
+
 /** The command family of a shell command line ('' for an empty line). */
 export function commandFamily(line: string): string {
-  const segs = segments(line);
+  const segs = segments(line.includes('end_of_') ? line.replace(BLOCK_COMMAND, '$1') : line);
   let chosen = '';
   let pipelineStart = true;
   for (const seg of segs) {

@@ -30,6 +30,10 @@ describe(commandFamily.name, () => {
     ['if grep -q x f; then npm test; fi', 'npm test'],
     ["cat <<'EOF' > a.py\nimport os\nrm -rf x\nEOF\npython a.py", 'python'],
     ['cat <<EOF > notes.txt\nEOF', 'cat'],
+    // SWE-agent's edit block (../shared/realdata/swe-agent/pydicom__pydicom-1458.traj, step 6)
+    ["edit 287:295\n    required_elements = [\n        'BitsAllocated', 'Rows'\n    ]\n    if 'PixelData' in ds:\nend_of_edit\n", 'edit'],
+    ['edit 1:1\nend_of_edit', 'edit'],
+    ['insert 5\nimport os\nend_of_insert\npython a.py', 'python'],
     ['', ''],
   ] as const)('%j -> %j', (line, family) => {
     expect(commandFamily(line)).toBe(family);

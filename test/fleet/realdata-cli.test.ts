@@ -134,6 +134,33 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     expect(bash.waiting_by['hook']).toBeGreaterThan(0);
   });
 
+  it('says nothing a careful reader would not sign: no cancelled siblings, no grep "errors", no parallel "retries", no end_of_edit', async () => {
+    const clusters = report.findings.filter((f) => f.kind === 'error_cluster');
+    // consequences of another call's error (Claude Code cancels a failed call's parallel siblings)
+    for (const f of clusters) expect(f.key).not.toMatch(/Sibling tool call errored|Cancelled: parallel tool call/);
+    // a grep/rg that matched nothing (exit 1, no output) made a cluster "Exit code 1" of 4
+    expect(clusters.map((f) => f.key)).not.toContain('Exit code 1');
+    const loops = report.findings.filter((f) => f.kind === 'failed_retry');
+    // three `git show` issued at once (codex 16-bfc6ff6845-0.full.jsonl:172-174) are one batch, not a loop
+    expect(loops.map((f) => f.key)).not.toContain('git show');
+    // SWE-agent's `edit 287:295` … `end_of_edit` failed 3 times on syntax errors (steps 6-8), then worked (step 9)
+    expect(loops.map((f) => f.key)).not.toContain('end_of_edit');
+    const edit = loops.find((f) => f.key === 'edit')!;
+    expect(edit.details).toMatchObject({ attempts: 3, succeeded: 1 });
+    const traj = JSON.parse(readFileSync(path.join(REALDATA, 'swe-agent/pydicom__pydicom-1458.traj'), 'utf8')) as {
+      trajectory: Array<{ action: string; observation: string }>;
+    };
+    expect(edit.evidence.map((e) => e.line)).toEqual([6, 7, 8]);
+    for (const e of edit.evidence) {
+      const step = traj.trajectory[e.line - 1]!;
+      expect(step.action).toMatch(/^edit 287:295\n/);
+      expect(step.observation).toContain('Your proposed edit has introduced new syntax error(s)');
+    }
+    // `2>&1` in a Markdown cell reads as itself
+    const md = await runCli(['--profile', 'fleet', '--input', REALDATA, '--quiet']);
+    expect(md.stdout).not.toContain('&amp;');
+  }, 120_000);
+
   it('every evidence line of every finding is a real line of the file it names, of the session it names', () => {
     let checked = 0;
     for (const f of report.findings) {

@@ -77,6 +77,9 @@ describe('Markdown escaping', () => {
 
   it('escapeMarkdown and shorten', () => {
     expect(escapeMarkdown('a|b`c\nd_e*f[g]')).toBe('a\\|b\\`c ⏎ d\\_e\\*f\\[g\\]');
+    // `2>&1` (a command in an error key) reads as itself; only a character reference is defused
+    expect(escapeMarkdown('Bash(go test ./... 2>&1)')).toBe('Bash(go test ./... 2\\>&1)');
+    expect(escapeMarkdown('a &lt;b&gt; &#60; & c')).toBe('a \\&lt;b\\&gt; \\&\\#60; & c');
     expect(shorten('alpha beta gamma-delta-epsilon', 20)).toBe('alpha beta …');
     expect(shorten('ae4a77f8-aedd-4bc1-888f-c94edc91af04', 10)).toBe('ae4a77f8-aedd-4bc1-888f-c94edc91af04');
   });

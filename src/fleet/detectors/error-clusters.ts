@@ -2,8 +2,10 @@
  * Error clusters: failed calls' error texts and session errors grouped by the
  * fleet normaliser (error-taxonomy.ts), with a taxonomy category, counting
  * occurrences and sessions. User rejections are friction (friction.ts), never
- * an error to root-cause, so they are left out here. A call with outcome
- * `unknown` has no error text and adds nothing.
+ * an error to root-cause, so they are left out here, and so are calls cancelled
+ * because a parallel sibling failed ("Sibling tool call errored": the sibling's error
+ * is the cluster) and searches that matched nothing (`grep` exit 1, no output); see
+ * `effectiveOutcome` in _calls.ts. A call with outcome `unknown` has no error text.
  *
  * Time lost per occurrence: from the failed call's start to the next call's
  * start, capped at the idle gap (what the failure cost before the agent moved
@@ -26,7 +28,7 @@ import {
   sampleSession,
   type Tally,
 } from '../_evidence.js';
-import { isRejectionText, isUserRejection, resultLine, spanToNextUs } from '../_calls.js';
+import { effectiveOutcome, isRejectionText, isSiblingCancelledText, resultLine, spanToNextUs } from '../_calls.js';
 import { fail, map, obj, ordinal, str, tally } from '../_validate.js';
 import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
@@ -91,12 +93,14 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
     const n = s.calls.length;
     for (let i = 0; i < n; i++) {
       const c = s.calls[i]!;
-      if (c.outcome !== 'error' || c.errorText === undefined || isUserRejection(c)) continue;
+      // rejections are friction; a call cancelled by a failing sibling and a search that
+      // found nothing are no errors of their own (effectiveOutcome)
+      if (effectiveOutcome(c) !== 'error' || c.errorText === undefined) continue;
       record(c.errorText, resultLine(c), [...at, i], spanToNextUs(s.calls, i) ?? 0);
     }
     for (let j = 0; j < s.errors.length; j++) {
       const err = s.errors[j]!;
-      if (isRejectionText(err.text)) continue;
+      if (isRejectionText(err.text) || isSiblingCancelledText(err.text)) continue;
       record(err.text, err.line, [...at, n + j], 0);
     }
     return state;

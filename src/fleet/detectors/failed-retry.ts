@@ -2,9 +2,12 @@
  * Failed-retry loops: the same action failing again after a failure, other calls
  * in between allowed, until it succeeds, is bypassed or the session ends. The
  * action is the shell command family (`git commit`), else the tool with its input
- * digest (the same Edit tried again). Only calls the log says failed count: a call
- * with outcome `unknown` (the session format without `ok`/`error`) neither starts
- * nor extends a loop, and rejected/interrupted calls are friction, not failures.
+ * digest (the same Edit tried again). Only calls the log says failed count, read
+ * through `effectiveOutcome` (_calls.ts): a call with outcome `unknown` (the session
+ * format without `ok`/`error`) neither starts nor extends a loop, rejected and
+ * interrupted calls are friction, a call cancelled because a parallel sibling failed
+ * is no attempt, and a `grep` that matched nothing did not fail. A call issued
+ * before the loop's last failure came back (a parallel batch) is no retry either.
  *
  * How a loop ended:
  *  - bypassed: an attempt after the first used a bypass flag (`--no-verify`,
@@ -32,7 +35,7 @@ import {
   sampleSession,
   type Tally,
 } from '../_evidence.js';
-import { isUserRejection, resultLine } from '../_calls.js';
+import { effectiveOutcome, resultLine } from '../_calls.js';
 import { count, map, obj, tally } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
@@ -72,6 +75,11 @@ function actionOf(c: AgentToolCall): { id: string; subject: string } {
 
 function isBypass(c: AgentToolCall): boolean {
   return c.command !== undefined && BYPASS.test(c.command);
+}
+
+/** `c` started before `failed`'s result was written (both times logged). */
+function isConcurrent(c: AgentToolCall, failed: AgentToolCall): boolean {
+  return c.startUs !== undefined && failed.endUs !== undefined && c.startUs < failed.endUs;
 }
 
 function copyEntry(e: LoopEntry): LoopEntry {
@@ -139,11 +147,14 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     };
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i]!;
-      if (c.outcome !== 'error' && c.outcome !== 'ok') continue;
-      if (isUserRejection(c)) continue;
+      const outcome = effectiveOutcome(c);
+      if (outcome !== 'error' && outcome !== 'ok') continue;
       const { id, subject } = actionOf(c);
       const loop = open.get(id);
-      if (c.outcome === 'error') {
+      // issued before the loop's last failure came back: a parallel call of the same
+      // batch (Codex runs three `git show` at once), not a reaction to that failure
+      if (loop !== undefined && isConcurrent(c, calls[loop.failures[loop.failures.length - 1]!]!)) continue;
+      if (outcome === 'error') {
         if (loop === undefined) open.set(id, { subject, failures: [i], bypass: false });
         else {
           loop.failures.push(i);

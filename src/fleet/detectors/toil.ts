@@ -73,7 +73,20 @@ const LOOKING = new Set([
   'whoami',
   'env',
   'printenv',
+  // SWE-agent's file viewer (its actions are shell-like commands with a family)
+  'open',
+  'goto',
+  'scroll_up',
+  'scroll_down',
+  'find_file',
+  'search_file',
+  'search_dir',
 ]);
+
+/** Agents' own edit commands run as shell-like actions (SWE-agent `edit 12:14` ...
+ * `end_of_edit`, `insert`, `create`; Codex `apply_patch`): work, like an Edit call, so
+ * they end a run (else "find_file → open → edit" in every SWE-agent session was toil). */
+const EDIT_COMMANDS = new Set(['edit', 'insert', 'create', 'str_replace_editor', 'apply_patch', 'submit']);
 
 /** Tools that only read: they do not break a routine. */
 const READ_ONLY_TOOLS = new Set([
@@ -108,8 +121,9 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
     const runs: Array<Array<{ family: string; i: number; call: AgentToolCall }>> = [[]];
     s.calls.forEach((c, i) => {
       const steps = runs[runs.length - 1]!;
-      if (c.family === undefined) {
-        if (!READ_ONLY_TOOLS.has(c.tool) && steps.length > 0) runs.push([]);
+      const edits = c.family !== undefined && EDIT_COMMANDS.has(c.family);
+      if (c.family === undefined || edits) {
+        if ((edits || !READ_ONLY_TOOLS.has(c.tool)) && steps.length > 0) runs.push([]);
         return;
       }
       if (LOOKING.has(c.family.split(' ')[0]!)) return;

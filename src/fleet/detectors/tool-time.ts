@@ -1,5 +1,6 @@
 /**
  * Tool time, per tool and per shell command family: calls, failed, rejected,
+ * cancelled (by a failing parallel sibling; not failed: see effectiveOutcome),
  * measured execution time as median and p90 (DDSketch, _sketch.ts), waiting time
  * apart, and timestamp gaps apart from both.
  *
@@ -34,7 +35,7 @@ import {
   type EvidenceRef,
   type SessionSample,
 } from '../_evidence.js';
-import { gapUs, isUserRejection, resultLine } from '../_calls.js';
+import { effectiveOutcome, gapUs, resultLine } from '../_calls.js';
 import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
 import { count, evidence, map, obj, ordinal, sample } from '../_validate.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
@@ -50,6 +51,8 @@ export interface TimeRow {
   calls: number;
   failed: number;
   rejected: number;
+  /** calls cancelled because a parallel sibling failed (not failed themselves) */
+  cancelled: number;
   /** calls that had a command family (a tool row of a shell tool) */
   shell: number;
   measured: Sketch;
@@ -76,6 +79,7 @@ function newRow(at: Ordinal): TimeRow {
     calls: 0,
     failed: 0,
     rejected: 0,
+    cancelled: 0,
     shell: 0,
     measured: emptySketch(),
     measuredUs: 0,
@@ -108,6 +112,7 @@ function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
     calls: a.calls + b.calls,
     failed: a.failed + b.failed,
     rejected: a.rejected + b.rejected,
+    cancelled: a.cancelled + b.cancelled,
     shell: a.shell + b.shell,
     measured: sketchMerge(a.measured, b.measured),
     measuredUs: a.measuredUs + b.measuredUs,
@@ -124,8 +129,10 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, f
   row.calls++;
   if (c.family !== undefined) row.shell++;
   if (firstInSession) sampleSession(row.sessions, s.sessionId);
-  if (isUserRejection(c)) row.rejected++;
-  else if (c.outcome === 'error') row.failed++;
+  const outcome = effectiveOutcome(c);
+  if (outcome === 'rejected') row.rejected++;
+  else if (outcome === 'error') row.failed++;
+  else if (outcome === 'cancelled') row.cancelled++;
   const gap = gapUs(c);
   // a subagent's whole run or a wait on a background task (TaskOutput waits its
   // timeout) is waiting, even when the log measured it: never "slow" execution
@@ -164,6 +171,7 @@ function validateRow(v: unknown, p: string): TimeRow {
     calls: n('calls'),
     failed: n('failed'),
     rejected: n('rejected'),
+    cancelled: n('cancelled'),
     shell: n('shell'),
     measured: validateSketch(o['measured'], `${p}.measured`),
     measuredUs: n('measuredUs'),
@@ -183,6 +191,7 @@ export interface ToolTableRow {
   calls: number;
   failed: number;
   rejected: number;
+  cancelled: number;
   measured_calls: number;
   measured_median_ms: number | null;
   measured_p90_ms: number | null;
@@ -209,6 +218,7 @@ function tableRow(kind: 'tool' | 'family', key: string, r: TimeRow): ToolTableRo
     calls: r.calls,
     failed: r.failed,
     rejected: r.rejected,
+    cancelled: r.cancelled,
     measured_calls: r.measured.count,
     measured_median_ms: ms(sketchQuantile(r.measured, 0.5)),
     measured_p90_ms: ms(sketchQuantile(r.measured, 0.9)),

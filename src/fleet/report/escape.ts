@@ -5,12 +5,15 @@
  */
 
 /** One line of inert Markdown text: newlines become " ⏎ ", every Markdown
- * punctuation character is backslash-escaped (GFM keeps `\|` inside tables). */
+ * punctuation character is backslash-escaped (GFM keeps `\|` inside tables).
+ * `&` is escaped only where it would start a character reference (`&lt;`, `&#60;`),
+ * with a backslash like the rest: `2>&1` stays readable in the raw file (it was
+ * `2\>&amp;1`, which reads wrong in a terminal). */
 export function escapeMarkdown(s: string): string {
   return s
     .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
-    .replace(/[\\`*_[\]<>#|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`));
+    .replace(/[\\`*_[\]<>#|~]|&(?=#?[A-Za-z0-9]+;)/g, (c) => `\\${c}`);
 }
 
 /**

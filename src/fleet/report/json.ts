@@ -24,7 +24,7 @@
  *      "evidence": [{"session_id", "file", "line"}],   // at most 10, input order
  *      "details": {...}                      // per kind, see the detectors' headers
  *   }],
- *   "tools": [{"kind": "tool"|"family", "key", "calls", "failed", "rejected",
+ *   "tools": [{"kind": "tool"|"family", "key", "calls", "failed", "rejected", "cancelled",
  *              "measured_calls", "measured_median_ms", "measured_p90_ms", "measured_total_ms",
  *              "waiting_ms", "waiting_by": {"approval"?, "hook"?, ...},
  *              "gap_calls", "gap_median_ms", "gap_total_ms"}],   // tools, then families, by total time

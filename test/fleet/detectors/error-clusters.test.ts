@@ -65,4 +65,37 @@ describe(errorClusters.name, () => {
       { session_id: 'b', file: 'sessions.json', line: 7 },
     ]);
   });
+
+  it("a call cancelled because a parallel sibling failed is no error of its own; the sibling's error is the cluster", () => {
+    // ../shared/realdata/claude-code/spotter/8463c716-…jsonl:1092 and entireio-git-sync/71-872426c9cd-0.full.jsonl:181-182
+    const texts = [
+      '<tool_use_error>Sibling tool call errored</tool_use_error>',
+      '<tool_use_error>Cancelled: parallel tool call Bash(mise run lint:gofmt 2>&1) errored</tool_use_error>',
+      '<tool_use_error>Cancelled: parallel tool call Bash(go test ./... 2>&1) errored</tool_use_error>',
+    ];
+    const ss = ['a', 'b'].map((id) =>
+      session(
+        id,
+        'f',
+        texts.map((t, i) => call({ tool: 'Bash', command: 'mise run x', line: i + 1, outcome: 'error', errorText: t })),
+        { errors: [{ text: 'Sibling tool call errored', line: 9, errorSeq: 3 }] },
+      ),
+    );
+    expect(findings(ss)).toEqual([]);
+  });
+
+  it('a grep or rg that matched nothing is no error; one with a message is', () => {
+    const ss = ['a', 'b'].map((id) =>
+      session(id, 'f', [
+        call({ tool: 'Bash', command: 'rg -n "OLLAMA" -n', line: 1, outcome: 'error', errorText: 'Exit code 1' }),
+        call({ tool: 'bash', command: 'grep x f', line: 2, outcome: 'error', errorText: '<returncode>1</returncode>\n<output>\n</output>' }),
+        call({ tool: 'Bash', command: 'make', line: 3, outcome: 'error', errorText: 'Exit code 1' }),
+        call({ tool: 'Bash', command: 'grep x nope', line: 4, outcome: 'error', errorText: 'Exit code 2\ngrep: nope: No such file or directory' }),
+      ]),
+    );
+    expect(findings(ss).map((f) => [f.key, f.occurrences])).toEqual([
+      ['Exit code 1', 2],
+      ['Exit code 2 ⏎ grep: nope: No such file or directory', 2],
+    ]);
+  });
 });

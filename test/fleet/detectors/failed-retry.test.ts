@@ -88,6 +88,50 @@ describe(failedRetry.name, () => {
       expect(f!.details['attempts']).toBe(2);
     });
 
+    it('calls cancelled by a failing parallel sibling are no attempts (entireio-git-sync 71-872426c9cd-0.full.jsonl:180-182)', () => {
+      // `mise run lint:gofmt` failed at line 180; Claude Code cancelled its two siblings (181, 182)
+      const cancelled = '<tool_use_error>Cancelled: parallel tool call Bash(mise run lint:gofmt 2>&1) errored</tool_use_error>';
+      const s = session('s', 'f', [
+        bash(175, 180, 'mise run lint:gofmt 2>&1', T(0), T(5), { outcome: 'error', errorText: 'Exit code 1\n[lint:gofmt] $ …' }),
+        bash(176, 181, 'mise run lint:vet 2>&1', T(0), T(5), { outcome: 'error', errorText: cancelled }),
+        bash(177, 182, 'mise run lint:shellcheck 2>&1', T(0), T(5), { outcome: 'error', errorText: cancelled }),
+        bash(190, 191, 'mise run fmt', T(30), T(31)),
+      ]);
+      expect(failedRetry.finalize(fold(s))).toEqual([]);
+    });
+
+    it('a parallel batch is one attempt, not a retry (codex 16-bfc6ff6845-0.full.jsonl:172-178: three git show at once)', () => {
+      const net = 'ssh: Could not resolve hostname github.com: -65563\nfatal: Could not read from remote repository.';
+      const at = (ms: number): string => new Date(Date.UTC(2026, 3, 13, 8, 21, 48, ms)).toISOString();
+      const s = session('s', 'f', [
+        bash(172, 176, 'git show --stat --summary 3d6606d --', at(57), at(375), { outcome: 'error', errorText: net }),
+        bash(173, 177, 'git show 3d6606d -- internal/syncer/syncer.go', at(57), at(375), { outcome: 'error', errorText: net }),
+        bash(174, 178, 'git show 0520b7c -- internal/syncer/syncer.go', at(79), at(384), { outcome: 'error', errorText: net }),
+      ]);
+      expect(failedRetry.finalize(fold(s))).toEqual([]);
+      // the same calls one after the other are a loop
+      const seq = session('t', 'f', [
+        bash(172, 176, 'git show a', T(0), T(1), { outcome: 'error', errorText: net }),
+        bash(173, 177, 'git show b', T(2), T(3), { outcome: 'error', errorText: net }),
+      ]);
+      expect(failedRetry.finalize(fold(seq))[0]!.entry).toMatchObject({ attempts: 2, abandoned: 1 });
+    });
+
+    it('a grep that matched nothing (exit 1, no output) did not fail (mini-swe-agent pytest-dev__pytest-6197 messages 38, 82)', () => {
+      const noMatch = '<returncode>1</returncode>\n<output>\n</output>';
+      const s = session('s', 'f', [
+        call({ tool: 'bash', command: 'grep -n "def pytest_collect_directory" src/_pytest/main.py', line: 38, outcome: 'error', errorText: noMatch }),
+        call({ tool: 'bash', command: 'grep "def __getitem__" src/_pytest/nodes.py', line: 82, outcome: 'error', errorText: noMatch }),
+      ]);
+      expect(failedRetry.finalize(fold(s))).toEqual([]);
+      // grep's exit 2 (an error) still fails
+      const bad = session('t', 'f', [
+        call({ tool: 'bash', command: 'grep x nope', line: 1, outcome: 'error', errorText: 'grep: nope: No such file or directory' }),
+        call({ tool: 'bash', command: 'grep x nope', line: 2, outcome: 'error', errorText: 'grep: nope: No such file or directory' }),
+      ]);
+      expect(failedRetry.finalize(fold(bad))).toHaveLength(1);
+    });
+
     it("without timestamps, time lost is the attempts' measured time", () => {
       const s = session('s', 'f', [
         call({ tool: 'Bash', command: 'make', line: 1, outcome: 'error', measuredMs: 1500 }),

@@ -42,6 +42,20 @@ describe(toil.name, () => {
     expect(findings([withEdit('a'), withEdit('b'), withEdit('c')])).toEqual([]);
   });
 
+  it("SWE-agent's viewer commands are looking and its edit block is work (swe-agent/*.traj: find_file, open, edit, python)", () => {
+    // the three realdata SWE-agent sessions each run find_file, open, edit…end_of_edit, python
+    const swe = (id: string) =>
+      session(id, `${id}.traj`, [
+        call({ tool: 'find_file', line: 4, command: 'find_file "numpy_handler.py"' }),
+        call({ tool: 'open', line: 5, command: 'open pydicom/pixel_data_handlers/numpy_handler.py 293' }),
+        call({ tool: 'edit', line: 6, command: 'edit 287:295\n    x = 1\nend_of_edit' }),
+        call({ tool: 'python', line: 7, command: 'python reproduce_bug.py' }),
+        call({ tool: 'rm', line: 8, command: 'rm reproduce_bug.py' }),
+        call({ tool: 'submit', line: 9, command: 'submit' }),
+      ]);
+    expect(findings([swe('a'), swe('b'), swe('c')])).toEqual([]);
+  });
+
   it('fewer sessions is no finding', () => {
     expect(findings([routine('a'), routine('b')])).toEqual([]);
   });
