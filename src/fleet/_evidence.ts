@@ -7,6 +7,7 @@
 import { compareOrdinal, minOrdinal, type Ordinal } from '../accumulators/types.js';
 import type { AgentSession } from '../agent-session.js';
 import type { Evidence } from './finding.js';
+import { addToWeek, sumWeeks, type WeekMap } from './_weeks.js';
 
 export const MAX_EVIDENCE = 10;
 /** Session ids listed per finding; `session_count` holds the total. */
@@ -78,17 +79,25 @@ export function copySample(s: SessionSample): SessionSample {
   return { count: s.count, ids: s.ids.slice() };
 }
 
-/** The common per-key tally: first ordinal, occurrences, sessions, evidence, time lost (µs). */
+/** The common per-key tally: first ordinal, occurrences, sessions, evidence, time lost (µs),
+ * and that time by week (_weeks.ts: the weekly series; sums to `lostUs` over timed sessions). */
 export interface Tally {
   first: Ordinal;
   occurrences: number;
   sessions: SessionSample;
   evidence: EvidenceRef[];
   lostUs: number;
+  lostWeeks: WeekMap;
 }
 
 export function newTally(at: Ordinal): Tally {
-  return { first: at, occurrences: 0, sessions: emptySample(), evidence: [], lostUs: 0 };
+  return { first: at, occurrences: 0, sessions: emptySample(), evidence: [], lostUs: 0, lostWeeks: new Map() };
+}
+
+/** Count `us` of lost time, in `week` (the session's; undefined without timestamps). Mutates `t`. */
+export function addLoss(t: Pick<Tally, 'lostUs' | 'lostWeeks'>, us: number, week: string | undefined): void {
+  t.lostUs += us;
+  addToWeek(t.lostWeeks, week, us);
 }
 
 export function mergeTally(a: Tally, b: Tally): Tally {
@@ -98,15 +107,30 @@ export function mergeTally(a: Tally, b: Tally): Tally {
     sessions: mergeSample(a.sessions, b.sessions),
     evidence: mergeEvidence(a.evidence, b.evidence),
     lostUs: a.lostUs + b.lostUs,
+    lostWeeks: sumWeeks(a.lostWeeks, b.lostWeeks),
   };
 }
 
 export function copyTally(t: Tally): Tally {
-  return { first: t.first, occurrences: t.occurrences, sessions: copySample(t.sessions), evidence: t.evidence.slice(), lostUs: t.lostUs };
+  return {
+    first: t.first,
+    occurrences: t.occurrences,
+    sessions: copySample(t.sessions),
+    evidence: t.evidence.slice(),
+    lostUs: t.lostUs,
+    lostWeeks: new Map(t.lostWeeks),
+  };
 }
 
 export function mapTally(t: Tally, f: (o: Ordinal) => Ordinal): Tally {
-  return { first: f(t.first), occurrences: t.occurrences, sessions: copySample(t.sessions), evidence: mapEvidence(t.evidence, f), lostUs: t.lostUs };
+  return {
+    first: f(t.first),
+    occurrences: t.occurrences,
+    sessions: copySample(t.sessions),
+    evidence: mapEvidence(t.evidence, f),
+    lostUs: t.lostUs,
+    lostWeeks: new Map(t.lostWeeks),
+  };
 }
 
 /** Merge two Maps of values with `m` for keys on both sides; inputs are not mutated. */

@@ -94,5 +94,13 @@ export function tally(v: unknown, path: string): Tally {
     sessions: sample(o['sessions'], `${path}.sessions`),
     evidence: evidence(o['evidence'], `${path}.evidence`),
     lostUs: count(o['lostUs'], `${path}.lostUs`),
+    lostWeeks: weeks(o['lostWeeks'], `${path}.lostWeeks`),
   };
+}
+
+/** A week map (_weeks.ts): Monday dates to counts. */
+export function weeks(v: unknown, path: string): Map<string, number> {
+  const m = map(v, path, count);
+  for (const k of m.keys()) if (!/^\d{4}-\d{2}-\d{2}$/.test(k)) fail(`${path} key`, k, 'a week (YYYY-MM-DD)');
+  return m;
 }

@@ -47,6 +47,9 @@ export interface FleetFinding {
   evidence: Evidence[];
   /** kind-specific numbers (loops, attempts, endings, quantiles, n-gram...) */
   details: Record<string, unknown>;
+  /** time lost (µs) by week (_weeks.ts), for the report's `weekly` series: read and
+   * removed by buildFleetReport, never written to the report */
+  lost_weeks?: ReadonlyMap<string, number>;
 }
 
 /** What findings need from outside their detector. */

@@ -128,17 +128,19 @@ async function checkSeed(name: string, input: string): Promise<void> {
   await page.close();
 }
 
-async function checkFleet(r: FleetReport, name: string): Promise<OpenedPage> {
+/** `html`: the page the CLI wrote for report `r` (default: rendered here from `r`). */
+async function checkFleet(r: FleetReport, name: string, html?: string): Promise<OpenedPage> {
   const big = r.findings.length > 100;
   const o = await openReport(
     browser,
-    renderFleetHtml(r, { command: 'fleet-proposals --profile fleet --format html', inputs: ['logs/'], generatedAt: '2026-01-02T03:04:05.678Z' }),
+    html ??
+      renderFleetHtml(r, { command: 'fleet-proposals --profile fleet --format html', inputs: ['logs/'], generatedAt: '2026-01-02T03:04:05.678Z' }),
     name,
     tmp,
   );
   const { page } = o;
   await checkClean(o, !big);
-  const sumHours = r.findings.reduce((s, f) => s + f.hours_per_week, 0);
+  const sumHours = r.totals?.hours_per_week ?? r.findings.reduce((s, f) => s + f.hours_per_week, 0);
   expect(await tileValue(page, 'hours-per-week')).toBe(sumHours.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
   expect(await tileValue(page, 'cost-usd')).toBe(`$${r.cost.total_usd.toFixed(2)}`);
   expect(await tileValue(page, 'findings')).toBe(r.findings.length.toLocaleString('en-US'));
@@ -167,6 +169,23 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
   it.skipIf(!existsSync(REALDATA))('seed: ../shared/realdata', async () => {
     await checkSeed('realdata', REALDATA);
   });
+
+  it.skipIf(!existsSync(REALDATA))(
+    'fleet: ../shared/realdata through the CLI, with a point per week of its span',
+    async () => {
+      const out = join(tmp, 'fleet-realdata.html');
+      const run = await runCli(['--profile', 'fleet', '--input', REALDATA, '--format', 'html', '--output', out, '--workers', '1', '--quiet']);
+      expect(run.code).toBe(0);
+      const json = await runCli(['--profile', 'fleet', '--input', REALDATA, '--format', 'json', '--workers', '1', '--quiet']);
+      const r = JSON.parse(json.stdout) as FleetReport;
+      // 2025-01-20 to 2026-04-16: 65 Mondays; checkFleet counts one dot per week in both weekly charts
+      expect(r.weekly).toHaveLength(65);
+      const o = await checkFleet(r, 'fleet-realdata', readFileSync(out, 'utf8'));
+      expect(await dots(o.page, 'waste-per-week')).toBe(65);
+      await o.page.close();
+    },
+    120_000,
+  );
 
   it('fleet: a small hand-made report', async () => {
     const o = await checkFleet(smallFleetReport(), 'fleet-small');

@@ -28,10 +28,22 @@ describe('fleet report', () => {
 
   it("has the issue's JSON shape; hours per week of the real span; --hourly-rate gives dollars", () => {
     const r = report(ALL_CASES, 120);
-    expect(Object.keys(r)).toEqual(['profile', 'span', 'sessions', 'agents', 'hourly_rate', 'totals', 'cost', 'findings', 'tools', 'files']);
+    expect(Object.keys(r)).toEqual([
+      'profile',
+      'span',
+      'sessions',
+      'agents',
+      'hourly_rate',
+      'totals',
+      'cost',
+      'findings',
+      'weekly',
+      'tools',
+      'files',
+    ]);
     expect(r.profile).toBe('fleet');
     // 2025-06-08T11:05:01.885Z to 2026-02-12T21:03:05.474Z
-    expect(r.span).toEqual({ from: '2025-06-08T11:05:01.885Z', to: '2026-02-12T21:03:05.474Z', weeks: 35.63 });
+    expect(r.span).toEqual({ from: '2025-06-08T11:05:01.885Z', to: '2026-02-12T21:03:05.474Z', weeks: 35.63, untimed_sessions: 0 });
     const f = r.findings[0]!;
     expect(f.hours_per_week).toBe(Math.round((f.hours / 35.6309) * 100) / 100);
     expect(f.dollars_per_week).toBeCloseTo((f.seconds_lost / 3600 / 35.6309) * 120, 1);

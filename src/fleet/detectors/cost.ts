@@ -29,6 +29,7 @@ import {
 import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
 import { DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
 import { lossFields, type FleetFinding } from '../finding.js';
+import { sessionWeek } from '../_weeks.js';
 
 export const TOP_SESSIONS = 10;
 
@@ -65,6 +66,8 @@ export interface CostState {
   models: Map<string, ModelEntry>;
   /** key: repo NUL model */
   repos: Map<string, Usage>;
+  /** key: week NUL model (_weeks.ts: the week the session started), for the weekly series */
+  weeks: Map<string, Usage>;
   top: TopSession[];
 }
 
@@ -110,7 +113,7 @@ export function price(table: PriceTable, model: string, u: Usage): PricedUsage {
 
 export const cost: FleetDetector<CostState, CostResult> = {
   name: 'cost',
-  init: () => ({ with_usage: 0, without_usage: 0, models: new Map(), repos: new Map(), top: [] }),
+  init: () => ({ with_usage: 0, without_usage: 0, models: new Map(), repos: new Map(), weeks: new Map(), top: [] }),
   add(state, s: AgentSession, at) {
     const usage = s.usage.filter(([, u]) => u.input + u.output + u.cacheWrite + u.cacheRead > 0).map(([m, u]): [string, Usage] => [m, usageOf(u)]);
     if (usage.length === 0) {
@@ -119,7 +122,14 @@ export const cost: FleetDetector<CostState, CostResult> = {
     }
     state.with_usage++;
     let rank = 0;
+    const week = sessionWeek(s);
     for (const [model, u] of usage) {
+      if (week !== undefined) {
+        const wk = `${week}\u0000${model}`;
+        let w = state.weeks.get(wk);
+        if (w === undefined) state.weeks.set(wk, (w = zero()));
+        addUsage(w, u);
+      }
       let m = state.models.get(model);
       if (m === undefined) state.models.set(model, (m = { ...zero(), first: at, sessions: emptySample(), evidence: [] }));
       addUsage(m, u);
@@ -160,6 +170,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
       (x) => ({ ...x, sessions: copySample(x.sessions), evidence: x.evidence.slice() }),
     ),
     repos: mergeMaps(a.repos, b.repos, sumUsage, (x) => ({ ...x })),
+    weeks: mergeMaps(a.weeks, b.weeks, sumUsage, (x) => ({ ...x })),
     top: a.top.concat(b.top).sort(byRank).slice(0, TOP_SESSIONS),
   }),
   finalize: (state) => state,
@@ -167,7 +178,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
     const models = new Map<string, ModelEntry>();
     for (const [k, m] of state.models)
       models.set(k, { ...m, first: f(m.first), sessions: copySample(m.sessions), evidence: mapEvidence(m.evidence, f) });
-    return { ...state, models, repos: new Map(state.repos), top: state.top.map((t) => ({ ...t, at: f(t.at) })) };
+    return { ...state, models, repos: new Map(state.repos), weeks: new Map(state.weeks), top: state.top.map((t) => ({ ...t, at: f(t.at) })) };
   },
   validate(value, path) {
     const o = obj(value, path);
@@ -181,6 +192,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
         evidence: evidence(obj(v, p)['evidence'], `${p}.evidence`),
       })),
       repos: map(o['repos'], `${path}.repos`, validateUsage),
+      weeks: map(o['weeks'], `${path}.weeks`, validateUsage),
       top: list(
         o['top'],
         `${path}.top`,

@@ -15,7 +15,9 @@
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { compareOrdinal } from '../../accumulators/types.js';
+import { sessionWeek } from '../_weeks.js';
 import {
+  addLoss,
   copyTally,
   evidenceRef,
   mapTally,
@@ -74,6 +76,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
   init: () => new Map(),
   add(state, s: AgentSession, at) {
     const seen = new Set<string>();
+    const week = sessionWeek(s);
     const record = (text: string, line: number, where: Ordinal, lost: number): void => {
       const key = normalizeErrorText(text);
       if (key === '') return;
@@ -87,7 +90,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
         sampleSession(e.sessions, s.sessionId);
       }
       e.occurrences++;
-      e.lostUs += lost;
+      addLoss(e, lost, week);
       pushEvidence(e.evidence, evidenceRef(s, line, where));
     };
     const n = s.calls.length;
@@ -150,6 +153,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
             priority: priorityOf(loss.hours_per_week),
           },
           evidence: publicEvidence(e.evidence),
+          lost_weeks: e.lostWeeks,
           details: { example: e.example },
         };
       });

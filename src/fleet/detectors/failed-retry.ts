@@ -21,7 +21,9 @@
  */
 import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
+import { sessionWeek } from '../_weeks.js';
 import {
+  addLoss,
   copyTally,
   evidenceRef,
   mapTally,
@@ -125,6 +127,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     const calls = s.calls;
     const open = new Map<string, OpenLoop>();
     const seen = new Set<string>();
+    const week = sessionWeek(s);
     const close = (loop: OpenLoop, ending: Ending, end: number | undefined): void => {
       if (loop.failures.length < 2) return;
       let e = state.get(loop.subject);
@@ -142,7 +145,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       e.attempts += loop.failures.length;
       e.max_attempts = Math.max(e.max_attempts, loop.failures.length);
       e[ending]++;
-      e.lostUs += lostUs(calls, loop, end);
+      addLoss(e, lostUs(calls, loop, end), week);
       for (const i of loop.failures) pushEvidence(e.evidence, evidenceRef(s, resultLine(calls[i]!), [...at, i]));
     };
     for (let i = 0; i < calls.length; i++) {
@@ -220,6 +223,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
           priority: priorityOf(loss.hours_per_week),
         },
         evidence: publicEvidence(e.evidence),
+        lost_weeks: e.lostWeeks,
         details: {
           loops: e.loops,
           attempts: e.attempts,

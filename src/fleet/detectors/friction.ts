@@ -14,7 +14,9 @@
  */
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
+import { sessionWeek } from '../_weeks.js';
 import {
+  addLoss,
   copyTally,
   evidenceRef,
   mapTally,
@@ -64,6 +66,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
   init: () => new Map(),
   add(state, s: AgentSession, at) {
     const seen = new Set<string>();
+    const week = sessionWeek(s);
     const note = (
       category: FrictionCategory,
       subject: string,
@@ -88,9 +91,9 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
         if (waitUs === undefined) e.unmeasured++;
         else {
           e.timed++;
-          e.lostUs += waitUs;
+          addLoss(e, waitUs, week);
         }
-      } else if (waitUs !== undefined) e.lostUs += waitUs;
+      } else if (waitUs !== undefined) addLoss(e, waitUs, week);
       if (approved) e.approved++;
       pushEvidence(e.evidence, evidenceRef(s, line, where));
     };
@@ -198,6 +201,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
         ...loss,
         proposal,
         evidence: publicEvidence(e.evidence),
+        lost_weeks: e.lostWeeks,
         details: { timed_waits: e.timed, unmeasured_waits: e.unmeasured, approved: e.approved },
       };
     });

@@ -1,15 +1,16 @@
 /**
  * Not a waste detector: what the report needs around the findings. The archive's
  * real span (first to last event over all sessions, for per-week figures), the
- * session count by agent, and per input file its sessions, calls and failed calls
- * (the `files` table, so a user can check how each log was read). Bounded by
- * distinct input files.
+ * session count by agent, per input file its sessions, calls and failed calls
+ * (the `files` table, so a user can check how each log was read), and sessions per
+ * week (the weekly series, _weeks.ts). Bounded by distinct input files and weeks.
  */
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { minOrdinal } from '../../accumulators/types.js';
 import { mergeMaps } from '../_evidence.js';
-import { count, int, map, obj, ordinal } from '../_validate.js';
+import { count, int, map, obj, ordinal, weeks } from '../_validate.js';
+import { addToWeek, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
 
 export interface FileRow {
   first: Ordinal;
@@ -30,6 +31,8 @@ export interface OverviewState {
   active_us: number;
   agents: Map<string, number>;
   files: Map<string, FileRow>;
+  /** sessions by the week they started (_weeks.ts) */
+  weeks: WeekMap;
 }
 
 export type OverviewResult = OverviewState;
@@ -39,7 +42,7 @@ const maxN = (a: number | null, b: number | null): number | null => (a === null 
 
 export const overview: FleetDetector<OverviewState, OverviewResult> = {
   name: 'overview',
-  init: () => ({ sessions: 0, first_us: null, last_us: null, untimed: 0, active_us: 0, agents: new Map(), files: new Map() }),
+  init: () => ({ sessions: 0, first_us: null, last_us: null, untimed: 0, active_us: 0, agents: new Map(), files: new Map(), weeks: new Map() }),
   add(state, s: AgentSession, at) {
     state.sessions++;
     if (s.firstUs === undefined && s.lastUs === undefined) state.untimed++;
@@ -47,6 +50,7 @@ export const overview: FleetDetector<OverviewState, OverviewResult> = {
     state.last_us = maxN(state.last_us, s.lastUs ?? s.firstUs ?? null);
     state.active_us += Math.round(s.activeMs * 1000);
     state.agents.set(s.agent, (state.agents.get(s.agent) ?? 0) + 1);
+    addToWeek(state.weeks, sessionWeek(s), 1);
     let f = state.files.get(s.file);
     if (f === undefined) state.files.set(s.file, (f = { first: at, sessions: 0, calls: 0, failed: 0, unknown: 0 }));
     f.sessions++;
@@ -81,12 +85,13 @@ export const overview: FleetDetector<OverviewState, OverviewResult> = {
       }),
       (x) => ({ ...x }),
     ),
+    weeks: sumWeeks(a.weeks, b.weeks),
   }),
   finalize: (s) => s,
   mapOrdinals(s, f) {
     const files = new Map<string, FileRow>();
     for (const [k, r] of s.files) files.set(k, { ...r, first: f(r.first) });
-    return { ...s, agents: new Map(s.agents), files };
+    return { ...s, agents: new Map(s.agents), files, weeks: new Map(s.weeks) };
   },
   validate(value, path) {
     const o = obj(value, path);
@@ -103,6 +108,7 @@ export const overview: FleetDetector<OverviewState, OverviewResult> = {
         const n = (k: string): number => count(r[k], `${p}.${k}`);
         return { first: ordinal(r['first'], `${p}.first`), sessions: n('sessions'), calls: n('calls'), failed: n('failed'), unknown: n('unknown') };
       }),
+      weeks: weeks(o['weeks'], `${path}.weeks`),
     };
   },
   findings: () => [],

@@ -18,7 +18,9 @@
  */
 import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
 import type { FleetDetector } from '../detector.js';
+import { sessionWeek } from '../_weeks.js';
 import {
+  addLoss,
   copyTally,
   evidenceRef,
   mapTally,
@@ -131,6 +133,7 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
       steps.push({ family: c.family, i, call: c });
     });
     const seen = new Set<string>();
+    const week = sessionWeek(s);
     for (const steps of runs)
       for (let k = 0; k + N <= steps.length; k++) {
         const gram = steps.slice(k, k + N);
@@ -146,7 +149,7 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
         const start = gram[0]!.call.startUs;
         const last = gram[N - 1]!.call;
         const end = last.endUs ?? last.startUs;
-        if (start !== undefined && end !== undefined && end > start) t.lostUs += Math.min(end - start, IDLE_GAP_US);
+        if (start !== undefined && end !== undefined && end > start) addLoss(t, Math.min(end - start, IDLE_GAP_US), week);
         pushEvidence(t.evidence, evidenceRef(s, gram[0]!.call.line, where));
       }
     return state;
@@ -173,6 +176,7 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
             priority: priorityOf(loss.hours_per_week),
           },
           evidence: publicEvidence(t.evidence),
+          lost_weeks: t.lostWeeks,
           details: { steps: key.split(SEP) },
         };
       });

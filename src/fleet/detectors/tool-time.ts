@@ -37,7 +37,8 @@ import {
 } from '../_evidence.js';
 import { effectiveOutcome, gapUs, resultLine } from '../_calls.js';
 import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
-import { count, evidence, map, obj, ordinal, sample } from '../_validate.js';
+import { count, evidence, map, obj, ordinal, sample, weeks } from '../_validate.js';
+import { addToWeek, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const SLOW_P90_MS = 30_000;
@@ -61,6 +62,9 @@ export interface TimeRow {
   gapUs: number;
   /** waiting µs by WaitKind */
   waitUs: Record<WaitKind, number>;
+  /** measuredUs and waitUs.hook by week (_weeks.ts), for the weekly series */
+  measuredWeeks: WeekMap;
+  hookWeeks: WeekMap;
   sessions: SessionSample;
   /** the first calls (input order) that show each finding: measured at least
    * SLOW_P90_MS, and waited on a hook */
@@ -86,6 +90,8 @@ function newRow(at: Ordinal): TimeRow {
     gap: emptySketch(),
     gapUs: 0,
     waitUs: { approval: 0, question: 0, background: 0, subagent: 0, hook: 0 },
+    measuredWeeks: new Map(),
+    hookWeeks: new Map(),
     sessions: emptySample(),
     slowEvidence: [],
     hookEvidence: [],
@@ -98,6 +104,8 @@ function copyRow(r: TimeRow): TimeRow {
     measured: sketchCopy(r.measured),
     gap: sketchCopy(r.gap),
     waitUs: { ...r.waitUs },
+    measuredWeeks: new Map(r.measuredWeeks),
+    hookWeeks: new Map(r.hookWeeks),
     sessions: copySample(r.sessions),
     slowEvidence: r.slowEvidence.slice(),
     hookEvidence: r.hookEvidence.slice(),
@@ -119,13 +127,15 @@ function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
     gap: sketchMerge(a.gap, b.gap),
     gapUs: a.gapUs + b.gapUs,
     waitUs,
+    measuredWeeks: sumWeeks(a.measuredWeeks, b.measuredWeeks),
+    hookWeeks: sumWeeks(a.hookWeeks, b.hookWeeks),
     sessions: mergeSample(a.sessions, b.sessions),
     slowEvidence: mergeEvidence(a.slowEvidence, b.slowEvidence),
     hookEvidence: mergeEvidence(a.hookEvidence, b.hookEvidence),
   };
 }
 
-function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, firstInSession: boolean): void {
+function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, firstInSession: boolean, week: string | undefined): void {
   row.calls++;
   if (c.family !== undefined) row.shell++;
   if (firstInSession) sampleSession(row.sessions, s.sessionId);
@@ -143,12 +153,14 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, f
     const us = msToUs(c.measuredMs);
     sketchAdd(row.measured, us);
     row.measuredUs += us;
+    addToWeek(row.measuredWeeks, week, us);
   }
   if (c.waitedOn === 'subagent' || c.waitedOn === 'background') {
     // counted above
   } else if (c.waitedOn !== undefined) {
     const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : 0;
     row.waitUs[c.waitedOn] += wait;
+    if (c.waitedOn === 'hook') addToWeek(row.hookWeeks, week, wait);
   } else if (c.waitMs !== undefined) row.waitUs.approval += msToUs(c.waitMs);
   else if (c.measuredMs === undefined && gap !== undefined) {
     sketchAdd(row.gap, gap);
@@ -178,6 +190,8 @@ function validateRow(v: unknown, p: string): TimeRow {
     gap: validateSketch(o['gap'], `${p}.gap`),
     gapUs: n('gapUs'),
     waitUs,
+    measuredWeeks: weeks(o['measuredWeeks'], `${p}.measuredWeeks`),
+    hookWeeks: weeks(o['hookWeeks'], `${p}.hookWeeks`),
     sessions: sample(o['sessions'], `${p}.sessions`),
     slowEvidence: evidence(o['slowEvidence'], `${p}.slowEvidence`),
     hookEvidence: evidence(o['hookEvidence'], `${p}.hookEvidence`),
@@ -253,16 +267,17 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
   add(state, s: AgentSession, at) {
     const seenTools = new Set<string>();
     const seenFamilies = new Set<string>();
+    const week = sessionWeek(s);
     s.calls.forEach((c, i) => {
       const where = [...at, i];
       let t = state.tools.get(c.tool);
       if (t === undefined) state.tools.set(c.tool, (t = newRow(where)));
-      addCall(t, s, c, where, !seenTools.has(c.tool));
+      addCall(t, s, c, where, !seenTools.has(c.tool), week);
       seenTools.add(c.tool);
       if (c.family !== undefined) {
         let f = state.families.get(c.family);
         if (f === undefined) state.families.set(c.family, (f = newRow(where)));
-        addCall(f, s, c, where, !seenFamilies.has(c.family));
+        addCall(f, s, c, where, !seenFamilies.has(c.family), week);
         seenFamilies.add(c.family);
       }
     });
@@ -320,6 +335,7 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
           priority: priorityOf(loss.hours_per_week),
         },
         evidence: publicEvidence(slow && hook ? mergeEvidence(row.slowEvidence, row.hookEvidence) : slow ? row.slowEvidence : row.hookEvidence),
+        lost_weeks: sumWeeks(slow ? row.measuredWeeks : new Map(), hook ? row.hookWeeks : new Map()),
         details: { scope: kind, ...t },
       });
     }

@@ -18,6 +18,7 @@ import { toil } from '../detectors/toil.js';
 import { cost } from '../detectors/cost.js';
 import { roundHours, type FleetContext, type FleetFinding } from '../finding.js';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing.js';
+import { sumWeeks, weeksBetween } from '../_weeks.js';
 
 /** What buildFleetReport reads: each detector's finalize() output, by detector name. */
 export interface FleetResults {
@@ -50,9 +51,19 @@ export interface CostRow extends TokenCounts {
   usd: number | null;
 }
 
+/** One week of the span (a Monday, UTC): its sessions, the time the findings lost in
+ * it and the token cost, each counted in the week its session started (_weeks.ts). */
+export interface WeekRow {
+  week: string;
+  sessions: number;
+  seconds_lost: number;
+  hours_lost: number;
+  cost_usd: number;
+}
+
 export interface FleetReport {
   profile: 'fleet';
-  span: { from: string | null; to: string | null; weeks: number };
+  span: { from: string | null; to: string | null; weeks: number; untimed_sessions: number };
   sessions: number;
   agents: Record<string, number>;
   hourly_rate: number | null;
@@ -70,6 +81,8 @@ export interface FleetReport {
     unpriced_models: string[];
   };
   findings: FleetFinding[];
+  /** every week of the span, in order, zeros included; empty without timestamps */
+  weekly: WeekRow[];
   tools: ToolTableRow[];
   files: Array<{ file: string; sessions: number; calls: number; failed: number; unknown: number }>;
 }
@@ -94,6 +107,30 @@ export function compareFindings(a: FleetFinding, b: FleetFinding): number {
   return b.seconds_lost - a.seconds_lost || byKey(a.key, b.key) || byKey(a.kind, b.kind) || byKey(a.category ?? '', b.category ?? '');
 }
 
+/** Every week of the span with its sessions, lost time (summed in µs, rounded once per
+ * week) and token cost (priced per week and model, summed in cents). */
+function weeklySeries(results: FleetResults, prices: PriceTable, lostWeeks: ReadonlyMap<string, number>): WeekRow[] {
+  const o = results.overview;
+  if (o.first_us === null || o.last_us === null) return [];
+  const cents = new Map<string, number>();
+  for (const [k, u] of results.cost.weeks) {
+    const [week, model] = k.split('\u0000') as [string, string];
+    const usd = price(prices, model, u).usd;
+    // whole cents, so the sum does not depend on the order the shards were merged in
+    if (usd !== null) cents.set(week, (cents.get(week) ?? 0) + Math.round(usd * 100));
+  }
+  return weeksBetween(o.first_us, o.last_us).map((week) => {
+    const us = lostWeeks.get(week) ?? 0;
+    return {
+      week,
+      sessions: o.weeks.get(week) ?? 0,
+      seconds_lost: Math.round(us / 1e6),
+      hours_lost: roundHours(us / 3_600_000_000),
+      cost_usd: (cents.get(week) ?? 0) / 100,
+    };
+  });
+}
+
 export function buildFleetReport(results: FleetResults, options: FleetReportOptions = {}): FleetReport {
   const o = results.overview;
   const prices = options.prices ?? DEFAULT_PRICES;
@@ -102,6 +139,8 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
   const weeks = Math.max(1, spanUs / WEEK_US);
   const ctx: FleetContext = { weeks, prices, ...(options.hourlyRate !== undefined ? { hourlyRate: options.hourlyRate } : {}) };
 
+  // each finding's time by week feeds the weekly series, and is not part of the finding's JSON
+  let lostWeeks = new Map<string, number>();
   const findings = [
     ...failedRetry.findings(results.failed_retry, ctx),
     ...errorClusters.findings(results.error_clusters, ctx),
@@ -109,7 +148,12 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
     ...friction.findings(results.friction, ctx),
     ...toil.findings(results.toil, ctx),
     ...cost.findings(results.cost, ctx),
-  ].sort(compareFindings);
+  ]
+    .map(({ lost_weeks, ...f }) => {
+      if (lost_weeks !== undefined) lostWeeks = sumWeeks(lostWeeks, lost_weeks);
+      return f;
+    })
+    .sort(compareFindings);
 
   // summed in whole seconds, so the total does not depend on the findings' order
   let seconds = 0;
@@ -151,7 +195,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
 
   return {
     profile: 'fleet',
-    span: { from: iso(o.first_us), to: iso(o.last_us), weeks: Math.round(weeks * 100) / 100 },
+    span: { from: iso(o.first_us), to: iso(o.last_us), weeks: Math.round(weeks * 100) / 100, untimed_sessions: o.untimed },
     sessions: o.sessions,
     agents: Object.fromEntries([...o.agents.entries()].sort((x, y) => byKey(x[0], y[0]))),
     hourly_rate: options.hourlyRate ?? null,
@@ -173,6 +217,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
       unpriced_models: unpriced,
     },
     findings,
+    weekly: weeklySeries(results, prices, lostWeeks),
     tools: results.tool_time.table,
     files: [...o.files.entries()]
       .sort((x, y) => byKey(x[0], y[0]))

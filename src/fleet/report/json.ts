@@ -3,7 +3,8 @@
  *
  * {
  *   "profile": "fleet",
- *   "span": {"from": ISO|null, "to": ISO|null, "weeks": N},   // first to last event; weeks ≥ 1
+ *   "span": {"from": ISO|null, "to": ISO|null, "weeks": N,    // first to last event; weeks ≥ 1
+ *            "untimed_sessions": N},                         // sessions without any timestamp
  *   "sessions": N,
  *   "agents": {"claude-code": N, ...},
  *   "hourly_rate": N|null,
@@ -24,6 +25,10 @@
  *      "evidence": [{"session_id", "file", "line"}],   // at most 10, input order
  *      "details": {...}                      // per kind, see the detectors' headers
  *   }],
+ *   "weekly": [{"week": "YYYY-MM-DD",       // every week (Monday, UTC) of the span, zeros included
+ *      "sessions", "seconds_lost", "hours_lost", "cost_usd"}],   // each counted in the week its session
+ *                                         // started; [] without timestamps; sums equal the totals up to
+ *                                         // rounding, less what untimed sessions lost
  *   "tools": [{"kind": "tool"|"family", "key", "calls", "failed", "rejected", "cancelled",
  *              "measured_calls", "measured_median_ms", "measured_p90_ms", "measured_total_ms",
  *              "waiting_ms", "waiting_by": {"approval"?, "hook"?, ...},

@@ -92,10 +92,15 @@ export interface FleetFileRow {
   failed: number;
 }
 
-/** One week of the span (weeks start on Monday, UTC). Not in the fleet JSON yet: see FleetReport.weekly. */
+/** One week of the span (weeks start on Monday, UTC): the fleet JSON's `weekly` rows
+ * (src/fleet/_weeks.ts says which week a session's losses and tokens count in). */
 export interface FleetWeek {
   /** YYYY-MM-DD of the week's Monday */
   week: string;
+  /** sessions that started in the week */
+  sessions?: number;
+  /** the exact figure behind hours_lost (2 decimals), when present */
+  seconds_lost?: number;
   hours_lost: number;
   cost_usd: number;
 }
@@ -113,8 +118,8 @@ export interface FleetReport {
   tools: FleetToolRow[];
   files: FleetFileRow[];
   /**
-   * Waste and cost per week over the span: an extension the fleet JSON does not have yet
-   * (the two "per week" charts say "not in this report" without it).
+   * Waste and cost per week over the span, every week of it (zeros included); a report
+   * without it (written before it existed) gets the two "per week" charts' empty text.
    */
   weekly?: FleetWeek[];
 }

@@ -127,7 +127,8 @@ function renderCharts(r: FleetReport): string {
       'Hours lost per week over the span',
       weekly.length
         ? lineChart(
-            weekly.map((w) => ({ date: w.week, value: w.hours_lost })),
+            // from the seconds when the report has them: on a sparse archive most weeks round to 0.00 h
+            weekly.map((w) => ({ date: w.week, value: w.seconds_lost !== undefined ? w.seconds_lost / 3600 : w.hours_lost })),
             { y: 'hours lost', format: hours },
           )
         : null,
