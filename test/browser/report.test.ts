@@ -182,6 +182,17 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
       expect(r.weekly).toHaveLength(65);
       const o = await checkFleet(r, 'fleet-realdata', readFileSync(out, 'utf8'));
       expect(await dots(o.page, 'waste-per-week')).toBe(65);
+      // "Where to look first": a table per kind with the JSON's rows, each linking to its finding's row
+      const lists = r.where_to_look_first ?? [];
+      expect(lists.length).toBeGreaterThan(0);
+      for (const l of lists) {
+        const links = await o.page.locator(`#top-${l.kind} tbody tr a`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        expect(links).toEqual(l.findings.map((n) => `#finding-${n}`));
+      }
+      const errors = lists.find((l) => l.kind === 'error_cluster')!;
+      await o.page.locator('#top-error_cluster tbody tr a').first().click();
+      expect(await o.page.evaluate(() => location.hash)).toBe(`#finding-${errors.findings[0]}`);
+      expect(await o.page.locator(`#finding-${errors.findings[0]}`).innerText()).toContain('has no upstream branch');
       await o.page.close();
     },
     120_000,

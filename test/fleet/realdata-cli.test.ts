@@ -46,6 +46,7 @@ interface FleetJson {
   profile: string;
   sessions: number;
   findings: Finding[];
+  where_to_look_first: Array<{ kind: string; ranked_by: string; findings: number[] }>;
   tools: ToolRow[];
 }
 
@@ -160,6 +161,55 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     const md = await runCli(['--profile', 'fleet', '--input', REALDATA, '--quiet']);
     expect(md.stdout).not.toContain('&amp;');
   }, 120_000);
+
+  describe('ranks what issue 10 names among the top (src/fleet/report/rank.ts)', () => {
+    /** 1-based position of the finding in the report's order (time lost, then key) */
+    const position = (kind: string, pick: (f: Finding) => boolean): number => report.findings.findIndex((f) => f.kind === kind && pick(f)) + 1;
+    const top = (kind: string): number[] => report.where_to_look_first.find((l) => l.kind === kind)!.findings;
+
+    it('keeps the findings ordered by time lost, then key', () => {
+      const lost = (f: Finding) => (f as Finding & { seconds_lost: number }).seconds_lost;
+      for (let i = 1; i < report.findings.length; i++) {
+        const [a, b] = [report.findings[i - 1]!, report.findings[i]!];
+        expect(lost(a) > lost(b) || (lost(a) === lost(b) && a.key <= b.key), `${i}`).toBe(true);
+      }
+    });
+
+    it('the git commit hook waits and the git commit loop are findings #1 and #2, both high priority', () => {
+      expect(position('tool_time', (f) => f.key === 'git commit')).toBe(1);
+      expect(position('failed_retry', (f) => f.key === 'git commit')).toBe(2);
+      expect(report.findings.slice(0, 2).map((f) => f.proposal.priority)).toEqual(['high', 'high']);
+      // first of the tool-time list, second of the failure loops (after pytest's 17 attempts in one SWE session)
+      expect(top('tool_time')[0]).toBe(1);
+      expect(top('failed_retry').slice(0, 2)).toContain(2);
+    });
+
+    it('"no upstream branch" (4 sessions) is the first recurring error, at least medium priority', () => {
+      const n = position('error_cluster', (f) => f.key.includes('has no upstream branch'));
+      expect(top('error_cluster')[0]).toBe(n);
+      expect(report.findings[n - 1]!.proposal.priority).toBe('medium');
+    });
+
+    it('"String to replace not found" (3 errors, 2 sessions) is among the recurring errors shown', () => {
+      const n = position('error_cluster', (f) => f.key.startsWith('String to replace not found'));
+      // every error cluster seen in 2+ sessions is listed (10 on realdata), ranked by sessions
+      const listed = top('error_cluster');
+      expect(listed).toContain(n);
+      const multi = report.findings.filter((f) => f.kind === 'error_cluster' && f.session_count >= 2);
+      expect(listed).toHaveLength(multi.length);
+      for (const i of listed) expect(report.findings[i - 1]!.session_count).toBeGreaterThanOrEqual(2);
+    });
+
+    it('user rejections are friction, summed per kind in the Markdown "Where to look first"', async () => {
+      const rejections = report.findings.filter((f) => f.kind === 'friction' && f.category === 'rejection');
+      const md = (await runCli(['--profile', 'fleet', '--input', REALDATA, '--quiet'])).stdout;
+      const where = md.slice(md.indexOf('## Where to look first'), md.indexOf('## Findings'));
+      const n = rejections.reduce((s, f) => s + f.occurrences, 0);
+      expect(where).toContain(`rejection ${n} (${rejections.map((f) => f.key).join(', ')})`);
+      // the Findings table says "–" for a time no log recorded, never "0 s"
+      expect(md).not.toMatch(/\| 0 s \|/);
+    }, 120_000);
+  });
 
   it('every evidence line of every finding is a real line of the file it names, of the session it names', () => {
     let checked = 0;

@@ -37,6 +37,7 @@ describe('fleet report', () => {
       'totals',
       'cost',
       'findings',
+      'where_to_look_first',
       'weekly',
       'tools',
       'files',

@@ -19,6 +19,7 @@ import { cost } from '../detectors/cost.js';
 import { roundHours, type FleetContext, type FleetFinding } from '../finding.js';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing.js';
 import { sumWeeks, weeksBetween } from '../_weeks.js';
+import { reportPriority, whereToLookFirst, type TopList } from './rank.js';
 
 /** What buildFleetReport reads: each detector's finalize() output, by detector name. */
 export interface FleetResults {
@@ -81,6 +82,8 @@ export interface FleetReport {
     unpriced_models: string[];
   };
   findings: FleetFinding[];
+  /** per kind, the findings to read first by what that kind is about (rank.ts) */
+  where_to_look_first: TopList[];
   /** every week of the span, in order, zeros included; empty without timestamps */
   weekly: WeekRow[];
   tools: ToolTableRow[];
@@ -159,6 +162,8 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
   let seconds = 0;
   for (const f of findings) seconds += f.seconds_lost;
   const hours = seconds / 3600;
+  // priority is relative to this report as well as absolute (rank.ts)
+  for (const f of findings) f.proposal.priority = reportPriority(f, seconds, o.sessions);
   const perWeek = hours / weeks;
 
   const c = results.cost;
@@ -217,6 +222,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
       unpriced_models: unpriced,
     },
     findings,
+    where_to_look_first: whereToLookFirst(findings),
     weekly: weeklySeries(results, prices, lostWeeks),
     tools: results.tool_time.table,
     files: [...o.files.entries()]

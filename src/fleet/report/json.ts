@@ -21,10 +21,14 @@
  *      "key", "category"?,                   // category: taxonomy (error_cluster), friction kind
  *      "sessions": [ids, sorted, at most 20], "session_count", "occurrences",
  *      "seconds_lost", "hours", "hours_per_week", "dollars_per_week"?, "cost_usd"?,
- *      "proposal": {"title", "action", "priority": "high"|"medium"|"low"},
+ *      "proposal": {"title", "action", "priority": "high"|"medium"|"low"},   // absolute or relative to
+ *                                         // this report's total, whichever is higher (report/rank.ts)
  *      "evidence": [{"session_id", "file", "line"}],   // at most 10, input order
  *      "details": {...}                      // per kind, see the detectors' headers
  *   }],
+ *   "where_to_look_first": [{"kind", "ranked_by",   // per kind, the findings to read first, ranked
+ *      "findings": [N, ...]}],               // by what the kind is about (report/rank.ts); N: 1-based
+ *                                         // positions in "findings"
  *   "weekly": [{"week": "YYYY-MM-DD",       // every week (Monday, UTC) of the span, zeros included
  *      "sessions", "seconds_lost", "hours_lost", "cost_usd"}],   // each counted in the week its session
  *                                         // started; [] without timestamps; sums equal the totals up to

@@ -2,6 +2,7 @@
  * The fleet profile's Markdown report. Every string from a log goes through
  * escape.ts (cell/escapeMarkdown); numbers are formatted here.
  */
+import type { FleetFinding, FindingKind } from '../finding.js';
 import type { FleetReport } from './build.js';
 import { cell, escapeMarkdown } from './escape.js';
 
@@ -13,6 +14,10 @@ const usd = (n: number | null): string => (n === null ? 'n/a' : `$${n.toFixed(2)
 /** A duration in seconds for people: "42 s", "12.5 min", "3.2 h". */
 const secText = (sec: number): string =>
   sec < 60 ? `${Math.round(sec)} s` : sec < 3600 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(1)} h`;
+/** Time lost: "–" when the logs timed none of it (SWE-agent steps, interruptions), never "0 s". */
+const lostText = (sec: number): string => (sec === 0 ? '–' : secText(sec));
+/** Per week of a long, sparse span most losses are under a second: say so rather than "0 s". */
+const perWeekText = (sec: number): string => (sec === 0 ? '–' : sec < 0.1 ? '< 0.1 s' : sec < 10 ? `${sec.toFixed(1)} s` : secText(sec));
 const msText = (n: number | null): string =>
   n === null ? '–' : n >= 60_000 ? `${(n / 60_000).toFixed(1)} min` : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
 
@@ -31,13 +36,21 @@ export function renderFleetMarkdown(r: FleetReport): string {
   out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)})`);
   out.push('');
 
+  out.push(
+    `- Priority: the higher of hours per week (≥ 1 h high, ≥ 0.25 h medium) and the share of this report's time lost (≥ 10% high, ≥ 2.5% medium); an error in ≥ 3 sessions (and ≥ 10% of them) is at least medium.`,
+  );
+  if (r.span.untimed_sessions > 0)
+    out.push(`- Sessions without timestamps: ${r.span.untimed_sessions} (their time is in the totals, not in the weekly series).`);
+  out.push('');
+  renderTopLists(r, out);
+
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('No findings.', '');
   else {
     out.push('| # | Kind | Key | Category | Sessions | Occurrences | Time lost | Per week | Priority |', '|---|---|---|---|---|---|---|---|---|');
     r.findings.forEach((f, i) => {
-      const lost = f.kind === 'cost' ? usd(f.cost_usd ?? null) : secText(f.seconds_lost);
-      const perWeek = f.kind === 'cost' ? usd(Number(f.details['usd_per_week'] ?? 0)) : secText(f.seconds_lost / r.span.weeks);
+      const lost = f.kind === 'cost' ? usd(f.cost_usd ?? null) : lostText(f.seconds_lost);
+      const perWeek = f.kind === 'cost' ? usd(Number(f.details['usd_per_week'] ?? 0)) : perWeekText(f.seconds_lost / r.span.weeks);
       out.push(
         `| ${i + 1} | ${f.kind} | ${cell(f.key)} | ${cell(f.category ?? '')} | ${f.session_count} | ${f.occurrences} | ${lost} | ${perWeek} | ${f.proposal.priority} |`,
       );
@@ -59,6 +72,13 @@ export function renderFleetMarkdown(r: FleetReport): string {
         out.push('');
       }
     });
+  }
+
+  if (r.weekly.some((w) => w.sessions > 0)) {
+    out.push('## Weeks', '', 'Weeks with sessions (Monday, UTC); the JSON report lists every week of the span.', '');
+    out.push('| Week | Sessions | Time lost | Token cost |', '|---|---|---|---|');
+    for (const w of r.weekly) if (w.sessions > 0) out.push(`| ${w.week} | ${w.sessions} | ${lostText(w.seconds_lost)} | ${usd(w.cost_usd)} |`);
+    out.push('');
   }
 
   out.push('## Tools', '');
@@ -108,4 +128,74 @@ export function renderFleetMarkdown(r: FleetReport): string {
   for (const f of r.files) out.push(`| ${cell(f.file, 200)} | ${f.sessions} | ${f.calls} | ${f.failed} | ${f.unknown} |`);
   out.push('');
   return out.join('\n');
+}
+
+const TOP_TITLES: Record<FindingKind, string> = {
+  failed_retry: 'Failure loops',
+  error_cluster: 'Recurring errors',
+  tool_time: 'Tool time',
+  friction: 'Friction',
+  toil: 'Toil',
+  cost: 'Cost',
+};
+
+/** What a finding is, in a few words, for the "where to look first" tables. */
+function what(f: FleetFinding): string {
+  const d = f.details;
+  switch (f.kind) {
+    case 'failed_retry': {
+      const ends = (['succeeded', 'bypassed', 'abandoned'] as const).filter((k) => Number(d[k]) > 0).map((k) => `${d[k]} ${k}`);
+      return `${d['attempts']} failed attempts in ${d['loops']} loop(s), up to ${d['max_attempts']} in a row; ${ends.join(', ')}`;
+    }
+    case 'error_cluster':
+      return `${cell(f.category ?? '')}, ${f.occurrences}×`;
+    case 'friction':
+      return `${cell(f.category ?? '')}, ${f.occurrences}×`;
+    case 'toil':
+      return `${f.occurrences} runs`;
+    case 'tool_time':
+      return cell(f.proposal.action.split(': ')[0] ?? '');
+    case 'cost':
+      return `${usd(f.cost_usd ?? null)}`;
+    default:
+      f.kind satisfies never;
+      return '';
+  }
+}
+
+/** "Where to look first": per kind, the findings ranked by what that kind is about (report/rank.ts). */
+function renderTopLists(r: FleetReport, out: string[]): void {
+  if (r.where_to_look_first.length === 0) return;
+  out.push('## Where to look first', '');
+  out.push("Per kind, ranked by what that kind is about; # is the finding's row in the Findings table (ordered by time lost).", '');
+  for (const list of r.where_to_look_first) {
+    out.push(`### ${TOP_TITLES[list.kind]} (by ${list.ranked_by})`, '');
+    out.push('| # | Key | What | Sessions | Time lost | Priority |', '|---|---|---|---|---|---|');
+    for (const n of list.findings) {
+      const f = r.findings[n - 1]!;
+      out.push(
+        `| ${n} | ${cell(f.key)} | ${what(f)} | ${f.session_count} | ${f.kind === 'cost' ? '–' : lostText(f.seconds_lost)} | ${f.proposal.priority} |`,
+      );
+    }
+    out.push('');
+    if (list.kind === 'friction') {
+      // every friction finding by category, so that one-off rejections show next to the frequent kinds
+      const byCategory = new Map<string, { n: number; subjects: string[] }>();
+      for (const f of r.findings)
+        if (f.kind === 'friction') {
+          const c = byCategory.get(f.category ?? '') ?? { n: 0, subjects: [] };
+          c.n += f.occurrences;
+          c.subjects.push(f.key);
+          byCategory.set(f.category ?? '', c);
+        }
+      const parts = [...byCategory].map(
+        ([c, x]) =>
+          `${cell(c)} ${x.n} (${x.subjects
+            .slice(0, 6)
+            .map((s) => cell(s, 40))
+            .join(', ')}${x.subjects.length > 6 ? ', …' : ''})`,
+      );
+      out.push(`All friction by kind: ${parts.join('; ')}.`, '');
+    }
+  }
 }

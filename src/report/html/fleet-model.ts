@@ -46,6 +46,10 @@ export interface FleetFinding {
   hours_per_week: number;
   /** hours over the whole span */
   hours?: number;
+  /** time lost over the span in whole seconds (the report's sort key) */
+  seconds_lost?: number;
+  /** token cost in USD (cost findings) */
+  cost_usd?: number;
   proposal: FleetProposal;
   /** at most 10, in input order */
   evidence: FleetEvidence[];
@@ -115,6 +119,8 @@ export interface FleetReport {
   cost: FleetCost;
   /** by time lost, then key */
   findings: FleetFinding[];
+  /** per kind, 1-based positions in `findings` ranked by what the kind is about (src/fleet/report/rank.ts) */
+  where_to_look_first?: { kind: FleetFindingKind; ranked_by: string; findings: number[] }[];
   tools: FleetToolRow[];
   files: FleetFileRow[];
   /**

@@ -5,6 +5,7 @@
  */
 import { barChart, lineChart, rangeChart, type Bar } from './charts.js';
 import { escapeHtml as e } from './escape.js';
+import { renderWhereToLookFirst } from './fleet-top.js';
 import type { FleetFinding, FleetPriority, FleetReport, FleetToolRow } from './fleet-model.js';
 import {
   formatNumber,
@@ -334,6 +335,7 @@ ${renderTiles(
     emptyText: 'No input files.',
   });
   const main = `<main>
+${r.where_to_look_first?.length ? renderSection('where-to-look-first', 'Where to look first', `<p class="note">Per kind, ranked by what that kind is about; # is the finding's row in the findings table (ordered by time lost).</p>${renderWhereToLookFirst(r)}`) : ''}
 ${renderSection('charts', 'Charts', renderCharts(r))}
 ${renderSection('proposals', 'Proposals', cardsHtml)}
 ${renderSection('findings-section', `Findings (${formatNumber(r.findings.length)})`, findings)}
