@@ -22,7 +22,8 @@
  * 3. The program is the first word's basename (`/usr/bin/git` is `git`).
  *    Tools with subcommands keep one plain word after options they know
  *    (`git -C dir commit` is `git commit`, `npm test`, `cargo build`); `npm run`,
- *    `yarn run`, `pnpm run` and `make` keep the script/target (`npm run build`).
+ *    `yarn run`, `pnpm run`, `mise run` and `make` keep the script/target (`npm run build`,
+ *    `mise run lint`: one task failing twice is a loop, two different tasks are not).
  *    Every other program is one word (`grep`, `ls`, `pytest`, `vitest`).
  */
 
@@ -158,6 +159,7 @@ const SUBCOMMANDS = new Set([
   'svn',
   'playwright',
   'make',
+  'mise',
 ]);
 
 /** Options of a subcommand tool that take a value (skipped with it). */
@@ -173,7 +175,7 @@ const OPTIONS_WITH_VALUE: Record<string, Set<string>> = {
 };
 
 /** Scripts whose name is the family (`npm run build`). */
-const SCRIPT_RUNNERS = new Set(['npm run', 'yarn run', 'pnpm run', 'bun run', 'npm run-script']);
+const SCRIPT_RUNNERS = new Set(['npm run', 'yarn run', 'pnpm run', 'bun run', 'npm run-script', 'mise run']);
 
 /** Split on list/pipe operators outside quotes; returns [segment, operatorBefore]. */
 function segments(line: string): Array<{ words: string[]; after: string }> {

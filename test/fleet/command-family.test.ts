@@ -34,6 +34,9 @@ describe(commandFamily.name, () => {
     ["edit 287:295\n    required_elements = [\n        'BitsAllocated', 'Rows'\n    ]\n    if 'PixelData' in ds:\nend_of_edit\n", 'edit'],
     ['edit 1:1\nend_of_edit', 'edit'],
     ['insert 5\nimport os\nend_of_insert\npython a.py', 'python'],
+    // entireio-git-sync 71-872426c9cd-0.full.jsonl:392 and :175
+    ['mise run lint 2>&1', 'mise run lint'],
+    ['mise run lint:gofmt 2>&1', 'mise run lint:gofmt'],
     ['', ''],
   ] as const)('%j -> %j', (line, family) => {
     expect(commandFamily(line)).toBe(family);

@@ -88,14 +88,18 @@ describe(failedRetry.name, () => {
       expect(f!.details['attempts']).toBe(2);
     });
 
-    it('calls cancelled by a failing parallel sibling are no attempts (entireio-git-sync 71-872426c9cd-0.full.jsonl:180-182)', () => {
-      // `mise run lint:gofmt` failed at line 180; Claude Code cancelled its two siblings (181, 182)
-      const cancelled = '<tool_use_error>Cancelled: parallel tool call Bash(mise run lint:gofmt 2>&1) errored</tool_use_error>';
+    it('calls cancelled by a failing parallel sibling are no attempts (entireio-git-sync 71-872426c9cd-0.full.jsonl:311-363)', () => {
+      // `go test` failed (311) and Claude Code cancelled its parallel `golangci-lint` (312); golangci-lint
+      // then failed once on its own (363) and passed: no loop (it read as a 2-attempt golangci-lint loop)
+      const cancelled = '<tool_use_error>Cancelled: parallel tool call Bash(go test ./... 2>&1) errored</tool_use_error>';
       const s = session('s', 'f', [
-        bash(175, 180, 'mise run lint:gofmt 2>&1', T(0), T(5), { outcome: 'error', errorText: 'Exit code 1\n[lint:gofmt] $ …' }),
-        bash(176, 181, 'mise run lint:vet 2>&1', T(0), T(5), { outcome: 'error', errorText: cancelled }),
-        bash(177, 182, 'mise run lint:shellcheck 2>&1', T(0), T(5), { outcome: 'error', errorText: cancelled }),
-        bash(190, 191, 'mise run fmt', T(30), T(31)),
+        bash(305, 311, 'go test ./... 2>&1', T(0), T(5), { outcome: 'error', errorText: 'Exit code 1\n--- FAIL: TestRun_Plan_JSONDoesNotPush' }),
+        bash(306, 312, 'golangci-lint run ./... 2>&1', T(0), T(5), { outcome: 'error', errorText: cancelled }),
+        bash(360, 363, 'golangci-lint run ./... 2>&1', T(60), T(70), {
+          outcome: 'error',
+          errorText: 'Exit code 1\ninternal/auth/entiredb.go:98:26: G703',
+        }),
+        bash(370, 371, 'golangci-lint run ./... 2>&1', T(100), T(110)),
       ]);
       expect(failedRetry.finalize(fold(s))).toEqual([]);
     });
