@@ -53,6 +53,8 @@ export interface FleetFinding {
   proposal: FleetProposal;
   /** at most 10, in input order */
   evidence: FleetEvidence[];
+  /** kind-specific numbers (failed_retry: loops, attempts...) */
+  details?: Record<string, unknown>;
 }
 
 export interface TokenCounts {

@@ -25,6 +25,14 @@ function lost(f: FleetFinding): { text: string; sort: number } {
   return { text, sort: sec };
 }
 
+/** The measure the list is ranked by, where the other columns do not show it. */
+function what(f: FleetFinding): { text: string; sort?: number } {
+  const attempts = f.details?.['attempts'];
+  if (f.kind === 'failed_retry' && typeof attempts === 'number') return { text: `${formatNumber(attempts)} failed attempts`, sort: attempts };
+  if (f.kind === 'cost') return { text: `$${formatNumber(f.cost_usd ?? 0, 2)}`, sort: f.cost_usd ?? 0 };
+  return { text: f.category ?? '' };
+}
+
 /** The lists as sections of tables (empty when the report has none). */
 export function renderWhereToLookFirst(r: FleetReport): string {
   const lists = r.where_to_look_first ?? [];
@@ -38,7 +46,7 @@ export function renderWhereToLookFirst(r: FleetReport): string {
             cells: [
               { text: String(n), sort: n },
               { html: `<a class="mono" href="#finding-${n}">${e(f.key)}</a>` },
-              { text: f.kind === 'cost' ? `$${formatNumber(f.cost_usd ?? 0, 2)}` : (f.category ?? '') },
+              what(f),
               { text: formatNumber(f.session_count ?? f.sessions.length), sort: f.session_count ?? f.sessions.length },
               { text: formatNumber(f.occurrences), sort: f.occurrences },
               lost(f),
@@ -53,7 +61,7 @@ export function renderWhereToLookFirst(r: FleetReport): string {
         columns: [
           { label: '#', numeric: true },
           { label: 'Key', wide: true },
-          { label: list.kind === 'cost' ? 'Dollars' : 'Category', nowrap: true },
+          { label: 'What', nowrap: true },
           { label: 'Sessions', numeric: true },
           { label: 'Times', numeric: true },
           { label: 'Time lost', numeric: true },
