@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../../src/errors.js';
@@ -71,6 +75,16 @@ describe(stringKernel.name, () => {
   it('is available where the project was built (npm run build compiles assembly/string-stop.ts)', () => {
     // Without it every decoder test would silently exercise the JS fallback only.
     expect(stringKernel('wasm')).toBeDefined();
+  });
+
+  it('is found by an installed copy of dist/ too (the .wasm sits beside its loader)', () => {
+    const installed = mkdtempSync(path.join(os.tmpdir(), 'fp-wasm-'));
+    cpSync(new URL('../../../dist', import.meta.url), path.join(installed, 'dist'), { recursive: true });
+    const loader = path.join(installed, 'dist', 'input', 'wasm', 'string-scan.js');
+    const script = `import(${JSON.stringify(loader)}).then((m) => console.log(m.stringKernel('wasm').capacity))`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${1 << 20}\n`);
   });
 
   it("is off for 'js', from the option or from FLEET_PROPOSALS_STRING_SCAN", () => {
