@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../../src/errors.js';
@@ -85,6 +86,25 @@ describe(stringKernel.name, () => {
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`${1 << 20}\n`);
+  });
+
+  it('falls back to the JS scan where this Node has no WebAssembly (node --jitless), and says why when asked for it', () => {
+    const decoder = fileURLToPath(new URL('../../../dist/input/fast-decoder.js', import.meta.url));
+    const archive = String.raw`[{"repo":"a\\\"b\u00e9"}]`;
+    const script = `import(${JSON.stringify(decoder)}).then((m) => {
+      const got = [];
+      const d = new m.FastDecoder((e) => got.push(e.record.value));
+      d.push(Buffer.from(${JSON.stringify(archive)}));
+      d.end();
+      console.log(JSON.stringify(got));
+      try { new m.FastDecoder(() => {}, { stringScan: 'wasm' }); } catch (err) { console.log(err.code, err.message); }
+    })`;
+    const r = spawnSync(process.execPath, ['--jitless', '-e', script], { encoding: 'utf8' });
+    expect(r.stdout.split('\n')).toEqual([
+      JSON.stringify(JSON.parse(archive)),
+      expect.stringMatching(/^FP_INTERNAL The WebAssembly string scan was asked for but is unavailable: .*WebAssembly is not defined/),
+      '',
+    ]);
   });
 
   it("is off for 'js', from the option or from FLEET_PROPOSALS_STRING_SCAN", () => {
