@@ -321,7 +321,10 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
       const what = slow
         ? `measured p90 ${(t.measured_p90_ms! / 1000).toFixed(1)} s, median ${(t.measured_median_ms! / 1000).toFixed(1)} s over ${t.measured_calls} calls`
         : '';
-      const hookText = hook ? `${(row.waitUs.hook / 60e6).toFixed(1)} min waiting on hooks` : '';
+      // Claude Code often logs that hooks ran around a call without timing them apart from the
+      // command (git status "waited" 7 s a call on realdata: its PreToolUse/PostToolUse hooks),
+      // so the text says "with hooks", and the action names hooks of every kind, not only git's
+      const hookText = hook ? `${(row.waitUs.hook / 60e6).toFixed(1)} min from call to result with hooks running` : '';
       out.push({
         kind: 'tool_time',
         key,
@@ -331,7 +334,7 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
         ...loss,
         proposal: {
           title: slow ? `Speed up "${key}"` : `Shorten the hooks "${key}" waits on`,
-          action: `${[what, hookText].filter((x) => x !== '').join('; ')}: ${slow ? 'cache or narrow it (run only what changed), or move it out of the agent loop' : "run the hook's slow checks (e.g. a type checker) in CI instead of on every commit, or make them incremental"}.`,
+          action: `${[what, hookText].filter((x) => x !== '').join('; ')}: ${slow ? 'cache or narrow it (run only what changed), or move it out of the agent loop' : `time the hooks that run on every "${key}" call (the agent's PreToolUse/PostToolUse hooks, git's own hooks); skip them where they cannot matter (a matcher), make them incremental, or move their slow checks (e.g. a type checker) to CI`}.`,
           priority: priorityOf(loss.hours_per_week),
         },
         evidence: publicEvidence(slow && hook ? mergeEvidence(row.slowEvidence, row.hookEvidence) : slow ? row.slowEvidence : row.hookEvidence),
