@@ -55,7 +55,27 @@ const EXAMPLE_CHARS = 300;
 /** Category windows overlap by this many units. */
 const OVERLAP = 1 << 16;
 /** A run of this many ASCII digits could hide a taxonomy match longer than OVERLAP: refused. */
-const DIGIT_RUN = new RegExp(`\\d{${(OVERLAP - 128) >> 1},}`);
+const DIGIT_RUN = (OVERLAP - 128) >> 1;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Whether `s` has a run of at least DIGIT_RUN ASCII digits. Such a run covers one of
+ * the positions sampled every DIGIT_RUN / 2 units, so only those are looked at, and
+ * the run through each is measured (the profile of a 124 MB message: /\d{32704,}/
+ * took 0.8 s of 8.9).
+ */
+function hasDigitRun(s: string): boolean {
+  for (let p = 0; p < s.length; p += DIGIT_RUN >> 1) {
+    if (!isDigit(s.charCodeAt(p))) continue;
+    let a = p;
+    let b = p + 1;
+    while (a > 0 && isDigit(s.charCodeAt(a - 1))) a--;
+    while (b < s.length && isDigit(s.charCodeAt(b))) b++;
+    if (b - a >= DIGIT_RUN) return true;
+  }
+  return false;
+}
 
 /** Cuts runs of more than RUN_KEEP equal units, across piece boundaries. */
 class RunShortener {
@@ -128,7 +148,7 @@ class CategoryScan {
       this.beforeTail = window.charCodeAt(window.length - OVERLAP - 1);
       this.tail = window.slice(-OVERLAP);
     } else this.tail = window;
-    if (this.unsafe || DIGIT_RUN.test(window)) {
+    if (this.unsafe || hasDigitRun(window)) {
       this.unsafe = true;
       return;
     }

@@ -117,6 +117,10 @@ describe(reduceMessage.name, () => {
     expect(reduceMessage([`error: ${'ab/'.repeat(40000)}`], 1000)).toBeUndefined();
     // only whitespace within the prefix
     expect(reduceMessage([' '.repeat(2000), 'x y z'.repeat(1000)], 1000)).toBeUndefined();
+    // a run of digits long enough to hide a taxonomy match longer than the windows' overlap
+    const digits = (n: number, at: number) => [`${'word\n'.repeat(300)}${'1'.repeat(at)}`, `${'1'.repeat(n - at)} tests, 1 failure`];
+    expect(reduceMessage(digits(30_000, 7), 1000)).toBeDefined();
+    for (const at of [0, 1, 9999, 16351]) expect(reduceMessage(digits(40_000, at), 1000)).toBeUndefined();
   });
 
   it('the taxonomy repeats nothing without bound but digits, and the sentinels start and end no match', () => {
