@@ -222,11 +222,13 @@ describe('FastDecoder with values over the limit', () => {
 
 describe('the CLI with values over the limit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oversized-'));
+  // kept as a prefix stand-in (longer than messageUnits, no long run)
+  const LONG = `Error: build failed at /src/a.ts\\n${'step 1: compiling module ... ok\\n'.repeat(3000)}`;
   const sessions = (extra: string) => [
-    `{"session_id": "a", "repo": "r", "errors": [{"message": "Error: timed out"}]}`,
+    `{"session_id": "a", "repo": "r", "errors": [{"message": "Error: timed out"}, {"message": "${LONG}"}]}`,
     `{"session_id": "b", "repo": "r", "errors": ${tiny(4000)}}`,
     `{"session_id": "c", "repo": "s", "errors": [{"message": "Error: timed out"}, {"message": "e"}], "tool_calls": [{"tool": "t", "latency_ms": 9000}]}`,
-    `{"session_id": "d", "repo": "s", "errors": [{"message": "${extra}"}, {"message": "e"}]}`,
+    `{"session_id": "d", "repo": "s", "errors": [{"message": "${extra}"}, {"message": "e"}, {"message": "${LONG}"}]}`,
   ];
   const files = (extra: string, name: string) => {
     const s = sessions(extra);
@@ -257,6 +259,8 @@ describe('the CLI with values over the limit', () => {
     const bad = files(`Error: ${'ab/'.repeat(30_000)}`, 'bad');
     const usual: Record<string, string> = {};
     for (const [shape, file] of Object.entries(ok)) usual[shape] = (await runCli(['--input', file, '--format', 'json', '--threshold', '0'])).stdout;
+    const fleetArgs = ['--input', ok.jsonl, '--profile', 'fleet', '--format', 'json'];
+    const usualFleet = (await runCli(fleetArgs)).stdout;
     const restore = env('50000', '20000');
     oversized.bytes = 50_000;
     try {
@@ -267,6 +271,9 @@ describe('the CLI with values over the limit', () => {
         }
       }
       expect(usual['jsonl']).toContain('Fix repeated error: Error: error: timed out');
+      // the fleet profile reads the stand-ins as the whole messages too
+      expect((await runCli(fleetArgs)).stdout).toBe(usualFleet);
+      expect(usualFleet).toContain('step <n>: compiling module ... ok');
       for (const [shape, file] of Object.entries(bad)) {
         const offset = readFileSync(file, 'latin1').indexOf('"Error: ab/');
         const size = Buffer.byteLength(`"Error: ${'ab/'.repeat(30_000)}"`);
