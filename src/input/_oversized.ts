@@ -108,25 +108,39 @@ class Reducer {
     return i;
   }
 
-  /** The elements (or members, with their names) of the container at b[s]. */
-  private *items(s: number): Generator<{ name: string | undefined; s: number; e: number }> {
-    const obj = this.b[s] === 0x7b;
+  /**
+   * Calls `f` with each element (or member, with its name) b[vs, ve) of the container at
+   * b[s]. A callback, not a generator: 40 million elements measured 1.3 s in the generator.
+   */
+  private each(s: number, f: (name: string | undefined, vs: number, ve: number) => void): void {
+    const b = this.b;
+    const obj = b[s] === 0x7b;
     let i = this.ws(s + 1);
-    if (this.b[i] === 0x5d || this.b[i] === 0x7d) return;
+    if (b[i] === 0x5d || b[i] === 0x7d) return;
     for (;;) {
       let name: string | undefined;
       if (obj) {
         const ne = this.stringEnd(i);
         // a name longer than any we read is none of them (and may be huge)
-        name = ne - i <= 256 ? (JSON.parse(this.b.toString('utf8', i, ne)) as string) : '';
+        name = ne - i <= 256 ? (JSON.parse(b.toString('utf8', i, ne)) as string) : '';
         i = this.ws(this.ws(ne) + 1); // ':'
       }
       const e = this.valueEnd(i);
-      yield { name, s: i, e };
+      f(name, i, e);
       i = this.ws(e);
-      if (this.b[i] !== 0x2c) return;
+      if (b[i] !== 0x2c) return;
       i = this.ws(i + 1);
     }
+  }
+
+  /** Whether b[s, e) holds the same bytes as the previous parse's. */
+  private samePrevious(s: number, e: number): boolean {
+    const ps = this.prevStart;
+    if (ps < 0 || this.prevEnd - ps !== e - s) return false;
+    const b = this.b;
+    if (e - s > 64) return b.compare(b, ps, this.prevEnd, s, e) === 0;
+    for (let k = 0; k < e - s; k++) if (b[ps + k] !== b[s + k]) return false;
+    return true;
   }
 
   /** A small value of the same JSON type and truthiness as the (huge, so non-empty) value at b[s]. */
@@ -149,7 +163,7 @@ class Reducer {
 
   /** The parse of b[s, e); equal neighbours share one (elements are only read). */
   private parse(s: number, e: number, wrapForCalls: boolean): unknown {
-    if (this.prevStart >= 0 && this.b.compare(this.b, this.prevStart, this.prevEnd, s, e) === 0) return this.prevValue;
+    if (this.samePrevious(s, e)) return this.prevValue;
     const text = this.b.toString('utf8', s, e);
     const value = wrapForCalls ? (parseKeptMember('tool_calls', `[${text}]`) as unknown[])[0] : JSON.parse(text);
     this.prevStart = s;
@@ -165,10 +179,11 @@ class Reducer {
     if (key === 'errors' || key === 'tool_calls') {
       if (this.b[s] !== 0x5b) return this.placeholder(s);
       const out: unknown[] = [];
-      for (const item of this.items(s)) {
-        if (this.small(item.s, item.e)) out.push(this.parse(item.s, item.e, key === 'tool_calls'));
-        else out.push(key === 'errors' ? this.error(item.s) : this.call(item.s));
-      }
+      const calls = key === 'tool_calls';
+      this.each(s, (_, vs, ve) => {
+        if (this.small(vs, ve)) out.push(this.parse(vs, ve, calls));
+        else out.push(calls ? this.call(vs) : this.error(vs));
+      });
       return out;
     }
     if (key === 'session_id') this.tooLarge('a session_id', s, e);
@@ -180,12 +195,12 @@ class Reducer {
   private error(s: number): unknown {
     if (this.b[s] !== 0x7b) return this.placeholder(s);
     const out: Record<string, unknown> = {};
-    for (const m of this.items(s)) {
-      if (m.name !== 'message') continue;
-      if (this.small(m.s, m.e)) out['message'] = JSON.parse(this.b.toString('utf8', m.s, m.e));
-      else if (this.b[m.s] !== QUOTE) out['message'] = this.placeholder(m.s);
-      else out['message'] = this.message(m.s, m.e);
-    }
+    this.each(s, (name, vs, ve) => {
+      if (name !== 'message') return;
+      if (this.small(vs, ve)) out['message'] = JSON.parse(this.b.toString('utf8', vs, ve));
+      else if (this.b[vs] !== QUOTE) out['message'] = this.placeholder(vs);
+      else out['message'] = this.message(vs, ve);
+    });
     return out;
   }
 
@@ -194,11 +209,11 @@ class Reducer {
     if (this.b[s] !== 0x7b) return this.placeholder(s);
     const members: string[] = [];
     let nameStart = s + 1;
-    for (const m of this.items(s)) {
-      if (!this.small(m.s, m.e)) this.tooLarge(m.name === 'tool' ? 'a tool name' : `a tool call's "${m.name}"`, m.s, m.e);
-      members.push(this.b.toString('utf8', this.ws(nameStart), m.e));
-      nameStart = this.ws(m.e) + 1;
-    }
+    this.each(s, (name, vs, ve) => {
+      if (!this.small(vs, ve)) this.tooLarge(name === 'tool' ? 'a tool name' : `a tool call's "${name}"`, vs, ve);
+      members.push(this.b.toString('utf8', this.ws(nameStart), ve));
+      nameStart = this.ws(ve) + 1;
+    });
     return (parseKeptMember('tool_calls', `[{${members.join(',')}}]`) as unknown[])[0];
   }
 
