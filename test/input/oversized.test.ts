@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { categorize } from '../../src/fleet/error-taxonomy.js';
 import { FastDecoder } from '../../src/input/fast-decoder.js';
+import { decodeWithStreamJson } from '../../src/input/stream-json-decoder.js';
 import { oversized } from '../../src/input/_oversized.js';
 import { RUN_KEEP, readMessage, reduceMessage } from '../../src/input/_oversized-message.js';
 import { toSession } from '../../src/input/to-session.js';
@@ -287,4 +288,23 @@ describe('the CLI with values over the limit', () => {
       restore();
     }
   }, 120_000);
+});
+
+describe('--parser stream-json with a string over the limit', () => {
+  it('is exit 3 naming the limit and the way out, not a RangeError (exit 70)', async () => {
+    // stream-json's parser concatenates each string; past V8's limit the concatenation throws this
+    async function* source(): AsyncGenerator<Buffer> {
+      yield Buffer.from('[{"errors": [{"message": "abc');
+      throw new RangeError('Invalid string length');
+    }
+    const read = async () => {
+      for await (const _ of decodeWithStreamJson(source(), { file: 'x.json', shape: 'auto' }));
+    };
+    const err = await read().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AnalyzerError);
+    expect((err as AnalyzerError).code).toBe('FP_INPUT');
+    expect((err as AnalyzerError).message).toBe(
+      "Value too large: a string over V8's limit of 512 MB, which --parser stream-json keeps whole (the default parser does not), at byte 29 in x.json",
+    );
+  });
 });
