@@ -272,6 +272,10 @@ describe('the CLI with values over the limit', () => {
         }
       }
       expect(usual['jsonl']).toContain('Fix repeated error: Error: error: timed out');
+      // --emit-state of such input, then merge: the same report
+      const state = join(dir, 'ok.state');
+      expect((await runCli(['--input', ok.jsonl, '--emit-state', state, '--workers', '2', '--quiet'])).code).toBe(0);
+      expect((await runCli(['merge', state, '--format', 'json', '--threshold', '0'])).stdout).toBe(usual['jsonl']);
       // the fleet profile reads the stand-ins as the whole messages too
       expect((await runCli(fleetArgs)).stdout).toBe(usualFleet);
       expect(usualFleet).toContain('step <n>: compiling module ... ok');
@@ -287,7 +291,7 @@ describe('the CLI with values over the limit', () => {
     } finally {
       restore();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('--parser stream-json with a string over the limit', () => {
