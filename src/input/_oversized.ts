@@ -204,17 +204,28 @@ class Reducer {
     return out;
   }
 
-  /** A huge element of `tool_calls`: its members under the limit (a huge one is refused). */
+  /**
+   * A huge element of `tool_calls`: its members under the limit, the last of each name (as
+   * JSON.parse keeps it), so that a name repeated many times does not add up; a huge member,
+   * or members that still add up to the limit, are refused.
+   */
   private call(s: number): unknown {
     if (this.b[s] !== 0x7b) return this.placeholder(s);
-    const members: string[] = [];
+    const members = new Map<string | undefined, [number, number]>();
+    let total = 0;
     let nameStart = s + 1;
     this.each(s, (name, vs, ve) => {
       if (!this.small(vs, ve)) this.tooLarge(name === 'tool' ? 'a tool name' : `a tool call's "${name}"`, vs, ve);
-      members.push(this.b.toString('utf8', this.ws(nameStart), ve));
+      const from = this.ws(nameStart);
+      const old = members.get(name);
+      if (old !== undefined) total -= old[1] - old[0];
+      members.set(name, [from, ve]);
+      total += ve - from;
+      if (total >= oversized.bytes) this.tooLarge('a tool call', s, this.valueEnd(s));
       nameStart = this.ws(ve) + 1;
     });
-    return (parseKeptMember('tool_calls', `[{${members.join(',')}}]`) as unknown[])[0];
+    const text = [...members.values()].map(([from, to]) => this.b.toString('utf8', from, to)).join(',');
+    return (parseKeptMember('tool_calls', `[{${text}}]`) as unknown[])[0];
   }
 
   /** The JSON string b[s, e) decoded in pieces, each cut outside an escape and a UTF-8 sequence. */

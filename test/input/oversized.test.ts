@@ -191,6 +191,18 @@ describe('FastDecoder with values over the limit', () => {
     expect(toSession(got[2])).toEqual({ ok: false, reason: '"errors" is an object, expected a list' });
   });
 
+  it('reads a huge tool call by its members, the last of each name, as JSON.parse does', () => {
+    const input = `"input": {"text": "${'i'.repeat(1000)}"}`;
+    const call = `{"tool": 1e2, ${Array.from({ length: 60 }, () => input).join(', ')}, "latency_ms": 7, "tool": 2.0, "x": [1]}`;
+    const text = `[{"tool_calls": [{"tool": "a"}, ${call}]}]`;
+    const [got] = decode(text, 4096);
+    expect(got).toEqual(decodeAsUsual(text)[0]);
+    expect(toSession(got)).toEqual(toSession(decodeAsUsual(text)[0]));
+    // a tool call whose distinct members add up to the limit is refused
+    const wide = `[{"tool_calls": [{${Array.from({ length: 60 }, (_, i) => `"k${i}": "${'w'.repeat(1000)}"`).join(', ')}}]}]`;
+    expect(thrown(() => decode(wide)).message).toMatch(/^Value too large: a tool call of \d+ bytes at byte 17 in x.json$/);
+  });
+
   it('keeps a huge message as a stand-in that reads like the whole message', () => {
     const message = `Error: build failed at /src/a.ts\\n${'step 1: compiling module ... ok\\n'.repeat(3000)}`;
     const text = `{"errors": [{"message": "${message}", "other": "${'z'.repeat(60_000)}"}, {"message": "e"}]}\n{"repo": "r"}`;
