@@ -17,6 +17,7 @@
  * (The other byte-level scanners, and why each exists: workers/boundary-scanner.ts.)
  */
 import { parseKeptMember } from './_kept-values.js';
+import { keepOversized } from './_oversized.js';
 import { isUtf8 } from 'node:buffer';
 import { AnalyzerError, inputError, type ErrorContext } from '../errors.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
@@ -218,7 +219,7 @@ export class FastDecoder {
   // records
   private recActive = false; // values at recDepth are records
   private recDepth = 0;
-  private recFields: Array<[string, string]> | null = null; // an object record is open
+  private recFields: Array<[string, string | { value: unknown }]> | null = null; // an object record is open
   private recOffset = 0;
   private recLine = 0;
   private pendingKey: string | undefined = undefined; // the next value is this kept key's
@@ -876,8 +877,14 @@ export class FastDecoder {
   /** A value ended just before buf[end] with `d` containers open around it; d <= notify. */
   private onValueEnd(buf: Buffer, end: number, d: number, line: number): void {
     if (this.capKind !== CAP_NONE && d === this.capDepth) {
-      let text: string;
-      if (this.capParts.length === 0) text = buf.toString('utf8', this.capStart, end);
+      // a value too big for one string: only what the analysis reads of it (issue #9)
+      const key = this.capKind === CAP_MEMBER ? this.capKey : undefined;
+      const big = keepOversized(key, this.capParts, buf, this.capStart, end, this.base, this.file);
+      let text: string | { value: unknown };
+      if (big !== undefined) {
+        text = big;
+        this.capParts = [];
+      } else if (this.capParts.length === 0) text = buf.toString('utf8', this.capStart, end);
       else {
         this.capParts.push(buf.subarray(this.capStart, end));
         text = Buffer.concat(this.capParts).toString('utf8');
@@ -886,14 +893,14 @@ export class FastDecoder {
       const kind = this.capKind;
       this.capKind = CAP_NONE;
       if (kind === CAP_MEMBER) this.recFields!.push([this.capKey, text]);
-      else this.recordDone(JSON.parse(text) as unknown, d, line);
+      else this.recordDone(typeof text === 'string' ? (JSON.parse(text) as unknown) : text.value, d, line);
       return;
     }
     if (this.recFields !== null && this.recActive && d === this.recDepth) {
       const fields = this.recFields;
       this.recFields = null;
       const value: Record<string, unknown> = {};
-      for (const [k, text] of fields) value[k] = parseKeptMember(k, text);
+      for (const [k, text] of fields) value[k] = typeof text === 'string' ? parseKeptMember(k, text) : text.value;
       this.recordDone(value, d, line);
       return;
     }

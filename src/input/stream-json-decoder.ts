@@ -310,6 +310,11 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
     if (/cannot parse|Parser has expected/i.test(msg)) {
       throw inputError(`Invalid JSON: ${msg.replace(/^Parser /, 'parser ')}`, { file: opts.file, offset: bytes });
     }
+    // stream-json builds every string whole, `messages` too; the fast decoder keeps what the analysis reads (input/_oversized.ts)
+    if (sourceError instanceof RangeError && /Invalid string length/.test(msg)) {
+      const what = "Value too large: a string over V8's limit of 512 MB, which --parser stream-json keeps whole (the default parser does not)";
+      throw inputError(what, { file: opts.file, offset: bytes });
+    }
     throw sourceError;
   }
   if (depth !== 0 || builder !== undefined || candidate !== undefined) {
