@@ -791,6 +791,7 @@ describe(FastDecoder.name, () => {
   });
 
   const realdata = join(import.meta.dirname, '../../../shared/realdata');
+  if (!existsSync(realdata)) console.warn(`SKIPPED: ${realdata} not found; the fast decoder is not checked against the real agent logs`);
   describe.skipIf(!existsSync(realdata))('real agent logs (../shared/realdata)', () => {
     const files: string[] = [];
     const walk = (dir: string): void => {
