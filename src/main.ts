@@ -12,7 +12,7 @@ import { renderFleetMarkdown } from './fleet/report/markdown.js';
 import type { AnalysisResult } from './analyze.js';
 import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
-import { emptyMalformed, formatMalformed, mergeMalformed, type MalformedSummary } from './malformed.js';
+import { emptyMalformed, formatMalformed, mergeMalformed, onlyIncompleteLastLines, type MalformedSummary } from './malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeOutput, writeToStream } from './output.js';
@@ -39,6 +39,7 @@ function warn(io: Io, opts: { quiet: boolean }, line: string): void {
 function reportMalformed(io: Io, opts: { quiet: boolean }, m: MalformedSummary): void {
   if (m.count === 0 || opts.quiet) return;
   for (const r of m.first) io.stderr.write(formatMalformed(r) + '\n');
+  if (onlyIncompleteLastLines(m)) return;
   const more = m.count > m.first.length ? ` (first ${MALFORMED_SHOWN} shown)` : '';
   io.stderr.write(`Skipped ${m.count} malformed session record${m.count === 1 ? '' : 's'}${more}; use --strict to stop at the first.\n`);
 }

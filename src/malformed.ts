@@ -35,6 +35,19 @@ export function mergeMalformed(a: MalformedSummary, b: MalformedSummary): Malfor
   };
 }
 
+/** How an agent log's incomplete last line is reported (its message begins so). */
+export function incompleteLastLineMessage(file: string): string {
+  return `Skipped the incomplete last line of ${file} (a session still being written?)`;
+}
+
+/**
+ * Whether every skipped record is an incomplete last line, each already shown by its
+ * own line: then no "Skipped N malformed session records" line follows (issue 9: one warning).
+ */
+export function onlyIncompleteLastLines(m: MalformedSummary): boolean {
+  return m.count === m.first.length && m.first.every((r) => r.message?.startsWith('Skipped the incomplete last line of ') === true);
+}
+
 export function formatMalformed(r: MalformedRecord): string {
   return r.message ?? `Invalid session: ${r.reason}, ${describeLocation(r.context)}`;
 }

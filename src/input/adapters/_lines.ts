@@ -7,6 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { AnalyzerError, inputError, type ErrorContext } from '../../errors.js';
+import { incompleteLastLineMessage } from '../../malformed.js';
 import { invalid, isObj, typeName, type Obj } from './_util.js';
 
 export interface Line {
@@ -141,7 +142,7 @@ export async function* jsonLines(format: string, path: string, opts: AdapterRead
       if (l.terminated || opts.onSkip === undefined || !(err instanceof AnalyzerError)) throw err;
       opts.onSkip({
         kind: 'incomplete-last-line',
-        message: `Skipped the incomplete last line of ${path} (a session still being written?)`,
+        message: incompleteLastLineMessage(path),
         error: err,
       });
       continue;
