@@ -6,14 +6,16 @@
  * string each time, as it was before.
  */
 
-/** FNV-1a over bytes: h = imul(h ^ byte, FNV_PRIME) from FNV_BASIS (the caller hashes while it scans). */
-export const FNV_BASIS = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
+/** FNV-1a over bytes: h = imul(h ^ byte, FNV_PRIME) from FNV_BASIS. */
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /** Longest name kept: a longer one is rarely a repeated name. */
 export const MAX_INTERNED = 64;
 
 export class Interner {
+  /** (length, first byte) -> entry + 1 of the last name met with them: most lookups end here, unhashed */
+  private readonly recent = new Int32Array(256);
   /** slot -> entry + 1, 0 when free */
   private readonly slots: Int32Array;
   private readonly hashes: Int32Array;
@@ -39,11 +41,16 @@ export class Interner {
 
   /**
    * The string that the bytes buf[s, e) spell: UTF-8 (valid, checked by the caller)
-   * when `utf8`, else ASCII. `hash` is their FNV-1a hash.
+   * when `utf8`, else ASCII.
    */
-  get(buf: Uint8Array, s: number, e: number, utf8: boolean, hash: number): string {
-    hash |= 0; // as the Int32Array keeps it (FNV_BASIS itself, of an empty name, is not an int32)
+  get(buf: Uint8Array, s: number, e: number, utf8: boolean): string {
     const len = e - s;
+    const r = (len * 31 + (len > 0 ? buf[s]! : 0)) & 255;
+    const last = this.recent[r]! - 1;
+    if (last >= 0 && this.lengths[last] === len && this.same(last, buf, s, e)) return this.texts[last]!;
+    let hash = FNV_BASIS;
+    for (let k = s; k < e; k++) hash = Math.imul(hash ^ buf[k]!, FNV_PRIME);
+    hash |= 0; // as the Int32Array keeps it (FNV_BASIS itself, of an empty name, is not an int32)
     const slots = this.slots;
     const mask = this.mask;
     for (let j = hash & mask; ; j = (j + 1) & mask) {
@@ -60,19 +67,21 @@ export class Interner {
           this.lengths[k] = len;
           this.texts.push(text);
           slots[j] = k + 1;
+          this.recent[r] = k + 1;
         }
         return text;
       }
-      if (this.hashes[entry] === hash && this.lengths[entry] === len) {
-        const bytes = this.bytes;
-        let a = this.starts[entry]!;
-        let k = s;
-        while (k < e && bytes[a] === buf[k]) {
-          a++;
-          k++;
-        }
-        if (k === e) return this.texts[entry]!;
+      if (this.hashes[entry] === hash && this.lengths[entry] === len && this.same(entry, buf, s, e)) {
+        this.recent[r] = entry + 1;
+        return this.texts[entry]!;
       }
     }
+  }
+
+  /** Entry `entry` holds the bytes buf[s, e) (of its length). */
+  private same(entry: number, buf: Uint8Array, s: number, e: number): boolean {
+    const bytes = this.bytes;
+    for (let a = this.starts[entry]!, k = s; k < e; a++, k++) if (bytes[a] !== buf[k]) return false;
+    return true;
   }
 }

@@ -28,7 +28,7 @@
  */
 import { pyNumber } from '../python/py-num.js';
 import type { NameValue, ToolCall } from '../session.js';
-import { FNV_BASIS, FNV_PRIME, Interner, MAX_INTERNED } from './_intern.js';
+import { Interner, MAX_INTERNED } from './_intern.js';
 
 /** The truthy messages of an `errors` list whose elements are all objects (read by toSession). */
 export class ReadErrors {
@@ -360,20 +360,18 @@ export class MemberReader {
     const buf = this.buf;
     const n = this.n;
     const s = this.i + 1;
-    let h = FNV_BASIS;
     let high = 0;
     for (let i = s; i < n; i++) {
       const c = buf[i]!;
       if (c === 0x22) {
         this.i = i + 1;
-        return i - s > MAX_INTERNED ? buf.toString(high >= 0x80 ? 'utf8' : 'latin1', s, i) : names.get(buf, s, i, high >= 0x80, h);
+        return i - s > MAX_INTERNED ? buf.toString(high >= 0x80 ? 'utf8' : 'latin1', s, i) : names.get(buf, s, i, high >= 0x80);
       }
       if (c === 0x5c || c < 0x20) {
         // an escape (or an error): the general way
         if (!this.str()) return undefined;
         return this.text();
       }
-      h = Math.imul(h ^ c, FNV_PRIME);
       high |= c;
     }
     return undefined;
