@@ -12,6 +12,14 @@
  * the only bytes that matter inside a string: `"`, `\` and controls < 0x20.
  * The state machine survives any chunk boundary; only the bytes of the current
  * record's kept values are ever copied.
+ *
+ * Kept values become values in one of two ways. With `seedSessions` (the seed
+ * profile), a member that ends in its chunk and has a usual shape is read straight
+ * from the bytes while it is validated (_read-members.ts: one pass, no text, no
+ * JSON.parse). Every other member (another shape, one cut by a chunk boundary, so
+ * every oversized one, or any member without `seedSessions`) is scanned here,
+ * captured as text (`onValueEnd`) and parsed by `parseKeptMember`: that capture is
+ * the one place where a kept member's bytes become text.
  * (The other byte-level scanners, and why each exists: workers/boundary-scanner.ts.)
  */
 import { parseKeptMember } from './_kept-values.js';
@@ -864,20 +872,26 @@ export class FastDecoder {
       } else this.startCapture(CAP_RECORD, pos, d);
       return;
     }
-    if (this.pendingKey !== undefined) {
-      if (this.reader !== undefined) {
-        const end = this.reader.read(SEED_KEY_CODES.get(this.pendingKey)!, buf, pos, n, this._shape === 'jsonl');
-        if (end !== NOT_READ) {
-          this.recFields!.push([this.pendingKey, undefined, this.reader.value]);
-          this.pendingKey = undefined;
-          this.readEnd = end;
-          return;
-        }
+    if (this.pendingKey === undefined) {
+      // a member the seed profile does not read (messages, started_at...): skipped by the reader when it can
+      if (this.reader !== undefined && this.recFields !== null && d === this.recDepth + 1) {
+        const end = this.reader.skipMember(buf, pos, n, this._shape === 'jsonl');
+        if (end !== NOT_READ) this.readEnd = end;
       }
-      this.startCapture(CAP_MEMBER, pos, d);
-      this.capKey = this.pendingKey;
-      this.pendingKey = undefined;
+      return;
     }
+    if (this.reader !== undefined) {
+      const end = this.reader.read(SEED_KEY_CODES.get(this.pendingKey)!, buf, pos, n, this._shape === 'jsonl');
+      if (end !== NOT_READ) {
+        this.recFields!.push([this.pendingKey, undefined, this.reader.value]);
+        this.pendingKey = undefined;
+        this.readEnd = end;
+        return;
+      }
+    }
+    this.startCapture(CAP_MEMBER, pos, d);
+    this.capKey = this.pendingKey;
+    this.pendingKey = undefined;
   }
 
   private startCapture(kind: number, pos: number, d: number): void {

@@ -252,7 +252,7 @@ describe('seed members read from the bytes', () => {
     );
   });
 
-  it('fails alike on numbers spelt wrong where a member is read', () => {
+  it('fails alike on numbers spelt wrong and bad strings, in members read or skipped', () => {
     const bad = fc.constantFrom(
       '01',
       '-01',
@@ -272,6 +272,16 @@ describe('seed members read from the bytes', () => {
       '"a',
       '[1,]',
       '{"a":1,}',
+      // raw control characters and bad escapes inside strings
+      '"a\u0001b"',
+      '"\u001f"',
+      '"a\tb"',
+      '"a\nb"',
+      '"\\x"',
+      '"\\u12"',
+      '"\\u12g4"',
+      '["ok", "\u0000"]',
+      '{"k": "\u0007"}',
     );
     const at = fc.constantFrom(
       (x: string) => `{"duration_minutes":${x}}`,
@@ -281,6 +291,8 @@ describe('seed members read from the bytes', () => {
       (x: string) => `{"tool_calls":[{"tool":"Bash","latency_ms":${x}}]}`,
       (x: string) => `{"errors":[{"message":${x}}]}`,
       (x: string) => `{"errors":[{"x":${x},"message":"m"}]}`,
+      (x: string) => `{"messages":[{"role":"user","content":${x}}],"repo":"r"}`,
+      (x: string) => `{"started_at":${x},"tool_calls":[]}`,
     );
     fc.assert(
       fc.property(bad, at, fc.boolean(), sizes, (x, record, jsonl, sz) => {
