@@ -81,6 +81,10 @@
  *   dense JSON Lines / array, w=1: CPU 1.04×, wall 0.91×, peak 143 / 155 MiB
  *   1 GB array (transcript, 20,488 sessions), --profile fleet / seed, default workers: CPU 8.45 /
  *     6.73 s (1.25×), wall 1.06×, peak 181 / 150 MiB (1.21×): within issue 10's 1.5×
+ * Dense archive after the seed members are read from the bytes (2026-12-01 14:30-15:00 UTC, same
+ * VM, load average 7.5-13; old/new builds alternated, 3 pairs, medians): --workers 1, array 15.7 ->
+ * 6.8 s CPU (0.42×; 0.50× in a second run), JSON Lines 16.1 -> 6.8 s (0.42×), peak 141 -> 108 MiB;
+ * outputs identical.
  * No DuckDB column yet: @duckdb/node-api is not installed (issue 13 wants it as an optional
  * bench dependency only).
  * ru_maxrss is in KiB, shown in decimal units: 7.28 GB = 6.78 GiB.
