@@ -28,7 +28,8 @@
  *   --files N          number of files for --shape folder, default 8.
  *   --seed N           PRNG seed (uint32), default 1. Same flags + seed ⇒ byte-identical output.
  *   --pretty           indent array/wrapper output with 2 spaces (JSONL stays one line per session).
- *   --quiet            no summary line.
+ *   --quiet            no summary line (it gives bytes, sessions and tool calls).
+ *   --help, -h         this text.
  *
  * Content. Sessions look like exported coding-agent transcripts: session_id (uuid-like),
  * repo (12 repos, Zipf-weighted), started_at (ISO, increasing), model, 5–60 messages of
@@ -50,10 +51,10 @@
  * --gzip) honouring backpressure; nothing but the current buffer is held in memory.
  * 1 GB array: 5.5 s on a quiet 2-vCPU AMD EPYC VM (8–12 s with load 5), ~200 MB RSS.
  */
-import { createWriteStream, mkdirSync, realpathSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, realpathSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip, type Gzip } from 'node:zlib';
 
@@ -432,6 +433,8 @@ export class SessionFactory {
   private clock = Date.UTC(2025, 0, 1, 8, 0, 0);
   /** errors written so far (`error-keys`: each one's key is its number) */
   private errorCount = 0;
+  /** tool calls written so far (for calls/s in bench/run.ts) */
+  toolCalls = 0;
 
   constructor(
     seed: number,
@@ -496,10 +499,12 @@ export class SessionFactory {
   emit(out: PieceWriter, pretty: boolean): void {
     if (this.profile !== 'transcript') {
       const dense = this.nextDense();
+      this.toolCalls += (dense['tool_calls'] as unknown[]).length;
       out.text(spliceRaw(pretty ? JSON.stringify(dense, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(dense), DURATION_JSON, null));
       return;
     }
     const { session, messages } = this.next();
+    this.toolCalls += (session['tool_calls'] as unknown[]).length;
     let json = pretty ? JSON.stringify(session, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(session);
     json = spliceRaw(json, DURATION_JSON, null);
     const at = json.indexOf(MESSAGES_JSON);
@@ -763,6 +768,8 @@ export interface GenerateResult {
   /** uncompressed bytes */
   decodedBytes: number;
   sessions: number;
+  /** tool calls in all sessions */
+  toolCalls: number;
   seconds: number;
   files: string[];
 }
@@ -851,10 +858,20 @@ export async function generateArchive(opts: GenerateOptions): Promise<GenerateRe
     files.push(opts.out);
   }
   const bytes = files.reduce((acc, f) => acc + statSync(f).size, 0);
-  return { bytes, decodedBytes, sessions, seconds: (performance.now() - t0) / 1000, files };
+  return { bytes, decodedBytes, sessions, toolCalls: factory.toolCalls, seconds: (performance.now() - t0) / 1000, files };
 }
 
 // ── CLI ──────────────────────────────────────────────────────────────────────
+
+/** `--help`: the header of this file is the help. */
+export class HelpRequested extends Error {}
+
+/** This file's header comment, as plain text (the --help text). */
+function helpText(): string {
+  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  const header = source.slice(source.indexOf('/**') + 3, source.indexOf('*/'));
+  return `${header.replace(/^ \* ?/gm, '').trim()}\n`;
+}
 
 export function parseGenerateArgs(argv: string[]): GenerateOptions & { quiet: boolean } {
   const { values } = parseArgs({
@@ -872,8 +889,10 @@ export function parseGenerateArgs(argv: string[]): GenerateOptions & { quiet: bo
       seed: { type: 'string', default: '1' },
       pretty: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) throw new HelpRequested();
   if (!values.out) throw new Error('--out PATH is required');
   const shape = values.shape as ArchiveShape;
   if (!SHAPES.includes(shape)) throw new Error(`--shape must be one of ${SHAPES.join(', ')}`);
@@ -905,7 +924,7 @@ export function summaryLine(opts: GenerateOptions, r: GenerateResult): string {
   const gz = opts.gzip ? `, ${formatBytes(r.decodedBytes)} uncompressed` : '';
   return (
     `generated ${kind} ${opts.out}: ${r.bytes} bytes (${formatBytes(r.bytes)}${gz}), ` +
-    `${r.sessions} sessions, ${r.seconds.toFixed(1)} s (${(r.decodedBytes / 1e6 / Math.max(r.seconds, 1e-9)).toFixed(0)} MB/s), seed ${opts.seed ?? 1}`
+    `${r.sessions} sessions, ${r.toolCalls} tool calls, ${r.seconds.toFixed(1)} s (${(r.decodedBytes / 1e6 / Math.max(r.seconds, 1e-9)).toFixed(0)} MB/s), seed ${opts.seed ?? 1}`
   );
 }
 
@@ -924,6 +943,10 @@ async function main(): Promise<void> {
   try {
     opts = parseGenerateArgs(process.argv.slice(2));
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(helpText());
+      return;
+    }
     process.stderr.write(`generate: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }

@@ -81,6 +81,10 @@
  *   dense JSON Lines / array, w=1: CPU 1.04×, wall 0.91×, peak 143 / 155 MiB
  *   1 GB array (transcript, 20,488 sessions), --profile fleet / seed, default workers: CPU 8.45 /
  *     6.73 s (1.25×), wall 1.06×, peak 181 / 150 MiB (1.21×): within issue 10's 1.5×
+ * Dense archive after the seed members are read from the bytes (2026-12-01 14:30-15:00 UTC, same
+ * VM, load average 7.5-13; old/new builds alternated, 3 pairs, medians): --workers 1, array 15.7 ->
+ * 6.8 s CPU (0.42×; 0.50× in a second run), JSON Lines 16.1 -> 6.8 s (0.42×), peak 141 -> 108 MiB;
+ * outputs identical.
  * No DuckDB column yet: @duckdb/node-api is not installed (issue 13 wants it as an optional
  * bench dependency only).
  * ru_maxrss is in KiB, shown in decimal units: 7.28 GB = 6.78 GiB.
@@ -158,6 +162,8 @@ export interface ArchiveInfo {
   bytes: number;
   decodedBytes: number;
   sessions: number;
+  /** tool calls in all sessions (absent for an archive cached before they were counted) */
+  toolCalls?: number;
 }
 
 export interface RunFailure {
@@ -179,6 +185,8 @@ export interface ScenarioResult {
   medianSeconds: number | null;
   mbPerSec: number | null;
   sessionsPerSec: number | null;
+  /** tool calls / median wall (issue 13's dense goal: >= 3M calls/s); absent in older results */
+  callsPerSec?: number | null;
   peakRssKb: number | null;
   rssMethod: RssMethod;
   ok: boolean;
@@ -275,7 +283,7 @@ function describeVsReference(r: ScenarioResult): string {
 
 /** The human table. */
 export function formatTable(results: readonly ScenarioResult[]): string {
-  const header = ['archive', 'on disk', 'sessions', 'scenario', 'runs', 'median s', 'MB/s', 'sessions/s', 'peak RSS', 'vs reference'];
+  const header = ['archive', 'on disk', 'sessions', 'scenario', 'runs', 'median s', 'MB/s', 'sessions/s', 'calls/s', 'peak RSS', 'vs reference'];
   const rows = results.map((r) => [
     describeArchive(r.archive),
     formatBytes(r.archive.bytes),
@@ -289,6 +297,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
         : `${r.impl === 'reference' ? 'reference ' : ''}failed (${r.failure ?? '?'})`,
     r.ok ? fmtNum(r.mbPerSec, 1) : '-',
     r.ok ? fmtNum(r.sessionsPerSec) : '-',
+    r.callsPerSec != null ? fmtNum(r.callsPerSec) : '-',
     fmtRss(r.peakRssKb),
     describeVsReference(r),
   ]);
@@ -543,7 +552,7 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   const label = spec.sessions !== undefined ? `${spec.sessions} sessions` : sizeLabel(spec.size ?? 0);
   const fileCount = spec.shape === 'folder' ? spec.files : 1;
   if (existsSync(path) && existsSync(metaPath)) {
-    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bytes: number; decodedBytes: number; sessions: number };
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bytes: number; decodedBytes: number; sessions: number; toolCalls?: number };
     log(`archive ${name}: cached (${formatBytes(meta.bytes)}, ${meta.sessions} sessions)`);
     return {
       info: { path, label, ...profileOf(spec), shape: spec.shape, gzip: spec.gzip, files: fileCount, seed: spec.seed, ...meta },
@@ -558,7 +567,7 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
   const r = await generateArchive(opts);
   rmSync(path, { recursive: true, force: true });
   renameSync(partial, path);
-  const meta = { bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions, generateSeconds: r.seconds };
+  const meta = { bytes: r.bytes, decodedBytes: r.decodedBytes, sessions: r.sessions, toolCalls: r.toolCalls, generateSeconds: r.seconds };
   writeFileSync(metaPath, JSON.stringify(meta));
   log(summaryLine({ ...opts, out: path }, r));
   return {
@@ -573,6 +582,7 @@ async function ensureArchive(spec: ArchiveSpec, cacheDir: string, log: (s: strin
       bytes: r.bytes,
       decodedBytes: r.decodedBytes,
       sessions: r.sessions,
+      toolCalls: r.toolCalls,
     },
     generated: true,
   };
@@ -864,6 +874,7 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
           medianSeconds: med,
           mbPerSec: ok && med ? info.bytes / 1e6 / med : null,
           sessionsPerSec: ok && med ? info.sessions / med : null,
+          callsPerSec: ok && med && info.toolCalls !== undefined ? info.toolCalls / med : null,
           peakRssKb: s.peakRssKb,
           rssMethod: method,
           ok,

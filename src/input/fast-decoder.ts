@@ -14,10 +14,19 @@
  * the only bytes that matter inside a string: `"`, `\` and controls < 0x20.
  * The state machine survives any chunk boundary; only the bytes of the current
  * record's kept values are ever copied.
+ *
+ * Kept values become values in one of two ways. With `seedSessions` (the seed
+ * profile), a member that ends in its chunk and has a usual shape is read straight
+ * from the bytes while it is validated (_read-members.ts: one pass, no text, no
+ * JSON.parse). Every other member (another shape, one cut by a chunk boundary, so
+ * every oversized one, or any member without `seedSessions`) is scanned here,
+ * captured as text (`onValueEnd`) and parsed by `parseKeptMember`: that capture is
+ * the one place where a kept member's bytes become text.
  * (The other byte-level scanners, and why each exists: workers/boundary-scanner.ts.)
  */
 import { parseKeptMember } from './_kept-values.js';
-import { keepOversized } from './_oversized.js';
+import { keepOversized, oversized } from './_oversized.js';
+import { MemberReader, NOT_READ, SEED_KEY_CODES } from './_read-members.js';
 import { isUtf8 } from 'node:buffer';
 import { AnalyzerError, inputError, type ErrorContext } from '../errors.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
@@ -38,6 +47,13 @@ export interface FastDecoderOptions {
   startLine?: number;
   /** Internal (tests, benchmarks): the string-body scan, WebAssembly SIMD or JS; see input/wasm/string-scan.ts. */
   stringScan?: StringScanChoice;
+  /**
+   * Records are read for the seed profile (its `toSession` only): only the reference's
+   * five keys are kept, and `errors` / `tool_calls` come as `ReadErrors` /
+   * `ReadToolCalls`, read straight from the bytes (see _read-members.ts). Default false:
+   * every session key, as plain JSON values.
+   */
+  seedSessions?: boolean;
 }
 
 // ---- parser states -------------------------------------------------------
@@ -219,10 +235,15 @@ export class FastDecoder {
   // records
   private recActive = false; // values at recDepth are records
   private recDepth = 0;
-  private recFields: Array<[string, string | { value: unknown }]> | null = null; // an object record is open
+  /** an object record is open: its kept members so far, each as text to parse or as the value read */
+  private recFields: Array<[key: string, text: string | undefined, value: unknown]> | null = null;
   private recOffset = 0;
   private recLine = 0;
   private pendingKey: string | undefined = undefined; // the next value is this kept key's
+  /** seed sessions: reads the members of pendingKey straight from the bytes */
+  private readonly reader: MemberReader | undefined;
+  /** after onValueStart: where the member just read ends (NOT_READ: the scanner goes on) */
+  private readEnd = NOT_READ;
   private capKind = CAP_NONE;
   private capDepth = 0;
   private capStart = 0;
@@ -250,6 +271,7 @@ export class FastDecoder {
     this.base = this.startOffset;
     this.line = opts.startLine ?? 1;
     this.kernel = stringKernel(opts.stringScan);
+    this.reader = opts.seedSessions === true ? new MemberReader() : undefined;
   }
 
   /** The input's shape, once known ('jsonl' when forced). A lone object without a "sessions" array is a 'wrapper'. */
@@ -583,9 +605,17 @@ export class FastDecoder {
           }
           if (depth <= notify) {
             this.save(state, depth, line);
-            this.onValueStart(i, depth, c, line);
+            this.onValueStart(buf, i, n, depth, c, line);
             notify = this.notify;
             jsonl = this._shape === 'jsonl';
+            if (this.readEnd !== NOT_READ) {
+              // a kept member read whole (seed sessions); it is inside the record, so depth > 0
+              i = this.readEnd;
+              this.readEnd = NOT_READ;
+              line += this.reader!.newlines;
+              state = S_AFTER;
+              continue outer;
+            }
           }
           i++;
           switch (k) {
@@ -781,7 +811,9 @@ export class FastDecoder {
       this.pendingSessions = true;
       return;
     }
-    if (this.recFields !== null && depth === this.recDepth + 1 && name !== 'sessions') this.pendingKey = name;
+    if (this.recFields !== null && depth === this.recDepth + 1 && name !== 'sessions' && (this.reader === undefined || SEED_KEY_CODES.has(name))) {
+      this.pendingKey = name;
+    }
   }
 
   // ---- top level, records and captures ----------------------------------------
@@ -834,8 +866,11 @@ export class FastDecoder {
     this.topCount++;
   }
 
-  /** A value starts at buf[pos] (byte c) with `d` containers open around it; d <= notify. */
-  private onValueStart(pos: number, d: number, c: number, line: number): void {
+  /**
+   * A value starts at buf[pos] (byte c) with `d` containers open around it; d <= notify.
+   * Sets `readEnd` when it read the value whole (a kept member of a seed session).
+   */
+  private onValueStart(buf: Buffer, pos: number, n: number, d: number, c: number, line: number): void {
     if (this.pendingSessions) {
       // the value of the top object's "sessions"
       this.pendingSessions = false;
@@ -860,11 +895,28 @@ export class FastDecoder {
       } else this.startCapture(CAP_RECORD, pos, d);
       return;
     }
-    if (this.pendingKey !== undefined) {
-      this.startCapture(CAP_MEMBER, pos, d);
-      this.capKey = this.pendingKey;
-      this.pendingKey = undefined;
+    if (this.pendingKey === undefined) {
+      // a member the seed profile does not read (messages, started_at...): skipped by the reader when it can
+      if (this.reader !== undefined && this.recFields !== null && d === this.recDepth + 1) {
+        const end = this.reader.skipMember(buf, pos, n, this._shape === 'jsonl');
+        if (end !== NOT_READ) this.readEnd = end;
+      }
+      return;
     }
+    if (this.reader !== undefined) {
+      // a member as big as oversized.bytes takes the capture path, where _oversized.ts sees it
+      const stop = Math.min(n, pos + oversized.bytes);
+      const end = this.reader.read(SEED_KEY_CODES.get(this.pendingKey)!, buf, pos, stop, this._shape === 'jsonl');
+      if (end !== NOT_READ) {
+        this.recFields!.push([this.pendingKey, undefined, this.reader.value]);
+        this.pendingKey = undefined;
+        this.readEnd = end;
+        return;
+      }
+    }
+    this.startCapture(CAP_MEMBER, pos, d);
+    this.capKey = this.pendingKey;
+    this.pendingKey = undefined;
   }
 
   private startCapture(kind: number, pos: number, d: number): void {
@@ -892,15 +944,15 @@ export class FastDecoder {
       }
       const kind = this.capKind;
       this.capKind = CAP_NONE;
-      if (kind === CAP_MEMBER) this.recFields!.push([this.capKey, text]);
-      else this.recordDone(typeof text === 'string' ? (JSON.parse(text) as unknown) : text.value, d, line);
+      if (kind === CAP_MEMBER) this.recFields!.push([this.capKey, text, undefined]);
+      else this.recordDone(JSON.parse(text) as unknown, d, line);
       return;
     }
     if (this.recFields !== null && this.recActive && d === this.recDepth) {
       const fields = this.recFields;
       this.recFields = null;
       const value: Record<string, unknown> = {};
-      for (const [k, text] of fields) value[k] = typeof text === 'string' ? parseKeptMember(k, text) : text.value;
+      for (const [k, text, read] of fields) value[k] = text === undefined ? read : parseKeptMember(k, text);
       this.recordDone(value, d, line);
       return;
     }
@@ -968,16 +1020,25 @@ const PRIME_CORPUS: ReadonlyArray<readonly [string, FastDecoderOptions]> = [
   ['{"version": 1, "sessions": [{"session_id": "a", "duration_minutes": 1.5}], "meta": {"a": [1]}, "sessions": [{"repo": "b"}, 2]}', {}],
   ['{"session_id":"a","x":[1,2]}\n{"repo":"b"}\r\n\n7\n"s"\n[true]\n', {}],
   ['{"sessions":1}\n12\n{"tool_calls":[]}\n-3', { shape: 'jsonl' }],
+  // the members read straight from the bytes (seed sessions), in all their shapes
+  [
+    '[{"session_id":7,"repo":"r","errors":[{"message":"a\\"b","x":[{"y":null}]},{"message":null},{}],"tool_calls":[{"tool":"t","latency_ms":12},' +
+      '{"tool":"é","latency_ms":1.5e3,"x":{"a":[true,false]}},{"tool":null,"latency_ms":true},{"tool":2.0},{}],"duration_minutes":-0.5},\n' +
+      '{"session_id":null,"repo":1e400,"errors":[],"tool_calls":[],"duration_minutes":false}, {"errors":"", "tool_calls":{}, "repo":[1]}]',
+    { seedSessions: true },
+  ],
 ];
 
 function prime(): void {
   primed = true;
   for (const [text, opts] of PRIME_CORPUS) {
     const bytes = Buffer.from(text, 'utf8');
-    for (const size of [bytes.length, 1, 3]) {
-      const decoder = new FastDecoder(() => {}, opts);
-      for (let at = 0; at < bytes.length; at += size) decoder.push(bytes.subarray(at, at + size));
-      decoder.end();
+    for (const seedSessions of opts.seedSessions === true ? [true] : [false, true]) {
+      for (const size of [bytes.length, 1, 3]) {
+        const decoder = new FastDecoder(() => {}, { ...opts, seedSessions });
+        for (let at = 0; at < bytes.length; at += size) decoder.push(bytes.subarray(at, at + size));
+        decoder.end();
+      }
     }
   }
 }

@@ -22,10 +22,12 @@ import type { JsonValue, NameValue, Session, ToolCall } from '../session.js';
 import { PyNum } from '../python/py-num.js';
 import { isManualProcess } from '../profiles/seed/manual-processes.js';
 import { pyKey } from '../python/py-key.js';
+import { ReadErrors, ReadToolCalls } from './_read-members.js';
 
 export type SessionCheck = { ok: true; session: Session } | { ok: false; reason: string };
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const NOTHING: readonly unknown[] = [];
 
 export function pyTypeName(v: unknown): string {
   if (v === null) return 'null';
@@ -74,9 +76,13 @@ export function toSession(value: unknown): SessionCheck {
   if (!isPlainObject(value)) return { ok: false, reason: `record is ${pyTypeName(value)}, expected an object` };
   const rec = value;
 
-  const rawErrors = listField(rec, 'errors');
+  // the fast decoder's seed sessions: lists read from the bytes, already checked (input/_read-members.ts)
+  const readErrors = hasOwn.call(rec, 'errors') ? rec['errors'] : undefined;
+  const readCalls = hasOwn.call(rec, 'tool_calls') ? rec['tool_calls'] : undefined;
+
+  const rawErrors = readErrors instanceof ReadErrors ? NOTHING : listField(rec, 'errors');
   if (typeof rawErrors === 'string') return { ok: false, reason: rawErrors };
-  const errors: string[] = [];
+  const errors: string[] = readErrors instanceof ReadErrors ? readErrors.messages : [];
   for (let i = 0; i < rawErrors.length; i++) {
     const err = rawErrors[i];
     if (!isPlainObject(err)) return { ok: false, reason: `errors[${i}] is ${pyTypeName(err)}, expected an object` };
@@ -89,9 +95,10 @@ export function toSession(value: unknown): SessionCheck {
     errors.push(msg);
   }
 
-  const rawCalls = listField(rec, 'tool_calls');
+  const rawCalls = readCalls instanceof ReadToolCalls ? NOTHING : listField(rec, 'tool_calls');
   if (typeof rawCalls === 'string') return { ok: false, reason: rawCalls };
-  const toolCalls: ToolCall[] = new Array(rawCalls.length);
+  // a read tool is never a list or an object: nothing unhashable among them
+  const toolCalls: ToolCall[] = readCalls instanceof ReadToolCalls ? readCalls.calls : new Array(rawCalls.length);
   let unhashableTool = -1;
   for (let i = 0; i < rawCalls.length; i++) {
     const tc = rawCalls[i];
@@ -109,18 +116,19 @@ export function toSession(value: unknown): SessionCheck {
     toolCalls[i] = { tool, latency_ms: latency };
   }
 
-  const manual = isManualProcess(toolCalls);
+  // Whether the session is a manual process matters only for a non-numeric duration or
+  // a list/object tool: asked only then (it was 3% of a dense archive's run, asked always).
   let duration: JsonValue = 0;
   if (hasOwn.call(rec, 'duration_minutes')) {
     const d = rec['duration_minutes'] as JsonValue;
     duration = typeof d === 'boolean' ? (d ? 1 : 0) : d;
-    if (manual && typeof duration !== 'number') {
+    if (typeof duration !== 'number' && isManualProcess(toolCalls)) {
       return { ok: false, reason: `"duration_minutes" is ${pyTypeName(d)}, expected a number` };
     }
   }
 
   if (unhashableTool >= 0) {
-    const bad = hashedUnhashableTool(toolCalls, manual);
+    const bad = hashedUnhashableTool(toolCalls, isManualProcess(toolCalls));
     if (bad >= 0) {
       return {
         ok: false,

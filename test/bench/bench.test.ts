@@ -246,9 +246,19 @@ describe('generate', () => {
         encoding: 'utf8',
       },
     );
-    expect(r.stderr).toMatch(/generated jsonl .*: \d+ bytes .*3 sessions, [\d.]+ s/);
+    const summary = /generated jsonl .*: \d+ bytes .*3 sessions, (\d+) tool calls, [\d.]+ s/.exec(r.stderr);
+    expect(summary).not.toBeNull();
     expect(r.status).toBe(0);
-    expect(parseFile(out, { jsonl: true, gzip: false })).toHaveLength(3);
+    const records = parseFile(out, { jsonl: true, gzip: false }) as Array<{ tool_calls: unknown[] }>;
+    expect(records).toHaveLength(3);
+    expect(Number(summary![1])).toBe(records.reduce((n, rec) => n + rec.tool_calls.length, 0));
+  });
+
+  it('--help prints the flags', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generate.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^bench\/generate\.ts — /);
+    expect(r.stdout).toContain('--profile P');
   });
 });
 
@@ -286,6 +296,7 @@ describe('run helpers', () => {
     medianSeconds: 5.1,
     mbPerSec: 196.1,
     sessionsPerSec: 4017,
+    callsPerSec: 3_140_000,
     peakRssKb: 300_000,
     rssMethod: 'time',
     ok: true,
@@ -328,6 +339,7 @@ describe('run helpers', () => {
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toContain('5.10');
+    expect(lines[2]).toContain('3,140,000');
     expect(lines[2]).toContain('outputs equal (63 proposals)');
     expect(lines[3]).toContain('reference failed (exit 137)');
   });

@@ -1,0 +1,87 @@
+/**
+ * Strings of the bytes they were read from, shared: a tool name or a repo that
+ * repeats (a dense archive names 10 tools 6.4M times) is looked up by its bytes
+ * and costs no allocation. Bounded: at most `capacity` names of at most
+ * MAX_INTERNED bytes are kept (the first ones met); any other name is a fresh
+ * string each time, as it was before.
+ */
+
+/** FNV-1a over bytes: h = imul(h ^ byte, FNV_PRIME) from FNV_BASIS. */
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Longest name kept: a longer one is rarely a repeated name. */
+export const MAX_INTERNED = 64;
+
+export class Interner {
+  /** (length, first byte) -> entry + 1 of the last name met with them: most lookups end here, unhashed */
+  private readonly recent = new Int32Array(256);
+  /** slot -> entry + 1, 0 when free */
+  private readonly slots: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly texts: string[] = [];
+  /** the entries' bytes, one after another */
+  private readonly bytes: Uint8Array;
+  private used = 0;
+  private readonly mask: number;
+  private readonly capacity: number;
+
+  /** `slots` is a power of two; at most half of them are used, so a probe always ends. */
+  constructor(slots = 2048) {
+    this.slots = new Int32Array(slots);
+    this.mask = slots - 1;
+    this.capacity = slots >> 1;
+    this.hashes = new Int32Array(this.capacity);
+    this.starts = new Int32Array(this.capacity);
+    this.lengths = new Int32Array(this.capacity);
+    this.bytes = new Uint8Array(this.capacity * MAX_INTERNED);
+  }
+
+  /**
+   * The string that the bytes buf[s, e) spell: UTF-8 (valid, checked by the caller)
+   * when `utf8`, else ASCII.
+   */
+  get(buf: Uint8Array, s: number, e: number, utf8: boolean): string {
+    const len = e - s;
+    const r = (len * 31 + (len > 0 ? buf[s]! : 0)) & 255;
+    const last = this.recent[r]! - 1;
+    if (last >= 0 && this.lengths[last] === len && this.same(last, buf, s, e)) return this.texts[last]!;
+    let hash = FNV_BASIS;
+    for (let k = s; k < e; k++) hash = Math.imul(hash ^ buf[k]!, FNV_PRIME);
+    hash |= 0; // as the Int32Array keeps it (FNV_BASIS itself, of an empty name, is not an int32)
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let j = hash & mask; ; j = (j + 1) & mask) {
+      const entry = slots[j]! - 1;
+      if (entry < 0) {
+        const text = Buffer.from(buf.buffer, buf.byteOffset + s, len).toString(utf8 ? 'utf8' : 'latin1');
+        const k = this.texts.length;
+        if (k < this.capacity && len <= MAX_INTERNED) {
+          const at = this.used;
+          this.bytes.set(buf.subarray(s, e), at); // a copy: the chunk is not kept
+          this.used += len;
+          this.hashes[k] = hash;
+          this.starts[k] = at;
+          this.lengths[k] = len;
+          this.texts.push(text);
+          slots[j] = k + 1;
+          this.recent[r] = k + 1;
+        }
+        return text;
+      }
+      if (this.hashes[entry] === hash && this.lengths[entry] === len && this.same(entry, buf, s, e)) {
+        this.recent[r] = entry + 1;
+        return this.texts[entry]!;
+      }
+    }
+  }
+
+  /** Entry `entry` holds the bytes buf[s, e) (of its length). */
+  private same(entry: number, buf: Uint8Array, s: number, e: number): boolean {
+    const bytes = this.bytes;
+    for (let a = this.starts[entry]!, k = s; k < e; a++, k++) if (bytes[a] !== buf[k]) return false;
+    return true;
+  }
+}
