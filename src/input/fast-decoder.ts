@@ -944,8 +944,10 @@ export class FastDecoder {
       }
       const kind = this.capKind;
       this.capKind = CAP_NONE;
-      if (kind === CAP_MEMBER) this.recFields!.push([this.capKey, text, undefined]);
-      else this.recordDone(JSON.parse(text) as unknown, d, line);
+      if (kind === CAP_MEMBER) {
+        if (typeof text === 'string') this.recFields!.push([this.capKey, text, undefined]);
+        else this.recFields!.push([this.capKey, undefined, text.value]);
+      } else this.recordDone(typeof text === 'string' ? (JSON.parse(text) as unknown) : text.value, d, line);
       return;
     }
     if (this.recFields !== null && this.recActive && d === this.recDepth) {
