@@ -60,6 +60,24 @@ export function mergeStates(profile: AnyProfile, a: ProfileState, b: ProfileStat
   return { profile: profile.name, sessions: a.sessions + b.sessions, skipped: a.skipped + b.skipped, detectors };
 }
 
+/**
+ * `mergeStates(into, from)`, built out of both: the detectors' `mergeInto` where they
+ * have one (in place: O(the smaller state), no copy of the larger). For a caller that
+ * owns both states and uses neither afterwards (see `Detector.mergeInto`).
+ */
+export function mergeStatesInto(profile: AnyProfile, into: ProfileState, from: ProfileState): ProfileState {
+  sameProfile(profile, into);
+  sameProfile(profile, from);
+  const states = into.detectors;
+  for (const d of profile.detectors) {
+    states[d.name] =
+      d.mergeInto === undefined ? d.merge(states[d.name], from.detectors[d.name]) : d.mergeInto(states[d.name], from.detectors[d.name]);
+  }
+  into.sessions += from.sessions;
+  into.skipped += from.skipped;
+  return into;
+}
+
 /** A copy with every ordinal replaced by `f(ordinal)` (`f` must keep their order). */
 export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Ordinal) => Ordinal): ProfileState {
   const detectors: Record<string, unknown> = {};
@@ -69,7 +87,7 @@ export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Or
 
 /** Prefix every ordinal, so states of separate runs merge in a chosen order. */
 export function rebaseState(profile: AnyProfile, s: ProfileState, prefix: Ordinal): ProfileState {
-  return mapStateOrdinals(profile, s, (o) => [...prefix, ...o]);
+  return mapStateOrdinals(profile, s, (o) => prefix.concat(o));
 }
 
 export function finalizeState(profile: AnyProfile, s: ProfileState): ProfileResult {

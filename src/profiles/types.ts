@@ -57,6 +57,13 @@ export interface Detector<In, S, R> {
   add(state: S, record: In, at: Ordinal): S;
   /** associative and commutative (ordinals carry the order); must not mutate its inputs */
   merge(a: S, b: S): S;
+  /**
+   * Optional: `merge` that may build its result out of its inputs (mutate either, keep
+   * parts of both), for a caller that owns both states — no other state shares their
+   * parts — and uses neither afterwards: the analysis folding shards and files. Its
+   * result equals `merge(into, from)`. Without it the engine calls `merge`.
+   */
+  mergeInto?(into: S, from: S): S;
   /** the detector's result; must not mutate `state` */
   finalize(state: S): R;
   /** a copy with every ordinal replaced by `f(ordinal)`; `f` keeps their order

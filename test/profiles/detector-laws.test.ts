@@ -71,6 +71,23 @@ describe.each(seedDetectors.map((d) => [d.name, d] as const))('%s', (_name, d) =
     );
   });
 
+  it.skipIf(d.mergeInto === undefined)('mergeInto (in place, smaller into larger) gives what merge gives, either way round', () => {
+    fc.assert(
+      fc.property(sessions, fc.nat(), (all, cut) => {
+        const k = cut % (all.length + 1);
+        const asFile = (s: unknown) => [...stringifyChunks(d.mapOrdinals(s, (o) => o))].join('');
+        const expected = asFile(d.merge(fold(d, all, 0, k), fold(d, all, k, all.length)));
+        expect(asFile(d.mergeInto!(fold(d, all, 0, k), fold(d, all, k, all.length)))).toBe(expected);
+        expect(asFile(d.mergeInto!(fold(d, all, k, all.length), fold(d, all, 0, k)))).toBe(expected);
+        // three shards folded in place, as a file's ranges are
+        const j = Math.floor(k / 2);
+        const three = d.mergeInto!(d.mergeInto!(fold(d, all, 0, j), fold(d, all, j, k)), fold(d, all, k, all.length));
+        expect(asFile(three)).toBe(asFile(fold(d, all, 0, all.length)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('validate accepts what the detector wrote (with ordinals ranked), unchanged', () => {
     fc.assert(
       fc.property(sessions, (all) => {
