@@ -68,6 +68,9 @@ export function mergeStates(profile: AnyProfile, a: ProfileState, b: ProfileStat
 export function mergeStatesInto(profile: AnyProfile, into: ProfileState, from: ProfileState): ProfileState {
   sameProfile(profile, into);
   sameProfile(profile, from);
+  // a state of no record is init(), the identity (a batch's files but its first carry one)
+  if (from.sessions === 0 && from.skipped === 0) return into;
+  if (into.sessions === 0 && into.skipped === 0) return from;
   const states = into.detectors;
   for (const d of profile.detectors) {
     states[d.name] =

@@ -57,10 +57,10 @@ function fakeHost(over: Partial<FileJobHost> = {}) {
 
 const FILE: Input = { path: '/data/a.json', size: 1000, kind: 'json', transport: 'file', gzip: false, format: 'sessions', shape: 'auto' };
 
-/** A state with `n` sessions whose first-seen ordinal is [0, shard, 0]. */
 /** A state as a state file writes it (ordinals ranked, compact forms expanded). */
 const asFile = (state: AnalyzerState): string => serializeState({ state, malformed: emptyMalformed() });
 
+/** A state with `n` sessions whose first-seen ordinal is [0, shard, 0]. */
 function stateOf(shard: number, n: number, tool = 'Bash'): AnalyzerState {
   const s = initState();
   for (let i = 0; i < n; i++)
