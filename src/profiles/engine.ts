@@ -7,6 +7,7 @@
  */
 import { AnalyzerError } from '../errors.js';
 import type { Ordinal } from './ordinal.js';
+import { isPacked, PackReader, PackWriter } from './packed.js';
 import type { AnyProfile, Profile, ProfileResult } from './types.js';
 
 /** The state of a profile's analysis: what workers post back and state files hold. */
@@ -97,4 +98,35 @@ export function finalizeState(profile: AnyProfile, s: ProfileState): ProfileResu
   const results: Record<string, unknown> = {};
   for (const d of profile.detectors) results[d.name] = d.finalize(s.detectors[d.name]);
   return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, results };
+}
+
+/** The state with every detector that can packed as columns (for the trip from a worker); see `Detector.pack`. */
+export function packState(profile: AnyProfile, s: ProfileState): ProfileState {
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    if (d.pack === undefined) detectors[d.name] = state;
+    else {
+      const w = new PackWriter();
+      d.pack(state, w);
+      detectors[d.name] = w.finish();
+    }
+  }
+  return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, detectors };
+}
+
+/** `packState` undone: every packed detector state read back; mutates and returns `s`. */
+export function unpackState(profile: AnyProfile, s: ProfileState): ProfileState {
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    if (d.unpack !== undefined && isPacked(state)) s.detectors[d.name] = d.unpack(new PackReader(state));
+  }
+  return s;
+}
+
+/** The buffers of a packed state, to transfer rather than copy. */
+export function packedBuffers(s: ProfileState): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(s.detectors)) if (isPacked(v)) out.push(v.nums.buffer as ArrayBuffer, v.lens.buffer as ArrayBuffer);
+  return out;
 }

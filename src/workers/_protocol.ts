@@ -1,5 +1,5 @@
 /** Messages between the pool (main thread) and a shard worker. All plain, structured-cloneable data. */
-import type { AnalyzerState } from '../accumulators/index.js';
+import { packedBuffers, packState, unpackState, type AnalyzerState } from '../accumulators/index.js';
 import type { ShardResult } from '../analyze.js';
 import type { WireError } from '../errors.js';
 import type { WireInput } from '../input/classify.js';
@@ -113,4 +113,29 @@ export type WorkerReply =
 /** The placeholder record that stands for range `k` in the skeleton. */
 export function placeholder(k: number): Buffer {
   return Buffer.from(`{"session_id":${k}}`);
+}
+
+/**
+ * A reply as a worker posts it: its state packed as columns and their buffers
+ * transferred (a state of many keys cloned object by object cost more than the
+ * analysis: see profiles/packed.ts). `unpackReply` undoes it on the main thread.
+ */
+export function packReply(reply: WorkerReply): { message: WorkerReply; transfer: ArrayBuffer[] } {
+  if (reply.type === 'done') {
+    const state = packState(reply.shard.state);
+    return { message: { ...reply, shard: { ...reply.shard, state } }, transfer: packedBuffers(state) };
+  }
+  if (reply.type === 'batch') {
+    const state = packState(reply.state);
+    return { message: { ...reply, state }, transfer: packedBuffers(state) };
+  }
+  return { message: reply, transfer: [] };
+}
+
+/** A reply as the main thread uses it: its state unpacked (in place). */
+export function unpackReply<R extends WorkerReply>(reply: R): R {
+  // replies without a state (a stand-in worker's, in tests) pass as they are
+  const state: unknown = reply.type === 'done' ? reply.shard?.state : reply.type === 'batch' ? reply.state : undefined;
+  if (typeof state === 'object' && state !== null) unpackState(state as AnalyzerState);
+  return reply;
 }

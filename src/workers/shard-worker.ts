@@ -16,6 +16,7 @@ import { readFileRange } from '../input/bytes.js';
 import { decoderFor, recordEvents } from '../input/read-sessions.js';
 import type { DecodeEvent } from '../input/types.js';
 import {
+  packReply,
   placeholder,
   type BatchFileResult,
   type BatchTask,
@@ -34,7 +35,8 @@ const port = parentPort;
 if (port === null) throw new Error('shard-worker.js must run in a worker thread');
 
 function post(reply: WorkerReply): void {
-  port!.postMessage(reply);
+  const { message, transfer } = packReply(reply);
+  port!.postMessage(message, transfer);
 }
 
 /** Progress deltas, posted at most every 100 ms; `flush` before the final reply. */

@@ -171,6 +171,52 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     }
     return big;
   },
+  // per key: key, first, count, repos (n, then each; one repo stays compact), examples
+  // (0 and the id for the compact form, else n, then ordinal and id of each)
+  pack(state, w) {
+    for (const [key, e] of state) {
+      w.str(key);
+      w.ordinal(e.first);
+      w.num(e.count);
+      if (typeof e.repos === 'string') {
+        w.num(1);
+        w.str(e.repos);
+      } else {
+        w.num(e.repos.size);
+        for (const r of e.repos) w.str(r);
+      }
+      if (typeof e.examples === 'string') {
+        w.num(0);
+        w.str(e.examples);
+      } else {
+        w.num(e.examples.length);
+        for (const x of e.examples) {
+          w.ordinal(x.at);
+          w.str(x.id);
+        }
+      }
+    }
+  },
+  unpack(r) {
+    const out: RepeatedErrorsState = new Map();
+    while (r.more) {
+      const key = r.str();
+      const first = r.ordinal();
+      const count = r.num();
+      const nRepos = r.num();
+      let repos: string | Set<string> = internRepo(r.str());
+      for (let k = 1; k < nRepos; k++) repos = withRepo(repos, r.str());
+      const nExamples = r.num();
+      let examples: string | ErrorExample[];
+      if (nExamples === 0) examples = r.str();
+      else {
+        examples = [];
+        for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
+      }
+      out.set(key, { first, count, repos, examples });
+    }
+    return out;
+  },
   finalize(state) {
     return [...state.entries()]
       .sort((x, y) => compareOrdinal(x[1].first, y[1].first))

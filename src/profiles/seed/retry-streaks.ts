@@ -94,6 +94,25 @@ export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'faile
     }
     return big;
   },
+  pack(state, w) {
+    for (const [key, e] of state) {
+      w.str(key);
+      w.str(e.display);
+      w.ordinal(e.first);
+      w.num(e.count);
+    }
+  },
+  unpack(r) {
+    const out: RetryStreaksState = new Map();
+    while (r.more) {
+      const key = r.str();
+      const display = r.str();
+      const first = r.ordinal();
+      // fields in the order `add` makes them: state files write them in that order
+      out.set(key, { first, display, count: r.num() });
+    }
+    return out;
+  },
   finalize(state) {
     return [...state.values()].sort((x, y) => compareOrdinal(x.first, y.first)).map((e) => ({ tool: e.display, count: e.count }));
   },

@@ -118,6 +118,43 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     }
     return big;
   },
+  // per tool: key, display, first, count, sum (0 and the number for the compact form,
+  // else 1, the partials' count, the partials and the special part)
+  pack(state, w) {
+    for (const [key, e] of state) {
+      w.str(key);
+      w.str(e.display);
+      w.ordinal(e.first);
+      w.num(e.count);
+      if (typeof e.sum === 'number') {
+        w.num(0);
+        w.num(e.sum);
+      } else {
+        w.num(1);
+        w.num(e.sum.partials.length);
+        for (const x of e.sum.partials) w.num(x);
+        w.num(e.sum.special);
+      }
+    }
+  },
+  unpack(r) {
+    const out: SlowToolsState = new Map();
+    while (r.more) {
+      const key = r.str();
+      const display = r.str();
+      const first = r.ordinal();
+      const count = r.num();
+      let sum: CompactSum;
+      if (r.num() === 0) sum = r.num();
+      else {
+        const partials: number[] = [];
+        for (let k = r.num(); k > 0; k--) partials.push(r.num());
+        sum = { partials, special: r.num() };
+      }
+      out.set(key, { first, display, count, sum });
+    }
+    return out;
+  },
   finalize(state) {
     return [...state.values()]
       .sort((x, y) => compareOrdinal(x.first, y.first))
