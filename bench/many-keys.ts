@@ -41,6 +41,16 @@
  * profiles/types.ts) or a balanced merge tree; and ≤ 300 B/key needs a cheaper `repos` than a
  * Set per key (~150 B: a lone repo as a string), a state-file format change.
  *
+ * Second round, 2026-12-01 14:30 UTC, same VM (load 6-10), `--keys 300000 --shards 8`, the
+ * clone now being what a worker posts (packed columns, profiles/packed.ts) and the fold the
+ * in-place one (`mergeStatesInto`), one build after the other:
+ *   build                                   heap/key  clone/key  clone s  merge s  merged heap/key
+ *   before (main at 8a4e7b9)                 655 B    149 B      8.93     3.17     669 B
+ *   after (compact entries, packed, in place) 253 B   146 B      3.60     1.32     259 B
+ * End to end (whole process, pairs in turn, medians of 2; README "Many keys and many tiny files,
+ * second round"): 1M error keys w=1 652 MiB peak (was 1086), w=2 861 MiB (was 1586); w=2 / w=1
+ * 1.40× wall, 1.43× CPU.
+ *
  * Run with --expose-gc (the script re-executes itself with it when missing).
  */
 import { spawnSync } from 'node:child_process';
