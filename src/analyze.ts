@@ -11,7 +11,7 @@
  *   appendResult    results of inputs, in input order -> the run's AnalysisResult
  *   analyzeSequential  all of the above, one input after another, on this thread
  */
-import { addSession, initState, mergeStates, profileNamed, type AnalyzerState } from './accumulators/index.js';
+import { addSession, initState, mergeStatesInto, profileNamed, type AnalyzerState } from './accumulators/index.js';
 import { inputError } from './errors.js';
 import type { Input } from './input/classify.js';
 import { readInput, type ReadOptions } from './input/read-sessions.js';
@@ -69,7 +69,7 @@ export async function analyzeEvents(events: AsyncIterable<InputEvent>, prefix: r
       r = emptyShard(opts.profile);
       continue;
     }
-    const at = [...prefix, index++];
+    const at = prefix.concat(index++);
     if (ev.kind === 'agent-session') {
       addSession(r.state, profile.fromAgentSession(ev.session), at);
       opts.onSession?.();
@@ -97,10 +97,14 @@ export async function analyzeEvents(events: AsyncIterable<InputEvent>, prefix: r
   return r;
 }
 
-/** Two consecutive shards of one input, `a` before `b`. */
+/**
+ * Two consecutive shards of one input, `a` before `b`. Their states are merged in
+ * place (`mergeStatesInto`): the caller owns both and uses neither afterwards, as every
+ * caller here does (states fresh from a loop or a worker, folded once).
+ */
 export function mergeShards(a: ShardResult, b: ShardResult): ShardResult {
   return {
-    state: mergeStates(a.state, b.state),
+    state: mergeStatesInto(a.state, b.state),
     malformed: mergeMalformed(a.malformed, b.malformed),
     records: a.records + b.records,
     keyless: a.keyless + b.keyless,
@@ -113,10 +117,13 @@ export function fileResult(file: string, r: ShardResult): AnalysisResult {
   return { state: r.state, malformed: r.malformed, keyless: all ? { count: 1, first: [{ file, records: r.records }] } : { count: 0, first: [] } };
 }
 
-/** `acc` followed by the next input's result; `only`: it is the run's only input (its state is taken as is). */
+/**
+ * `acc` followed by the next input's result; `only`: it is the run's only input (its
+ * state is taken as is). Merged in place, as `mergeShards`: neither is used afterwards.
+ */
 export function appendResult(acc: AnalysisResult, next: AnalysisResult, only: boolean): AnalysisResult {
   return {
-    state: only ? next.state : mergeStates(acc.state, next.state),
+    state: only ? next.state : mergeStatesInto(acc.state, next.state),
     malformed: mergeMalformed(acc.malformed, next.malformed),
     keyless: {
       count: acc.keyless.count + next.keyless.count,

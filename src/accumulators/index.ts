@@ -29,6 +29,13 @@ export function profileNamed(name: string): AnyProfile {
 
 export const initState = (profile = 'seed'): AnalyzerState => engine.initState(profileNamed(profile));
 export const mergeStates = (a: AnalyzerState, b: AnalyzerState): AnalyzerState => engine.mergeStates(profileNamed(a.profile), a, b);
+/** `mergeStates` for a caller that owns both states and uses neither afterwards (see `Detector.mergeInto`). */
+export const mergeStatesInto = (into: AnalyzerState, from: AnalyzerState): AnalyzerState =>
+  engine.mergeStatesInto(profileNamed(into.profile), into, from);
+/** A state with its detectors packed as columns, for postMessage (see profiles/packed.ts), and back. */
+export const packState = (s: AnalyzerState): AnalyzerState => engine.packState(profileNamed(s.profile), s);
+export const unpackState = (s: AnalyzerState): AnalyzerState => engine.unpackState(profileNamed(s.profile), s);
+export const packedBuffers = engine.packedBuffers;
 export const mapStateOrdinals = (s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState =>
   engine.mapStateOrdinals(profileNamed(s.profile), s, f);
 export const rebaseState = (s: AnalyzerState, prefix: Ordinal): AnalyzerState => engine.rebaseState(profileNamed(s.profile), s, prefix);

@@ -7,6 +7,7 @@
  */
 import { AnalyzerError } from '../errors.js';
 import type { Ordinal } from './ordinal.js';
+import { isPacked, PackReader, PackWriter } from './packed.js';
 import type { AnyProfile, Profile, ProfileResult } from './types.js';
 
 /** The state of a profile's analysis: what workers post back and state files hold. */
@@ -60,6 +61,27 @@ export function mergeStates(profile: AnyProfile, a: ProfileState, b: ProfileStat
   return { profile: profile.name, sessions: a.sessions + b.sessions, skipped: a.skipped + b.skipped, detectors };
 }
 
+/**
+ * `mergeStates(into, from)`, built out of both: the detectors' `mergeInto` where they
+ * have one (in place: O(the smaller state), no copy of the larger). For a caller that
+ * owns both states and uses neither afterwards (see `Detector.mergeInto`).
+ */
+export function mergeStatesInto(profile: AnyProfile, into: ProfileState, from: ProfileState): ProfileState {
+  sameProfile(profile, into);
+  sameProfile(profile, from);
+  // a state of no record is init(), the identity (a batch's files but its first carry one)
+  if (from.sessions === 0 && from.skipped === 0) return into;
+  if (into.sessions === 0 && into.skipped === 0) return from;
+  const states = into.detectors;
+  for (const d of profile.detectors) {
+    states[d.name] =
+      d.mergeInto === undefined ? d.merge(states[d.name], from.detectors[d.name]) : d.mergeInto(states[d.name], from.detectors[d.name]);
+  }
+  into.sessions += from.sessions;
+  into.skipped += from.skipped;
+  return into;
+}
+
 /** A copy with every ordinal replaced by `f(ordinal)` (`f` must keep their order). */
 export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Ordinal) => Ordinal): ProfileState {
   const detectors: Record<string, unknown> = {};
@@ -69,11 +91,42 @@ export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Or
 
 /** Prefix every ordinal, so states of separate runs merge in a chosen order. */
 export function rebaseState(profile: AnyProfile, s: ProfileState, prefix: Ordinal): ProfileState {
-  return mapStateOrdinals(profile, s, (o) => [...prefix, ...o]);
+  return mapStateOrdinals(profile, s, (o) => prefix.concat(o));
 }
 
 export function finalizeState(profile: AnyProfile, s: ProfileState): ProfileResult {
   const results: Record<string, unknown> = {};
   for (const d of profile.detectors) results[d.name] = d.finalize(s.detectors[d.name]);
   return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, results };
+}
+
+/** The state with every detector that can packed as columns (for the trip from a worker); see `Detector.pack`. */
+export function packState(profile: AnyProfile, s: ProfileState): ProfileState {
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    if (d.pack === undefined) detectors[d.name] = state;
+    else {
+      const w = new PackWriter();
+      d.pack(state, w);
+      detectors[d.name] = w.finish();
+    }
+  }
+  return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, detectors };
+}
+
+/** `packState` undone: every packed detector state read back; mutates and returns `s`. */
+export function unpackState(profile: AnyProfile, s: ProfileState): ProfileState {
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    if (d.unpack !== undefined && isPacked(state)) s.detectors[d.name] = d.unpack(new PackReader(state));
+  }
+  return s;
+}
+
+/** The buffers of a packed state, to transfer rather than copy. */
+export function packedBuffers(s: ProfileState): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(s.detectors)) if (isPacked(v)) out.push(v.nums.buffer as ArrayBuffer, v.lens.buffer as ArrayBuffer);
+  return out;
 }

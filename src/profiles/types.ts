@@ -27,6 +27,7 @@
  */
 import type { AgentSession } from '../agent-session.js';
 import type { Ordinal } from './ordinal.js';
+import type { PackReader, PackWriter } from './packed.js';
 
 /** Where a record of the session format starts: the input file as given and its 1-based line. */
 export interface RecordPlace {
@@ -57,6 +58,20 @@ export interface Detector<In, S, R> {
   add(state: S, record: In, at: Ordinal): S;
   /** associative and commutative (ordinals carry the order); must not mutate its inputs */
   merge(a: S, b: S): S;
+  /**
+   * Optional: `merge` that may build its result out of its inputs (mutate either, keep
+   * parts of both), for a caller that owns both states — no other state shares their
+   * parts — and uses neither afterwards: the analysis folding shards and files. Its
+   * result equals `merge(into, from)`. Without it the engine calls `merge`.
+   */
+  mergeInto?(into: S, from: S): S;
+  /**
+   * Optional: write the state as columns (`packed.ts`) for the trip from a worker to the
+   * main thread, where a state of many keys cloned object by object cost more than the
+   * analysis; `unpack` reads it back, equal to the state packed.
+   */
+  pack?(state: S, w: PackWriter): void;
+  unpack?(r: PackReader): S;
   /** the detector's result; must not mutate `state` */
   finalize(state: S): R;
   /** a copy with every ordinal replaced by `f(ordinal)`; `f` keeps their order

@@ -16,7 +16,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AnalyzerError } from '../errors.js';
-import type { WorkerReply, WorkerTask } from './_protocol.js';
+import { unpackReply, type WorkerReply, type WorkerTask } from './_protocol.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A task as its owner writes it: the executor numbers it. */
@@ -165,7 +165,12 @@ export class Executor {
     if (slot.dead || job === undefined || job.task.id !== m.id) return;
     slot.current = undefined;
     this.idle.push(slot);
-    job.resolve(m);
+    try {
+      job.resolve(unpackReply(m));
+    } catch (err) {
+      // a reply this build cannot read is a bug: fail the task rather than leave it waiting forever
+      job.reject(new AnalyzerError('FP_INTERNAL', `Unreadable worker reply '${m.type}': ${(err as Error).message}`, {}, { cause: err }));
+    }
     this.pump();
   }
 

@@ -1,4 +1,5 @@
 /** Messages between the pool (main thread) and a shard worker. All plain, structured-cloneable data. */
+import { packedBuffers, packState, unpackState, type AnalyzerState } from '../accumulators/index.js';
 import type { ShardResult } from '../analyze.js';
 import type { WireError } from '../errors.js';
 import type { WireInput } from '../input/classify.js';
@@ -54,7 +55,21 @@ export interface StreamTask extends TaskBase {
   shape: 'auto' | 'jsonl';
 }
 
-export type WorkerTask = WholeTask | RangeTask | SkeletonTask | StreamTask;
+/**
+ * Small whole files, consecutive in input order, read one after another by `analyzeInput`
+ * (as `WholeTask`s would be) and answered with ONE state: a folder of 20k tiny files
+ * cost a task message, a state clone and a merge per file, and two workers were 2x
+ * slower than one (issue 9). Stops at the first file that fails.
+ */
+export interface BatchTask extends TaskBase {
+  kind: 'batch';
+  files: { fileIndex: number; input: WireInput }[];
+}
+
+export type WorkerTask = WholeTask | RangeTask | SkeletonTask | StreamTask | BatchTask;
+
+/** What a batch says of each file it read: everything of its `ShardResult` but the state. */
+export type BatchFileResult = Omit<ShardResult, 'state'> & { fileIndex: number };
 
 /** Main thread -> worker, for the running stream task `id`. */
 export type StreamChunk =
@@ -81,6 +96,16 @@ export type WorkerReply =
       /** newlines in the bytes before range 0, between ranges k-1 and k, and after the last range */
       gapNewlines: number[];
     }
+  | {
+      id: number;
+      type: 'batch';
+      /** the state of every file read, merged */
+      state: AnalyzerState;
+      /** the files read without error, in order */
+      files: BatchFileResult[];
+      /** the file that failed, if one did (the batch stopped there) */
+      failed?: { fileIndex: number; error: WireError };
+    }
   | { id: number; type: 'error'; error: WireError }
   /** a stream chunk was consumed (flow control) */
   | { id: number; type: 'ack' };
@@ -88,4 +113,29 @@ export type WorkerReply =
 /** The placeholder record that stands for range `k` in the skeleton. */
 export function placeholder(k: number): Buffer {
   return Buffer.from(`{"session_id":${k}}`);
+}
+
+/**
+ * A reply as a worker posts it: its state packed as columns and their buffers
+ * transferred (a state of many keys cloned object by object cost more than the
+ * analysis: see profiles/packed.ts). `unpackReply` undoes it on the main thread.
+ */
+export function packReply(reply: WorkerReply): { message: WorkerReply; transfer: ArrayBuffer[] } {
+  if (reply.type === 'done') {
+    const state = packState(reply.shard.state);
+    return { message: { ...reply, shard: { ...reply.shard, state } }, transfer: packedBuffers(state) };
+  }
+  if (reply.type === 'batch') {
+    const state = packState(reply.state);
+    return { message: { ...reply, state }, transfer: packedBuffers(state) };
+  }
+  return { message: reply, transfer: [] };
+}
+
+/** A reply as the main thread uses it: its state unpacked (in place). */
+export function unpackReply<R extends WorkerReply>(reply: R): R {
+  // replies without a state (a stand-in worker's, in tests) pass as they are
+  const state: unknown = reply.type === 'done' ? reply.shard?.state : reply.type === 'batch' ? reply.state : undefined;
+  if (typeof state === 'object' && state !== null) unpackState(state as AnalyzerState);
+  return reply;
 }

@@ -42,6 +42,7 @@ import type { Input } from '../input/classify.js';
 import type { AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
 import { Executor } from './_executor.js';
+import { BatchBuilder, batchable, runBatch } from './_batch-job.js';
 import { FileJob, type FileJobHost } from './_file-job.js';
 import { OrderedMerge, type Outcome } from './_ordered-merge.js';
 import { DEFAULT_SHARD_BYTES, planShards } from './plan-shards.js';
@@ -117,8 +118,13 @@ class ParallelRun {
   private stopAfter = Infinity;
   private finished = false;
   private readonly planning: Promise<void>;
-  /** tasks of files this far past the oldest unmerged one wait */
+  /** tasks of jobs (a file, or a batch of small files) this far past the oldest unmerged one wait */
   private readonly window: number;
+  /** the job each planned file belongs to, numbered in input order (a batch is one job) */
+  private readonly jobOf: Int32Array;
+  private jobs_ = 0;
+  /** small whole files waiting to be sent as one batch */
+  private readonly batch = new BatchBuilder();
   /** the planner pauses while this many tasks are queued */
   private readonly queueLimit: number;
 
@@ -133,6 +139,7 @@ class ParallelRun {
     const workers = Math.max(1, Math.floor(opts.workers));
     this.window = Math.max(16, 4 * workers);
     this.queueLimit = 2 * workers + 8;
+    this.jobOf = new Int32Array(files.length);
     this.result = new Promise<AnalysisResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -145,7 +152,7 @@ class ParallelRun {
         if (bytes > 0) progress.bytes(bytes);
         if (sessions > 0) progress.sessions(sessions);
       },
-      canStart: (f) => f <= this.stopAfter && f < this.merge.next + this.window,
+      canStart: (f) => f <= this.stopAfter && (this.merge.next >= files.length || this.jobOf[f]! < this.jobOf[this.merge.next]! + this.window),
     });
     this.planning = this.plan().catch((err: unknown) => this.fail(asAnalyzerError(err)));
   }
@@ -160,13 +167,40 @@ class ParallelRun {
       // the rest of the plan of a file already merged (it was read whole after all)
       if (item.fileIndex < this.merge.next) continue;
       let job = this.jobs.get(item.fileIndex);
+      const file = this.files[item.fileIndex]!;
+      if (job === undefined && item.kind === 'whole' && !this.lone && batchable(file)) {
+        this.jobOf[item.fileIndex] = this.jobs_;
+        if (this.batch.add(item.fileIndex, file)) {
+          this.sendBatch();
+          await this.executor.waitForRoom(this.queueLimit);
+        }
+        continue;
+      }
+      this.sendBatch();
       if (job === undefined) {
-        job = new FileJob(item.fileIndex, this.files[item.fileIndex]!, this.hostFor(item.fileIndex));
+        this.jobOf[item.fileIndex] = this.jobs_++;
+        job = new FileJob(item.fileIndex, file, this.hostFor(item.fileIndex));
         this.jobs.set(item.fileIndex, job);
       }
       job.accept(item);
       await this.executor.waitForRoom(this.queueLimit);
     }
+    this.sendBatch();
+  }
+
+  private get lone(): boolean {
+    return this.files.length === 1;
+  }
+
+  /** The small files collected so far, as one task (see _batch-job.ts). */
+  private sendBatch(): void {
+    if (this.batch.size === 0) return;
+    this.jobs_++;
+    runBatch(this.batch.take(), {
+      opts: this.opts,
+      run: (task, group) => this.executor.run(task, group),
+      settled: (index, outcome) => this.settled(index, outcome),
+    });
   }
 
   /** What the job of file `index` may ask of this run. */

@@ -9,13 +9,17 @@
  * worker_threads do not mix on Node 20 (privatenumber/tsx#354).
  */
 import { parentPort } from 'node:worker_threads';
-import { analyzeEvents, analyzeInput } from '../analyze.js';
-import { AnalyzerError, describeLocation, fromWire, toWire } from '../errors.js';
+import { initState, mergeStatesInto, type AnalyzerState } from '../accumulators/index.js';
+import { analyzeEvents, analyzeInput, type ShardResult } from '../analyze.js';
+import { AnalyzerError, describeLocation, fromWire, toWire, type WireError } from '../errors.js';
 import { readFileRange } from '../input/bytes.js';
 import { decoderFor, recordEvents } from '../input/read-sessions.js';
 import type { DecodeEvent } from '../input/types.js';
 import {
+  packReply,
   placeholder,
+  type BatchFileResult,
+  type BatchTask,
   type RangeTask,
   type SkeletonTask,
   type StreamChunk,
@@ -31,7 +35,8 @@ const port = parentPort;
 if (port === null) throw new Error('shard-worker.js must run in a worker thread');
 
 function post(reply: WorkerReply): void {
-  port!.postMessage(reply);
+  const { message, transfer } = packReply(reply);
+  port!.postMessage(message, transfer);
 }
 
 /** Progress deltas, posted at most every 100 ms; `flush` before the final reply. */
@@ -100,6 +105,33 @@ async function runWhole(t: WholeTask): Promise<void> {
   });
   p.flush();
   post({ id: t.id, type: 'done', shard: r, newlines: 0 });
+}
+
+/** Whole files one after another, their states merged in place into one; stops at the first failure. */
+async function runBatch(t: BatchTask): Promise<void> {
+  const p = progressFor(t.id);
+  let state: AnalyzerState | undefined;
+  const files: BatchFileResult[] = [];
+  let failed: { fileIndex: number; error: WireError } | undefined;
+  for (const f of t.files) {
+    let r: ShardResult;
+    try {
+      r = await analyzeInput(f.input, f.fileIndex, {
+        parser: t.parser,
+        strict: t.strict,
+        profile: t.profile,
+        onBytes: p.onBytes,
+        onSession: p.onSession,
+      });
+    } catch (err) {
+      failed = { fileIndex: f.fileIndex, error: toWire(err) };
+      break;
+    }
+    files.push({ fileIndex: f.fileIndex, malformed: r.malformed, records: r.records, keyless: r.keyless });
+    state = state === undefined ? r.state : mergeStatesInto(state, r.state);
+  }
+  p.flush();
+  post({ id: t.id, type: 'batch', state: state ?? initState(t.profile), files, ...(failed !== undefined ? { failed } : {}) });
 }
 
 async function runRange(t: RangeTask): Promise<void> {
@@ -216,6 +248,7 @@ async function runStream(t: StreamTask): Promise<void> {
 async function run(t: WorkerTask): Promise<void> {
   try {
     if (t.kind === 'whole') await runWhole(t);
+    else if (t.kind === 'batch') await runBatch(t);
     else if (t.kind === 'stream') await runStream(t);
     else if (t.kind === 'skeleton') await runSkeleton(t);
     else await runRange(t);

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { toSession } from '../../src/input/to-session.js';
 import { compareOrdinal, PROFILES, type AnyDetector, type Ordinal } from '../../src/profiles/index.js';
 import type { Session } from '../../src/session.js';
+import { PackReader, PackWriter } from '../../src/profiles/packed.js';
 import { reviveTagged, stringifyChunks } from '../../src/state-file-json.js';
 
 const TOOLS = ['Bash', 'Read', 'Edit', null, 1, 'unknown'] as const;
@@ -66,6 +67,43 @@ describe.each(seedDetectors.map((d) => [d.name, d] as const))('%s', (_name, d) =
         const whole = d.finalize(fold(d, all, 0, all.length));
         expect(d.finalize(d.merge(fold(d, all, 0, k), fold(d, all, k, all.length)))).toEqual(whole);
         expect(d.finalize(d.merge(fold(d, all, k, all.length), fold(d, all, 0, k)))).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.skipIf(d.mergeInto === undefined)('mergeInto (in place, smaller into larger) gives what merge gives, either way round', () => {
+    fc.assert(
+      fc.property(sessions, fc.nat(), (all, cut) => {
+        const k = cut % (all.length + 1);
+        const asFile = (s: unknown) => [...stringifyChunks(d.mapOrdinals(s, (o) => o))].join('');
+        const expected = asFile(d.merge(fold(d, all, 0, k), fold(d, all, k, all.length)));
+        expect(asFile(d.mergeInto!(fold(d, all, 0, k), fold(d, all, k, all.length)))).toBe(expected);
+        expect(asFile(d.mergeInto!(fold(d, all, k, all.length), fold(d, all, 0, k)))).toBe(expected);
+        // three shards folded in place, as a file's ranges are
+        const j = Math.floor(k / 2);
+        const three = d.mergeInto!(d.mergeInto!(fold(d, all, 0, j), fold(d, all, j, k)), fold(d, all, k, all.length));
+        expect(asFile(three)).toBe(asFile(fold(d, all, 0, all.length)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.skipIf(d.pack === undefined)('unpack(pack(state)) is the state (as a state file writes it), and merges as it', () => {
+    fc.assert(
+      fc.property(sessions, fc.nat(), (all, cut) => {
+        const k = cut % (all.length + 1);
+        const asFile = (s: unknown) => [...stringifyChunks(d.mapOrdinals(s, (o) => o))].join('');
+        const roundTrip = (s: unknown) => {
+          const w = new PackWriter();
+          d.pack!(s, w);
+          return d.unpack!(new PackReader(w.finish()));
+        };
+        const [a, b] = [fold(d, all, 0, k), fold(d, all, k, all.length)];
+        expect(asFile(roundTrip(a))).toBe(asFile(a));
+        const merged = asFile(d.merge(a, b));
+        expect(asFile(roundTrip(d.merge(a, b)))).toBe(merged);
+        expect(asFile(d.mergeInto!(roundTrip(a), roundTrip(b)))).toBe(merged);
       }),
       { numRuns: 60 },
     );

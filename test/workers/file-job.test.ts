@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { addSession, initState, mergeStates, type AnalyzerState } from '../../src/accumulators/index.js';
 import { AnalyzerError, toWire } from '../../src/errors.js';
-import type { MalformedSummary } from '../../src/malformed.js';
+import { emptyMalformed, type MalformedSummary } from '../../src/malformed.js';
 import type { Input } from '../../src/input/classify.js';
 import { classifyInputs } from '../../src/input/sources.js';
 import { fileResult } from '../../src/analyze.js';
 import { NO_PROGRESS } from '../../src/progress.js';
+import { serializeState } from '../../src/state-file.js';
 import type { WorkerTask } from '../../src/workers/_protocol.js';
 import { Cancelled, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
 import { FileJob, outcomeOf, type FileJobHost } from '../../src/workers/_file-job.js';
@@ -55,6 +56,9 @@ function fakeHost(over: Partial<FileJobHost> = {}) {
 }
 
 const FILE: Input = { path: '/data/a.json', size: 1000, kind: 'json', transport: 'file', gzip: false, format: 'sessions', shape: 'auto' };
+
+/** A state as a state file writes it (ordinals ranked, compact forms expanded). */
+const asFile = (state: AnalyzerState): string => serializeState({ state, malformed: emptyMalformed() });
 
 /** A state with `n` sessions whose first-seen ordinal is [0, shard, 0]. */
 function stateOf(shard: number, n: number, tool = 'Bash'): AnalyzerState {
@@ -128,13 +132,15 @@ describe(FileJob.name, () => {
     expect(h.sent.map((s) => s.task.kind)).toEqual(['array-range', 'array-range', 'array-range', 'skeleton']);
     expect(h.sent.map((s) => (s.task as WorkerTask & { prefix?: number[] }).prefix)).toEqual([[0, 0], [0, 1], [0, 2], undefined]);
     const states = [stateOf(0, 1, 'A'), stateOf(1, 2, 'B'), stateOf(2, 3, 'C')];
+    // the job merges the range states in place (it owns them): what they merge to is taken first
+    const expected = asFile(mergeStates(mergeStates(mergeStates(initState(), states[0]!), states[1]!), states[2]!));
     await h.sent[2]!.reply(done(states[2]!));
     await h.sent[0]!.reply(done(states[0]!));
     await h.sent[3]!.reply({ type: 'skeleton', liveFrom: 0, gapNewlines: [0, 0, 0, 0] });
     expect(h.outcomes).toEqual([]);
     await h.sent[1]!.reply(done(states[1]!));
-    const expected = mergeStates(mergeStates(mergeStates(initState(), states[0]!), states[1]!), states[2]!);
-    expect(h.outcomes).toEqual([{ result: result(expected) }]);
+    expect(h.outcomes).toHaveLength(1);
+    expect(asFile((h.outcomes[0] as { result: { state: AnalyzerState } }).result.state)).toBe(expected);
   });
 
   it('after a reset only the later ranges count, and malformed lines move from shard lines to file lines', async () => {

@@ -114,6 +114,22 @@ describe(analyzeParallel.name, () => {
     expect(await parallel(files, o, 1_000_000)).toEqual(await sequential(files, o));
   });
 
+  it('reads a folder of tiny files in batches (more than one batch), with a bad file and keyless files in the middle, as one thread does', async () => {
+    const d = tmpDir();
+    const name = (i: number) => `${String(i).padStart(3, '0')}.json`;
+    const files = Array.from({ length: 150 }, (_, i) =>
+      i % 37 === 5
+        ? writeFile(d, name(i), '[{"what": 1}]')
+        : writeFile(d, name(i), i % 11 === 3 ? '[1, {"session_id": "x", "tool_calls": 7}]' : JSON.stringify(sessions.slice(i % 5, (i % 5) + 2))),
+    );
+    const o = options({ workers: 2 });
+    expect(await parallel(files, o, 1_000_000)).toEqual(await sequential(files, o));
+    const broken = [...files.slice(0, 100), writeFile(d, 'broken.json', '[{"session_id": '), ...files.slice(100)];
+    const failed = await parallel(broken, o, 1_000_000);
+    expect(failed).toEqual(await sequential(broken, o));
+    expect('error' in failed && failed.error.message).toContain('broken.json');
+  });
+
   it.each(['fast', 'stream-json'] as const)(
     'odd wrappers (a later non-array "sessions", empty arrays) match the single-thread path (--parser %s)',
     async (parser) => {

@@ -54,11 +54,23 @@ export interface DocHead {
   firstElementText?: string;
 }
 
+/** The last head scanned and its answer: detection asks every adapter about the same head,
+ * and four of them scan it (a folder of 20k tiny files: 1.9 s of 2.4 s classifying them). */
+let lastScan: { head: Buffer; length: number; doc: DocHead } | undefined;
+
 /**
  * Scan a JSON document's head: the root's type, the root object's keys (only
  * depth 1, strings and nesting understood) and, for an array, its first element.
+ * The answer is shared between callers asking about the same head: do not change it.
  */
 export function scanDocument(head: Buffer): DocHead {
+  if (lastScan !== undefined && lastScan.head === head && lastScan.length === head.length) return lastScan.doc;
+  const doc = scanHead(head);
+  lastScan = { head, length: head.length, doc };
+  return doc;
+}
+
+function scanHead(head: Buffer): DocHead {
   const s = headText(head);
   let i = 0;
   while (i < s.length && /\s/.test(s[i]!)) i++;

@@ -144,7 +144,7 @@ export const manualProcesses: SeedDetector<ManualProcessesState, ManualProcesses
     if (state.top.length < MANUAL_TOP || hours > worst!.hours || (hours === worst!.hours && compareOrdinal(at, worst!.at) < 0)) {
       const id = pyStr(session.session_id);
       insertTop(state.top, {
-        at: [...at],
+        at: at.slice(),
         hours,
         sessionId: id,
         repo,
@@ -160,6 +160,14 @@ export const manualProcesses: SeedDetector<ManualProcessesState, ManualProcesses
     const top = a.top.slice();
     for (const p of b.top) insertTop(top, p);
     return { count: a.count + b.count, hours, repos: new Set([...a.repos, ...b.repos]), top };
+  },
+  // In place: a folder of 20k tiny files merged a copy of the repos and the top per file.
+  mergeInto(into, from) {
+    into.count += from.count;
+    for (const [h, n] of from.hours) into.hours.set(h, (into.hours.get(h) ?? 0) + n);
+    for (const r of from.repos) into.repos.add(r);
+    for (const p of from.top) insertTop(into.top, p);
+    return into;
   },
   finalize(state) {
     let total = 0;

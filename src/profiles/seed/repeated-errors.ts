@@ -8,22 +8,34 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, normalizeError, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
-import { compareOrdinal, minOrdinal, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, minOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 const EXAMPLES = 5;
 
+/** One occurrence kept as an example: where it was and its session id, printed Python's way. */
+export interface ErrorExample {
+  at: Ordinal;
+  id: string;
+}
+
+/**
+ * One error key. `repos` and `examples` have a compact form for the common case of a
+ * key seen once (1M distinct keys: a Set of one repo is ~150 bytes and a list of one
+ * example ~50, out of the ~650 a key took; bench/many-keys.ts): `mapOrdinals` and
+ * `validate` always give the full form, so state files never see the compact one.
+ */
 export interface ErrorKeyEntry {
   /** ordinal of the first occurrence (the reference's dict insertion order) */
   first: Ordinal;
   /** occurrences, one per error (the same session may count twice) */
   count: number;
-  /** distinct repos, as Python-equality keys */
-  repos: Set<string>;
-  /** the first five occurrences' session ids, printed Python's way */
-  examples: { at: Ordinal; id: string }[];
+  /** distinct repos, as Python-equality keys; one repo may be held as its key alone */
+  repos: string | Set<string>;
+  /** the first five occurrences; a lone occurrence (the one at `first`) may be held as its session id alone */
+  examples: string | ErrorExample[];
 }
 
 export type RepeatedErrorsState = Map<string, ErrorKeyEntry>;
@@ -56,19 +68,57 @@ function validateEntry(value: unknown, path: string): ErrorKeyEntry {
   return { first, count, repos, examples };
 }
 
+/** The repos of an entry as a list (the compact form is one repo). */
+function repoList(r: string | Set<string>): Iterable<string> {
+  return typeof r === 'string' ? [r] : r;
+}
+
+/** The examples of an entry in full form (the compact form is the occurrence at `first`). */
+function exampleList(e: ErrorKeyEntry): ErrorExample[] {
+  return typeof e.examples === 'string' ? [{ at: e.first, id: e.examples }] : e.examples;
+}
+
+/** `r` with `repo` added; a Set is added to in place (only states the caller owns get here). */
+function withRepo(r: string | Set<string>, repo: string): string | Set<string> {
+  if (typeof r !== 'string') return r.add(repo);
+  return r === repo ? r : new Set([r, repo]);
+}
+
+/** The first EXAMPLES of both lists, in ordinal order. */
+function firstExamples(a: ErrorKeyEntry, b: ErrorKeyEntry): ErrorExample[] {
+  return exampleList(a)
+    .concat(exampleList(b))
+    .sort((x, y) => compareOrdinal(x.at, y.at))
+    .slice(0, EXAMPLES);
+}
+
 /** A fresh entry for a key seen on both sides (neither input is changed). */
 function mergeEntries(o: ErrorKeyEntry, e: ErrorKeyEntry): ErrorKeyEntry {
-  const repos = new Set(o.repos);
-  for (const r of e.repos) repos.add(r);
-  return {
-    first: minOrdinal(o.first, e.first),
-    count: o.count + e.count,
-    repos,
-    examples: o.examples
-      .concat(e.examples)
-      .sort((x, y) => compareOrdinal(x.at, y.at))
-      .slice(0, EXAMPLES),
-  };
+  let repos: string | Set<string> = typeof o.repos === 'string' ? o.repos : new Set(o.repos);
+  for (const r of repoList(e.repos)) repos = withRepo(repos, r);
+  return { first: minOrdinal(o.first, e.first), count: o.count + e.count, repos, examples: firstExamples(o, e) };
+}
+
+/** `o` and `e` merged into `o` (the caller owns both). */
+function mergeEntryInto(o: ErrorKeyEntry, e: ErrorKeyEntry): ErrorKeyEntry {
+  o.examples = firstExamples(o, e);
+  o.first = minOrdinal(o.first, e.first);
+  o.count += e.count;
+  for (const r of repoList(e.repos)) o.repos = withRepo(o.repos, r);
+  return o;
+}
+
+/**
+ * Repo keys, interned: every session makes its own copy of its repo's key, and a key
+ * seen once keeps that copy (~24-40 bytes a key). Bounded: cleared when full.
+ */
+const REPO_KEYS = new Map<string, string>();
+function internRepo(key: string): string {
+  const known = REPO_KEYS.get(key);
+  if (known !== undefined) return known;
+  if (REPO_KEYS.size >= 4096) REPO_KEYS.clear();
+  REPO_KEYS.set(key, key);
+  return key;
 }
 
 export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[], 'repeated_error'> = {
@@ -83,19 +133,18 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     for (let i = 0; i < errors.length; i++) {
       const key = normalizeError(errors[i]!);
       if (key === '') continue;
-      repoKey ??= pyKey(session.repo);
+      repoKey ??= internRepo(pyKey(session.repo));
       const entry = state.get(key);
       if (entry === undefined) {
-        // the first example's ordinal is `first` itself, and the examples list
-        // starts at its exact length (an empty array grows to 17 slots on its
-        // first push): with one key per error this is most of the state
-        const first = [...at, i];
-        state.set(key, { first, count: 1, repos: new Set([repoKey]), examples: [{ at: first, id: (id ??= pyStr(session.session_id)) }] });
+        // a key seen once holds its repo and its example's session id alone (the
+        // example is at `first`): with one key per error this is most of the state
+        state.set(key, { first: ordinalAt(at, i), count: 1, repos: repoKey, examples: (id ??= pyStr(session.session_id)) });
         continue;
       }
       entry.count++;
-      entry.repos.add(repoKey);
-      if (entry.examples.length < EXAMPLES) entry.examples.push({ at: [...at, i], id: (id ??= pyStr(session.session_id)) });
+      entry.repos = withRepo(entry.repos, repoKey);
+      if (typeof entry.examples === 'string') entry.examples = exampleList(entry);
+      if (entry.examples.length < EXAMPLES) entry.examples.push({ at: ordinalAt(at, i), id: (id ??= pyStr(session.session_id)) });
     }
     return state;
   },
@@ -112,10 +161,71 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     }
     return out;
   },
+  // The smaller state into the larger, in place: folding the shards of a file
+  // with 1M keys through `merge` built a new Map of every key so far per shard.
+  mergeInto(into, from) {
+    const [big, small] = into.size >= from.size ? [into, from] : [from, into];
+    for (const [key, e] of small) {
+      const o = big.get(key);
+      big.set(key, o === undefined ? e : mergeEntryInto(o, e));
+    }
+    return big;
+  },
+  // per key: key, first, count, repos (n, then each; one repo stays compact), examples
+  // (0 and the id for the compact form, else n, then ordinal and id of each)
+  pack(state, w) {
+    for (const [key, e] of state) {
+      w.str(key);
+      w.ordinal(e.first);
+      w.num(e.count);
+      if (typeof e.repos === 'string') {
+        w.num(1);
+        w.str(e.repos);
+      } else {
+        w.num(e.repos.size);
+        for (const r of e.repos) w.str(r);
+      }
+      if (typeof e.examples === 'string') {
+        w.num(0);
+        w.str(e.examples);
+      } else {
+        w.num(e.examples.length);
+        for (const x of e.examples) {
+          w.ordinal(x.at);
+          w.str(x.id);
+        }
+      }
+    }
+  },
+  unpack(r) {
+    const out: RepeatedErrorsState = new Map();
+    while (r.more) {
+      const key = r.str();
+      const first = r.ordinal();
+      const count = r.num();
+      const nRepos = r.num();
+      let repos: string | Set<string> = internRepo(r.str());
+      for (let k = 1; k < nRepos; k++) repos = withRepo(repos, r.str());
+      const nExamples = r.num();
+      let examples: string | ErrorExample[];
+      if (nExamples === 0) examples = r.str();
+      else {
+        examples = [];
+        for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
+      }
+      out.set(key, { first, count, repos, examples });
+    }
+    return out;
+  },
   finalize(state) {
     return [...state.entries()]
       .sort((x, y) => compareOrdinal(x[1].first, y[1].first))
-      .map(([key, e]) => ({ key, count: e.count, repos: [...e.repos].sort(), examples: e.examples.map((x) => x.id) }));
+      .map(([key, e]) => ({
+        key,
+        count: e.count,
+        repos: typeof e.repos === 'string' ? [e.repos] : [...e.repos].sort(),
+        examples: typeof e.examples === 'string' ? [e.examples] : e.examples.map((x) => x.id),
+      }));
   },
   mapOrdinals(state, f) {
     const out: RepeatedErrorsState = new Map();
@@ -123,8 +233,8 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
       out.set(key, {
         first: f(e.first),
         count: e.count,
-        repos: new Set(e.repos),
-        examples: e.examples.map((x) => ({ at: f(x.at), id: x.id })),
+        repos: new Set(repoList(e.repos)),
+        examples: exampleList(e).map((x) => ({ at: f(x.at), id: x.id })),
       });
     }
     return out;

@@ -7,7 +7,7 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
-import { compareOrdinal, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, map, object, ordinal, string } from '../schema.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
@@ -53,7 +53,7 @@ export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'faile
         let entry = state.get(prevKey!);
         if (entry === undefined) {
           const tool = calls[i - 1]!.tool;
-          entry = { first: [...at, i], display: pyStr(tool === undefined ? 'unknown' : tool), count: 0 };
+          entry = { first: ordinalAt(at, i), display: pyStr(tool === undefined ? 'unknown' : tool), count: 0 };
           state.set(prevKey!, entry);
         }
         entry.count++;
@@ -74,6 +74,42 @@ export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'faile
       }
       const first = compareOrdinal(e.first, o.first) < 0 ? e : o;
       out.set(key, { ...o, first: first.first, display: first.display, count: o.count + e.count });
+    }
+    return out;
+  },
+  // The smaller state into the larger, in place (see repeatedErrors.mergeInto).
+  mergeInto(into, from) {
+    const [big, small] = into.size >= from.size ? [into, from] : [from, into];
+    for (const [key, e] of small) {
+      const o = big.get(key);
+      if (o === undefined) {
+        big.set(key, e);
+        continue;
+      }
+      if (compareOrdinal(e.first, o.first) < 0) {
+        o.first = e.first;
+        o.display = e.display;
+      }
+      o.count += e.count;
+    }
+    return big;
+  },
+  pack(state, w) {
+    for (const [key, e] of state) {
+      w.str(key);
+      w.str(e.display);
+      w.ordinal(e.first);
+      w.num(e.count);
+    }
+  },
+  unpack(r) {
+    const out: RetryStreaksState = new Map();
+    while (r.more) {
+      const key = r.str();
+      const display = r.str();
+      const first = r.ordinal();
+      // fields in the order `add` makes them: state files write them in that order
+      out.set(key, { first, display, count: r.num() });
     }
     return out;
   },

@@ -7,8 +7,19 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
-import { addToSum, emptySum, mergeSums, sumValue, type ExactSum } from '../exact-sum.js';
-import { compareOrdinal, type Ordinal } from '../ordinal.js';
+import {
+  addToCompactSum,
+  addToSum,
+  compactSumValue,
+  emptySum,
+  fullSum,
+  mergeCompactSums,
+  mergeSums,
+  sumValue,
+  type CompactSum,
+  type ExactSum,
+} from '../exact-sum.js';
+import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
@@ -18,7 +29,8 @@ export interface ToolLatencyEntry {
   /** the tool name as the reference prints it, from the first such call */
   display: string;
   count: number;
-  sum: ExactSum;
+  /** total latency; a plain number while exact (see CompactSum) */
+  sum: CompactSum;
 }
 
 export type SlowToolsState = Map<string, ToolLatencyEntry>;
@@ -66,11 +78,11 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
       const key = typeof tool === 'string' ? 's' + tool : pyKey(tool);
       let entry = state.get(key);
       if (entry === undefined) {
-        entry = { first: [...at, i], display: pyStr(tool), count: 0, sum: emptySum() };
+        entry = { first: ordinalAt(at, i), display: pyStr(tool), count: 0, sum: 0 };
         state.set(key, entry);
       }
       entry.count++;
-      addToSum(entry.sum, c.latency_ms);
+      entry.sum = addToCompactSum(entry.sum, c.latency_ms);
     }
     return state;
   },
@@ -84,18 +96,73 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
         continue;
       }
       const first = compareOrdinal(e.first, o.first) < 0 ? e : o;
-      out.set(key, { first: first.first, display: first.display, count: o.count + e.count, sum: mergeSums(o.sum, e.sum) });
+      out.set(key, { first: first.first, display: first.display, count: o.count + e.count, sum: mergeCompactSums(o.sum, e.sum) });
+    }
+    return out;
+  },
+  // The smaller state into the larger, in place (see repeatedErrors.mergeInto).
+  mergeInto(into, from) {
+    const [big, small] = into.size >= from.size ? [into, from] : [from, into];
+    for (const [key, e] of small) {
+      const o = big.get(key);
+      if (o === undefined) {
+        big.set(key, e);
+        continue;
+      }
+      if (compareOrdinal(e.first, o.first) < 0) {
+        o.first = e.first;
+        o.display = e.display;
+      }
+      o.count += e.count;
+      o.sum = mergeCompactSums(o.sum, e.sum);
+    }
+    return big;
+  },
+  // per tool: key, display, first, count, sum (0 and the number for the compact form,
+  // else 1, the partials' count, the partials and the special part)
+  pack(state, w) {
+    for (const [key, e] of state) {
+      w.str(key);
+      w.str(e.display);
+      w.ordinal(e.first);
+      w.num(e.count);
+      if (typeof e.sum === 'number') {
+        w.num(0);
+        w.num(e.sum);
+      } else {
+        w.num(1);
+        w.num(e.sum.partials.length);
+        for (const x of e.sum.partials) w.num(x);
+        w.num(e.sum.special);
+      }
+    }
+  },
+  unpack(r) {
+    const out: SlowToolsState = new Map();
+    while (r.more) {
+      const key = r.str();
+      const display = r.str();
+      const first = r.ordinal();
+      const count = r.num();
+      let sum: CompactSum;
+      if (r.num() === 0) sum = r.num();
+      else {
+        const partials: number[] = [];
+        for (let k = r.num(); k > 0; k--) partials.push(r.num());
+        sum = { partials, special: r.num() };
+      }
+      out.set(key, { first, display, count, sum });
     }
     return out;
   },
   finalize(state) {
     return [...state.values()]
       .sort((x, y) => compareOrdinal(x.first, y.first))
-      .map((e) => ({ tool: e.display, count: e.count, sum: sumValue(e.sum) }));
+      .map((e) => ({ tool: e.display, count: e.count, sum: compactSumValue(e.sum) }));
   },
   mapOrdinals(state, f) {
     const out: SlowToolsState = new Map();
-    for (const [key, e] of state) out.set(key, { ...e, first: f(e.first), sum: mergeSums(e.sum, emptySum()) });
+    for (const [key, e] of state) out.set(key, { ...e, first: f(e.first), sum: mergeSums(fullSum(e.sum), emptySum()) });
     return out;
   },
   validate(value, path) {
