@@ -110,7 +110,7 @@ export async function analyzeJsonlRange(
   }
   const delta = start - lead.length;
   async function* shifted(): AsyncGenerator<DecodeEvent> {
-    for await (const ev of decoderFor(opts.parser)(source(), { file: file.path, shape: 'jsonl' })) {
+    for await (const ev of decoderFor(opts.parser)(source(), { file: file.path, shape: 'jsonl', seedSessions: opts.profile === 'seed' })) {
       yield ev.kind === 'record' && delta !== 0 ? { kind: 'record', record: { ...ev.record, offset: ev.record.offset + delta } } : ev;
     }
   }

@@ -152,7 +152,7 @@ async function runRange(t: RangeTask): Promise<void> {
     if (array) yield Buffer.from(']');
   }
   const decode = decoderFor(t.parser);
-  const events = decode(source(), { file: t.file, shape: array ? 'auto' : 'jsonl' });
+  const events = decode(source(), { file: t.file, shape: array ? 'auto' : 'jsonl', seedSessions: t.profile === 'seed' });
   const r = await analyzeEvents(recordEvents(shiftEvents(events, t.start - lead.length), t.file), t.prefix, {
     strict: t.strict,
     profile: t.profile,
@@ -236,7 +236,7 @@ async function runStream(t: StreamTask): Promise<void> {
     }
   }
   try {
-    const events = decoderFor(t.parser)(source(), { file: t.file, shape: t.shape });
+    const events = decoderFor(t.parser)(source(), { file: t.file, shape: t.shape, seedSessions: t.profile === 'seed' });
     const r = await analyzeEvents(recordEvents(events, t.file), [t.fileIndex, 0], { strict: t.strict, profile: t.profile, onSession: p.onSession });
     p.flush();
     post({ id: t.id, type: 'done', shard: r, newlines: 0 });
