@@ -18,6 +18,7 @@ import { readJsonChunks, reviveTagged, stringifyChunks } from '../../src/state-f
 import { richDocument } from './_states.js';
 
 const LONG = process.env['FLEET_PROPOSALS_LONG_TESTS'] === '1';
+if (!LONG) console.warn('SKIPPED: the 512 MB state-file test (set FLEET_PROPOSALS_LONG_TESTS=1 to run it; needs ~3 GB of memory)');
 
 /** The replacer state files used before they were streamed (JSON.stringify in one piece). */
 function oneStringReplacer(_key: string, value: unknown): unknown {
