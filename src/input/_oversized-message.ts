@@ -10,6 +10,8 @@
  *  - the fleet's category (`categorize`): the first taxonomy pattern that matches
  *    ANYWHERE in the text, so the whole text is searched, window by window;
  *  - the fleet's rejection test (fleet/_calls.ts `isRejectionText`): a match anywhere;
+ *  - the fleet's cancelled-sibling test (`isSiblingCancelledText`): the whole text, so a
+ *    prefix that could begin such a message is refused;
  *  - the fleet's example: the first 300 code points, and whether there are more.
  *
  * The text arrives as consecutive pieces (decoded windows of the JSON string). Two steps:
@@ -46,7 +48,7 @@
  */
 import { cpLength, cpSlice, normalizeError, pyStrip } from '../python/index.js';
 import { categorize, normalizeErrorText } from '../fleet/error-taxonomy.js';
-import { isRejectionText } from '../fleet/_calls.js';
+import { isRejectionText, isSiblingCancelledText } from '../fleet/_calls.js';
 
 /** Runs longer than this many equal UTF-16 units are cut to it (> every cut and fixed repetition of the readers). */
 export const RUN_KEEP = 512;
@@ -221,6 +223,9 @@ export function reduceMessage(pieces: Iterable<string>, cap: number): string | u
   const b = kept.slice(0, kept.lastIndexOf('\n') + 1);
   if (normalizeErrorText(b) !== normalizeErrorText(`${b}AAAA`)) return undefined;
   if (cpLength(a) <= EXAMPLE_CHARS) return undefined;
+  // the fleet's cancelled-sibling test reads the whole text, to its end ("... errored"):
+  // a prefix that may start such a message cannot say
+  if (isSiblingCancelledText(`${a}errored`)) return undefined;
   const standIn = `${a}\n${found.window}${found.rejection === undefined ? '' : `\n${found.rejection}`}`;
   // every reader, once more, on the stand-in
   if (normalizeError(standIn) !== normalizeError(a)) return undefined;

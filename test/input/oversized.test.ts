@@ -124,6 +124,17 @@ describe(reduceMessage.name, () => {
     for (const at of [0, 1, 9999, 16351]) expect(reduceMessage(digits(40_000, at), 1000)).toBeUndefined();
   });
 
+  it("a cancelled parallel call's message is refused when only its prefix could be kept", () => {
+    // the fleet reads it as no error of its own only when the WHOLE text ends in "errored"
+    const body = Array.from({ length: 2000 }, (_, i) => `step ${i} ok`).join('\n');
+    expect(reduceMessage([`Cancelled: parallel tool call Bash(${body}`, ') errored'], 1000)).toBeUndefined();
+    expect(reduceMessage([`Cancelled: parallel tool call Bash(${body}`, ') failed'], 1000)).toBeUndefined();
+    // the same text, short enough to be kept whole, is read as itself
+    expect(reduceMessage(['Cancelled: parallel tool call Bash(go test ./...) errored'], 1000)).toBe(
+      'Cancelled: parallel tool call Bash(go test ./...) errored',
+    );
+  });
+
   it('the taxonomy repeats nothing without bound but digits, and the sentinels start and end no match', () => {
     // The category search in windows (_oversized-message.ts) relies on both. If this fails,
     // the taxonomy changed: review OVERLAP / DIGIT_RUN and the sentinels there.
