@@ -5,7 +5,7 @@
  * detector's `validate`), so a tampered or damaged file is exit 3 naming the
  * field, never a crash or a wrong report.
  *
- *   {"format":"fleet-proposals-state","version":2,"profile":"seed","sessions":N,
+ *   {"format":"fleet-proposals-state","version":3,"profile":"seed","sessions":N,
  *    "skipped":M,"detectors":{"<name>":<state>,...},"malformed":{"count":K,"first":[...]}}
  *
  * Version 2 (this build) adds "profile" and moves the detector states from
@@ -28,7 +28,12 @@ import type { AnyProfile } from './profiles/types.js';
 import { JsonSyntaxError, readJsonChunks, reviveTagged, stringifyChunks } from './state-file-json.js';
 
 export const STATE_FORMAT = 'fleet-proposals-state';
-export const STATE_VERSION = 2;
+/**
+ * 3: the fleet profile's states gained week buckets (the weekly series). Seed states are
+ * the same in 2 and 3 (and 1, before profiles), so a seed state of any of them is read;
+ * a fleet state must be 3.
+ */
+export const STATE_VERSION = 3;
 
 export interface StateDocument {
   state: ProfileState;
@@ -154,8 +159,14 @@ function checkDocument(raw: unknown, file: string, profiles: readonly AnyProfile
   if (d === null || typeof d !== 'object' || Array.isArray(d) || d['format'] !== STATE_FORMAT) {
     throw invalid('not a fleet-proposals state (written by --emit-state)', file);
   }
-  if (d['version'] !== STATE_VERSION && d['version'] !== 1) {
-    throw invalid(`version ${String(d['version']).slice(0, 40)}, this build reads versions 1 and ${STATE_VERSION}`, file);
+  if (d['version'] !== STATE_VERSION && d['version'] !== 2 && d['version'] !== 1) {
+    throw invalid(`version ${String(d['version']).slice(0, 40)}, this build reads versions 1 to ${STATE_VERSION}`, file);
+  }
+  if (d['version'] !== STATE_VERSION && d['profile'] !== undefined && d['profile'] !== 'seed') {
+    throw invalid(
+      `a ${String(d['profile']).slice(0, 40)} state of version ${String(d['version'])}, written before the weekly series; this build reads its version ${STATE_VERSION}: emit it again`,
+      file,
+    );
   }
   try {
     return validateDocument(reviveTagged(raw), profiles);

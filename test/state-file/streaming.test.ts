@@ -111,6 +111,20 @@ describe('state JSON in chunks', () => {
     v1.state.sessions = 3;
     expect(() => parseState(JSON.stringify(v1), 'old.state')).toThrow('Invalid state file: state.sessions: differs from sessions, in old.state');
   });
+
+  it('a version 2 seed state is read as it is; a version 2 fleet state (before the weekly series) is refused', async () => {
+    const doc = await richDocument();
+    const v3 = JSON.parse(serializeState(doc));
+    expect(v3.version).toBe(3);
+    const v2 = { ...v3, version: 2 };
+    expect(serializeState(parseState(JSON.stringify(v2), 'seed2.state'))).toBe(serializeState(doc));
+    expect(() => parseState(JSON.stringify({ ...v2, profile: 'fleet' }), 'fleet2.state')).toThrow(
+      'Invalid state file: a fleet state of version 2, written before the weekly series; this build reads its version 3: emit it again, in fleet2.state',
+    );
+    expect(() => parseState(JSON.stringify({ ...v3, version: 4 }), 'new.state')).toThrow(
+      'Invalid state file: version 4, this build reads versions 1 to 3, in new.state',
+    );
+  });
 });
 
 async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
