@@ -47,6 +47,11 @@
  *   --reference PATH     the reference script (default ../shared/reference/improvement_proposals.py,
  *                        relative to the project root).   --python CMD   its interpreter (default python3).
  *   --reference-only     only the reference (no dist/cli.js needed); implies --vs-reference.
+ *   --vs-duckdb          also run issue 13's DuckDB query (bench/duckdb.ts: read_json, 2 threads, calls and
+ *                        mean latency per tool) as a scenario per archive, round-robin with the others. Needs
+ *                        the OPTIONAL bench dependency (not in package.json): npm i --no-save @duckdb/node-api@1.5.6-r.1
+ *                        Without it a loud "DuckDB skipped" line goes to stderr and the bench goes on.
+ *                        Folder archives are skipped. Its row's wall time includes tsx's start-up (~0.3 s).
  *   --cli PATH           our CLI (default dist/cli.js).   --build   run `npm run build` first.
  *   --node-arg ARG       extra node option for our child (repeatable), e.g. --node-arg=--max-old-space-size=4096.
  *   --cli-arg ARG        extra CLI argument (repeatable).
@@ -109,6 +114,7 @@ import {
   type ArchiveShape,
   type GenerateOptions,
 } from './generate.js';
+import { DUCKDB_SHAPES, DUCKDB_SKIPPED, checkDuckdbOutput, loadDuckdb, type DuckdbShape } from './duckdb.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TIME_BIN = '/usr/bin/time';
@@ -174,7 +180,7 @@ export interface RunFailure {
 }
 
 export interface ScenarioResult {
-  impl: 'fleet-proposals' | 'reference';
+  impl: 'fleet-proposals' | 'reference' | 'duckdb';
   archive: ArchiveInfo;
   workers: number | null;
   parser: string | null;
@@ -206,6 +212,8 @@ export interface ScenarioResult {
     proposals: { ours: number; reference: number } | null;
     mismatches: string[];
   };
+  /** --vs-duckdb row: its per-tool calls summed and checked against the archive's count */
+  duckdb?: { ok: boolean; text: string };
   machine: MachineInfo;
   date: string;
 }
@@ -255,6 +263,7 @@ const fmtRss = (kb: number | null): string => (kb === null ? '-' : formatBytes(k
 const fmtNum = (n: number | null, digits = 0): string => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 function describeScenario(r: ScenarioResult): string {
+  if (r.impl === 'duckdb') return 'duckdb (read_json, 2 threads)';
   return r.impl === 'reference'
     ? 'reference (python)'
     : `ours  ${r.profile ? `--profile ${r.profile} ` : ''}${r.parser ?? '-'} w=${r.workers ?? '-'}`;
@@ -299,7 +308,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     r.ok ? fmtNum(r.sessionsPerSec) : '-',
     r.callsPerSec != null ? fmtNum(r.callsPerSec) : '-',
     fmtRss(r.peakRssKb),
-    describeVsReference(r),
+    r.duckdb ? r.duckdb.text : describeVsReference(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
@@ -607,6 +616,7 @@ export interface RunOptions {
   warmup: number;
   vsReference: boolean;
   referenceOnly: boolean;
+  vsDuckdb: boolean;
   reference: string;
   python: string;
   cli: string;
@@ -656,6 +666,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
       warmup: { type: 'string', default: '1' },
       'vs-reference': { type: 'boolean', default: false },
       'reference-only': { type: 'boolean', default: false },
+      'vs-duckdb': { type: 'boolean', default: false },
       reference: { type: 'string', default: '../shared/reference/improvement_proposals.py' },
       python: { type: 'string', default: 'python3' },
       cli: { type: 'string', default: 'dist/cli.js' },
@@ -695,6 +706,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
     warmup: intOpt('warmup', values.warmup, 0),
     vsReference: values['vs-reference'] || values['reference-only'],
     referenceOnly: values['reference-only'],
+    vsDuckdb: values['vs-duckdb'],
     reference: resolve(PROJECT_ROOT, values.reference),
     python: values.python,
     cli: resolve(PROJECT_ROOT, values.cli),
@@ -738,7 +750,7 @@ function machineInfo(python?: string): MachineInfo {
 // ── Main ─────────────────────────────────────────────────────────────────────
 
 interface Scenario {
-  impl: 'fleet-proposals' | 'reference';
+  impl: 'fleet-proposals' | 'reference' | 'duckdb';
   workers: number | null;
   parser: string | null;
   profile?: string;
@@ -765,6 +777,11 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
     throw new Error(`${opts.cli} not found: run \`npm run build\` (or pass --build / --cli PATH / --reference-only)`);
   if (opts.vsReference && !existsSync(opts.reference)) throw new Error(`reference script ${opts.reference} not found (--reference PATH)`);
 
+  let vsDuckdb = opts.vsDuckdb;
+  if (vsDuckdb && !(await loadDuckdb())) {
+    process.stderr.write(`\n*** ${DUCKDB_SKIPPED} ***\n\n`); // loud even with --quiet
+    vsDuckdb = false;
+  }
   const machine = machineInfo(opts.vsReference ? opts.python : undefined);
   const date = new Date().toISOString();
   const workDir = join(opts.cacheDir, `run-${process.pid}`);
@@ -832,11 +849,31 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
         };
         scenarios.push(reference);
       }
+      if (vsDuckdb) {
+        const script = join(PROJECT_ROOT, 'bench', 'duckdb.ts');
+        scenarios.push({
+          impl: 'duckdb',
+          workers: null,
+          parser: null,
+          cmd: {
+            kind: 'node',
+            exe: opts.node,
+            pre: ['--import', 'tsx'],
+            script,
+            args: ['--input', info.path, '--shape', info.shape, '--threads', '2'],
+          },
+          times: [],
+          peakRssKb: null,
+          failure: null,
+          skipped: DUCKDB_SHAPES.includes(info.shape as DuckdbShape) ? null : 'skipped: the DuckDB query reads one file, not a folder',
+          outputFile: outFile(),
+        });
+      }
 
       const runOne = async (s: Scenario, label: string, record: boolean): Promise<void> => {
         if (s.failure || s.skipped) return;
         const m = await measure(s.cmd, s.outputFile, workDir, method, opts.timeout);
-        const name = s.impl === 'reference' ? 'reference' : `ours ${s.profile ? `--profile ${s.profile} ` : ''}${s.parser} w=${s.workers}`;
+        const name = s.impl !== 'fleet-proposals' ? s.impl : `ours ${s.profile ? `--profile ${s.profile} ` : ''}${s.parser} w=${s.workers}`;
         if (m.exitCode !== 0 || m.signal || m.timedOut) {
           s.failure = { exitCode: m.exitCode, signal: m.signal, timedOut: m.timedOut, stderrTail: m.stderrTail };
           log(
@@ -883,7 +920,8 @@ async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
           machine,
           date,
         };
-        if (reference && s !== reference) {
+        if (s.impl === 'duckdb' && ok) result.duckdb = checkDuckdbOutput(readFileSync(s.outputFile, 'utf8'), info.toolCalls);
+        if (reference && s.impl === 'fleet-proposals') {
           let cmp: Comparison | null = null;
           let cmpError: string | null = null;
           // only the seed profile's report is the reference's
@@ -948,7 +986,7 @@ async function main(): Promise<void> {
     const info = `${m.cpus}× ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, node ${m.node}${m.python ? `, ${m.python}` : ''}${m.load1 !== undefined ? `, load ${m.load1} at start` : ''}; peak RSS via ${results[0]?.rssMethod === 'time' ? TIME_BIN + ' -v' : 'preload wrapper'}`;
     (opts.json ? process.stderr : process.stdout).write(`${info}\n`);
   }
-  if (results.some((r) => r.reference?.outputsEqual === false)) process.exitCode = 1;
+  if (results.some((r) => r.reference?.outputsEqual === false || r.duckdb?.ok === false)) process.exitCode = 1;
 }
 
 if (isMain(import.meta.url)) {
