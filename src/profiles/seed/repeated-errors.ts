@@ -10,6 +10,7 @@ import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
 import { compareOrdinal, minOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
+import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
@@ -153,24 +154,8 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   // arrays each) once per shard and made two workers 2.6x slower than one
   // (bench/many-keys.ts). Entries are never mutated once merged: every
   // caller replaces its state by the result and never adds to the inputs.
-  merge(a, b) {
-    const out: RepeatedErrorsState = new Map(a);
-    for (const [key, e] of b) {
-      const o = out.get(key);
-      out.set(key, o === undefined ? e : mergeEntries(o, e));
-    }
-    return out;
-  },
-  // The smaller state into the larger, in place: folding the shards of a file
-  // with 1M keys through `merge` built a new Map of every key so far per shard.
-  mergeInto(into, from) {
-    const [big, small] = into.size >= from.size ? [into, from] : [from, into];
-    for (const [key, e] of small) {
-      const o = big.get(key);
-      big.set(key, o === undefined ? e : mergeEntryInto(o, e));
-    }
-    return big;
-  },
+  merge: (a, b) => mergeKeyed(a, b, mergeEntries),
+  mergeInto: (into, from) => mergeKeyedInto(into, from, mergeEntryInto),
   // per key: key, first, count, repos (n, then each; one repo stays compact), examples
   // (0 and the id for the compact form, else n, then ordinal and id of each)
   pack(state, w) {

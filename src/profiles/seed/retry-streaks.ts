@@ -9,6 +9,7 @@ import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, map, object, ordinal, string } from '../schema.js';
+import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 export interface RetryEntry {
@@ -27,6 +28,16 @@ export interface RetryResult {
 }
 
 const GLOBAL = pyKey('global');
+
+/** `e` folded into `o` (changed and returned): the first streak's place and name, the counts summed. */
+function mergeEntryInto(o: RetryEntry, e: RetryEntry): RetryEntry {
+  if (compareOrdinal(e.first, o.first) < 0) {
+    o.first = e.first;
+    o.display = e.display;
+  }
+  o.count += e.count;
+  return o;
+}
 
 export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'failed_retry'> = {
   name: 'retry_streaks',
@@ -64,36 +75,8 @@ export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'faile
     return state;
   },
   // Keys on one side only keep their entry, shared, not copied (see repeatedErrors.merge).
-  merge(a, b) {
-    const out: RetryStreaksState = new Map(a);
-    for (const [key, e] of b) {
-      const o = out.get(key);
-      if (o === undefined) {
-        out.set(key, e);
-        continue;
-      }
-      const first = compareOrdinal(e.first, o.first) < 0 ? e : o;
-      out.set(key, { ...o, first: first.first, display: first.display, count: o.count + e.count });
-    }
-    return out;
-  },
-  // The smaller state into the larger, in place (see repeatedErrors.mergeInto).
-  mergeInto(into, from) {
-    const [big, small] = into.size >= from.size ? [into, from] : [from, into];
-    for (const [key, e] of small) {
-      const o = big.get(key);
-      if (o === undefined) {
-        big.set(key, e);
-        continue;
-      }
-      if (compareOrdinal(e.first, o.first) < 0) {
-        o.first = e.first;
-        o.display = e.display;
-      }
-      o.count += e.count;
-    }
-    return big;
-  },
+  merge: (a, b) => mergeKeyed(a, b, (o, e) => mergeEntryInto({ ...o }, e)),
+  mergeInto: (into, from) => mergeKeyedInto(into, from, mergeEntryInto),
   pack(state, w) {
     for (const [key, e] of state) {
       w.str(key);

@@ -21,6 +21,7 @@ import {
 } from '../exact-sum.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
+import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 export interface ToolLatencyEntry {
@@ -65,6 +66,17 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
   return { first: ordinal(o.first, `${path}.first`), display, count: integer(o.count, `${path}.count`, 1), sum: validateSum(o.sum, `${path}.sum`) };
 }
 
+/** `e` folded into `o` (changed and returned): the first call's place and name, counts and exact sums added. */
+function mergeEntryInto(o: ToolLatencyEntry, e: ToolLatencyEntry): ToolLatencyEntry {
+  if (compareOrdinal(e.first, o.first) < 0) {
+    o.first = e.first;
+    o.display = e.display;
+  }
+  o.count += e.count;
+  o.sum = mergeCompactSums(o.sum, e.sum);
+  return o;
+}
+
 export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_tool'> = {
   name: 'slow_tools',
   patternType: 'slow_tool',
@@ -87,37 +99,8 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     return state;
   },
   // Keys on one side only keep their entry, shared, not copied (see repeatedErrors.merge).
-  merge(a, b) {
-    const out: SlowToolsState = new Map(a);
-    for (const [key, e] of b) {
-      const o = out.get(key);
-      if (o === undefined) {
-        out.set(key, e);
-        continue;
-      }
-      const first = compareOrdinal(e.first, o.first) < 0 ? e : o;
-      out.set(key, { first: first.first, display: first.display, count: o.count + e.count, sum: mergeCompactSums(o.sum, e.sum) });
-    }
-    return out;
-  },
-  // The smaller state into the larger, in place (see repeatedErrors.mergeInto).
-  mergeInto(into, from) {
-    const [big, small] = into.size >= from.size ? [into, from] : [from, into];
-    for (const [key, e] of small) {
-      const o = big.get(key);
-      if (o === undefined) {
-        big.set(key, e);
-        continue;
-      }
-      if (compareOrdinal(e.first, o.first) < 0) {
-        o.first = e.first;
-        o.display = e.display;
-      }
-      o.count += e.count;
-      o.sum = mergeCompactSums(o.sum, e.sum);
-    }
-    return big;
-  },
+  merge: (a, b) => mergeKeyed(a, b, (o, e) => mergeEntryInto({ ...o }, e)),
+  mergeInto: (into, from) => mergeKeyedInto(into, from, mergeEntryInto),
   // per tool: key, display, first, count, sum (0 and the number for the compact form,
   // else 1, the partials' count, the partials and the special part)
   pack(state, w) {
