@@ -20,6 +20,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { findSpecial } from '../../src/input/fast-decoder.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,37 +49,11 @@ k.memory.grow(Math.ceil((BASE + CHUNK + PAD - k.memory.buffer.byteLength) / 6553
 const mem = new Uint8Array(k.memory.buffer, BASE, CHUNK + PAD);
 const memWords = new Int32Array(k.memory.buffer, BASE, (CHUNK + PAD) >> 2);
 
-// ---- the JS string-body scan, as in src/input/fast-decoder.ts -------------------------
+// ---- the JS string-body scan: src/input/fast-decoder.ts's own findSpecial -------------
 const ESC1 = new Uint8Array(256);
 for (const c of '"\\/bfnrt') ESC1[c.charCodeAt(0)] = 1;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
-
-function findSpecial(buf: Uint8Array, words: Int32Array, a0: number, i: number, n: number): number {
-  while (i < n && ((i - a0) & 3) !== 0) {
-    const c = buf[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return i;
-    i++;
-  }
-  let w = (i - a0) >> 2;
-  const wl = words.length;
-  if (w < wl) {
-    while (w < wl) {
-      const x = words[w]!;
-      const y = x ^ 0x22222222;
-      const z = x ^ 0x5c5c5c5c;
-      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y) | ((z - 0x01010101) & ~z)) & 0x80808080) break;
-      w++;
-    }
-    i = a0 + (w << 2);
-  }
-  while (i < n) {
-    const c = buf[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return i;
-    i++;
-  }
-  return n;
-}
 
 /** findSpecial + the decoder's inline escape skip: the same contract as stringStop16. */
 function jsStop(buf: Uint8Array, words: Int32Array, i: number, n: number): number {

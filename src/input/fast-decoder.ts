@@ -130,7 +130,7 @@ const EMPTY_BUFFER = Buffer.alloc(0);
  * `words` is an Int32Array view of `buf` starting at index `a0` (4-byte aligned)
  * and ending at or before `n`.
  */
-function findSpecial(buf: Uint8Array, words: Int32Array, a0: number, i: number, n: number): number {
+export function findSpecial(buf: Uint8Array, words: Int32Array, a0: number, i: number, n: number): number {
   while (i < n && ((i - a0) & 3) !== 0) {
     const c = buf[i]!;
     if (c < 0x20 || c === 0x22 || c === 0x5c) return i;
