@@ -51,7 +51,11 @@ const ANALYZE_OPTIONS = {
   ...REPORT_OPTIONS,
   strict: { type: 'boolean', describe: 'Stop at the first record that is not a session (exit 3)' },
   progress: { type: 'boolean', describe: 'Show progress on stderr even when it is not a terminal' },
-  workers: { type: 'string', requiresArg: true, describe: 'Worker threads (default: available cores; at most twice that)' },
+  workers: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Most worker threads (default: available cores; at most twice that; one per 128 MB of input)',
+  },
   parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
   ...SCALE_OPTIONS,

@@ -15,17 +15,23 @@ import { DEFAULT_OPTIONS, readOptionsOf, type AnalysisOptions, type ParserKind }
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, type Report } from './report/index.js';
 import { analyzeParallel } from './workers/pool.js';
+import { threadsFor } from './workers/thread-count.js';
 
-/** Analyse `files` in input order: on worker threads when `workers` > 1, else on this thread. */
+/**
+ * Analyse `files` in input order: on `threadsFor(files, workers)` worker threads when that is
+ * more than one, else on this thread. The report is the same either way.
+ */
 export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
-  return o.workers > 1 ? analyzeParallel(files, o, progress) : analyzeSequential(files, readOptionsOf(o, progress));
+  const threads = threadsFor(files, o.workers);
+  return threads > 1 ? analyzeParallel(files, { ...o, workers: threads }, progress) : analyzeSequential(files, readOptionsOf(o, progress));
 }
 
 /** Options of {@link analyzeInputs}; each defaults to the CLI's default. */
 export interface AnalyzeInputsOptions {
   /**
-   * worker threads; 1 reads on the calling thread (default: the available cores, as the CLI).
-   * At most twice the available cores, as the CLI caps `--workers` (1000 threads took over 4 GB).
+   * most worker threads; 1 reads on the calling thread (default: the available cores, as the CLI).
+   * At most twice the available cores, as the CLI caps `--workers` (1000 threads took over 4 GB);
+   * fewer on a small input (`threadsFor`: one per 128 MB).
    */
   workers?: number;
   /** JSON decoder (default 'fast') */
