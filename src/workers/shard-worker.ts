@@ -14,6 +14,7 @@ import { analyzeEvents, analyzeInput, type ShardResult } from '../analyze.js';
 import { AnalyzerError, describeLocation, fromWire, toWire, type WireError } from '../errors.js';
 import { readFileRange } from '../input/bytes.js';
 import { decoderFor, recordEvents } from '../input/read-sessions.js';
+import { readRangeReusing } from './_read-range.js';
 import type { DecodeEvent } from '../input/types.js';
 import {
   packReply,
@@ -142,9 +143,11 @@ async function runRange(t: RangeTask): Promise<void> {
   // file's own BOM (decoders accept one only at the start of their input).
   const lead = array ? '[' : t.start > 0 ? ' ' : '';
   let newlines = 0;
+  // the fast decoder copies what it keeps of a chunk: it can be given views of one buffer (_read-range.ts)
+  const chunks = t.parser === 'fast' ? readRangeReusing(t.file, t.start, t.end) : readFileRange(t.file, t.start, t.end);
   async function* source(): AsyncGenerator<Buffer> {
     if (lead !== '') yield Buffer.from(lead);
-    for await (const chunk of readFileRange(t.file, t.start, t.end)) {
+    for await (const chunk of chunks) {
       newlines += countNewlines(chunk);
       p.onBytes(chunk.length);
       yield chunk;
