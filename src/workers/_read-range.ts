@@ -5,7 +5,8 @@
  * Why: `readFileRange` (input/bytes.ts) allocates a fresh 1 MB buffer per read, and a worker
  * held 12-21 MB of them waiting for the collector (`v8.getHeapStatistics().external_memory`
  * at each range's end, 1 GB array, two workers): one buffer per range took the run's peak RSS
- * from 146-148 MiB to 129-134 MiB (4 pairs, identical output, same CPU time). Measured and
+ * from 150 MiB to 132.5 MiB (medians of 4 pairs at load 11-12, identical output, 0.93x the CPU
+ * time, 1.01x the wall time). Measured and
  * not kept (1 GB array, two workers, pairs at load 8-10): synchronous reads into the buffer
  * (as little memory, 1.28x the wall time: the worker stops for every read, where the libuv
  * pool reads beside it), and two buffers with the next read issued before a chunk is handed
