@@ -104,6 +104,14 @@ function spells(buf: Buffer, s: number, word: Uint8Array): boolean {
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
+/** 4 bytes of latin1 text as DataView.getInt32(_, true) reads them */
+const word = (text: string): number => Buffer.from(text, 'latin1').readInt32LE(0);
+const W_OPEN_TO = word('{"to');
+const W_OL_COLON = word('ol":');
+const W_COMMA_LA = word(',"la');
+const W_TENC = word('tenc');
+const W_Y_MS = word('y_ms');
+
 /** Reads one member at a time; one per decoder. */
 export class MemberReader {
   private buf: Buffer = EMPTY;
@@ -128,6 +136,9 @@ export class MemberReader {
   private cEnd = 0;
   private cHigh = false;
   private cLatency = 0;
+  // buf as 4-byte words for compactAt (made again only for a new chunk, so it keeps one chunk alive)
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer = EMPTY;
   // the tool-call columns: calls [runStart, used) are the list being read
   private ids = new Int32Array(COLUMN_CALLS);
   private lats = new Float64Array(COLUMN_CALLS);
@@ -165,6 +176,10 @@ export class MemberReader {
     let ok: boolean;
     switch (key) {
       case K_TOOL_CALLS:
+        if (this.viewOf !== buf) {
+          this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+          this.viewOf = buf;
+        }
         ok = this.toolCalls();
         break;
       case K_ERRORS:
@@ -291,13 +306,66 @@ export class MemberReader {
   }
 
   /**
+   * compactAt for the layout without spaces, as a dense archive writes every call: the
+   * fixed parts compared 4 bytes at a time (`{"to` `ol":` and `,"la` `tenc` `y_ms`), ~2/3
+   * fewer byte steps per call; any other layout goes to compactAtSpaced.
+   */
+  private compactAt(): number {
+    const buf = this.buf;
+    const dv = this.view;
+    const n = this.n;
+    const i0 = this.i;
+    if (i0 + 9 >= n || dv.getInt32(i0, true) !== W_OPEN_TO || dv.getInt32(i0 + 4, true) !== W_OL_COLON || buf[i0 + 8] !== 0x22) {
+      return this.compactAtSpaced();
+    }
+    const s = i0 + 9;
+    let i = s;
+    let high = 0;
+    for (;;) {
+      if (i >= n) return -1;
+      const c = buf[i]!;
+      if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20) return -1;
+      high |= c;
+      i++;
+    }
+    const e = i;
+    if (e - s > MAX_INTERNED || e + 16 >= n) return -1;
+    if (
+      dv.getInt32(e + 1, true) !== W_COMMA_LA ||
+      dv.getInt32(e + 5, true) !== W_TENC ||
+      dv.getInt32(e + 9, true) !== W_Y_MS ||
+      buf[e + 13] !== 0x22 ||
+      buf[e + 14] !== 0x3a
+    ) {
+      return this.compactAtSpaced();
+    }
+    i = e + 15;
+    let c = buf[i]!;
+    if (c < 0x31 || c > 0x39) return -1;
+    const digits = i;
+    let v = c - 0x30;
+    while (++i < n) {
+      c = buf[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + (c - 0x30);
+    }
+    if (i >= n || c !== 0x7d || i - digits > 15) return -1;
+    this.cStart = s;
+    this.cEnd = e;
+    this.cHigh = high >= 0x80;
+    this.cLatency = v;
+    return i + 1;
+  }
+
+  /**
    * At '{': a tool call written `{"tool":"NAME","latency_ms":N}` (N a positive integer of
    * at most 15 digits; a space allowed after ':' and ','), as nearly every one is, read
    * without the general loop: the index after it, its name in buf[cStart, cEnd) (cHigh:
    * with bytes >= 0x80) and its latency in cLatency; -1 for any other layout (nothing is
    * read). Measured on the dense archive: ~35% less CPU in reading tool calls.
    */
-  private compactAt(): number {
+  private compactAtSpaced(): number {
     const buf = this.buf;
     const n = this.n;
     let i = this.i + 1;
