@@ -7,7 +7,8 @@
  *
  * `MemberReader.read` takes one member's value in one pass and gives it in the
  * form `toSession` reads: `errors` as `ReadErrors` (the truthy messages),
- * `tool_calls` as `ReadToolCalls` (ToolCalls), and session_id / repo / duration as
+ * `tool_calls` as `ReadToolCalls` (columns of tool ids and latencies when every call
+ * is compact with a name the interner keeps, else ToolCalls), and session_id / repo / duration as
  * the very values `parseKeptMember` gives (a number used as a name keeps its
  * Python spelling: see python/py-num.ts). Tool names and repos are interned.
  *
@@ -27,7 +28,7 @@
  * not end in the chunk).
  */
 import { pyNumber } from '../python/py-num.js';
-import type { NameValue, ToolCall } from '../session.js';
+import type { NameValue, ToolCall, ToolColumns } from '../session.js';
 import { Interner, MAX_INTERNED } from './_intern.js';
 
 /** The truthy messages of an `errors` list whose elements are all objects (read by toSession). */
@@ -35,9 +36,12 @@ export class ReadErrors {
   constructor(readonly messages: string[]) {}
 }
 
-/** A `tool_calls` list whose elements are all objects, as ToolCalls (read by toSession). */
+/**
+ * A `tool_calls` list whose elements are all objects, as ToolCalls, or as columns
+ * when every tool is a string the interner keeps (read by toSession).
+ */
 export class ReadToolCalls {
-  constructor(readonly calls: ToolCall[]) {}
+  constructor(readonly calls: ToolCall[] | ToolColumns) {}
 }
 
 export const K_SESSION_ID = 1;
@@ -58,6 +62,11 @@ export const SEED_KEY_CODES: ReadonlyMap<string, number> = new Map([
 export const NOT_READ = -1;
 
 const MAX_DEPTH = 64;
+/**
+ * Calls per block of tool-call columns (~0.8 MB, the calls of ~2,000 dense sessions):
+ * the sessions of a chunk share a block, and a full one is left to them and replaced.
+ */
+const COLUMN_CALLS = 65536;
 /** Longest string skipped here: longer ones go faster through the scanner's 4-bytes-a-step loop. */
 const SHORT_STRING = 256;
 
@@ -95,6 +104,14 @@ function spells(buf: Buffer, s: number, word: Uint8Array): boolean {
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
+/** 4 bytes of latin1 text as DataView.getInt32(_, true) reads them */
+const word = (text: string): number => Buffer.from(text, 'latin1').readInt32LE(0);
+const W_OPEN_TO = word('{"to');
+const W_OL_COLON = word('ol":');
+const W_COMMA_LA = word(',"la');
+const W_TENC = word('tenc');
+const W_Y_MS = word('y_ms');
+
 /** Reads one member at a time; one per decoder. */
 export class MemberReader {
   private buf: Buffer = EMPTY;
@@ -114,6 +131,19 @@ export class MemberReader {
   // the last number: buf[nStart, i), its value
   private nStart = 0;
   private nValue = 0;
+  // the last compact tool call: its name buf[cStart, cEnd), with bytes >= 0x80, its latency
+  private cStart = 0;
+  private cEnd = 0;
+  private cHigh = false;
+  private cLatency = 0;
+  // buf as 4-byte words for compactAt (made again only for a new chunk, so it keeps one chunk alive)
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer = EMPTY;
+  // the tool-call columns: calls [runStart, used) are the list being read
+  private ids = new Int32Array(COLUMN_CALLS);
+  private lats = new Float64Array(COLUMN_CALLS);
+  private used = 0;
+  private runStart = 0;
 
   /**
    * Skip (validate) the value of a record's member that the seed profile does not read,
@@ -146,6 +176,10 @@ export class MemberReader {
     let ok: boolean;
     switch (key) {
       case K_TOOL_CALLS:
+        if (this.viewOf !== buf) {
+          this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+          this.viewOf = buf;
+        }
         ok = this.toolCalls();
         break;
       case K_ERRORS:
@@ -168,13 +202,26 @@ export class MemberReader {
   // ---- the members ---------------------------------------------------------------
 
   private toolCalls(): boolean {
+    this.runStart = this.used;
+    const ok = this.toolCallList();
+    if (!ok) this.used = this.runStart;
+    return ok;
+  }
+
+  /**
+   * The list, its calls in the columns while every one is compact with a name the
+   * interner keeps (nearly always), else as ToolCalls from the first that is not.
+   */
+  private toolCallList(): boolean {
     if (this.buf[this.i] !== 0x5b) return false;
     this.i++;
-    const calls: ToolCall[] = [];
+    let calls: ToolCall[] | undefined;
     let c = this.peek();
     if (c !== 0x5d) {
       for (;;) {
-        if (c !== 0x7b || !(this.compactCall(calls) || this.toolCall(calls))) return false;
+        if (c !== 0x7b) return false;
+        if (calls === undefined && !this.compactColumns()) calls = this.runCalls();
+        if (calls !== undefined && !(this.compactCall(calls) || this.toolCall(calls))) return false;
         c = this.peek();
         if (c === 0x2c) {
           this.i++;
@@ -184,42 +231,118 @@ export class MemberReader {
       }
     }
     this.i++;
-    this.value = new ReadToolCalls(calls);
+    this.value = new ReadToolCalls(
+      calls ?? {
+        n: this.used - this.runStart,
+        start: this.runStart,
+        ids: this.ids,
+        latencies: this.lats,
+        texts: names.texts,
+        keys: names.keys,
+      },
+    );
+    return true;
+  }
+
+  /** The calls put in the columns for this list so far, as ToolCalls (taken out of the columns). */
+  private runCalls(): ToolCall[] {
+    const calls: ToolCall[] = [];
+    for (let k = this.runStart; k < this.used; k++) calls.push({ tool: names.texts[this.ids[k]!]!, latency_ms: this.lats[k]! });
+    this.used = this.runStart;
+    return calls;
+  }
+
+  /**
+   * At '{': compact tool calls (see compactAt) into the columns, their names as ids, as
+   * many as follow one another with a bare ',' between them (without going back to the
+   * list's loop for each: ~10% less CPU in reading tool calls, measured alone); this.i
+   * is then at the byte after the last one. False, with nothing read, if the first is
+   * not compact or has a name the interner does not keep.
+   */
+  private compactColumns(): boolean {
+    const buf = this.buf;
+    let read = false;
+    for (;;) {
+      const end = this.compactAt();
+      const id = end < 0 ? -1 : names.id(buf, this.cStart, this.cEnd, this.cHigh);
+      if (id < 0) {
+        if (read) this.i--; // back to the ',' after the last call read
+        return read;
+      }
+      if (this.used === this.ids.length) this.newColumns();
+      this.ids[this.used] = id;
+      this.lats[this.used] = this.cLatency;
+      this.used++;
+      read = true;
+      if (buf[end] !== 0x2c || buf[end + 1] !== 0x7b) {
+        this.i = end;
+        return true;
+      }
+      this.i = end + 1;
+    }
+  }
+
+  /** Fresh columns, with this list's calls so far moved to their start (the old ones stay with the sessions that use them). */
+  private newColumns(): void {
+    const run = this.used - this.runStart;
+    const size = Math.max(COLUMN_CALLS, run * 2);
+    const ids = new Int32Array(size);
+    const lats = new Float64Array(size);
+    ids.set(this.ids.subarray(this.runStart, this.used));
+    lats.set(this.lats.subarray(this.runStart, this.used));
+    this.ids = ids;
+    this.lats = lats;
+    this.runStart = 0;
+    this.used = run;
+  }
+
+  /** At '{': a compact tool call (see compactAt) as a ToolCall; false, with nothing read, for any other. */
+  private compactCall(calls: ToolCall[]): boolean {
+    const end = this.compactAt();
+    if (end < 0) return false;
+    calls.push({ tool: names.get(this.buf, this.cStart, this.cEnd, this.cHigh), latency_ms: this.cLatency });
+    this.i = end;
     return true;
   }
 
   /**
-   * At '{': a tool call written `{"tool":"NAME","latency_ms":N}` (N a positive integer of
-   * at most 15 digits; a space allowed after ':' and ','), as nearly every one is, read
-   * without the general loop; false, with nothing read, for any other layout. Measured on
-   * the dense archive: ~35% less CPU in reading tool calls.
+   * compactAt for the layout without spaces, as a dense archive writes every call: the
+   * fixed parts compared 4 bytes at a time (`{"to` `ol":` and `,"la` `tenc` `y_ms`), ~2/3
+   * fewer byte steps per call; any other layout goes to compactAtSpaced.
    */
-  private compactCall(calls: ToolCall[]): boolean {
+  private compactAt(): number {
     const buf = this.buf;
+    const dv = this.view;
     const n = this.n;
-    let i = this.i + 1;
-    if (i + 8 >= n || buf[i] !== 0x22 || buf[i + 5] !== 0x22 || buf[i + 6] !== 0x3a || !spells(buf, i + 1, TOOL)) return false;
-    i += 7;
-    if (buf[i] === 0x20) i++;
-    if (buf[i] !== 0x22) return false;
-    const s = ++i;
+    const i0 = this.i;
+    if (i0 + 9 >= n || dv.getInt32(i0, true) !== W_OPEN_TO || dv.getInt32(i0 + 4, true) !== W_OL_COLON || buf[i0 + 8] !== 0x22) {
+      return this.compactAtSpaced();
+    }
+    const s = i0 + 9;
+    let i = s;
     let high = 0;
     for (;;) {
-      if (i >= n) return false;
+      if (i >= n) return -1;
       const c = buf[i]!;
       if (c === 0x22) break;
-      if (c === 0x5c || c < 0x20) return false;
+      if (c === 0x5c || c < 0x20) return -1;
       high |= c;
       i++;
     }
-    const e = i++;
-    if (e - s > MAX_INTERNED || i + 16 >= n || buf[i] !== 0x2c) return false;
-    if (buf[++i] === 0x20) i++;
-    if (buf[i] !== 0x22 || buf[i + 11] !== 0x22 || buf[i + 12] !== 0x3a || !spells(buf, i + 1, LATENCY_MS)) return false;
-    i += 13;
-    if (buf[i] === 0x20) i++;
+    const e = i;
+    if (e - s > MAX_INTERNED || e + 16 >= n) return -1;
+    if (
+      dv.getInt32(e + 1, true) !== W_COMMA_LA ||
+      dv.getInt32(e + 5, true) !== W_TENC ||
+      dv.getInt32(e + 9, true) !== W_Y_MS ||
+      buf[e + 13] !== 0x22 ||
+      buf[e + 14] !== 0x3a
+    ) {
+      return this.compactAtSpaced();
+    }
+    i = e + 15;
     let c = buf[i]!;
-    if (c < 0x31 || c > 0x39) return false;
+    if (c < 0x31 || c > 0x39) return -1;
     const digits = i;
     let v = c - 0x30;
     while (++i < n) {
@@ -227,10 +350,60 @@ export class MemberReader {
       if (c < 0x30 || c > 0x39) break;
       v = v * 10 + (c - 0x30);
     }
-    if (i >= n || c !== 0x7d || i - digits > 15) return false;
-    calls.push({ tool: names.get(buf, s, e, high >= 0x80), latency_ms: v });
-    this.i = i + 1;
-    return true;
+    if (i >= n || c !== 0x7d || i - digits > 15) return -1;
+    this.cStart = s;
+    this.cEnd = e;
+    this.cHigh = high >= 0x80;
+    this.cLatency = v;
+    return i + 1;
+  }
+
+  /**
+   * At '{': a tool call written `{"tool":"NAME","latency_ms":N}` (N a positive integer of
+   * at most 15 digits; a space allowed after ':' and ','), as nearly every one is, read
+   * without the general loop: the index after it, its name in buf[cStart, cEnd) (cHigh:
+   * with bytes >= 0x80) and its latency in cLatency; -1 for any other layout (nothing is
+   * read). Measured on the dense archive: ~35% less CPU in reading tool calls.
+   */
+  private compactAtSpaced(): number {
+    const buf = this.buf;
+    const n = this.n;
+    let i = this.i + 1;
+    if (i + 8 >= n || buf[i] !== 0x22 || buf[i + 5] !== 0x22 || buf[i + 6] !== 0x3a || !spells(buf, i + 1, TOOL)) return -1;
+    i += 7;
+    if (buf[i] === 0x20) i++;
+    if (buf[i] !== 0x22) return -1;
+    const s = ++i;
+    let high = 0;
+    for (;;) {
+      if (i >= n) return -1;
+      const c = buf[i]!;
+      if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20) return -1;
+      high |= c;
+      i++;
+    }
+    const e = i++;
+    if (e - s > MAX_INTERNED || i + 16 >= n || buf[i] !== 0x2c) return -1;
+    if (buf[++i] === 0x20) i++;
+    if (buf[i] !== 0x22 || buf[i + 11] !== 0x22 || buf[i + 12] !== 0x3a || !spells(buf, i + 1, LATENCY_MS)) return -1;
+    i += 13;
+    if (buf[i] === 0x20) i++;
+    let c = buf[i]!;
+    if (c < 0x31 || c > 0x39) return -1;
+    const digits = i;
+    let v = c - 0x30;
+    while (++i < n) {
+      c = buf[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + (c - 0x30);
+    }
+    if (i >= n || c !== 0x7d || i - digits > 15) return -1;
+    this.cStart = s;
+    this.cEnd = e;
+    this.cHigh = high >= 0x80;
+    this.cLatency = v;
+    return i + 1;
   }
 
   /** At '{': one tool call, as toSession reads it (a missing latency is 0, a boolean 1 or 0). */

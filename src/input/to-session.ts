@@ -18,7 +18,7 @@
  * non-numeric duration in a manual-process session; a list/object tool name that
  * the reference would hash.
  */
-import type { JsonValue, NameValue, Session, ToolCall } from '../session.js';
+import { callsOfColumns, type JsonValue, type NameValue, type Session, type ToolCall, type ToolColumns } from '../session.js';
 import { PyNum } from '../python/py-num.js';
 import { isManualProcess } from '../profiles/seed/manual-processes.js';
 import { pyKey } from '../python/py-key.js';
@@ -95,10 +95,12 @@ export function toSession(value: unknown): SessionCheck {
     errors.push(msg);
   }
 
+  // columns read from the bytes: every tool a string, every latency a positive number
+  if (readCalls instanceof ReadToolCalls && !Array.isArray(readCalls.calls)) return columnSession(rec, errors, readCalls.calls);
   const rawCalls = readCalls instanceof ReadToolCalls ? NOTHING : listField(rec, 'tool_calls');
   if (typeof rawCalls === 'string') return { ok: false, reason: rawCalls };
   // a read tool is never a list or an object: nothing unhashable among them
-  const toolCalls: ToolCall[] = readCalls instanceof ReadToolCalls ? readCalls.calls : new Array(rawCalls.length);
+  const toolCalls: ToolCall[] = readCalls instanceof ReadToolCalls ? (readCalls.calls as ToolCall[]) : new Array(rawCalls.length);
   let unhashableTool = -1;
   for (let i = 0; i < rawCalls.length; i++) {
     const tc = rawCalls[i];
@@ -147,6 +149,43 @@ export function toSession(value: unknown): SessionCheck {
       duration_minutes: duration,
     },
   };
+}
+
+/**
+ * A session whose tool calls came as columns (see ToolColumns): `tool_calls` is made
+ * from them only if something reads it; the seed detectors read the columns.
+ */
+class ColumnSession implements Session {
+  // set in the constructor, not by a field initializer: that was a call of its own per session (0.1 s, dense archive)
+  declare private list: ToolCall[] | undefined;
+  constructor(
+    readonly session_id: NameValue,
+    readonly repo: NameValue,
+    readonly errors: string[],
+    readonly calls: ToolColumns,
+    readonly duration_minutes: JsonValue,
+  ) {
+    this.list = undefined;
+  }
+
+  get tool_calls(): ToolCall[] {
+    return (this.list ??= callsOfColumns(this.calls));
+  }
+}
+
+/** toSession's end for a record whose tool calls came as columns. */
+function columnSession(rec: Record<string, unknown>, errors: string[], calls: ToolColumns): SessionCheck {
+  let duration: JsonValue = 0;
+  if (hasOwn.call(rec, 'duration_minutes')) {
+    const d = rec['duration_minutes'] as JsonValue;
+    duration = typeof d === 'boolean' ? (d ? 1 : 0) : d;
+    if (typeof duration !== 'number' && isManualProcess(callsOfColumns(calls))) {
+      return { ok: false, reason: `"duration_minutes" is ${pyTypeName(d)}, expected a number` };
+    }
+  }
+  const id = hasOwn.call(rec, 'session_id') ? (rec['session_id'] as NameValue) : 'unknown';
+  const repo = hasOwn.call(rec, 'repo') ? (rec['repo'] as NameValue) : 'global';
+  return { ok: true, session: new ColumnSession(id, repo, errors, calls, duration) };
 }
 
 /** Index of a list/object tool name that the reference would use as a dict key or

@@ -13,7 +13,8 @@ import { AnalyzerError } from '../../src/errors.js';
 import { Interner, MAX_INTERNED } from '../../src/input/_intern.js';
 import { ReadErrors, ReadToolCalls } from '../../src/input/_read-members.js';
 import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
-import { toSession } from '../../src/input/to-session.js';
+import { toSession, type SessionCheck } from '../../src/input/to-session.js';
+import { callsOfColumns } from '../../src/session.js';
 import { SEED_SESSION_KEYS } from '../../src/input/types.js';
 import { archiveFileArb, nastyStringArb, renderArchive } from '../arbitraries.js';
 
@@ -35,12 +36,33 @@ function hasSeedKey(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((k) => SEED_SESSION_KEYS.has(k));
 }
 
+/** Sessions seen whose tool calls came as columns (so the tests can tell that path ran). */
+let columnSessions = 0;
+
+/**
+ * A toSession answer as plain data: a session whose calls came as columns is compared
+ * by the ToolCalls its columns hold.
+ */
+function plainCheck(check: SessionCheck): unknown {
+  if (!check.ok) return check;
+  const s = check.session;
+  if (s.calls !== undefined) columnSessions++;
+  const calls = s.calls !== undefined ? callsOfColumns(s.calls) : s.tool_calls;
+  return { ok: true, session: { session_id: s.session_id, repo: s.repo, errors: s.errors, tool_calls: calls, duration_minutes: s.duration_minutes } };
+}
+
 function decode(chunks: readonly Buffer[], opts: FastDecoderOptions): Seen {
   const seen: Seen = [];
   try {
     const d = new FastDecoder((e) => {
       if (e.kind === 'reset') seen.push('reset');
-      else seen.push({ check: toSession(e.record.value), offset: e.record.offset, line: e.record.line, keyless: !hasSeedKey(e.record.value) });
+      else
+        seen.push({
+          check: plainCheck(toSession(e.record.value)),
+          offset: e.record.offset,
+          line: e.record.line,
+          keyless: !hasSeedKey(e.record.value),
+        });
     }, opts);
     for (const c of chunks) d.push(c);
     d.end();
@@ -133,6 +155,16 @@ const toolCallText = objectText(
   ),
   4,
 );
+/** A tool call as dense archives write it (`{"tool":"X","latency_ms":N}`, read into columns), or nearly so. */
+const compactCallText = fc
+  .tuple(
+    toolValue,
+    fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 120_000 }).map(String) }, { weight: 1, arbitrary: numberLit }),
+    fc.constantFrom('', ' '),
+    fc.constantFrom('', ' '),
+  )
+  .map(([tool, latency, a, b]) => `{"tool":${a}${tool},${b}"latency_ms":${a}${latency}}`);
+
 const errorText = objectText(
   fc.oneof({ weight: 4, arbitrary: fc.tuple(fc.constant('"message"'), messageValue) }, { weight: 1, arbitrary: fc.tuple(keyLit, anyText) }),
   3,
@@ -150,7 +182,7 @@ const memberText: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.tuple(fc.constant('"repo"'), nameValue),
   fc.tuple(fc.constant('"errors"'), listOf(errorText)),
   fc.tuple(fc.constant('"tool_calls"'), listOf(toolCallText)),
-  fc.tuple(fc.constant('"tool_calls"'), listOf(toolCallText)),
+  fc.tuple(fc.constant('"tool_calls"'), listOf(fc.oneof({ weight: 4, arbitrary: compactCallText }, { weight: 1, arbitrary: toolCallText }))),
   fc.tuple(fc.constant('"duration_minutes"'), fc.oneof(numberLit, literal, anyText)),
   fc.tuple(fc.constantFrom('"messages"', '"model"', '"\\u0072epo"', '"sessions"'), anyText),
 );
@@ -218,12 +250,26 @@ describe('seed members read from the bytes', () => {
   });
 
   it('agrees with the generic path on JSON written every way, in any chunking', () => {
+    const before = columnSessions;
     fc.assert(
       fc.property(archiveText, sizes, ({ text, shape }, sz) => {
         expectSame(Buffer.from(text), sz, shape);
       }),
       { numRuns: 400 },
     );
+    expect(columnSessions).toBeGreaterThan(before); // the columns were read, not only fallen back from
+  });
+
+  it('reads tool calls into columns across blocks, and a session larger than a block', () => {
+    const call = (k: number) => `{"tool":"${['Bash', 'Read', 'é', 'Edit'][k % 4]}","latency_ms":${(k % 997) + 1}}`;
+    const session = (n: number, k: number) =>
+      `{"session_id":"s${k}","tool_calls":[${Array.from({ length: n }, (_, j) => call(j + k)).join(',')}],"duration_minutes":1}`;
+    // 2,200 sessions of 31 calls: 68,200 calls fill a block of 65,536 midway through a session
+    const many = Array.from({ length: 2200 }, (_, k) => session(31, k)).join('\n');
+    const huge = session(70_000, 7);
+    const before = columnSessions;
+    expectSame(Buffer.from(`${many}\n${huge}\n`), [1 << 16, 3000], 'jsonl');
+    expect(columnSessions - before).toBeGreaterThan(2000); // those cut by a chunk end take the generic path
   });
 
   it('agrees with the generic path on archives of session records in every shape', () => {

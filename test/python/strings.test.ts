@@ -50,6 +50,26 @@ describe('normalizeError against the reference _normalize_error', () => {
   });
 });
 
+describe('normalizeError: the ASCII loops against the regexes', () => {
+  it('property: the same key as the Unicode path (regexes from Python tables) on messages made of the patterns parts', () => {
+    // pieces that make and break paths, hashes and times, next to each other in any order
+    const piece = fc.constantFrom(
+      ...['2024-01-15T10:30', '2024-01-15t10:3', '1999-12-31T23:59:59', '0000-00-00t00:00', 'DEADBEEF12', 'deadbeef', 'deadbee', 'cafe0123g'],
+      ...['feat-5d1348da7e', '0x12345678', '_abcdef012', '/usr/lib/x.py', '/', '//', 'a/b', ' ', '\t', '\x1c', '\x0b', '-', ':', '_', 'T', 'Z', '.'],
+      ...['0', '9', 'a', 'f', 'g', 'PATH', 'HASH', 'Error: ENOENT, open ', "'", 'x'.repeat(40)],
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const t = pyStrip(parts.join(''));
+        const key = normalizeError(t);
+        if (t === '' || key.length > 148) return; // the suffix must survive the cut at 150
+        expect(normalizeError(`${t} \u00e9`)).toBe(`${key} \u00e9`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('pyLower against str.lower()', () => {
   it(`matches ${cases.lower.length} reference cases (Final_Sigma contexts)`, () => {
     expectAll(cases.lower, ([s, want]) => {

@@ -7,7 +7,7 @@
 import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
-import type { Session, ToolCall } from '../../session.js';
+import type { Session, ToolCall, ToolColumns } from '../../session.js';
 import { compareOrdinal, type Ordinal } from '../ordinal.js';
 import { fail, integer, list, map, object, ordinal, string, stringSet } from '../schema.js';
 import type { SeedDetector } from './types.js';
@@ -21,6 +21,21 @@ export const MANUAL_TOP = 20;
 export function isManualProcess(calls: readonly ToolCall[]): boolean {
   if (calls.length <= 10) return false;
   return distinctTools(calls, 4) <= 3;
+}
+
+/** isManualProcess of calls as columns (their ids are equal exactly when their tools are). */
+function isManualColumns(cols: ToolColumns): boolean {
+  return cols.n > 10 && distinctIds(cols, 4) <= 3;
+}
+
+/** distinctTools of calls as columns. */
+function distinctIds(cols: ToolColumns, cap = Infinity): number {
+  const seen = new Set<number>();
+  for (let k = 0; k < cols.n; k++) {
+    seen.add(cols.ids[cols.start + k]!);
+    if (seen.size >= cap) break;
+  }
+  return seen.size;
 }
 
 /** Number of distinct tools by Python equality, counting at most `cap`. */
@@ -132,8 +147,8 @@ export const manualProcesses: SeedDetector<ManualProcessesState, ManualProcesses
   patternType: 'manual_process',
   init: () => ({ count: 0, hours: new Map(), repos: new Set(), top: [] }),
   add(state, session: Session, at) {
-    const calls = session.tool_calls;
-    if (!isManualProcess(calls)) return state;
+    const cols = session.calls;
+    if (cols !== undefined ? !isManualColumns(cols) : !isManualProcess(session.tool_calls)) return state;
     // to-session guarantees a number here for manual sessions
     const hours = pyRound((session.duration_minutes as number) / 60, 1);
     state.count++;
@@ -149,7 +164,7 @@ export const manualProcesses: SeedDetector<ManualProcessesState, ManualProcesses
         sessionId: id,
         repo,
         // seq['session_id'][:12]: a list id is sliced as a list
-        description: `Session ${Array.isArray(session.session_id) ? pyStr(session.session_id.slice(0, 12)) : cpSlice(id, 12)}: ${calls.length} tool calls with only ${distinctTools(calls)} unique tools`,
+        description: `Session ${Array.isArray(session.session_id) ? pyStr(session.session_id.slice(0, 12)) : cpSlice(id, 12)}: ${cols !== undefined ? `${cols.n} tool calls with only ${distinctIds(cols)}` : `${session.tool_calls.length} tool calls with only ${distinctTools(session.tool_calls)}`} unique tools`,
       });
     }
     return state;

@@ -6,7 +6,7 @@
 import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
-import type { Session } from '../../session.js';
+import type { Session, ToolColumns } from '../../session.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, map, object, ordinal, string } from '../schema.js';
 import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
@@ -39,11 +39,43 @@ function mergeEntryInto(o: RetryEntry, e: RetryEntry): RetryEntry {
   return o;
 }
 
+/** `add` for calls as columns: equal ids are equal tools, and each id has its key made once. */
+function addColumns(state: RetryStreaksState, cols: ToolColumns, at: Ordinal): RetryStreaksState {
+  const { ids, start, n } = cols;
+  if (n < 3) return state;
+  let prev = -1;
+  let streak = 0;
+  // k === n is the check after the loop in the reference
+  for (let k = 0; k <= n; k++) {
+    let id = -1;
+    if (k < n) {
+      id = ids[start + k]!;
+      if (id === prev) {
+        streak++;
+        continue;
+      }
+    }
+    if (streak >= 3) {
+      const key = cols.keys[prev]!;
+      let entry = state.get(key);
+      if (entry === undefined) {
+        entry = { first: ordinalAt(at, k), display: cols.texts[prev]!, count: 0 };
+        state.set(key, entry);
+      }
+      entry.count++;
+    }
+    streak = 1;
+    prev = id;
+  }
+  return state;
+}
+
 export const retryStreaks: SeedDetector<RetryStreaksState, RetryResult[], 'failed_retry'> = {
   name: 'retry_streaks',
   patternType: 'failed_retry',
   init: () => new Map(),
   add(state, session: Session, at) {
+    if (session.calls !== undefined) return addColumns(state, session.calls, at);
     const calls = session.tool_calls;
     const n = calls.length;
     if (n < 3) return state;

@@ -6,7 +6,7 @@
 import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
-import type { Session } from '../../session.js';
+import type { Session, ToolColumns } from '../../session.js';
 import {
   addToCompactSum,
   addToSum,
@@ -77,11 +77,33 @@ function mergeEntryInto(o: ToolLatencyEntry, e: ToolLatencyEntry): ToolLatencyEn
   return o;
 }
 
+/**
+ * `add` for calls as columns: the key by id, made once by the decoder, instead of
+ * `'s' + tool` per call.
+ */
+function addColumns(state: SlowToolsState, cols: ToolColumns, at: Ordinal): SlowToolsState {
+  const { ids, latencies, keys, texts, start } = cols;
+  for (let k = 0; k < cols.n; k++) {
+    const latency = latencies[start + k]!;
+    if (!(latency > 0)) continue;
+    const id = ids[start + k]!;
+    let entry = state.get(keys[id]!);
+    if (entry === undefined) {
+      entry = { first: ordinalAt(at, k), display: texts[id]!, count: 0, sum: 0 };
+      state.set(keys[id]!, entry);
+    }
+    entry.count++;
+    entry.sum = addToCompactSum(entry.sum, latency);
+  }
+  return state;
+}
+
 export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_tool'> = {
   name: 'slow_tools',
   patternType: 'slow_tool',
   init: () => new Map(),
   add(state, session: Session, at) {
+    if (session.calls !== undefined) return addColumns(state, session.calls, at);
     const calls = session.tool_calls;
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i]!;
