@@ -47,6 +47,12 @@ export function sumWeeks(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, 
   return out;
 }
 
+/** `b` added into `a` (mutates and returns `a`); equal to `sumWeeks(a, b)`. */
+export function addWeeksInto(a: WeekMap, b: ReadonlyMap<string, number>): WeekMap {
+  for (const [w, v] of b) a.set(w, (a.get(w) ?? 0) + v);
+  return a;
+}
+
 /** Every week from the one holding `fromUs` to the one holding `toUs`, in order. */
 export function weeksBetween(fromUs: number, toUs: number): string[] {
   const first = weekOf(fromUs);

@@ -26,7 +26,9 @@ import {
   mapEvidence,
   mergeEvidence,
   mergeMaps,
+  mergeMapsInto,
   mergeSample,
+  mergeSampleInto,
   msToUs,
   publicEvidence,
   pushEvidence,
@@ -36,9 +38,23 @@ import {
   type SessionSample,
 } from '../_evidence.js';
 import { effectiveOutcome, gapUs, resultLine } from '../_calls.js';
-import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
+import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchMergeInto, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
+import {
+  packEvidence,
+  packMap,
+  packSample,
+  packSketch,
+  packWeeks,
+  unpackEvidence,
+  unpackMap,
+  unpackSample,
+  unpackSketch,
+  unpackWeeks,
+} from '../_packed.js';
+import { ordinalAt } from '../../profiles/ordinal.js';
+import type { PackReader, PackWriter } from '../../profiles/packed.js';
 import { count, evidence, map, obj, ordinal, sample, weeks } from '../_validate.js';
-import { addToWeek, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
+import { addToWeek, addWeeksInto, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const SLOW_P90_MS = 30_000;
@@ -135,7 +151,66 @@ function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
   };
 }
 
-function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, firstInSession: boolean, week: string | undefined): void {
+/** `b` folded into `a` (mutates and returns `a`); equal to `mergeRow(a, b)`. */
+function mergeRowInto(a: TimeRow, b: TimeRow): TimeRow {
+  a.first = minOrdinal(a.first, b.first);
+  a.calls += b.calls;
+  a.failed += b.failed;
+  a.rejected += b.rejected;
+  a.cancelled += b.cancelled;
+  a.shell += b.shell;
+  sketchMergeInto(a.measured, b.measured);
+  a.measuredUs += b.measuredUs;
+  sketchMergeInto(a.gap, b.gap);
+  a.gapUs += b.gapUs;
+  for (const k of WAIT_KINDS) a.waitUs[k] += b.waitUs[k];
+  addWeeksInto(a.measuredWeeks, b.measuredWeeks);
+  addWeeksInto(a.hookWeeks, b.hookWeeks);
+  mergeSampleInto(a.sessions, b.sessions);
+  if (b.slowEvidence.length > 0) a.slowEvidence = mergeEvidence(a.slowEvidence, b.slowEvidence);
+  if (b.hookEvidence.length > 0) a.hookEvidence = mergeEvidence(a.hookEvidence, b.hookEvidence);
+  return a;
+}
+
+/** A row's fields in `newRow`'s order (waitUs in WAIT_KINDS order). */
+function packRow(w: PackWriter, r: TimeRow): void {
+  w.ordinal(r.first);
+  for (const n of [r.calls, r.failed, r.rejected, r.cancelled, r.shell]) w.num(n);
+  packSketch(w, r.measured);
+  w.num(r.measuredUs);
+  packSketch(w, r.gap);
+  w.num(r.gapUs);
+  for (const k of WAIT_KINDS) w.num(r.waitUs[k]);
+  packWeeks(w, r.measuredWeeks);
+  packWeeks(w, r.hookWeeks);
+  packSample(w, r.sessions);
+  packEvidence(w, r.slowEvidence);
+  packEvidence(w, r.hookEvidence);
+}
+
+function unpackRow(r: PackReader): TimeRow {
+  return {
+    first: r.ordinal(),
+    calls: r.num(),
+    failed: r.num(),
+    rejected: r.num(),
+    cancelled: r.num(),
+    shell: r.num(),
+    measured: unpackSketch(r),
+    measuredUs: r.num(),
+    gap: unpackSketch(r),
+    gapUs: r.num(),
+    waitUs: { approval: r.num(), question: r.num(), background: r.num(), subagent: r.num(), hook: r.num() },
+    measuredWeeks: unpackWeeks(r),
+    hookWeeks: unpackWeeks(r),
+    sessions: unpackSample(r),
+    slowEvidence: unpackEvidence(r),
+    hookEvidence: unpackEvidence(r),
+  };
+}
+
+/** Count call `i` of `s` (`at`: the session's ordinal; the call's is built only for evidence). */
+function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, i: number, firstInSession: boolean, week: string | undefined): void {
   row.calls++;
   if (c.family !== undefined) row.shell++;
   if (firstInSession) sampleSession(row.sessions, s.sessionId);
@@ -166,9 +241,9 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, f
     sketchAdd(row.gap, gap);
     row.gapUs += gap;
   }
-  if (c.waitedOn === 'hook') pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), at));
+  if (c.waitedOn === 'hook') pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
   else if (c.waitedOn !== 'subagent' && c.waitedOn !== 'background' && c.measuredMs !== undefined && c.measuredMs >= SLOW_P90_MS) {
-    pushEvidence(row.slowEvidence, evidenceRef(s, resultLine(c), at));
+    pushEvidence(row.slowEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
   }
 }
 
@@ -268,22 +343,34 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
     const seenTools = new Set<string>();
     const seenFamilies = new Set<string>();
     const week = sessionWeek(s);
-    s.calls.forEach((c, i) => {
-      const where = [...at, i];
+    // a call's ordinal is built only where it is kept (a new row, evidence): one array
+    // per call was most of this detector's allocation on a dense archive
+    const calls = s.calls;
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
       let t = state.tools.get(c.tool);
-      if (t === undefined) state.tools.set(c.tool, (t = newRow(where)));
-      addCall(t, s, c, where, !seenTools.has(c.tool), week);
+      if (t === undefined) state.tools.set(c.tool, (t = newRow(ordinalAt(at, i))));
+      addCall(t, s, c, at, i, !seenTools.has(c.tool), week);
       seenTools.add(c.tool);
       if (c.family !== undefined) {
         let f = state.families.get(c.family);
-        if (f === undefined) state.families.set(c.family, (f = newRow(where)));
-        addCall(f, s, c, where, !seenFamilies.has(c.family), week);
+        if (f === undefined) state.families.set(c.family, (f = newRow(ordinalAt(at, i))));
+        addCall(f, s, c, at, i, !seenFamilies.has(c.family), week);
         seenFamilies.add(c.family);
       }
-    });
+    }
     return state;
   },
   merge: (a, b) => ({ tools: mergeMaps(a.tools, b.tools, mergeRow, copyRow), families: mergeMaps(a.families, b.families, mergeRow, copyRow) }),
+  mergeInto: (into, from) => ({
+    tools: mergeMapsInto(into.tools, from.tools, mergeRowInto),
+    families: mergeMapsInto(into.families, from.families, mergeRowInto),
+  }),
+  pack(state, w) {
+    packMap(w, state.tools, packRow);
+    packMap(w, state.families, packRow);
+  },
+  unpack: (r) => ({ tools: unpackMap(r, unpackRow), families: unpackMap(r, unpackRow) }),
   finalize(state) {
     const rows: ToolTimeResult['rows'] = [];
     for (const [key, row] of sorted(state.tools)) rows.push({ kind: 'tool', key, row });
