@@ -39,7 +39,8 @@ import { ordinalAt } from '../../profiles/ordinal.js';
 import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
-const EXAMPLE_CHARS = 300;
+/** The example's length in code points (a huge message's stand-in keeps more: fleet/message-readers.ts). */
+export const EXAMPLE_CHARS = 300;
 
 export interface ClusterEntry extends Tally {
   category: ErrorCategory;
