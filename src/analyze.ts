@@ -11,7 +11,7 @@
  *   appendResult    results of inputs, in input order -> the run's AnalysisResult
  *   analyzeSequential  all of the above, one input after another, on this thread
  */
-import { addSession, initState, mergeStatesInto, profileNamed, type AnalyzerState } from './accumulators/index.js';
+import { addSession, initState, mergeStatesInto, messageReadersOf, profileNamed, type AnalyzerState } from './accumulators/index.js';
 import { inputError } from './errors.js';
 import type { Input } from './input/classify.js';
 import { readInput, type ReadOptions } from './input/read-sessions.js';
@@ -134,7 +134,7 @@ export function appendResult(acc: AnalysisResult, next: AnalysisResult, only: bo
 
 /** Read and analyse one whole input (shard 0 of input `fileIndex`). */
 export function analyzeInput(input: Input, fileIndex: number, opts: AnalyzeOptions): Promise<ShardResult> {
-  return analyzeEvents(readInput(input, opts), [fileIndex, 0], opts);
+  return analyzeEvents(readInput(input, { ...opts, messageReaders: messageReadersOf(opts.profile) }), [fileIndex, 0], opts);
 }
 
 /** Every input, one after another, on this thread. */

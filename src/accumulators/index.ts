@@ -7,6 +7,7 @@ import * as engine from '../profiles/engine.js';
 import { findProfile } from '../profiles/index.js';
 import type { AnyProfile, ProfileResult } from '../profiles/types.js';
 import type { Ordinal } from '../profiles/ordinal.js';
+import type { MessageReaders } from '../input/message-readers.js';
 
 export { repeatedErrors, type ErrorKeyResult } from '../profiles/seed/repeated-errors.js';
 export { slowTools, type ToolLatencyResult } from '../profiles/seed/slow-tools.js';
@@ -19,6 +20,12 @@ export { compareOrdinal, type Ordinal } from '../profiles/ordinal.js';
 export type AnalyzerState = engine.ProfileState;
 /** Its finalized results, by detector name. */
 export type AnalyzerResult = ProfileResult;
+
+/** What the profile named reads from an error message, for the decoder (input/message-readers.ts). */
+export function messageReadersOf(profile: string): readonly MessageReaders[] {
+  const readers = profileNamed(profile).messageReaders;
+  return readers === undefined ? [] : [readers];
+}
 
 /** The profile named `name`; an unknown name is a bug (names are checked at the edge). */
 export function profileNamed(name: string): AnyProfile {

@@ -11,7 +11,7 @@
  * index in the input order.
  */
 import { createReadStream } from 'node:fs';
-import { initState, mapStateOrdinals, mergeStates, type Ordinal } from '../accumulators/index.js';
+import { initState, mapStateOrdinals, messageReadersOf, mergeStates, type Ordinal } from '../accumulators/index.js';
 import { analyzeEvents, analyzeInput, type AnalysisResult as RunResult } from '../analyze.js';
 import { AnalyzerError } from '../errors.js';
 import type { Input } from '../input/classify.js';
@@ -110,7 +110,13 @@ export async function analyzeJsonlRange(
   }
   const delta = start - lead.length;
   async function* shifted(): AsyncGenerator<DecodeEvent> {
-    for await (const ev of decoderFor(opts.parser)(source(), { file: file.path, shape: 'jsonl', seedSessions: opts.profile === 'seed' })) {
+    const decoding = {
+      file: file.path,
+      shape: 'jsonl' as const,
+      seedSessions: opts.profile === 'seed',
+      messageReaders: messageReadersOf(opts.profile),
+    };
+    for await (const ev of decoderFor(opts.parser)(source(), decoding)) {
       yield ev.kind === 'record' && delta !== 0 ? { kind: 'record', record: { ...ev.record, offset: ev.record.offset + delta } } : ev;
     }
   }

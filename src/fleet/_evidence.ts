@@ -7,7 +7,8 @@
 import { compareOrdinal, minOrdinal, type Ordinal } from '../accumulators/types.js';
 import type { AgentSession } from '../agent-session.js';
 import type { Evidence } from './finding.js';
-import { addToWeek, sumWeeks, type WeekMap } from './_weeks.js';
+import { mergeKeyedInto } from '../profiles/keyed-merge.js';
+import { addToWeek, addWeeksInto, sumWeeks, type WeekMap } from './_weeks.js';
 
 export const MAX_EVIDENCE = 10;
 /** Session ids listed per finding; `session_count` holds the total. */
@@ -75,6 +76,13 @@ export function mergeSample(a: SessionSample, b: SessionSample): SessionSample {
   return { count: a.count + b.count, ids };
 }
 
+/** `b` merged into `a` (mutates and returns `a`); equal to `mergeSample(a, b)`. */
+export function mergeSampleInto(a: SessionSample, b: SessionSample): SessionSample {
+  a.count += b.count;
+  if (b.ids.length > 0) a.ids = a.ids.length === 0 ? b.ids : mergeSample(a, b).ids;
+  return a;
+}
+
 export function copySample(s: SessionSample): SessionSample {
   return { count: s.count, ids: s.ids.slice() };
 }
@@ -111,6 +119,20 @@ export function mergeTally(a: Tally, b: Tally): Tally {
   };
 }
 
+/**
+ * `b` merged into `a` (mutates and returns `a`, may keep parts of `b`): equal to
+ * `mergeTally(a, b)`, for a caller that owns both and uses `b` no more (`Detector.mergeInto`).
+ */
+export function mergeTallyInto<T extends Tally>(a: T, b: Tally): T {
+  a.first = minOrdinal(a.first, b.first);
+  a.occurrences += b.occurrences;
+  mergeSampleInto(a.sessions, b.sessions);
+  if (b.evidence.length > 0) a.evidence = mergeEvidence(a.evidence, b.evidence);
+  a.lostUs += b.lostUs;
+  addWeeksInto(a.lostWeeks, b.lostWeeks);
+  return a;
+}
+
 export function copyTally(t: Tally): Tally {
   return {
     first: t.first,
@@ -142,6 +164,15 @@ export function mergeMaps<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V
     out.set(k, o === undefined ? copy(v) : m(o, v));
   }
   return out;
+}
+
+/**
+ * `mergeMaps` in place, for a caller that owns both Maps and uses `from` no more: the
+ * smaller into the larger (`profiles/keyed-merge.ts`), entries of one side kept as they
+ * are. `bothInto(o, e)` folds `e` into `o` and must not depend on which side was larger.
+ */
+export function mergeMapsInto<V>(into: Map<string, V>, from: Map<string, V>, bothInto: (o: V, e: V) => V): Map<string, V> {
+  return mergeKeyedInto(into, from, bothInto);
 }
 
 export function mapValues<V>(a: ReadonlyMap<string, V>, f: (x: V) => V): Map<string, V> {

@@ -46,6 +46,14 @@ export function sketchMerge(a: Sketch, b: Sketch): Sketch {
   return { zero: a.zero + b.zero, bins, count: a.count + b.count };
 }
 
+/** `b` added into `a` (mutates and returns `a`); equal to `sketchMerge(a, b)`. */
+export function sketchMergeInto(a: Sketch, b: Sketch): Sketch {
+  a.zero += b.zero;
+  a.count += b.count;
+  for (const [i, c] of b.bins) a.bins.set(i, (a.bins.get(i) ?? 0) + c);
+  return a;
+}
+
 export function sketchCopy(s: Sketch): Sketch {
   return { zero: s.zero, bins: new Map(s.bins), count: s.count };
 }

@@ -9,6 +9,7 @@ import type { Profile } from '../profiles/types.js';
 import { toAgentSession } from '../input/to-agent-session.js';
 import type { RecordPlace } from '../profiles/types.js';
 import { FLEET_DETECTORS } from './index.js';
+import { fleetMessageReaders } from './message-readers.js';
 import { buildFleetReport, type FleetReport, type FleetReportOptions, type FleetResults } from './report/build.js';
 
 export const fleetProfile: Profile<AgentSession, FleetReport, FleetReportOptions> = defineProfile({
@@ -19,6 +20,7 @@ export const fleetProfile: Profile<AgentSession, FleetReport, FleetReportOptions
     return r.ok ? { ok: true as const, record: r.session } : r;
   },
   fromAgentSession: (s: AgentSession) => s,
+  messageReaders: fleetMessageReaders,
   report(result, options) {
     return buildFleetReport(result.results as unknown as FleetResults, options);
   },

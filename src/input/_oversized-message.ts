@@ -1,59 +1,42 @@
 /**
  * An error message too big to be one JavaScript string (issue #9: V8 strings stop
  * at 2^29-24 UTF-16 units, ~512 MB), reduced to a short stand-in string that every
- * reader of a message reads exactly as it would read the whole text:
- *
- *  - the seed's key, the reference's `_normalize_error` (python/normalize-error.ts):
- *    lower, strip, three substitutions, the first 150 code points;
- *  - the fleet's key (fleet/error-taxonomy.ts `normalizeErrorText`): the first three
- *    non-empty lines after its rules, at most 160 code points;
- *  - the fleet's category (`categorize`): the first taxonomy pattern that matches
- *    ANYWHERE in the text, so the whole text is searched, window by window;
- *  - the fleet's rejection test (fleet/_calls.ts `isRejectionText`): a match anywhere;
- *  - the fleet's cancelled-sibling test (`isSiblingCancelledText`): the whole text, so a
- *    prefix that could begin such a message is refused;
- *  - the fleet's example: the first 300 code points, and whether there are more.
+ * reader given by the profile (message-readers.ts: the seed's key; the fleet's key,
+ * category, rejection test and example) reads exactly as it would read the whole text.
+ * The readers themselves, and why a prefix is enough for each, live with their profile
+ * (profiles/seed/message-readers.ts, fleet/message-readers.ts).
  *
  * The text arrives as consecutive pieces (decoded windows of the JSON string). Two steps:
  *
  * 1. Runs shortened. Every run of more than RUN_KEEP equal UTF-16 units becomes
- *    RUN_KEEP of them. No reader above can tell: their regexes repeat a character
- *    class either a fixed number of times (at most 40) or without bound (a run of
- *    513 or 600 million `e` is the same `HASH`), and their cuts (150, 160, 300
- *    code points) lie inside the kept run. If the shortened text fits in `cap`
- *    units, it IS the stand-in (`'x' * 600e6` is 512 `x`).
- * 2. Otherwise a prefix, kept only when provably enough. With A the first `cap`
- *    units cut just after their last whitespace, and B the same cut after their
- *    last newline (B is a prefix of A):
- *    - seed: `normalizeError(A + X)` is the same for every X iff
- *      `normalizeError(A) === normalizeError(A + 'x')`, because a whitespace
- *      character splits every step (no substitution matches across it, lower()'s
- *      Final_Sigma context stops at it), so the key is `L[:150]` of A's own
- *      output L whenever rstrip(L) has 150 code points, and the two calls differ
- *      exactly when it has fewer;
- *    - fleet key: lines end at newlines, so with B ending in one,
- *      `normalizeErrorText(B + X)` is the same for every X iff it is for X = ''
- *      and X = 'AAAA' (three lines, or more than 160 code points, or the
- *      `String:` rule already took the rest); A extends B, so A has that key too;
- *    - category: the first category found in any window, each window searched with
- *      its real neighbours standing in as sentinels (same word/line class, never
- *      part of a match). Windows overlap by OVERLAP units, and a match longer than
- *      that needs a run of digits (the taxonomy's only unbounded repetition is
- *      `\d+`: test/input/oversized.test.ts checks the source) longer than
- *      DIGIT_RUN, which is refused. The rejection test is searched the same way.
- *      The stand-in is `A + '\n' + the winning window (+ '\n' + a rejection window)`;
- *    - finally every reader is run on the stand-in and compared; any doubt throws.
+ *    RUN_KEEP of them. No reader can tell: their regexes repeat a character class
+ *    either a fixed number of times (at most 40) or without bound (a run of 513 or
+ *    600 million `e` is the same `HASH`), and their cuts (150, 160, 300 code points)
+ *    lie inside the kept run. If the shortened text fits in `cap` units, it IS the
+ *    stand-in (`'x' * 600e6` is 512 `x`).
+ * 2. Otherwise a prefix, kept only when provably enough. With A the first `cap` units
+ *    cut just after their last whitespace, and B the same cut after their last newline
+ *    (B is a prefix of A):
+ *    - a key is settled by A or B (its `cut`): `key.settled(prefix)`;
+ *    - a category: the first category found in any window, each window searched with
+ *      its real neighbours standing in as sentinels (same word/line class, never part
+ *      of a match). Windows overlap by OVERLAP units, and a match longer than that
+ *      needs a run of digits (the only unbounded repetition a category may have)
+ *      longer than DIGIT_RUN, which is refused. The `anywhere` tests are searched the
+ *      same way. The stand-in is A, then each category's winning window and each
+ *      holding test's window, a newline before each;
+ *    - a reader that needs the whole text may refuse A (`prefixEnough`), and an example
+ *      needs more code points than it shows;
+ *    - finally every reader is run on the stand-in and compared; any doubt refuses.
  * When something cannot be proven, `reduceMessage` returns undefined and the caller
- * fails with a located "Value too large" (exit 3), never a guess.
+ * fails with a located "Value too large" (exit 3), never a guess. Without readers the
+ * message is refused too: nothing says what of it may be dropped.
  */
-import { cpLength, cpSlice, normalizeError, pyStrip } from '../python/index.js';
-import { categorize, normalizeErrorText } from '../fleet/error-taxonomy.js';
-import { isRejectionText, isSiblingCancelledText } from '../fleet/_calls.js';
+import { cpLength, cpSlice, pyStrip } from '../python/index.js';
+import type { MessageReaders } from './message-readers.js';
 
 /** Runs longer than this many equal UTF-16 units are cut to it (> every cut and fixed repetition of the readers). */
 export const RUN_KEEP = 512;
-/** The fleet example's length in code points (error-clusters.ts EXAMPLE_CHARS): the stand-in keeps more. */
-const EXAMPLE_CHARS = 300;
 /** Category windows overlap by this many units. */
 const OVERLAP = 1 << 16;
 /** A run of this many ASCII digits could hide a taxonomy match longer than OVERLAP: refused. */
@@ -117,18 +100,35 @@ function sentinel(c: number): string {
   return word ? 'q' : ' ';
 }
 
+type Category = NonNullable<MessageReaders['category']>;
+
+/** What the window scan found: per category reader its category and a window that shows it
+ * (searching that window alone gives it), per `anywhere` test a window where it holds. */
+interface Found {
+  categories: Array<{ category: string; window: string }>;
+  hits: Array<string | undefined>;
+}
+
 /**
- * The first taxonomy category of the whole text, from its pieces in order. Returns
- * the category and a window where it is found (searching that window alone gives it),
- * or undefined when a run of digits makes the windows unsafe.
+ * The first category of each category reader over the whole text, and where each
+ * `anywhere` test holds, from the text's pieces in order; undefined when a run of digits
+ * makes the windows unsafe.
  */
-class CategoryScan {
+class WindowScan {
   private tail = ''; // the last OVERLAP units before `pending`
   private beforeTail = -1; // the unit just before `tail` (-1: the tail starts the text)
   private pending: string | undefined;
-  private best: { category: string; window: string } | undefined;
-  private rejection: string | undefined; // a window where isRejectionText holds
+  private readonly best: Array<{ category: string; window: string } | undefined>;
+  private readonly hits: Array<string | undefined>;
   private unsafe = false;
+
+  constructor(
+    private readonly categories: readonly Category[],
+    private readonly tests: ReadonlyArray<(text: string) => boolean>,
+  ) {
+    this.best = categories.map(() => undefined);
+    this.hits = tests.map(() => undefined);
+  }
 
   push(piece: string): void {
     if (piece === '') return;
@@ -136,10 +136,10 @@ class CategoryScan {
     this.pending = piece;
   }
 
-  finish(): { category: string; window: string; rejection: string | undefined } | undefined {
+  finish(): Found | undefined {
     if (this.pending !== undefined) this.search(-1);
     if (this.unsafe) return undefined;
-    return { ...(this.best ?? { category: 'other', window: '' }), rejection: this.rejection };
+    return { categories: this.best.map((b, i) => b ?? { category: this.categories[i]!.none, window: '' }), hits: this.hits };
   }
 
   private search(next: number): void {
@@ -155,13 +155,17 @@ class CategoryScan {
       return;
     }
     const text = sentinel(before) + window + sentinel(next);
-    if (this.rejection === undefined && isRejectionText(text)) this.rejection = text;
-    const category = categorize(text);
-    if (category === 'other') return;
-    const best = this.best;
-    if (best === undefined) this.best = { category, window: text };
-    // which of the two comes first in the taxonomy: search both at once
-    else if (category !== best.category && categorize(`${best.window}\n${text}`) === category) this.best = { category, window: text };
+    this.tests.forEach((test, i) => {
+      if (this.hits[i] === undefined && test(text)) this.hits[i] = text;
+    });
+    this.categories.forEach((c, i) => {
+      const category = c.read(text);
+      if (category === c.none) return;
+      const best = this.best[i];
+      if (best === undefined) this.best[i] = { category, window: text };
+      // which of the two comes first in the reader's order: search both at once
+      else if (category !== best.category && c.read(`${best.window}\n${text}`) === category) this.best[i] = { category, window: text };
+    });
   }
 }
 
@@ -170,38 +174,36 @@ function lastIndexOfSpace(s: string): number {
   return -1;
 }
 
-export interface MessageReaders {
-  seedKey: string;
-  fleetKey: string;
-  category: string;
-  rejection: boolean;
-  example: string;
-}
-
-/** What every reader takes from a message (the tests compare a stand-in with the whole text through this). */
-export function readMessage(text: string): MessageReaders {
+/**
+ * What the readers take from a message, reader by reader: key, category, `anywhere` tests
+ * and example (the tests compare a stand-in with the whole text through this).
+ */
+export function readMessage(text: string, readers: readonly MessageReaders[]): unknown[] {
   const n = cpLength(text);
-  return {
-    seedKey: normalizeError(text),
-    fleetKey: normalizeErrorText(text),
-    category: categorize(text),
-    rejection: isRejectionText(text),
-    example: n > EXAMPLE_CHARS ? cpSlice(text, EXAMPLE_CHARS + 1) : text,
-  };
+  return readers.map((r) => ({
+    key: r.key.read(text),
+    category: r.category?.read(text),
+    anywhere: r.anywhere?.map((test) => test(text)),
+    example: r.exampleChars === undefined ? undefined : n > r.exampleChars ? cpSlice(text, r.exampleChars + 1) : text,
+  }));
 }
 
 /**
- * A stand-in for the message whose pieces are given in order (at most `cap`
- * units are kept), read exactly like the whole text by every reader, or
- * undefined when that cannot be proven.
+ * A stand-in for the message whose pieces are given in order (at most `cap` units are
+ * kept), read exactly like the whole text by every reader given, or undefined when that
+ * cannot be proven (or no reader is given).
  */
-export function reduceMessage(pieces: Iterable<string>, cap: number): string | undefined {
+export function reduceMessage(pieces: Iterable<string>, cap: number, readers: readonly MessageReaders[]): string | undefined {
+  if (readers.length === 0) return undefined;
+  const categories = readers.flatMap((r) => (r.category === undefined ? [] : [r.category]));
+  const tests = readers.flatMap((r) => r.anywhere ?? []);
+  // windows only for readers that search the whole text (they also refuse long digit runs)
+  const scan = categories.length + tests.length > 0 ? new WindowScan(categories, tests) : undefined;
   const runs = new RunShortener();
-  const scan = new CategoryScan();
   let kept = '';
   let full = true; // `kept` is the whole (shortened) text
   for (const piece of pieces) {
-    scan.push(piece);
+    scan?.push(piece);
     if (!full) continue;
     const short = runs.shorten(piece);
     if (kept.length + short.length <= cap) kept += short;
@@ -210,27 +212,23 @@ export function reduceMessage(pieces: Iterable<string>, cap: number): string | u
       full = false;
     }
   }
-  const found = scan.finish();
-  if (full) {
-    const same = found === undefined || (categorize(kept) === found.category && isRejectionText(kept) === (found.rejection !== undefined));
-    return same ? kept : undefined;
-  }
+  const found: Found | undefined = scan === undefined ? { categories: [], hits: [] } : scan.finish();
+  /** `text` reads like the whole text for every category and `anywhere` test */
+  const searchedAlike = (f: Found, text: string): boolean =>
+    categories.every((c, i) => c.read(text) === f.categories[i]!.category) && tests.every((test, i) => test(text) === (f.hits[i] !== undefined));
+  if (full) return found === undefined || searchedAlike(found, kept) ? kept : undefined;
   if (found === undefined) return undefined;
 
   // A: cut after the last whitespace; B: after the last newline
   const a = kept.slice(0, lastIndexOfSpace(kept) + 1);
-  if (a === '' || normalizeError(a) !== normalizeError(`${a}x`)) return undefined;
+  if (a === '') return undefined;
   const b = kept.slice(0, kept.lastIndexOf('\n') + 1);
-  if (normalizeErrorText(b) !== normalizeErrorText(`${b}AAAA`)) return undefined;
-  if (cpLength(a) <= EXAMPLE_CHARS) return undefined;
-  // the fleet's cancelled-sibling test reads the whole text, to its end ("... errored"):
-  // a prefix that may start such a message cannot say
-  if (isSiblingCancelledText(`${a}errored`)) return undefined;
-  const standIn = `${a}\n${found.window}${found.rejection === undefined ? '' : `\n${found.rejection}`}`;
+  const prefixOf = (r: MessageReaders): string => (r.key.cut === 'newline' ? b : a);
+  if (!readers.every((r) => r.key.settled(prefixOf(r)))) return undefined;
+  if (!readers.every((r) => cpLength(a) > (r.exampleChars ?? 0) && (r.prefixEnough?.(a) ?? true))) return undefined;
+  const windows = [...found.categories.map((c) => c.window), ...found.hits.filter((h) => h !== undefined)];
+  const standIn = [a, ...windows].join('\n');
   // every reader, once more, on the stand-in
-  if (normalizeError(standIn) !== normalizeError(a)) return undefined;
-  if (normalizeErrorText(standIn) !== normalizeErrorText(b)) return undefined;
-  if (categorize(standIn) !== found.category) return undefined;
-  if (isRejectionText(standIn) !== (found.rejection !== undefined)) return undefined;
-  return standIn;
+  if (!readers.every((r) => r.key.read(standIn) === r.key.read(prefixOf(r)))) return undefined;
+  return searchedAlike(found, standIn) ? standIn : undefined;
 }

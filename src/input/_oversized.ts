@@ -25,6 +25,7 @@
 import { AnalyzerError, describeLocation } from '../errors.js';
 import { parseKeptMember } from './_kept-values.js';
 import { reduceMessage } from './_oversized-message.js';
+import type { MessageReaders } from './message-readers.js';
 
 /**
  * Sizes; internal, lowered by the tests (through the env variable they reach worker
@@ -60,6 +61,7 @@ class Reducer {
     private readonly b: Buffer,
     private readonly at: number,
     private readonly file: string | undefined,
+    private readonly readers: readonly MessageReaders[],
   ) {}
 
   /** `Value too large: <what> of <size> at byte N in FILE` for the value b[s, e). */
@@ -253,7 +255,7 @@ class Reducer {
 
   /** A huge message: its stand-in, or "Value too large" when none can be proven exact. */
   private message(s: number, e: number): string {
-    const standIn = reduceMessage(this.pieces(s, e), oversized.messageUnits);
+    const standIn = reduceMessage(this.pieces(s, e), oversized.messageUnits, this.readers);
     if (standIn === undefined) this.tooLarge('an error message', s, e);
     return standIn;
   }
@@ -264,6 +266,7 @@ class Reducer {
  * small enough to be parsed as usual. The value's bytes are `parts` then
  * `buf[start, end)`; `base` is the absolute offset of `buf[0]` and the parts end
  * there. `key` is the member's name, undefined for a whole (non-object) record.
+ * `readers`: what the profile reads from an error message (message-readers.ts).
  * A reduced value takes the parts: the array is emptied once they are copied into one
  * buffer, so the decoder's copy is freed while the value is reduced (600 MB less peak).
  */
@@ -275,6 +278,7 @@ export function keepOversized(
   end: number,
   base: number,
   file: string | undefined,
+  readers: readonly MessageReaders[] = [],
 ): { value: unknown } | undefined {
   let size = end - start;
   for (const p of parts) size += p.length;
@@ -282,5 +286,5 @@ export function keepOversized(
   const at = parts.length === 0 ? base + start : base - (size - (end - start));
   const bytes = Buffer.concat([...parts, buf.subarray(start, end)], size);
   parts.length = 0;
-  return { value: new Reducer(bytes, at, file).member(key) };
+  return { value: new Reducer(bytes, at, file, readers).member(key) };
 }

@@ -26,6 +26,7 @@
  */
 import { parseKeptMember } from './_kept-values.js';
 import { keepOversized, oversized } from './_oversized.js';
+import type { MessageReaders } from './message-readers.js';
 import { MemberReader, NOT_READ, SEED_KEY_CODES } from './_read-members.js';
 import { isUtf8 } from 'node:buffer';
 import { AnalyzerError, inputError, type ErrorContext } from '../errors.js';
@@ -54,6 +55,8 @@ export interface FastDecoderOptions {
    * every session key, as plain JSON values.
    */
   seedSessions?: boolean;
+  /** What the profile reads from an error message: a message too big for one string is kept as a stand-in they read alike (_oversized.ts). */
+  messageReaders?: readonly MessageReaders[];
 }
 
 // ---- parser states -------------------------------------------------------
@@ -258,6 +261,7 @@ export class FastDecoder {
   private pendNeed = 0;
   private pendOffset = 0;
 
+  private readonly messageReaders: readonly MessageReaders[];
   private failure: AnalyzerError | undefined = undefined;
   private ended = false;
 
@@ -272,6 +276,7 @@ export class FastDecoder {
     this.line = opts.startLine ?? 1;
     this.kernel = stringKernel(opts.stringScan);
     this.reader = opts.seedSessions === true ? new MemberReader() : undefined;
+    this.messageReaders = opts.messageReaders ?? [];
   }
 
   /** The input's shape, once known ('jsonl' when forced). A lone object without a "sessions" array is a 'wrapper'. */
@@ -931,7 +936,7 @@ export class FastDecoder {
     if (this.capKind !== CAP_NONE && d === this.capDepth) {
       // a value too big for one string: only what the analysis reads of it (issue #9)
       const key = this.capKind === CAP_MEMBER ? this.capKey : undefined;
-      const big = keepOversized(key, this.capParts, buf, this.capStart, end, this.base, this.file);
+      const big = keepOversized(key, this.capParts, buf, this.capStart, end, this.base, this.file, this.messageReaders);
       let text: string | { value: unknown };
       if (big !== undefined) {
         text = big;

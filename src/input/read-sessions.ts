@@ -11,6 +11,7 @@ import { readAgentLog } from './agent-logs.js';
 import { openBytes } from './bytes.js';
 import type { Input } from './classify.js';
 import { decodeWithFastDecoder, FastDecoder } from './fast-decoder.js';
+import type { MessageReaders } from './message-readers.js';
 import { decodeWithStreamJson } from './stream-json-decoder.js';
 import { SEED_SESSION_KEYS, type DecodeEvent, type InputEvent } from './types.js';
 
@@ -20,12 +21,14 @@ export interface ReadOptions {
   onBytes?: (n: number) => void;
   /** the profile that reads the records: 'seed' lets the fast decoder read them as seed sessions */
   profile?: string;
+  /** what that profile reads from an error message (message-readers.ts) */
+  messageReaders?: readonly MessageReaders[];
 }
 
 /** `seedSessions`: the records are only read by the seed profile (see FastDecoderOptions). */
 export type Decoder = (
   source: AsyncIterable<Buffer>,
-  opts: { file: string; shape: 'auto' | 'jsonl'; seedSessions?: boolean },
+  opts: { file: string; shape: 'auto' | 'jsonl'; seedSessions?: boolean; messageReaders?: readonly MessageReaders[] },
 ) => AsyncIterable<DecodeEvent>;
 
 export function decoderFor(kind: ParserKind): Decoder {
@@ -60,7 +63,12 @@ export async function* recordEvents(events: AsyncIterable<DecodeEvent>, file: st
 async function* fastRecordEvents(input: Input, opts: ReadOptions): AsyncGenerator<InputEvent> {
   const file = input.path;
   let batch: DecodeEvent[] = [];
-  const decoder = new FastDecoder((e) => batch.push(e), { file, shape: input.shape, seedSessions: opts.profile === 'seed' });
+  const decoder = new FastDecoder((e) => batch.push(e), {
+    file,
+    shape: input.shape,
+    seedSessions: opts.profile === 'seed',
+    messageReaders: opts.messageReaders,
+  });
   for await (const chunk of openBytes(input, opts.onBytes)) {
     decoder.push(chunk);
     if (batch.length === 0) continue;

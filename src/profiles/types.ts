@@ -26,6 +26,7 @@
  * Tests: test/profiles/registry.test.ts registers a fake detector this way.
  */
 import type { AgentSession } from '../agent-session.js';
+import type { MessageReaders } from '../input/message-readers.js';
 import type { Ordinal } from './ordinal.js';
 import type { PackReader, PackWriter } from './packed.js';
 
@@ -118,6 +119,9 @@ export interface Profile<In, Report = unknown, Options = unknown> {
   fromRecord(value: unknown, place: RecordPlace): RecordCheck<In>;
   /** a session read from an agent's own log -> this profile's record */
   fromAgentSession(session: AgentSession): In;
+  /** what its detectors read from an error message, given to the decoder (input/message-readers.ts):
+   * a message too big for one string is kept as a stand-in they read alike; without them it is refused */
+  readonly messageReaders?: MessageReaders;
   /** finalized results -> the profile's report (pure; rendering is the caller's) */
   report(result: ProfileResult, options: Options): Report;
 }

@@ -9,7 +9,7 @@
  * worker_threads do not mix on Node 20 (privatenumber/tsx#354).
  */
 import { parentPort } from 'node:worker_threads';
-import { initState, mergeStatesInto, type AnalyzerState } from '../accumulators/index.js';
+import { initState, mergeStatesInto, messageReadersOf, type AnalyzerState } from '../accumulators/index.js';
 import { analyzeEvents, analyzeInput, type ShardResult } from '../analyze.js';
 import { AnalyzerError, describeLocation, fromWire, toWire, type WireError } from '../errors.js';
 import { readFileRange } from '../input/bytes.js';
@@ -155,7 +155,8 @@ async function runRange(t: RangeTask): Promise<void> {
     if (array) yield Buffer.from(']');
   }
   const decode = decoderFor(t.parser);
-  const events = decode(source(), { file: t.file, shape: array ? 'auto' : 'jsonl', seedSessions: t.profile === 'seed' });
+  const shape = array ? 'auto' : 'jsonl';
+  const events = decode(source(), { file: t.file, shape, seedSessions: t.profile === 'seed', messageReaders: messageReadersOf(t.profile) });
   const r = await analyzeEvents(recordEvents(shiftEvents(events, t.start - lead.length), t.file), t.prefix, {
     strict: t.strict,
     profile: t.profile,
@@ -239,7 +240,8 @@ async function runStream(t: StreamTask): Promise<void> {
     }
   }
   try {
-    const events = decoderFor(t.parser)(source(), { file: t.file, shape: t.shape, seedSessions: t.profile === 'seed' });
+    const opts = { file: t.file, shape: t.shape, seedSessions: t.profile === 'seed', messageReaders: messageReadersOf(t.profile) };
+    const events = decoderFor(t.parser)(source(), opts);
     const r = await analyzeEvents(recordEvents(events, t.file), [t.fileIndex, 0], { strict: t.strict, profile: t.profile, onSession: p.onSession });
     p.flush();
     post({ id: t.id, type: 'done', shard: r, newlines: 0 });

@@ -15,9 +15,16 @@ import { categorize } from '../../src/fleet/error-taxonomy.js';
 import { FastDecoder } from '../../src/input/fast-decoder.js';
 import { decodeWithStreamJson } from '../../src/input/stream-json-decoder.js';
 import { oversized } from '../../src/input/_oversized.js';
-import { RUN_KEEP, readMessage, reduceMessage } from '../../src/input/_oversized-message.js';
+import { RUN_KEEP, readMessage as readWith, reduceMessage as reduceWith } from '../../src/input/_oversized-message.js';
 import { toSession } from '../../src/input/to-session.js';
+import { PROFILES } from '../../src/profiles/index.js';
 import { runCli } from '../helpers.js';
+
+// The readers of every profile (each gives its own to the decoder): a stand-in here is
+// proven for the seed's key and the fleet's key, category, rejection test and example at once.
+const READERS = PROFILES.flatMap((p) => (p.messageReaders === undefined ? [] : [p.messageReaders]));
+const reduceMessage = (pieces: Iterable<string>, cap: number) => reduceWith(pieces, cap, READERS);
+const readMessage = (text: string) => readWith(text, READERS);
 
 // ---- the message stand-in (pure) ---------------------------------------------
 
@@ -161,7 +168,7 @@ afterEach(() => Object.assign(oversized, saved));
 
 function decode(text: string, chunk = 65536): unknown[] {
   const out: unknown[] = [];
-  const d = new FastDecoder((e) => e.kind === 'record' && out.push(e.record.value), { file: 'x.json' });
+  const d = new FastDecoder((e) => e.kind === 'record' && out.push(e.record.value), { file: 'x.json', messageReaders: READERS });
   const bytes = Buffer.from(text);
   for (let i = 0; i < bytes.length; i += chunk) d.push(bytes.subarray(i, i + chunk));
   d.end();

@@ -18,7 +18,9 @@ import {
   mapEvidence,
   mergeEvidence,
   mergeMaps,
+  mergeMapsInto,
   mergeSample,
+  mergeSampleInto,
   copySample,
   publicEvidence,
   pushEvidence,
@@ -30,6 +32,8 @@ import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_
 import { DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
 import { lossFields, type FleetFinding } from '../finding.js';
 import { sessionWeek } from '../_weeks.js';
+import { packEvidence, packMap, packSample, unpackEvidence, unpackMap, unpackSample } from '../_packed.js';
+import type { PackReader, PackWriter } from '../../profiles/packed.js';
 
 export const TOP_SESSIONS = 10;
 
@@ -74,18 +78,29 @@ export interface CostState {
 export type CostResult = CostState;
 
 const zero = (): Usage => ({ input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 });
-function addUsage(a: Usage, b: Usage): void {
+/** `b` added into `a` (mutates and returns `a`). */
+function addUsage(a: Usage, b: Usage): Usage {
   a.input += b.input;
   a.output += b.output;
   a.cacheWrite += b.cacheWrite;
   a.cacheWrite1h += b.cacheWrite1h;
   a.cacheRead += b.cacheRead;
+  return a;
 }
 const sumUsage = (a: Usage, b: Usage): Usage => {
   const o = { input: a.input, output: a.output, cacheWrite: a.cacheWrite, cacheWrite1h: a.cacheWrite1h, cacheRead: a.cacheRead };
   addUsage(o, b);
   return o;
 };
+
+/** The five counts, in `zero()`'s order. */
+function packUsage(w: PackWriter, u: Usage): void {
+  for (const n of [u.input, u.output, u.cacheWrite, u.cacheWrite1h, u.cacheRead]) w.num(n);
+}
+
+function unpackUsage(r: PackReader): Usage {
+  return { input: r.num(), output: r.num(), cacheWrite: r.num(), cacheWrite1h: r.num(), cacheRead: r.num() };
+}
 
 function byRank(a: TopSession, b: TopSession): number {
   return b.rank - a.rank || compareOrdinal(a.at, b.at);
@@ -173,6 +188,73 @@ export const cost: FleetDetector<CostState, CostResult> = {
     weeks: mergeMaps(a.weeks, b.weeks, sumUsage, (x) => ({ ...x })),
     top: a.top.concat(b.top).sort(byRank).slice(0, TOP_SESSIONS),
   }),
+  mergeInto(into, from) {
+    into.with_usage += from.with_usage;
+    into.without_usage += from.without_usage;
+    into.models = mergeMapsInto(into.models, from.models, (x, y) => {
+      addUsage(x, y);
+      x.first = minOrdinal(x.first, y.first);
+      mergeSampleInto(x.sessions, y.sessions);
+      if (y.evidence.length > 0) x.evidence = mergeEvidence(x.evidence, y.evidence);
+      return x;
+    });
+    into.repos = mergeMapsInto(into.repos, from.repos, addUsage);
+    into.weeks = mergeMapsInto(into.weeks, from.weeks, addUsage);
+    if (from.top.length > 0) into.top = into.top.concat(from.top).sort(byRank).slice(0, TOP_SESSIONS);
+    return into;
+  },
+  // counts; models (usage, first, sessions, evidence); repos and weeks (usage); top (n, then
+  // each: at, session_id, repo, file, line, rank, and its usage: n, then model and usage)
+  pack(state, w) {
+    w.num(state.with_usage);
+    w.num(state.without_usage);
+    packMap(w, state.models, (w, m) => {
+      packUsage(w, m);
+      w.ordinal(m.first);
+      packSample(w, m.sessions);
+      packEvidence(w, m.evidence);
+    });
+    packMap(w, state.repos, packUsage);
+    packMap(w, state.weeks, packUsage);
+    w.num(state.top.length);
+    for (const t of state.top) {
+      w.ordinal(t.at);
+      w.str(t.session_id);
+      w.str(t.repo);
+      w.str(t.file);
+      w.num(t.line);
+      w.num(t.rank);
+      w.num(t.usage.length);
+      for (const [model, u] of t.usage) {
+        w.str(model);
+        packUsage(w, u);
+      }
+    }
+  },
+  unpack(r) {
+    const with_usage = r.num();
+    const without_usage = r.num();
+    const models = unpackMap(
+      r,
+      (r): ModelEntry => ({ ...unpackUsage(r), first: r.ordinal(), sessions: unpackSample(r), evidence: unpackEvidence(r) }),
+    );
+    const repos = unpackMap(r, unpackUsage);
+    const weeks = unpackMap(r, unpackUsage);
+    const top = new Array<TopSession>(r.num());
+    for (let i = 0; i < top.length; i++) {
+      top[i] = {
+        at: r.ordinal(),
+        session_id: r.str(),
+        repo: r.str(),
+        file: r.str(),
+        line: r.num(),
+        rank: r.num(),
+        usage: [],
+      };
+      for (let n = r.num(); n > 0; n--) top[i]!.usage.push([r.str(), unpackUsage(r)]);
+    }
+    return { with_usage, without_usage, models, repos, weeks, top };
+  },
   finalize: (state) => state,
   mapOrdinals(state, f) {
     const models = new Map<string, ModelEntry>();

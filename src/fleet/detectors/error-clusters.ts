@@ -23,7 +23,9 @@ import {
   mapTally,
   mapValues,
   mergeMaps,
+  mergeMapsInto,
   mergeTally,
+  mergeTallyInto,
   newTally,
   publicEvidence,
   pushEvidence,
@@ -31,11 +33,14 @@ import {
   type Tally,
 } from '../_evidence.js';
 import { effectiveOutcome, isRejectionText, isSiblingCancelledText, resultLine, spanToNextUs } from '../_calls.js';
+import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { fail, map, obj, ordinal, str, tally } from '../_validate.js';
+import { ordinalAt } from '../../profiles/ordinal.js';
 import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
-const EXAMPLE_CHARS = 300;
+/** The example's length in code points (a huge message's stand-in keeps more: fleet/message-readers.ts). */
+export const EXAMPLE_CHARS = 300;
 
 export interface ClusterEntry extends Tally {
   category: ErrorCategory;
@@ -99,12 +104,12 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
       // rejections are friction; a call cancelled by a failing sibling and a search that
       // found nothing are no errors of their own (effectiveOutcome)
       if (effectiveOutcome(c) !== 'error' || c.errorText === undefined) continue;
-      record(c.errorText, resultLine(c), [...at, i], spanToNextUs(s.calls, i) ?? 0);
+      record(c.errorText, resultLine(c), ordinalAt(at, i), spanToNextUs(s.calls, i) ?? 0);
     }
     for (let j = 0; j < s.errors.length; j++) {
       const err = s.errors[j]!;
       if (isRejectionText(err.text) || isSiblingCancelledText(err.text)) continue;
-      record(err.text, err.line, [...at, n + j], 0);
+      record(err.text, err.line, ordinalAt(at, n + j), 0);
     }
     return state;
   },
@@ -123,6 +128,25 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
       },
       (e) => ({ ...e, ...copyTally(e) }),
     ),
+  mergeInto: (into, from) =>
+    mergeMapsInto(into, from, (x, y) => {
+      // the example (and its category) of the earlier occurrence, whichever side is larger
+      if (compareOrdinal(y.example_at, x.example_at) < 0) {
+        x.category = y.category;
+        x.example = y.example;
+        x.example_at = y.example_at;
+      }
+      return mergeTallyInto(x, y);
+    }),
+  // per key: the tally, then category, example, example_at
+  pack: (state, w) =>
+    packMap(w, state, (w, e) => {
+      packTally(w, e);
+      w.str(e.category);
+      w.str(e.example);
+      w.ordinal(e.example_at);
+    }),
+  unpack: (r) => unpackMap(r, (r) => ({ ...unpackTally(r), category: r.str() as ErrorCategory, example: r.str(), example_at: r.ordinal() })),
   finalize: (state) => [...state.entries()].map(([key, entry]) => ({ key, entry })),
   mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f), example_at: f(e.example_at) })),
   validate(value, path) {

@@ -29,7 +29,9 @@ import {
   mapTally,
   mapValues,
   mergeMaps,
+  mergeMapsInto,
   mergeTally,
+  mergeTallyInto,
   msToUs,
   newTally,
   publicEvidence,
@@ -38,7 +40,9 @@ import {
   type Tally,
 } from '../_evidence.js';
 import { effectiveOutcome, resultLine } from '../_calls.js';
+import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { count, map, obj, tally } from '../_validate.js';
+import { ordinalAt } from '../../profiles/ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 const BYPASS =
@@ -131,7 +135,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     const close = (loop: OpenLoop, ending: Ending, end: number | undefined): void => {
       if (loop.failures.length < 2) return;
       let e = state.get(loop.subject);
-      const firstAt = [...at, loop.failures[0]!];
+      const firstAt = ordinalAt(at, loop.failures[0]!);
       if (e === undefined) {
         e = { ...newTally(firstAt), loops: 0, attempts: 0, max_attempts: 0, succeeded: 0, bypassed: 0, abandoned: 0 };
         state.set(loop.subject, e);
@@ -146,7 +150,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       e.max_attempts = Math.max(e.max_attempts, loop.failures.length);
       e[ending]++;
       addLoss(e, lostUs(calls, loop, end), week);
-      for (const i of loop.failures) pushEvidence(e.evidence, evidenceRef(s, resultLine(calls[i]!), [...at, i]));
+      for (const i of loop.failures) pushEvidence(e.evidence, evidenceRef(s, resultLine(calls[i]!), ordinalAt(at, i)));
     };
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i]!;
@@ -189,6 +193,33 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       }),
       copyEntry,
     ),
+  mergeInto: (into, from) =>
+    mergeMapsInto(into, from, (x, y) => {
+      mergeTallyInto(x, y);
+      x.loops += y.loops;
+      x.attempts += y.attempts;
+      x.max_attempts = Math.max(x.max_attempts, y.max_attempts);
+      x.succeeded += y.succeeded;
+      x.bypassed += y.bypassed;
+      x.abandoned += y.abandoned;
+      return x;
+    }),
+  // per key: the tally, then loops, attempts, max_attempts, succeeded, bypassed, abandoned
+  pack: (state, w) =>
+    packMap(w, state, (w, e) => {
+      packTally(w, e);
+      for (const n of [e.loops, e.attempts, e.max_attempts, e.succeeded, e.bypassed, e.abandoned]) w.num(n);
+    }),
+  unpack: (r) =>
+    unpackMap(r, (r) => ({
+      ...unpackTally(r),
+      loops: r.num(),
+      attempts: r.num(),
+      max_attempts: r.num(),
+      succeeded: r.num(),
+      bypassed: r.num(),
+      abandoned: r.num(),
+    })),
   finalize: (state) => [...state.entries()].map(([key, entry]) => ({ key, entry })),
   mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
   validate(value, path) {

@@ -22,7 +22,9 @@ import {
   mapTally,
   mapValues,
   mergeMaps,
+  mergeMapsInto,
   mergeTally,
+  mergeTallyInto,
   msToUs,
   newTally,
   publicEvidence,
@@ -31,7 +33,9 @@ import {
   type Tally,
 } from '../_evidence.js';
 import { gapUs, isUserRejection, resultLine, subjectOf } from '../_calls.js';
+import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { count, fail, map, obj, str, tally } from '../_validate.js';
+import { compareOrdinal, ordinalAt } from '../../profiles/ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;
@@ -98,7 +102,8 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       pushEvidence(e.evidence, evidenceRef(s, line, where));
     };
     s.calls.forEach((c, i) => {
-      const where = [...at, i];
+      if (!isUserRejection(c) && c.waitedOn !== 'approval' && c.waitedOn !== 'question' && c.outcome !== 'interrupted') return;
+      const where = ordinalAt(at, i);
       const subject = subjectOf(c);
       const fam = c.family !== undefined;
       const gap = gapUs(c);
@@ -110,7 +115,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     });
     const n = s.calls.length;
     s.friction.forEach((f, j) => {
-      const where = [...at, n + j];
+      const where = ordinalAt(at, n + j);
       const wait = f.waitMs !== undefined ? msToUs(f.waitMs) : undefined;
       const category: FrictionCategory = f.kind === 'question' ? 'question' : f.kind === 'interrupt' ? 'interruption' : 'permission_wait';
       // events not tied to a call: the subject is what the log names, else "(no tool)"
@@ -118,13 +123,49 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     });
     return state;
   },
+  // `family` is the first occurrence's, as in one pass: a permission event naming "git commit"
+  // and a `git commit` call share a key, and only the earlier says whether it is a family
   merge: (a, b) =>
     mergeMaps(
       a,
       b,
-      (x, y) => ({ ...x, ...mergeTally(x, y), timed: x.timed + y.timed, unmeasured: x.unmeasured + y.unmeasured, approved: x.approved + y.approved }),
+      (x, y) => ({
+        ...x,
+        ...mergeTally(x, y),
+        timed: x.timed + y.timed,
+        unmeasured: x.unmeasured + y.unmeasured,
+        approved: x.approved + y.approved,
+        family: compareOrdinal(y.first, x.first) < 0 ? y.family : x.family,
+      }),
       (e) => ({ ...e, ...copyTally(e) }),
     ),
+  mergeInto: (into, from) =>
+    mergeMapsInto(into, from, (x, y) => {
+      if (compareOrdinal(y.first, x.first) < 0) x.family = y.family;
+      mergeTallyInto(x, y);
+      x.timed += y.timed;
+      x.unmeasured += y.unmeasured;
+      x.approved += y.approved;
+      return x;
+    }),
+  // per key: the tally, then category, subject, timed, unmeasured, approved, family (1 or 0)
+  pack: (state, w) =>
+    packMap(w, state, (w, e) => {
+      packTally(w, e);
+      w.str(e.category);
+      w.str(e.subject);
+      for (const n of [e.timed, e.unmeasured, e.approved, e.family ? 1 : 0]) w.num(n);
+    }),
+  unpack: (r) =>
+    unpackMap(r, (r) => ({
+      ...unpackTally(r),
+      category: r.str() as FrictionCategory,
+      subject: r.str(),
+      timed: r.num(),
+      unmeasured: r.num(),
+      approved: r.num(),
+      family: r.num() === 1,
+    })),
   finalize: (state) => [...state.values()],
   mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
   validate(value, path) {

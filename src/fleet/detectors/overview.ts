@@ -8,9 +8,10 @@
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { minOrdinal } from '../../accumulators/types.js';
-import { mergeMaps } from '../_evidence.js';
+import { mergeMaps, mergeMapsInto } from '../_evidence.js';
+import { packMap, packWeeks, unpackMap, unpackWeeks } from '../_packed.js';
 import { count, int, map, obj, ordinal, weeks } from '../_validate.js';
-import { addToWeek, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
+import { addToWeek, addWeeksInto, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
 
 export interface FileRow {
   first: Ordinal;
@@ -87,6 +88,50 @@ export const overview: FleetDetector<OverviewState, OverviewResult> = {
     ),
     weeks: sumWeeks(a.weeks, b.weeks),
   }),
+  mergeInto(into, from) {
+    into.sessions += from.sessions;
+    into.first_us = minN(into.first_us, from.first_us);
+    into.last_us = maxN(into.last_us, from.last_us);
+    into.untimed += from.untimed;
+    into.active_us += from.active_us;
+    for (const [a, n] of from.agents) into.agents.set(a, (into.agents.get(a) ?? 0) + n);
+    into.files = mergeMapsInto(into.files, from.files, (x, y) => {
+      x.first = minOrdinal(x.first, y.first);
+      x.sessions += y.sessions;
+      x.calls += y.calls;
+      x.failed += y.failed;
+      x.unknown += y.unknown;
+      return x;
+    });
+    addWeeksInto(into.weeks, from.weeks);
+    return into;
+  },
+  // the counts (a missing time as NaN), agents, files (first, sessions, calls, failed, unknown), weeks
+  pack(s, w) {
+    for (const n of [s.sessions, s.first_us ?? Number.NaN, s.last_us ?? Number.NaN, s.untimed, s.active_us]) w.num(n);
+    packMap(w, s.agents, (w, n) => w.num(n));
+    packMap(w, s.files, (w, f) => {
+      w.ordinal(f.first);
+      for (const n of [f.sessions, f.calls, f.failed, f.unknown]) w.num(n);
+    });
+    packWeeks(w, s.weeks);
+  },
+  unpack(r) {
+    const time = (): number | null => {
+      const t = r.num();
+      return Number.isNaN(t) ? null : t;
+    };
+    return {
+      sessions: r.num(),
+      first_us: time(),
+      last_us: time(),
+      untimed: r.num(),
+      active_us: r.num(),
+      agents: unpackMap(r, (r) => r.num()),
+      files: unpackMap(r, (r) => ({ first: r.ordinal(), sessions: r.num(), calls: r.num(), failed: r.num(), unknown: r.num() })),
+      weeks: unpackWeeks(r),
+    };
+  },
   finalize: (s) => s,
   mapOrdinals(s, f) {
     const files = new Map<string, FileRow>();

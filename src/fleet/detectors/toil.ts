@@ -26,14 +26,18 @@ import {
   mapTally,
   mapValues,
   mergeMaps,
+  mergeMapsInto,
   mergeTally,
+  mergeTallyInto,
   newTally,
   publicEvidence,
   pushEvidence,
   sampleSession,
   type Tally,
 } from '../_evidence.js';
+import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { map, tally } from '../_validate.js';
+import { ordinalAt } from '../../profiles/ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const N = 3;
@@ -138,7 +142,7 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
       for (let k = 0; k + N <= steps.length; k++) {
         const gram = steps.slice(k, k + N);
         const key = gram.map((g) => g.family).join(SEP);
-        const where = [...at, gram[0]!.i];
+        const where = ordinalAt(at, gram[0]!.i);
         let t = state.get(key);
         if (t === undefined) state.set(key, (t = newTally(where)));
         if (!seen.has(key)) {
@@ -155,6 +159,9 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
     return state;
   },
   merge: (a, b) => mergeMaps(a, b, mergeTally, copyTally),
+  mergeInto: (into, from) => mergeMapsInto(into, from, mergeTallyInto),
+  pack: (state, w) => packMap(w, state, packTally),
+  unpack: (r) => unpackMap(r, unpackTally),
   finalize: (state) => [...state.entries()].map(([key, tally]) => ({ key, tally })),
   mapOrdinals: (state, f) => mapValues(state, (t) => mapTally(t, f)),
   validate: (value, path) => map(value, path, tally),

@@ -19,123 +19,40 @@
  */
 import type { AgentSession, AgentToolCall, WaitKind } from '../../agent-session.js';
 import type { FleetDetector } from '../detector.js';
-import { minOrdinal, type Ordinal } from '../../accumulators/types.js';
+import type { Ordinal } from '../../accumulators/types.js';
 import {
-  emptySample,
   evidenceRef,
   mapEvidence,
   mergeEvidence,
   mergeMaps,
-  mergeSample,
+  mergeMapsInto,
   msToUs,
   publicEvidence,
   pushEvidence,
   sampleSession,
-  copySample,
-  type EvidenceRef,
-  type SessionSample,
 } from '../_evidence.js';
 import { effectiveOutcome, gapUs, resultLine } from '../_calls.js';
-import { emptySketch, sketchAdd, sketchCopy, sketchMerge, sketchQuantile, validateSketch, type Sketch } from '../_sketch.js';
-import { count, evidence, map, obj, ordinal, sample, weeks } from '../_validate.js';
-import { addToWeek, sessionWeek, sumWeeks, type WeekMap } from '../_weeks.js';
+import { sketchAdd, sketchQuantile } from '../_sketch.js';
+import { packMap, unpackMap } from '../_packed.js';
+import { ordinalAt } from '../../profiles/ordinal.js';
+import { map, obj } from '../_validate.js';
+import { addToWeek, sessionWeek, sumWeeks } from '../_weeks.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
+import { copyRow, mergeRow, mergeRowInto, newRow, packRow, type TimeRow, unpackRow, validateRow, WAIT_KINDS } from './_time-row.js';
+
+export type { TimeRow } from './_time-row.js';
 
 export const SLOW_P90_MS = 30_000;
 export const MIN_CALLS = 3;
 export const MIN_HOOK_MS = 60_000;
-
-const WAIT_KINDS: readonly WaitKind[] = ['approval', 'question', 'background', 'subagent', 'hook'];
-
-export interface TimeRow {
-  first: Ordinal;
-  calls: number;
-  failed: number;
-  rejected: number;
-  /** calls cancelled because a parallel sibling failed (not failed themselves) */
-  cancelled: number;
-  /** calls that had a command family (a tool row of a shell tool) */
-  shell: number;
-  measured: Sketch;
-  measuredUs: number;
-  gap: Sketch;
-  gapUs: number;
-  /** waiting µs by WaitKind */
-  waitUs: Record<WaitKind, number>;
-  /** measuredUs and waitUs.hook by week (_weeks.ts), for the weekly series */
-  measuredWeeks: WeekMap;
-  hookWeeks: WeekMap;
-  sessions: SessionSample;
-  /** the first calls (input order) that show each finding: measured at least
-   * SLOW_P90_MS, and waited on a hook */
-  slowEvidence: EvidenceRef[];
-  hookEvidence: EvidenceRef[];
-}
 
 export interface ToolTimeState {
   tools: Map<string, TimeRow>;
   families: Map<string, TimeRow>;
 }
 
-function newRow(at: Ordinal): TimeRow {
-  return {
-    first: at,
-    calls: 0,
-    failed: 0,
-    rejected: 0,
-    cancelled: 0,
-    shell: 0,
-    measured: emptySketch(),
-    measuredUs: 0,
-    gap: emptySketch(),
-    gapUs: 0,
-    waitUs: { approval: 0, question: 0, background: 0, subagent: 0, hook: 0 },
-    measuredWeeks: new Map(),
-    hookWeeks: new Map(),
-    sessions: emptySample(),
-    slowEvidence: [],
-    hookEvidence: [],
-  };
-}
-
-function copyRow(r: TimeRow): TimeRow {
-  return {
-    ...r,
-    measured: sketchCopy(r.measured),
-    gap: sketchCopy(r.gap),
-    waitUs: { ...r.waitUs },
-    measuredWeeks: new Map(r.measuredWeeks),
-    hookWeeks: new Map(r.hookWeeks),
-    sessions: copySample(r.sessions),
-    slowEvidence: r.slowEvidence.slice(),
-    hookEvidence: r.hookEvidence.slice(),
-  };
-}
-
-function mergeRow(a: TimeRow, b: TimeRow): TimeRow {
-  const waitUs = { ...a.waitUs };
-  for (const k of WAIT_KINDS) waitUs[k] += b.waitUs[k];
-  return {
-    first: minOrdinal(a.first, b.first),
-    calls: a.calls + b.calls,
-    failed: a.failed + b.failed,
-    rejected: a.rejected + b.rejected,
-    cancelled: a.cancelled + b.cancelled,
-    shell: a.shell + b.shell,
-    measured: sketchMerge(a.measured, b.measured),
-    measuredUs: a.measuredUs + b.measuredUs,
-    gap: sketchMerge(a.gap, b.gap),
-    gapUs: a.gapUs + b.gapUs,
-    waitUs,
-    measuredWeeks: sumWeeks(a.measuredWeeks, b.measuredWeeks),
-    hookWeeks: sumWeeks(a.hookWeeks, b.hookWeeks),
-    sessions: mergeSample(a.sessions, b.sessions),
-    slowEvidence: mergeEvidence(a.slowEvidence, b.slowEvidence),
-    hookEvidence: mergeEvidence(a.hookEvidence, b.hookEvidence),
-  };
-}
-
-function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, firstInSession: boolean, week: string | undefined): void {
+/** Count call `i` of `s` (`at`: the session's ordinal; the call's is built only for evidence). */
+function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, i: number, firstInSession: boolean, week: string | undefined): void {
   row.calls++;
   if (c.family !== undefined) row.shell++;
   if (firstInSession) sampleSession(row.sessions, s.sessionId);
@@ -166,36 +83,10 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, f
     sketchAdd(row.gap, gap);
     row.gapUs += gap;
   }
-  if (c.waitedOn === 'hook') pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), at));
+  if (c.waitedOn === 'hook') pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
   else if (c.waitedOn !== 'subagent' && c.waitedOn !== 'background' && c.measuredMs !== undefined && c.measuredMs >= SLOW_P90_MS) {
-    pushEvidence(row.slowEvidence, evidenceRef(s, resultLine(c), at));
+    pushEvidence(row.slowEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
   }
-}
-
-function validateRow(v: unknown, p: string): TimeRow {
-  const o = obj(v, p);
-  const w = obj(o['waitUs'], `${p}.waitUs`);
-  const waitUs = { approval: 0, question: 0, background: 0, subagent: 0, hook: 0 };
-  for (const k of WAIT_KINDS) waitUs[k] = count(w[k], `${p}.waitUs.${k}`);
-  const n = (k: string): number => count(o[k], `${p}.${k}`);
-  return {
-    first: ordinal(o['first'], `${p}.first`),
-    calls: n('calls'),
-    failed: n('failed'),
-    rejected: n('rejected'),
-    cancelled: n('cancelled'),
-    shell: n('shell'),
-    measured: validateSketch(o['measured'], `${p}.measured`),
-    measuredUs: n('measuredUs'),
-    gap: validateSketch(o['gap'], `${p}.gap`),
-    gapUs: n('gapUs'),
-    waitUs,
-    measuredWeeks: weeks(o['measuredWeeks'], `${p}.measuredWeeks`),
-    hookWeeks: weeks(o['hookWeeks'], `${p}.hookWeeks`),
-    sessions: sample(o['sessions'], `${p}.sessions`),
-    slowEvidence: evidence(o['slowEvidence'], `${p}.slowEvidence`),
-    hookEvidence: evidence(o['hookEvidence'], `${p}.hookEvidence`),
-  };
 }
 
 /** One row of the report's `tools` table. Times in milliseconds, rounded to 0.1 ms. */
@@ -268,22 +159,34 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
     const seenTools = new Set<string>();
     const seenFamilies = new Set<string>();
     const week = sessionWeek(s);
-    s.calls.forEach((c, i) => {
-      const where = [...at, i];
+    // a call's ordinal is built only where it is kept (a new row, evidence): one array
+    // per call was most of this detector's allocation on a dense archive
+    const calls = s.calls;
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
       let t = state.tools.get(c.tool);
-      if (t === undefined) state.tools.set(c.tool, (t = newRow(where)));
-      addCall(t, s, c, where, !seenTools.has(c.tool), week);
+      if (t === undefined) state.tools.set(c.tool, (t = newRow(ordinalAt(at, i))));
+      addCall(t, s, c, at, i, !seenTools.has(c.tool), week);
       seenTools.add(c.tool);
       if (c.family !== undefined) {
         let f = state.families.get(c.family);
-        if (f === undefined) state.families.set(c.family, (f = newRow(where)));
-        addCall(f, s, c, where, !seenFamilies.has(c.family), week);
+        if (f === undefined) state.families.set(c.family, (f = newRow(ordinalAt(at, i))));
+        addCall(f, s, c, at, i, !seenFamilies.has(c.family), week);
         seenFamilies.add(c.family);
       }
-    });
+    }
     return state;
   },
   merge: (a, b) => ({ tools: mergeMaps(a.tools, b.tools, mergeRow, copyRow), families: mergeMaps(a.families, b.families, mergeRow, copyRow) }),
+  mergeInto: (into, from) => ({
+    tools: mergeMapsInto(into.tools, from.tools, mergeRowInto),
+    families: mergeMapsInto(into.families, from.families, mergeRowInto),
+  }),
+  pack(state, w) {
+    packMap(w, state.tools, packRow);
+    packMap(w, state.families, packRow);
+  },
+  unpack: (r) => ({ tools: unpackMap(r, unpackRow), families: unpackMap(r, unpackRow) }),
   finalize(state) {
     const rows: ToolTimeResult['rows'] = [];
     for (const [key, row] of sorted(state.tools)) rows.push({ kind: 'tool', key, row });

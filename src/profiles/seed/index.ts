@@ -12,6 +12,7 @@ import type { Session } from '../../session.js';
 import { defineProfile } from '../engine.js';
 import type { Profile } from '../types.js';
 import { SEED_DETECTORS } from './detectors.js';
+import { seedMessageReaders } from './message-readers.js';
 
 export { SEED_DETECTORS } from './detectors.js';
 export type { SeedDetector } from './types.js';
@@ -29,6 +30,7 @@ export const seedProfile: Profile<Session, Report, SeedReportOptions> = definePr
     return r.ok ? { ok: true, record: r.session } : r;
   },
   fromAgentSession: toSeedSession,
+  messageReaders: seedMessageReaders,
   report(result, opts) {
     const patterns = buildPatterns(result);
     const proposals = applyThreshold(generateProposals(patterns, opts.hourlyRate), opts.threshold);
