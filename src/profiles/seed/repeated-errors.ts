@@ -15,6 +15,8 @@ import { tallyPatterns, type SeedDetector } from './types.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 const EXAMPLES = 5;
+/** A key is a pattern from this many occurrences on (the reference's `len(occurrences) >= 3`). */
+const MIN_OCCURRENCES = 3;
 
 /** One occurrence kept as an example: where it was and its session id, printed Python's way. */
 export interface ErrorExample {
@@ -41,6 +43,7 @@ export interface ErrorKeyEntry {
 
 export type RepeatedErrorsState = Map<string, ErrorKeyEntry>;
 
+/** A key of `finalize`'s result: only keys seen MIN_OCCURRENCES times or more, in first-seen order. */
 export interface ErrorKeyResult {
   key: string;
   count: number;
@@ -202,8 +205,13 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     }
     return out;
   },
+  // Only the keys that can become a pattern (seen MIN_OCCURRENCES times) become result
+  // objects: with one key per error, a result for every key (an object and two lists)
+  // was ~250 of the ~580 bytes of peak RSS per key (1M keys, bench/many-keys.ts).
   finalize(state) {
-    return [...state.entries()]
+    const kept: [string, ErrorKeyEntry][] = [];
+    for (const [key, e] of state) if (e.count >= MIN_OCCURRENCES) kept.push([key, e]);
+    return kept
       .sort((x, y) => compareOrdinal(x[1].first, y[1].first))
       .map(([key, e]) => ({
         key,
@@ -236,7 +244,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   patterns(result) {
     const out: WastePattern[] = [];
     for (const e of result) {
-      if (e.count < 3) continue;
+      if (e.count < MIN_OCCURRENCES) continue;
       out.push({
         pattern_type: 'repeated_error',
         description: `Error: ${cpSlice(e.key, 100)}`,

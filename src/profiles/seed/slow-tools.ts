@@ -36,6 +36,7 @@ export interface ToolLatencyEntry {
 
 export type SlowToolsState = Map<string, ToolLatencyEntry>;
 
+/** A tool of `finalize`'s result: only tools with MIN_CALLS positive latencies or more, in first-seen order. */
 export interface ToolLatencyResult {
   tool: string;
   count: number;
@@ -44,6 +45,8 @@ export interface ToolLatencyResult {
 }
 
 const GLOBAL = pyKey('global');
+/** A tool is a pattern from this many calls on (the reference's `len(latencies) >= 5`). */
+const MIN_CALLS = 5;
 
 /** A sum of positive latencies: finite partials (re-added, so they are a valid
  * expansion whatever the file holds) and a special part that is 0 or +Infinity
@@ -138,10 +141,12 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     }
     return out;
   },
+  // Only the tools that can become a pattern (MIN_CALLS calls) become result objects:
+  // 1M distinct tool names made 1M results that the report then dropped.
   finalize(state) {
-    return [...state.values()]
-      .sort((x, y) => compareOrdinal(x.first, y.first))
-      .map((e) => ({ tool: e.display, count: e.count, sum: compactSumValue(e.sum) }));
+    const kept: ToolLatencyEntry[] = [];
+    for (const e of state.values()) if (e.count >= MIN_CALLS) kept.push(e);
+    return kept.sort((x, y) => compareOrdinal(x.first, y.first)).map((e) => ({ tool: e.display, count: e.count, sum: compactSumValue(e.sum) }));
   },
   mapOrdinals(state, f) {
     const out: SlowToolsState = new Map();
@@ -159,7 +164,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   },
   patterns(result) {
     return result.flatMap((t) => {
-      if (t.count < 5) return [];
+      if (t.count < MIN_CALLS) return [];
       const avg = t.sum / t.count;
       if (!(avg > 5000)) return [];
       return [
