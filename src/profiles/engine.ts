@@ -89,6 +89,16 @@ export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Or
   return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, detectors };
 }
 
+/** Each detector's state as a state file holds it (see `Detector.document`), by detector name. */
+export function documentDetectors(profile: AnyProfile, s: ProfileState): Record<string, unknown> {
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    detectors[d.name] = d.document === undefined ? state : d.document(state);
+  }
+  return detectors;
+}
+
 /** Prefix every ordinal, so states of separate runs merge in a chosen order. */
 export function rebaseState(profile: AnyProfile, s: ProfileState, prefix: Ordinal): ProfileState {
   return mapStateOrdinals(profile, s, (o) => prefix.concat(o));

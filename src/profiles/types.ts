@@ -72,6 +72,12 @@ export interface Detector<In, S, R> {
    */
   pack?(state: S, w: PackWriter): void;
   unpack?(r: PackReader): S;
+  /**
+   * Optional: the state as a state file holds it (plain data: Maps, Sets, arrays, objects),
+   * for a detector whose state in memory is not plain data (a table of columns, `key-table.ts`).
+   * `validate` reads this form back. Without it the state is written as it is.
+   */
+  document?(state: S): unknown;
   /** the detector's result; must not mutate `state` */
   finalize(state: S): R;
   /** a copy with every ordinal replaced by `f(ordinal)`; `f` keeps their order

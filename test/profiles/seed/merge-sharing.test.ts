@@ -3,6 +3,8 @@
  * not copied): copying every entry once per shard made two workers 2.6x slower than
  * one on 1M distinct error keys (bench/many-keys.ts). A key on both sides gets a
  * fresh entry, so neither input changes (the laws tests check that for any input).
+ * Repeated errors keep rows in columns (`_error-keys.ts`): a row is copied, its Set of
+ * repos and its list of examples are shared the same way.
  */
 import { describe, expect, it } from 'vitest';
 import { toSession } from '../../../src/input/to-session.js';
@@ -27,7 +29,6 @@ function session(id: string, word: string): Session {
 const dump = (s: unknown): string => [...stringifyChunks(s)].join('');
 
 describe.each([
-  ['repeated_errors', repeatedErrors, (w: string) => `failure ${w}`],
   ['slow_tools', slowTools, (w: string) => `sTool${w}`],
   ['retry_streaks', retryStreaks, (w: string) => `sTool${w}`],
 ] as const)('%s merge', (_name, d, keyOf) => {
@@ -45,5 +46,32 @@ describe.each([
     expect(m.get(keyOf('y'))).not.toBe(b.get(keyOf('y')));
     expect(m.get(keyOf('y'))!.count).toBe(a.get(keyOf('y')).count + b.get(keyOf('y')).count);
     expect([dump(a), dump(b)]).toEqual([da, db]);
+  });
+});
+
+describe('repeated_errors merge', () => {
+  it('shares the Sets and example lists of keys seen on one side, makes fresh ones for a key on both', () => {
+    const at = (t: string, i: number) => (t === 'a' ? [0, 0, i] : [0, 1, i]);
+    const fill = (t: string, words: string[]) => {
+      let s = repeatedErrors.init();
+      words.forEach((w, i) => {
+        s = repeatedErrors.add(s, { ...session(`${t}${i}`, w), repo: i % 2 === 0 ? 'r1' : 'r2' }, at(t, i));
+      });
+      return s;
+    };
+    // x twice in a (two repos: a Set, two examples), y in both, z twice in b
+    const a = fill('a', ['x', 'x', 'y']);
+    const b = fill('b', ['y', 'z', 'z']);
+    const [da, db] = [dump(repeatedErrors.document!(a)), dump(repeatedErrors.document!(b))];
+    const m = repeatedErrors.merge(a, b);
+    const [x, y, z] = ['failure x', 'failure y', 'failure z'];
+    const rowIn = (s: typeof a, k: string) => s.rows.get(k)!;
+    expect([...m.rows.keys()].sort()).toEqual([x, y, z]);
+    expect(m.repos[rowIn(m, x)]).toBe(a.repos[rowIn(a, x)]);
+    expect(m.examples[rowIn(m, x)]).toBe(a.examples[rowIn(a, x)]);
+    expect(m.examples[rowIn(m, z)]).toBe(b.examples[rowIn(b, z)]);
+    expect(m.examples[rowIn(m, y)]).not.toBe(a.examples[rowIn(a, y)]);
+    expect(m.count[rowIn(m, y)]).toBe(2);
+    expect([dump(repeatedErrors.document!(a)), dump(repeatedErrors.document!(b))]).toEqual([da, db]);
   });
 });
