@@ -121,6 +121,17 @@ describe.each(seedDetectors.map((d) => [d.name, d] as const))('%s', (_name, d) =
         const merged = asFile(d.merge(a, b));
         expect(asFile(roundTrip(d.merge(a, b)))).toBe(merged);
         expect(asFile(d.mergeInto!(roundTrip(a), roundTrip(b)))).toBe(merged);
+        if (d.mergePacked !== undefined) {
+          // a worker's packed state merged as it is, into either side
+          const packed = (s: unknown) => {
+            const w = new PackWriter();
+            d.pack!(s, w);
+            return new PackReader(w.finish());
+          };
+          expect(asFile(d.mergePacked(roundTrip(a), packed(b)))).toBe(merged);
+          expect(asFile(d.mergePacked(roundTrip(b), packed(a)))).toBe(merged);
+          expect(asFile(d.mergePacked(d.init(), packed(a)))).toBe(asFile(a));
+        }
       }),
       { numRuns: 60 },
     );

@@ -71,23 +71,31 @@ export class ErrorKeys extends KeyTable {
   }
 }
 
-/** The first EXAMPLES of both rows' examples, in ordinal order (a new list). */
-function firstExamples(a: ErrorKeys, ra: number, b: ErrorKeys, rb: number): ErrorExample[] {
-  return a
-    .exampleList(ra)
-    .concat(b.exampleList(rb))
-    .sort((x, y) => compareOrdinal(x.at, y.at))
-    .slice(0, EXAMPLES);
+/** One key's fields apart from the table (as read from a packed state). */
+export interface ErrorKeyFields {
+  first: Ordinal;
+  count: number;
+  repos: Repos;
+  examples: Examples;
 }
 
-/** `from`'s row `rf` folded into `into`'s row `ri`; `into`'s Set of repos is added to in place when `own`. */
-function foldRow(into: ErrorKeys, ri: number, from: ErrorKeys, rf: number, own: boolean): void {
-  into.examples[ri] = firstExamples(into, ri, from, rf);
-  if (from.compareWith(rf, into, ri) < 0) into.setFirstFrom(ri, from, rf);
-  into.count[ri]! += from.count[rf]!;
+/**
+ * A key's fields folded into `into`'s row `ri`: the first EXAMPLES of both example lists in
+ * ordinal order (a new list), the smaller first ordinal, the counts summed, the repos
+ * joined (`into`'s Set added to in place when `own`, else copied first).
+ */
+export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: boolean): void {
+  const theirs = typeof e.examples === 'string' ? [{ at: e.first, id: e.examples }] : e.examples;
+  into.examples[ri] = into
+    .exampleList(ri)
+    .concat(theirs)
+    .sort((x, y) => compareOrdinal(x.at, y.at))
+    .slice(0, EXAMPLES);
+  if (into.compareFirst(ri, e.first) > 0) into.setFirst(ri, e.first);
+  into.count[ri]! += e.count;
   const r = into.repos[ri]!;
   let repos: Repos = own || typeof r === 'string' ? r : new Set(r);
-  for (const x of repoList(from.repos[rf]!)) repos = withRepo(repos, x);
+  for (const x of repoList(e.repos)) repos = withRepo(repos, x);
   into.repos[ri] = repos;
 }
 
@@ -100,7 +108,7 @@ function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
       into.count.push(from.count[rf]!);
       into.repos.push(from.repos[rf]!);
       into.examples.push(from.examples[rf]!);
-    } else foldRow(into, ri, from, rf, own);
+    } else foldFields(into, ri, { first: from.first(rf), count: from.count[rf]!, repos: from.repos[rf]!, examples: from.examples[rf]! }, own);
   }
   return into;
 }

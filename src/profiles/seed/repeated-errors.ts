@@ -10,7 +10,19 @@ import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
 import { compareOrdinal, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
-import { EXAMPLES, ErrorKeys, mergeErrorKeys, mergeErrorKeysInto, repoList, type ErrorExample, type Examples, type Repos } from './_error-keys.js';
+import type { PackReader } from '../packed.js';
+import {
+  EXAMPLES,
+  ErrorKeys,
+  foldFields,
+  mergeErrorKeys,
+  mergeErrorKeysInto,
+  repoList,
+  type ErrorExample,
+  type ErrorKeyFields,
+  type Examples,
+  type Repos,
+} from './_error-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 export type { ErrorExample } from './_error-keys.js';
@@ -74,6 +86,45 @@ function internRepo(key: string): string {
   return key;
 }
 
+/** One key's fields as `pack` wrote them (after its key). */
+function readFields(r: PackReader): ErrorKeyFields {
+  const first = r.ordinal();
+  const count = r.num();
+  const nRepos = r.num();
+  let repos: Repos = internRepo(r.str());
+  if (nRepos > 1) {
+    repos = new Set([repos]);
+    for (let k = 1; k < nRepos; k++) repos.add(r.str());
+  }
+  const nExamples = r.num();
+  let examples: Examples;
+  if (nExamples === 0) examples = r.str();
+  else {
+    examples = [];
+    for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
+  }
+  return { first, count, repos, examples };
+}
+
+/**
+ * A packed state merged straight into `into` (owned), without unpacking it into a table
+ * first: the main thread merges every worker's state, and on 1M keys building each one
+ * as a table and then merging it was most of its work.
+ */
+function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
+  let lastId = '';
+  while (r.more) {
+    const key = r.str();
+    const e = readFields(r);
+    // the errors of one session come one after another: share their session id's string
+    if (typeof e.examples === 'string') e.examples = e.examples === lastId ? lastId : (lastId = e.examples);
+    const ri = into.rows.get(key);
+    if (ri === undefined) into.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
+    else foldFields(into, ri, e, true);
+  }
+  return into;
+}
+
 export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[], 'repeated_error'> = {
   name: 'repeated_errors',
   patternType: 'repeated_error',
@@ -128,29 +179,8 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
       }
     }
   },
-  unpack(r) {
-    const out = new ErrorKeys();
-    while (r.more) {
-      const key = r.str();
-      const first = r.ordinal();
-      const count = r.num();
-      const nRepos = r.num();
-      let repos: Repos = internRepo(r.str());
-      if (nRepos > 1) {
-        repos = new Set([repos]);
-        for (let k = 1; k < nRepos; k++) repos.add(r.str());
-      }
-      const nExamples = r.num();
-      let examples: Examples;
-      if (nExamples === 0) examples = r.str();
-      else {
-        examples = [];
-        for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
-      }
-      out.addKey(key, first, undefined, count, repos, examples);
-    }
-    return out;
-  },
+  unpack: (r) => mergePackedErrorKeys(new ErrorKeys(), r),
+  mergePacked: mergePackedErrorKeys,
   // Only the keys that can become a pattern (seen MIN_OCCURRENCES times) become result
   // objects: with one key per error, a result for every key (an object and two lists)
   // was ~250 of the ~580 bytes of peak RSS per key (1M keys, bench/many-keys.ts).

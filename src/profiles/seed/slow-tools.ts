@@ -7,34 +7,25 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
-import {
-  addToCompactSum,
-  addToSum,
-  compactSumValue,
-  emptySum,
-  fullSum,
-  mergeCompactSums,
-  mergeSums,
-  sumValue,
-  type CompactSum,
-  type ExactSum,
-} from '../exact-sum.js';
-import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSums, sumValue, type CompactSum, type ExactSum } from '../exact-sum.js';
+import { compareOrdinal, type Ordinal } from '../ordinal.js';
+import type { PackReader } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
-import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
+import { foldTool, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
+/** One tool as a state file holds it (`document`). */
 export interface ToolLatencyEntry {
   /** ordinal of the first call with a positive latency (dict insertion order) */
   first: Ordinal;
   /** the tool name as the reference prints it, from the first such call */
   display: string;
   count: number;
-  /** total latency; a plain number while exact (see CompactSum) */
-  sum: CompactSum;
+  sum: ExactSum;
 }
 
-export type SlowToolsState = Map<string, ToolLatencyEntry>;
+/** Tools by key, as columns (see `_tool-keys.ts`). */
+export type SlowToolsState = ToolKeys;
 
 /** A tool of `finalize`'s result: only tools with MIN_CALLS positive latencies or more, in first-seen order. */
 export interface ToolLatencyResult {
@@ -69,21 +60,37 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
   return { first: ordinal(o.first, `${path}.first`), display, count: integer(o.count, `${path}.count`, 1), sum: validateSum(o.sum, `${path}.sum`) };
 }
 
-/** `e` folded into `o` (changed and returned): the first call's place and name, counts and exact sums added. */
-function mergeEntryInto(o: ToolLatencyEntry, e: ToolLatencyEntry): ToolLatencyEntry {
-  if (compareOrdinal(e.first, o.first) < 0) {
-    o.first = e.first;
-    o.display = e.display;
+/** One tool's fields as `pack` wrote them (after its key). */
+function readFields(r: PackReader): ToolFields {
+  const display = r.str();
+  const first = r.ordinal();
+  const count = r.num();
+  let sum: CompactSum;
+  if (r.num() === 0) sum = r.num();
+  else {
+    const partials: number[] = [];
+    for (let k = r.num(); k > 0; k--) partials.push(r.num());
+    sum = { partials, special: r.num() };
   }
-  o.count += e.count;
-  o.sum = mergeCompactSums(o.sum, e.sum);
-  return o;
+  return { first, display, count, sum };
+}
+
+/** A packed state merged straight into `into` (owned), without unpacking it first (see `repeatedErrors`). */
+function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
+  while (r.more) {
+    const key = r.str();
+    const e = readFields(r);
+    const ri = into.rows.get(key);
+    if (ri === undefined) into.addTool(key, e.first, undefined, e.display, e.count, e.sum);
+    else foldTool(into, ri, e);
+  }
+  return into;
 }
 
 export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_tool'> = {
   name: 'slow_tools',
   patternType: 'slow_tool',
-  init: () => new Map(),
+  init: () => new ToolKeys(),
   add(state, session: Session, at) {
     const calls = session.tool_calls;
     for (let i = 0; i < calls.length; i++) {
@@ -91,76 +98,75 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
       if (!(c.latency_ms > 0)) continue;
       const tool = c.tool === undefined ? 'unknown' : c.tool;
       const key = typeof tool === 'string' ? 's' + tool : pyKey(tool);
-      let entry = state.get(key);
-      if (entry === undefined) {
-        entry = { first: ordinalAt(at, i), display: pyStr(tool), count: 0, sum: 0 };
-        state.set(key, entry);
-      }
-      entry.count++;
-      entry.sum = addToCompactSum(entry.sum, c.latency_ms);
+      const row = state.rows.get(key);
+      if (row === undefined) state.addTool(key, at, i, pyStr(tool), 1, addToCompactSum(0, c.latency_ms));
+      else state.addLatency(row, c.latency_ms);
     }
     return state;
   },
-  // Keys on one side only keep their entry, shared, not copied (see repeatedErrors.merge).
-  merge: (a, b) => mergeKeyed(a, b, (o, e) => mergeEntryInto({ ...o }, e)),
-  mergeInto: (into, from) => mergeKeyedInto(into, from, mergeEntryInto),
+  merge: mergeToolKeys,
+  mergeInto: mergeToolKeysInto,
   // per tool: key, display, first, count, sum (0 and the number for the compact form,
   // else 1, the partials' count, the partials and the special part)
   pack(state, w) {
-    for (const [key, e] of state) {
+    const { display, count, sum } = state;
+    for (const [key, row] of state.rows) {
       w.str(key);
-      w.str(e.display);
-      w.ordinal(e.first);
-      w.num(e.count);
-      if (typeof e.sum === 'number') {
+      w.str(display[row]!);
+      w.ordinal(state.first(row));
+      w.num(count[row]!);
+      const x = sum[row]!;
+      if (typeof x === 'number') {
         w.num(0);
-        w.num(e.sum);
+        w.num(x);
       } else {
         w.num(1);
-        w.num(e.sum.partials.length);
-        for (const x of e.sum.partials) w.num(x);
-        w.num(e.sum.special);
+        w.num(x.partials.length);
+        for (const p of x.partials) w.num(p);
+        w.num(x.special);
       }
     }
   },
-  unpack(r) {
-    const out: SlowToolsState = new Map();
-    while (r.more) {
-      const key = r.str();
-      const display = r.str();
-      const first = r.ordinal();
-      const count = r.num();
-      let sum: CompactSum;
-      if (r.num() === 0) sum = r.num();
-      else {
-        const partials: number[] = [];
-        for (let k = r.num(); k > 0; k--) partials.push(r.num());
-        sum = { partials, special: r.num() };
-      }
-      out.set(key, { first, display, count, sum });
-    }
-    return out;
-  },
+  unpack: (r) => mergePackedTools(new ToolKeys(), r),
+  mergePacked: mergePackedTools,
   // Only the tools that can become a pattern (MIN_CALLS calls) become result objects:
   // 1M distinct tool names made 1M results that the report then dropped.
   finalize(state) {
-    const kept: ToolLatencyEntry[] = [];
-    for (const e of state.values()) if (e.count >= MIN_CALLS) kept.push(e);
-    return kept.sort((x, y) => compareOrdinal(x.first, y.first)).map((e) => ({ tool: e.display, count: e.count, sum: compactSumValue(e.sum) }));
+    const kept: number[] = [];
+    for (const row of state.rows.values()) if (state.count[row]! >= MIN_CALLS) kept.push(row);
+    return kept
+      .sort((x, y) => state.compareRows(x, y))
+      .map((row) => ({ tool: state.display[row]!, count: state.count[row]!, sum: compactSumValue(state.sum[row]!) }));
   },
   mapOrdinals(state, f) {
-    const out: SlowToolsState = new Map();
-    for (const [key, e] of state) out.set(key, { ...e, first: f(e.first), sum: mergeSums(fullSum(e.sum), emptySum()) });
+    const out = new ToolKeys();
+    for (const [key, row] of state.rows) {
+      out.addTool(key, f(state.first(row)), undefined, state.display[row]!, state.count[row]!, mergeSums(fullSum(state.sum[row]!), emptySum()));
+    }
+    return out;
+  },
+  document(state) {
+    const out = new Map<string, ToolLatencyEntry>();
+    for (const [key, row] of state.rows) {
+      out.set(key, {
+        first: state.first(row),
+        display: state.display[row]!,
+        count: state.count[row]!,
+        sum: mergeSums(fullSum(state.sum[row]!), emptySum()),
+      });
+    }
     return out;
   },
   validate(value, path) {
     const m = map(value, path);
+    const out = new ToolKeys();
     for (const [key, entry] of m) {
       const p = keyPath(path, key);
       if (typeof key !== 'string' || key === '') fail(p, 'key is not a tool key');
-      m.set(key, validateEntry(entry, p, key));
+      const e = validateEntry(entry, p, key);
+      out.addTool(key, e.first, undefined, e.display, e.count, e.sum);
     }
-    return m as SlowToolsState;
+    return out;
   },
   patterns(result) {
     return result.flatMap((t) => {

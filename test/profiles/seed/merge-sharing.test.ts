@@ -3,8 +3,8 @@
  * not copied): copying every entry once per shard made two workers 2.6x slower than
  * one on 1M distinct error keys (bench/many-keys.ts). A key on both sides gets a
  * fresh entry, so neither input changes (the laws tests check that for any input).
- * Repeated errors keep rows in columns (`_error-keys.ts`): a row is copied, its Set of
- * repos and its list of examples are shared the same way.
+ * Repeated errors and slow tools keep rows in columns (`_error-keys.ts`, `_tool-keys.ts`):
+ * a row is copied, its Set of repos, list of examples or exact sum are shared the same way.
  */
 import { describe, expect, it } from 'vitest';
 import { toSession } from '../../../src/input/to-session.js';
@@ -28,10 +28,7 @@ function session(id: string, word: string): Session {
 
 const dump = (s: unknown): string => [...stringifyChunks(s)].join('');
 
-describe.each([
-  ['slow_tools', slowTools, (w: string) => `sTool${w}`],
-  ['retry_streaks', retryStreaks, (w: string) => `sTool${w}`],
-] as const)('%s merge', (_name, d, keyOf) => {
+describe.each([['retry_streaks', retryStreaks, (w: string) => `sTool${w}`]] as const)('%s merge', (_name, d, keyOf) => {
   it('shares the entries of keys seen on one side, makes a fresh one for a key on both', () => {
     // biome-ignore lint/suspicious/noExplicitAny: three detectors of different state types, one table
     const det = d as any;
@@ -73,5 +70,33 @@ describe('repeated_errors merge', () => {
     expect(m.examples[rowIn(m, y)]).not.toBe(a.examples[rowIn(a, y)]);
     expect(m.count[rowIn(m, y)]).toBe(2);
     expect([dump(repeatedErrors.document!(a)), dump(repeatedErrors.document!(b))]).toEqual([da, db]);
+  });
+});
+
+describe('slow_tools merge', () => {
+  it('shares the exact sum of a tool seen on one side, makes a fresh one for a tool on both', () => {
+    // 0.1 + 0.2 is not exact: the sums are in full form (objects)
+    const fill = (shard: number, tools: string[]) => {
+      const s = slowTools.init();
+      const c = toSession({
+        session_id: `s${shard}`,
+        repo: 'r',
+        errors: [],
+        tool_calls: tools.flatMap((tool) => [0.1, 0.2].map((latency_ms) => ({ tool, latency_ms }))),
+      });
+      if (!c.ok) throw new Error(c.reason);
+      return slowTools.add(s, c.session, [0, shard, 0]);
+    };
+    const a = fill(0, ['X', 'Y']);
+    const b = fill(1, ['Y', 'Z']);
+    const [da, db] = [dump(slowTools.document!(a)), dump(slowTools.document!(b))];
+    const m = slowTools.merge(a, b);
+    const row = (s: typeof a, k: string) => s.rows.get(k)!;
+    expect(typeof m.sum[row(m, 'sX')]).toBe('object');
+    expect(m.sum[row(m, 'sX')]).toBe(a.sum[row(a, 'sX')]);
+    expect(m.sum[row(m, 'sZ')]).toBe(b.sum[row(b, 'sZ')]);
+    expect(m.sum[row(m, 'sY')]).not.toBe(a.sum[row(a, 'sY')]);
+    expect(m.count[row(m, 'sY')]).toBe(4);
+    expect([dump(slowTools.document!(a)), dump(slowTools.document!(b))]).toEqual([da, db]);
   });
 });

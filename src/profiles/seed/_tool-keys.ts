@@ -1,0 +1,84 @@
+/**
+ * The slow-tools state as a table (`../key-table.ts`): one row per tool key, with its
+ * display name, its count and its exact latency sum in columns (1M distinct tool names:
+ * an entry object and an ordinal array were ~136 bytes a tool).
+ */
+import { addToCompactSum, mergeCompactSums, type CompactSum } from '../exact-sum.js';
+import { KeyTable } from '../key-table.js';
+import type { Ordinal } from '../ordinal.js';
+
+/** One tool's fields apart from the table (as read from a packed state or a state file). */
+export interface ToolFields {
+  first: Ordinal;
+  /** the tool name as the reference prints it, from the first call */
+  display: string;
+  count: number;
+  sum: CompactSum;
+}
+
+export class ToolKeys extends KeyTable {
+  display: string[] = [];
+  count: number[] = [];
+  /** total latency; a plain number while exact (see CompactSum) */
+  sum: CompactSum[] = [];
+
+  /** A tool not seen before; its first call is at `at` (+ `i` when given). Its row. */
+  addTool(key: string, at: Ordinal, i: number | undefined, display: string, count: number, sum: CompactSum): number {
+    const row = this.newRow(key, at, i);
+    this.display.push(display);
+    this.count.push(count);
+    this.sum.push(sum);
+    return row;
+  }
+
+  /** One more positive latency of `row`'s tool. */
+  addLatency(row: number, latency: number): void {
+    this.count[row]!++;
+    this.sum[row] = addToCompactSum(this.sum[row]!, latency);
+  }
+
+  copy(): ToolKeys {
+    const out = this.copyInto(new ToolKeys());
+    out.display = this.display.slice();
+    out.count = this.count.slice();
+    out.sum = this.sum.slice();
+    return out;
+  }
+}
+
+/** A tool's fields folded into `into`'s row `ri`: the first call's place and name, counts and exact sums added (a new sum). */
+export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
+  if (into.compareFirst(ri, e.first) > 0) {
+    into.setFirst(ri, e.first);
+    into.display[ri] = e.display;
+  }
+  into.count[ri]! += e.count;
+  into.sum[ri] = mergeCompactSums(into.sum[ri]!, e.sum);
+}
+
+/** Every row of `from` added to `into` (changed and returned). */
+function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
+  for (const [key, rf] of from.rows) {
+    const ri = into.rows.get(key);
+    if (ri === undefined) {
+      into.newRowFrom(key, from, rf);
+      into.display.push(from.display[rf]!);
+      into.count.push(from.count[rf]!);
+      into.sum.push(from.sum[rf]!);
+    } else foldTool(into, ri, { first: from.first(rf), display: from.display[rf]!, count: from.count[rf]!, sum: from.sum[rf]! });
+  }
+  return into;
+}
+
+/**
+ * A new table of both; neither input changes (a full sum is never added to in place once
+ * merged: `mergeCompactSums` makes a new one, and callers never add to a merge's inputs).
+ */
+export function mergeToolKeys(a: ToolKeys, b: ToolKeys): ToolKeys {
+  return foldTable(a.copy(), b);
+}
+
+/** The smaller table into the larger, in place (the caller owns both and uses neither afterwards). */
+export function mergeToolKeysInto(into: ToolKeys, from: ToolKeys): ToolKeys {
+  return into.size >= from.size ? foldTable(into, from) : foldTable(from, into);
+}
