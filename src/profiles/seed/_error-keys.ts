@@ -4,7 +4,7 @@
  * once keeps its repo and its example's session id alone (the example is at the row's
  * first ordinal): with one key per error that is most of the state.
  */
-import { KeyTable } from '../key-table.js';
+import { Column, KeyTable, NumColumn } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
@@ -34,9 +34,9 @@ function withRepo(r: Repos, repo: string): Repos {
 
 export class ErrorKeys extends KeyTable {
   /** occurrences, one per error (the same session may count twice) */
-  count: number[] = [];
-  repos: Repos[] = [];
-  examples: Examples[] = [];
+  count = new NumColumn();
+  repos = new Column<Repos>();
+  examples = new Column<Examples>();
 
   /** A key not seen before; its first occurrence is at `at` (+ `i` when given). */
   addKey(key: string, at: Ordinal, i: number | undefined, count: number, repos: Repos, examples: Examples): void {
@@ -48,25 +48,25 @@ export class ErrorKeys extends KeyTable {
 
   /** One more occurrence of `row`'s key, at `at` + `i`, in a session of `repo` and `id`. */
   addOccurrence(row: number, repo: string, at: Ordinal, i: number, id: string): void {
-    this.count[row]!++;
-    this.repos[row] = withRepo(this.repos[row]!, repo);
+    this.count.set(row, this.count.get(row) + 1);
+    this.repos.set(row, withRepo(this.repos.get(row), repo));
     const ex = this.exampleList(row);
-    this.examples[row] = ex;
+    this.examples.set(row, ex);
     if (ex.length < EXAMPLES) ex.push({ at: ordinalAt(at, i), id });
   }
 
   /** The examples of `row` in full form. */
   exampleList(row: number): ErrorExample[] {
-    const ex = this.examples[row]!;
+    const ex = this.examples.get(row);
     return typeof ex === 'string' ? [{ at: this.first(row), id: ex }] : ex;
   }
 
   /** A copy of the table's columns (the Sets and example lists are shared: see `mergeErrorKeys`). */
   copy(): ErrorKeys {
     const out = this.copyInto(new ErrorKeys());
-    out.count = this.count.slice();
-    out.repos = this.repos.slice();
-    out.examples = this.examples.slice();
+    out.count = this.count.copy();
+    out.repos = this.repos.copy();
+    out.examples = this.examples.copy();
     return out;
   }
 }
@@ -86,17 +86,20 @@ export interface ErrorKeyFields {
  */
 export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: boolean): void {
   const theirs = typeof e.examples === 'string' ? [{ at: e.first, id: e.examples }] : e.examples;
-  into.examples[ri] = into
-    .exampleList(ri)
-    .concat(theirs)
-    .sort((x, y) => compareOrdinal(x.at, y.at))
-    .slice(0, EXAMPLES);
+  into.examples.set(
+    ri,
+    into
+      .exampleList(ri)
+      .concat(theirs)
+      .sort((x, y) => compareOrdinal(x.at, y.at))
+      .slice(0, EXAMPLES),
+  );
   if (into.compareFirst(ri, e.first) > 0) into.setFirst(ri, e.first);
-  into.count[ri]! += e.count;
-  const r = into.repos[ri]!;
+  into.count.set(ri, into.count.get(ri) + e.count);
+  const r = into.repos.get(ri);
   let repos: Repos = own || typeof r === 'string' ? r : new Set(r);
   for (const x of repoList(e.repos)) repos = withRepo(repos, x);
-  into.repos[ri] = repos;
+  into.repos.set(ri, repos);
 }
 
 /** Every row of `from` added to `into` (changed and returned); `own`: `into`'s Sets may be changed in place. */
@@ -105,10 +108,11 @@ function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
     const ri = into.rows.get(key);
     if (ri === undefined) {
       into.newRowFrom(key, from, rf);
-      into.count.push(from.count[rf]!);
-      into.repos.push(from.repos[rf]!);
-      into.examples.push(from.examples[rf]!);
-    } else foldFields(into, ri, { first: from.first(rf), count: from.count[rf]!, repos: from.repos[rf]!, examples: from.examples[rf]! }, own);
+      into.count.push(from.count.get(rf));
+      into.repos.push(from.repos.get(rf));
+      into.examples.push(from.examples.get(rf));
+    } else
+      foldFields(into, ri, { first: from.first(rf), count: from.count.get(rf), repos: from.repos.get(rf), examples: from.examples.get(rf) }, own);
   }
   return into;
 }

@@ -4,7 +4,7 @@
  * an entry object and an ordinal array were ~136 bytes a tool).
  */
 import { addToCompactSum, mergeCompactSums, type CompactSum } from '../exact-sum.js';
-import { KeyTable } from '../key-table.js';
+import { Column, KeyTable, NumColumn } from '../key-table.js';
 import type { Ordinal } from '../ordinal.js';
 
 /** One tool's fields apart from the table (as read from a packed state or a state file). */
@@ -17,10 +17,10 @@ export interface ToolFields {
 }
 
 export class ToolKeys extends KeyTable {
-  display: string[] = [];
-  count: number[] = [];
+  display = new Column<string>();
+  count = new NumColumn();
   /** total latency; a plain number while exact (see CompactSum) */
-  sum: CompactSum[] = [];
+  sum = new Column<CompactSum>();
 
   /** A tool not seen before; its first call is at `at` (+ `i` when given). Its row. */
   addTool(key: string, at: Ordinal, i: number | undefined, display: string, count: number, sum: CompactSum): number {
@@ -33,15 +33,15 @@ export class ToolKeys extends KeyTable {
 
   /** One more positive latency of `row`'s tool. */
   addLatency(row: number, latency: number): void {
-    this.count[row]!++;
-    this.sum[row] = addToCompactSum(this.sum[row]!, latency);
+    this.count.set(row, this.count.get(row) + 1);
+    this.sum.set(row, addToCompactSum(this.sum.get(row), latency));
   }
 
   copy(): ToolKeys {
     const out = this.copyInto(new ToolKeys());
-    out.display = this.display.slice();
-    out.count = this.count.slice();
-    out.sum = this.sum.slice();
+    out.display = this.display.copy();
+    out.count = this.count.copy();
+    out.sum = this.sum.copy();
     return out;
   }
 }
@@ -50,10 +50,10 @@ export class ToolKeys extends KeyTable {
 export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
   if (into.compareFirst(ri, e.first) > 0) {
     into.setFirst(ri, e.first);
-    into.display[ri] = e.display;
+    into.display.set(ri, e.display);
   }
-  into.count[ri]! += e.count;
-  into.sum[ri] = mergeCompactSums(into.sum[ri]!, e.sum);
+  into.count.set(ri, into.count.get(ri) + e.count);
+  into.sum.set(ri, mergeCompactSums(into.sum.get(ri), e.sum));
 }
 
 /** Every row of `from` added to `into` (changed and returned). */
@@ -62,10 +62,10 @@ function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
     const ri = into.rows.get(key);
     if (ri === undefined) {
       into.newRowFrom(key, from, rf);
-      into.display.push(from.display[rf]!);
-      into.count.push(from.count[rf]!);
-      into.sum.push(from.sum[rf]!);
-    } else foldTool(into, ri, { first: from.first(rf), display: from.display[rf]!, count: from.count[rf]!, sum: from.sum[rf]! });
+      into.display.push(from.display.get(rf));
+      into.count.push(from.count.get(rf));
+      into.sum.push(from.sum.get(rf));
+    } else foldTool(into, ri, { first: from.first(rf), display: from.display.get(rf), count: from.count.get(rf), sum: from.sum.get(rf) });
   }
   return into;
 }

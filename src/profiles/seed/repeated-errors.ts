@@ -157,8 +157,8 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     for (const [key, row] of state.rows) {
       w.str(key);
       w.ordinal(state.first(row));
-      w.num(count[row]!);
-      const r = repos[row]!;
+      w.num(count.get(row));
+      const r = repos.get(row);
       if (typeof r === 'string') {
         w.num(1);
         w.str(r);
@@ -166,7 +166,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
         w.num(r.size);
         for (const x of r) w.str(x);
       }
-      const ex = examples[row]!;
+      const ex = examples.get(row);
       if (typeof ex === 'string') {
         w.num(0);
         w.str(ex);
@@ -188,18 +188,18 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     const kept: number[] = [];
     const keys: string[] = [];
     for (const [key, row] of state.rows) {
-      if (state.count[row]! < MIN_OCCURRENCES) continue;
+      if (state.count.get(row) < MIN_OCCURRENCES) continue;
       kept.push(row);
       keys[row] = key;
     }
     return kept
       .sort((x, y) => state.compareRows(x, y))
       .map((row) => {
-        const r = state.repos[row]!;
-        const ex = state.examples[row]!;
+        const r = state.repos.get(row);
+        const ex = state.examples.get(row);
         return {
           key: keys[row]!,
-          count: state.count[row]!,
+          count: state.count.get(row),
           repos: typeof r === 'string' ? [r] : [...r].sort(),
           examples: typeof ex === 'string' ? [ex] : ex.map((x) => x.id),
         };
@@ -208,13 +208,13 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   mapOrdinals(state, f) {
     const out = new ErrorKeys();
     for (const [key, row] of state.rows) {
-      const r = state.repos[row]!;
-      const ex = state.examples[row]!;
+      const r = state.repos.get(row);
+      const ex = state.examples.get(row);
       out.addKey(
         key,
         f(state.first(row)),
         undefined,
-        state.count[row]!,
+        state.count.get(row),
         typeof r === 'string' ? r : new Set(r),
         typeof ex === 'string' ? ex : ex.map((x) => ({ at: f(x.at), id: x.id })),
       );
@@ -226,8 +226,8 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     for (const [key, row] of state.rows) {
       out.set(key, {
         first: state.first(row),
-        count: state.count[row]!,
-        repos: new Set(repoList(state.repos[row]!)),
+        count: state.count.get(row),
+        repos: new Set(repoList(state.repos.get(row))),
         examples: state.exampleList(row).map((x) => ({ at: x.at, id: x.id })),
       });
     }

@@ -8,7 +8,7 @@ import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
 import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSums, sumValue, type CompactSum, type ExactSum } from '../exact-sum.js';
-import { compareOrdinal, type Ordinal } from '../ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 import type { PackReader } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
 import { foldTool, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
@@ -112,10 +112,10 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     const { display, count, sum } = state;
     for (const [key, row] of state.rows) {
       w.str(key);
-      w.str(display[row]!);
+      w.str(display.get(row));
       w.ordinal(state.first(row));
-      w.num(count[row]!);
-      const x = sum[row]!;
+      w.num(count.get(row));
+      const x = sum.get(row);
       if (typeof x === 'number') {
         w.num(0);
         w.num(x);
@@ -133,15 +133,22 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   // 1M distinct tool names made 1M results that the report then dropped.
   finalize(state) {
     const kept: number[] = [];
-    for (const row of state.rows.values()) if (state.count[row]! >= MIN_CALLS) kept.push(row);
+    for (const row of state.rows.values()) if (state.count.get(row) >= MIN_CALLS) kept.push(row);
     return kept
       .sort((x, y) => state.compareRows(x, y))
-      .map((row) => ({ tool: state.display[row]!, count: state.count[row]!, sum: compactSumValue(state.sum[row]!) }));
+      .map((row) => ({ tool: state.display.get(row), count: state.count.get(row), sum: compactSumValue(state.sum.get(row)) }));
   },
   mapOrdinals(state, f) {
     const out = new ToolKeys();
     for (const [key, row] of state.rows) {
-      out.addTool(key, f(state.first(row)), undefined, state.display[row]!, state.count[row]!, mergeSums(fullSum(state.sum[row]!), emptySum()));
+      out.addTool(
+        key,
+        f(state.first(row)),
+        undefined,
+        state.display.get(row),
+        state.count.get(row),
+        mergeSums(fullSum(state.sum.get(row)), emptySum()),
+      );
     }
     return out;
   },
@@ -150,9 +157,9 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     for (const [key, row] of state.rows) {
       out.set(key, {
         first: state.first(row),
-        display: state.display[row]!,
-        count: state.count[row]!,
-        sum: mergeSums(fullSum(state.sum[row]!), emptySum()),
+        display: state.display.get(row),
+        count: state.count.get(row),
+        sum: mergeSums(fullSum(state.sum.get(row)), emptySum()),
       });
     }
     return out;
