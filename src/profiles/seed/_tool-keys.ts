@@ -10,22 +10,29 @@ import type { Ordinal } from '../ordinal.js';
 /** One tool's fields apart from the table (as read from a packed state or a state file). */
 export interface ToolFields {
   first: Ordinal;
-  /** the tool name as the reference prints it, from the first call */
-  display: string;
+  /** the tool name as the reference prints it, from the first call; undefined for a string tool (see `ToolKeys.display`) */
+  display: string | undefined;
   count: number;
   sum: CompactSum;
 }
 
+/** A string tool's key is "s" + its name, and its name is what the reference prints. */
+export function isStringKey(key: string): boolean {
+  return key.charCodeAt(0) === 115; // 's'
+}
+
 export class ToolKeys extends KeyTable {
-  display = new Column<string>();
+  /** the display name of a tool that is not a string (1, null...); a string tool's is its key
+   * without the "s" (`displayOf`), not kept twice: 1M tool names, ~32 bytes a tool */
+  display = new Column<string | undefined>();
   count = new NumColumn();
   /** total latency; a plain number while exact (see CompactSum) */
   sum = new Column<CompactSum>();
 
   /** A tool not seen before; its first call is at `at` (+ `i` when given). Its row. */
-  addTool(key: string, at: Ordinal, i: number | undefined, display: string, count: number, sum: CompactSum): number {
+  addTool(key: string, at: Ordinal, i: number | undefined, display: string | undefined, count: number, sum: CompactSum): number {
     const row = this.newRow(key, at, i);
-    this.display.push(display);
+    this.display.push(isStringKey(key) ? undefined : display);
     this.count.push(count);
     this.sum.push(sum);
     return row;
@@ -35,6 +42,11 @@ export class ToolKeys extends KeyTable {
   addLatency(row: number, latency: number): void {
     this.count.set(row, this.count.get(row) + 1);
     this.sum.set(row, addToCompactSum(this.sum.get(row), latency));
+  }
+
+  /** the tool name as the reference prints it */
+  displayOf(row: number, key: string): string {
+    return this.display.get(row) ?? key.slice(1);
   }
 
   copy(): ToolKeys {
@@ -47,10 +59,10 @@ export class ToolKeys extends KeyTable {
 }
 
 /** A tool's fields folded into `into`'s row `ri`: the first call's place and name, counts and exact sums added (a new sum). */
-export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
+export function foldTool(into: ToolKeys, ri: number, key: string, e: ToolFields): void {
   if (into.compareFirst(ri, e.first) > 0) {
     into.setFirst(ri, e.first);
-    into.display.set(ri, e.display);
+    into.display.set(ri, isStringKey(key) ? undefined : e.display);
   }
   into.count.set(ri, into.count.get(ri) + e.count);
   into.sum.set(ri, mergeCompactSums(into.sum.get(ri), e.sum));
@@ -65,7 +77,7 @@ function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
       into.display.push(from.display.get(rf));
       into.count.push(from.count.get(rf));
       into.sum.push(from.sum.get(rf));
-    } else foldTool(into, ri, { first: from.first(rf), display: from.display.get(rf), count: from.count.get(rf), sum: from.sum.get(rf) });
+    } else foldTool(into, ri, key, { first: from.first(rf), display: from.display.get(rf), count: from.count.get(rf), sum: from.sum.get(rf) });
   }
   return into;
 }

@@ -11,7 +11,7 @@ import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSum
 import type { Ordinal } from '../ordinal.js';
 import type { PackReader } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
-import { foldTool, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
+import { foldTool, isStringKey, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 /** One tool as a state file holds it (`document`). */
@@ -61,8 +61,8 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
 }
 
 /** One tool's fields as `pack` wrote them (after its key). */
-function readFields(r: PackReader): ToolFields {
-  const display = r.str();
+function readFields(r: PackReader, key: string): ToolFields {
+  const display = isStringKey(key) ? undefined : r.str();
   const first = r.ordinal();
   const count = r.num();
   let sum: CompactSum;
@@ -79,10 +79,10 @@ function readFields(r: PackReader): ToolFields {
 function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
   while (r.more) {
     const key = r.str();
-    const e = readFields(r);
+    const e = readFields(r, key);
     const ri = into.rows.get(key);
     if (ri === undefined) into.addTool(key, e.first, undefined, e.display, e.count, e.sum);
-    else foldTool(into, ri, e);
+    else foldTool(into, ri, key, e);
   }
   return into;
 }
@@ -106,13 +106,14 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   },
   merge: mergeToolKeys,
   mergeInto: mergeToolKeysInto,
-  // per tool: key, display, first, count, sum (0 and the number for the compact form,
+  // per tool: key, display (not for a string tool: its key says it), first, count, sum (0
+  // and the number for the compact form,
   // else 1, the partials' count, the partials and the special part)
   pack(state, w) {
     const { display, count, sum } = state;
     for (const [key, row] of state.rows) {
       w.str(key);
-      w.str(display.get(row));
+      if (!isStringKey(key)) w.str(display.get(row)!);
       w.ordinal(state.first(row));
       w.num(count.get(row));
       const x = sum.get(row);
@@ -133,10 +134,15 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   // 1M distinct tool names made 1M results that the report then dropped.
   finalize(state) {
     const kept: number[] = [];
-    for (const row of state.rows.values()) if (state.count.get(row) >= MIN_CALLS) kept.push(row);
+    const keys: string[] = [];
+    for (const [key, row] of state.rows) {
+      if (state.count.get(row) < MIN_CALLS) continue;
+      kept.push(row);
+      keys[row] = key;
+    }
     return kept
       .sort((x, y) => state.compareRows(x, y))
-      .map((row) => ({ tool: state.display.get(row), count: state.count.get(row), sum: compactSumValue(state.sum.get(row)) }));
+      .map((row) => ({ tool: state.displayOf(row, keys[row]!), count: state.count.get(row), sum: compactSumValue(state.sum.get(row)) }));
   },
   mapOrdinals(state, f) {
     const out = new ToolKeys();
@@ -145,7 +151,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
         key,
         f(state.first(row)),
         undefined,
-        state.display.get(row),
+        state.displayOf(row, key),
         state.count.get(row),
         mergeSums(fullSum(state.sum.get(row)), emptySum()),
       );
@@ -157,7 +163,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     for (const [key, row] of state.rows) {
       out.set(key, {
         first: state.first(row),
-        display: state.display.get(row),
+        display: state.displayOf(row, key),
         count: state.count.get(row),
         sum: mergeSums(fullSum(state.sum.get(row)), emptySum()),
       });
