@@ -20,7 +20,7 @@
 import { AnalyzerError } from './errors.js';
 import type { MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
-import { mapStateOrdinals, type ProfileState } from './profiles/engine.js';
+import { documentDetectors, mapStateOrdinals, type ProfileState } from './profiles/engine.js';
 import { findProfile, PROFILES } from './profiles/index.js';
 import { compareOrdinal, type Ordinal } from './profiles/ordinal.js';
 import { fail, integer, list, object, ordinal, StateFieldError, string } from './profiles/schema.js';
@@ -68,10 +68,11 @@ function canonical(doc: StateDocument, profile: AnyProfile): StateDocument {
 
 /** The document as chunks of text (about 1 MB each): write them in order. */
 export function* serializeStateChunks(raw: StateDocument, profiles: readonly AnyProfile[] = PROFILES): Generator<string> {
-  const doc = canonical(raw, profileOf(raw.state.profile, profiles));
+  const profile = profileOf(raw.state.profile, profiles);
+  const doc = canonical(raw, profile);
   const s = doc.state;
   yield `{"format":${JSON.stringify(STATE_FORMAT)},"version":${STATE_VERSION},"profile":${JSON.stringify(s.profile)},"sessions":${s.sessions},"skipped":${s.skipped},"detectors":`;
-  yield* stringifyChunks(s.detectors);
+  yield* stringifyChunks(documentDetectors(profile, s));
   yield ',"malformed":';
   yield* stringifyChunks(doc.malformed);
   yield '}';

@@ -42,6 +42,8 @@ export const mergeStatesInto = (into: AnalyzerState, from: AnalyzerState): Analy
 /** A state with its detectors packed as columns, for postMessage (see profiles/packed.ts), and back. */
 export const packState = (s: AnalyzerState): AnalyzerState => engine.packState(profileNamed(s.profile), s);
 export const unpackState = (s: AnalyzerState): AnalyzerState => engine.unpackState(profileNamed(s.profile), s);
+/** `unpackState` but for the detectors that merge packed states as they are (see `Detector.mergePacked`). */
+export const unpackForMerge = (s: AnalyzerState): AnalyzerState => engine.unpackForMerge(profileNamed(s.profile), s);
 export const packedBuffers = engine.packedBuffers;
 export const mapStateOrdinals = (s: AnalyzerState, f: (o: Ordinal) => Ordinal): AnalyzerState =>
   engine.mapStateOrdinals(profileNamed(s.profile), s, f);

@@ -71,15 +71,23 @@ export function mergeStatesInto(profile: AnyProfile, into: ProfileState, from: P
   sameProfile(profile, from);
   // a state of no record is init(), the identity (a batch's files but its first carry one)
   if (from.sessions === 0 && from.skipped === 0) return into;
-  if (into.sessions === 0 && into.skipped === 0) return from;
+  if (into.sessions === 0 && into.skipped === 0) return unpackState(profile, from);
+  unpackState(profile, into);
   const states = into.detectors;
   for (const d of profile.detectors) {
-    states[d.name] =
-      d.mergeInto === undefined ? d.merge(states[d.name], from.detectors[d.name]) : d.mergeInto(states[d.name], from.detectors[d.name]);
+    const a = states[d.name];
+    const b = from.detectors[d.name];
+    // a worker's state arrives packed (see `unpackForMerge`): merged as it is where the detector can
+    if (isPacked(b)) states[d.name] = d.mergePacked !== undefined ? d.mergePacked(a, new PackReader(b)) : merge1(d, a, d.unpack!(new PackReader(b)));
+    else states[d.name] = merge1(d, a, b);
   }
   into.sessions += from.sessions;
   into.skipped += from.skipped;
   return into;
+}
+
+function merge1(d: AnyProfile['detectors'][number], a: unknown, b: unknown): unknown {
+  return d.mergeInto === undefined ? d.merge(a, b) : d.mergeInto(a, b);
 }
 
 /** A copy with every ordinal replaced by `f(ordinal)` (`f` must keep their order). */
@@ -87,6 +95,16 @@ export function mapStateOrdinals(profile: AnyProfile, s: ProfileState, f: (o: Or
   const detectors: Record<string, unknown> = {};
   for (const d of profile.detectors) detectors[d.name] = d.mapOrdinals(s.detectors[d.name], f);
   return { profile: s.profile, sessions: s.sessions, skipped: s.skipped, detectors };
+}
+
+/** Each detector's state as a state file holds it (see `Detector.document`), by detector name. */
+export function documentDetectors(profile: AnyProfile, s: ProfileState): Record<string, unknown> {
+  const detectors: Record<string, unknown> = {};
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    detectors[d.name] = d.document === undefined ? state : d.document(state);
+  }
+  return detectors;
 }
 
 /** Prefix every ordinal, so states of separate runs merge in a chosen order. */
@@ -124,9 +142,24 @@ export function unpackState(profile: AnyProfile, s: ProfileState): ProfileState 
   return s;
 }
 
+/**
+ * `packState` undone for the detectors that cannot merge a packed state (`Detector.mergePacked`);
+ * the others stay packed until `mergeStatesInto` merges them (or `unpackState` unpacks
+ * them). Mutates and returns `s`.
+ */
+export function unpackForMerge(profile: AnyProfile, s: ProfileState): ProfileState {
+  for (const d of profile.detectors) {
+    const state = s.detectors[d.name];
+    if (d.unpack !== undefined && d.mergePacked === undefined && isPacked(state)) s.detectors[d.name] = d.unpack(new PackReader(state));
+  }
+  return s;
+}
+
 /** The buffers of a packed state, to transfer rather than copy. */
 export function packedBuffers(s: ProfileState): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const v of Object.values(s.detectors)) if (isPacked(v)) out.push(v.nums.buffer as ArrayBuffer, v.lens.buffer as ArrayBuffer);
+  for (const v of Object.values(s.detectors)) {
+    if (isPacked(v)) out.push(v.nums.buffer as ArrayBuffer, v.lens.buffer as ArrayBuffer, v.bytes.buffer as ArrayBuffer);
+  }
   return out;
 }

@@ -1,7 +1,6 @@
 /**
  * A state as columns, for the trip from a worker thread to the main thread: every number
- * in one Float64Array (transferred, not copied) and every string in one string (cloned as
- * one block). The structured clone of a state object by object cost more than the whole
+ * in one Float64Array and every string in one block of bytes (both transferred, not copied). The structured clone of a state object by object cost more than the whole
  * analysis when keys are many: a state of 125k distinct error keys took 2-3 s to
  * serialize and ~6 s to deserialize, against 0.6-1.5 s to pack and 1.2-1.7 s to unpack
  * this way (in one process, the machine loaded; 2026-12-01), and the main thread, which
@@ -17,9 +16,10 @@ import type { Ordinal } from './ordinal.js';
 export interface PackedState {
   $packed: 1;
   nums: Float64Array;
-  /** every string, one after another */
-  text: string;
-  /** the length of each string in `text` */
+  /** every string, one after another: Latin-1 if it is ASCII, else UTF-16 (a lone surrogate
+   * survives it, not UTF-8); its own ArrayBuffer, transferred */
+  bytes: Uint8Array;
+  /** per string: its length in characters times 2, plus 1 when it is written as UTF-16 */
   lens: Uint32Array;
 }
 
@@ -50,19 +50,57 @@ export class PackWriter {
     for (const x of o) this.num(x);
   }
 
+  /**
+   * The strings go as bytes rather than one string: a string sliced out of one big string
+   * is a view that keeps all of it alive (on 1M error keys the main thread held every
+   * shard's text, ~80 bytes a key), while one decoded from bytes is a copy of its own.
+   */
   finish(): PackedState {
-    const lens = new Uint32Array(this.strs.length);
-    for (let i = 0; i < this.strs.length; i++) lens[i] = this.strs[i]!.length;
-    return { $packed: 1, nums: this.nums.slice(0, this.n), text: this.strs.join(''), lens };
+    const strs = this.strs;
+    const lens = new Uint32Array(strs.length);
+    const joined = strs.join('');
+    let bytes: Buffer;
+    if (Buffer.byteLength(joined, 'utf8') === joined.length) {
+      // all ASCII (the usual case): one write
+      // not Buffer.from: a small Buffer may be a slice of Node's shared pool, which must not be transferred
+      bytes = Buffer.allocUnsafeSlow(joined.length);
+      bytes.write(joined, 'latin1');
+      for (let i = 0; i < strs.length; i++) lens[i] = strs[i]!.length * 2;
+    } else {
+      // string by string: one wide string must not make every key two bytes a character
+      const wide = strs.map((x) => !ASCII.test(x));
+      let size = 0;
+      for (let i = 0; i < strs.length; i++) size += wide[i] ? 2 * strs[i]!.length : strs[i]!.length;
+      bytes = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      for (let i = 0; i < strs.length; i++) {
+        const x = strs[i]!;
+        lens[i] = x.length * 2 + (wide[i] ? 1 : 0);
+        at += bytes.write(x, at, wide[i] ? 'utf16le' : 'latin1');
+      }
+    }
+    return { $packed: 1, nums: this.nums.slice(0, this.n), bytes, lens };
   }
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+interface SliceMethods {
+  latin1Slice(start: number, end: number): string;
+  ucs2Slice(start: number, end: number): string;
+}
+/** Buffer's own decoders where Node has them (toString's argument checks cost ~0.5 s per 1M strings). */
+const DIRECT = typeof (Buffer.prototype as unknown as Partial<SliceMethods>).latin1Slice === 'function';
 
 export class PackReader {
   private i = 0;
   private s = 0;
   private at = 0;
+  private readonly bytes: Buffer;
 
-  constructor(private readonly p: PackedState) {}
+  constructor(private readonly p: PackedState) {
+    this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
+  }
 
   /** true while numbers are left */
   get more(): boolean {
@@ -73,10 +111,16 @@ export class PackReader {
     return this.p.nums[this.i++]!;
   }
 
+  /** the next string, decoded into a string of its own (not a view of a larger one) */
   str(): string {
-    const len = this.p.lens[this.s++]!;
-    const s = this.p.text.slice(this.at, this.at + len);
-    this.at += len;
+    const l = this.p.lens[this.s++]!;
+    const wide = (l & 1) === 1;
+    const end = this.at + (wide ? l - 1 : l >>> 1);
+    const b = this.bytes;
+    let s: string;
+    if (DIRECT) s = wide ? (b as unknown as SliceMethods).ucs2Slice(this.at, end) : (b as unknown as SliceMethods).latin1Slice(this.at, end);
+    else s = b.toString(wide ? 'utf16le' : 'latin1', this.at, end);
+    this.at = end;
     return s;
   }
 

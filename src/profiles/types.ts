@@ -73,6 +73,18 @@ export interface Detector<In, S, R> {
    */
   pack?(state: S, w: PackWriter): void;
   unpack?(r: PackReader): S;
+  /**
+   * Optional: `mergeInto(into, unpack(r))` without building the unpacked state (the main
+   * thread merges every worker's state: building each one first was most of its work on
+   * many keys). `into` is owned as for `mergeInto`.
+   */
+  mergePacked?(into: S, r: PackReader): S;
+  /**
+   * Optional: the state as a state file holds it (plain data: Maps, Sets, arrays, objects),
+   * for a detector whose state in memory is not plain data (a table of columns, `key-table.ts`).
+   * `validate` reads this form back. Without it the state is written as it is.
+   */
+  document?(state: S): unknown;
   /** the detector's result; must not mutate `state` */
   finalize(state: S): R;
   /** a copy with every ordinal replaced by `f(ordinal)`; `f` keeps their order

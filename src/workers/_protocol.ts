@@ -1,5 +1,5 @@
 /** Messages between the pool (main thread) and a shard worker. All plain, structured-cloneable data. */
-import { packedBuffers, packState, unpackState, type AnalyzerState } from '../accumulators/index.js';
+import { packedBuffers, packState, unpackForMerge, type AnalyzerState } from '../accumulators/index.js';
 import type { ShardResult } from '../analyze.js';
 import type { WireError } from '../errors.js';
 import type { WireInput } from '../input/classify.js';
@@ -132,10 +132,13 @@ export function packReply(reply: WorkerReply): { message: WorkerReply; transfer:
   return { message: reply, transfer: [] };
 }
 
-/** A reply as the main thread uses it: its state unpacked (in place). */
+/**
+ * A reply as the main thread uses it: its state unpacked (in place), but for the detectors
+ * that merge a packed state as it is (the merge unpacks it, and `analyzeParallel` what is left).
+ */
 export function unpackReply<R extends WorkerReply>(reply: R): R {
   // replies without a state (a stand-in worker's, in tests) pass as they are
   const state: unknown = reply.type === 'done' ? reply.shard?.state : reply.type === 'batch' ? reply.state : undefined;
-  if (typeof state === 'object' && state !== null) unpackState(state as AnalyzerState);
+  if (typeof state === 'object' && state !== null) unpackForMerge(state as AnalyzerState);
   return reply;
 }

@@ -37,6 +37,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { emptyResult, type AnalysisResult } from '../analyze.js';
+import { unpackState } from '../accumulators/index.js';
 import { AnalyzerError, asAnalyzerError } from '../errors.js';
 import type { Input } from '../input/classify.js';
 import type { AnalysisOptions } from '../options.js';
@@ -99,7 +100,10 @@ export async function analyzeParallel(
     opts.profile !== 'seed' ? Number.MAX_SAFE_INTEGER : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
   const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback);
   try {
-    return await run.result;
+    const r = await run.result;
+    // a file's state that was never merged may still hold packed detector states (_protocol.ts)
+    unpackState(r.state);
+    return r;
   } finally {
     await run.close();
   }

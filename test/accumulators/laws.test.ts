@@ -4,7 +4,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addSession, finalizeState, initState, mergeStates, rebaseState, type AnalyzerState } from '../../src/accumulators/index.js';
+import {
+  addSession,
+  finalizeState,
+  initState,
+  mergeStates,
+  mergeStatesInto,
+  packState,
+  rebaseState,
+  unpackForMerge,
+  unpackState,
+  type AnalyzerState,
+} from '../../src/accumulators/index.js';
 import { toSession } from '../../src/input/to-session.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
 import type { Session } from '../../src/session.js';
@@ -69,6 +80,28 @@ describe('accumulator laws', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('states as a worker posts them (packed, some detectors left packed) fold in place to one pass', () => {
+    const file = (s: AnalyzerState) => serializeState({ state: s, malformed: { count: 0, first: [] } });
+    fc.assert(
+      fc.property(fc.array(sessionArb, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 5 }), (records, cutSeeds) => {
+        const all = sessionsOf(records);
+        const cuts = [...new Set(cutSeeds.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
+        const bounds = [0, ...cuts, all.length];
+        // as the main thread folds a file's ranges: from an empty state, each reply as it arrives
+        let acc = initState();
+        for (let i = 0; i + 1 < bounds.length; i++) {
+          const posted = structuredClone(packState(fold(all, bounds[i]!, bounds[i + 1]!)));
+          acc = mergeStatesInto(acc, unpackForMerge(posted));
+        }
+        unpackState(acc);
+        const whole = fold(all, 0, all.length);
+        expect(file(acc)).toBe(file(whole));
+        expect(report(acc)).toBe(report(whole));
+      }),
+      { numRuns: 100 },
     );
   });
 

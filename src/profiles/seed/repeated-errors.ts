@@ -8,39 +8,43 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, normalizeError, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
-import { compareOrdinal, minOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
-import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
+import type { PackReader } from '../packed.js';
+import {
+  EXAMPLES,
+  ErrorKeys,
+  foldFields,
+  mergeErrorKeys,
+  mergeErrorKeysInto,
+  repoList,
+  type ErrorExample,
+  type ErrorKeyFields,
+  type Examples,
+  type Repos,
+} from './_error-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
-/** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
-const EXAMPLES = 5;
+export type { ErrorExample } from './_error-keys.js';
 
-/** One occurrence kept as an example: where it was and its session id, printed Python's way. */
-export interface ErrorExample {
-  at: Ordinal;
-  id: string;
-}
+/** A key is a pattern from this many occurrences on (the reference's `len(occurrences) >= 3`). */
+const MIN_OCCURRENCES = 3;
 
 /**
- * One error key. `repos` and `examples` have a compact form for the common case of a
- * key seen once (1M distinct keys: a Set of one repo is ~150 bytes and a list of one
- * example ~50, out of the ~650 a key took; bench/many-keys.ts): `mapOrdinals` and
- * `validate` always give the full form, so state files never see the compact one.
+ * One error key as a state file holds it (`document`): its first ordinal, its count, its
+ * repos (Python-equality keys) and its first five occurrences.
  */
 export interface ErrorKeyEntry {
-  /** ordinal of the first occurrence (the reference's dict insertion order) */
   first: Ordinal;
-  /** occurrences, one per error (the same session may count twice) */
   count: number;
-  /** distinct repos, as Python-equality keys; one repo may be held as its key alone */
-  repos: string | Set<string>;
-  /** the first five occurrences; a lone occurrence (the one at `first`) may be held as its session id alone */
-  examples: string | ErrorExample[];
+  repos: Set<string>;
+  examples: ErrorExample[];
 }
 
-export type RepeatedErrorsState = Map<string, ErrorKeyEntry>;
+/** Error keys by normalised text, as columns (see `_error-keys.ts`). */
+export type RepeatedErrorsState = ErrorKeys;
 
+/** A key of `finalize`'s result: only keys seen MIN_OCCURRENCES times or more, in first-seen order. */
 export interface ErrorKeyResult {
   key: string;
   count: number;
@@ -67,46 +71,6 @@ function validateEntry(value: unknown, path: string): ErrorKeyEntry {
   }
   if (compareOrdinal(examples[0]!.at, first) !== 0) fail(`${path}.first`, 'differs from the first example, which is the first occurrence');
   return { first, count, repos, examples };
-}
-
-/** The repos of an entry as a list (the compact form is one repo). */
-function repoList(r: string | Set<string>): Iterable<string> {
-  return typeof r === 'string' ? [r] : r;
-}
-
-/** The examples of an entry in full form (the compact form is the occurrence at `first`). */
-function exampleList(e: ErrorKeyEntry): ErrorExample[] {
-  return typeof e.examples === 'string' ? [{ at: e.first, id: e.examples }] : e.examples;
-}
-
-/** `r` with `repo` added; a Set is added to in place (only states the caller owns get here). */
-function withRepo(r: string | Set<string>, repo: string): string | Set<string> {
-  if (typeof r !== 'string') return r.add(repo);
-  return r === repo ? r : new Set([r, repo]);
-}
-
-/** The first EXAMPLES of both lists, in ordinal order. */
-function firstExamples(a: ErrorKeyEntry, b: ErrorKeyEntry): ErrorExample[] {
-  return exampleList(a)
-    .concat(exampleList(b))
-    .sort((x, y) => compareOrdinal(x.at, y.at))
-    .slice(0, EXAMPLES);
-}
-
-/** A fresh entry for a key seen on both sides (neither input is changed). */
-function mergeEntries(o: ErrorKeyEntry, e: ErrorKeyEntry): ErrorKeyEntry {
-  let repos: string | Set<string> = typeof o.repos === 'string' ? o.repos : new Set(o.repos);
-  for (const r of repoList(e.repos)) repos = withRepo(repos, r);
-  return { first: minOrdinal(o.first, e.first), count: o.count + e.count, repos, examples: firstExamples(o, e) };
-}
-
-/** `o` and `e` merged into `o` (the caller owns both). */
-function mergeEntryInto(o: ErrorKeyEntry, e: ErrorKeyEntry): ErrorKeyEntry {
-  o.examples = firstExamples(o, e);
-  o.first = minOrdinal(o.first, e.first);
-  o.count += e.count;
-  for (const r of repoList(e.repos)) o.repos = withRepo(o.repos, r);
-  return o;
 }
 
 /**
@@ -140,10 +104,49 @@ function repoKeyOf(repo: Session['repo']): string {
   return key;
 }
 
+/** One key's fields as `pack` wrote them (after its key). */
+function readFields(r: PackReader): ErrorKeyFields {
+  const first = r.ordinal();
+  const count = r.num();
+  const nRepos = r.num();
+  let repos: Repos = internRepo(r.str());
+  if (nRepos > 1) {
+    repos = new Set([repos]);
+    for (let k = 1; k < nRepos; k++) repos.add(r.str());
+  }
+  const nExamples = r.num();
+  let examples: Examples;
+  if (nExamples === 0) examples = r.str();
+  else {
+    examples = [];
+    for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
+  }
+  return { first, count, repos, examples };
+}
+
+/**
+ * A packed state merged straight into `into` (owned), without unpacking it into a table
+ * first: the main thread merges every worker's state, and on 1M keys building each one
+ * as a table and then merging it was most of its work.
+ */
+function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
+  let lastId = '';
+  while (r.more) {
+    const key = r.str();
+    const e = readFields(r);
+    // the errors of one session come one after another: share their session id's string
+    if (typeof e.examples === 'string') e.examples = e.examples === lastId ? lastId : (lastId = e.examples);
+    const ri = into.rows.get(key);
+    if (ri === undefined) into.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
+    else foldFields(into, ri, e, true);
+  }
+  return into;
+}
+
 export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[], 'repeated_error'> = {
   name: 'repeated_errors',
   patternType: 'repeated_error',
-  init: () => new Map(),
+  init: () => new ErrorKeys(),
   add(state, session: Session, at) {
     const errors = session.errors;
     if (errors.length === 0) return state;
@@ -153,108 +156,116 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
       const key = normalizeError(errors[i]!);
       if (key === '') continue;
       repoKey ??= repoKeyOf(session.repo);
-      const entry = state.get(key);
-      if (entry === undefined) {
-        // a key seen once holds its repo and its example's session id alone (the
-        // example is at `first`): with one key per error this is most of the state
-        state.set(key, { first: ordinalAt(at, i), count: 1, repos: repoKey, examples: (id ??= pyStr(session.session_id)) });
+      const row = state.rows.get(key);
+      if (row === undefined) {
+        // a key seen once holds its repo and its example's session id alone (see _error-keys.ts)
+        state.addKey(key, at, i, 1, repoKey, (id ??= pyStr(session.session_id)));
         continue;
       }
-      entry.count++;
-      entry.repos = withRepo(entry.repos, repoKey);
-      if (typeof entry.examples === 'string') entry.examples = exampleList(entry);
-      if (entry.examples.length < EXAMPLES) entry.examples.push({ at: ordinalAt(at, i), id: (id ??= pyStr(session.session_id)) });
+      state.addOccurrence(row, repoKey, at, i, (id ??= pyStr(session.session_id)));
     }
     return state;
   },
-  // Keys on one side only keep their entry, shared, not copied: merging the
-  // shards of a file with 1M distinct keys copied every entry (a Set and two
-  // arrays each) once per shard and made two workers 2.6x slower than one
-  // (bench/many-keys.ts). Entries are never mutated once merged: every
-  // caller replaces its state by the result and never adds to the inputs.
-  merge: (a, b) => mergeKeyed(a, b, mergeEntries),
-  mergeInto: (into, from) => mergeKeyedInto(into, from, mergeEntryInto),
+  merge: mergeErrorKeys,
+  mergeInto: mergeErrorKeysInto,
   // per key: key, first, count, repos (n, then each; one repo stays compact), examples
   // (0 and the id for the compact form, else n, then ordinal and id of each)
   pack(state, w) {
-    for (const [key, e] of state) {
+    const { count, repos, examples } = state;
+    for (const [key, row] of state.rows) {
       w.str(key);
-      w.ordinal(e.first);
-      w.num(e.count);
-      if (typeof e.repos === 'string') {
+      w.ordinal(state.first(row));
+      w.num(count.get(row));
+      const r = repos.get(row);
+      if (typeof r === 'string') {
         w.num(1);
-        w.str(e.repos);
+        w.str(r);
       } else {
-        w.num(e.repos.size);
-        for (const r of e.repos) w.str(r);
+        w.num(r.size);
+        for (const x of r) w.str(x);
       }
-      if (typeof e.examples === 'string') {
+      const ex = examples.get(row);
+      if (typeof ex === 'string') {
         w.num(0);
-        w.str(e.examples);
+        w.str(ex);
       } else {
-        w.num(e.examples.length);
-        for (const x of e.examples) {
+        w.num(ex.length);
+        for (const x of ex) {
           w.ordinal(x.at);
           w.str(x.id);
         }
       }
     }
   },
-  unpack(r) {
-    const out: RepeatedErrorsState = new Map();
-    while (r.more) {
-      const key = r.str();
-      const first = r.ordinal();
-      const count = r.num();
-      const nRepos = r.num();
-      let repos: string | Set<string> = internRepo(r.str());
-      for (let k = 1; k < nRepos; k++) repos = withRepo(repos, r.str());
-      const nExamples = r.num();
-      let examples: string | ErrorExample[];
-      if (nExamples === 0) examples = r.str();
-      else {
-        examples = [];
-        for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
-      }
-      out.set(key, { first, count, repos, examples });
+  unpack: (r) => mergePackedErrorKeys(new ErrorKeys(), r),
+  mergePacked: mergePackedErrorKeys,
+  // Only the keys that can become a pattern (seen MIN_OCCURRENCES times) become result
+  // objects: with one key per error, a result for every key (an object and two lists)
+  // was ~250 of the ~580 bytes of peak RSS per key (1M keys, bench/many-keys.ts).
+  finalize(state) {
+    const kept: number[] = [];
+    const keys: string[] = [];
+    for (const [key, row] of state.rows) {
+      if (state.count.get(row) < MIN_OCCURRENCES) continue;
+      kept.push(row);
+      keys[row] = key;
+    }
+    return kept
+      .sort((x, y) => state.compareRows(x, y))
+      .map((row) => {
+        const r = state.repos.get(row);
+        const ex = state.examples.get(row);
+        return {
+          key: keys[row]!,
+          count: state.count.get(row),
+          repos: typeof r === 'string' ? [r] : [...r].sort(),
+          examples: typeof ex === 'string' ? [ex] : ex.map((x) => x.id),
+        };
+      });
+  },
+  mapOrdinals(state, f) {
+    const out = new ErrorKeys();
+    for (const [key, row] of state.rows) {
+      const r = state.repos.get(row);
+      const ex = state.examples.get(row);
+      out.addKey(
+        key,
+        f(state.first(row)),
+        undefined,
+        state.count.get(row),
+        typeof r === 'string' ? r : new Set(r),
+        typeof ex === 'string' ? ex : ex.map((x) => ({ at: f(x.at), id: x.id })),
+      );
     }
     return out;
   },
-  finalize(state) {
-    return [...state.entries()]
-      .sort((x, y) => compareOrdinal(x[1].first, y[1].first))
-      .map(([key, e]) => ({
-        key,
-        count: e.count,
-        repos: typeof e.repos === 'string' ? [e.repos] : [...e.repos].sort(),
-        examples: typeof e.examples === 'string' ? [e.examples] : e.examples.map((x) => x.id),
-      }));
-  },
-  mapOrdinals(state, f) {
-    const out: RepeatedErrorsState = new Map();
-    for (const [key, e] of state) {
+  document(state) {
+    const out = new Map<string, ErrorKeyEntry>();
+    for (const [key, row] of state.rows) {
       out.set(key, {
-        first: f(e.first),
-        count: e.count,
-        repos: new Set(repoList(e.repos)),
-        examples: exampleList(e).map((x) => ({ at: f(x.at), id: x.id })),
+        first: state.first(row),
+        count: state.count.get(row),
+        repos: new Set(repoList(state.repos.get(row))),
+        examples: state.exampleList(row).map((x) => ({ at: x.at, id: x.id })),
       });
     }
     return out;
   },
   validate(value, path) {
     const m = map(value, path);
+    const out = new ErrorKeys();
     for (const [key, entry] of m) {
       const p = keyPath(path, key);
       if (typeof key !== 'string' || key === '') fail(p, 'key is not a normalised error text');
-      m.set(key, validateEntry(entry, p));
+      const e = validateEntry(entry, p);
+      out.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
     }
-    return m as RepeatedErrorsState;
+    return out;
   },
   patterns(result) {
     const out: WastePattern[] = [];
     for (const e of result) {
-      if (e.count < 3) continue;
+      if (e.count < MIN_OCCURRENCES) continue;
       out.push({
         pattern_type: 'repeated_error',
         description: `Error: ${cpSlice(e.key, 100)}`,

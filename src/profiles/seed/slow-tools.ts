@@ -7,35 +7,27 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session, ToolColumns } from '../../session.js';
-import {
-  addToCompactSum,
-  addToSum,
-  compactSumValue,
-  emptySum,
-  fullSum,
-  mergeCompactSums,
-  mergeSums,
-  sumValue,
-  type CompactSum,
-  type ExactSum,
-} from '../exact-sum.js';
-import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSums, sumValue, type CompactSum, type ExactSum } from '../exact-sum.js';
+import type { Ordinal } from '../ordinal.js';
+import type { PackReader } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
-import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
+import { foldTool, isStringKey, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
+/** One tool as a state file holds it (`document`). */
 export interface ToolLatencyEntry {
   /** ordinal of the first call with a positive latency (dict insertion order) */
   first: Ordinal;
   /** the tool name as the reference prints it, from the first such call */
   display: string;
   count: number;
-  /** total latency; a plain number while exact (see CompactSum) */
-  sum: CompactSum;
+  sum: ExactSum;
 }
 
-export type SlowToolsState = Map<string, ToolLatencyEntry>;
+/** Tools by key, as columns (see `_tool-keys.ts`). */
+export type SlowToolsState = ToolKeys;
 
+/** A tool of `finalize`'s result: only tools with MIN_CALLS positive latencies or more, in first-seen order. */
 export interface ToolLatencyResult {
   tool: string;
   count: number;
@@ -44,6 +36,8 @@ export interface ToolLatencyResult {
 }
 
 const GLOBAL = pyKey('global');
+/** A tool is a pattern from this many calls on (the reference's `len(latencies) >= 5`). */
+const MIN_CALLS = 5;
 
 /** A sum of positive latencies: finite partials (re-added, so they are a valid
  * expansion whatever the file holds) and a special part that is 0 or +Infinity
@@ -66,15 +60,31 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
   return { first: ordinal(o.first, `${path}.first`), display, count: integer(o.count, `${path}.count`, 1), sum: validateSum(o.sum, `${path}.sum`) };
 }
 
-/** `e` folded into `o` (changed and returned): the first call's place and name, counts and exact sums added. */
-function mergeEntryInto(o: ToolLatencyEntry, e: ToolLatencyEntry): ToolLatencyEntry {
-  if (compareOrdinal(e.first, o.first) < 0) {
-    o.first = e.first;
-    o.display = e.display;
+/** One tool's fields as `pack` wrote them (after its key). */
+function readFields(r: PackReader, key: string): ToolFields {
+  const display = isStringKey(key) ? undefined : r.str();
+  const first = r.ordinal();
+  const count = r.num();
+  let sum: CompactSum;
+  if (r.num() === 0) sum = r.num();
+  else {
+    const partials: number[] = [];
+    for (let k = r.num(); k > 0; k--) partials.push(r.num());
+    sum = { partials, special: r.num() };
   }
-  o.count += e.count;
-  o.sum = mergeCompactSums(o.sum, e.sum);
-  return o;
+  return { first, display, count, sum };
+}
+
+/** A packed state merged straight into `into` (owned), without unpacking it first (see `repeatedErrors`). */
+function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
+  while (r.more) {
+    const key = r.str();
+    const e = readFields(r, key);
+    const ri = into.rows.get(key);
+    if (ri === undefined) into.addTool(key, e.first, undefined, e.display, e.count, e.sum);
+    else foldTool(into, ri, key, e);
+  }
+  return into;
 }
 
 /**
@@ -87,13 +97,10 @@ function addColumns(state: SlowToolsState, cols: ToolColumns, at: Ordinal): Slow
     const latency = latencies[start + k]!;
     if (!(latency > 0)) continue;
     const id = ids[start + k]!;
-    let entry = state.get(keys[id]!);
-    if (entry === undefined) {
-      entry = { first: ordinalAt(at, k), display: texts[id]!, count: 0, sum: 0 };
-      state.set(keys[id]!, entry);
-    }
-    entry.count++;
-    entry.sum = addToCompactSum(entry.sum, latency);
+    const key = keys[id]!;
+    const row = state.rows.get(key);
+    if (row === undefined) state.addTool(key, at, k, texts[id]!, 1, addToCompactSum(0, latency));
+    else state.addLatency(row, latency);
   }
   return state;
 }
@@ -101,7 +108,7 @@ function addColumns(state: SlowToolsState, cols: ToolColumns, at: Ordinal): Slow
 export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_tool'> = {
   name: 'slow_tools',
   patternType: 'slow_tool',
-  init: () => new Map(),
+  init: () => new ToolKeys(),
   add(state, session: Session, at) {
     if (session.calls !== undefined) return addColumns(state, session.calls, at);
     const calls = session.tool_calls;
@@ -110,78 +117,92 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
       if (!(c.latency_ms > 0)) continue;
       const tool = c.tool === undefined ? 'unknown' : c.tool;
       const key = typeof tool === 'string' ? 's' + tool : pyKey(tool);
-      let entry = state.get(key);
-      if (entry === undefined) {
-        entry = { first: ordinalAt(at, i), display: pyStr(tool), count: 0, sum: 0 };
-        state.set(key, entry);
-      }
-      entry.count++;
-      entry.sum = addToCompactSum(entry.sum, c.latency_ms);
+      const row = state.rows.get(key);
+      if (row === undefined) state.addTool(key, at, i, pyStr(tool), 1, addToCompactSum(0, c.latency_ms));
+      else state.addLatency(row, c.latency_ms);
     }
     return state;
   },
-  // Keys on one side only keep their entry, shared, not copied (see repeatedErrors.merge).
-  merge: (a, b) => mergeKeyed(a, b, (o, e) => mergeEntryInto({ ...o }, e)),
-  mergeInto: (into, from) => mergeKeyedInto(into, from, mergeEntryInto),
-  // per tool: key, display, first, count, sum (0 and the number for the compact form,
+  merge: mergeToolKeys,
+  mergeInto: mergeToolKeysInto,
+  // per tool: key, display (not for a string tool: its key says it), first, count, sum (0
+  // and the number for the compact form,
   // else 1, the partials' count, the partials and the special part)
   pack(state, w) {
-    for (const [key, e] of state) {
+    const { display, count, sum } = state;
+    for (const [key, row] of state.rows) {
       w.str(key);
-      w.str(e.display);
-      w.ordinal(e.first);
-      w.num(e.count);
-      if (typeof e.sum === 'number') {
+      if (!isStringKey(key)) w.str(display.get(row)!);
+      w.ordinal(state.first(row));
+      w.num(count.get(row));
+      const x = sum.get(row);
+      if (typeof x === 'number') {
         w.num(0);
-        w.num(e.sum);
+        w.num(x);
       } else {
         w.num(1);
-        w.num(e.sum.partials.length);
-        for (const x of e.sum.partials) w.num(x);
-        w.num(e.sum.special);
+        w.num(x.partials.length);
+        for (const p of x.partials) w.num(p);
+        w.num(x.special);
       }
     }
   },
-  unpack(r) {
-    const out: SlowToolsState = new Map();
-    while (r.more) {
-      const key = r.str();
-      const display = r.str();
-      const first = r.ordinal();
-      const count = r.num();
-      let sum: CompactSum;
-      if (r.num() === 0) sum = r.num();
-      else {
-        const partials: number[] = [];
-        for (let k = r.num(); k > 0; k--) partials.push(r.num());
-        sum = { partials, special: r.num() };
-      }
-      out.set(key, { first, display, count, sum });
+  unpack: (r) => mergePackedTools(new ToolKeys(), r),
+  mergePacked: mergePackedTools,
+  // Only the tools that can become a pattern (MIN_CALLS calls) become result objects:
+  // 1M distinct tool names made 1M results that the report then dropped.
+  finalize(state) {
+    const kept: number[] = [];
+    const keys: string[] = [];
+    for (const [key, row] of state.rows) {
+      if (state.count.get(row) < MIN_CALLS) continue;
+      kept.push(row);
+      keys[row] = key;
+    }
+    return kept
+      .sort((x, y) => state.compareRows(x, y))
+      .map((row) => ({ tool: state.displayOf(row, keys[row]!), count: state.count.get(row), sum: compactSumValue(state.sum.get(row)) }));
+  },
+  mapOrdinals(state, f) {
+    const out = new ToolKeys();
+    for (const [key, row] of state.rows) {
+      out.addTool(
+        key,
+        f(state.first(row)),
+        undefined,
+        state.displayOf(row, key),
+        state.count.get(row),
+        mergeSums(fullSum(state.sum.get(row)), emptySum()),
+      );
     }
     return out;
   },
-  finalize(state) {
-    return [...state.values()]
-      .sort((x, y) => compareOrdinal(x.first, y.first))
-      .map((e) => ({ tool: e.display, count: e.count, sum: compactSumValue(e.sum) }));
-  },
-  mapOrdinals(state, f) {
-    const out: SlowToolsState = new Map();
-    for (const [key, e] of state) out.set(key, { ...e, first: f(e.first), sum: mergeSums(fullSum(e.sum), emptySum()) });
+  document(state) {
+    const out = new Map<string, ToolLatencyEntry>();
+    for (const [key, row] of state.rows) {
+      out.set(key, {
+        first: state.first(row),
+        display: state.displayOf(row, key),
+        count: state.count.get(row),
+        sum: mergeSums(fullSum(state.sum.get(row)), emptySum()),
+      });
+    }
     return out;
   },
   validate(value, path) {
     const m = map(value, path);
+    const out = new ToolKeys();
     for (const [key, entry] of m) {
       const p = keyPath(path, key);
       if (typeof key !== 'string' || key === '') fail(p, 'key is not a tool key');
-      m.set(key, validateEntry(entry, p, key));
+      const e = validateEntry(entry, p, key);
+      out.addTool(key, e.first, undefined, e.display, e.count, e.sum);
     }
-    return m as SlowToolsState;
+    return out;
   },
   patterns(result) {
     return result.flatMap((t) => {
-      if (t.count < 5) return [];
+      if (t.count < MIN_CALLS) return [];
       const avg = t.sum / t.count;
       if (!(avg > 5000)) return [];
       return [

@@ -1,0 +1,201 @@
+/**
+ * A keyed detector state as columns: a Map from key to row number, and each field of
+ * the rows in an array of its own (the detector's, in a subclass), the first ordinal of
+ * every row in one pool of numbers. With one key per error or per tool, a Map of entry
+ * objects cost an object (56 bytes) and an ordinal array (80) per key beside the key and
+ * its Map slot; here a row costs its column slots (8 bytes each) and the ordinal's numbers.
+ * Fewer objects also means less for the collector to trace, in workers and on the main
+ * thread (1M error keys: ~240 -> ~170 bytes of heap per key, bench/many-keys.ts).
+ *
+ * A table is plain data as far as the analysis goes (the rows are what state files write,
+ * through the detector's `document`), but a class instance: it crosses threads packed
+ * (`packed.ts`), never structured-cloned.
+ */
+import type { Ordinal } from './ordinal.js';
+
+const SHIFT = 12;
+/** rows per chunk of a column */
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+
+/**
+ * A column of values in chunks of CHUNK: growing it never copies. An array that grows by
+ * copying leaves its old backing store behind for the collector, and on 1M keys that
+ * garbage was ~100 MB of the peak RSS (heap 312 MB before a full GC, 198 MB after).
+ */
+export class Column<T> {
+  private chunks: T[][] = [];
+  length = 0;
+
+  get(i: number): T {
+    return this.chunks[i >>> SHIFT]![i & MASK]!;
+  }
+
+  set(i: number, v: T): void {
+    this.chunks[i >>> SHIFT]![i & MASK] = v;
+  }
+
+  push(v: T): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Array<T>(CHUNK));
+    this.chunks[c]![this.length & MASK] = v;
+    this.length++;
+  }
+
+  /** a copy of the column (the values themselves are shared) */
+  copy(): Column<T> {
+    const out = new Column<T>();
+    out.chunks = this.chunks.map((c) => c.slice());
+    out.length = this.length;
+    return out;
+  }
+}
+
+/** A `Column` of numbers, in Float64Array chunks (no boxed doubles, nothing for the collector to trace). */
+export class NumColumn {
+  private chunks: Float64Array[] = [];
+  length = 0;
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT]![i & MASK]!;
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT]![i & MASK] = v;
+  }
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Float64Array(CHUNK));
+    this.chunks[c]![this.length & MASK] = v;
+    this.length++;
+  }
+
+  copy(): NumColumn {
+    const out = new NumColumn();
+    out.chunks = this.chunks.map((c) => c.slice());
+    out.length = this.length;
+    return out;
+  }
+}
+
+export abstract class KeyTable {
+  /** key -> row; rows are numbered in insertion order, so iterating this Map goes row by row */
+  readonly rows = new Map<string, number>();
+  /** each row's first ordinal: at `ords[start[row]]` its length n, then its n numbers */
+  private ords = new NumColumn();
+  private start = new NumColumn();
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** A new row for `key` whose first ordinal is `at` followed by `i` (when given); its number. */
+  newRow(key: string, at: Ordinal, i?: number): number {
+    const row = this.rows.size;
+    this.rows.set(key, row);
+    const ords = this.ords;
+    this.start.push(ords.length);
+    ords.push(i === undefined ? at.length : at.length + 1);
+    for (let k = 0; k < at.length; k++) ords.push(at[k]!);
+    if (i !== undefined) ords.push(i);
+    return row;
+  }
+
+  /** The first ordinal of `row`, as an array. */
+  first(row: number): Ordinal {
+    const ords = this.ords;
+    const s = this.start.get(row);
+    const n = ords.get(s);
+    const o = new Array<number>(n);
+    for (let k = 0; k < n; k++) o[k] = ords.get(s + 1 + k);
+    return o;
+  }
+
+  /** `compareOrdinal(first(row), o)` without building the array. */
+  compareFirst(row: number, o: Ordinal): number {
+    const ords = this.ords;
+    const s = this.start.get(row);
+    const n = ords.get(s);
+    const m = Math.min(n, o.length);
+    for (let k = 0; k < m; k++) {
+      const d = ords.get(s + 1 + k) - o[k]!;
+      if (d !== 0) return d;
+    }
+    return n - o.length;
+  }
+
+  /** `compareOrdinal(first(a), first(b))` of two rows of this table. */
+  compareRows(a: number, b: number): number {
+    const ords = this.ords;
+    const sa = this.start.get(a);
+    const sb = this.start.get(b);
+    const na = ords.get(sa);
+    const nb = ords.get(sb);
+    const m = Math.min(na, nb);
+    for (let k = 1; k <= m; k++) {
+      const d = ords.get(sa + k) - ords.get(sb + k);
+      if (d !== 0) return d;
+    }
+    return na - nb;
+  }
+
+  /** Replace the first ordinal of `row` (in its slot when it fits, else at the pool's end). */
+  setFirst(row: number, o: Ordinal): void {
+    const ords = this.ords;
+    let s = this.start.get(row);
+    if (o.length > ords.get(s)) {
+      s = ords.length;
+      this.start.set(row, s);
+    }
+    if (s === ords.length) {
+      ords.push(o.length);
+      for (let k = 0; k < o.length; k++) ords.push(o[k]!);
+      return;
+    }
+    ords.set(s, o.length);
+    for (let k = 0; k < o.length; k++) ords.set(s + 1 + k, o[k]!);
+  }
+
+  /** `compareOrdinal` of this table's `row` and `other`'s `orow`. */
+  compareWith(row: number, other: KeyTable, orow: number): number {
+    const [a, b] = [this.ords, other.ords];
+    const sa = this.start.get(row);
+    const sb = other.start.get(orow);
+    const na = a.get(sa);
+    const nb = b.get(sb);
+    const m = Math.min(na, nb);
+    for (let k = 1; k <= m; k++) {
+      const d = a.get(sa + k) - b.get(sb + k);
+      if (d !== 0) return d;
+    }
+    return na - nb;
+  }
+
+  /** Replace the first ordinal of `row` by `other`'s `orow`'s. */
+  setFirstFrom(row: number, other: KeyTable, orow: number): void {
+    this.setFirst(row, other.first(orow));
+  }
+
+  /** A new row for `key` whose first ordinal is `other`'s `orow`'s; its number. */
+  newRowFrom(key: string, other: KeyTable, orow: number): number {
+    const row = this.rows.size;
+    this.rows.set(key, row);
+    const ords = this.ords;
+    this.start.push(ords.length);
+    const b = other.ords;
+    const sb = other.start.get(orow);
+    const n = b.get(sb);
+    for (let k = 0; k <= n; k++) ords.push(b.get(sb + k));
+    return row;
+  }
+
+  /** `out` (a fresh table) given a copy of this key index and these ordinals; the subclass copies its columns. */
+  protected copyInto<T extends KeyTable>(out: T): T {
+    const o: KeyTable = out;
+    for (const [k, r] of this.rows) o.rows.set(k, r);
+    o.ords = this.ords.copy();
+    o.start = this.start.copy();
+    return out;
+  }
+}

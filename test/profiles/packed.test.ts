@@ -1,0 +1,40 @@
+/**
+ * The packed form (profiles/packed.ts) carries any string exactly, lone surrogates
+ * included (they do not survive UTF-8), in buffers of its own that can be transferred.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PackReader, PackWriter } from '../../src/profiles/packed.js';
+
+describe('PackWriter / PackReader', () => {
+  it('read back every string and number as written', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.double())), fc.boolean(), (items, ascii) => {
+        const w = new PackWriter();
+        const written = items.map(([s, x]) => [ascii ? s.replace(/[^\x00-\x7f]/g, 'a') : s, x] as const);
+        for (const [s, x] of written) {
+          w.str(s);
+          w.num(x);
+        }
+        const p = w.finish();
+        const r = new PackReader(p);
+        const read: (readonly [string, number])[] = [];
+        while (r.more) read.push([r.str(), r.num()]);
+        expect(read).toEqual(written);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps its strings in a buffer of its own (transferring a pooled Buffer would detach the pool)', () => {
+    const w = new PackWriter();
+    w.str('short');
+    w.str('\ud800 lone');
+    w.num(1);
+    const p = w.finish();
+    expect(p.bytes.byteOffset).toBe(0);
+    expect(p.bytes.buffer.byteLength).toBe(p.bytes.byteLength);
+    const r = new PackReader(p);
+    expect([r.str(), r.str(), r.num()]).toEqual(['short', '\ud800 lone', 1]);
+  });
+});
