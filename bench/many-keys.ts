@@ -155,7 +155,7 @@ async function measure(dist: string, keys: number, shards: number): Promise<Many
   const mergedHeap = heap() - before;
 
   // finalize keeps only keys seen 3+ times (builds from 2026-12-01 16:00 on): count the state's keys
-  const keyCount = ((merged as { detectors: Record<string, { size: number }> }).detectors['repeated_errors']!).size;
+  const keyCount = (merged as { detectors: Record<string, { size: number }> }).detectors['repeated_errors']!.size;
   if (keyCount !== n) throw new Error(`expected ${n} error keys, got ${keyCount}`);
   return {
     keys: n,

@@ -68,7 +68,7 @@ export class PackWriter {
       for (let i = 0; i < strs.length; i++) lens[i] = strs[i]!.length * 2;
     } else {
       // string by string: one wide string must not make every key two bytes a character
-      const wide = strs.map((x) => !ASCII.test(x));
+      const wide = strs.map((x) => Buffer.byteLength(x, 'utf8') !== x.length);
       let size = 0;
       for (let i = 0; i < strs.length; i++) size += wide[i] ? 2 * strs[i]!.length : strs[i]!.length;
       bytes = Buffer.allocUnsafeSlow(size);
@@ -82,8 +82,6 @@ export class PackWriter {
     return { $packed: 1, nums: this.nums.slice(0, this.n), bytes, lens };
   }
 }
-
-const ASCII = /^[\x00-\x7f]*$/;
 
 interface SliceMethods {
   latin1Slice(start: number, end: number): string;
