@@ -60,7 +60,10 @@ describe('seed detectors on tool calls as columns', () => {
           plain = d.add(plain, p, [0, i]);
           columns = d.add(columns, c, [0, i]);
         });
-        expect(columns).toStrictEqual(plain);
+        // a key table's columns are fixed chunks: compare the form a state file holds (lossless),
+        // not every unused slot of the chunks (that took 15 s for 300 runs)
+        const form = (state: ReturnType<typeof d.init>) => (d.document ? d.document(state) : state);
+        expect(form(columns)).toStrictEqual(form(plain));
       }),
       { numRuns: 300 },
     );
