@@ -22,7 +22,7 @@ import { threadsFor } from './workers/thread-count.js';
  * more than one, else on this thread. The report is the same either way.
  */
 export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
-  const threads = threadsFor(files, o.workers);
+  const threads = threadsFor(files, o.workers, undefined, o.profile);
   return threads > 1 ? analyzeParallel(files, { ...o, workers: threads }, progress) : analyzeSequential(files, readOptionsOf(o, progress));
 }
 

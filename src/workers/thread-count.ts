@@ -23,21 +23,36 @@ function minThreadBytesFromEnv(): number | undefined {
 }
 
 /**
+ * Whether a run's files may be cut into byte ranges (workers/plan-shards.ts): only a regular
+ * file of the session format, and only under the seed profile (the fleet profile keeps its
+ * evidence lines in detector state, where a range's line shift cannot reach: workers/pool.ts).
+ */
+export function cutsIntoRanges(file: Pick<Input, 'kind'>, profile: string): boolean {
+  return profile === 'seed' && (file.kind === 'json' || file.kind === 'jsonl');
+}
+
+/**
  * The threads the engine uses for `files` when allowed `workers` (`--workers` is a maximum):
  * one per `minBytes` of input (sizes on disk, gzip compressed), at least 1, at most `workers`;
  * all `workers` when a size is unknown (stdin, a pipe). One thread means this thread, no worker.
+ * When no file can be cut into ranges (`cutsIntoRanges`: agent logs, gzip, streams, or any file
+ * under the fleet profile) each file is one task, so there are at most as many threads as files:
+ * a second worker would only wait. Measured 2026-12-01 before this rule: the fleet profile on
+ * the one 1 GB array took 1.22x the wall time with two workers than with one.
  */
 export function threadsFor(
-  files: readonly Pick<Input, 'size'>[],
+  files: readonly Pick<Input, 'size' | 'kind'>[],
   workers: number,
   minBytes = minThreadBytesFromEnv() ?? MIN_BYTES_PER_THREAD,
+  profile = 'seed',
 ): number {
   if (workers <= 1) return 1;
   if (minBytes <= 0) return workers;
+  const most = files.some((f) => cutsIntoRanges(f, profile)) ? workers : Math.max(1, Math.min(workers, files.length));
   let total = 0;
   for (const f of files) {
-    if (f.size === undefined) return workers;
+    if (f.size === undefined) return most;
     total += f.size;
   }
-  return Math.max(1, Math.min(workers, Math.floor(total / minBytes)));
+  return Math.max(1, Math.min(most, Math.floor(total / minBytes)));
 }
