@@ -340,22 +340,7 @@ export class MemberReader {
     ) {
       return this.compactAtSpaced();
     }
-    i = e + 15;
-    let c = buf[i]!;
-    if (c < 0x31 || c > 0x39) return -1;
-    const digits = i;
-    let v = c - 0x30;
-    while (++i < n) {
-      c = buf[i]!;
-      if (c < 0x30 || c > 0x39) break;
-      v = v * 10 + (c - 0x30);
-    }
-    if (i >= n || c !== 0x7d || i - digits > 15) return -1;
-    this.cStart = s;
-    this.cEnd = e;
-    this.cHigh = high >= 0x80;
-    this.cLatency = v;
-    return i + 1;
+    return this.compactLatency(e + 15, s, e, high);
   }
 
   /**
@@ -389,6 +374,17 @@ export class MemberReader {
     if (buf[i] !== 0x22 || buf[i + 11] !== 0x22 || buf[i + 12] !== 0x3a || !spells(buf, i + 1, LATENCY_MS)) return -1;
     i += 13;
     if (buf[i] === 0x20) i++;
+    return this.compactLatency(i, s, e, high);
+  }
+
+  /**
+   * At buf[i]: the latency of a compact call whose name is buf[s, e) (`high`: its bytes
+   * or'ed), a positive integer of at most 15 digits, then its '}': the index after it, the
+   * call in cStart/cEnd/cHigh/cLatency; -1 for anything else.
+   */
+  private compactLatency(i: number, s: number, e: number, high: number): number {
+    const buf = this.buf;
+    const n = this.n;
     let c = buf[i]!;
     if (c < 0x31 || c > 0x39) return -1;
     const digits = i;
