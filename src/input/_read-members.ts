@@ -625,8 +625,20 @@ export class MemberReader {
 
   /** At '"': a string that ends in this chunk; its content is buf[sStart, sEnd). */
   private str(): boolean {
+    return this.strBefore(this.n);
+  }
+
+  /**
+   * At '"': a string of at most SHORT_STRING bytes that ends in this chunk, skipped.
+   * A longer one (a transcript's message) is left to the scanner's wider string loop.
+   */
+  private shortStr(): boolean {
+    return this.strBefore(Math.min(this.n, this.i + 1 + SHORT_STRING));
+  }
+
+  /** At '"': a string that ends before buf[n]; its content is buf[sStart, sEnd). */
+  private strBefore(n: number): boolean {
     const buf = this.buf;
-    const n = this.n;
     let i = this.i + 1;
     const s = i;
     let esc = false;
@@ -652,33 +664,6 @@ export class MemberReader {
     this.sEnd = i;
     this.sEsc = esc;
     this.sHigh = high >= 0x80;
-    this.i = i + 1;
-    return true;
-  }
-
-  /**
-   * At '"': a string of at most SHORT_STRING bytes that ends in this chunk, skipped.
-   * A longer one (a transcript's message) is left to the scanner's wider string loop.
-   */
-  private shortStr(): boolean {
-    const buf = this.buf;
-    let i = this.i + 1;
-    const n = Math.min(this.n, i + SHORT_STRING);
-    for (;;) {
-      if (i >= n) return false;
-      const c = buf[i]!;
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        if (i + 1 >= n) return false;
-        const e = buf[i + 1]!;
-        if (ESC1[e] === 1) i += 2;
-        else if (e === 0x75 && i + 5 < n && (HEX[buf[i + 2]!]! & HEX[buf[i + 3]!]! & HEX[buf[i + 4]!]! & HEX[buf[i + 5]!]!) === 1) i += 6;
-        else return false;
-        continue;
-      }
-      if (c < 0x20) return false;
-      i++;
-    }
     this.i = i + 1;
     return true;
   }
