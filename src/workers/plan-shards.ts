@@ -71,6 +71,25 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Input } from '../input/classify.js';
 import { BoundaryScanner } from './boundary-scanner.js';
 
+/**
+ * Whether a profile's files may be cut into byte ranges at all: the fleet profile keeps each
+ * finding's evidence lines inside detector state, where the shift from a range's lines to the
+ * file's (done by the pool for malformed records) cannot reach, so its files are read whole.
+ */
+export function profileCutsRanges(profile: string): boolean {
+  return profile === 'seed';
+}
+
+/** Whether `file` may be cut into byte ranges: only a regular file of the session format (input/classify.ts decided which these are). */
+export function kindCutsRanges(file: Pick<Input, 'kind'>): boolean {
+  return file.kind === 'json' || file.kind === 'jsonl';
+}
+
+/** Whether a run of `profile` may cut `file` into ranges (the engine counts its threads by it). */
+export function cutsIntoRanges(file: Pick<Input, 'kind'>, profile: string): boolean {
+  return profileCutsRanges(profile) && kindCutsRanges(file);
+}
+
 /** Default target size of a byte-range shard. */
 export const DEFAULT_SHARD_BYTES = 64 * 1024 * 1024;
 
@@ -123,8 +142,7 @@ export async function collectPlan(files: readonly Input[], opts: PlanOptions = {
 
 async function* planFile(file: Input, fileIndex: number, shardBytes: number, opts: PlanOptions): AsyncGenerator<PlanItem> {
   const whole = (reason: string): PlanItem => ({ kind: 'whole', fileIndex, reason });
-  // only regular files of the session format can be split (input/classify.ts decided which these are)
-  if (file.kind !== 'json' && file.kind !== 'jsonl') return yield whole(file.kind === 'agent' ? 'agent log' : file.kind);
+  if (!kindCutsRanges(file)) return yield whole(file.kind === 'agent' ? 'agent log' : file.kind);
   const size = file.size;
   if (size === undefined || size <= shardBytes) return yield whole('small');
 

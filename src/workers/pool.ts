@@ -46,7 +46,7 @@ import { Executor } from './_executor.js';
 import { BatchBuilder, batchable, runBatch } from './_batch-job.js';
 import { FileJob, type FileJobHost } from './_file-job.js';
 import { OrderedMerge, type Outcome } from './_ordered-merge.js';
-import { DEFAULT_SHARD_BYTES, planShards } from './plan-shards.js';
+import { DEFAULT_SHARD_BYTES, planShards, profileCutsRanges } from './plan-shards.js';
 
 export interface PoolTuning {
   /** target bytes per range shard (default: FLEET_PROPOSALS_SHARD_BYTES, else `autoShardBytes`) */
@@ -93,11 +93,10 @@ export async function analyzeParallel(
   if (script.protocol === 'file:' && !existsSync(fileURLToPath(script))) {
     throw new AnalyzerError('FP_INTERNAL', `The worker script is missing (run npm run build): ${fileURLToPath(script)}`);
   }
-  // The fleet profile keeps each finding's evidence lines inside detector state, where the
-  // shift from a range's lines to the file's (done here for malformed records) cannot reach:
-  // its files are read whole, one per worker, so every line is the file's own.
-  const shardBytes =
-    opts.profile !== 'seed' ? Number.MAX_SAFE_INTEGER : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
+  // a profile that reads its files whole (profileCutsRanges) gets one shard per file
+  const shardBytes = !profileCutsRanges(opts.profile)
+    ? Number.MAX_SAFE_INTEGER
+    : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
   const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback);
   try {
     const r = await run.result;

@@ -4,6 +4,7 @@
  * does not pay for itself there. The report is the same whatever the count.
  */
 import type { Input } from '../input/classify.js';
+import { cutsIntoRanges } from './plan-shards.js';
 
 /**
  * Input bytes each thread should have before another one is started (`threadsFor`).
@@ -20,15 +21,6 @@ function minThreadBytesFromEnv(): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-/**
- * Whether a run's files may be cut into byte ranges (workers/plan-shards.ts): only a regular
- * file of the session format, and only under the seed profile (the fleet profile keeps its
- * evidence lines in detector state, where a range's line shift cannot reach: workers/pool.ts).
- */
-export function cutsIntoRanges(file: Pick<Input, 'kind'>, profile: string): boolean {
-  return profile === 'seed' && (file.kind === 'json' || file.kind === 'jsonl');
 }
 
 /**
