@@ -69,7 +69,8 @@ async function* fastRecordEvents(input: Input, opts: ReadOptions): AsyncGenerato
     seedSessions: opts.profile === 'seed',
     messageReaders: opts.messageReaders,
   });
-  for await (const chunk of openBytes(input, opts.onBytes)) {
+  // reuse: the decoder copies what it keeps of a chunk before it asks for the next one
+  for await (const chunk of openBytes(input, opts.onBytes, true)) {
     decoder.push(chunk);
     if (batch.length === 0) continue;
     const ready = batch;
