@@ -6,7 +6,7 @@
  * Walks the archive in 1 MB chunks (what src/input/bytes.ts reads), read with fs.readSync
  * straight into the WebAssembly memory (no copy). Outside strings every variant runs the same
  * byte loop (find the next '"'); inside a string each variant runs its string-body scan:
- *   js      — fast-decoder.ts's `findSpecial` (4-byte SWAR) + its inline escape check
+ *   js      — _json-bytes.ts's `findSpecial` (4-byte SWAR) + its inline escape check
  *   wasm16  — assembly/string-stop.ts `stringStop16` (16 bytes a step; one JS->WASM call per stop)
  *   wasm64  — its `stringStop` (64-byte bitmask walked bit by bit: what the decoder uses)
  *   hybrid  — JS scans the first 16 bytes, WASM (64) the rest of a long string
@@ -20,7 +20,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { findSpecial } from '../../src/input/fast-decoder.js';
+import { findSpecial } from '../../src/input/_json-bytes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,7 +49,7 @@ k.memory.grow(Math.ceil((BASE + CHUNK + PAD - k.memory.buffer.byteLength) / 6553
 const mem = new Uint8Array(k.memory.buffer, BASE, CHUNK + PAD);
 const memWords = new Int32Array(k.memory.buffer, BASE, (CHUNK + PAD) >> 2);
 
-// ---- the JS string-body scan: src/input/fast-decoder.ts's own findSpecial -------------
+// ---- the JS string-body scan: src/input/_json-bytes.ts's findSpecial -------------
 const ESC1 = new Uint8Array(256);
 for (const c of '"\\/bfnrt') ESC1[c.charCodeAt(0)] = 1;
 const HEX = new Uint8Array(256);

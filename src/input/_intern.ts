@@ -110,3 +110,6 @@ export class Interner {
     return true;
   }
 }
+
+/** Tool names and repos, for the whole process (a folder of files shares them): the member readers' interner. */
+export const toolAndRepoNames = new Interner();

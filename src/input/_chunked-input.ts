@@ -1,0 +1,156 @@
+/**
+ * The fast decoder's contract with its caller, under the JSON scanner: `push` chunks,
+ * then `end`. Each chunk's UTF-8 is checked before it is scanned, with `buffer.isUtf8`
+ * (SIMD); a sequence cut by the end of a chunk is completed by the next one. A chunk is
+ * copied into the WebAssembly string kernel's memory first when the kernel is in use
+ * (see wasm/string-scan.ts). The first error is kept and every later call rethrows it;
+ * errors are placed by absolute byte offset and line.
+ *
+ * The layers are one class chain over one decoder object (ChunkedInput <- JsonScanner
+ * <- FastDecoder): the scanner's hot loop calls its hooks on `this`, as it did when they
+ * were one class.
+ */
+import { isUtf8 } from 'node:buffer';
+import { AnalyzerError, type ErrorContext, inputError } from '../errors.js';
+import { describeInvalidUtf8, findInvalidUtf8, utf8SequenceLength } from './_utf8.js';
+import { type StringKernel, type StringScanChoice, stringKernel } from './wasm/string-scan.js';
+
+export abstract class ChunkedInput {
+  protected readonly file: string | undefined;
+  protected readonly startOffset: number;
+  protected readonly kernel: StringKernel | undefined;
+
+  // position
+  protected base: number; // absolute offset of the next chunk's first byte
+  protected line: number;
+
+  // UTF-8 sequence cut by the end of the previous chunk
+  private readonly pend = new Uint8Array(4);
+  private pendLen = 0;
+  private pendNeed = 0;
+  private pendOffset = 0;
+
+  private failure: AnalyzerError | undefined = undefined;
+  private ended = false;
+
+  /** `file`: for error messages; `startOffset`, `startLine`: of the first pushed byte; `stringScan`: see wasm/string-scan.ts. */
+  constructor(file: string | undefined, startOffset: number, startLine: number, stringScan: StringScanChoice | undefined) {
+    this.file = file;
+    this.startOffset = startOffset;
+    this.base = startOffset;
+    this.line = startLine;
+    this.kernel = stringKernel(stringScan);
+  }
+
+  /** Scan buf[i, n) (valid UTF-8 but for a sequence cut at its end). `this.base` is the absolute offset of buf[0]. */
+  protected abstract scan(buf: Buffer, i: number, n: number): void;
+
+  /** The input ended: fail if it is incomplete (`checkNoCutSequence` checks the UTF-8). */
+  protected abstract finish(): void;
+
+  /** Bytes pushed so far (plus `startOffset`). */
+  get offset(): number {
+    return this.base;
+  }
+
+  /** Feed the next chunk. Throws FP_INPUT at the first invalid byte. */
+  push(chunk: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    if (this.ended) throw new AnalyzerError('FP_INTERNAL', 'FastDecoder.push called after end()');
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    try {
+      const kernel = this.kernel;
+      if (kernel === undefined || kernel.busy) this.pushChunk(buf);
+      else {
+        // The WebAssembly string scan reads the kernel's memory: scan a copy there, in pieces.
+        kernel.busy = true;
+        try {
+          for (let at = 0; at < buf.length; at += kernel.capacity) this.pushChunk(kernel.load(buf.subarray(at, at + kernel.capacity)));
+        } finally {
+          kernel.busy = false;
+        }
+      }
+    } catch (err) {
+      if (err instanceof AnalyzerError) this.failure = err;
+      throw err;
+    }
+  }
+
+  /** The input is complete. Throws FP_INPUT if it is truncated (or empty, unless JSON Lines is forced). */
+  end(): void {
+    if (this.failure) throw this.failure;
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.finish();
+    } catch (err) {
+      if (err instanceof AnalyzerError) this.failure = err;
+      throw err;
+    }
+  }
+
+  private pushChunk(buf: Buffer): void {
+    const n = buf.length;
+    if (n === 0) return;
+    let j = 0; // bytes consumed to complete the previous chunk's cut sequence
+    if (this.pendLen > 0) {
+      const pend = this.pend;
+      while (j < n && this.pendLen < this.pendNeed && (buf[j]! & 0xc0) === 0x80) pend[this.pendLen++] = buf[j++]!;
+      if (this.pendLen < this.pendNeed && j === n) {
+        // still cut: only continuation bytes so far, checked once complete
+        this.scan(buf, 0, n);
+        this.base += n;
+        return;
+      }
+      const seq = Array.from(pend.subarray(0, this.pendLen));
+      if (this.pendLen < this.pendNeed) seq.push(buf[j]!); // the byte that broke the sequence
+      if (findInvalidUtf8(seq, 0, seq.length) !== -1) this.failUtf8(describeInvalidUtf8(seq, 0, seq.length), this.pendOffset);
+      this.pendLen = 0;
+    }
+    // A sequence cut by the end of this chunk is checked with the next one.
+    let t = n;
+    for (let k = n - 1; k >= j && k >= n - 3; k--) {
+      const b = buf[k]!;
+      if ((b & 0xc0) !== 0x80) {
+        const need = utf8SequenceLength(b);
+        if (need > 1 && k + need > n) t = k;
+        break;
+      }
+    }
+    if (j < t && !isUtf8(buf.subarray(j, t))) {
+      const bad = findInvalidUtf8(buf, j, t);
+      // Parse through the bad byte so that an earlier (or same-byte) JSON error wins, as it
+      // would for any other chunking.
+      this.scan(buf, 0, bad + 1);
+      this.failUtf8(describeInvalidUtf8(buf, bad, n), this.base + bad);
+    }
+    this.scan(buf, 0, n);
+    if (t < n) {
+      this.pend.set(buf.subarray(t, n));
+      this.pendLen = n - t;
+      this.pendNeed = utf8SequenceLength(buf[t]!);
+      this.pendOffset = this.base + t;
+    }
+    this.base += n;
+  }
+
+  /** At the end of the input: no UTF-8 sequence may be left cut. */
+  protected checkNoCutSequence(): void {
+    if (this.pendLen > 0) this.failUtf8(describeInvalidUtf8(this.pend, 0, this.pendLen), this.pendOffset);
+  }
+
+  // ---- errors --------------------------------------------------------------
+
+  protected ctx(offset: number, line: number): ErrorContext {
+    return this.file === undefined ? { offset, line } : { file: this.file, offset, line };
+  }
+
+  protected fail(what: string, offset: number, line: number): never {
+    throw inputError(`Invalid JSON: ${what}`, this.ctx(offset, line));
+  }
+
+  private failUtf8(what: string, offset: number): never {
+    // the line of an invalid UTF-8 byte: no newline can sit between it and where the parser is
+    throw inputError(`Invalid UTF-8: ${what}`, this.ctx(offset, this.line));
+  }
+}
