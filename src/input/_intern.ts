@@ -19,9 +19,17 @@ const FNV_PRIME = 0x01000193;
 /** Longest name kept: a longer one is rarely a repeated name. */
 export const MAX_INTERNED = 64;
 
+/** Size of the `guess` table (a power of two). */
+const START_KEYS = 4096;
+
+/** The `guess` key of a name whose first byte is b0 and second (or closing '"') b1. */
+const startKey = (b0: number, b1: number): number => ((b0 << 5) ^ b1) & (START_KEYS - 1);
+
 export class Interner {
   /** (length, first byte) -> entry + 1 of the last name met with them: most lookups end here, unhashed */
   private readonly recent = new Int32Array(256);
+  /** (the first two bytes of name + '"') -> entry + 1 of the last name met with them, for `guess` */
+  private readonly byStart = new Int32Array(START_KEYS);
   /** slot -> entry + 1, 0 when free */
   private readonly slots: Int32Array;
   private readonly hashes: Int32Array;
@@ -57,6 +65,30 @@ export class Interner {
     return id >= 0 ? this.texts[id]! : this.fresh;
   }
 
+  /**
+   * The id of a kept name that buf[s, ...) spells up to a closing '"' (that index is
+   * `s + lengthOf(id)`), guessed from its first two bytes as the last name met with them;
+   * -1 when the guess is wrong (then find the string's end and call `id`). A kept name
+   * holds no '"', '\\' or control byte, so a match is that whole string: one pass over
+   * its bytes instead of a scan for its end, a hash and a compare (a dense archive's
+   * tool calls name ten tools).
+   */
+  guess(buf: Uint8Array, s: number, n: number): number {
+    if (s + 1 >= n) return -1;
+    const entry = this.byStart[startKey(buf[s]!, buf[s + 1]!)]! - 1;
+    if (entry < 0) return -1;
+    const e = s + this.lengths[entry]!;
+    if (e >= n || buf[e] !== 0x22) return -1;
+    const bytes = this.bytes;
+    for (let a = this.starts[entry]!, k = s; k < e; a++, k++) if (bytes[a] !== buf[k]) return -1;
+    return entry;
+  }
+
+  /** The byte length of kept name `id`. */
+  lengthOf(id: number): number {
+    return this.lengths[id]!;
+  }
+
   /** the string made by the last `id` call that returned -1 */
   private fresh = '';
 
@@ -69,7 +101,10 @@ export class Interner {
     const len = e - s;
     const r = (len * 31 + (len > 0 ? buf[s]! : 0)) & 255;
     const last = this.recent[r]! - 1;
-    if (last >= 0 && this.lengths[last] === len && this.same(last, buf, s, e)) return last;
+    if (last >= 0 && this.lengths[last] === len && this.same(last, buf, s, e)) {
+      if (len > 0) this.byStart[startKey(buf[s]!, len > 1 ? buf[s + 1]! : 0x22)] = last + 1;
+      return last;
+    }
     let hash = FNV_BASIS;
     for (let k = s; k < e; k++) hash = Math.imul(hash ^ buf[k]!, FNV_PRIME);
     hash |= 0; // as the Int32Array keeps it (FNV_BASIS itself, of an empty name, is not an int32)
@@ -91,6 +126,7 @@ export class Interner {
           this.keys.push(`s${text}`);
           slots[j] = k + 1;
           this.recent[r] = k + 1;
+          if (len > 0) this.byStart[startKey(buf[s]!, len > 1 ? buf[s + 1]! : 0x22)] = k + 1;
           return k;
         }
         this.fresh = text;
@@ -98,6 +134,7 @@ export class Interner {
       }
       if (this.hashes[entry] === hash && this.lengths[entry] === len && this.same(entry, buf, s, e)) {
         this.recent[r] = entry + 1;
+        if (len > 0) this.byStart[startKey(buf[s]!, len > 1 ? buf[s + 1]! : 0x22)] = entry + 1;
         return entry;
       }
     }

@@ -56,6 +56,8 @@ export class ToolCallReader extends TokenReader {
   protected cEnd = 0;
   protected cHigh = false;
   protected cLatency = 0;
+  /** its interned id when compactAt guessed the name (Interner.guess), else -1: look it up */
+  protected cId = -1;
   // buf as 4-byte words for compactAt (made again only for a new chunk, so it keeps one chunk alive)
   protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   protected viewOf: Buffer = EMPTY;
@@ -134,7 +136,7 @@ export class ToolCallReader extends TokenReader {
     let read = false;
     for (;;) {
       const end = this.compactAt();
-      const id = end < 0 ? -1 : names.id(buf, this.cStart, this.cEnd, this.cHigh);
+      const id = end < 0 ? -1 : this.cId >= 0 ? this.cId : names.id(buf, this.cStart, this.cEnd, this.cHigh);
       if (id < 0) {
         if (read) this.i--; // back to the ',' after the last call read
         return read;
@@ -170,7 +172,8 @@ export class ToolCallReader extends TokenReader {
   protected compactCall(calls: ToolCall[]): boolean {
     const end = this.compactAt();
     if (end < 0) return false;
-    calls.push({ tool: names.get(this.buf, this.cStart, this.cEnd, this.cHigh), latency_ms: this.cLatency });
+    const tool = this.cId >= 0 ? names.texts[this.cId]! : names.get(this.buf, this.cStart, this.cEnd, this.cHigh);
+    calls.push({ tool, latency_ms: this.cLatency });
     this.i = end;
     return true;
   }
@@ -189,15 +192,18 @@ export class ToolCallReader extends TokenReader {
       return this.compactAtSpaced();
     }
     const s = i0 + 9;
-    let i = s;
+    const id = names.guess(buf, s, n);
+    let i = id >= 0 ? s + names.lengthOf(id) : s;
     let high = 0;
-    for (;;) {
-      if (i >= n) return -1;
-      const c = buf[i]!;
-      if (c === 0x22) break;
-      if (c === 0x5c || c < 0x20) return -1;
-      high |= c;
-      i++;
+    if (id < 0) {
+      for (;;) {
+        if (i >= n) return -1;
+        const c = buf[i]!;
+        if (c === 0x22) break;
+        if (c === 0x5c || c < 0x20) return -1;
+        high |= c;
+        i++;
+      }
     }
     const e = i;
     if (e - s > MAX_INTERNED || e + 16 >= n) return -1;
@@ -210,7 +216,7 @@ export class ToolCallReader extends TokenReader {
     ) {
       return this.compactAtSpaced();
     }
-    return this.compactLatency(e + 15, s, e, high);
+    return this.compactLatency(e + 15, s, e, high, id);
   }
 
   /**
@@ -244,15 +250,15 @@ export class ToolCallReader extends TokenReader {
     if (buf[i] !== 0x22 || buf[i + 11] !== 0x22 || buf[i + 12] !== 0x3a || !spells(buf, i + 1, LATENCY_MS)) return -1;
     i += 13;
     if (buf[i] === 0x20) i++;
-    return this.compactLatency(i, s, e, high);
+    return this.compactLatency(i, s, e, high, -1);
   }
 
   /**
    * At buf[i]: the latency of a compact call whose name is buf[s, e) (`high`: its bytes
    * or'ed), a positive integer of at most 15 digits, then its '}': the index after it, the
-   * call in cStart/cEnd/cHigh/cLatency; -1 for anything else.
+   * call in cStart/cEnd/cHigh/cLatency/cId (`id`: the name guessed, or -1); -1 for anything else.
    */
-  protected compactLatency(i: number, s: number, e: number, high: number): number {
+  protected compactLatency(i: number, s: number, e: number, high: number, id: number): number {
     const buf = this.buf;
     const n = this.n;
     let c = buf[i]!;
@@ -269,6 +275,7 @@ export class ToolCallReader extends TokenReader {
     this.cEnd = e;
     this.cHigh = high >= 0x80;
     this.cLatency = v;
+    this.cId = id;
     return i + 1;
   }
 

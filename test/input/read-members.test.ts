@@ -367,4 +367,53 @@ describe(Interner.name, () => {
     const names = ['', 'Bash', 'é', '中文😀', 'x'.repeat(MAX_INTERNED + 1), ...Array.from({ length: 40 }, (_, i) => `tool-${i}`)];
     for (let round = 0; round < 3; round++) for (const n of names) expect(intern(t, n)).toBe(n);
   });
+
+  // names as the tool-call reader meets them: no '"', '\\' or control character
+  const plainName = fc
+    .oneof(fc.string({ maxLength: 12 }), fc.constantFrom('Write', 'WebFetch', 'Wr', 'W', 'é', 'éa', '中文', '😀', 'Task', 'TodoWrite'))
+    .filter((n) => ![...n].some((ch) => ch === '"' || ch === '\\' || ch.charCodeAt(0) < 0x20));
+
+  it('guesses only a kept name that the bytes spell up to their closing quote', () => {
+    fc.assert(
+      fc.property(
+        fc.array(plainName, { maxLength: 12 }),
+        fc.array(fc.tuple(plainName, fc.string({ maxLength: 4 })), { maxLength: 12 }),
+        (kept, probes) => {
+          const t = new Interner(16);
+          for (const k of kept) intern(t, k);
+          for (const [name, tail] of probes) {
+            const b = Buffer.from(`${name}${tail}`);
+            const id = t.guess(b, 0, b.length);
+            if (id < 0) continue;
+            const end = t.lengthOf(id);
+            expect(b[end]).toBe(0x22);
+            expect(Buffer.from(t.texts[id]!).equals(b.subarray(0, end))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('guesses the name met last among those of the same first two bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          plainName.filter((n) => n.length > 0),
+          { minLength: 1, maxLength: 12 },
+        ),
+        (kept) => {
+          const t = new Interner(64);
+          for (const k of kept) {
+            intern(t, k);
+            const b = Buffer.from(`${k}","latency_ms":1}`);
+            const id = t.guess(b, 0, b.length);
+            expect(id).toBeGreaterThanOrEqual(0);
+            expect(t.texts[id]).toBe(Buffer.from(k).toString()); // a lone surrogate is kept as U+FFFD
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
