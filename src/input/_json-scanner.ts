@@ -317,11 +317,14 @@ export abstract class JsonScanner extends ChunkedInput {
             notify = this.notify;
             jsonl = this._shape === 'jsonl';
             if (this.readEnd >= 0) {
-              // a kept member read whole (seed sessions); it is inside the record, so depth > 0
+              // a kept member or a whole record read (seed sessions); a JSON Lines record is at depth 0
               i = this.readEnd;
               this.readEnd = -1;
               line += this.readNewlines;
-              state = S_AFTER;
+              if (depth === 0) {
+                state = S_TOP;
+                this.topNl = false;
+              } else state = S_AFTER;
               continue outer;
             }
           }

@@ -83,8 +83,12 @@ export class FastDecoder extends JsonScanner {
   // records
   private recActive = false; // values at recDepth are records
   private recDepth = 0;
-  /** an object record is open: its kept members so far, each as text to parse or as the value read */
-  private recFields: Array<[key: string, text: string | undefined, value: unknown]> | null = null;
+  /**
+   * an object record is open: its kept members so far, set as each ends (in the order met, so
+   * a duplicate key's last value wins in its first place, as JSON.parse has it). Not a list of
+   * (key, text, value) to build the record from at its end: that was six allocations a record.
+   */
+  private recFields: Record<string, unknown> | null = null;
   private recOffset = 0;
   private recLine = 0;
   private pendingKey: string | undefined = undefined; // the next value is this kept key's
@@ -254,7 +258,18 @@ export class FastDecoder extends JsonScanner {
       this.recOffset = this.base + pos;
       this.recLine = line;
       if (c === 0x7b) {
-        this.recFields = [];
+        // a seed session of an archive whose shape is known: read whole when it can be (not the
+        // first top-level object, which may be a wrapper or a JSON Lines record)
+        if (this.reader !== undefined && this._shape !== undefined) {
+          const end = this.reader.readRecord(buf, pos, n, this._shape === 'jsonl', oversized.bytes);
+          if (end !== NOT_READ) {
+            this.readEnd = end;
+            this.readNewlines = this.reader.newlines;
+            this.recordDone(this.reader.value, d, line + this.reader.newlines);
+            return;
+          }
+        }
+        this.recFields = {};
         this.pendingKey = undefined;
       } else this.startCapture(CAP_RECORD, pos, d);
       return;
@@ -275,7 +290,7 @@ export class FastDecoder extends JsonScanner {
       const stop = Math.min(n, pos + oversized.bytes);
       const end = this.reader.read(SEED_KEY_CODES.get(this.pendingKey)!, buf, pos, stop, this._shape === 'jsonl');
       if (end !== NOT_READ) {
-        this.recFields!.push([this.pendingKey, undefined, this.reader.value]);
+        this.recFields![this.pendingKey] = this.reader.value;
         this.pendingKey = undefined;
         this.readEnd = end;
         this.readNewlines = this.reader.newlines;
@@ -312,16 +327,13 @@ export class FastDecoder extends JsonScanner {
       const kind = this.capKind;
       this.capKind = CAP_NONE;
       if (kind === CAP_MEMBER) {
-        if (typeof text === 'string') this.recFields!.push([this.capKey, text, undefined]);
-        else this.recFields!.push([this.capKey, undefined, text.value]);
+        this.recFields![this.capKey] = typeof text === 'string' ? parseKeptMember(this.capKey, text) : text.value;
       } else this.recordDone(typeof text === 'string' ? (JSON.parse(text) as unknown) : text.value, d, line);
       return;
     }
     if (this.recFields !== null && this.recActive && d === this.recDepth) {
-      const fields = this.recFields;
+      const value = this.recFields;
       this.recFields = null;
-      const value: Record<string, unknown> = {};
-      for (const [k, text, read] of fields) value[k] = text === undefined ? read : parseKeptMember(k, text);
       this.recordDone(value, d, line);
       return;
     }

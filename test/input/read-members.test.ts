@@ -8,10 +8,10 @@
  * values, whitespace and newlines) and on broken bytes.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { Interner, MAX_INTERNED } from '../../src/input/_intern.js';
-import { ReadErrors, ReadToolCalls } from '../../src/input/_read-members.js';
+import { MemberReader, NOT_READ, ReadErrors, ReadToolCalls } from '../../src/input/_read-members.js';
 import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
 import { toSession, type SessionCheck } from '../../src/input/to-session.js';
 import { callsOfColumns } from '../../src/session.js';
@@ -38,6 +38,15 @@ function hasSeedKey(v: unknown): boolean {
 
 /** Sessions seen whose tool calls came as columns (so the tests can tell that path ran). */
 let columnSessions = 0;
+
+/** Records read whole by MemberReader.readRecord (so the tests can tell that path ran). */
+let wholeRecords = 0;
+const readRecord = MemberReader.prototype.readRecord;
+vi.spyOn(MemberReader.prototype, 'readRecord').mockImplementation(function (this: MemberReader, ...args) {
+  const end = readRecord.apply(this, args);
+  if (end !== NOT_READ) wholeRecords++;
+  return end;
+});
 
 /**
  * A toSession answer as plain data: a session whose calls came as columns is compared
@@ -273,6 +282,7 @@ describe('seed members read from the bytes', () => {
   });
 
   it('agrees with the generic path on archives of session records in every shape', () => {
+    const before = wholeRecords;
     fc.assert(
       fc.property(
         archiveFileArb.filter((f) => f.shape !== 'gzip'),
@@ -284,6 +294,26 @@ describe('seed members read from the bytes', () => {
       ),
       { numRuns: 150 },
     );
+    expect(wholeRecords).toBeGreaterThan(before); // records were read whole, not only walked by the scanner
+  });
+
+  it('reads the records of a known shape whole, the first object of an unknown one member by member', () => {
+    const record = (k: number) =>
+      `{"session_id":"s${k}","repo":"acme/web","messages":[{"role":"user","content":"hi"}],"errors":[{"message":"Timeout","type":"runtime"}],` +
+      `"tool_calls":[{"tool":"Write","latency_ms":${k + 1}},{"tool":"LS","latency_ms":9}],"duration_minutes":${k}.5}`;
+    const three = [0, 1, 2].map(record);
+    for (const [text, shape, whole] of [
+      [`[${three.join(',\n')}]`, 'auto', 3],
+      [`{"sessions":[${three.join(',')}]}`, 'auto', 3],
+      [three.join('\n'), 'auto', 2], // the first object may be a wrapper until a second value follows
+      [three.join('\n'), 'jsonl', 3],
+      [`[${record(0)}, {"\\u0073ession_id":"x"}, {"repo":"${'r'.repeat(40)}"}]`, 'auto', 2], // a name with escapes: walked
+    ] as const) {
+      const before = wholeRecords;
+      const seen = expectSame(Buffer.from(text), [], shape);
+      expect(wholeRecords - before, text).toBe(whole);
+      expect(Array.isArray(seen) && seen.length).toBe(3);
+    }
   });
 
   it('fails at the same byte with the same message on broken bytes', () => {
