@@ -2,8 +2,8 @@
  * Worker thread entry (thin): runs one task at a time for the pool and posts
  * back {state, malformed} or {error: toWire(err)}, with progress about every
  * 100 ms. The analysis is the single-thread path's (src/analyze.ts): `analyzeInput`
- * for whole files, `decoderFor` + `sessionEvents` + `analyzeEvents` for byte ranges
- * and streams.
+ * for whole files, `rangeEvents` (_range-events.ts) + `analyzeEvents` for byte ranges,
+ * `decoderFor` + `recordEvents` + `analyzeEvents` for streams.
  *
  * Runs as compiled JS only (dist/workers/shard-worker.js): tsx and
  * worker_threads do not mix on Node 20 (privatenumber/tsx#354).
@@ -11,11 +11,11 @@
 import { parentPort } from 'node:worker_threads';
 import { initState, mergeStatesInto, messageReadersOf, type AnalyzerState } from '../accumulators/index.js';
 import { analyzeEvents, analyzeInput, type ShardResult } from '../analyze.js';
-import { AnalyzerError, describeLocation, fromWire, toWire, type WireError } from '../errors.js';
+import { AnalyzerError, fromWire, toWire, type WireError } from '../errors.js';
 import { readFileRange } from '../input/bytes.js';
 import { decoderFor, recordEvents } from '../input/read-sessions.js';
+import { rangeEvents } from './_range-events.js';
 import { readRangeReusing } from './_read-range.js';
-import type { DecodeEvent } from '../input/types.js';
 import {
   packReply,
   placeholder,
@@ -75,26 +75,6 @@ function countNewlines(buf: Buffer): number {
   return n;
 }
 
-/** Shift an error's byte offset by `delta` (shard offsets -> file offsets), message included. */
-function shiftError(err: unknown, delta: number): unknown {
-  if (!(err instanceof AnalyzerError) || err.context.offset === undefined || delta === 0) return err;
-  const where = describeLocation(err.context);
-  const context = { ...err.context, offset: err.context.offset + delta };
-  const message = err.message.endsWith(where) ? err.message.slice(0, err.message.length - where.length) + describeLocation(context) : err.message;
-  return new AnalyzerError(err.code, message, context, { cause: err });
-}
-
-async function* shiftEvents(events: AsyncIterable<DecodeEvent>, delta: number): AsyncGenerator<DecodeEvent> {
-  try {
-    for await (const ev of events) {
-      if (ev.kind === 'record' && delta !== 0) yield { kind: 'record', record: { ...ev.record, offset: ev.record.offset + delta } };
-      else yield ev;
-    }
-  } catch (err) {
-    throw shiftError(err, delta);
-  }
-}
-
 async function runWhole(t: WholeTask): Promise<void> {
   const p = progressFor(t.id);
   const r = await analyzeInput(t.input, t.fileIndex, {
@@ -138,30 +118,22 @@ async function runBatch(t: BatchTask): Promise<void> {
 async function runRange(t: RangeTask): Promise<void> {
   const p = progressFor(t.id);
   const array = t.kind === 'array-range';
-  // An array range is decoded as `[` + bytes + `]`. A JSON Lines range after the
-  // file's start gets one leading space, so that a BOM there is not taken for the
-  // file's own BOM (decoders accept one only at the start of their input).
-  const lead = array ? '[' : t.start > 0 ? ' ' : '';
   let newlines = 0;
   // the fast decoder copies what it keeps of a chunk: it can be given views of one buffer (_read-range.ts)
   const chunks = t.parser === 'fast' ? readRangeReusing(t.file, t.start, t.end) : readFileRange(t.file, t.start, t.end);
-  async function* source(): AsyncGenerator<Buffer> {
-    if (lead !== '') yield Buffer.from(lead);
-    for await (const chunk of chunks) {
+  const events = rangeEvents(chunks, {
+    file: t.file,
+    parser: t.parser,
+    format: array ? 'array' : 'jsonl',
+    start: t.start,
+    seedSessions: t.profile === 'seed',
+    messageReaders: messageReadersOf(t.profile),
+    onChunk: (chunk) => {
       newlines += countNewlines(chunk);
       p.onBytes(chunk.length);
-      yield chunk;
-    }
-    if (array) yield Buffer.from(']');
-  }
-  const decode = decoderFor(t.parser);
-  const shape = array ? 'auto' : 'jsonl';
-  const events = decode(source(), { file: t.file, shape, seedSessions: t.profile === 'seed', messageReaders: messageReadersOf(t.profile) });
-  const r = await analyzeEvents(recordEvents(shiftEvents(events, t.start - lead.length), t.file), t.prefix, {
-    strict: t.strict,
-    profile: t.profile,
-    onSession: p.onSession,
+    },
   });
+  const r = await analyzeEvents(events, t.prefix, { strict: t.strict, profile: t.profile, onSession: p.onSession });
   // A range stands for at least one element in the skeleton (see plan-shards.ts).
   if (array && r.state.sessions + r.state.skipped === 0) {
     throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.file}`, { file: t.file });
