@@ -18,8 +18,8 @@ import { analyzeParallel } from './workers/pool.js';
 import { threadsFor } from './workers/thread-count.js';
 
 /**
- * Analyse `files` in input order: on `threadsFor(files, workers)` worker threads when that is
- * more than one, else on this thread. The report is the same either way.
+ * Analyse `files` in input order: on `threadsFor(files, workers)` threads when that is more
+ * than one (this thread and worker threads, workers/pool.ts), else on this thread alone. The report is the same either way.
  */
 export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
   const threads = threadsFor(files, o.workers, undefined, o.profile);
@@ -29,7 +29,7 @@ export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progre
 /** Options of {@link analyzeInputs}; each defaults to the CLI's default. */
 export interface AnalyzeInputsOptions {
   /**
-   * most worker threads; 1 reads on the calling thread (default: the available cores, as the CLI).
+   * most threads (the calling thread and worker threads); 1 reads on the calling thread alone (default: the available cores, as the CLI).
    * At most twice the available cores, as the CLI caps `--workers` (1000 threads took over 4 GB);
    * fewer on a small input (`threadsFor`: one per 128 MB).
    */

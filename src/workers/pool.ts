@@ -5,6 +5,11 @@
  * the state the single-thread path (`analyzeSequential`) builds. This module
  * wires the three and owns what spans files: the plan, the window, the stop.
  *
+ * - The calling thread is one of the run's `workers` threads: between planning and
+ *   merging it runs tasks itself (_tasks.ts, the workers' own code), so `--workers 2`
+ *   starts one worker. Its idling beside two workers cost a third isolate to start,
+ *   warm up and collect (1 GB array, two workers, 2026-12-01, load 8-11: 0.89x the CPU
+ *   and 129 instead of 138 MiB peak RSS, 5 pairs, with the range events of _range-events.ts).
  * - Workers run the compiled dist/workers/shard-worker.js (also when this module
  *   runs from src/ under vitest: tsx + worker_threads is broken on Node 20,
  *   privatenumber/tsx#354).
@@ -46,6 +51,7 @@ import { Executor } from './_executor.js';
 import { BatchBuilder, batchable, runBatch } from './_batch-job.js';
 import { FileJob, type FileJobHost } from './_file-job.js';
 import { OrderedMerge, type Outcome } from './_ordered-merge.js';
+import { runTask } from './_tasks.js';
 import { DEFAULT_SHARD_BYTES, planShards, profileCutsRanges } from './plan-shards.js';
 
 export interface PoolTuning {
@@ -55,6 +61,8 @@ export interface PoolTuning {
   workerScript?: URL;
   /** told when a split file is analysed again whole, and why (tests, debugging) */
   onFallback?: (file: string, why: string) => void;
+  /** false: the calling thread only plans and merges, every task runs on a worker (tests, measurements) */
+  inThread?: boolean;
 }
 
 /**
@@ -97,7 +105,7 @@ export async function analyzeParallel(
   const shardBytes = !profileCutsRanges(opts.profile)
     ? Number.MAX_SAFE_INTEGER
     : (tuning.shardBytes ?? shardBytesFromEnv() ?? autoShardBytes(files, opts.workers));
-  const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback);
+  const run = new ParallelRun(files, opts, progress, shardBytes, script, tuning.onFallback, tuning.inThread ?? true);
   try {
     const r = await run.result;
     // a file's state that was never merged may still hold packed detector states (_protocol.ts)
@@ -138,6 +146,7 @@ class ParallelRun {
     private readonly shardBytes: number,
     script: URL,
     private readonly onFallback: ((file: string, why: string) => void) | undefined,
+    inThread: boolean,
   ) {
     const workers = Math.max(1, Math.floor(opts.workers));
     this.window = Math.max(16, 4 * workers);
@@ -156,6 +165,7 @@ class ParallelRun {
         if (sessions > 0) progress.sessions(sessions);
       },
       canStart: (f) => f <= this.stopAfter && (this.merge.next >= files.length || this.jobOf[f]! < this.jobOf[this.merge.next]! + this.window),
+      ...(inThread ? { inThread: runTask } : {}),
     });
     this.planning = this.plan().catch((err: unknown) => this.fail(asAnalyzerError(err)));
   }

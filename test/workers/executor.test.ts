@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { Cancelled, Executor, type ExecutorOptions, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
+import type { TaskHooks } from '../../src/workers/_tasks.js';
 import { removeTmpDirs, tmpDir } from './_archive.js';
 
 const script = path.join(tmpDir(), 'stand-in-worker.mjs');
@@ -137,5 +138,97 @@ describe(Executor.name, () => {
     const outcomes = await Promise.all(tasks);
     expect(outcomes.some((o) => o instanceof Cancelled)).toBe(true);
     await expect(ex.run(task('after'), 0)).rejects.toBeInstanceOf(Cancelled);
+  });
+
+  describe('with the calling thread as one of the threads (inThread)', () => {
+    /** A stand-in for runTask on this thread: replies after `size` ms with thread -1, stops when aborted. */
+    function local(log: { ran: string[]; stopped: string[] }) {
+      return (t: TaskInput & { id: number }, hooks: TaskHooks): Promise<FinalReply> =>
+        new Promise((resolve) => {
+          if (t.kind === 'stream') throw new Error('a stream task on the calling thread');
+          log.ran.push(t.file);
+          hooks.progress(10, 1);
+          const ms = t.kind === 'whole' ? (t.input.size ?? 0) : 0;
+          const timer = setTimeout(() => resolve({ id: t.id, type: 'done', shard: t.file as never, newlines: -1 }), ms);
+          hooks.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            // the task notices at its next chunk: a little later
+            setTimeout(() => {
+              log.stopped.push(t.file);
+              resolve({ id: t.id, type: 'error', error: { code: 'FP_INTERNAL', message: 'cancelled', context: {} } });
+            }, 30);
+          });
+        });
+    }
+
+    it('runs tasks on this thread and on at most max - 1 workers, each reply to its task', async () => {
+      const log = { ran: [] as string[], stopped: [] as string[] };
+      const { ex, progress } = executor({ max: 2, inThread: local(log) });
+      try {
+        const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => ex.run(task(`t${i}`, 10), i)));
+        expect(replies.map(nameOf)).toEqual(Array.from({ length: 8 }, (_, i) => `t${i}`));
+        const threads = new Set(replies.map(threadOf));
+        expect(threads.has(-1)).toBe(true);
+        expect(threads.size).toBe(2);
+        expect(log.ran.length).toBeGreaterThan(0);
+        expect(progress).toEqual({ bytes: 80, sessions: 8 });
+      } finally {
+        await ex.close();
+      }
+    });
+
+    it('never runs a stream task on this thread', async () => {
+      const log = { ran: [] as string[], stopped: [] as string[] };
+      const { ex } = executor({ max: 2, inThread: local(log) });
+      try {
+        // the stand-in worker answers a stream task like any other
+        const stream = { ...task('s'), kind: 'stream', fileIndex: 0, shape: 'auto' } as TaskInput;
+        const reply = await ex.run(stream, 0);
+        expect(threadOf(reply)).not.toBe(-1);
+        expect(log.ran).toEqual([]);
+      } finally {
+        await ex.close();
+      }
+    });
+
+    it('cancelling its running task rejects it at once, and this thread takes no task before that one stopped', async () => {
+      const log = { ran: [] as string[], stopped: [] as string[] };
+      const { ex } = executor({ max: 2, inThread: local(log) });
+      try {
+        const running = ex.run(task('long', 5000), 7);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(log.ran).toEqual(['long']);
+        ex.cancel((g) => g === 7, true);
+        await expect(running).rejects.toBeInstanceOf(Cancelled);
+        expect(log.stopped).toEqual([]);
+        const next = await ex.run(task('next', 1), 8);
+        // the worker took it, or this thread once 'long' had stopped
+        expect(threadOf(next) !== -1 || log.stopped.includes('long')).toBe(true);
+      } finally {
+        await ex.close();
+      }
+    });
+
+    it('close waits until the task on this thread has stopped', async () => {
+      const log = { ran: [] as string[], stopped: [] as string[] };
+      const { ex } = executor({ max: 2, inThread: local(log) });
+      const running = ex.run(task('long', 5000), 0).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 20));
+      await ex.close();
+      expect(log.stopped).toEqual(['long']);
+      expect(await running).toBeInstanceOf(Cancelled);
+    });
+
+    it('max 1: no thread of its own, the one worker runs everything', async () => {
+      const log = { ran: [] as string[], stopped: [] as string[] };
+      const { ex } = executor({ max: 1, inThread: local(log) });
+      try {
+        const replies = await Promise.all([ex.run(task('a'), 0), ex.run(task('b'), 0)]);
+        expect(replies.map(threadOf).every((t) => t > 0)).toBe(true);
+        expect(log.ran).toEqual([]);
+      } finally {
+        await ex.close();
+      }
+    });
   });
 });

@@ -52,9 +52,9 @@ function sequential(files: InputFile[], o: ResolvedOptions): Promise<Settled> {
   return settle(async () => analyzeSequential(await classifyInputs(files), { parser: o.parser, strict: o.strict, profile: o.profile }), o);
 }
 
-function parallel(files: InputFile[], o: ResolvedOptions, shardBytes: number, fallbacks: string[] = []): Promise<Settled> {
+function parallel(files: InputFile[], o: ResolvedOptions, shardBytes: number, fallbacks: string[] = [], inThread = true): Promise<Settled> {
   return settle(
-    async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why) }),
+    async () => analyzeParallel(await classifyInputs(files), o, NO_PROGRESS, { shardBytes, onFallback: (_f, why) => fallbacks.push(why), inThread }),
     o,
   );
 }
@@ -74,7 +74,7 @@ afterAll(removeTmpDirs);
 describe(analyzeParallel.name, () => {
   const dir = tmpDir();
 
-  it('random archives, shard sizes, worker counts and parsers: the same report as the single-thread path', async () => {
+  it('random archives, shard sizes, worker counts and parsers, with or without this thread taking tasks: the same report as the single-thread path', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(archiveFileArb, { minLength: 1, maxLength: 3 }),
@@ -82,11 +82,12 @@ describe(analyzeParallel.name, () => {
         fc.integer({ min: 1, max: 4 }),
         fc.constantFrom<ParserKind>('fast', 'stream-json'),
         fc.boolean(),
-        async (archives, shardBytes, workers, parser, strict) => {
+        fc.boolean(),
+        async (archives, shardBytes, workers, parser, strict, inThread) => {
           const files = writeArchives(tmpDir(), archives);
           const o = options({ workers, parser, strict });
           const expected = await sequential(files, o);
-          expect(await parallel(files, o, shardBytes)).toEqual(expected);
+          expect(await parallel(files, o, shardBytes, [], inThread)).toEqual(expected);
         },
       ),
       { numRuns: 40 },
