@@ -14,6 +14,7 @@
 import { NumColumn } from './columns.js';
 import { KeyIndex } from './key-index.js';
 import type { Ordinal } from './ordinal.js';
+import type { PackWriter } from './packed.js';
 
 export { Column, NumColumn } from './columns.js';
 
@@ -48,6 +49,14 @@ export abstract class KeyTable {
     const o = new Array<number>(n);
     for (let k = 0; k < n; k++) o[k] = ords.get(s + 1 + k);
     return o;
+  }
+
+  /** `w.ordinal(first(row))` without building the array. */
+  packFirst(row: number, w: PackWriter): void {
+    const ords = this.ords;
+    const s = this.start.get(row);
+    const n = ords.get(s);
+    for (let k = 0; k <= n; k++) w.num(ords.get(s + k));
   }
 
   /** `compareOrdinal(first(row), o)` without building the array. */

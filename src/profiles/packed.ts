@@ -27,10 +27,17 @@ export function isPacked(v: unknown): v is PackedState {
   return typeof v === 'object' && v !== null && (v as { $packed?: unknown }).$packed === 1;
 }
 
+/**
+ * Strings `ref` writes once and then by number, per packed state: a bound, so that a state
+ * of a million distinct repos does not keep a million-entry dictionary on both sides.
+ */
+export const MAX_REFS = 4096;
+
 export class PackWriter {
   private nums = new Float64Array(1024);
   private n = 0;
   private readonly strs: string[] = [];
+  private readonly refs = new Map<string, number>();
 
   num(x: number): void {
     if (this.n === this.nums.length) {
@@ -48,6 +55,21 @@ export class PackWriter {
   ordinal(o: Ordinal): void {
     this.num(o.length);
     for (const x of o) this.num(x);
+  }
+
+  /**
+   * A string that recurs (a repo): the first time -1 and the string, then its number; -2
+   * and the string once MAX_REFS are taken. On 1M error keys each key's repo was a string
+   * of its own to write, decode and intern on the main thread.
+   */
+  ref(s: string): void {
+    const i = this.refs.get(s);
+    if (i !== undefined) return this.num(i);
+    if (this.refs.size < MAX_REFS) {
+      this.refs.set(s, this.refs.size);
+      this.num(-1);
+    } else this.num(-2);
+    this.str(s);
   }
 
   /**
@@ -95,6 +117,7 @@ export class PackReader {
   private s = 0;
   private at = 0;
   private readonly bytes: Buffer;
+  private readonly refs: string[] = [];
 
   constructor(private readonly p: PackedState) {
     this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
@@ -119,6 +142,15 @@ export class PackReader {
     if (DIRECT) s = wide ? (b as unknown as SliceMethods).ucs2Slice(this.at, end) : (b as unknown as SliceMethods).latin1Slice(this.at, end);
     else s = b.toString(wide ? 'utf16le' : 'latin1', this.at, end);
     this.at = end;
+    return s;
+  }
+
+  /** a string `PackWriter.ref` wrote; `fresh` is given each string read the first time (to intern it) */
+  ref(fresh?: (s: string) => string): string {
+    const i = this.num();
+    if (i >= 0) return this.refs[i]!;
+    const s = fresh === undefined ? this.str() : fresh(this.str());
+    if (i === -1) this.refs.push(s);
     return s;
   }
 

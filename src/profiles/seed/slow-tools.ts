@@ -133,7 +133,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     for (const [key, row] of state.rows) {
       w.str(key);
       if (!isStringKey(key)) w.str(display.get(row)!);
-      w.ordinal(state.first(row));
+      state.packFirst(row, w);
       w.num(count.get(row));
       const x = sum.get(row);
       if (typeof x === 'number') {
