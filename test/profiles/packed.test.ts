@@ -3,11 +3,23 @@
  * included (they do not survive UTF-8), in buffers of its own that can be transferred.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_REFS, PackReader, PackWriter } from '../../src/profiles/packed.js';
 
+const { numChunk, byteChunk } = PackWriter;
+afterEach(() => {
+  PackWriter.numChunk = numChunk;
+  PackWriter.byteChunk = byteChunk;
+});
+
 describe('PackWriter / PackReader', () => {
-  it('read back every string and number as written', () => {
+  it.each([
+    ['as written by default', numChunk, byteChunk],
+    // chunks of a few numbers and bytes: every string and number crosses a chunk's edge somewhere
+    ['across chunk edges', 1, 3],
+  ])('read back every string and number %s', (_name, nums, bytes) => {
+    PackWriter.numChunk = nums;
+    PackWriter.byteChunk = bytes;
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.double())), fc.boolean(), (items, ascii) => {
         const w = new PackWriter();
