@@ -137,12 +137,14 @@ const SAME_ID = -1;
  * as a table and then merging it was most of its work.
  */
 function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
+  // into an empty table every key is new (a packed state's keys are distinct): no lookup
+  const fresh = into.size === 0;
   let lastId = '';
   while (r.more) {
     const key = r.str();
     const e = readFields(r, lastId);
     if (typeof e.examples === 'string') lastId = e.examples;
-    const ri = into.rows.get(key);
+    const ri = fresh ? undefined : into.rows.get(key);
     if (ri === undefined) into.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
     else foldFields(into, ri, e, true);
   }
