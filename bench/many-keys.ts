@@ -1,20 +1,25 @@
 /**
  * bench/many-keys.ts — where memory and time go when the state has many distinct keys
- * (issue 13, "Many distinct keys"): one key per error, as `bench/generate.ts --profile
- * error-keys` writes them.
+ * (issue 13, "Many distinct keys"): one key per error (`--kind errors`, as `bench/generate.ts
+ * --profile error-keys` writes them) or one tool name per call (`--kind tools`, as
+ * `bench/tiny-files.ts --tool-keys`).
  *
- *   npx tsx bench/many-keys.ts [--keys 300000] [--shards 8] [--dist dist]
+ *   npx tsx bench/many-keys.ts [--keys 300000] [--shards 8] [--kind errors|tools] [--dist dist]
  *
- * In one process, on a built `dist/` (so that two builds compare: `--dist /tmp/old/dist`),
- * with the seed profile's own engine:
- *   - heap per key: `--shards` states of keys/shards keys each are built with addSession
- *     (3 distinct errors a session, 5 tool calls), and the heap after a full GC, minus the
- *     heap before, is divided by the keys;
- *   - structured clone: the bytes `v8.serialize` writes for them (what postMessage copies
- *     from a worker), per key, and the time to serialize + deserialize them;
- *   - merge: the time to fold the shard states left to right, as a file's ranges are
- *     merged (workers/_file-job.ts), and the heap per key of the merged state.
- * Checks first that the merged state finalizes to one key per error.
+ * In one process, on a built `dist/` (so that two builds compare: `--dist dist-before`), with
+ * the seed profile's own engine, each phase of a key's way through a two-worker run, timed:
+ *   - build: `--shards` states of keys/shards keys each, with addSession (the workers' part),
+ *     and their heap per key (after a full GC, ArrayBuffers included);
+ *   - pack: packState of each (what a worker does before postMessage), packed bytes per key;
+ *   - transfer: a structured clone of each packed state with its buffers transferred (postMessage);
+ *   - merge: the packed states folded into one with mergeStatesInto, from an empty state in
+ *     shard order (the main thread's part, as workers/_file-job.ts folds a file's ranges),
+ *     and the merged state's heap per key;
+ *   - finalize.
+ * Checks that the merged state has one key per error (or tool).
+ *
+ * Before 2026-12-01 19:00 this bench timed a structured clone of the states and a fold of
+ * the unpacked states instead of the packed path; the rounds below used that form.
  *
  * Numbers — 2026-12-01 12:13 UTC, 2 vCPU AMD EPYC shared VM (load average 7-13), Node 20.20.2;
  * `--keys 300000 --shards 8`, the two builds one after the other (the machine is loaded:
@@ -70,28 +75,37 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
 import { isMain } from './generate.js';
 
 interface SeedEngine {
   initState(): unknown;
   addSession(state: unknown, session: unknown, at: readonly number[]): unknown;
-  mergeStates(a: unknown, b: unknown): unknown;
   finalizeState(s: unknown): { results: Record<string, unknown> };
-  /** builds from 2026-12-01 14:30 on: the worker's packed form and the in-place merge */
-  packState?(s: unknown): unknown;
-  unpackState?(s: unknown): unknown;
-  mergeStatesInto?(into: unknown, from: unknown): unknown;
+  packState(s: unknown): unknown;
+  packedBuffers(s: unknown): ArrayBuffer[];
+  mergeStatesInto(into: unknown, from: unknown): unknown;
 }
 
+/** 'errors': one error key per error (3 a session); 'tools': one tool key per call (5 a session) */
+export type KeyKind = 'errors' | 'tools';
+
+/** Each phase of the path a key takes with two workers, as the analysis runs it; seconds and bytes. */
 export interface ManyKeysResult {
+  kind: KeyKind;
   keys: number;
   shards: number;
+  /** the shard states built with addSession (as in the workers) */
+  buildSeconds: number;
   heapBytesPerKey: number;
-  cloneBytesPerKey: number;
-  cloneSeconds: number;
+  /** packState of each shard state (in a worker, before postMessage) */
+  packSeconds: number;
+  packedBytesPerKey: number;
+  /** what postMessage does with the packed state: a structured clone, its buffers transferred */
+  transferSeconds: number;
+  /** every packed state merged into the main thread's state in shard order (mergeStatesInto) */
   mergeSeconds: number;
   mergedHeapBytesPerKey: number;
+  finalizeSeconds: number;
 }
 
 const gc = (): void => {
@@ -107,64 +121,91 @@ const heap = (): number => {
   return m.heapUsed + m.arrayBuffers;
 };
 
-async function measure(dist: string, keys: number, shards: number): Promise<ManyKeysResult> {
+/** Shard `k`'s raw sessions: every error (or tool) a key of its own; `n` counts the keys made so far. */
+function rawSession(kind: KeyKind, k: number, i: number, next: () => number): unknown {
+  const base = { session_id: `s-${k}-${i}-0000-0000-000000000000`, repo: 'acme/api', duration_minutes: 12.5 };
+  if (kind === 'errors') {
+    return {
+      ...base,
+      errors: [0, 1, 2].map(() => ({ message: `Error: unique failure #k${next()}` })),
+      tool_calls: [1, 2, 3, 4, 5].map((j) => ({ tool: 'Read', latency_ms: 10 * j })),
+    };
+  }
+  return { ...base, errors: [], tool_calls: [1, 2, 3, 4, 5].map((j) => ({ tool: `tool_${next()}_x`, latency_ms: 10 * j })) };
+}
+
+async function measure(dist: string, kind: KeyKind, keys: number, shards: number): Promise<ManyKeysResult> {
   const engine = (await import(pathToFileURL(resolve(dist, 'accumulators/index.js')).href)) as SeedEngine;
   const { toSession } = (await import(pathToFileURL(resolve(dist, 'input/to-session.js')).href)) as {
     toSession(v: unknown): { ok: true; session: unknown } | { ok: false; reason: string };
   };
-  const perShard = Math.ceil(keys / shards / 3);
-  const before = heap();
-  const states: unknown[] = [];
+  const baseline = heap();
+  const perSession = kind === 'errors' ? 3 : 5;
+  const perShard = Math.ceil(keys / shards / perSession);
   let n = 0;
+  const next = () => n++;
+  // the sessions first, so that building the states is timed alone
+  const raws: unknown[][] = [];
+  for (let k = 0; k < shards; k++) {
+    const list: unknown[] = [];
+    for (let i = 0; i < perShard; i++) {
+      const c = toSession(rawSession(kind, k, i, next));
+      if (!c.ok) throw new Error(c.reason);
+      list.push(c.session);
+    }
+    raws.push(list);
+  }
+  const withSessions = heap();
+  let t = performance.now();
+  const states: unknown[] = [];
   for (let k = 0; k < shards; k++) {
     const state = engine.initState();
-    for (let i = 0; i < perShard; i++) {
-      const raw = {
-        session_id: `s-${k}-${i}-0000-0000-000000000000`,
-        repo: 'acme/api',
-        errors: [0, 1, 2].map(() => ({ message: `Error: unique failure #k${n++}` })),
-        tool_calls: [1, 2, 3, 4, 5].map((j) => ({ tool: 'Read', latency_ms: 10 * j })),
-        duration_minutes: 12.5,
-      };
-      const c = toSession(raw);
-      if (!c.ok) throw new Error(c.reason);
-      engine.addSession(state, c.session, [0, k, i]);
-    }
+    raws[k]!.forEach((s, i) => engine.addSession(state, s, [0, k, i]));
     states.push(state);
   }
-  const built = heap() - before;
-
-  // what a worker posts and the main thread reads back: packed columns where the build has them
-  const pack = engine.packState ?? ((s: unknown) => s);
-  const unpack = engine.unpackState ?? ((s: unknown) => s);
-  let t = performance.now();
-  const clones = states.map((s) => v8.serialize(pack(s)));
-  const cloneBytes = clones.reduce((a, b) => a + b.length, 0);
-  const back = clones.map((b) => unpack(v8.deserialize(b)));
-  const cloneSeconds = (performance.now() - t) / 1000;
-  clones.length = 0;
-  back.length = 0;
+  const buildSeconds = (performance.now() - t) / 1000;
+  const built = heap() - withSessions;
+  raws.length = 0;
 
   t = performance.now();
-  // as the analysis folds a file's ranges: in place where the build can
-  const fold = engine.mergeStatesInto ?? engine.mergeStates;
-  let merged = engine.initState();
-  for (const s of states) merged = fold(merged, s);
-  const mergeSeconds = (performance.now() - t) / 1000;
+  let packed = states.map((s) => engine.packState(s));
+  const packSeconds = (performance.now() - t) / 1000;
   states.length = 0;
-  const mergedHeap = heap() - before;
+  let packedBytes = 0;
+  for (const p of packed) for (const b of engine.packedBuffers(p)) packedBytes += b.byteLength;
 
-  // finalize keeps only keys seen 3+ times (builds from 2026-12-01 16:00 on): count the state's keys
-  const keyCount = (merged as { detectors: Record<string, { size: number }> }).detectors['repeated_errors']!.size;
-  if (keyCount !== n) throw new Error(`expected ${n} error keys, got ${keyCount}`);
+  t = performance.now();
+  packed = packed.map((p) => structuredClone(p, { transfer: engine.packedBuffers(p) }));
+  const transferSeconds = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  // as workers/_file-job.ts folds a file's ranges: from an empty state, in shard order
+  let merged = engine.initState();
+  for (let k = 0; k < packed.length; k++) {
+    merged = engine.mergeStatesInto(merged, packed[k]);
+    packed[k] = undefined;
+  }
+  const mergeSeconds = (performance.now() - t) / 1000;
+  const mergedHeap = heap() - baseline;
+
+  const detector = kind === 'errors' ? 'repeated_errors' : 'slow_tools';
+  const keyCount = (merged as { detectors: Record<string, { size: number }> }).detectors[detector]!.size;
+  if (keyCount !== n) throw new Error(`expected ${n} ${kind} keys, got ${keyCount}`);
+  t = performance.now();
+  engine.finalizeState(merged);
+  const finalizeSeconds = (performance.now() - t) / 1000;
   return {
+    kind,
     keys: n,
     shards,
+    buildSeconds,
     heapBytesPerKey: Math.round(built / n),
-    cloneBytesPerKey: Math.round(cloneBytes / n),
-    cloneSeconds,
+    packSeconds,
+    packedBytesPerKey: Math.round(packedBytes / n),
+    transferSeconds,
     mergeSeconds,
     mergedHeapBytesPerKey: Math.round(mergedHeap / n),
+    finalizeSeconds,
   };
 }
 
@@ -173,6 +214,7 @@ async function main(): Promise<void> {
     options: {
       keys: { type: 'string', default: '300000' },
       shards: { type: 'string', default: '8' },
+      kind: { type: 'string', default: 'errors' },
       dist: { type: 'string', default: 'dist' },
     },
   });
@@ -180,10 +222,14 @@ async function main(): Promise<void> {
     const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit' });
     process.exit(r.status ?? 1);
   }
-  const r = await measure(values.dist, Number(values.keys), Number(values.shards));
+  const kind = values.kind;
+  if (kind !== 'errors' && kind !== 'tools') throw new Error(`--kind is 'errors' or 'tools', not '${kind}'`);
+  const r = await measure(values.dist, kind, Number(values.keys), Number(values.shards));
+  const s = (x: number) => x.toFixed(2);
   process.stdout.write(
-    `${values.dist}: ${r.keys} keys in ${r.shards} shards: heap ${r.heapBytesPerKey} B/key, clone ${r.cloneBytesPerKey} B/key ` +
-      `(${r.cloneSeconds.toFixed(2)} s to serialize+deserialize), merge ${r.mergeSeconds.toFixed(2)} s, merged heap ${r.mergedHeapBytesPerKey} B/key\n`,
+    `${values.dist}: ${r.keys} ${r.kind} keys in ${r.shards} shards: build ${s(r.buildSeconds)} s, heap ${r.heapBytesPerKey} B/key; ` +
+      `pack ${s(r.packSeconds)} s, ${r.packedBytesPerKey} B/key; transfer ${s(r.transferSeconds)} s; ` +
+      `merge ${s(r.mergeSeconds)} s, merged heap ${r.mergedHeapBytesPerKey} B/key; finalize ${s(r.finalizeSeconds)} s\n`,
   );
 }
 

