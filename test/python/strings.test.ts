@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cpLength, cpSlice, normalizeError, pyLower, pyReprString, pyStr, pyStrip } from '../../src/python/index.js';
 import type { JsonValue } from '../../src/session.js';
+import { classBody, decimalRanges, spaceRanges, wordRanges } from '../../src/python/_unicode.js';
 import { cases } from './load-fixtures.js';
 
 function expectAll<T>(rows: T[], check: (row: T) => string | undefined): void {
@@ -35,38 +36,80 @@ describe('normalizeError against the reference _normalize_error', () => {
     expect(normalizeError('ΑΣ')).toBe('ας');
     expect(normalizeError('x'.repeat(149) + '😀yz')).toBe('x'.repeat(149) + '😀');
   });
+});
 
-  it('property: ASCII and Unicode paths agree on ASCII input', () => {
-    // a non-ASCII suffix forces the Unicode path; after a space it cannot change the rest
-    const unit = fc.constantFrom(...'ab09f/- :tTxDEADBEEF\t\x1c_.'.split(''));
+/**
+ * The reference's `_normalize_error` as it is written: `re.sub` with its three regexes,
+ * their classes built from Python's tables (\S from isspace, \b from isalnum or '_',
+ * \d from isdecimal, all by code point as the `u` flag reads them), after Python's
+ * lower() and strip(), cut at 150 code points. `normalizeError` is one hand-written scan.
+ */
+const byRegex = (() => {
+  const S = classBody(spaceRanges());
+  const W = classBody(wordRanges());
+  const D = `[${classBody(decimalRanges())}]`;
+  const path = new RegExp(`/[^${S}]+`, 'gu');
+  const hash = new RegExp(`(?<![${W}])[0-9a-f]{8,}(?![${W}])`, 'gu');
+  const time = new RegExp(`${D}{4}-${D}{2}-${D}{2}[tT]${D}{2}:${D}{2}`, 'gu');
+  return (message: string): string => cpSlice(pyStrip(pyLower(message)).replace(path, '/PATH').replace(hash, 'HASH').replace(time, 'TIME'), 150);
+})();
+
+describe('normalizeError: the scan against the regexes', () => {
+  // pieces that make and break paths, hashes and times, next to each other in any order:
+  // ASCII, and non-ASCII word characters, digits (astral ones too), spaces, marks and surrogates
+  const ASCII_PIECES = [
+    ...['2024-01-15T10:30', '2024-01-15t10:3', '1999-12-31T23:59:59', '0000-00-00t00:00', 'DEADBEEF12', 'deadbeef', 'deadbee', 'cafe0123g'],
+    ...['feat-5d1348da7e', '0x12345678', '_abcdef012', '/usr/lib/x.py', '/', '//', 'a/b', ' ', '\t', '\x1c', '\x0b', '-', ':', '_', 'T', 'Z', '.'],
+    ...['0', '9', 'a', 'f', 'g', 'PATH', 'HASH', 'Error: ENOENT, open ', "'", 'x'.repeat(40), '\x00', '\x7f'],
+  ];
+  const UNICODE_PIECES = [
+    ...['é', 'É', 'données', '²', '\u0301', '\u00a0', '\u3000', '\u2003', '\u200b', '\x85', '\u1680', 'İ', 'ΑΣ', 'Σ', 'ς'],
+    ...['٢٠٢٤-٠١-٠١t١٢:٣٠', '٣', '𝟘𝟙𝟚𝟛', '𝟜', '𝟘𝟙𝟚𝟛-𝟘𝟙-𝟘𝟙T𝟘𝟙:𝟘𝟙', '😀', '𐐀', '\ud800', '\udc00', '\ud83d', '中文', 'ǅ'],
+  ];
+
+  it('property: the same key on ASCII messages made of the patterns parts', () => {
     fc.assert(
-      fc.property(fc.string({ unit, maxLength: 60 }), (s) => {
-        const t = pyStrip(s);
-        if (t === '') return;
-        expect(normalizeError(`${t} \u00e9`)).toBe(`${normalizeError(t)} \u00e9`);
+      fc.property(fc.array(fc.constantFrom(...ASCII_PIECES), { maxLength: 12 }), (parts) => {
+        const m = parts.join('');
+        expect(normalizeError(m)).toBe(byRegex(m));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('property: the same key on messages with non-ASCII parts', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...ASCII_PIECES, ...UNICODE_PIECES), { maxLength: 14 }), (parts) => {
+        const m = parts.join('');
+        expect(normalizeError(m)).toBe(byRegex(m));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('property: the same key on any string of a few classes of characters', () => {
+    const unit = fc.constantFrom(...'ab09fF/- :tT_\t\x1c'.split(''), 'é', '٣', '𝟘', '\u3000', '\u0301', '\ud800');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 60 }), (m) => {
+        expect(normalizeError(m)).toBe(byRegex(m));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('property: the same key on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (m) => {
+        expect(normalizeError(m)).toBe(byRegex(m));
       }),
       { numRuns: 2000 },
     );
   });
-});
 
-describe('normalizeError: the ASCII loops against the regexes', () => {
-  it('property: the same key as the Unicode path (regexes from Python tables) on messages made of the patterns parts', () => {
-    // pieces that make and break paths, hashes and times, next to each other in any order
-    const piece = fc.constantFrom(
-      ...['2024-01-15T10:30', '2024-01-15t10:3', '1999-12-31T23:59:59', '0000-00-00t00:00', 'DEADBEEF12', 'deadbeef', 'deadbee', 'cafe0123g'],
-      ...['feat-5d1348da7e', '0x12345678', '_abcdef012', '/usr/lib/x.py', '/', '//', 'a/b', ' ', '\t', '\x1c', '\x0b', '-', ':', '_', 'T', 'Z', '.'],
-      ...['0', '9', 'a', 'f', 'g', 'PATH', 'HASH', 'Error: ENOENT, open ', "'", 'x'.repeat(40)],
-    );
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
-        const t = pyStrip(parts.join(''));
-        const key = normalizeError(t);
-        if (t === '' || key.length > 148) return; // the suffix must survive the cut at 150
-        expect(normalizeError(`${t} \u00e9`)).toBe(`${key} \u00e9`);
-      }),
-      { numRuns: 3000 },
-    );
+  it('cuts at 150 code points after the substitutions', () => {
+    const m = `${'/x '.repeat(60)}deadbeef0 ${'𝟘'.repeat(3)}`;
+    expect(normalizeError(m)).toBe(byRegex(m));
+    expect(normalizeError('x'.repeat(149) + '😀😀')).toBe('x'.repeat(149) + '😀');
   });
 });
 
