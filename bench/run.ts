@@ -94,6 +94,16 @@
  * `--size 1GB --shape array,jsonl --workers 1,2 --runs 1 --vs-reference --vs-duckdb`:
  *   1GB array  ours w=1 2.70 s 120 MB, w=2 2.37 s 154 MB, reference 11.9 s 7.28 GB, duckdb 8.46 s 190 MB
  *   1GB jsonl  ours w=1 3.25 s 116 MB, w=2 2.68 s 153 MB, duckdb 4.39 s 229 MB (349,336 calls = the archive's)
+ * Two threads against one (2026-12-01 19:44-20:02 UTC, same VM under load average 9-14 from other
+ * work, so CPU ratios only: with 2 vCPUs saturated, wall ratios say nothing of a quiet machine),
+ * after the calling thread took shards itself (--workers 2 = this thread + one worker): whole-process
+ * figures of `node dist/cli.js --input F --format json --workers 2` against `--workers 1`, 4 pairs
+ * run in turn, medians (peak RSS as /usr/bin/time -v reports it, in MiB):
+ *   1 GB array        CPU 1.27x, peak 136 / 81 MiB     1 GB JSON Lines    CPU 1.31x, peak 134 / 82 MiB
+ *   dense array       CPU 1.21x, peak 143 / 85 MiB     dense JSON Lines   CPU 1.21x, peak 138 / 87 MiB
+ *   (before, main at 42a9756: 1 GB array CPU 1.61x, peak 137 MiB; dense array --workers 2, new / old
+ *   build: CPU 0.80x, peak 143 / 156 MiB). The folder of 20,000 tiny files (bench/tiny-files.ts,
+ *   8 MB) is read on one thread whatever --workers says (workers/thread-count.ts).
  * ru_maxrss is in KiB, shown in decimal units: 7.28 GB = 6.78 GiB.
  */
 import { spawn, spawnSync } from 'node:child_process';
