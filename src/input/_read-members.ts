@@ -11,6 +11,7 @@
  * is compact with a name the interner keeps, else ToolCalls), and session_id / repo / duration as
  * the very values `parseKeptMember` gives (a number used as a name keeps its
  * Python spelling: see python/py-num.ts). Tool names and repos are interned.
+ * `MemberReader.readRecord` reads a whole record so, its other members skipped.
  *
  * It reads only what it reads exactly, and says NOT_READ for everything else: the
  * decoder then scans the member as before and parses its text (`parseKeptMember`),

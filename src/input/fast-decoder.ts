@@ -8,7 +8,9 @@
  * Kept values become values in one of two ways. With `seedSessions` (the seed
  * profile), a member that ends in its chunk and has a usual shape is read straight
  * from the bytes while it is validated (_read-members.ts: one pass, no text, no
- * JSON.parse). Every other member (another shape, one cut by a chunk boundary, so
+ * JSON.parse); once the archive's shape is known, a whole record is read so
+ * (`MemberReader.readRecord`) and the scanner steps over it. Every other member
+ * (another shape, one cut by a chunk boundary, so
  * every oversized one, or any member without `seedSessions`) is scanned,
  * captured as text (`onValueEnd`) and parsed by `parseKeptMember`: that capture is
  * the one place where a kept member's bytes become text.
