@@ -69,6 +69,14 @@
  * the CPU of one; what is left on the main thread is one Map insert per key (README, "Many
  * keys, third round").
  *
+ * Fourth round, 2026-12-01 19:03-19:25 UTC, same VM (load 7-10: ratios only), this form of the
+ * bench, `--keys 1000000 --kind errors` (8 shards), builds in turn:
+ *   build                                         pack s  packed/key  merge s    merged heap/key
+ *   before (main at 42a9756)                      5.7-7.9  147 B      5.7-6.1    184 B
+ *   key index (a slot array past 65k keys)        4.7-5.6  147 B      3.9        180 B
+ *   + repos by number, one id per session's keys  4.5-4.6  118 B      2.6-4.0    176 B
+ * End to end: docs/performance.md, "Many keys, fourth round".
+ *
  * Run with --expose-gc (the script re-executes itself with it when missing).
  */
 import { spawnSync } from 'node:child_process';

@@ -46,9 +46,14 @@ export class KeyIndex {
     return this.n;
   }
 
-  /** The row of `key`, or undefined. */
+  /** The row of `key`, or undefined. Small, so that it inlines into the detectors' `add` (the Map case is their hot path). */
   get(key: string): number | undefined {
-    if (this.map !== undefined) return this.map.get(key);
+    const map = this.map;
+    return map !== undefined ? map.get(key) : this.find(key);
+  }
+
+  /** `get` in the slot array. */
+  private find(key: string): number | undefined {
     const h = this.hash(key);
     const slots = this.slots;
     const mask = this.mask;
