@@ -6,6 +6,7 @@
  * only decides where each shard runs and hands results back here, in input order.
  *
  *   analyzeEvents   events of one shard -> ShardResult (ordinals [...prefix, i])
+ *   analyzeInput    the same for one whole input, read in batches (a chunk's records)
  *   mergeShards     consecutive shards of one input -> one ShardResult
  *   fileResult      a whole input's ShardResult -> its AnalysisResult (keyless note)
  *   appendResult    results of inputs, in input order -> the run's AnalysisResult
