@@ -6,18 +6,21 @@
  * only decides where each shard runs and hands results back here, in input order.
  *
  *   analyzeEvents   events of one shard -> ShardResult (ordinals [...prefix, i])
+ *   analyzeInput    the same for one whole input, read in batches (a chunk's records)
  *   mergeShards     consecutive shards of one input -> one ShardResult
  *   fileResult      a whole input's ShardResult -> its AnalysisResult (keyless note)
  *   appendResult    results of inputs, in input order -> the run's AnalysisResult
  *   analyzeSequential  all of the above, one input after another, on this thread
  */
-import { addSession, initState, mergeStatesInto, messageReadersOf, profileNamed, type AnalyzerState } from './accumulators/index.js';
+import { initState, mergeStatesInto, messageReadersOf, profileNamed, type AnalyzerState } from './accumulators/index.js';
 import { inputError } from './errors.js';
 import type { Input } from './input/classify.js';
-import { readInput, type ReadOptions } from './input/read-sessions.js';
+import { readInputBatches, type ReadOptions } from './input/read-sessions.js';
 import type { InputEvent } from './input/types.js';
 import { emptyMalformed, mergeMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
+import { addRecord } from './profiles/engine.js';
+import type { AnyProfile } from './profiles/types.js';
 
 /** The analysis of one shard (a whole input, or a byte range of one). Plain data: it crosses threads. */
 export interface ShardResult {
@@ -59,42 +62,66 @@ export function emptyResult(profile: string): AnalysisResult {
   return { state: initState(profile), malformed: emptyMalformed(), keyless: { count: 0, first: [] } };
 }
 
-/** Feed one shard's events to the accumulators; `prefix` is the shard's ordinal prefix. */
-export async function analyzeEvents(events: AsyncIterable<InputEvent>, prefix: readonly number[], opts: LoopOptions): Promise<ShardResult> {
-  const profile = profileNamed(opts.profile);
-  let r = emptyShard(opts.profile);
-  let index = 0;
-  for await (const ev of events) {
+/**
+ * The accumulators fed one event at a time, synchronously: the one loop body for every
+ * caller (`analyzeEvents` over events, `analyzeInput` over the decoder's batches).
+ */
+class ShardLoop {
+  private readonly profile: AnyProfile;
+  private r: ShardResult;
+  private index = 0;
+
+  constructor(
+    private readonly prefix: readonly number[],
+    private readonly opts: LoopOptions,
+  ) {
+    this.profile = profileNamed(opts.profile);
+    this.r = emptyShard(opts.profile);
+  }
+
+  get result(): ShardResult {
+    return this.r;
+  }
+
+  add(ev: InputEvent): void {
+    const { opts, profile } = this;
     if (ev.kind === 'reset') {
-      r = emptyShard(opts.profile);
-      continue;
+      this.r = emptyShard(opts.profile);
+      return;
     }
-    const at = prefix.concat(index++);
+    const r = this.r;
+    const at = this.prefix.concat(this.index++);
     if (ev.kind === 'agent-session') {
-      addSession(r.state, profile.fromAgentSession(ev.session), at);
+      addRecord(profile, r.state, profile.fromAgentSession(ev.session), at);
       opts.onSession?.();
-      continue;
+      return;
     }
     if (ev.kind === 'record') {
       const checked = profile.fromRecord(ev.value, { file: ev.context.file, line: ev.context.line ?? 1 });
       if (checked.ok) {
-        addSession(r.state, checked.record, at);
+        addRecord(profile, r.state, checked.record, at);
         r.records++;
         if (ev.keyless) r.keyless++;
         opts.onSession?.();
-        continue;
+        return;
       }
       if (opts.strict) throw inputError(`Invalid session: ${checked.reason}`, ev.context, 'FP_MALFORMED');
       r.state.skipped++;
       noteMalformed(r.malformed, { at, reason: checked.reason, context: ev.context });
-      continue;
+      return;
     }
     // an odd line of an agent log: its reader wrote the whole message
     if (opts.strict) throw ev.error ?? inputError(`Invalid record: ${ev.reason}`, ev.context, 'FP_MALFORMED');
     r.state.skipped++;
     noteMalformed(r.malformed, { at, reason: ev.reason, context: ev.context, ...(ev.message !== undefined ? { message: ev.message } : {}) });
   }
-  return r;
+}
+
+/** Feed one shard's events to the accumulators; `prefix` is the shard's ordinal prefix. */
+export async function analyzeEvents(events: AsyncIterable<InputEvent>, prefix: readonly number[], opts: LoopOptions): Promise<ShardResult> {
+  const loop = new ShardLoop(prefix, opts);
+  for await (const ev of events) loop.add(ev);
+  return loop.result;
 }
 
 /**
@@ -132,9 +159,16 @@ export function appendResult(acc: AnalysisResult, next: AnalysisResult, only: bo
   };
 }
 
-/** Read and analyse one whole input (shard 0 of input `fileIndex`). */
-export function analyzeInput(input: Input, fileIndex: number, opts: AnalyzeOptions): Promise<ShardResult> {
-  return analyzeEvents(readInput(input, { ...opts, messageReaders: messageReadersOf(opts.profile) }), [fileIndex, 0], opts);
+/**
+ * Read and analyse one whole input (shard 0 of input `fileIndex`), its events a batch
+ * (the records of a chunk) at a time: one async step per batch, not per record.
+ */
+export async function analyzeInput(input: Input, fileIndex: number, opts: AnalyzeOptions): Promise<ShardResult> {
+  const loop = new ShardLoop([fileIndex, 0], opts);
+  for await (const batch of readInputBatches(input, { ...opts, messageReaders: messageReadersOf(opts.profile) })) {
+    for (const ev of batch) loop.add(ev);
+  }
+  return loop.result;
 }
 
 /** Every input, one after another, on this thread. */

@@ -23,18 +23,31 @@ export function isManualProcess(calls: readonly ToolCall[]): boolean {
   return distinctTools(calls, 4) <= 3;
 }
 
-/** isManualProcess of calls as columns (their ids are equal exactly when their tools are). */
+/**
+ * isManualProcess of calls as columns (their ids are equal exactly when their tools are):
+ * the first three ids held in variables (a Set per session was ~1% of a dense archive's run).
+ */
 function isManualColumns(cols: ToolColumns): boolean {
-  return cols.n > 10 && distinctIds(cols, 4) <= 3;
+  if (cols.n <= 10) return false;
+  const { ids, start } = cols;
+  let a = -1;
+  let b = -1;
+  let c = -1;
+  for (let k = 0; k < cols.n; k++) {
+    const id = ids[start + k]!;
+    if (id === a || id === b || id === c) continue;
+    if (a < 0) a = id;
+    else if (b < 0) b = id;
+    else if (c < 0) c = id;
+    else return false;
+  }
+  return true;
 }
 
 /** distinctTools of calls as columns. */
-function distinctIds(cols: ToolColumns, cap = Infinity): number {
+function distinctIds(cols: ToolColumns): number {
   const seen = new Set<number>();
-  for (let k = 0; k < cols.n; k++) {
-    seen.add(cols.ids[cols.start + k]!);
-    if (seen.size >= cap) break;
-  }
+  for (let k = 0; k < cols.n; k++) seen.add(cols.ids[cols.start + k]!);
   return seen.size;
 }
 

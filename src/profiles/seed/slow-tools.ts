@@ -90,21 +90,52 @@ function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
 }
 
 /**
+ * Each state's rows by tool id (-1: not looked up yet), for the id tables they were found
+ * with: a call costs an array read instead of a Map lookup of its key. Valid while the
+ * state lives, because a row never changes once made (rows are only added).
+ */
+const ROWS_BY_ID = new WeakMap<ToolKeys, { keys: readonly string[]; rows: Int32Array }>();
+
+function rowsById(state: ToolKeys, keys: readonly string[]): Int32Array {
+  let cache = ROWS_BY_ID.get(state);
+  if (cache === undefined || cache.keys !== keys) {
+    cache = { keys, rows: new Int32Array(64).fill(-1) };
+    ROWS_BY_ID.set(state, cache);
+  }
+  return cache.rows;
+}
+
+/**
  * `add` for calls as columns: the key by id, made once by the decoder, instead of
- * `'s' + tool` per call.
+ * `'s' + tool` per call, and its row by id (see ROWS_BY_ID).
  */
 function addColumns(state: SlowToolsState, cols: ToolColumns, at: Ordinal): SlowToolsState {
   const { ids, latencies, keys, texts, start } = cols;
+  let rows = rowsById(state, keys);
   for (let k = 0; k < cols.n; k++) {
     const latency = latencies[start + k]!;
     if (!(latency > 0)) continue;
     const id = ids[start + k]!;
-    const key = keys[id]!;
-    const row = state.rows.get(key);
-    if (row === undefined) state.addTool(key, at, k, texts[id]!, 1, addToCompactSum(0, latency));
-    else state.addLatency(row, latency);
+    let row = id < rows.length ? rows[id]! : -1;
+    if (row < 0) {
+      const key = keys[id]!;
+      const known = state.rows.get(key);
+      row = known ?? state.addTool(key, at, k, texts[id]!, 1, addToCompactSum(0, latency));
+      if (id >= rows.length) rows = growRows(state, id);
+      rows[id] = row;
+      if (known === undefined) continue;
+    }
+    state.addLatency(row, latency);
   }
   return state;
+}
+
+function growRows(state: ToolKeys, id: number): Int32Array {
+  const cache = ROWS_BY_ID.get(state)!;
+  const rows = new Int32Array(Math.max(id + 1, cache.rows.length * 2)).fill(-1);
+  rows.set(cache.rows);
+  cache.rows = rows;
+  return rows;
 }
 
 export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_tool'> = {

@@ -82,4 +82,38 @@ describe('seed detectors on tool calls as columns', () => {
     const state = retryStreaks.add(retryStreaks.init(), { ...c, tool_calls: [] }, [0, 0]);
     expect([...state.keys()]).toEqual(['sBash']);
   });
+
+  it('slow_tools: the same state from columns when sessions go to two states, merged in place, and the id tables change', () => {
+    // rows are found by id per state and per id table (slow-tools.ts ROWS_BY_ID): a row found
+    // for one state, or through other tables, must never serve another
+    const d = slowTools;
+    const swapped = [...TOOLS].reverse();
+    // one keys array per table, as the decoder's interner has (a new array per session would hide a stale row)
+    const keysOf = new Map([TOOLS, swapped].map((texts) => [texts, texts.map((t) => `s${t}`)]));
+    fc.assert(
+      fc.property(sessionsArb, sessionsArb, fc.boolean(), (first, second, swap) => {
+        const run = (withColumns: boolean) => {
+          const add = (state: ReturnType<typeof d.init>, [calls, offset, repo]: (typeof first)[number], i: number, texts: string[]) => {
+            const [p, c] = both(calls, offset, repo);
+            const cols = { ...c.calls!, texts, keys: keysOf.get(texts)! };
+            const list = calls.map(([t, l]) => ({ tool: texts[t]!, latency_ms: l }));
+            return d.add(state, withColumns ? { ...c, tool_calls: list, calls: cols } : { ...p, tool_calls: list }, [0, i]);
+          };
+          let a = d.init();
+          let b = d.init();
+          first.forEach((s, i) => {
+            if (i % 2 === 0) a = add(a, s, i, TOOLS);
+            else b = add(b, s, i, TOOLS);
+          });
+          let m = d.mergeInto!(a, b);
+          second.forEach((s, i) => {
+            m = add(m, s, 100 + i, swap && i % 3 === 0 ? swapped : TOOLS);
+          });
+          return d.document!(m);
+        };
+        expect(run(true)).toStrictEqual(run(false));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
