@@ -124,6 +124,17 @@ export async function analyzeEvents(events: AsyncIterable<InputEvent>, prefix: r
   return loop.result;
 }
 
+/** `analyzeEvents` of events that come a batch at a time (one async step per batch, not per record). */
+export async function analyzeBatches(
+  batches: AsyncIterable<Iterable<InputEvent>>,
+  prefix: readonly number[],
+  opts: LoopOptions,
+): Promise<ShardResult> {
+  const loop = new ShardLoop(prefix, opts);
+  for await (const batch of batches) for (const ev of batch) loop.add(ev);
+  return loop.result;
+}
+
 /**
  * Two consecutive shards of one input, `a` before `b`. Their states are merged in
  * place (`mergeStatesInto`): the caller owns both and uses neither afterwards, as every
@@ -163,12 +174,8 @@ export function appendResult(acc: AnalysisResult, next: AnalysisResult, only: bo
  * Read and analyse one whole input (shard 0 of input `fileIndex`), its events a batch
  * (the records of a chunk) at a time: one async step per batch, not per record.
  */
-export async function analyzeInput(input: Input, fileIndex: number, opts: AnalyzeOptions): Promise<ShardResult> {
-  const loop = new ShardLoop([fileIndex, 0], opts);
-  for await (const batch of readInputBatches(input, { ...opts, messageReaders: messageReadersOf(opts.profile) })) {
-    for (const ev of batch) loop.add(ev);
-  }
-  return loop.result;
+export function analyzeInput(input: Input, fileIndex: number, opts: AnalyzeOptions): Promise<ShardResult> {
+  return analyzeBatches(readInputBatches(input, { ...opts, messageReaders: messageReadersOf(opts.profile) }), [fileIndex, 0], opts);
 }
 
 /** Every input, one after another, on this thread. */

@@ -87,7 +87,7 @@ async function* fastRecordBatches(input: Input, opts: ReadOptions): AsyncGenerat
  * chunk's events outlived a young-generation collection and were promoted (peak RSS
  * 85 -> 100 MiB on the dense archive).
  */
-function* recordEventsOf(events: readonly DecodeEvent[], file: string): Generator<InputEvent> {
+export function* recordEventsOf(events: readonly DecodeEvent[], file: string): Generator<InputEvent> {
   for (let i = 0; i < events.length; i++) yield recordEvent(events[i]!, file);
 }
 
@@ -100,7 +100,8 @@ export function readInputBatches(input: Input, opts: ReadOptions): AsyncGenerato
   return usesFastDecoder(input, opts) ? fastRecordBatches(input, opts) : oneByOne(readOther(input, opts));
 }
 
-async function* oneByOne(events: AsyncIterable<InputEvent>): AsyncGenerator<Iterable<InputEvent>> {
+/** Events one at a time as batches of one (the paths without the fast decoder). */
+export async function* oneByOne(events: AsyncIterable<InputEvent>): AsyncGenerator<Iterable<InputEvent>> {
   for await (const ev of events) yield [ev];
 }
 

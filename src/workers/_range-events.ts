@@ -1,12 +1,13 @@
 /**
- * A byte range's record events, as a shard worker feeds them to `analyzeEvents`: the bytes
+ * A byte range's record events, as a shard worker feeds them to `analyzeBatches`: the bytes
  * [start, end) of a file, decoded as `lead` + bytes + `tail` (an array range as `[` ... `]`;
  * a JSON Lines range after the file's start with one leading space, so that a BOM there is
  * not taken for the file's own), with offsets in the file's bytes. Lines stay the range's
  * own: the pool moves them to file lines (_file-job.ts).
  *
  * The fast decoder's events come from ONE async generator defined once per thread, as the
- * single-thread path's `fastRecordEvents` (input/read-sessions.ts) does for a whole file, and
+ * single-thread path's `fastRecordBatches` (input/read-sessions.ts) does for a whole file, a
+ * chunk's records at a time (one async step per chunk, as `analyzeBatches` takes them), and
  * its offsets are the file's from the start (`startOffset`), with nothing to shift. Why: the
  * chain it replaces (a bytes generator declared inside each task, `decodeWithFastDecoder`,
  * an offset-shifting generator, `recordEvents`) deoptimized `decodeWithFastDecoder` at every
@@ -17,7 +18,7 @@
  */
 import { AnalyzerError, describeLocation } from '../errors.js';
 import { FastDecoder } from '../input/fast-decoder.js';
-import { decoderFor, recordEvent, recordEvents } from '../input/read-sessions.js';
+import { decoderFor, oneByOne, recordEvents, recordEventsOf } from '../input/read-sessions.js';
 import type { MessageReaders } from '../input/message-readers.js';
 import type { ParserKind } from '../options.js';
 import type { DecodeEvent, InputEvent } from '../input/types.js';
@@ -42,11 +43,11 @@ export function rangeLead(format: 'array' | 'jsonl', start: number): string {
   return format === 'array' ? '[' : start > 0 ? ' ' : '';
 }
 
-/** The record events of a range whose bytes are `chunks`; see the file's header. */
-export function rangeEvents(chunks: AsyncIterable<Buffer>, r: RangeDecode): AsyncGenerator<InputEvent> {
+/** The record events of a range whose bytes are `chunks`, a chunk's worth at a time; see the file's header. */
+export function rangeEvents(chunks: AsyncIterable<Buffer>, r: RangeDecode): AsyncGenerator<Iterable<InputEvent>> {
   return r.parser === 'fast'
-    ? fastRangeEvents(chunks, r)
-    : recordEvents(shiftEvents(decoderFor(r.parser)(rangeBytes(chunks, r), decodeOptions(r)), r), r.file);
+    ? fastRangeBatches(chunks, r)
+    : oneByOne(recordEvents(shiftEvents(decoderFor(r.parser)(rangeBytes(chunks, r), decodeOptions(r)), r), r.file));
 }
 
 function decodeOptions(r: RangeDecode) {
@@ -58,7 +59,7 @@ function decodeOptions(r: RangeDecode) {
   };
 }
 
-async function* fastRangeEvents(chunks: AsyncIterable<Buffer>, r: RangeDecode): AsyncGenerator<InputEvent> {
+async function* fastRangeBatches(chunks: AsyncIterable<Buffer>, r: RangeDecode): AsyncGenerator<Iterable<InputEvent>> {
   const lead = rangeLead(r.format, r.start);
   let batch: DecodeEvent[] = [];
   const decoder = new FastDecoder((e) => batch.push(e), { ...decodeOptions(r), startOffset: r.start - lead.length });
@@ -69,11 +70,11 @@ async function* fastRangeEvents(chunks: AsyncIterable<Buffer>, r: RangeDecode): 
     if (batch.length === 0) continue;
     const ready = batch;
     batch = [];
-    for (const ev of ready) yield recordEvent(ev, r.file);
+    yield recordEventsOf(ready, r.file);
   }
   if (r.format === 'array') decoder.push(Buffer.from(']'));
   decoder.end();
-  for (const ev of batch) yield recordEvent(ev, r.file);
+  if (batch.length > 0) yield recordEventsOf(batch, r.file);
 }
 
 /** The bytes a decoder without a start offset reads (stream-json): lead, range, tail. */

@@ -6,10 +6,10 @@
  * worker's alone (shard-worker.ts).
  *
  * The analysis is the single-thread path's (src/analyze.ts): `analyzeInput` for whole files,
- * `rangeEvents` (_range-events.ts) + `analyzeEvents` for byte ranges.
+ * `rangeEvents` (_range-events.ts) + `analyzeBatches` for byte ranges.
  */
 import { initState, mergeStatesInto, messageReadersOf, type AnalyzerState } from '../accumulators/index.js';
-import { analyzeEvents, analyzeInput, type ShardResult } from '../analyze.js';
+import { analyzeBatches, analyzeInput, type ShardResult } from '../analyze.js';
 import { AnalyzerError, toWire, type WireError } from '../errors.js';
 import { readFileRange } from '../input/bytes.js';
 import { decoderFor } from '../input/read-sessions.js';
@@ -154,7 +154,7 @@ async function runRange(t: RangeTask, hooks: TaskHooks): Promise<FinalReply> {
       p.onBytes(chunk.length);
     },
   });
-  const r = await analyzeEvents(events, t.prefix, { strict: t.strict, profile: t.profile, onSession: p.onSession });
+  const r = await analyzeBatches(events, t.prefix, { strict: t.strict, profile: t.profile, onSession: p.onSession });
   // A range stands for at least one element in the skeleton (see plan-shards.ts).
   if (array && r.state.sessions + r.state.skipped === 0) {
     throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.file}`, { file: t.file });

@@ -38,6 +38,11 @@ function render(values: readonly unknown[], format: 'array' | 'jsonl', cutAfter:
   return { text, ranges };
 }
 
+/** A range's events one by one (rangeEvents gives them a chunk's worth at a time). */
+async function* flat(batches: AsyncIterable<Iterable<InputEvent>>): AsyncGenerator<InputEvent> {
+  for await (const batch of batches) yield* batch;
+}
+
 async function collect(events: AsyncIterable<InputEvent>): Promise<InputEvent[]> {
   const out: InputEvent[] = [];
   for await (const ev of events) out.push(ev);
@@ -59,14 +64,16 @@ async function rangesEvents(
   const out: InputEvent[] = [];
   for (const r of ranges) {
     let seen = 0;
-    const events = rangeEvents(readRangeReusing(file, r.start, r.end, 7), {
-      file,
-      parser,
-      format,
-      start: r.start,
-      seedSessions: false,
-      onChunk: (c) => (seen += c.length),
-    });
+    const events = flat(
+      rangeEvents(readRangeReusing(file, r.start, r.end, 7), {
+        file,
+        parser,
+        format,
+        start: r.start,
+        seedSessions: false,
+        onChunk: (c) => (seen += c.length),
+      }),
+    );
     out.push(...(await collect(events)));
     expect(seen).toBe(Buffer.byteLength(text.slice(r.start, r.end)));
   }
@@ -111,14 +118,16 @@ describe(rangeEvents.name, () => {
     };
     const whole = await failure(recordEvents(decoderFor(parser)(bytesOf(text), { file, shape: 'auto' }), file));
     const range = await failure(
-      rangeEvents(readRangeReusing(file, start, text.lastIndexOf('\n]')), {
-        file,
-        parser,
-        format: 'array',
-        start,
-        seedSessions: false,
-        onChunk: () => {},
-      }),
+      flat(
+        rangeEvents(readRangeReusing(file, start, text.lastIndexOf('\n]')), {
+          file,
+          parser,
+          format: 'array',
+          start,
+          seedSessions: false,
+          onChunk: () => {},
+        }),
+      ),
     );
     expect(range.context.offset).toBe(whole.context.offset);
     expect(range.context.offset).toBeGreaterThan(start);
