@@ -14,14 +14,27 @@
  * then continues from where that stopped.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { AnalyzerError, inputError } from '../errors.js';
 import type { Input } from './classify.js';
 import { describeFsError } from './sources.js';
 
-/** Largest single read of a regular file. */
+/** Largest single read of a regular file into a buffer of its own (`readFileRange`). */
 export const READ_BYTES = 1 << 20;
+
+/**
+ * Bytes per read into the one buffer of `readFileRangeReusing`. Synchronous reads of 1 MB cost
+ * this VM ~0.8 s of system time per GB from the page cache, of 128-256 KB ~0.3 s (a loop of
+ * `readSync` over the 1 GB archive, 2026-12-01: 64-128 KB 0.29-0.33 s, 192 KB-16 MB
+ * 0.77-0.86 s; the copy into a buffer that stays in the CPU's cache is the cheap one). In the
+ * whole run 64 KB lost to 256 KB (1.11x the CPU: a step per chunk) and 128-512 KB were alike.
+ */
+export const REUSED_READ_BYTES = 256 * 1024;
+
+/** Bytes read synchronously between two turns of the event loop (`readFileRangeReusing`). */
+const TURN_BYTES = 4 * 1024 * 1024;
 
 export function readError(file: string, err: unknown): AnalyzerError {
   if (err instanceof AnalyzerError) return err;
@@ -29,12 +42,10 @@ export function readError(file: string, err: unknown): AnalyzerError {
 }
 
 /**
- * Bytes [start, end) of a regular file (fewer if it shrank). By default each chunk is memory
- * of its own, so a caller may keep them all. With `reuse`, chunks are views of two buffers
- * taken in turn: a chunk is valid until the caller asks for the next one, the contract of a
- * consumer that copies what it keeps (the fast decoder; see workers/_read-range.ts).
+ * Bytes [start, end) of a regular file (fewer if it shrank), each chunk memory of its own, so
+ * that a caller may keep them all (the stream-json decoder, gzip).
  */
-export async function* readFileRange(file: string, start: number, end: number, reuse = false): AsyncGenerator<Buffer> {
+export async function* readFileRange(file: string, start: number, end: number): AsyncGenerator<Buffer> {
   if (end <= start) return;
   if (end - start <= READ_BYTES) {
     // one read: synchronous calls, cheaper than three promise round trips through the thread pool
@@ -60,17 +71,10 @@ export async function* readFileRange(file: string, start: number, end: number, r
   }
   // The next read is issued before this chunk is handed over, so the thread pool reads while
   // the caller decodes: without it the main thread sat idle in every read (a CPU profile of
-  // the 1 GB array with one worker: 0.87 s idle of 3.9 s). Without `reuse` each chunk is a
-  // buffer of its own, so the read ahead never writes into a chunk the caller holds. With it,
-  // the read ahead writes into the other buffer of two: a fresh 1 MB buffer per read kept
-  // V8 starting a full collection every ~60 ms for the external memory alone (34 of them on
-  // the 1 GB array); two buffers took one worker to 0.78x the wall time, 0.70x the CPU and
-  // 82 instead of 118 MiB peak RSS (5 pairs, 2026-12-01, load ~1.5; dense unchanged).
-  const ring = reuse ? [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)] : undefined;
-  let turn = 0;
+  // the 1 GB array with one worker: 0.87 s idle of 3.9 s). Each chunk is a buffer of its own,
+  // so the read ahead never writes into a chunk the caller holds.
   const readAt = async (at: number): Promise<Buffer> => {
-    const len = Math.min(READ_BYTES, end - at);
-    const buf = ring !== undefined ? ring[turn++ & 1]!.subarray(0, len) : Buffer.allocUnsafe(len);
+    const buf = Buffer.allocUnsafe(Math.min(READ_BYTES, end - at));
     let n: number;
     try {
       n = (await fh.read(buf, 0, buf.length, at)).bytesRead;
@@ -101,11 +105,59 @@ export async function* readFileRange(file: string, start: number, end: number, r
   }
 }
 
+/**
+ * Bytes [start, end) of a regular file (fewer if it shrank) as views of ONE buffer of at most
+ * `chunkBytes`, read synchronously: a chunk is valid until the caller asks for the next one,
+ * the contract of a consumer that copies what it keeps (the fast decoder, on the main thread
+ * and in the workers). The event loop gets a turn every TURN_BYTES, so that worker replies,
+ * progress and signals are not held up by a long file.
+ *
+ * Why synchronous, small and one buffer (issue 13, 1 GB long-message array, one thread,
+ * 2026-12-01, pairs at load 4-7): two 1 MB buffers read ahead through the thread pool left the
+ * main thread idle 0.95 s of a 3.5 s run waiting for reads (a CPU profile on a quiet machine)
+ * and cost ~1 s of system time; 256 KB synchronous reads: no idle time, 0.45 instead of 1.0 s
+ * of system time, 0.86x the CPU of the whole run. (A fresh 1 MB buffer per read, before the
+ * two buffers, had V8 start a full collection every ~60 ms for the external memory alone.)
+ * A file not in the page cache still streams: the kernel reads ahead of sequential reads.
+ */
+export async function* readFileRangeReusing(file: string, start: number, end: number, chunkBytes = REUSED_READ_BYTES): AsyncGenerator<Buffer> {
+  if (end <= start) return;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw readError(file, err);
+  }
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(chunkBytes, end - start));
+    let sinceTurn = 0;
+    for (let at = start; at < end; ) {
+      if (sinceTurn >= TURN_BYTES) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
+      } catch (err) {
+        throw readError(file, err);
+      }
+      if (n === 0) return; // the file shrank: the decoder sees where it ends
+      at += n;
+      sinceTurn += n;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The raw bytes of an input as they arrive. */
 async function* rawBytes(input: Input, reuse: boolean): AsyncGenerator<Buffer> {
   if (input.transport === 'file') {
     // size is known for every classified readable file; an unreadable one fails at open
-    yield* readFileRange(input.path, 0, input.size ?? Number.MAX_SAFE_INTEGER, reuse && !input.gzip);
+    const end = input.size ?? Number.MAX_SAFE_INTEGER;
+    yield* reuse && !input.gzip ? readFileRangeReusing(input.path, 0, end) : readFileRange(input.path, 0, end);
     return;
   }
   const s = input.stream;
@@ -122,7 +174,7 @@ async function* rawBytes(input: Input, reuse: boolean): AsyncGenerator<Buffer> {
 /**
  * The decoded bytes of one input: gunzipped when classified as gzip.
  * `onRawBytes` reports bytes as read from disk or the stream (for progress).
- * `reuse`: a regular file's chunks may be views of two buffers (`readFileRange`); gzip input
+ * `reuse`: a regular file's chunks may be views of one buffer (`readFileRangeReusing`); gzip input
  * never is, because the inflater may still hold a chunk it was written.
  */
 export async function* openBytes(input: Input, onRawBytes?: (n: number) => void, reuse = false): AsyncGenerator<Buffer> {

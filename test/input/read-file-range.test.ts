@@ -68,38 +68,3 @@ describe('readFileRange', () => {
     }).rejects.toMatchObject({ code: 'FP_INPUT' });
   });
 });
-
-describe('readFileRange with reuse (two buffers taken in turn)', () => {
-  it('gives bytes [start, end) exactly to a caller that copies each chunk before the next, in at most two buffers', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.nat({ max: DATA.length }), fc.nat({ max: DATA.length + 100 }), async (a, b) => {
-        const [start, end] = a <= b ? [a, b] : [b, a];
-        const copies: Buffer[] = [];
-        const buffers = new Set<ArrayBufferLike>();
-        let at = start;
-        for await (const c of readFileRange(FILE, start, end, true)) {
-          // the chunk is right while it is held, with the next read already in flight
-          expect(c.equals(DATA.subarray(at, at + c.length))).toBe(true);
-          at += c.length;
-          copies.push(Buffer.from(c));
-          buffers.add(c.buffer);
-        }
-        expect(Buffer.concat(copies).equals(DATA.subarray(start, Math.min(end, DATA.length)))).toBe(true);
-        // more than one read: the memory is reused (one small read has a buffer of its own)
-        if (end - start > MB) expect(buffers.size).toBeLessThanOrEqual(2);
-      }),
-      { numRuns: 25 },
-    );
-  });
-
-  it('writes the read ahead into the other buffer, never into the chunk being held', async () => {
-    const it = readFileRange(FILE, 0, DATA.length, true);
-    const first = (await it.next()).value as Buffer;
-    // give the read ahead time to land, then check the held chunk was left alone
-    await new Promise((r) => setTimeout(r, 20));
-    expect(first.equals(DATA.subarray(0, first.length))).toBe(true);
-    const second = (await it.next()).value as Buffer;
-    expect(second.buffer).not.toBe(first.buffer);
-    await it.return(undefined);
-  });
-});
