@@ -34,7 +34,7 @@ export const READ_BYTES = 1 << 20;
 export const REUSED_READ_BYTES = 256 * 1024;
 
 /** Bytes read synchronously between two turns of the event loop (`readFileRangeReusing`). */
-const TURN_BYTES = 4 * 1024 * 1024;
+const TURN_BYTES = 1024 * 1024;
 
 export function readError(file: string, err: unknown): AnalyzerError {
   if (err instanceof AnalyzerError) return err;
