@@ -15,14 +15,14 @@ import { DEFAULT_OPTIONS, readOptionsOf, type AnalysisOptions, type ParserKind }
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { buildReport, type Report } from './report/index.js';
 import { analyzeParallel } from './workers/pool.js';
-import { threadsFor } from './workers/thread-count.js';
+import { threadsForInputs } from './workers/thread-count.js';
 
 /**
- * Analyse `files` in input order: on `threadsFor(files, workers)` threads when that is more
+ * Analyse `files` in input order: on `threadsForInputs(files, workers)` threads when that is more
  * than one (this thread and worker threads, workers/pool.ts), else on this thread alone. The report is the same either way.
  */
 export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
-  const threads = threadsFor(files, o.workers, undefined, o.profile);
+  const threads = threadsForInputs(files, o.workers, o.profile);
   return threads > 1 ? analyzeParallel(files, { ...o, workers: threads }, progress) : analyzeSequential(files, readOptionsOf(o, progress));
 }
 
@@ -31,7 +31,7 @@ export interface AnalyzeInputsOptions {
   /**
    * most threads (the calling thread and worker threads); 1 reads on the calling thread alone (default: the available cores, as the CLI).
    * At most twice the available cores, as the CLI caps `--workers` (1000 threads took over 4 GB);
-   * fewer on a small input (`threadsFor`: one per 128 MB).
+   * fewer on a small input or one of long messages (`threadsForInputs`: one per 128 MB of files that are not long messages).
    */
   workers?: number;
   /** JSON decoder (default 'fast') */

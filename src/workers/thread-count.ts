@@ -1,8 +1,10 @@
 /**
- * How many threads a run uses: `--workers` is a maximum, and a small input is read on fewer
- * threads (on the calling thread alone below 2 x MIN_BYTES_PER_THREAD), because a worker
- * does not pay for itself there. The report is the same whatever the count.
+ * How many threads a run uses: `--workers` is a maximum. An input is read on fewer threads when
+ * a worker cannot pay for itself: a small input (on the calling thread alone below
+ * 2 x MIN_BYTES_PER_THREAD), and an input of long messages, whose bytes cost a thread little
+ * work each (`LIGHT_VALUES_PER_KB`). The report is the same whatever the count.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Input } from '../input/classify.js';
 import { cutsIntoRanges } from './plan-shards.js';
 
@@ -16,6 +18,26 @@ import { cutsIntoRanges } from './plan-shards.js';
  */
 export const MIN_BYTES_PER_THREAD = 128 * 1024 * 1024;
 
+/**
+ * The work per byte under which a file adds no thread: JSON values per KB of its head
+ * (`valuesPerKb`). The decoder's work is per value (a key, a number, a string's start and end)
+ * plus a little per byte (reading, checking UTF-8, scanning string bodies with SIMD), so a file
+ * of long messages is cheap per byte and one thread reads it about as fast as this machine lets
+ * it: on the 2-vCPU VM, two independent one-thread processes on the two halves of the 1 GB
+ * long-message JSON Lines took as long as one process on the whole (2026-12-01, quiet), and two
+ * threads took 1.17x (array) / 1.28x (JSON Lines) the wall time of one (medians of 3, quiet),
+ * while the dense 316 MB archive gained (0.82x). Measured heads: the long-message archives 6
+ * values per KB; dense archives, the many-keys benches, the tiny files and the sample fixture
+ * 95-134. 32 sits between the two, a factor of ~4 from each.
+ */
+export const LIGHT_VALUES_PER_KB = 32;
+
+/** Bytes of a file's head sampled for `valuesPerKb`: a long message is ~1-50 KB, so 64 KB hold a few records. */
+export const SAMPLE_BYTES = 64 * 1024;
+
+/** Largest files sampled (one read of SAMPLE_BYTES each); the others count as dense, as every file did before. */
+const MOST_SAMPLED_FILES = 16;
+
 function minThreadBytesFromEnv(): number | undefined {
   const v = process.env['FLEET_PROPOSALS_MIN_THREAD_BYTES'];
   if (v === undefined || v === '') return undefined;
@@ -23,17 +45,22 @@ function minThreadBytesFromEnv(): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** A file as the thread count sees it; `light`: its head holds fewer than LIGHT_VALUES_PER_KB values per KB. */
+export type CountedFile = Pick<Input, 'size' | 'kind'> & { light?: boolean };
+
 /**
  * The threads the engine uses for `files` when allowed `workers` (`--workers` is a maximum):
  * one per `minBytes` of input (sizes on disk, gzip compressed), at least 1, at most `workers`;
  * all `workers` when a size is unknown (stdin, a pipe). One thread means this thread, no worker.
+ * A `light` file's bytes count for nothing (see LIGHT_VALUES_PER_KB): a run of long-message
+ * files is read on one thread, and they never add a thread to a run of dense ones.
  * When no file can be cut into ranges (`cutsIntoRanges`: agent logs, gzip, streams, or any file
  * under the fleet profile) each file is one task, so there are at most as many threads as files:
  * a second worker would only wait. Measured 2026-12-01 before this rule: the fleet profile on
  * the one 1 GB array took 1.22x the wall time with two workers than with one.
  */
 export function threadsFor(
-  files: readonly Pick<Input, 'size' | 'kind'>[],
+  files: readonly CountedFile[],
   workers: number,
   minBytes = minThreadBytesFromEnv() ?? MIN_BYTES_PER_THREAD,
   profile = 'seed',
@@ -44,7 +71,69 @@ export function threadsFor(
   let total = 0;
   for (const f of files) {
     if (f.size === undefined) return most;
-    total += f.size;
+    if (f.light !== true) total += f.size;
   }
   return Math.max(1, Math.min(most, Math.floor(total / minBytes)));
+}
+
+/**
+ * JSON values per KB of `sample`: the bytes `{`, `[`, `,` and `:` outside strings (one per
+ * object, array, member or element: a value starts after each), per 1024 bytes. An escape or
+ * a string cut by the sample's end is handled as the decoder would; the count is an estimate.
+ */
+export function valuesPerKb(sample: Uint8Array): number {
+  if (sample.length === 0) return 0;
+  let inString = false;
+  let values = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample[i]!;
+    if (inString) {
+      if (c === 0x5c)
+        i++; // '\': the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b || c === 0x2c || c === 0x3a) values++;
+  }
+  return (values * 1024) / sample.length;
+}
+
+/** A session-format file read from disk as it is (no gzip): the ones whose head is sampled. */
+function sampled(f: Input): boolean {
+  return f.transport === 'file' && !f.gzip && (f.kind === 'json' || f.kind === 'jsonl') && f.size !== undefined && f.size > 0;
+}
+
+/** Values per KB of the file's first SAMPLE_BYTES; undefined when it cannot be read (the run reports that later, in order). */
+function sampleFile(path: string, size: number): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.allocUnsafe(Math.min(SAMPLE_BYTES, size));
+    return valuesPerKb(buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)));
+  } catch {
+    return undefined; // not this module's error to report: the reading thread fails on it with its place in the input order
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * `threadsFor`, with the heads of the largest session-format files sampled for their work per
+ * byte when the sizes alone would start a worker (so a small input costs no extra read).
+ */
+export function threadsForInputs(files: readonly Input[], workers: number, profile = 'seed'): number {
+  const minBytes = minThreadBytesFromEnv() ?? MIN_BYTES_PER_THREAD;
+  const bySize = threadsFor(files, workers, minBytes, profile);
+  if (bySize <= 1 || minBytes <= 0) return bySize;
+  const largest = files
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => sampled(f))
+    .sort((a, b) => b.f.size! - a.f.size! || a.i - b.i)
+    .slice(0, MOST_SAMPLED_FILES);
+  if (largest.length === 0) return bySize;
+  const counted: CountedFile[] = files.slice();
+  for (const { f, i } of largest) {
+    const density = sampleFile(f.path, f.size!);
+    if (density !== undefined && density < LIGHT_VALUES_PER_KB) counted[i] = { size: f.size, kind: f.kind, light: true };
+  }
+  return threadsFor(counted, workers, minBytes, profile);
 }

@@ -1,13 +1,22 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { finalizeState, type AnalyzerState } from '../../src/accumulators/index.js';
 import { analyzeFiles } from '../../src/engine.js';
 import { fleetProfile } from '../../src/fleet/profile.js';
 import { resolveInputs } from '../../src/input/sources.js';
 import { DEFAULT_OPTIONS } from '../../src/options.js';
 import { buildReport } from '../../src/report/index.js';
-import { MIN_BYTES_PER_THREAD, threadsFor } from '../../src/workers/thread-count.js';
+import {
+  LIGHT_VALUES_PER_KB,
+  MIN_BYTES_PER_THREAD,
+  SAMPLE_BYTES,
+  threadsFor,
+  threadsForInputs,
+  valuesPerKb,
+} from '../../src/workers/thread-count.js';
+import { removeTmpDirs, tmpDir } from './_archive.js';
 
 // analyzeParallel as it is, with its calls counted: which path did the engine take?
 const parallelCalls = vi.hoisted(() => [] as number[]);
@@ -25,6 +34,44 @@ vi.mock('../../src/workers/pool.js', async (importOriginal) => {
 const MB = 1024 * 1024;
 const SAMPLE = path.resolve(import.meta.dirname, '../../fixtures/sample/sessions.json');
 const ENV = 'FLEET_PROPOSALS_MIN_THREAD_BYTES';
+
+afterAll(removeTmpDirs);
+
+/** `n` sessions of the reference format, each with a message of `messageBytes` (escapes included) and `calls` tool calls. */
+function archive(n: number, messageBytes: number, calls: number): string {
+  const text = 'Line of a long message with "quotes", a \\ path and ünïcödé. '.repeat(Math.ceil(messageBytes / 60)).slice(0, messageBytes);
+  const sessions = Array.from({ length: n }, (_, i) => ({
+    session_id: `s${i}`,
+    repo: 'acme/api',
+    duration_minutes: i % 50,
+    messages: [{ role: 'user', content: text }],
+    errors: i % 3 === 0 ? [`Error: timeout after ${i % 4} s in ${text.slice(0, 40)}`] : [],
+    tool_calls: Array.from({ length: calls }, (_, k) => ({ tool: `t${k % 3}`, latency_ms: 10 * k + (i % 90) * 200 })),
+  }));
+  return `[\n${sessions.map((s) => JSON.stringify(s)).join(',\n')}\n]\n`;
+}
+
+describe(valuesPerKb.name, () => {
+  it.each([
+    { text: '', values: 0 },
+    { text: '[1,2,3]', values: (3 * 1024) / 7 },
+    { text: '{"a:b,c":"[{,:}]"}', values: (2 * 1024) / 18, why: 'structural bytes inside strings are text' },
+    {
+      text: '{"a\\"":"\\\\","b":1}',
+      values: (4 * 1024) / 18,
+      why: 'an escaped quote does not end a string, an escaped backslash does not escape it',
+    },
+  ])('$text: $values', ({ text, values }) => {
+    expect(valuesPerKb(Buffer.from(text))).toBeCloseTo(values, 9);
+  });
+
+  it('tells long messages from dense records, as in the bench archives (6 and 129 values per KB)', () => {
+    const long = Buffer.from(archive(40, 20_000, 17)).subarray(0, SAMPLE_BYTES);
+    const dense = Buffer.from(archive(2000, 60, 20)).subarray(0, SAMPLE_BYTES);
+    expect(valuesPerKb(long)).toBeLessThan(LIGHT_VALUES_PER_KB / 2);
+    expect(valuesPerKb(dense)).toBeGreaterThan(LIGHT_VALUES_PER_KB * 2);
+  });
+});
 
 describe(threadsFor.name, () => {
   it.each([
@@ -84,6 +131,24 @@ describe(threadsFor.name, () => {
     expect(threadsFor(files, workers, 128 * MB, profile)).toBe(threads);
   });
 
+  // long messages: a file whose head holds few values per KB adds no thread
+  it.each([
+    { files: [{ size: 1000 * MB, kind: 'json', light: true }], workers: 2, threads: 1, why: 'the 1 GB long-message array' },
+    { files: [{ size: 1000 * MB, kind: 'jsonl', light: true }], workers: 8, threads: 1, why: 'its JSON Lines, eight allowed' },
+    {
+      files: [
+        { size: 1000 * MB, kind: 'json', light: true },
+        { size: 317 * MB, kind: 'json', light: false },
+      ],
+      workers: 8,
+      threads: 2,
+      why: 'beside a dense archive, only the dense bytes count',
+    },
+    { files: [{ size: 317 * MB, kind: 'json', light: false }], workers: 2, threads: 2, why: 'the dense archive' },
+  ] as const)('$why: $threads', ({ files, workers, threads }) => {
+    expect(threadsFor(files, workers, 128 * MB)).toBe(threads);
+  });
+
   it('stays between 1 and workers, and never falls as the input grows', () => {
     fc.assert(
       fc.property(fc.array(fc.nat({ max: 2 ** 40 })), fc.integer({ min: 1, max: 64 }), fc.nat({ max: 2 ** 30 }), (sizes, workers, more) => {
@@ -129,6 +194,40 @@ describe(threadsFor.name, () => {
       const threaded = await report();
       expect(parallelCalls).toEqual([2]);
       expect(threaded).toBe(alone);
+    });
+
+    it('reads a long-message archive on this thread and a dense one on two, with the report two threads give', async () => {
+      const dir = tmpDir();
+      const long = path.join(dir, 'long.json');
+      const dense = path.join(dir, 'dense.json');
+      writeFileSync(long, archive(60, 20_000, 17));
+      writeFileSync(dense, archive(3000, 60, 20));
+      const [longFiles, denseFiles] = [(await resolveInputs([long], { from: 'auto' })).files, (await resolveInputs([dense], { from: 'auto' })).files];
+      process.env[ENV] = String(64 * 1024); // one thread per 64 KB: by size, both would get two
+      expect(threadsFor(longFiles, 2)).toBe(2);
+      expect(threadsForInputs(longFiles, 2)).toBe(1);
+      expect(threadsForInputs(denseFiles, 2)).toBe(2);
+      expect(threadsForInputs([...longFiles, ...denseFiles], 8)).toBe(8); // the dense bytes alone ask for more than 8
+      const o = { ...DEFAULT_OPTIONS, workers: 2 };
+      const report = async () => JSON.stringify(buildReport((await analyzeFiles(longFiles, o)).state, o));
+      parallelCalls.length = 0;
+      const alone = await report();
+      expect(parallelCalls).toEqual([]);
+      process.env[ENV] = '0'; // as asked: two threads on the same file
+      const threaded = await report();
+      expect(parallelCalls).toEqual([2]);
+      expect(threaded).toBe(alone);
+      expect(alone).toMatch(/Automate \d+ manual processes/); // a report with something in it: 17 calls of 3 tools a session
+    });
+
+    it('counts a file it cannot sample by its size (the reading thread reports the error in input order)', async () => {
+      const dir = tmpDir();
+      const gone = path.join(dir, 'gone.json');
+      writeFileSync(gone, archive(60, 20_000, 17));
+      const { files } = await resolveInputs([gone], { from: 'auto' });
+      rmSync(gone);
+      process.env[ENV] = String(64 * 1024);
+      expect(threadsForInputs(files, 2)).toBe(2);
     });
 
     it('reads one fleet file on this thread however large it is counted, with the report the workers give', async () => {
