@@ -115,8 +115,8 @@ export async function* readFileRange(file: string, start: number, end: number): 
  * Why synchronous, small and one buffer (issue 13, 1 GB long-message array, one thread,
  * 2026-12-01, pairs at load 4-7): two 1 MB buffers read ahead through the thread pool left the
  * main thread idle 0.95 s of a 3.5 s run waiting for reads (a CPU profile on a quiet machine)
- * and cost ~1 s of system time; 256 KB synchronous reads: no idle time, 0.45 instead of 1.0 s
- * of system time, 0.86x the CPU of the whole run. (A fresh 1 MB buffer per read, before the
+ * and cost ~1 s of system time; 256 KB synchronous reads: no idle time, 0.43-0.64 instead of
+ * 0.98-1.14 s of system time, 0.79-0.85x the CPU of the whole run (two rounds of 5 pairs). (A fresh 1 MB buffer per read, before the
  * two buffers, had V8 start a full collection every ~60 ms for the external memory alone.)
  * A file not in the page cache still streams: the kernel reads ahead of sequential reads.
  */
