@@ -11,7 +11,7 @@
 import { initState, mergeStatesInto, messageReadersOf, type AnalyzerState } from '../accumulators/index.js';
 import { analyzeBatches, analyzeInput, type ShardResult } from '../analyze.js';
 import { AnalyzerError, toWire, type WireError } from '../errors.js';
-import { readFileRange, readFileRangeReusing } from '../input/bytes.js';
+import { readFileRange } from '../input/bytes.js';
 import { decoderFor } from '../input/read-sessions.js';
 import type { FinalReply } from './_executor.js';
 import {
@@ -25,6 +25,7 @@ import {
   type WorkerTask,
 } from './_protocol.js';
 import { rangeEvents } from './_range-events.js';
+import { readRangeReusing } from './_read-range.js';
 
 /** A task any thread can run (not a stream). */
 export type LocalTask = Exclude<WorkerTask, StreamTask>;
@@ -139,8 +140,8 @@ async function runRange(t: RangeTask, hooks: TaskHooks): Promise<FinalReply> {
   const p = progressFor(hooks);
   const array = t.kind === 'array-range';
   let newlines = 0;
-  // the fast decoder copies what it keeps of a chunk: it can be given views of one buffer
-  const chunks = t.parser === 'fast' ? readFileRangeReusing(t.file, t.start, t.end) : readFileRange(t.file, t.start, t.end);
+  // the fast decoder copies what it keeps of a chunk: it can be given views of one buffer (_read-range.ts)
+  const chunks = t.parser === 'fast' ? readRangeReusing(t.file, t.start, t.end) : readFileRange(t.file, t.start, t.end);
   const events = rangeEvents(chunks, {
     file: t.file,
     parser: t.parser,

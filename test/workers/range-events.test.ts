@@ -5,7 +5,7 @@ import { decoderFor, recordEvents } from '../../src/input/read-sessions.js';
 import type { InputEvent } from '../../src/input/types.js';
 import type { ParserKind } from '../../src/options.js';
 import { rangeEvents } from '../../src/workers/_range-events.js';
-import { readFileRangeReusing } from '../../src/input/bytes.js';
+import { readRangeReusing } from '../../src/workers/_read-range.js';
 import { removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 
 afterAll(removeTmpDirs);
@@ -53,14 +53,6 @@ async function* bytesOf(text: string): AsyncGenerator<Buffer> {
   yield Buffer.from(text);
 }
 
-/**
- * A range's bytes as runRange (_tasks.ts) gives them: views of one buffer to the fast decoder,
- * which copies what it keeps; memory of their own to stream-json, which may still hold a chunk.
- */
-async function* chunksFor(parser: ParserKind, file: string, start: number, end: number, chunkBytes?: number): AsyncGenerator<Buffer> {
-  for await (const c of readFileRangeReusing(file, start, end, chunkBytes)) yield parser === 'fast' ? c : Buffer.from(c);
-}
-
 /** Record events of ranges, decoded one after another; `onChunk` sees every byte of each range. */
 async function rangesEvents(
   file: string,
@@ -73,7 +65,7 @@ async function rangesEvents(
   for (const r of ranges) {
     let seen = 0;
     const events = flat(
-      rangeEvents(chunksFor(parser, file, r.start, r.end, 7), {
+      rangeEvents(readRangeReusing(file, r.start, r.end, 7), {
         file,
         parser,
         format,
@@ -127,7 +119,7 @@ describe(rangeEvents.name, () => {
     const whole = await failure(recordEvents(decoderFor(parser)(bytesOf(text), { file, shape: 'auto' }), file));
     const range = await failure(
       flat(
-        rangeEvents(chunksFor(parser, file, start, text.lastIndexOf('\n]')), {
+        rangeEvents(readRangeReusing(file, start, text.lastIndexOf('\n]')), {
           file,
           parser,
           format: 'array',
