@@ -23,7 +23,7 @@
  * keeping its bytes.
  *
  * Exactness (test/python/strings.test.ts checks this path against the reference's
- * regexes, and against the string scan): for ASCII text Python's lower() maps A-Z only,
+ * regexes, test/python/ascii-error-key.test.ts against the string scan): for ASCII text Python's lower() maps A-Z only,
  * its strip() and `\S` are the ASCII whitespace of `str.isspace()`, `\b` and `[0-9a-f]` are
  * ASCII classes, and `\d` is 0-9. A non-ASCII character inside a path ('/' and the
  * non-spaces after it) is replaced with the path whatever lower() makes of it: lower()
