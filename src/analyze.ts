@@ -15,12 +15,12 @@
 import { initState, mergeStatesInto, messageReadersOf, profileNamed, type AnalyzerState } from './accumulators/index.js';
 import { inputError } from './errors.js';
 import type { Input } from './input/classify.js';
-import { readInputBatches, type ReadOptions } from './input/read-sessions.js';
+import { isKeyless, RecordBatch, readInputBatches, type ReadOptions } from './input/read-sessions.js';
 import type { InputEvent } from './input/types.js';
 import { emptyMalformed, mergeMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
 import { addRecord } from './profiles/engine.js';
-import type { AnyProfile } from './profiles/types.js';
+import type { AnyProfile, Ordinal } from './profiles/types.js';
 
 /** The analysis of one shard (a whole input, or a byte range of one). Plain data: it crosses threads. */
 export interface ShardResult {
@@ -90,24 +90,14 @@ class ShardLoop {
       return;
     }
     const r = this.r;
-    const at = this.prefix.concat(this.index++);
+    const at = ordinalOf(this.prefix, this.index++);
     if (ev.kind === 'agent-session') {
       addRecord(profile, r.state, profile.fromAgentSession(ev.session), at);
       opts.onSession?.();
       return;
     }
     if (ev.kind === 'record') {
-      const checked = profile.fromRecord(ev.value, { file: ev.context.file, line: ev.context.line ?? 1 });
-      if (checked.ok) {
-        addRecord(profile, r.state, checked.record, at);
-        r.records++;
-        if (ev.keyless) r.keyless++;
-        opts.onSession?.();
-        return;
-      }
-      if (opts.strict) throw inputError(`Invalid session: ${checked.reason}`, ev.context, 'FP_MALFORMED');
-      r.state.skipped++;
-      noteMalformed(r.malformed, { at, reason: checked.reason, context: ev.context });
+      this.addRecord(ev.value, ev.keyless, at, ev.context.file, ev.context.line, ev.context.offset, ev.context);
       return;
     }
     // an odd line of an agent log: its reader wrote the whole message
@@ -115,6 +105,60 @@ class ShardLoop {
     r.state.skipped++;
     noteMalformed(r.malformed, { at, reason: ev.reason, context: ev.context, ...(ev.message !== undefined ? { message: ev.message } : {}) });
   }
+
+  /** `add` of the record events of a batch, read from its decoded records (no event is made for a valid one). */
+  addBatch(batch: RecordBatch): void {
+    const { events, file } = batch;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (ev.kind === 'reset') {
+        this.r = emptyShard(this.opts.profile);
+        continue;
+      }
+      const { value, offset, line } = ev.record;
+      this.addRecord(value, isKeyless(value), ordinalOf(this.prefix, this.index++), file, line, offset, undefined);
+    }
+  }
+
+  /** A record of the session format at `at`, in `file` at `offset` and `line`: its event's context, or one made if it is malformed. */
+  private addRecord(
+    value: unknown,
+    keyless: boolean,
+    at: Ordinal,
+    file: string,
+    line: number | undefined,
+    offset: number | undefined,
+    context: RecordContext | undefined,
+  ): void {
+    const { opts, profile, r } = this;
+    const checked = profile.fromRecord(value, { file, line: line ?? 1 });
+    if (checked.ok) {
+      addRecord(profile, r.state, checked.record, at);
+      r.records++;
+      if (keyless) r.keyless++;
+      opts.onSession?.();
+      return;
+    }
+    const where = context ?? { file, offset, line };
+    if (opts.strict) throw inputError(`Invalid session: ${checked.reason}`, where, 'FP_MALFORMED');
+    r.state.skipped++;
+    noteMalformed(r.malformed, { at, reason: checked.reason, context: where });
+  }
+}
+
+type RecordContext = Extract<InputEvent, { kind: 'record' }>['context'];
+
+/**
+ * `[...prefix, i]` at its exact length, made for every record. `Array.prototype.concat`
+ * (what `ordinalAt` uses) cost ~0.35 µs a call against ~0.03 µs for this copy (2M calls,
+ * one process, loaded 2-core VM): 0.1 s of the dense archive's 200,000 records.
+ */
+function ordinalOf(prefix: readonly number[], i: number): number[] {
+  if (prefix.length === 2) return [prefix[0]!, prefix[1]!, i];
+  const out = new Array<number>(prefix.length + 1);
+  for (let k = 0; k < prefix.length; k++) out[k] = prefix[k]!;
+  out[prefix.length] = i;
+  return out;
 }
 
 /** Feed one shard's events to the accumulators; `prefix` is the shard's ordinal prefix. */
@@ -131,7 +175,10 @@ export async function analyzeBatches(
   opts: LoopOptions,
 ): Promise<ShardResult> {
   const loop = new ShardLoop(prefix, opts);
-  for await (const batch of batches) for (const ev of batch) loop.add(ev);
+  for await (const batch of batches) {
+    if (batch instanceof RecordBatch) loop.addBatch(batch);
+    else for (const ev of batch) loop.add(ev);
+  }
   return loop.result;
 }
 
