@@ -55,7 +55,7 @@ const ANALYZE_OPTIONS = {
     type: 'string',
     requiresArg: true,
     describe:
-      'Most threads, this one and N-1 workers (default: available cores; at most twice that; one per 128 MB of input, long-message files count for none: see README, Workers)',
+      'Most threads, this one and N-1 workers (default: available cores; at most twice that; one per 128 MB of input, long-message files at most half the cores: see README, Workers)',
   },
   parser: { choices: ['fast', 'stream-json'] as const, default: 'fast', describe: 'JSON decoder' },
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },

@@ -5,6 +5,7 @@
  * work each (`LIGHT_VALUES_PER_KB`). The report is the same whatever the count.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Input } from '../input/classify.js';
 import { cutsIntoRanges } from './plan-shards.js';
 
@@ -52,8 +53,9 @@ export type CountedFile = Pick<Input, 'size' | 'kind'> & { light?: boolean };
  * The threads the engine uses for `files` when allowed `workers` (`--workers` is a maximum):
  * one per `minBytes` of input (sizes on disk, gzip compressed), at least 1, at most `workers`;
  * all `workers` when a size is unknown (stdin, a pipe). One thread means this thread, no worker.
- * A `light` file's bytes count for nothing (see LIGHT_VALUES_PER_KB): a run of long-message
- * files is read on one thread, and they never add a thread to a run of dense ones.
+ * A `light` file's bytes (see LIGHT_VALUES_PER_KB) ask for at most half the `cores`: on this
+ * 2-vCPU VM a run of long-message files is read on one thread, and they never add a thread to
+ * a run of dense ones.
  * When no file can be cut into ranges (`cutsIntoRanges`: agent logs, gzip, streams, or any file
  * under the fleet profile) each file is one task, so there are at most as many threads as files:
  * a second worker would only wait. Measured 2026-12-01 before this rule: the fleet profile on
@@ -64,16 +66,31 @@ export function threadsFor(
   workers: number,
   minBytes = minThreadBytesFromEnv() ?? MIN_BYTES_PER_THREAD,
   profile = 'seed',
+  cores = availableParallelism(),
 ): number {
   if (workers <= 1) return 1;
   if (minBytes <= 0) return workers;
   const most = files.some((f) => cutsIntoRanges(f, profile)) ? workers : Math.max(1, Math.min(workers, files.length));
-  let total = 0;
+  let dense = 0;
+  let light = 0;
   for (const f of files) {
     if (f.size === undefined) return most;
-    if (f.light !== true) total += f.size;
+    if (f.light === true) light += f.size;
+    else dense += f.size;
   }
-  return Math.max(1, Math.min(most, Math.floor(total / minBytes)));
+  const byDense = Math.floor(dense / minBytes);
+  const byAll = Math.min(Math.floor((dense + light) / minBytes), lightThreads(cores));
+  return Math.max(1, Math.min(most, Math.max(byDense, byAll)));
+}
+
+/**
+ * The most threads long-message bytes may ask for on `cores` cores: half of them. One
+ * thread reading long messages keeps ~1.3 of this VM's 2 vCPUs busy (its reads, V8's
+ * collector and compiler threads), so here they get one thread. Larger machines were not
+ * measured: half the cores is the guess that keeps a second thread from starving the first.
+ */
+function lightThreads(cores: number): number {
+  return Math.max(1, Math.floor(cores / 2));
 }
 
 /**
@@ -120,9 +137,9 @@ function sampleFile(path: string, size: number): number | undefined {
  * `threadsFor`, with the heads of the largest session-format files sampled for their work per
  * byte when the sizes alone would start a worker (so a small input costs no extra read).
  */
-export function threadsForInputs(files: readonly Input[], workers: number, profile = 'seed'): number {
+export function threadsForInputs(files: readonly Input[], workers: number, profile = 'seed', cores = availableParallelism()): number {
   const minBytes = minThreadBytesFromEnv() ?? MIN_BYTES_PER_THREAD;
-  const bySize = threadsFor(files, workers, minBytes, profile);
+  const bySize = threadsFor(files, workers, minBytes, profile, cores);
   if (bySize <= 1 || minBytes <= 0) return bySize;
   const largest = files
     .map((f, i) => ({ f, i }))
@@ -135,5 +152,5 @@ export function threadsForInputs(files: readonly Input[], workers: number, profi
     const density = sampleFile(f.path, f.size!);
     if (density !== undefined && density < LIGHT_VALUES_PER_KB) counted[i] = { size: f.size, kind: f.kind, light: true };
   }
-  return threadsFor(counted, workers, minBytes, profile);
+  return threadsFor(counted, workers, minBytes, profile, cores);
 }

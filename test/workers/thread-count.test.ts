@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -131,7 +132,7 @@ describe(threadsFor.name, () => {
     expect(threadsFor(files, workers, 128 * MB, profile)).toBe(threads);
   });
 
-  // long messages: a file whose head holds few values per KB adds no thread
+  // long messages: a file whose head holds few values per KB asks for at most half the cores (2 here, as this VM)
   it.each([
     { files: [{ size: 1000 * MB, kind: 'json', light: true }], workers: 2, threads: 1, why: 'the 1 GB long-message array' },
     { files: [{ size: 1000 * MB, kind: 'jsonl', light: true }], workers: 8, threads: 1, why: 'its JSON Lines, eight allowed' },
@@ -146,7 +147,37 @@ describe(threadsFor.name, () => {
     },
     { files: [{ size: 317 * MB, kind: 'json', light: false }], workers: 2, threads: 2, why: 'the dense archive' },
   ] as const)('$why: $threads', ({ files, workers, threads }) => {
-    expect(threadsFor(files, workers, 128 * MB)).toBe(threads);
+    expect(threadsFor(files, workers, 128 * MB, 'seed', 2)).toBe(threads);
+  });
+
+  it.each([
+    { cores: 2, threads: 1 },
+    { cores: 3, threads: 1 },
+    { cores: 4, threads: 2 },
+    { cores: 16, threads: 7, why: 'one per 128 MB of the 1 GB' },
+  ])('long messages on $cores cores: $threads of 8 allowed', ({ cores, threads }) => {
+    expect(threadsFor([{ size: 1000 * MB, kind: 'json', light: true }], 8, 128 * MB, 'seed', cores)).toBe(threads);
+  });
+
+  it('with light files, stays between 1 and workers, never falls as the input grows, and never passes the plain count', () => {
+    const file = fc.record({ size: fc.nat({ max: 2 ** 40 }), kind: fc.constant('json' as const), light: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(file), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 256 }), file, (files, workers, cores, more) => {
+        const n = threadsFor(files, workers, 128 * MB, 'seed', cores);
+        expect(n).toBeGreaterThanOrEqual(1);
+        expect(n).toBeLessThanOrEqual(workers);
+        expect(n).toBeLessThanOrEqual(
+          threadsFor(
+            files.map(({ size, kind }) => ({ size, kind })),
+            workers,
+            128 * MB,
+            'seed',
+            cores,
+          ),
+        );
+        expect(threadsFor([...files, more], workers, 128 * MB, 'seed', cores)).toBeGreaterThanOrEqual(n);
+      }),
+    );
   });
 
   it('stays between 1 and workers, and never falls as the input grows', () => {
@@ -205,14 +236,16 @@ describe(threadsFor.name, () => {
       const [longFiles, denseFiles] = [(await resolveInputs([long], { from: 'auto' })).files, (await resolveInputs([dense], { from: 'auto' })).files];
       process.env[ENV] = String(64 * 1024); // one thread per 64 KB: by size, both would get two
       expect(threadsFor(longFiles, 2)).toBe(2);
-      expect(threadsForInputs(longFiles, 2)).toBe(1);
-      expect(threadsForInputs(denseFiles, 2)).toBe(2);
-      expect(threadsForInputs([...longFiles, ...denseFiles], 8)).toBe(8); // the dense bytes alone ask for more than 8
+      expect(threadsForInputs(longFiles, 2, 'seed', 2)).toBe(1); // on two cores, as this VM
+      expect(threadsForInputs(longFiles, 2, 'seed', 4)).toBe(2); // half of four cores
+      expect(threadsForInputs(denseFiles, 2, 'seed', 2)).toBe(2);
+      expect(threadsForInputs([...longFiles, ...denseFiles], 8, 'seed', 2)).toBe(8); // the dense bytes alone ask for more than 8
       const o = { ...DEFAULT_OPTIONS, workers: 2 };
       const report = async () => JSON.stringify(buildReport((await analyzeFiles(longFiles, o)).state, o));
       parallelCalls.length = 0;
       const alone = await report();
-      expect(parallelCalls).toEqual([]);
+      expect(parallelCalls).toEqual(availableParallelism() >= 4 ? [2] : []); // half the cores, at least one
+      parallelCalls.length = 0;
       process.env[ENV] = '0'; // as asked: two threads on the same file
       const threaded = await report();
       expect(parallelCalls).toEqual([2]);
