@@ -68,3 +68,27 @@ export class NumColumn {
     return out;
   }
 }
+
+/** A column of unsigned 32-bit integers, in Uint32Array chunks (half a `NumColumn`'s bytes). */
+export class U32Column {
+  private chunks: Uint32Array[] = [];
+  length = 0;
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT]![i & MASK]!;
+  }
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+    this.chunks[c]![this.length & MASK] = v;
+    this.length++;
+  }
+
+  copy(): U32Column {
+    const out = new U32Column();
+    out.chunks = this.chunks.map((c) => c.slice());
+    out.length = this.length;
+    return out;
+  }
+}

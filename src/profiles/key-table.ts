@@ -14,7 +14,7 @@
 import { NumColumn } from './columns.js';
 import { KeyIndex } from './key-index.js';
 import type { Ordinal } from './ordinal.js';
-import type { PackWriter } from './packed.js';
+import type { PackWriter, StrSpan } from './packed.js';
 
 export { Column, NumColumn } from './columns.js';
 
@@ -29,8 +29,8 @@ export abstract class KeyTable {
     return this.rows.size;
   }
 
-  /** A new row for `key` whose first ordinal is `at` followed by `i` (when given); its number. */
-  newRow(key: string, at: Ordinal, i?: number): number {
+  /** A new row for `key` (a string, or the string a span of a packed state spells) whose first ordinal is `at` followed by `i` (when given); its number. */
+  newRow(key: string | StrSpan, at: Ordinal, i?: number): number {
     const row = this.rows.size;
     this.rows.set(key, row);
     const ords = this.ords;

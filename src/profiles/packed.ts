@@ -16,11 +16,36 @@ import type { Ordinal } from './ordinal.js';
 export interface PackedState {
   $packed: 1;
   nums: Float64Array;
-  /** every string, one after another: Latin-1 if it is ASCII, else UTF-16 (a lone surrogate
-   * survives it, not UTF-8); its own ArrayBuffer, transferred */
+  /** every string, one after another: Latin-1 if every code unit is below 0x100, else UTF-16
+   * (a lone surrogate survives it, not UTF-8); its own ArrayBuffer, transferred */
   bytes: Uint8Array;
   /** per string: its length in characters times 2, plus 1 when it is written as UTF-16 */
   lens: Uint32Array;
+}
+
+/**
+ * A string as bytes: `bytes[start, end)`, one byte a code unit (Latin-1), or two (UTF-16LE)
+ * when `wide`. A string is written wide only when a code unit is above 0xFF, in a packed
+ * state as in a key table's bytes (key-bytes.ts), so that one string has one form.
+ */
+export interface StrSpan {
+  bytes: Buffer;
+  start: number;
+  end: number;
+  wide: boolean;
+}
+
+interface SliceMethods {
+  latin1Slice(start: number, end: number): string;
+  ucs2Slice(start: number, end: number): string;
+}
+/** Buffer's own decoders where Node has them (toString's argument checks cost ~0.5 s per 1M strings). */
+const DIRECT = typeof (Buffer.prototype as unknown as Partial<SliceMethods>).latin1Slice === 'function';
+
+/** The string of bytes b[start, end), as `StrSpan` says: a string of its own, not a view of a larger one. */
+export function decodeBytes(b: Buffer, start: number, end: number, wide: boolean): string {
+  if (DIRECT) return wide ? (b as unknown as SliceMethods).ucs2Slice(start, end) : (b as unknown as SliceMethods).latin1Slice(start, end);
+  return b.toString(wide ? 'utf16le' : 'latin1', start, end);
 }
 
 export function isPacked(v: unknown): v is PackedState {
@@ -65,8 +90,8 @@ export class PackWriter {
   }
 
   /**
-   * A string as bytes: one a character when it is ASCII, else its UTF-16 code units (a lone
-   * surrogate survives them, not UTF-8). Decoded on the other side into a string of its own:
+   * A string as bytes: one a character when every code unit is below 0x100, else its UTF-16
+   * code units (a lone surrogate survives them, not UTF-8). Decoded on the other side into a string of its own:
    * a string sliced out of one big string is a view that keeps all of it alive (on 1M error
    * keys the main thread held every shard's text, ~80 bytes a key).
    */
@@ -78,7 +103,7 @@ export class PackWriter {
     let i = 0;
     for (; i < len; i++) {
       const c = s.charCodeAt(i);
-      if (c > 0x7f) break;
+      if (c > 0xff) break;
       b[at + i] = c;
     }
     if (i === len) {
@@ -95,6 +120,15 @@ export class PackWriter {
     }
     this.at = at + 2 * len;
     this.len(len * 2 + 1);
+  }
+
+  /** A string given as its bytes (`StrSpan`'s form), copied: a key table's key, without making its string. */
+  strBytes(src: Uint8Array, start: number, end: number, wide: boolean): void {
+    const n = end - start;
+    if (this.bytes.length - this.at < n) this.nextBytes(n);
+    this.bytes.set(src.subarray(start, end), this.at);
+    this.at += n;
+    this.len(wide ? n + 1 : 2 * n);
   }
 
   ordinal(o: Ordinal): void {
@@ -163,22 +197,18 @@ function concat<A extends Float64Array | Uint32Array>(full: A[], last: A, n: num
   return out;
 }
 
-interface SliceMethods {
-  latin1Slice(start: number, end: number): string;
-  ucs2Slice(start: number, end: number): string;
-}
-/** Buffer's own decoders where Node has them (toString's argument checks cost ~0.5 s per 1M strings). */
-const DIRECT = typeof (Buffer.prototype as unknown as Partial<SliceMethods>).latin1Slice === 'function';
-
 export class PackReader {
   private i = 0;
   private s = 0;
   private at = 0;
   private readonly bytes: Buffer;
   private readonly refs: string[] = [];
+  /** what `span` returns (one object, filled anew each call) */
+  private readonly lastSpan: StrSpan;
 
   constructor(private readonly p: PackedState) {
     this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
+    this.lastSpan = { bytes: this.bytes, start: 0, end: 0, wide: false };
   }
 
   /** true while numbers are left */
@@ -195,12 +225,22 @@ export class PackReader {
     const l = this.p.lens[this.s++]!;
     const wide = (l & 1) === 1;
     const end = this.at + (wide ? l - 1 : l >>> 1);
-    const b = this.bytes;
-    let s: string;
-    if (DIRECT) s = wide ? (b as unknown as SliceMethods).ucs2Slice(this.at, end) : (b as unknown as SliceMethods).latin1Slice(this.at, end);
-    else s = b.toString(wide ? 'utf16le' : 'latin1', this.at, end);
+    const s = decodeBytes(this.bytes, this.at, end, wide);
     this.at = end;
     return s;
+  }
+
+  /**
+   * The next string as its bytes, not decoded: a key merged into a key table is looked up
+   * and copied as bytes (key-bytes.ts). The span is the reader's own, valid until the next call.
+   */
+  span(): StrSpan {
+    const l = this.p.lens[this.s++]!;
+    const sp = this.lastSpan;
+    sp.wide = (l & 1) === 1;
+    sp.start = this.at;
+    this.at = sp.end = this.at + (sp.wide ? l - 1 : l >>> 1);
+    return sp;
   }
 
   /** a string `PackWriter.ref` wrote; `fresh` is given each string read the first time (to intern it) */

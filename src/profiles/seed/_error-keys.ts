@@ -6,6 +6,7 @@
  */
 import { Column, KeyTable, NumColumn } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import type { StrSpan } from '../packed.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 export const EXAMPLES = 5;
@@ -39,7 +40,7 @@ export class ErrorKeys extends KeyTable {
   examples = new Column<Examples>();
 
   /** A key not seen before; its first occurrence is at `at` (+ `i` when given). */
-  addKey(key: string, at: Ordinal, i: number | undefined, count: number, repos: Repos, examples: Examples): void {
+  addKey(key: string | StrSpan, at: Ordinal, i: number | undefined, count: number, repos: Repos, examples: Examples): void {
     this.newRow(key, at, i);
     this.count.push(count);
     this.repos.push(repos);
@@ -104,7 +105,8 @@ export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: 
 
 /** Every row of `from` added to `into` (changed and returned); `own`: `into`'s Sets may be changed in place. */
 function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
-  for (const [key, rf] of from.rows) {
+  for (let rf = 0; rf < from.size; rf++) {
+    const key = from.rows.keyAt(rf);
     const ri = into.rows.get(key);
     if (ri === undefined) {
       into.newRowFrom(key, from, rf);

@@ -141,10 +141,12 @@ function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
   const fresh = into.size === 0;
   let lastId = '';
   while (r.more) {
-    const key = r.str();
+    // the key as bytes (copied as they are into the table): no string per key (valid until
+    // the next `span`: the fields are read with `str`, `ref` and `num`)
+    const key = r.span();
     const e = readFields(r, lastId);
     if (typeof e.examples === 'string') lastId = e.examples;
-    const ri = fresh ? undefined : into.rows.get(key);
+    const ri = fresh ? undefined : into.rows.getSpan(key);
     if (ri === undefined) into.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
     else foldFields(into, ri, e, true);
   }
@@ -183,8 +185,8 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   pack(state, w) {
     const { count, repos, examples } = state;
     let lastId: string | undefined;
-    for (const [key, row] of state.rows) {
-      w.str(key);
+    for (let row = 0; row < state.size; row++) {
+      state.rows.writeKey(row, w);
       state.packFirst(row, w);
       w.num(count.get(row));
       const r = repos.get(row);
@@ -219,19 +221,14 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   // was ~250 of the ~580 bytes of peak RSS per key (1M keys, bench/many-keys.ts).
   finalize(state) {
     const kept: number[] = [];
-    const keys: string[] = [];
-    for (const [key, row] of state.rows) {
-      if (state.count.get(row) < MIN_OCCURRENCES) continue;
-      kept.push(row);
-      keys[row] = key;
-    }
+    for (let row = 0; row < state.size; row++) if (state.count.get(row) >= MIN_OCCURRENCES) kept.push(row);
     return kept
       .sort((x, y) => state.compareRows(x, y))
       .map((row) => {
         const r = state.repos.get(row);
         const ex = state.examples.get(row);
         return {
-          key: keys[row]!,
+          key: state.rows.keyAt(row),
           count: state.count.get(row),
           repos: typeof r === 'string' ? [r] : [...r].sort(),
           examples: typeof ex === 'string' ? [ex] : ex.map((x) => x.id),
