@@ -11,7 +11,7 @@
  * through the detector's `document`), but a class instance: it crosses threads packed
  * (`packed.ts`), never structured-cloned.
  */
-import { NumColumn } from './columns.js';
+import { CompactNumColumn } from './columns.js';
 import { KeyIndex } from './key-index.js';
 import type { Ordinal } from './ordinal.js';
 import type { PackWriter, StrSpan } from './packed.js';
@@ -21,9 +21,9 @@ export { Column, NumColumn } from './columns.js';
 export abstract class KeyTable {
   /** key -> row; rows are numbered in insertion order, so iterating it goes row by row (replaced only by `copyInto`) */
   rows = new KeyIndex();
-  /** each row's first ordinal: at `ords[start[row]]` its length n, then its n numbers */
-  private ords = new NumColumn();
-  private start = new NumColumn();
+  /** each row's first ordinal: at `ords[start[row]]` its length n, then its n numbers (4 bytes each while they fit) */
+  private ords = new CompactNumColumn();
+  private start = new CompactNumColumn();
 
   get size(): number {
     return this.rows.size;
