@@ -13,14 +13,11 @@
  * The same form as a packed state's strings (`packed.ts`): a key goes into a pack, and a
  * packed key into a table, as a copy of bytes (`copyTo`, `pushSpan`), never as a string.
  */
-import { NumColumn, U32Column } from './columns.js';
+import { CompactNumColumn, U32Column } from './columns.js';
 import { decodeBytes, type PackWriter, type StrSpan } from './packed.js';
 
-/** bytes of the first page; each next one is twice the last, up to PAGE */
+/** bytes of the first page; each next one is twice the last, up to `KeyBytes.pageBytes` (a longer key gets a page of its own, at offset 0) */
 const FIRST_PAGE = 1 << 10;
-const PAGE = 1 << 20;
-/** a key's place is page * PLACE + offset in the page (exact in a double for 2^22 pages) */
-const PLACE = 2 ** 31;
 
 /** FNV-1a over UTF-16 code units (key-index.ts's `hashKey`), of a string as bytes. */
 export function hashSpan(sp: StrSpan): number {
@@ -32,11 +29,16 @@ export function hashSpan(sp: StrSpan): number {
 }
 
 export class KeyBytes {
+  /** the largest page (static: tests lower it to cover keys longer than a page) */
+  static pageBytes = 1 << 20;
+
+  /** the largest page, and the unit of a key's place: page * maxPage + its offset in the page (below maxPage), 32 bits up to 4096 pages of 1 MB */
+  private maxPage = KeyBytes.pageBytes;
   private pages: Buffer[] = [];
   private page: Buffer = Buffer.alloc(0);
   private at = 0;
-  /** per key: page * PLACE + its first byte's offset in the page */
-  private place = new NumColumn();
+  /** per key: page * maxPage + its first byte's offset in the page */
+  private place = new CompactNumColumn();
   /** per key: its length in code units times 2, plus 1 when it is written wide */
   private lens = new U32Column();
 
@@ -76,8 +78,8 @@ export class KeyBytes {
   /** Key `k` as a string of its own. */
   get(k: number): string {
     const p = this.place.get(k);
-    const page = Math.floor(p / PLACE);
-    const start = p - page * PLACE;
+    const page = Math.floor(p / this.maxPage);
+    const start = p - page * this.maxPage;
     const l = this.lens.get(k);
     const wide = (l & 1) === 1;
     return decodeBytes(this.pages[page]!, start, start + (wide ? l - 1 : l >>> 1), wide);
@@ -86,18 +88,18 @@ export class KeyBytes {
   /** The first code unit of key `k` (it is not empty), without making its string. */
   firstCode(k: number): number {
     const p = this.place.get(k);
-    const page = Math.floor(p / PLACE);
+    const page = Math.floor(p / this.maxPage);
     const b = this.pages[page]!;
-    const start = p - page * PLACE;
+    const start = p - page * this.maxPage;
     return (this.lens.get(k) & 1) === 1 ? b[start]! | (b[start + 1]! << 8) : b[start]!;
   }
 
   /** `hashKey` of key `k`, from its bytes. */
   hash(k: number): number {
     const p = this.place.get(k);
-    const page = Math.floor(p / PLACE);
+    const page = Math.floor(p / this.maxPage);
     const b = this.pages[page]!;
-    const start = p - page * PLACE;
+    const start = p - page * this.maxPage;
     const l = this.lens.get(k);
     let h = 0x811c9dc5 | 0;
     if ((l & 1) === 1) for (let i = start, end = start + l - 1; i < end; i += 2) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8)), 0x01000193);
@@ -111,9 +113,9 @@ export class KeyBytes {
     const len = key.length;
     if (l >>> 1 !== len) return false;
     const p = this.place.get(k);
-    const page = Math.floor(p / PLACE);
+    const page = Math.floor(p / this.maxPage);
     const b = this.pages[page]!;
-    const start = p - page * PLACE;
+    const start = p - page * this.maxPage;
     if ((l & 1) === 0) {
       for (let i = 0; i < len; i++) if (b[start + i] !== key.charCodeAt(i)) return false;
       return true;
@@ -127,9 +129,9 @@ export class KeyBytes {
     const n = sp.end - sp.start;
     if (this.lens.get(k) !== (sp.wide ? n + 1 : n * 2)) return false;
     const p = this.place.get(k);
-    const page = Math.floor(p / PLACE);
+    const page = Math.floor(p / this.maxPage);
     const b = this.pages[page]!;
-    const start = p - page * PLACE;
+    const start = p - page * this.maxPage;
     const src = sp.bytes;
     for (let i = 0, j = sp.start; i < n; i++, j++) if (b[start + i] !== src[j]) return false;
     return true;
@@ -138,8 +140,8 @@ export class KeyBytes {
   /** Key `k` written to a pack as `w.str` would write it, from its bytes. */
   copyTo(k: number, w: PackWriter): void {
     const p = this.place.get(k);
-    const page = Math.floor(p / PLACE);
-    const start = p - page * PLACE;
+    const page = Math.floor(p / this.maxPage);
+    const start = p - page * this.maxPage;
     const l = this.lens.get(k);
     const wide = (l & 1) === 1;
     w.strBytes(this.pages[page]!, start, start + (wide ? l - 1 : l >>> 1), wide);
@@ -148,6 +150,7 @@ export class KeyBytes {
   /** A copy: the full pages are shared (never written again), the page being filled is copied. */
   copy(): KeyBytes {
     const out = new KeyBytes();
+    out.maxPage = this.maxPage;
     out.pages = this.pages.slice();
     if (this.pages.length > 0) {
       out.page = Buffer.allocUnsafeSlow(this.page.length);
@@ -162,8 +165,9 @@ export class KeyBytes {
 
   /** The page to write `n` bytes into at `this.at` (a new one when they do not fit; a long key gets one of its own size). */
   private room(n: number): Buffer {
-    if (this.page.length - this.at >= n && this.pages.length > 0) return this.page;
-    const size = this.pages.length === 0 ? FIRST_PAGE : Math.min(PAGE, 2 * this.page.length);
+    // a key starts below maxPage in its page, so that its place tells its page
+    if (this.page.length - this.at >= n && this.at < this.maxPage && this.pages.length > 0) return this.page;
+    const size = this.pages.length === 0 ? Math.min(FIRST_PAGE, this.maxPage) : Math.min(this.maxPage, 2 * this.page.length);
     this.page = Buffer.allocUnsafeSlow(Math.max(size, n));
     this.pages.push(this.page);
     this.at = 0;
@@ -172,7 +176,7 @@ export class KeyBytes {
 
   /** The key just written (`n` bytes at `this.at`) counted, with its length entry. */
   private added(n: number, len: number): void {
-    this.place.push((this.pages.length - 1) * PLACE + this.at);
+    this.place.push((this.pages.length - 1) * this.maxPage + this.at);
     this.lens.push(len);
     this.at += n;
   }

@@ -16,7 +16,7 @@ import { KeyIndex } from './key-index.js';
 import type { Ordinal } from './ordinal.js';
 import type { PackWriter, StrSpan } from './packed.js';
 
-export { Column, NumColumn } from './columns.js';
+export { Column, CompactNumColumn, NumColumn } from './columns.js';
 
 export abstract class KeyTable {
   /** key -> row; rows are numbered in insertion order, so iterating it goes row by row (replaced only by `copyInto`) */

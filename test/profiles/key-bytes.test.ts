@@ -5,15 +5,25 @@
  * apart from its original.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { hashSpan, KeyBytes } from '../../src/profiles/key-bytes.js';
 import { hashKey } from '../../src/profiles/key-index.js';
 import { PackReader, PackWriter } from '../../src/profiles/packed.js';
 
 const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('', 'é', 'ÿ', 'Ā', '😀', '\uD800', 'x'.repeat(3000)));
 
+const { pageBytes } = KeyBytes;
+afterEach(() => {
+  KeyBytes.pageBytes = pageBytes;
+});
+
 describe(KeyBytes.name, () => {
-  it('gives back every key, equal to itself as a string and as a packed span, and to no other', () => {
+  it.each([
+    ['pages of 1 MB', pageBytes],
+    // pages of 16 bytes: keys cross to new pages often, and a long key gets a page of its own
+    ['pages of 16 bytes', 16],
+  ])('gives back every key, equal to itself as a string and as a packed span, and to no other (%s)', (_name, page) => {
+    KeyBytes.pageBytes = page;
     fc.assert(
       fc.property(fc.array(text, { maxLength: 200 }), fc.array(text, { maxLength: 10 }), (keys, others) => {
         const b = new KeyBytes();

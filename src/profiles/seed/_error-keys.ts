@@ -4,7 +4,7 @@
  * once keeps its repo and its example's session id alone (the example is at the row's
  * first ordinal): with one key per error that is most of the state.
  */
-import { Column, KeyTable, NumColumn } from '../key-table.js';
+import { Column, CompactNumColumn, KeyTable } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
 
@@ -35,7 +35,7 @@ function withRepo(r: Repos, repo: string): Repos {
 
 export class ErrorKeys extends KeyTable {
   /** occurrences, one per error (the same session may count twice) */
-  count = new NumColumn();
+  count = new CompactNumColumn();
   repos = new Column<Repos>();
   examples = new Column<Examples>();
 

@@ -4,7 +4,7 @@
  * an entry object and an ordinal array were ~136 bytes a tool).
  */
 import { addToCompactSum, mergeCompactSums, type CompactSum } from '../exact-sum.js';
-import { Column, KeyTable, NumColumn } from '../key-table.js';
+import { Column, CompactNumColumn, KeyTable } from '../key-table.js';
 import type { Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
 
@@ -29,7 +29,7 @@ export class ToolKeys extends KeyTable {
   /** the display name of a tool that is not a string (1, null...); a string tool's is its key
    * without the "s" (`displayOf`), not kept twice: 1M tool names, ~32 bytes a tool */
   display = new Column<string | undefined>();
-  count = new NumColumn();
+  count = new CompactNumColumn();
   /** total latency; a plain number while exact (see CompactSum) */
   sum = new Column<CompactSum>();
 
