@@ -1,6 +1,6 @@
 /**
- * A state as columns, for the trip from a worker thread to the main thread: every number
- * in one Float64Array and every string in one block of bytes (both transferred, not copied). The structured clone of a state object by object cost more than the whole
+ * A state as columns, for the trip from a worker thread to the main thread: numbers in
+ * Float64Array chunks and strings in chunks of bytes (transferred, not copied). The structured clone of a state object by object cost more than the whole
  * analysis when keys are many: a state of 125k distinct error keys took 2-3 s to
  * serialize and ~6 s to deserialize, against 0.6-1.5 s to pack and 1.2-1.7 s to unpack
  * this way (in one process, the machine loaded; 2026-12-01), and the main thread, which
@@ -12,15 +12,23 @@
  */
 import type { Ordinal } from './ordinal.js';
 
-/** A packed state: plain data that crosses threads cheaply. */
+/**
+ * A packed state: plain data that crosses threads cheaply, as the chunks it was written in
+ * (each a view of an ArrayBuffer of its own, transferred as it is: see `finish`).
+ */
 export interface PackedState {
   $packed: 1;
-  nums: Float64Array;
-  /** every string, one after another: Latin-1 if every code unit is below 0x100, else UTF-16
-   * (a lone surrogate survives it, not UTF-8); its own ArrayBuffer, transferred */
-  bytes: Uint8Array;
+  nums: Float64Array[];
+  /** every string, one after another (a string never crosses chunks): Latin-1 if every code
+   * unit is below 0x100, else UTF-16 (a lone surrogate survives it, not UTF-8) */
+  bytes: Uint8Array[];
   /** per string: its length in characters times 2, plus 1 when it is written as UTF-16 */
-  lens: Uint32Array;
+  lens: Uint32Array[];
+}
+
+/** The buffers of a packed state, to transfer rather than copy. */
+export function packBuffers(p: PackedState): ArrayBuffer[] {
+  return [...p.nums, ...p.lens, ...p.bytes].map((c) => c.buffer as ArrayBuffer);
 }
 
 /**
@@ -63,11 +71,11 @@ export class PackWriter {
   static numChunk = 1 << 16;
   static byteChunk = 1 << 20;
 
-  // Numbers and string bytes are written into chunks and copied once, at `finish`, into
-  // buffers of their exact size: a Float64Array grown by doubling, and the strings kept
-  // until then and joined into one string, left ~2x the packed size behind for the
-  // collector in every worker, for every shard (1M error keys: ~35 MB a worker a shard).
-  // the first chunks are small (most states are: a detector of a few keys, a batch of tiny
+  // Numbers and string bytes are written into chunks, and the chunks are what is transferred:
+  // a Float64Array grown by doubling, and the strings kept until then and joined into one
+  // string, left ~2x the packed size behind for the collector in every worker, for every
+  // shard (1M error keys: ~35 MB a worker a shard), and copying the chunks once into buffers
+  // of their exact size still left the chunks (1x). The first chunks are small (most states are: a detector of a few keys, a batch of tiny
   // files) and each next one twice the last, up to the bound
   private nums = new Float64Array(Math.min(256, PackWriter.numChunk));
   private n = 0;
@@ -151,20 +159,17 @@ export class PackWriter {
     this.str(s);
   }
 
-  /** Every number, string and length written, each in one buffer of its own (to transfer). */
+  /**
+   * Every number, string and length written, as the chunks they were written in (each chunk
+   * a view of a buffer of its own: allocUnsafeSlow, never a slice of Node's shared pool, which
+   * must not be transferred). The writer is done with.
+   */
   finish(): PackedState {
-    // not Buffer.from: a small Buffer may be a slice of Node's shared pool, which must not be transferred
-    const bytes = Buffer.allocUnsafeSlow(this.fullBytes.reduce((t, c) => t + c.length, this.at));
-    let at = 0;
-    for (const c of [...this.fullBytes, this.bytes.subarray(0, this.at)]) {
-      bytes.set(c, at);
-      at += c.length;
-    }
     return {
       $packed: 1,
-      nums: concat(this.fullNums, this.nums, this.n, Float64Array),
-      bytes,
-      lens: concat(this.fullLens, this.lens, this.nLens, Uint32Array),
+      nums: [...this.fullNums, this.nums.subarray(0, this.n)],
+      bytes: [...this.fullBytes, this.bytes.subarray(0, this.at)],
+      lens: [...this.fullLens, this.lens.subarray(0, this.nLens)],
     };
   }
 
@@ -185,49 +190,49 @@ export class PackWriter {
   }
 }
 
-/** Full chunks and the first `n` of the last one, in one array of the exact length. */
-function concat<A extends Float64Array | Uint32Array>(full: A[], last: A, n: number, make: new (length: number) => A): A {
-  const out = new make(full.reduce((t, c) => t + c.length, n));
-  let at = 0;
-  for (const c of full) {
-    out.set(c, at);
-    at += c.length;
-  }
-  out.set(last.subarray(0, n), at);
-  return out;
-}
-
 export class PackReader {
+  // the chunk being read of each kind, its index, and the place in it
+  private nums: Float64Array;
+  private ni = 0;
   private i = 0;
+  private lens: Uint32Array;
+  private li = 0;
   private s = 0;
+  private bytes: Buffer;
+  private bi = 0;
   private at = 0;
-  private readonly bytes: Buffer;
+  private readonly byteChunks: Buffer[];
   private readonly refs: string[] = [];
   /** what `span` returns (one object, filled anew each call) */
   private readonly lastSpan: StrSpan;
+  /** `str`'s own, so that `str` leaves the last `span` as it was */
+  private readonly strSpan: StrSpan;
 
   constructor(private readonly p: PackedState) {
-    this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
+    this.nums = p.nums[0] ?? new Float64Array(0);
+    this.lens = p.lens[0] ?? new Uint32Array(0);
+    this.byteChunks = p.bytes.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    this.bytes = this.byteChunks[0] ?? Buffer.alloc(0);
     this.lastSpan = { bytes: this.bytes, start: 0, end: 0, wide: false };
+    this.strSpan = { bytes: this.bytes, start: 0, end: 0, wide: false };
   }
 
   /** true while numbers are left */
   get more(): boolean {
-    return this.i < this.p.nums.length;
+    if (this.i < this.nums.length) return true;
+    for (let c = this.ni + 1; c < this.p.nums.length; c++) if (this.p.nums[c]!.length > 0) return true;
+    return false;
   }
 
   num(): number {
-    return this.p.nums[this.i++]!;
+    if (this.i === this.nums.length) this.nextNums();
+    return this.nums[this.i++]!;
   }
 
   /** the next string, decoded into a string of its own (not a view of a larger one) */
   str(): string {
-    const l = this.p.lens[this.s++]!;
-    const wide = (l & 1) === 1;
-    const end = this.at + (wide ? l - 1 : l >>> 1);
-    const s = decodeBytes(this.bytes, this.at, end, wide);
-    this.at = end;
-    return s;
+    const sp = this.next(this.strSpan);
+    return decodeBytes(sp.bytes, sp.start, sp.end, sp.wide);
   }
 
   /**
@@ -235,12 +240,35 @@ export class PackReader {
    * and copied as bytes (key-bytes.ts). The span is the reader's own, valid until the next call.
    */
   span(): StrSpan {
-    const l = this.p.lens[this.s++]!;
-    const sp = this.lastSpan;
-    sp.wide = (l & 1) === 1;
+    return this.next(this.lastSpan);
+  }
+
+  /** `sp` set to the next string's bytes. */
+  private next(sp: StrSpan): StrSpan {
+    if (this.s === this.lens.length) {
+      do this.lens = this.p.lens[++this.li]!;
+      while (this.lens.length === 0);
+      this.s = 0;
+    }
+    const l = this.lens[this.s++]!;
+    const wide = (l & 1) === 1;
+    const n = wide ? l - 1 : l >>> 1;
+    // a string is never cut between chunks: one that does not fit what is left is in the next
+    while (this.at + n > this.bytes.length) {
+      this.bytes = this.byteChunks[++this.bi]!;
+      this.at = 0;
+    }
+    sp.bytes = this.bytes;
+    sp.wide = wide;
     sp.start = this.at;
-    this.at = sp.end = this.at + (sp.wide ? l - 1 : l >>> 1);
+    this.at = sp.end = this.at + n;
     return sp;
+  }
+
+  private nextNums(): void {
+    do this.nums = this.p.nums[++this.ni]!;
+    while (this.nums.length === 0);
+    this.i = 0;
   }
 
   /** a string `PackWriter.ref` wrote; `fresh` is given each string read the first time (to intern it) */

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_REFS, PackReader, PackWriter } from '../../src/profiles/packed.js';
+import { MAX_REFS, packBuffers, PackReader, PackWriter } from '../../src/profiles/packed.js';
 
 const { numChunk, byteChunk } = PackWriter;
 afterEach(() => {
@@ -38,16 +38,36 @@ describe('PackWriter / PackReader', () => {
     );
   });
 
-  it('keeps its strings in a buffer of its own (transferring a pooled Buffer would detach the pool)', () => {
+  it('leaves the last span as it was while strings and numbers are read after it', () => {
     const w = new PackWriter();
-    w.str('short');
-    w.str('\ud800 lone');
-    w.num(1);
+    for (const x of ['key', 'id', 'é']) w.str(x);
+    w.num(5);
+    const r = new PackReader(w.finish());
+    const sp = r.span();
+    expect([r.str(), r.str(), r.num()]).toEqual(['id', 'é', 5]);
+    expect(sp.bytes.latin1Slice(sp.start, sp.end)).toBe('key');
+  });
+
+  it('is transferred as the chunks it was written in, each of a buffer of its own (transferring a pooled Buffer would detach the pool)', () => {
+    PackWriter.numChunk = 2;
+    PackWriter.byteChunk = 8;
+    const w = new PackWriter();
+    const strs = ['short', '\ud800 lone', '', 'a longer string than a chunk'];
+    for (const [i, x] of strs.entries()) {
+      w.str(x);
+      w.num(i);
+    }
     const p = w.finish();
-    expect(p.bytes.byteOffset).toBe(0);
-    expect(p.bytes.buffer.byteLength).toBe(p.bytes.byteLength);
-    const r = new PackReader(p);
-    expect([r.str(), r.str(), r.num()]).toEqual(['short', '\ud800 lone', 1]);
+    const buffers = packBuffers(p);
+    expect(p.bytes.length).toBeGreaterThan(1);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    for (const c of [...p.nums, ...p.bytes, ...p.lens]) expect(c.byteOffset).toBe(0);
+    const moved = structuredClone(p, { transfer: buffers });
+    expect(p.bytes[0]!.byteLength).toBe(0); // detached: transferred, not copied
+    const r = new PackReader(moved);
+    const read: unknown[] = [];
+    while (r.more) read.push(r.str(), r.num());
+    expect(read).toEqual(strs.flatMap((x, i) => [x, i]));
   });
 
   it('reads back strings written by ref, as their first reading, past the dictionary bound too', () => {
