@@ -7,6 +7,7 @@
 import { Column, CompactNumColumn, KeyTable } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
+import { ExampleColumn } from './_example-column.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 export const EXAMPLES = 5;
@@ -37,7 +38,7 @@ export class ErrorKeys extends KeyTable {
   /** occurrences, one per error (the same session may count twice) */
   count = new CompactNumColumn();
   repos = new Column<Repos>();
-  examples = new Column<Examples>();
+  examples = new ExampleColumn();
 
   /** A key not seen before; its first occurrence is at `at` (+ `i` when given). */
   addKey(key: string | StrSpan, at: Ordinal, i: number | undefined, count: number, repos: Repos, examples: Examples): void {

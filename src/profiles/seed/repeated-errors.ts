@@ -184,7 +184,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   // session, that is one string a key to write and read back instead of three.
   pack(state, w) {
     const { count, repos, examples } = state;
-    let lastId: string | undefined;
+    let lastId = -1;
     for (let row = 0; row < state.size; row++) {
       state.rows.writeKey(row, w);
       state.packFirst(row, w);
@@ -197,15 +197,16 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
         w.num(r.size);
         for (const x of r) w.ref(x);
       }
-      const ex = examples.get(row);
-      if (typeof ex === 'string') {
-        if (ex === lastId) w.num(SAME_ID);
+      const id = examples.idEntry(row);
+      if (id >= 0) {
+        if (id === lastId) w.num(SAME_ID);
         else {
           w.num(0);
-          w.str(ex);
-          lastId = ex;
+          examples.writeId(row, w);
+          lastId = id;
         }
       } else {
+        const ex = examples.get(row) as ErrorExample[];
         w.num(ex.length);
         for (const x of ex) {
           w.ordinal(x.at);
