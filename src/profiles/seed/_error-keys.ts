@@ -4,10 +4,11 @@
  * once keeps its repo and its example's session id alone (the example is at the row's
  * first ordinal): with one key per error that is most of the state.
  */
-import { Column, CompactNumColumn, KeyTable } from '../key-table.js';
+import { CompactNumColumn, KeyTable } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
 import { ExampleColumn } from './_example-column.js';
+import { RepoColumn } from './_repo-column.js';
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 export const EXAMPLES = 5;
@@ -37,7 +38,7 @@ function withRepo(r: Repos, repo: string): Repos {
 export class ErrorKeys extends KeyTable {
   /** occurrences, one per error (the same session may count twice) */
   count = new CompactNumColumn();
-  repos = new Column<Repos>();
+  repos = new RepoColumn();
   examples = new ExampleColumn();
 
   /** A key not seen before; its first occurrence is at `at` (+ `i` when given). */
