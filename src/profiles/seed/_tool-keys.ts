@@ -4,7 +4,8 @@
  * an entry object and an ordinal array were ~136 bytes a tool).
  */
 import { addToCompactSum, mergeCompactSums, type CompactSum } from '../exact-sum.js';
-import { Column, CompactNumColumn, KeyTable } from '../key-table.js';
+import { CompactNumColumn, KeyTable } from '../key-table.js';
+import { SumColumn } from './_sum-column.js';
 import type { Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
 
@@ -26,17 +27,18 @@ export function isStringKey(key: string | StrSpan): boolean {
 const S = 115; // 's'
 
 export class ToolKeys extends KeyTable {
-  /** the display name of a tool that is not a string (1, null...); a string tool's is its key
-   * without the "s" (`displayOf`), not kept twice: 1M tool names, ~32 bytes a tool */
-  display = new Column<string | undefined>();
+  /** the display name of a tool that is not a string (1, null...), by row; a string tool's is
+   * its key without the "s" (`displayOf`), not kept twice (1M tool names, ~32 bytes a tool),
+   * nor a pointer a row (8 bytes) */
+  display = new Map<number, string>();
   count = new CompactNumColumn();
   /** total latency; a plain number while exact (see CompactSum) */
-  sum = new Column<CompactSum>();
+  sum = new SumColumn();
 
   /** A tool not seen before; its first call is at `at` (+ `i` when given). Its row. */
   addTool(key: string | StrSpan, at: Ordinal, i: number | undefined, display: string | undefined, count: number, sum: CompactSum): number {
     const row = this.newRow(key, at, i);
-    this.display.push(isStringKey(key) ? undefined : display);
+    if (display !== undefined && !isStringKey(key)) this.display.set(row, display);
     this.count.push(count);
     this.sum.push(sum);
     return row;
@@ -60,7 +62,7 @@ export class ToolKeys extends KeyTable {
 
   copy(): ToolKeys {
     const out = this.copyInto(new ToolKeys());
-    out.display = this.display.copy();
+    out.display = new Map(this.display);
     out.count = this.count.copy();
     out.sum = this.sum.copy();
     return out;
@@ -71,7 +73,7 @@ export class ToolKeys extends KeyTable {
 export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
   if (into.compareFirst(ri, e.first) > 0) {
     into.setFirst(ri, e.first);
-    into.display.set(ri, into.isStringRow(ri) ? undefined : e.display);
+    if (!into.isStringRow(ri) && e.display !== undefined) into.display.set(ri, e.display);
   }
   into.count.set(ri, into.count.get(ri) + e.count);
   into.sum.set(ri, mergeCompactSums(into.sum.get(ri), e.sum));
@@ -83,8 +85,9 @@ function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
     const key = from.rows.keyAt(rf);
     const ri = into.rows.get(key);
     if (ri === undefined) {
-      into.newRowFrom(key, from, rf);
-      into.display.push(from.display.get(rf));
+      const row = into.newRowFrom(key, from, rf);
+      const display = from.display.get(rf);
+      if (display !== undefined) into.display.set(row, display);
       into.count.push(from.count.get(rf));
       into.sum.push(from.sum.get(rf));
     } else foldTool(into, ri, { first: from.first(rf), display: from.display.get(rf), count: from.count.get(rf), sum: from.sum.get(rf) });
