@@ -56,7 +56,7 @@ export abstract class KeyTable {
     const ords = this.ords;
     const s = this.start.get(row);
     const n = ords.get(s);
-    for (let k = 0; k <= n; k++) w.num(ords.get(s + k));
+    for (let k = 0; k <= n; k++) w.uint(ords.get(s + k));
   }
 
   /** `compareOrdinal(first(row), o)` without building the array. */

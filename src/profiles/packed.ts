@@ -19,6 +19,8 @@ import type { Ordinal } from './ordinal.js';
 export interface PackedState {
   $packed: 1;
   nums: Float64Array[];
+  /** what `uint` wrote: varints (a number never crosses chunks) */
+  ints: Uint8Array[];
   /** every string, one after another (a string never crosses chunks): Latin-1 if every code
    * unit is below 0x100, else UTF-16 (a lone surrogate survives it, not UTF-8) */
   bytes: Uint8Array[];
@@ -28,7 +30,7 @@ export interface PackedState {
 
 /** The buffers of a packed state, to transfer rather than copy. */
 export function packBuffers(p: PackedState): ArrayBuffer[] {
-  return [...p.nums, ...p.lens, ...p.bytes].map((c) => c.buffer as ArrayBuffer);
+  return [...p.nums, ...p.ints, ...p.lens, ...p.bytes].map((c) => c.buffer as ArrayBuffer);
 }
 
 /**
@@ -66,6 +68,9 @@ export function isPacked(v: unknown): v is PackedState {
  */
 export const MAX_REFS = 4096;
 
+/** bytes of the longest varint `uint` writes (of 2^31) */
+const MAX_VARINT = 5;
+
 export class PackWriter {
   /** numbers a chunk, bytes a chunk (static: tests lower them to cross chunk edges) */
   static numChunk = 1 << 16;
@@ -80,6 +85,9 @@ export class PackWriter {
   private nums = new Float64Array(Math.min(256, PackWriter.numChunk));
   private n = 0;
   private readonly fullNums: Float64Array[] = [];
+  private ints: Buffer = Buffer.allocUnsafeSlow(Math.max(MAX_VARINT, Math.min(256, PackWriter.byteChunk)));
+  private ia = 0;
+  private readonly fullInts: Uint8Array[] = [];
   private bytes: Buffer = Buffer.allocUnsafeSlow(Math.min(1024, PackWriter.byteChunk));
   private at = 0;
   private readonly fullBytes: Uint8Array[] = [];
@@ -139,23 +147,50 @@ export class PackWriter {
     this.len(wide ? n + 1 : 2 * n);
   }
 
+  /**
+   * A number that is nearly always a small count or index (an ordinal's, a count, a mark):
+   * x + 1 as a varint (1-5 bytes) when x is an integer in [0, 2^31 - 1), else 0 and `num(x)`.
+   * As `num` every one was 8 bytes: on 1M error keys ~70 of a key's ~118 packed bytes.
+   */
+  uint(x: number): void {
+    if (this.ints.length - this.ia < MAX_VARINT) {
+      this.fullInts.push(this.ints.subarray(0, this.ia));
+      this.ints = Buffer.allocUnsafeSlow(Math.max(MAX_VARINT, Math.min(PackWriter.byteChunk, 2 * this.ints.length)));
+      this.ia = 0;
+    }
+    const b = this.ints;
+    let at = this.ia;
+    if (!(x >= 0 && x < 0x7fffffff && x === Math.floor(x)) || (x === 0 && 1 / x < 0)) {
+      b[at] = 0;
+      this.ia = at + 1;
+      return this.num(x);
+    }
+    let v = x + 1;
+    while (v >= 0x80) {
+      b[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[at++] = v;
+    this.ia = at;
+  }
+
   ordinal(o: Ordinal): void {
-    this.num(o.length);
-    for (const x of o) this.num(x);
+    this.uint(o.length);
+    for (const x of o) this.uint(x);
   }
 
   /**
-   * A string that recurs (a repo): the first time -1 and the string, then its number; -2
-   * and the string once MAX_REFS are taken. On 1M error keys each key's repo was a string
+   * A string that recurs (a repo): the first time 0 and the string, then its number + 2; 1
+   * and the string once MAX_REFS are taken (by `uint`). On 1M error keys each key's repo was a string
    * of its own to write, decode and intern on the main thread.
    */
   ref(s: string): void {
     const i = this.refs.get(s);
-    if (i !== undefined) return this.num(i);
+    if (i !== undefined) return this.uint(i + 2);
     if (this.refs.size < MAX_REFS) {
       this.refs.set(s, this.refs.size);
-      this.num(-1);
-    } else this.num(-2);
+      this.uint(0);
+    } else this.uint(1);
     this.str(s);
   }
 
@@ -168,6 +203,7 @@ export class PackWriter {
     return {
       $packed: 1,
       nums: [...this.fullNums, this.nums.subarray(0, this.n)],
+      ints: [...this.fullInts, this.ints.subarray(0, this.ia)],
       bytes: [...this.fullBytes, this.bytes.subarray(0, this.at)],
       lens: [...this.fullLens, this.lens.subarray(0, this.nLens)],
     };
@@ -195,6 +231,9 @@ export class PackReader {
   private nums: Float64Array;
   private ni = 0;
   private i = 0;
+  private ints: Uint8Array;
+  private ii = 0;
+  private ia = 0;
   private lens: Uint32Array;
   private li = 0;
   private s = 0;
@@ -210,6 +249,7 @@ export class PackReader {
 
   constructor(private readonly p: PackedState) {
     this.nums = p.nums[0] ?? new Float64Array(0);
+    this.ints = p.ints[0] ?? new Uint8Array(0);
     this.lens = p.lens[0] ?? new Uint32Array(0);
     this.byteChunks = p.bytes.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
     this.bytes = this.byteChunks[0] ?? Buffer.alloc(0);
@@ -217,11 +257,35 @@ export class PackReader {
     this.strSpan = { bytes: this.bytes, start: 0, end: 0, wide: false };
   }
 
-  /** true while numbers are left */
+  /** true while numbers or strings are left */
   get more(): boolean {
-    if (this.i < this.nums.length) return true;
-    for (let c = this.ni + 1; c < this.p.nums.length; c++) if (this.p.nums[c]!.length > 0) return true;
+    return this.i < this.nums.length || this.ia < this.ints.length || this.s < this.lens.length || this.moreChunks();
+  }
+
+  private moreChunks(): boolean {
+    const p = this.p;
+    for (let c = this.ni + 1; c < p.nums.length; c++) if (p.nums[c]!.length > 0) return true;
+    for (let c = this.ii + 1; c < p.ints.length; c++) if (p.ints[c]!.length > 0) return true;
+    for (let c = this.li + 1; c < p.lens.length; c++) if (p.lens[c]!.length > 0) return true;
     return false;
+  }
+
+  /** what `PackWriter.uint` wrote */
+  uint(): number {
+    while (this.ia === this.ints.length) {
+      this.ints = this.p.ints[++this.ii]!;
+      this.ia = 0;
+    }
+    const b = this.ints;
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const x = b[this.ia++]!;
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) break;
+      scale *= 128;
+    }
+    return v === 0 ? this.num() : v - 1;
   }
 
   num(): number {
@@ -273,17 +337,17 @@ export class PackReader {
 
   /** a string `PackWriter.ref` wrote; `fresh` is given each string read the first time (to intern it) */
   ref(fresh?: (s: string) => string): string {
-    const i = this.num();
-    if (i >= 0) return this.refs[i]!;
+    const i = this.uint();
+    if (i >= 2) return this.refs[i - 2]!;
     const s = fresh === undefined ? this.str() : fresh(this.str());
-    if (i === -1) this.refs.push(s);
+    if (i === 0) this.refs.push(s);
     return s;
   }
 
   ordinal(): Ordinal {
-    const n = this.num();
+    const n = this.uint();
     const o = new Array<number>(n);
-    for (let k = 0; k < n; k++) o[k] = this.num();
+    for (let k = 0; k < n; k++) o[k] = this.uint();
     return o;
   }
 }

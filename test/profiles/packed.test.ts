@@ -38,6 +38,38 @@ describe('PackWriter / PackReader', () => {
     );
   });
 
+  it('reads back every number written by uint, small counts in a few bytes and any other number as it is', () => {
+    PackWriter.byteChunk = 7;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat(300), fc.integer({ min: 0, max: 2 ** 31 }), fc.double(), fc.constantFrom(-0, -1, 2 ** 53, 0x7ffffffe, 0x7fffffff)), {
+          maxLength: 50,
+        }),
+        (xs) => {
+          const w = new PackWriter();
+          for (const x of xs) {
+            w.uint(x);
+            w.str('');
+          }
+          const p = w.finish();
+          const r = new PackReader(p);
+          const read: number[] = [];
+          while (r.more) {
+            read.push(r.uint());
+            r.str();
+          }
+          expect(read).toEqual(xs);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    const w = new PackWriter();
+    for (let i = 0; i < 100; i++) w.uint(i);
+    const p = w.finish();
+    expect(p.ints.reduce((n, c) => n + c.length, 0)).toBe(100);
+    expect(p.nums.reduce((n, c) => n + c.length, 0)).toBe(0);
+  });
+
   it('leaves the last span as it was while strings and numbers are read after it', () => {
     const w = new PackWriter();
     for (const x of ['key', 'id', 'é']) w.str(x);

@@ -64,12 +64,12 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
 function readFields(r: PackReader, key: StrSpan): ToolFields {
   const display = isStringKey(key) ? undefined : r.str();
   const first = r.ordinal();
-  const count = r.num();
+  const count = r.uint();
   let sum: CompactSum;
-  if (r.num() === 0) sum = r.num();
+  if (r.uint() === 0) sum = r.num();
   else {
     const partials: number[] = [];
-    for (let k = r.num(); k > 0; k--) partials.push(r.num());
+    for (let k = r.uint(); k > 0; k--) partials.push(r.num());
     sum = { partials, special: r.num() };
   }
   return { first, display, count, sum };
@@ -162,21 +162,21 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   mergeInto: mergeToolKeysInto,
   // per tool: key, display (not for a string tool: its key says it), first, count, sum (0
   // and the number for the compact form,
-  // else 1, the partials' count, the partials and the special part)
+  // else 1, the partials' count, the partials and the special part); counts and marks by `uint`
   pack(state, w) {
     const { display, count, sum } = state;
     for (let row = 0; row < state.size; row++) {
       state.rows.writeKey(row, w);
       if (!state.isStringRow(row)) w.str(display.get(row)!);
       state.packFirst(row, w);
-      w.num(count.get(row));
+      w.uint(count.get(row));
       const x = sum.get(row);
       if (typeof x === 'number') {
-        w.num(0);
+        w.uint(0);
         w.num(x);
       } else {
-        w.num(1);
-        w.num(x.partials.length);
+        w.uint(1);
+        w.uint(x.partials.length);
         for (const p of x.partials) w.num(p);
         w.num(x.special);
       }
