@@ -42,6 +42,12 @@ describe(SumColumn.name, () => {
     b.set(0, { partials: [2], special: 0 });
     b.set(1, 7);
     a.push(3);
-    expect([a.get(0), a.get(1), a.get(2), b.get(0), b.get(1)]).toEqual([1.5, { partials: [1, 1e-30], special: 0 }, 3, { partials: [2], special: 0 }, 7]);
+    expect([a.get(0), a.get(1), a.get(2), b.get(0), b.get(1)]).toEqual([
+      1.5,
+      { partials: [1, 1e-30], special: 0 },
+      3,
+      { partials: [2], special: 0 },
+      7,
+    ]);
   });
 });
