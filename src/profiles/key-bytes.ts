@@ -85,6 +85,18 @@ export class KeyBytes {
     return decodeBytes(this.pages[page]!, start, start + (wide ? l - 1 : l >>> 1), wide);
   }
 
+  /** `sp` set to key `k`'s bytes (a view of its page: valid while this store lives). */
+  spanOf(k: number, sp: StrSpan): void {
+    const p = this.place.get(k);
+    const page = Math.floor(p / this.maxPage);
+    const start = p - page * this.maxPage;
+    const l = this.lens.get(k);
+    sp.wide = (l & 1) === 1;
+    sp.bytes = this.pages[page]!;
+    sp.start = start;
+    sp.end = start + (sp.wide ? l - 1 : l >>> 1);
+  }
+
   /** The first code unit of key `k` (it is not empty), without making its string. */
   firstCode(k: number): number {
     const p = this.place.get(k);

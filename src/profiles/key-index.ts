@@ -1,8 +1,8 @@
 /**
  * A key table's index, key -> row (rows numbered 0, 1, 2... in insertion order): a JS
  * `Map` while it is small, and past `KeyIndex.mapUpTo` keys an open-addressing hash table
- * of its own (each slot the key's hash and its row, in one Int32Array; the keys in a
- * column by row).
+ * of its own (each slot a row and the high bits of its key's hash, in one Int32Array; the
+ * keys as bytes by row, `key-bytes.ts`).
  *
  * Why: a `Map` of a million keys costs ~2.5-3 µs per insert on this 2-vCPU VM (each
  * lookup walks a bucket chain of entries and loads every key it passes: cache and TLB
@@ -126,6 +126,13 @@ export class KeyIndex {
   /** The key of `row`, as a string (made anew from its bytes in a slot array). */
   keyAt(row: number): string {
     return this.keyOf !== undefined ? this.keyOf.get(row) : this.bytes.get(row);
+  }
+
+  /** `sp` set to `row`'s key bytes and true, in a slot array; false (and `sp` as it was) while the index is a Map. */
+  spanOf(row: number, sp: StrSpan): boolean {
+    if (this.keyOf !== undefined) return false;
+    this.bytes.spanOf(row, sp);
+    return true;
   }
 
   /** The first code unit of `row`'s key (not empty). */

@@ -10,6 +10,9 @@ import type { StrSpan } from '../packed.js';
 import { ExampleColumn } from './_example-column.js';
 import { RepoColumn } from './_repo-column.js';
 
+/** a span's bytes before it is filled */
+const EMPTY = Buffer.alloc(0);
+
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 export const EXAMPLES = 5;
 
@@ -107,9 +110,10 @@ export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: 
 
 /** Every row of `from` added to `into` (changed and returned); `own`: `into`'s Sets may be changed in place. */
 function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
+  const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
   for (let rf = 0; rf < from.size; rf++) {
-    const key = from.rows.keyAt(rf);
-    const ri = into.rows.get(key);
+    const key = from.keyRef(rf, sp);
+    const ri = into.rowOf(key);
     if (ri === undefined) {
       into.newRowFrom(key, from, rf);
       into.count.push(from.count.get(rf));

@@ -9,6 +9,9 @@ import { SumColumn } from './_sum-column.js';
 import type { Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
 
+/** a span's bytes before it is filled */
+const EMPTY = Buffer.alloc(0);
+
 /** One tool's fields apart from the table (as read from a packed state or a state file). */
 export interface ToolFields {
   first: Ordinal;
@@ -81,9 +84,10 @@ export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
 
 /** Every row of `from` added to `into` (changed and returned). */
 function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
+  const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
   for (let rf = 0; rf < from.size; rf++) {
-    const key = from.rows.keyAt(rf);
-    const ri = into.rows.get(key);
+    const key = from.keyRef(rf, sp);
+    const ri = into.rowOf(key);
     if (ri === undefined) {
       const row = into.newRowFrom(key, from, rf);
       const display = from.display.get(rf);
