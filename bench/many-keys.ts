@@ -77,6 +77,11 @@
  *   + repos by number, one id per session's keys  4.5-4.6  118 B      2.6-4.0    176 B
  * End to end: docs/performance.md, "Many keys, fourth round".
  *
+ * Fifth round, 2026-12-01 21:20-22:50 UTC (load 7-13): key tables keep their keys, session ids and
+ * most numbers outside the JS heap (key-bytes.ts, CompactNumColumn, the seed tables' columns) and
+ * packed states are transferred as their chunks with varint counts; measured end to end only
+ * (whole process, /usr/bin/time and pairs of builds): docs/performance.md, "Many keys, fifth round".
+ *
  * Run with --expose-gc (the script re-executes itself with it when missing).
  */
 import { spawnSync } from 'node:child_process';

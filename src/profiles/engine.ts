@@ -7,7 +7,7 @@
  */
 import { AnalyzerError } from '../errors.js';
 import type { Ordinal } from './ordinal.js';
-import { isPacked, PackReader, PackWriter } from './packed.js';
+import { isPacked, packBuffers, PackReader, PackWriter } from './packed.js';
 import type { AnyProfile, Profile, ProfileResult } from './types.js';
 
 /** The state of a profile's analysis: what workers post back and state files hold. */
@@ -159,7 +159,7 @@ export function unpackForMerge(profile: AnyProfile, s: ProfileState): ProfileSta
 export function packedBuffers(s: ProfileState): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const v of Object.values(s.detectors)) {
-    if (isPacked(v)) out.push(v.nums.buffer as ArrayBuffer, v.lens.buffer as ArrayBuffer, v.bytes.buffer as ArrayBuffer);
+    if (isPacked(v)) out.push(...packBuffers(v));
   }
   return out;
 }

@@ -1,8 +1,8 @@
 /**
  * A key table's index, key -> row (rows numbered 0, 1, 2... in insertion order): a JS
  * `Map` while it is small, and past `KeyIndex.mapUpTo` keys an open-addressing hash table
- * of its own (each slot the key's hash and its row, in one Int32Array; the keys in a
- * column by row).
+ * of its own (each slot a row and the high bits of its key's hash, in one Int32Array; the
+ * keys as bytes by row, `key-bytes.ts`).
  *
  * Why: a `Map` of a million keys costs ~2.5-3 µs per insert on this 2-vCPU VM (each
  * lookup walks a bucket chain of entries and loads every key it passes: cache and TLB
@@ -16,10 +16,16 @@
  * table hashes the key at every lookup (6.5M lookups of 10 keys: 0.17-0.56 s as a Map,
  * 0.95-1.5 s here).
  *
- * The interface is the part of `Map` the detectors use: `get`, `set` of a new key, `size`,
- * iteration in row order, `keys`.
+ * The keys: in a column of strings while the index is a `Map`, then as bytes outside the
+ * heap (`key-bytes.ts`): a key is made a string again only when asked for (`keyAt`), and
+ * goes to a pack and comes from one as bytes (`writeKey`, `getSpan`, `set` of a span).
+ *
+ * The interface is the part of `Map` the detectors use (`get`, `set` of a new key, `size`,
+ * iteration in row order, `keys`), and the row-wise reads above.
  */
 import { Column } from './columns.js';
+import { hashSpan, KeyBytes } from './key-bytes.js';
+import { decodeBytes, type PackWriter, type StrSpan } from './packed.js';
 
 /** FNV-1a over the UTF-16 code units: the same hash for the same key, whatever string object holds it. */
 export function hashKey(key: string): number {
@@ -28,19 +34,34 @@ export function hashKey(key: string): number {
   return h;
 }
 
+const spanText = (sp: StrSpan): string => decodeBytes(sp.bytes, sp.start, sp.end, sp.wide);
+
 export class KeyIndex {
   /** keys kept in a `Map` before the index becomes a slot array (tests lower it to cover both) */
   static mapUpTo = 1 << 16;
 
   private map: Map<string, number> | undefined = new Map();
-  /** the slot array: slot s is `[hash, row + 1]` at `2s`, `2s + 1`; row + 1 = 0 is an empty slot */
+  /** the keys by row while the index is a Map */
+  private keyOf: Column<string> | undefined = new Column<string>();
+  /**
+   * the slot array: 0 for an empty slot, else `row + 1` in the bits of `mask` and the key's
+   * hash in the others (its low bits are the slot it starts from: the high ones tell most
+   * keys apart without loading them). One Int32 a slot, not a hash and a row: 1M keys in
+   * 2^21 slots, 8 MB instead of 16.
+   */
   private slots = new Int32Array(0);
   private mask = 0;
-  private keyOf = new Column<string>();
+  /** the keys by row once the index is a slot array */
+  private bytes = new KeyBytes();
   private n = 0;
   /** the last key looked up and its hash: `get` then `set` of a new key hashes it once */
   private lastKey: string | undefined;
   private lastHash = 0;
+  /** the same for a span (`getSpan` then `set`): its bytes, start and end */
+  private lastSpanBytes: Uint8Array | undefined;
+  private lastSpanStart = -1;
+  private lastSpanEnd = -1;
+  private lastSpanHash = 0;
 
   get size(): number {
     return this.n;
@@ -52,57 +73,101 @@ export class KeyIndex {
     return map !== undefined ? map.get(key) : this.find(key);
   }
 
+  /** `get` of the string `sp` spells, without making it (in the slot array). */
+  getSpan(sp: StrSpan): number | undefined {
+    if (this.map !== undefined) return this.map.get(spanText(sp));
+    const h = this.spanHash(sp);
+    const slots = this.slots;
+    const mask = this.mask;
+    const tag = h & ~mask;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const v = slots[s]!;
+      if (v === 0) return undefined;
+      if ((v & ~mask) === tag && this.bytes.equalsSpan((v & mask) - 1, sp)) return (v & mask) - 1;
+    }
+  }
+
   /** `get` in the slot array. */
   private find(key: string): number | undefined {
     const h = this.hash(key);
     const slots = this.slots;
     const mask = this.mask;
+    const tag = h & ~mask;
     for (let s = h & mask; ; s = (s + 1) & mask) {
-      const r = slots[2 * s + 1]!;
-      if (r === 0) return undefined;
-      if (slots[2 * s] === h && this.keyOf.get(r - 1) === key) return r - 1;
+      const v = slots[s]!;
+      if (v === 0) return undefined;
+      if ((v & ~mask) === tag && this.bytes.equals((v & mask) - 1, key)) return (v & mask) - 1;
     }
   }
 
-  /** Add `key`, which is not in the index, as row `row` (= `size`: rows come in order). */
-  set(key: string, row: number): this {
+  /** Add `key` (a string, or the string a span spells), which is not in the index, as row `row` (= `size`: rows come in order). */
+  set(key: string | StrSpan, row: number): this {
     if (row !== this.n) throw new Error(`KeyIndex: row ${row} added as row ${this.n}`);
     if (this.map !== undefined) {
-      this.map.set(key, row);
+      const k = typeof key === 'string' ? key : spanText(key);
+      this.map.set(k, row);
+      this.keyOf!.push(k);
       this.n++;
       if (this.n > KeyIndex.mapUpTo) this.leaveMap();
       return this;
     }
-    if (2 * (this.n + 1) > this.slots.length >>> 1) this.grow();
-    this.keyOf.push(key);
+    if (this.n + 1 > this.slots.length >>> 1) this.grow();
+    if (typeof key === 'string') {
+      this.bytes.push(key);
+      this.place(this.hash(key), row + 1);
+    } else {
+      this.bytes.pushSpan(key);
+      this.place(this.spanHash(key), row + 1);
+    }
     this.n++;
-    this.place(this.hash(key), row + 1);
     return this;
+  }
+
+  /** The key of `row`, as a string (made anew from its bytes in a slot array). */
+  keyAt(row: number): string {
+    return this.keyOf !== undefined ? this.keyOf.get(row) : this.bytes.get(row);
+  }
+
+  /** `sp` set to `row`'s key bytes and true, in a slot array; false (and `sp` as it was) while the index is a Map. */
+  spanOf(row: number, sp: StrSpan): boolean {
+    if (this.keyOf !== undefined) return false;
+    this.bytes.spanOf(row, sp);
+    return true;
+  }
+
+  /** The first code unit of `row`'s key (not empty). */
+  firstCode(row: number): number {
+    return this.keyOf !== undefined ? this.keyOf.get(row).charCodeAt(0) : this.bytes.firstCode(row);
+  }
+
+  /** `w.str(keyAt(row))`, from the key's bytes in a slot array. */
+  writeKey(row: number, w: PackWriter): void {
+    if (this.keyOf !== undefined) w.str(this.keyOf.get(row));
+    else this.bytes.copyTo(row, w);
   }
 
   /** [key, row] in row order. */
   *[Symbol.iterator](): IterableIterator<[string, number]> {
-    if (this.map !== undefined) {
-      yield* this.map;
-      return;
-    }
-    for (let r = 0; r < this.n; r++) yield [this.keyOf.get(r), r];
+    for (let r = 0; r < this.n; r++) yield [this.keyAt(r), r];
   }
 
   /** The keys in row order. */
   *keys(): IterableIterator<string> {
-    for (const [k] of this) yield k;
+    for (let r = 0; r < this.n; r++) yield this.keyAt(r);
   }
 
-  /** A copy (the key strings are shared). */
+  /** A copy (key strings are shared, key bytes copied where they may still be written). */
   copy(): KeyIndex {
     const out = new KeyIndex();
-    if (this.map !== undefined) out.map = new Map(this.map);
-    else {
+    if (this.map !== undefined) {
+      out.map = new Map(this.map);
+      out.keyOf = this.keyOf!.copy();
+    } else {
       out.map = undefined;
+      out.keyOf = undefined;
       out.slots = this.slots.slice();
       out.mask = this.mask;
-      out.keyOf = this.keyOf.copy();
+      out.bytes = this.bytes.copy();
     }
     out.n = this.n;
     return out;
@@ -114,35 +179,48 @@ export class KeyIndex {
     return (this.lastHash = hashKey(key));
   }
 
-  /** Put `hash` -> `value` (row + 1) in the first free slot from its own. */
-  private place(hash: number, value: number): void {
+  private spanHash(sp: StrSpan): number {
+    if (sp.bytes === this.lastSpanBytes && sp.start === this.lastSpanStart && sp.end === this.lastSpanEnd) return this.lastSpanHash;
+    this.lastSpanBytes = sp.bytes;
+    this.lastSpanStart = sp.start;
+    this.lastSpanEnd = sp.end;
+    return (this.lastSpanHash = hashSpan(sp));
+  }
+
+  /** Put `row + 1` (at most `mask`) with `hash` in the first free slot from its own. */
+  private place(hash: number, rowPlus1: number): void {
     const slots = this.slots;
     const mask = this.mask;
     let s = hash & mask;
-    while (slots[2 * s + 1] !== 0) s = (s + 1) & mask;
-    slots[2 * s] = hash;
-    slots[2 * s + 1] = value;
+    while (slots[s] !== 0) s = (s + 1) & mask;
+    slots[s] = (hash & ~mask) | rowPlus1;
   }
 
-  /** Twice the slots (at most half of them used), every key placed again by its kept hash. */
+  /**
+   * Twice the slots (at most half of them used), every key placed again by its hash, made
+   * again from its bytes (row by row: the bytes are read in the order they were written).
+   */
   private grow(): void {
-    const old = this.slots;
-    const count = Math.max(1024, old.length); // slots: twice the old count of slots (old.length / 2)
-    this.slots = new Int32Array(2 * count);
+    this.alloc(Math.max(1024, 2 * this.slots.length));
+    for (let r = 0; r < this.n; r++) this.place(this.bytes.hash(r), r + 1);
+  }
+
+  private alloc(count: number): void {
+    this.slots = new Int32Array(count);
     this.mask = count - 1;
-    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.place(old[i]!, old[i + 1]!);
   }
 
   /** From a `Map` to the slot array, keeping the rows. */
   private leaveMap(): void {
-    const map = this.map!;
+    const keyOf = this.keyOf!;
     this.map = undefined;
+    this.keyOf = undefined;
     let count = 1024;
     while (count < 2 * this.n) count *= 2;
-    this.slots = new Int32Array(2 * count);
-    this.mask = count - 1;
-    for (const [k, r] of map) {
-      this.keyOf.push(k);
+    this.alloc(count);
+    for (let r = 0; r < this.n; r++) {
+      const k = keyOf.get(r);
+      this.bytes.push(k);
       this.place(hashKey(k), r + 1);
     }
   }

@@ -3,34 +3,37 @@
  * the rows in an array of its own (the detector's, in a subclass), the first ordinal of
  * every row in one pool of numbers. With one key per error or per tool, a Map of entry
  * objects cost an object (56 bytes) and an ordinal array (80) per key beside the key and
- * its Map slot; here a row costs its column slots (8 bytes each) and the ordinal's numbers.
- * Fewer objects also means less for the collector to trace, in workers and on the main
- * thread (1M error keys: ~240 -> ~170 bytes of heap per key, bench/many-keys.ts).
+ * its Map slot; here a row costs its column slots and the ordinal's numbers (4 bytes each
+ * while they fit 32 bits, `CompactNumColumn`). Fewer objects also means less for the
+ * collector to trace, in workers and on the main thread (1M error keys: ~240 -> ~170 bytes
+ * of heap per key, bench/many-keys.ts), and what is not on the JS heap at all (typed
+ * columns, key bytes) costs its size once: V8 lets the old generation grow to ~3x what a
+ * full collection left live before it collects again (`--trace-gc`, 1M tool names).
  *
  * A table is plain data as far as the analysis goes (the rows are what state files write,
  * through the detector's `document`), but a class instance: it crosses threads packed
  * (`packed.ts`), never structured-cloned.
  */
-import { NumColumn } from './columns.js';
+import { CompactNumColumn } from './columns.js';
 import { KeyIndex } from './key-index.js';
 import type { Ordinal } from './ordinal.js';
-import type { PackWriter } from './packed.js';
+import type { PackWriter, StrSpan } from './packed.js';
 
-export { Column, NumColumn } from './columns.js';
+export { Column, CompactNumColumn, NumColumn } from './columns.js';
 
 export abstract class KeyTable {
   /** key -> row; rows are numbered in insertion order, so iterating it goes row by row (replaced only by `copyInto`) */
   rows = new KeyIndex();
-  /** each row's first ordinal: at `ords[start[row]]` its length n, then its n numbers */
-  private ords = new NumColumn();
-  private start = new NumColumn();
+  /** each row's first ordinal: at `ords[start[row]]` its length n, then its n numbers (4 bytes each while they fit) */
+  private ords = new CompactNumColumn();
+  private start = new CompactNumColumn();
 
   get size(): number {
     return this.rows.size;
   }
 
-  /** A new row for `key` whose first ordinal is `at` followed by `i` (when given); its number. */
-  newRow(key: string, at: Ordinal, i?: number): number {
+  /** A new row for `key` (a string, or the string a span of a packed state spells) whose first ordinal is `at` followed by `i` (when given); its number. */
+  newRow(key: string | StrSpan, at: Ordinal, i?: number): number {
     const row = this.rows.size;
     this.rows.set(key, row);
     const ords = this.ords;
@@ -56,7 +59,7 @@ export abstract class KeyTable {
     const ords = this.ords;
     const s = this.start.get(row);
     const n = ords.get(s);
-    for (let k = 0; k <= n; k++) w.num(ords.get(s + k));
+    for (let k = 0; k <= n; k++) w.uint(ords.get(s + k));
   }
 
   /** `compareOrdinal(first(row), o)` without building the array. */
@@ -125,7 +128,7 @@ export abstract class KeyTable {
   }
 
   /** A new row for `key` whose first ordinal is `other`'s `orow`'s; its number. */
-  newRowFrom(key: string, other: KeyTable, orow: number): number {
+  newRowFrom(key: string | StrSpan, other: KeyTable, orow: number): number {
     const row = this.rows.size;
     this.rows.set(key, row);
     const ords = this.ords;
@@ -135,6 +138,20 @@ export abstract class KeyTable {
     const n = b.get(sb);
     for (let k = 0; k <= n; k++) ords.push(b.get(sb + k));
     return row;
+  }
+
+  /**
+   * `row`'s key as `rows.get`/`getSpan` and `newRow` take it: a span of its bytes in a slot
+   * array (filled into `sp`, valid while the table lives), else its string. Folding one table
+   * into another by spans makes no string per key.
+   */
+  keyRef(row: number, sp: StrSpan): string | StrSpan {
+    return this.rows.spanOf(row, sp) ? sp : this.rows.keyAt(row);
+  }
+
+  /** The row of `key` (a string or a span), or undefined. */
+  rowOf(key: string | StrSpan): number | undefined {
+    return typeof key === 'string' ? this.rows.get(key) : this.rows.getSpan(key);
   }
 
   /** `out` (a fresh table) given a copy of this key index and these ordinals; the subclass copies its columns. */

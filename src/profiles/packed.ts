@@ -1,6 +1,6 @@
 /**
- * A state as columns, for the trip from a worker thread to the main thread: every number
- * in one Float64Array and every string in one block of bytes (both transferred, not copied). The structured clone of a state object by object cost more than the whole
+ * A state as columns, for the trip from a worker thread to the main thread: numbers in
+ * Float64Array chunks and strings in chunks of bytes (transferred, not copied). The structured clone of a state object by object cost more than the whole
  * analysis when keys are many: a state of 125k distinct error keys took 2-3 s to
  * serialize and ~6 s to deserialize, against 0.6-1.5 s to pack and 1.2-1.7 s to unpack
  * this way (in one process, the machine loaded; 2026-12-01), and the main thread, which
@@ -12,15 +12,50 @@
  */
 import type { Ordinal } from './ordinal.js';
 
-/** A packed state: plain data that crosses threads cheaply. */
+/**
+ * A packed state: plain data that crosses threads cheaply, as the chunks it was written in
+ * (each a view of an ArrayBuffer of its own, transferred as it is: see `finish`).
+ */
 export interface PackedState {
   $packed: 1;
-  nums: Float64Array;
-  /** every string, one after another: Latin-1 if it is ASCII, else UTF-16 (a lone surrogate
-   * survives it, not UTF-8); its own ArrayBuffer, transferred */
-  bytes: Uint8Array;
+  nums: Float64Array[];
+  /** what `uint` wrote: varints (a number never crosses chunks) */
+  ints: Uint8Array[];
+  /** every string, one after another (a string never crosses chunks): Latin-1 if every code
+   * unit is below 0x100, else UTF-16 (a lone surrogate survives it, not UTF-8) */
+  bytes: Uint8Array[];
   /** per string: its length in characters times 2, plus 1 when it is written as UTF-16 */
-  lens: Uint32Array;
+  lens: Uint32Array[];
+}
+
+/** The buffers of a packed state, to transfer rather than copy. */
+export function packBuffers(p: PackedState): ArrayBuffer[] {
+  return [...p.nums, ...p.ints, ...p.lens, ...p.bytes].map((c) => c.buffer as ArrayBuffer);
+}
+
+/**
+ * A string as bytes: `bytes[start, end)`, one byte a code unit (Latin-1), or two (UTF-16LE)
+ * when `wide`. A string is written wide only when a code unit is above 0xFF, in a packed
+ * state as in a key table's bytes (key-bytes.ts), so that one string has one form.
+ */
+export interface StrSpan {
+  bytes: Buffer;
+  start: number;
+  end: number;
+  wide: boolean;
+}
+
+interface SliceMethods {
+  latin1Slice(start: number, end: number): string;
+  ucs2Slice(start: number, end: number): string;
+}
+/** Buffer's own decoders where Node has them (toString's argument checks cost ~0.5 s per 1M strings). */
+const DIRECT = typeof (Buffer.prototype as unknown as Partial<SliceMethods>).latin1Slice === 'function';
+
+/** The string of bytes b[start, end), as `StrSpan` says: a string of its own, not a view of a larger one. */
+export function decodeBytes(b: Buffer, start: number, end: number, wide: boolean): string {
+  if (DIRECT) return wide ? (b as unknown as SliceMethods).ucs2Slice(start, end) : (b as unknown as SliceMethods).latin1Slice(start, end);
+  return b.toString(wide ? 'utf16le' : 'latin1', start, end);
 }
 
 export function isPacked(v: unknown): v is PackedState {
@@ -33,20 +68,26 @@ export function isPacked(v: unknown): v is PackedState {
  */
 export const MAX_REFS = 4096;
 
+/** bytes of the longest varint `uint` writes (of 2^31) */
+const MAX_VARINT = 5;
+
 export class PackWriter {
   /** numbers a chunk, bytes a chunk (static: tests lower them to cross chunk edges) */
   static numChunk = 1 << 16;
   static byteChunk = 1 << 20;
 
-  // Numbers and string bytes are written into chunks and copied once, at `finish`, into
-  // buffers of their exact size: a Float64Array grown by doubling, and the strings kept
-  // until then and joined into one string, left ~2x the packed size behind for the
-  // collector in every worker, for every shard (1M error keys: ~35 MB a worker a shard).
-  // the first chunks are small (most states are: a detector of a few keys, a batch of tiny
+  // Numbers and string bytes are written into chunks, and the chunks are what is transferred:
+  // a Float64Array grown by doubling, and the strings kept until then and joined into one
+  // string, left ~2x the packed size behind for the collector in every worker, for every
+  // shard (1M error keys: ~35 MB a worker a shard), and copying the chunks once into buffers
+  // of their exact size still left the chunks (1x). The first chunks are small (most states are: a detector of a few keys, a batch of tiny
   // files) and each next one twice the last, up to the bound
   private nums = new Float64Array(Math.min(256, PackWriter.numChunk));
   private n = 0;
   private readonly fullNums: Float64Array[] = [];
+  private ints: Buffer = Buffer.allocUnsafeSlow(Math.max(MAX_VARINT, Math.min(256, PackWriter.byteChunk)));
+  private ia = 0;
+  private readonly fullInts: Uint8Array[] = [];
   private bytes: Buffer = Buffer.allocUnsafeSlow(Math.min(1024, PackWriter.byteChunk));
   private at = 0;
   private readonly fullBytes: Uint8Array[] = [];
@@ -65,8 +106,8 @@ export class PackWriter {
   }
 
   /**
-   * A string as bytes: one a character when it is ASCII, else its UTF-16 code units (a lone
-   * surrogate survives them, not UTF-8). Decoded on the other side into a string of its own:
+   * A string as bytes: one a character when every code unit is below 0x100, else its UTF-16
+   * code units (a lone surrogate survives them, not UTF-8). Decoded on the other side into a string of its own:
    * a string sliced out of one big string is a view that keeps all of it alive (on 1M error
    * keys the main thread held every shard's text, ~80 bytes a key).
    */
@@ -78,7 +119,7 @@ export class PackWriter {
     let i = 0;
     for (; i < len; i++) {
       const c = s.charCodeAt(i);
-      if (c > 0x7f) break;
+      if (c > 0xff) break;
       b[at + i] = c;
     }
     if (i === len) {
@@ -97,40 +138,74 @@ export class PackWriter {
     this.len(len * 2 + 1);
   }
 
-  ordinal(o: Ordinal): void {
-    this.num(o.length);
-    for (const x of o) this.num(x);
+  /** A string given as its bytes (`StrSpan`'s form), copied: a key table's key, without making its string. */
+  strBytes(src: Uint8Array, start: number, end: number, wide: boolean): void {
+    const n = end - start;
+    if (this.bytes.length - this.at < n) this.nextBytes(n);
+    this.bytes.set(src.subarray(start, end), this.at);
+    this.at += n;
+    this.len(wide ? n + 1 : 2 * n);
   }
 
   /**
-   * A string that recurs (a repo): the first time -1 and the string, then its number; -2
-   * and the string once MAX_REFS are taken. On 1M error keys each key's repo was a string
+   * A number that is nearly always a small count or index (an ordinal's, a count, a mark):
+   * x + 1 as a varint (1-5 bytes) when x is an integer in [0, 2^31 - 1), else 0 and `num(x)`.
+   * As `num` every one was 8 bytes: on 1M error keys ~70 of a key's ~118 packed bytes.
+   */
+  uint(x: number): void {
+    if (this.ints.length - this.ia < MAX_VARINT) {
+      this.fullInts.push(this.ints.subarray(0, this.ia));
+      this.ints = Buffer.allocUnsafeSlow(Math.max(MAX_VARINT, Math.min(PackWriter.byteChunk, 2 * this.ints.length)));
+      this.ia = 0;
+    }
+    const b = this.ints;
+    let at = this.ia;
+    if (!(x >= 0 && x < 0x7fffffff && x === Math.floor(x)) || (x === 0 && 1 / x < 0)) {
+      b[at] = 0;
+      this.ia = at + 1;
+      return this.num(x);
+    }
+    let v = x + 1;
+    while (v >= 0x80) {
+      b[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[at++] = v;
+    this.ia = at;
+  }
+
+  ordinal(o: Ordinal): void {
+    this.uint(o.length);
+    for (const x of o) this.uint(x);
+  }
+
+  /**
+   * A string that recurs (a repo): the first time 0 and the string, then its number + 2; 1
+   * and the string once MAX_REFS are taken (by `uint`). On 1M error keys each key's repo was a string
    * of its own to write, decode and intern on the main thread.
    */
   ref(s: string): void {
     const i = this.refs.get(s);
-    if (i !== undefined) return this.num(i);
+    if (i !== undefined) return this.uint(i + 2);
     if (this.refs.size < MAX_REFS) {
       this.refs.set(s, this.refs.size);
-      this.num(-1);
-    } else this.num(-2);
+      this.uint(0);
+    } else this.uint(1);
     this.str(s);
   }
 
-  /** Every number, string and length written, each in one buffer of its own (to transfer). */
+  /**
+   * Every number, string and length written, as the chunks they were written in (each chunk
+   * a view of a buffer of its own: allocUnsafeSlow, never a slice of Node's shared pool, which
+   * must not be transferred). The writer is done with.
+   */
   finish(): PackedState {
-    // not Buffer.from: a small Buffer may be a slice of Node's shared pool, which must not be transferred
-    const bytes = Buffer.allocUnsafeSlow(this.fullBytes.reduce((t, c) => t + c.length, this.at));
-    let at = 0;
-    for (const c of [...this.fullBytes, this.bytes.subarray(0, this.at)]) {
-      bytes.set(c, at);
-      at += c.length;
-    }
     return {
       $packed: 1,
-      nums: concat(this.fullNums, this.nums, this.n, Float64Array),
-      bytes,
-      lens: concat(this.fullLens, this.lens, this.nLens, Uint32Array),
+      nums: [...this.fullNums, this.nums.subarray(0, this.n)],
+      ints: [...this.fullInts, this.ints.subarray(0, this.ia)],
+      bytes: [...this.fullBytes, this.bytes.subarray(0, this.at)],
+      lens: [...this.fullLens, this.lens.subarray(0, this.nLens)],
     };
   }
 
@@ -151,71 +226,128 @@ export class PackWriter {
   }
 }
 
-/** Full chunks and the first `n` of the last one, in one array of the exact length. */
-function concat<A extends Float64Array | Uint32Array>(full: A[], last: A, n: number, make: new (length: number) => A): A {
-  const out = new make(full.reduce((t, c) => t + c.length, n));
-  let at = 0;
-  for (const c of full) {
-    out.set(c, at);
-    at += c.length;
-  }
-  out.set(last.subarray(0, n), at);
-  return out;
-}
-
-interface SliceMethods {
-  latin1Slice(start: number, end: number): string;
-  ucs2Slice(start: number, end: number): string;
-}
-/** Buffer's own decoders where Node has them (toString's argument checks cost ~0.5 s per 1M strings). */
-const DIRECT = typeof (Buffer.prototype as unknown as Partial<SliceMethods>).latin1Slice === 'function';
-
 export class PackReader {
+  // the chunk being read of each kind, its index, and the place in it
+  private nums: Float64Array;
+  private ni = 0;
   private i = 0;
+  private ints: Uint8Array;
+  private ii = 0;
+  private ia = 0;
+  private lens: Uint32Array;
+  private li = 0;
   private s = 0;
+  private bytes: Buffer;
+  private bi = 0;
   private at = 0;
-  private readonly bytes: Buffer;
+  private readonly byteChunks: Buffer[];
   private readonly refs: string[] = [];
+  /** what `span` returns (one object, filled anew each call) */
+  private readonly lastSpan: StrSpan;
+  /** `str`'s own, so that `str` leaves the last `span` as it was */
+  private readonly strSpan: StrSpan;
 
   constructor(private readonly p: PackedState) {
-    this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
+    this.nums = p.nums[0] ?? new Float64Array(0);
+    this.ints = p.ints[0] ?? new Uint8Array(0);
+    this.lens = p.lens[0] ?? new Uint32Array(0);
+    this.byteChunks = p.bytes.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    this.bytes = this.byteChunks[0] ?? Buffer.alloc(0);
+    this.lastSpan = { bytes: this.bytes, start: 0, end: 0, wide: false };
+    this.strSpan = { bytes: this.bytes, start: 0, end: 0, wide: false };
   }
 
-  /** true while numbers are left */
+  /** true while numbers or strings are left */
   get more(): boolean {
-    return this.i < this.p.nums.length;
+    return this.i < this.nums.length || this.ia < this.ints.length || this.s < this.lens.length || this.moreChunks();
+  }
+
+  private moreChunks(): boolean {
+    const p = this.p;
+    for (let c = this.ni + 1; c < p.nums.length; c++) if (p.nums[c]!.length > 0) return true;
+    for (let c = this.ii + 1; c < p.ints.length; c++) if (p.ints[c]!.length > 0) return true;
+    for (let c = this.li + 1; c < p.lens.length; c++) if (p.lens[c]!.length > 0) return true;
+    return false;
+  }
+
+  /** what `PackWriter.uint` wrote */
+  uint(): number {
+    while (this.ia === this.ints.length) {
+      this.ints = this.p.ints[++this.ii]!;
+      this.ia = 0;
+    }
+    const b = this.ints;
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const x = b[this.ia++]!;
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) break;
+      scale *= 128;
+    }
+    return v === 0 ? this.num() : v - 1;
   }
 
   num(): number {
-    return this.p.nums[this.i++]!;
+    if (this.i === this.nums.length) this.nextNums();
+    return this.nums[this.i++]!;
   }
 
   /** the next string, decoded into a string of its own (not a view of a larger one) */
   str(): string {
-    const l = this.p.lens[this.s++]!;
+    const sp = this.next(this.strSpan);
+    return decodeBytes(sp.bytes, sp.start, sp.end, sp.wide);
+  }
+
+  /**
+   * The next string as its bytes, not decoded: a key merged into a key table is looked up
+   * and copied as bytes (key-bytes.ts). The span is the reader's own, valid until the next call.
+   */
+  span(): StrSpan {
+    return this.next(this.lastSpan);
+  }
+
+  /** `sp` set to the next string's bytes. */
+  private next(sp: StrSpan): StrSpan {
+    if (this.s === this.lens.length) {
+      do this.lens = this.p.lens[++this.li]!;
+      while (this.lens.length === 0);
+      this.s = 0;
+    }
+    const l = this.lens[this.s++]!;
     const wide = (l & 1) === 1;
-    const end = this.at + (wide ? l - 1 : l >>> 1);
-    const b = this.bytes;
-    let s: string;
-    if (DIRECT) s = wide ? (b as unknown as SliceMethods).ucs2Slice(this.at, end) : (b as unknown as SliceMethods).latin1Slice(this.at, end);
-    else s = b.toString(wide ? 'utf16le' : 'latin1', this.at, end);
-    this.at = end;
-    return s;
+    const n = wide ? l - 1 : l >>> 1;
+    // a string is never cut between chunks: one that does not fit what is left is in the next
+    while (this.at + n > this.bytes.length) {
+      this.bytes = this.byteChunks[++this.bi]!;
+      this.at = 0;
+    }
+    sp.bytes = this.bytes;
+    sp.wide = wide;
+    sp.start = this.at;
+    this.at = sp.end = this.at + n;
+    return sp;
+  }
+
+  private nextNums(): void {
+    do this.nums = this.p.nums[++this.ni]!;
+    while (this.nums.length === 0);
+    this.i = 0;
   }
 
   /** a string `PackWriter.ref` wrote; `fresh` is given each string read the first time (to intern it) */
   ref(fresh?: (s: string) => string): string {
-    const i = this.num();
-    if (i >= 0) return this.refs[i]!;
+    const i = this.uint();
+    if (i >= 2) return this.refs[i - 2]!;
     const s = fresh === undefined ? this.str() : fresh(this.str());
-    if (i === -1) this.refs.push(s);
+    if (i === 0) this.refs.push(s);
     return s;
   }
 
   ordinal(): Ordinal {
-    const n = this.num();
+    const n = this.uint();
     const o = new Array<number>(n);
-    for (let k = 0; k < n; k++) o[k] = this.num();
+    for (let k = 0; k < n; k++) o[k] = this.uint();
     return o;
   }
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashKey, KeyIndex } from '../../src/profiles/key-index.js';
+import { PackReader, PackWriter } from '../../src/profiles/packed.js';
 
 const DEFAULT_MAP_UP_TO = KeyIndex.mapUpTo;
 afterEach(() => {
@@ -30,6 +31,21 @@ function checkAgainstMap(index: KeyIndex, keys: readonly string[], probes: reado
   const copy = index.copy();
   expect([...copy]).toEqual([...model]);
   for (const k of probes) expect(copy.get(k)).toBe(model.get(k));
+  // row-wise: keyAt, firstCode; through a pack: writeKey, then getSpan and set of a span
+  const rows = [...model.keys()];
+  expect(rows.map((_, r) => index.keyAt(r))).toEqual(rows);
+  for (const [r, k] of rows.entries()) if (k !== '') expect(index.firstCode(r)).toBe(k.charCodeAt(0));
+  const w = new PackWriter();
+  for (let r = 0; r < index.size; r++) index.writeKey(r, w);
+  for (const k of probes) w.str(k);
+  const reader = new PackReader(w.finish());
+  const fromSpans = new KeyIndex();
+  for (const k of [...rows, ...probes]) {
+    const sp = reader.span();
+    expect(index.getSpan(sp)).toBe(model.get(k));
+    if (fromSpans.getSpan(sp) === undefined) fromSpans.set(sp, fromSpans.size);
+  }
+  expect([...fromSpans]).toEqual([...new Set([...rows, ...probes])].map((k, r) => [k, r]));
 }
 
 describe(KeyIndex.name, () => {

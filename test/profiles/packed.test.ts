@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_REFS, PackReader, PackWriter } from '../../src/profiles/packed.js';
+import { MAX_REFS, packBuffers, PackReader, PackWriter } from '../../src/profiles/packed.js';
 
 const { numChunk, byteChunk } = PackWriter;
 afterEach(() => {
@@ -38,16 +38,68 @@ describe('PackWriter / PackReader', () => {
     );
   });
 
-  it('keeps its strings in a buffer of its own (transferring a pooled Buffer would detach the pool)', () => {
+  it('reads back every number written by uint, small counts in a few bytes and any other number as it is', () => {
+    PackWriter.byteChunk = 7;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat(300), fc.integer({ min: 0, max: 2 ** 31 }), fc.double(), fc.constantFrom(-0, -1, 2 ** 53, 0x7ffffffe, 0x7fffffff)), {
+          maxLength: 50,
+        }),
+        (xs) => {
+          const w = new PackWriter();
+          for (const x of xs) {
+            w.uint(x);
+            w.str('');
+          }
+          const p = w.finish();
+          const r = new PackReader(p);
+          const read: number[] = [];
+          while (r.more) {
+            read.push(r.uint());
+            r.str();
+          }
+          expect(read).toEqual(xs);
+        },
+      ),
+      { numRuns: 200 },
+    );
     const w = new PackWriter();
-    w.str('short');
-    w.str('\ud800 lone');
-    w.num(1);
+    for (let i = 0; i < 100; i++) w.uint(i);
     const p = w.finish();
-    expect(p.bytes.byteOffset).toBe(0);
-    expect(p.bytes.buffer.byteLength).toBe(p.bytes.byteLength);
-    const r = new PackReader(p);
-    expect([r.str(), r.str(), r.num()]).toEqual(['short', '\ud800 lone', 1]);
+    expect(p.ints.reduce((n, c) => n + c.length, 0)).toBe(100);
+    expect(p.nums.reduce((n, c) => n + c.length, 0)).toBe(0);
+  });
+
+  it('leaves the last span as it was while strings and numbers are read after it', () => {
+    const w = new PackWriter();
+    for (const x of ['key', 'id', 'é']) w.str(x);
+    w.num(5);
+    const r = new PackReader(w.finish());
+    const sp = r.span();
+    expect([r.str(), r.str(), r.num()]).toEqual(['id', 'é', 5]);
+    expect(sp.bytes.toString('latin1', sp.start, sp.end)).toBe('key');
+  });
+
+  it('is transferred as the chunks it was written in, each of a buffer of its own (transferring a pooled Buffer would detach the pool)', () => {
+    PackWriter.numChunk = 2;
+    PackWriter.byteChunk = 8;
+    const w = new PackWriter();
+    const strs = ['short', '\ud800 lone', '', 'a longer string than a chunk'];
+    for (const [i, x] of strs.entries()) {
+      w.str(x);
+      w.num(i);
+    }
+    const p = w.finish();
+    const buffers = packBuffers(p);
+    expect(p.bytes.length).toBeGreaterThan(1);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    for (const c of [...p.nums, ...p.bytes, ...p.lens]) expect(c.byteOffset).toBe(0);
+    const moved = structuredClone(p, { transfer: buffers });
+    expect(p.bytes[0]!.byteLength).toBe(0); // detached: transferred, not copied
+    const r = new PackReader(moved);
+    const read: unknown[] = [];
+    while (r.more) read.push(r.str(), r.num());
+    expect(read).toEqual(strs.flatMap((x, i) => [x, i]));
   });
 
   it('reads back strings written by ref, as their first reading, past the dictionary bound too', () => {

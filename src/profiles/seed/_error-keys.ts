@@ -4,8 +4,14 @@
  * once keeps its repo and its example's session id alone (the example is at the row's
  * first ordinal): with one key per error that is most of the state.
  */
-import { Column, KeyTable, NumColumn } from '../key-table.js';
+import { CompactNumColumn, KeyTable } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import type { StrSpan } from '../packed.js';
+import { ExampleColumn } from './_example-column.js';
+import { RepoColumn } from './_repo-column.js';
+
+/** a span's bytes before it is filled */
+const EMPTY = Buffer.alloc(0);
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 export const EXAMPLES = 5;
@@ -34,12 +40,12 @@ function withRepo(r: Repos, repo: string): Repos {
 
 export class ErrorKeys extends KeyTable {
   /** occurrences, one per error (the same session may count twice) */
-  count = new NumColumn();
-  repos = new Column<Repos>();
-  examples = new Column<Examples>();
+  count = new CompactNumColumn();
+  repos = new RepoColumn();
+  examples = new ExampleColumn();
 
   /** A key not seen before; its first occurrence is at `at` (+ `i` when given). */
-  addKey(key: string, at: Ordinal, i: number | undefined, count: number, repos: Repos, examples: Examples): void {
+  addKey(key: string | StrSpan, at: Ordinal, i: number | undefined, count: number, repos: Repos, examples: Examples): void {
     this.newRow(key, at, i);
     this.count.push(count);
     this.repos.push(repos);
@@ -104,8 +110,10 @@ export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: 
 
 /** Every row of `from` added to `into` (changed and returned); `own`: `into`'s Sets may be changed in place. */
 function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
-  for (const [key, rf] of from.rows) {
-    const ri = into.rows.get(key);
+  const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
+  for (let rf = 0; rf < from.size; rf++) {
+    const key = from.keyRef(rf, sp);
+    const ri = into.rowOf(key);
     if (ri === undefined) {
       into.newRowFrom(key, from, rf);
       into.count.push(from.count.get(rf));

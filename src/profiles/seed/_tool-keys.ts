@@ -4,8 +4,13 @@
  * an entry object and an ordinal array were ~136 bytes a tool).
  */
 import { addToCompactSum, mergeCompactSums, type CompactSum } from '../exact-sum.js';
-import { Column, KeyTable, NumColumn } from '../key-table.js';
+import { CompactNumColumn, KeyTable } from '../key-table.js';
+import { SumColumn } from './_sum-column.js';
 import type { Ordinal } from '../ordinal.js';
+import type { StrSpan } from '../packed.js';
+
+/** a span's bytes before it is filled */
+const EMPTY = Buffer.alloc(0);
 
 /** One tool's fields apart from the table (as read from a packed state or a state file). */
 export interface ToolFields {
@@ -17,22 +22,26 @@ export interface ToolFields {
 }
 
 /** A string tool's key is "s" + its name, and its name is what the reference prints. */
-export function isStringKey(key: string): boolean {
-  return key.charCodeAt(0) === 115; // 's'
+export function isStringKey(key: string | StrSpan): boolean {
+  if (typeof key === 'string') return key.charCodeAt(0) === S;
+  const b = key.bytes;
+  return key.end > key.start && (key.wide ? b[key.start]! | (b[key.start + 1]! << 8) : b[key.start]) === S;
 }
+const S = 115; // 's'
 
 export class ToolKeys extends KeyTable {
-  /** the display name of a tool that is not a string (1, null...); a string tool's is its key
-   * without the "s" (`displayOf`), not kept twice: 1M tool names, ~32 bytes a tool */
-  display = new Column<string | undefined>();
-  count = new NumColumn();
+  /** the display name of a tool that is not a string (1, null...), by row; a string tool's is
+   * its key without the "s" (`displayOf`), not kept twice (1M tool names, ~32 bytes a tool),
+   * nor a pointer a row (8 bytes) */
+  display = new Map<number, string>();
+  count = new CompactNumColumn();
   /** total latency; a plain number while exact (see CompactSum) */
-  sum = new Column<CompactSum>();
+  sum = new SumColumn();
 
   /** A tool not seen before; its first call is at `at` (+ `i` when given). Its row. */
-  addTool(key: string, at: Ordinal, i: number | undefined, display: string | undefined, count: number, sum: CompactSum): number {
+  addTool(key: string | StrSpan, at: Ordinal, i: number | undefined, display: string | undefined, count: number, sum: CompactSum): number {
     const row = this.newRow(key, at, i);
-    this.display.push(isStringKey(key) ? undefined : display);
+    if (display !== undefined && !isStringKey(key)) this.display.set(row, display);
     this.count.push(count);
     this.sum.push(sum);
     return row;
@@ -49,9 +58,14 @@ export class ToolKeys extends KeyTable {
     return this.display.get(row) ?? key.slice(1);
   }
 
+  /** `row`'s tool is a string (its key is "s" + its name), read without making the key. */
+  isStringRow(row: number): boolean {
+    return this.rows.firstCode(row) === S;
+  }
+
   copy(): ToolKeys {
     const out = this.copyInto(new ToolKeys());
-    out.display = this.display.copy();
+    out.display = new Map(this.display);
     out.count = this.count.copy();
     out.sum = this.sum.copy();
     return out;
@@ -59,10 +73,10 @@ export class ToolKeys extends KeyTable {
 }
 
 /** A tool's fields folded into `into`'s row `ri`: the first call's place and name, counts and exact sums added (a new sum). */
-export function foldTool(into: ToolKeys, ri: number, key: string, e: ToolFields): void {
+export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
   if (into.compareFirst(ri, e.first) > 0) {
     into.setFirst(ri, e.first);
-    into.display.set(ri, isStringKey(key) ? undefined : e.display);
+    if (!into.isStringRow(ri) && e.display !== undefined) into.display.set(ri, e.display);
   }
   into.count.set(ri, into.count.get(ri) + e.count);
   into.sum.set(ri, mergeCompactSums(into.sum.get(ri), e.sum));
@@ -70,14 +84,17 @@ export function foldTool(into: ToolKeys, ri: number, key: string, e: ToolFields)
 
 /** Every row of `from` added to `into` (changed and returned). */
 function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
-  for (const [key, rf] of from.rows) {
-    const ri = into.rows.get(key);
+  const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
+  for (let rf = 0; rf < from.size; rf++) {
+    const key = from.keyRef(rf, sp);
+    const ri = into.rowOf(key);
     if (ri === undefined) {
-      into.newRowFrom(key, from, rf);
-      into.display.push(from.display.get(rf));
+      const row = into.newRowFrom(key, from, rf);
+      const display = from.display.get(rf);
+      if (display !== undefined) into.display.set(row, display);
       into.count.push(from.count.get(rf));
       into.sum.push(from.sum.get(rf));
-    } else foldTool(into, ri, key, { first: from.first(rf), display: from.display.get(rf), count: from.count.get(rf), sum: from.sum.get(rf) });
+    } else foldTool(into, ri, { first: from.first(rf), display: from.display.get(rf), count: from.count.get(rf), sum: from.sum.get(rf) });
   }
   return into;
 }

@@ -110,26 +110,28 @@ function repoKeyOf(repo: Session['repo']): string {
  */
 function readFields(r: PackReader, lastId: string): ErrorKeyFields {
   const first = r.ordinal();
-  const count = r.num();
-  const nRepos = r.num();
+  const count = r.uint();
+  const nRepos = r.uint();
   let repos: Repos = r.ref(internRepo);
   if (nRepos > 1) {
     repos = new Set([repos]);
     for (let k = 1; k < nRepos; k++) repos.add(r.ref(internRepo));
   }
-  const nExamples = r.num();
+  const mark = r.uint();
   let examples: Examples;
-  if (nExamples === SAME_ID) examples = lastId;
-  else if (nExamples === 0) examples = r.str();
+  if (mark === SAME_ID) examples = lastId;
+  else if (mark === LONE_ID) examples = r.str();
   else {
     examples = [];
-    for (let k = 0; k < nExamples; k++) examples.push({ at: r.ordinal(), id: r.str() });
+    for (let k = mark - LIST; k > 0; k--) examples.push({ at: r.ordinal(), id: r.str() });
   }
   return { first, count, repos, examples };
 }
 
-/** In the packed form, in place of the examples' count: the compact form, with the previous compact key's session id. */
-const SAME_ID = -1;
+/** The examples' mark in the packed form: the compact form with the previous compact key's session id, with an id of its own, or LIST + the count of a list. */
+const SAME_ID = 0;
+const LONE_ID = 1;
+const LIST = 2;
 
 /**
  * A packed state merged straight into `into` (owned), without unpacking it into a table
@@ -141,10 +143,12 @@ function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
   const fresh = into.size === 0;
   let lastId = '';
   while (r.more) {
-    const key = r.str();
+    // the key as bytes (copied as they are into the table): no string per key (valid until
+    // the next `span`: the fields are read with `str`, `ref` and `num`)
+    const key = r.span();
     const e = readFields(r, lastId);
     if (typeof e.examples === 'string') lastId = e.examples;
-    const ri = fresh ? undefined : into.rows.get(key);
+    const ri = fresh ? undefined : into.rows.getSpan(key);
     if (ri === undefined) into.addKey(key, e.first, undefined, e.count, e.repos, e.examples);
     else foldFields(into, ri, e, true);
   }
@@ -177,34 +181,35 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   merge: mergeErrorKeys,
   mergeInto: mergeErrorKeysInto,
   // per key: key, first, count, repos (n, then each by `ref`: the few repos are written once),
-  // examples (SAME_ID for the compact form with the previous compact key's session id, 0 and the
-  // id for the compact form, else n, then ordinal and id of each). On 1M error keys, three per
+  // examples (SAME_ID for the compact form with the previous compact key's session id, LONE_ID and
+  // the id for the compact form, else LIST + n, then ordinal and id of each); counts and marks by `uint`. On 1M error keys, three per
   // session, that is one string a key to write and read back instead of three.
   pack(state, w) {
     const { count, repos, examples } = state;
-    let lastId: string | undefined;
-    for (const [key, row] of state.rows) {
-      w.str(key);
+    let lastId = -1;
+    for (let row = 0; row < state.size; row++) {
+      state.rows.writeKey(row, w);
       state.packFirst(row, w);
-      w.num(count.get(row));
+      w.uint(count.get(row));
       const r = repos.get(row);
       if (typeof r === 'string') {
-        w.num(1);
+        w.uint(1);
         w.ref(r);
       } else {
-        w.num(r.size);
+        w.uint(r.size);
         for (const x of r) w.ref(x);
       }
-      const ex = examples.get(row);
-      if (typeof ex === 'string') {
-        if (ex === lastId) w.num(SAME_ID);
+      const id = examples.idEntry(row);
+      if (id >= 0) {
+        if (id === lastId) w.uint(SAME_ID);
         else {
-          w.num(0);
-          w.str(ex);
-          lastId = ex;
+          w.uint(LONE_ID);
+          examples.writeId(row, w);
+          lastId = id;
         }
       } else {
-        w.num(ex.length);
+        const ex = examples.get(row) as ErrorExample[];
+        w.uint(LIST + ex.length);
         for (const x of ex) {
           w.ordinal(x.at);
           w.str(x.id);
@@ -219,19 +224,14 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   // was ~250 of the ~580 bytes of peak RSS per key (1M keys, bench/many-keys.ts).
   finalize(state) {
     const kept: number[] = [];
-    const keys: string[] = [];
-    for (const [key, row] of state.rows) {
-      if (state.count.get(row) < MIN_OCCURRENCES) continue;
-      kept.push(row);
-      keys[row] = key;
-    }
+    for (let row = 0; row < state.size; row++) if (state.count.get(row) >= MIN_OCCURRENCES) kept.push(row);
     return kept
       .sort((x, y) => state.compareRows(x, y))
       .map((row) => {
         const r = state.repos.get(row);
         const ex = state.examples.get(row);
         return {
-          key: keys[row]!,
+          key: state.rows.keyAt(row),
           count: state.count.get(row),
           repos: typeof r === 'string' ? [r] : [...r].sort(),
           examples: typeof ex === 'string' ? [ex] : ex.map((x) => x.id),

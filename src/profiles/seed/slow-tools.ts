@@ -9,7 +9,7 @@ import { pyKey } from '../../python/py-key.js';
 import type { Session, ToolColumns } from '../../session.js';
 import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSums, sumValue, type CompactSum, type ExactSum } from '../exact-sum.js';
 import type { Ordinal } from '../ordinal.js';
-import type { PackReader } from '../packed.js';
+import type { PackReader, StrSpan } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
 import { foldTool, isStringKey, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
@@ -61,15 +61,15 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
 }
 
 /** One tool's fields as `pack` wrote them (after its key). */
-function readFields(r: PackReader, key: string): ToolFields {
+function readFields(r: PackReader, key: StrSpan): ToolFields {
   const display = isStringKey(key) ? undefined : r.str();
   const first = r.ordinal();
-  const count = r.num();
+  const count = r.uint();
   let sum: CompactSum;
-  if (r.num() === 0) sum = r.num();
+  if (r.uint() === 0) sum = r.num();
   else {
     const partials: number[] = [];
-    for (let k = r.num(); k > 0; k--) partials.push(r.num());
+    for (let k = r.uint(); k > 0; k--) partials.push(r.num());
     sum = { partials, special: r.num() };
   }
   return { first, display, count, sum };
@@ -80,11 +80,13 @@ function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
   // into an empty table every key is new (a packed state's keys are distinct): no lookup
   const fresh = into.size === 0;
   while (r.more) {
-    const key = r.str();
+    // the key as bytes (copied as they are into the table): no string per key
+    // (valid until the next `span`: the fields are read with `str` and `num`)
+    const key = r.span();
     const e = readFields(r, key);
-    const ri = fresh ? undefined : into.rows.get(key);
+    const ri = fresh ? undefined : into.rows.getSpan(key);
     if (ri === undefined) into.addTool(key, e.first, undefined, e.display, e.count, e.sum);
-    else foldTool(into, ri, key, e);
+    else foldTool(into, ri, e);
   }
   return into;
 }
@@ -160,21 +162,21 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   mergeInto: mergeToolKeysInto,
   // per tool: key, display (not for a string tool: its key says it), first, count, sum (0
   // and the number for the compact form,
-  // else 1, the partials' count, the partials and the special part)
+  // else 1, the partials' count, the partials and the special part); counts and marks by `uint`
   pack(state, w) {
     const { display, count, sum } = state;
-    for (const [key, row] of state.rows) {
-      w.str(key);
-      if (!isStringKey(key)) w.str(display.get(row)!);
+    for (let row = 0; row < state.size; row++) {
+      state.rows.writeKey(row, w);
+      if (!state.isStringRow(row)) w.str(display.get(row)!);
       state.packFirst(row, w);
-      w.num(count.get(row));
+      w.uint(count.get(row));
       const x = sum.get(row);
       if (typeof x === 'number') {
-        w.num(0);
+        w.uint(0);
         w.num(x);
       } else {
-        w.num(1);
-        w.num(x.partials.length);
+        w.uint(1);
+        w.uint(x.partials.length);
         for (const p of x.partials) w.num(p);
         w.num(x.special);
       }
@@ -186,15 +188,10 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   // 1M distinct tool names made 1M results that the report then dropped.
   finalize(state) {
     const kept: number[] = [];
-    const keys: string[] = [];
-    for (const [key, row] of state.rows) {
-      if (state.count.get(row) < MIN_CALLS) continue;
-      kept.push(row);
-      keys[row] = key;
-    }
+    for (let row = 0; row < state.size; row++) if (state.count.get(row) >= MIN_CALLS) kept.push(row);
     return kept
       .sort((x, y) => state.compareRows(x, y))
-      .map((row) => ({ tool: state.displayOf(row, keys[row]!), count: state.count.get(row), sum: compactSumValue(state.sum.get(row)) }));
+      .map((row) => ({ tool: state.displayOf(row, state.rows.keyAt(row)), count: state.count.get(row), sum: compactSumValue(state.sum.get(row)) }));
   },
   mapOrdinals(state, f) {
     const out = new ToolKeys();
