@@ -69,7 +69,7 @@ export class ToolCallReader extends TokenReader {
   protected runStart = 0;
 
   /** `kernel`: reads the compact calls of a list in WebAssembly, where the chunk is in its memory (see wasm/tool-calls.ts). */
-  constructor(private readonly kernel: ToolCallKernel | undefined = undefined) {
+  constructor(protected readonly kernel: ToolCallKernel | undefined = undefined) {
     super();
   }
 
@@ -129,7 +129,13 @@ export class ToolCallReader extends TokenReader {
 
   /** The list read whole into the columns: they are its value. */
   private columnsRead(): boolean {
-    this.value = new ReadToolCalls({
+    this.value = this.columnsValue();
+    return true;
+  }
+
+  /** The calls [runStart, used) of the columns, as a list's value. */
+  protected columnsValue(): ReadToolCalls {
+    return new ReadToolCalls({
       n: this.used - this.runStart,
       start: this.runStart,
       ids: this.ids,
@@ -137,7 +143,41 @@ export class ToolCallReader extends TokenReader {
       texts: names.texts,
       keys: names.keys,
     });
-    return true;
+  }
+
+  /**
+   * The calls [from, from + count) that the kernel read, as a list's value: copied into the
+   * columns, as a list read here would be.
+   */
+  protected kernelColumns(kernel: ToolCallKernel, from: number, count: number): ReadToolCalls {
+    this.runStart = this.used;
+    if (this.used + count > this.ids.length) this.newColumns(count);
+    const ids = this.ids;
+    const lats = this.lats;
+    const kIds = kernel.ids;
+    const kLats = kernel.latencies;
+    for (let k = from, u = this.used; k < from + count; k++, u++) {
+      ids[u] = kIds[k]!;
+      lats[u] = kLats[k]!;
+    }
+    this.used += count;
+    return this.columnsValue();
+  }
+
+  /**
+   * The kernel stopped at a compact call whose name, at addresses [state[2], state[3]) of
+   * buf's memory, it does not know: intern the name and register it with the kernel; false
+   * if the interner does not keep it.
+   */
+  protected registerName(kernel: ToolCallKernel): boolean {
+    const buf = this.buf;
+    const base = buf.byteOffset;
+    const s = kernel.state[2]!;
+    const e = kernel.state[3]!;
+    let high = 0;
+    for (let k = s - base; k < e - base; k++) high |= buf[k]!;
+    const id = names.id(buf, s - base, e - base, high >= 0x80);
+    return id >= 0 && kernel.register(s, e - s, id);
   }
 
   /**
@@ -167,12 +207,7 @@ export class ToolCallReader extends TokenReader {
       }
       at = state[0]!;
       if (status === UNKNOWN_NAME) {
-        const s = state[2]!;
-        const e = state[3]!;
-        let high = 0;
-        for (let k = s - base; k < e - base; k++) high |= buf[k]!;
-        const id = names.id(buf, s - base, e - base, high >= 0x80);
-        if (id >= 0 && kernel.register(s, e - s, id)) continue;
+        if (this.registerName(kernel)) continue;
         status = AT_CALL; // a name the interner does not keep: the JS reader takes this call
       } else if (status === AT_CALL && read === kernel.capacity) continue;
       this.i = at - base;

@@ -23,6 +23,18 @@ export const CLOSED = 0;
 export const AT_CALL = 1;
 export const AFTER_CALL = 2;
 export const UNKNOWN_NAME = 3;
+/** What `record` says; see assembly/tool-calls.ts. */
+export const RECORD = 0;
+export const NOT_RECORD = 1;
+export const RECORD_UNKNOWN_NAME = 3;
+/** A string's flags in `entries` and `messages`. */
+export const STR_ESCAPED = 1;
+export const STR_HIGH = 2;
+/** A duration's kind (entry field c). */
+export const DUR_VALUE = 0;
+export const DUR_TEXT = 1;
+export const DUR_NULL = 2;
+export const DUR_TRUE = 3;
 
 export interface ToolCallKernel {
   /** The ArrayBuffer of the chunks it can read (the string kernel's `memory`). */
@@ -37,8 +49,21 @@ export interface ToolCallKernel {
    * position, the calls read and the name are in `state`; the calls in `ids` / `latencies`.
    */
   readonly read: (i: number, n: number) => number;
-  /** [position, calls read, nameStart, nameEnd] after `read`. */
+  /**
+   * From the '{' at address i: a whole session record that ends before address n, its seed
+   * members shorter than memberBytes: RECORD (its members in `entries`, `messages`, `ids` /
+   * `latencies`), NOT_RECORD (the JS reader reads it), or RECORD_UNKNOWN_NAME (a tool name,
+   * at [nameStart, nameEnd), is not registered: register it and ask again).
+   */
+  readonly record: (i: number, n: number, memberBytes: number) => number;
+  /** [position, calls read, nameStart, nameEnd, names kept, entries, messages] after `read` or `record`. */
   readonly state: Int32Array;
+  /** `record`'s seed members, 8 slots each: kind (a K_ code), a, b, c, d (see assembly/tool-calls.ts) */
+  readonly entries: Int32Array;
+  /** the same memory as f64: an entry's value at 4 * entry + 3 */
+  readonly entryValues: Float64Array;
+  /** `record`'s error messages, 3 slots each: start, end, flags */
+  readonly messages: Int32Array;
   readonly ids: Int32Array;
   readonly latencies: Float64Array;
   /** Register the name at addresses [s, s + length) as `id`; false if it cannot be kept. */
@@ -49,8 +74,15 @@ const WASM_URL = new URL('../../../dist/input/wasm/tool-calls.wasm', import.meta
 
 interface KernelExports {
   CAP: { readonly value: number };
+  MAX_ENTRIES: { readonly value: number };
+  MAX_MESSAGES: { readonly value: number };
+  IDS_AT: { readonly value: number };
+  LATS_AT: { readonly value: number };
+  ENTRIES_AT: { readonly value: number };
+  MESSAGES_AT: { readonly value: number };
   AREA_BYTES: { readonly value: number };
   readCalls(area: number, i: number, n: number): number;
+  readRecord(area: number, i: number, n: number, memberBytes: number): number;
   register(area: number, s: number, length: number, id: number): number;
 }
 
@@ -75,14 +107,21 @@ function instantiate(strings: StringKernel): ToolCallKernel | undefined {
   const capacity = exports.CAP.value;
   if (area + exports.AREA_BYTES.value > strings.memory.byteLength) return undefined; // no room: the string kernel changed
   const readCalls = exports.readCalls;
+  const readRecord = exports.readRecord;
   const register = exports.register;
+  const chunks = strings.memory;
+  const entries = exports.MAX_ENTRIES.value;
   return {
-    memory: strings.memory,
+    memory: chunks,
     capacity,
     read: (i, n) => readCalls(area, i, n),
-    state: new Int32Array(strings.memory, area, 4),
-    ids: new Int32Array(strings.memory, area + 64, capacity),
-    latencies: new Float64Array(strings.memory, area + 64 + 4 * capacity, capacity),
+    record: (i, n, memberBytes) => readRecord(area, i, n, Math.min(memberBytes, 0x7fffffff)),
+    state: new Int32Array(chunks, area, 8),
+    ids: new Int32Array(chunks, area + exports.IDS_AT.value, capacity),
+    latencies: new Float64Array(chunks, area + exports.LATS_AT.value, capacity),
+    entries: new Int32Array(chunks, area + exports.ENTRIES_AT.value, 8 * entries),
+    entryValues: new Float64Array(chunks, area + exports.ENTRIES_AT.value, 4 * entries),
+    messages: new Int32Array(chunks, area + exports.MESSAGES_AT.value, 3 * exports.MAX_MESSAGES.value),
     register: (s, length, id) => register(area, s, length, id) !== 0,
   };
 }

@@ -7,10 +7,12 @@
  * reader with the kernel against the generic path; read-members-js-scan.test.ts without it.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { K_TOOL_CALLS, MemberReader, NOT_READ, type ReadToolCalls } from '../../../src/input/_read-members.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { K_TOOL_CALLS, MemberReader, NOT_READ, ReadErrors, ReadToolCalls } from '../../../src/input/_read-members.js';
+import { FastDecoder } from '../../../src/input/fast-decoder.js';
 import { stringKernel } from '../../../src/input/wasm/string-scan.js';
-import { type ToolCallKernel, toolCallKernel } from '../../../src/input/wasm/tool-calls.js';
+import { RECORD, type ToolCallKernel, toolCallKernel } from '../../../src/input/wasm/tool-calls.js';
+import { nastyStringArb } from '../../arbitraries.js';
 import { callsOfColumns } from '../../../src/session.js';
 
 const RUNS = Number(process.env['FC_RUNS_FACTOR'] ?? 1) || 1;
@@ -99,6 +101,33 @@ describe(toolCallKernel.name, () => {
     expect(got.calls.length).toBe(3 * k.capacity + 7);
   });
 
+  it('reads whole records as the JS reader does: the same values, ends and errors, in any chunking', () => {
+    const kernel = toolCallKernel(stringKernel('wasm'))!;
+    let records = 0;
+    const record = kernel.record;
+    const spy = vi.spyOn(kernel, 'record').mockImplementation((i, n, m) => {
+      const status = record(i, n, m);
+      if (status === RECORD) records++;
+      return status;
+    });
+    try {
+      fc.assert(
+        fc.property(archiveArb, sizesArb, ({ text, jsonl }, sizes) => {
+          const bytes = Buffer.from(text);
+          const withKernel = decodeAll(bytes, sizes, jsonl);
+          process.env['FLEET_PROPOSALS_TOOL_CALLS'] = 'js';
+          const jsOnly = decodeAll(bytes, sizes, jsonl);
+          delete process.env['FLEET_PROPOSALS_TOOL_CALLS'];
+          expect(withKernel).toStrictEqual(jsOnly);
+        }),
+        { numRuns: 600 * RUNS },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(records).toBeGreaterThan(300); // the kernel read records, not only refused them
+  });
+
   it('reads what the JS reader reads, ends where it ends and refuses what it refuses, cut anywhere', () => {
     const { kernel, calls } = counted(toolCallKernel(stringKernel('wasm'))!);
     const withKernel = new MemberReader(kernel);
@@ -118,3 +147,142 @@ describe(toolCallKernel.name, () => {
     expect(columns).toBeGreaterThan(300);
   });
 });
+
+// ---- records ---------------------------------------------------------------------
+
+/** What a decoder gives, its lists as plain values: tool calls as ToolCalls, errors as messages. */
+function decodeAll(bytes: Buffer, sizes: number[], jsonl: boolean): unknown {
+  const seen: unknown[] = [];
+  const plain = (v: unknown): unknown => {
+    if (v instanceof ReadToolCalls) return { calls: Array.isArray(v.calls) ? v.calls : callsOfColumns(v.calls) };
+    if (v instanceof ReadErrors) return { messages: v.messages };
+    return v;
+  };
+  try {
+    const d = new FastDecoder(
+      (e) => {
+        if (e.kind !== 'record') return seen.push(e.kind);
+        const v = e.record.value as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+        seen.push({ out, offset: e.record.offset, line: e.record.line });
+      },
+      { seedSessions: true, shape: jsonl ? 'jsonl' : 'auto' },
+    );
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const size = sizes.length === 0 ? bytes.length : sizes[k % sizes.length]!;
+      d.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    d.end();
+  } catch (err) {
+    return { error: (err as Error).message, seen };
+  }
+  return seen;
+}
+
+const ws = fc.constantFrom('', '', '', '', '', ' ', '\t', '\n', '\r\n');
+const stringLit = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('"s1"', '"acme/web"', '"acme/api"', '"Timeout after 30000ms at 2025-01-01T08:55"', '""') },
+  { weight: 2, arbitrary: nastyStringArb.map((x) => JSON.stringify(x)) },
+  { weight: 1, arbitrary: fc.constantFrom('"a\\u00e9\\n"', '"\\ud800"', '"é中😀"', '"x\\"y"', '"bad\\x"', '"ctl\u0001"', `"${'r'.repeat(70)}"`) },
+);
+const numberLit = fc.oneof(
+  fc.constantFrom('0', '-0', '101.1', '1e2', '-1.5e-3', '0.5', '-0.0', '1e400', '12000.75', '3.0', '1E+2', '5e-324'),
+  fc.constantFrom('12345678901234567890', '9007199254740993', '999999999999999', '0.1000000000000000055511151231257827', '1.7976931348623157e308'),
+  fc.constantFrom('01', '1.', '.5', '1e', '-', '+1', '1.e3'),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+  fc.integer().map(String),
+);
+const literal = fc.constantFrom('true', 'false', 'null', 'tru', 'nul');
+const anyLit: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    stringLit,
+    numberLit,
+    literal,
+    fc.array(fc.tuple(tie('v'), ws), { maxLength: 3 }).map((xs) => `[${xs.map(([x, w]) => `${w}${x}`).join(',')}]`),
+    fc
+      .array(fc.tuple(fc.oneof(stringLit, fc.constantFrom('"message"', '"\\u0074ool"')), tie('v'), ws), { maxLength: 3 })
+      .map((es) => `{${es.map(([k, x, w]) => `${k}${w}:${x}`).join(',')}}`),
+  ),
+})).v;
+const errorLit = fc
+  .array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constant('"message"'), fc.oneof(stringLit, fc.constantFrom('null', 'false', 'true', '1', '[]'))) },
+      { weight: 2, arbitrary: fc.tuple(fc.constantFrom('"type"', '"timestamp"', '"\\u006dessage"'), anyLit) },
+    ),
+    { maxLength: 3 },
+  )
+  .map((es) => `{${es.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+const memberLit: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.tuple(fc.constantFrom('"session_id"', '"repo"'), fc.oneof({ weight: 6, arbitrary: stringLit }, { weight: 1, arbitrary: anyLit })),
+    fc.tuple(
+      fc.constant('"errors"'),
+      fc.oneof({ weight: 8, arbitrary: fc.array(errorLit, { maxLength: 3 }).map((es) => `[${es.join(',')}]`) }, { weight: 1, arbitrary: anyLit }),
+    ),
+    fc.tuple(fc.constant('"tool_calls"'), fc.oneof({ weight: 8, arbitrary: listText }, { weight: 1, arbitrary: anyLit })),
+    fc.tuple(fc.constant('"duration_minutes"'), fc.oneof(numberLit, literal, anyLit)),
+    fc.tuple(fc.constantFrom('"started_at"', '"messages"', '"sessions"', '"\\u0072epo"', '"repo "'), anyLit),
+  )
+  .map(([k, v]) => `${k}:${v}`);
+/** A record as a dense archive writes it, with a value of another kind here and there. */
+const denseRecordLit = fc
+  .tuple(
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom('"s1"', '"c1017b27-e3af"', '"é"') }, { weight: 1, arbitrary: stringLit }),
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom('"acme/web"', '"acme/api"', '"中文/x"') }, { weight: 1, arbitrary: stringLit }),
+    fc.array(
+      fc.tuple(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom('"Timeout after 30000ms"', '"Permission denied: /etc"', '""', 'null', 'false', '"a\\"b\\u00e9"') },
+          { weight: 1, arbitrary: fc.constantFrom('true', '1', '[]', '{}', '"\\x"') }, // refused by both readers
+        ),
+        fc.constantFrom('"runtime"', '1', '{"a":[true]}'),
+      ),
+      { maxLength: 3 },
+    ),
+    fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc
+          .array(fc.tuple(fc.constantFrom('Bash', 'Read', 'WebFetch', 'é', 'TodoWrite', 'LS'), fc.integer({ min: 1, max: 120_000 })), {
+            maxLength: 40,
+          })
+          .map((cs) => `[${cs.map(([t, l]) => `{"tool":${JSON.stringify(t)},"latency_ms":${l}}`).join(',')}]`),
+      },
+      { weight: 2, arbitrary: listText },
+      { weight: 1, arbitrary: fc.constant('[]') },
+    ),
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('101.1', '12', '0.5', '-0', '1e3') },
+      { weight: 2, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)) },
+      // 16-17 digits: too many for one exact integer (Number() rounds once, an f64 of the digits twice)
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 9_999_999 }))
+          .map(([a, b, c]) => `${a}.${String(b).padStart(6, '0')}${String(c).padStart(7, '0')}`),
+      },
+      { weight: 1, arbitrary: numberLit },
+    ),
+  )
+  .map(
+    ([sid, repo, errors, calls, duration]) =>
+      `{"session_id":${sid},"repo":${repo},"started_at":"2025-01-01T08:00:50.444Z","messages":[{"role":"user","content":"Done."}],` +
+      `"errors":[${errors.map(([m, t]) => `{"message":${m},"type":${t}}`).join(',')}],"tool_calls":${calls},"duration_minutes":${duration}}`,
+  );
+const recordLit = fc.oneof(
+  denseRecordLit,
+  fc
+    .tuple(fc.array(fc.tuple(memberLit, ws, ws), { maxLength: 7 }), ws)
+    .map(([ms, end]) => `{${ms.map(([m, a, b]) => `${a}${m}${b}`).join(',')}${end}}`),
+);
+const archiveArb = fc
+  .tuple(fc.array(recordLit, { minLength: 1, maxLength: 6 }), fc.boolean())
+  .map(([recs, jsonl]) => ({ text: jsonl ? `${recs.join('\n')}\n` : `[${recs.join(',\n')}]`, jsonl }));
+const sizesArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant([] as number[]) },
+  { weight: 1, arbitrary: fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 3 }) },
+);
