@@ -45,6 +45,11 @@ const latencyLit = fc.oneof(
     weight: 2,
     arbitrary: fc.constantFrom('0', '7', '-1', '01', '1.5', '1e3', '999999999999999', '1000000000000000', '9007199254740993', 'true', '"1"', 'null'),
   },
+  // around the kernel's 8 digits at once
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: 1, max: 17 }).chain((digits) => fc.stringMatching(new RegExp(`^[1-9][0-9]{${digits - 1}}$`))),
+  },
 );
 const gap = fc.constantFrom('', '', '', '', ' ', '\n', '\t');
 const callText = fc.oneof(
