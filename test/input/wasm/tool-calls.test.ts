@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { K_TOOL_CALLS, MemberReader, NOT_READ, ReadErrors, ReadToolCalls } from '../../../src/input/_read-members.js';
 import { FastDecoder } from '../../../src/input/fast-decoder.js';
 import { stringKernel } from '../../../src/input/wasm/string-scan.js';
-import { RECORD, type ToolCallKernel, toolCallKernel } from '../../../src/input/wasm/tool-calls.js';
+import { NOT_RECORD, RECORD, RECORD_UNKNOWN_NAME, type ToolCallKernel, toolCallKernel } from '../../../src/input/wasm/tool-calls.js';
 import { nastyStringArb } from '../../arbitraries.js';
 import { callsOfColumns } from '../../../src/session.js';
 
@@ -104,6 +104,29 @@ describe(toolCallKernel.name, () => {
     expect(got).toStrictEqual(readList(new MemberReader(undefined), bytes, bytes.length));
     expect(got.columns).toBe(true);
     expect(got.calls.length).toBe(3 * k.capacity + 7);
+  });
+
+  it("leaves a record with a skipped string of 256 bytes or more (a transcript's message) to the scanner, as the JS reader does", () => {
+    const kernel = toolCallKernel(stringKernel('wasm'))!;
+    decodeAll(Buffer.from('[]'), [], false); // the decoder's JIT priming reads records too: first
+    const statuses = (content: string) => {
+      const seen: number[] = [];
+      const record = kernel.record;
+      const spy = vi.spyOn(kernel, 'record').mockImplementation((i, n, m) => {
+        const status = record(i, n, m);
+        if (status !== RECORD_UNKNOWN_NAME) seen.push(status); // a tool name met for the first time: asked again
+        return status;
+      });
+      try {
+        const one = `{"session_id":"s","messages":[{"role":"user","content":${JSON.stringify(content)}}],"tool_calls":[{"tool":"Bash","latency_ms":5}]}`;
+        expect(decodeAll(Buffer.from(`[${one},${one}]`), [], false)).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+      }
+      return seen;
+    };
+    expect(statuses('x'.repeat(255))).toEqual([RECORD, RECORD]);
+    expect(statuses('x'.repeat(256))).toEqual([NOT_RECORD, NOT_RECORD]);
   });
 
   it('reads whole records as the JS reader does: the same values, ends and errors, in any chunking', () => {
