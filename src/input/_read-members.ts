@@ -32,7 +32,19 @@
  * list and its columns (_tool-call-reader.ts), and here the members and their dispatch.
  */
 import { pyNumber } from '../python/py-num.js';
+import { MAX_INTERNED, toolAndRepoNames as names } from './_intern.js';
 import { ToolCallReader } from './_tool-call-reader.js';
+import {
+  DUR_NULL,
+  DUR_TEXT,
+  DUR_TRUE,
+  DUR_VALUE,
+  RECORD,
+  RECORD_UNKNOWN_NAME,
+  STR_ESCAPED,
+  STR_HIGH,
+  type ToolCallKernel,
+} from './wasm/tool-calls.js';
 import { EMPTY, KEY_MESSAGE, spells, LIT_FALSE, LIT_NULL, LIT_TRUE, NO_LIT, isDigit } from './_token-reader.js';
 
 export { ReadToolCalls } from './_tool-call-reader.js';
@@ -115,6 +127,15 @@ export class MemberReader extends ToolCallReader {
     this.i = at + 1;
     this.oneLine = oneLine;
     this.newlines = 0;
+    const kernel = this.kernel;
+    if (kernel !== undefined && buf.buffer === kernel.memory) {
+      const record = this.kernelRecord(kernel, at, memberBytes);
+      if (record !== undefined) {
+        this.buf = EMPTY; // keep no chunk alive
+        this.value = record;
+        return this.i;
+      }
+    }
     const ids = this.ids;
     const used = this.used;
     const record = this.recordMembers(n, memberBytes);
@@ -127,6 +148,84 @@ export class MemberReader extends ToolCallReader {
     }
     this.value = record;
     return this.i;
+  }
+
+  /**
+   * The record at buf[at] read by the WebAssembly kernel (assembly/tool-calls.ts `readRecord`),
+   * as recordMembers reads it, this.i after it; undefined when the kernel does not read it
+   * (nothing is kept then: recordMembers reads it). The kernel gives where each seed member's
+   * value lies and what it is; the strings are made here, as `text` and `name` make them.
+   */
+  private kernelRecord(kernel: ToolCallKernel, at: number, memberBytes: number): Record<string, unknown> | undefined {
+    const buf = this.buf;
+    const base = buf.byteOffset;
+    for (;;) {
+      const status = kernel.record(base + at, base + this.n, memberBytes);
+      if (status === RECORD) break;
+      if (status !== RECORD_UNKNOWN_NAME || !this.registerName(kernel)) return undefined;
+    }
+    const state = kernel.state;
+    const entries = kernel.entries;
+    const record: Record<string, unknown> = {};
+    for (let k = 0, count = state[5]!; k < count; k++) {
+      const o = k << 3;
+      const a = entries[o + 1]!;
+      const b = entries[o + 2]!;
+      const c = entries[o + 3]!;
+      switch (entries[o]) {
+        case K_SESSION_ID:
+          record['session_id'] = this.textAt(a - base, b - base, c);
+          break;
+        case K_REPO: {
+          const id = entries[o + 4]!;
+          record['repo'] = id >= 0 ? names.texts[id] : this.repoAt(kernel, a - base, b - base, c);
+          break;
+        }
+        case K_ERRORS: {
+          const spans = kernel.messages;
+          const messages: string[] = new Array(b);
+          for (let m = 0; m < b; m++) {
+            const q = (a + m) * 3;
+            messages[m] = this.textAt(spans[q]! - base, spans[q + 1]! - base, spans[q + 2]!);
+          }
+          record['errors'] = new ReadErrors(messages);
+          break;
+        }
+        case K_TOOL_CALLS:
+          record['tool_calls'] = this.kernelColumns(kernel, a, b);
+          break;
+        default:
+          record['duration_minutes'] =
+            c === DUR_VALUE
+              ? kernel.entryValues[4 * k + 3]
+              : c === DUR_TEXT
+                ? Number(buf.toString('latin1', a - base, b - base))
+                : c === DUR_NULL
+                  ? null
+                  : c === DUR_TRUE;
+      }
+    }
+    this.i = state[0]! - base;
+    return record;
+  }
+
+  /** The string buf[s, e) (between its quotes) with flags STR_*, as `text` makes it. */
+  private textAt(s: number, e: number, flags: number): string {
+    const buf = this.buf;
+    if ((flags & STR_ESCAPED) !== 0) return JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string;
+    return buf.toString((flags & STR_HIGH) !== 0 ? 'utf8' : 'latin1', s, e);
+  }
+
+  /** A repo the kernel does not know, as `name` makes it (a name the interner keeps is registered with the kernel). */
+  private repoAt(kernel: ToolCallKernel, s: number, e: number, flags: number): string {
+    const buf = this.buf;
+    if ((flags & STR_ESCAPED) !== 0 || e - s > MAX_INTERNED) return this.textAt(s, e, flags);
+    let high = 0;
+    for (let k = s; k < e; k++) high |= buf[k]!;
+    const id = names.id(buf, s, e, high >= 0x80);
+    if (id < 0) return names.get(buf, s, e, high >= 0x80);
+    kernel.register(buf.byteOffset + s, e - s, id);
+    return names.texts[id]!;
   }
 
   private recordMembers(n: number, memberBytes: number): Record<string, unknown> | undefined {

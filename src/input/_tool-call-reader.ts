@@ -23,6 +23,7 @@ import {
   isDigit,
   spells,
 } from './_token-reader.js';
+import { AFTER_CALL, AT_CALL, CLOSED, type ToolCallKernel, UNKNOWN_NAME } from './wasm/tool-calls.js';
 
 /**
  * A `tool_calls` list whose elements are all objects, as ToolCalls, or as columns
@@ -67,6 +68,11 @@ export class ToolCallReader extends TokenReader {
   protected used = 0;
   protected runStart = 0;
 
+  /** `kernel`: reads the compact calls of a list in WebAssembly, where the chunk is in its memory (see wasm/tool-calls.ts). */
+  constructor(protected readonly kernel: ToolCallKernel | undefined = undefined) {
+    super();
+  }
+
   /** At '[': the tool_calls list, as a ReadToolCalls in `value`; false, with nothing kept, if not read. */
   protected toolCalls(): boolean {
     const buf = this.buf;
@@ -90,11 +96,22 @@ export class ToolCallReader extends TokenReader {
     let calls: ToolCall[] | undefined;
     let c = this.peek();
     if (c !== 0x5d) {
-      for (;;) {
-        if (c !== 0x7b) return false;
-        if (calls === undefined && !this.compactColumns()) calls = this.runCalls();
-        if (calls !== undefined && !(this.compactCall(calls) || this.toolCall(calls))) return false;
+      // this.i is just after a call (the kernel stopped there), not at the next one
+      let after = false;
+      if (c === 0x7b && this.kernel !== undefined && this.buf.buffer === this.kernel.memory) {
+        const status = this.kernelCalls(this.kernel);
+        if (status === CLOSED) return this.columnsRead();
+        after = status === AFTER_CALL;
         c = this.peek();
+      }
+      for (;;) {
+        if (!after) {
+          if (c !== 0x7b) return false;
+          if (calls === undefined && !this.compactColumns()) calls = this.runCalls();
+          if (calls !== undefined && !(this.compactCall(calls) || this.toolCall(calls))) return false;
+          c = this.peek();
+        }
+        after = false;
         if (c === 0x2c) {
           this.i++;
           c = this.peek();
@@ -103,17 +120,99 @@ export class ToolCallReader extends TokenReader {
       }
     }
     this.i++;
-    this.value = new ReadToolCalls(
-      calls ?? {
-        n: this.used - this.runStart,
-        start: this.runStart,
-        ids: this.ids,
-        latencies: this.lats,
-        texts: names.texts,
-        keys: names.keys,
-      },
-    );
+    if (calls !== undefined) {
+      this.value = new ReadToolCalls(calls);
+      return true;
+    }
+    return this.columnsRead();
+  }
+
+  /** The list read whole into the columns: they are its value. */
+  private columnsRead(): boolean {
+    this.value = this.columnsValue();
     return true;
+  }
+
+  /** The calls [runStart, used) of the columns, as a list's value. */
+  protected columnsValue(): ReadToolCalls {
+    return new ReadToolCalls({
+      n: this.used - this.runStart,
+      start: this.runStart,
+      ids: this.ids,
+      latencies: this.lats,
+      texts: names.texts,
+      keys: names.keys,
+    });
+  }
+
+  /**
+   * The calls [from, from + count) that the kernel read, as a list's value: copied into the
+   * columns, as a list read here would be.
+   */
+  protected kernelColumns(kernel: ToolCallKernel, from: number, count: number): ReadToolCalls {
+    this.runStart = this.used;
+    if (this.used + count > this.ids.length) this.newColumns(count);
+    const ids = this.ids;
+    const lats = this.lats;
+    const kIds = kernel.ids;
+    const kLats = kernel.latencies;
+    for (let k = from, u = this.used; k < from + count; k++, u++) {
+      ids[u] = kIds[k]!;
+      lats[u] = kLats[k]!;
+    }
+    this.used += count;
+    return this.columnsValue();
+  }
+
+  /**
+   * The kernel stopped at a compact call whose name, at addresses [state[2], state[3]) of
+   * buf's memory, it does not know: intern the name and register it with the kernel; false
+   * if the interner does not keep it.
+   */
+  protected registerName(kernel: ToolCallKernel): boolean {
+    const buf = this.buf;
+    const base = buf.byteOffset;
+    const s = kernel.state[2]!;
+    const e = kernel.state[3]!;
+    let high = 0;
+    for (let k = s - base; k < e - base; k++) high |= buf[k]!;
+    const id = names.id(buf, s - base, e - base, high >= 0x80);
+    return id >= 0 && kernel.register(s, e - s, id);
+  }
+
+  /**
+   * At '{' of a chunk in the kernel's memory: the compact calls the kernel reads, into the
+   * columns (a name it does not know yet is interned here and registered with it, and it
+   * goes on); this.i where it stopped. What the kernel says (CLOSED, AT_CALL, AFTER_CALL).
+   */
+  private kernelCalls(kernel: ToolCallKernel): number {
+    const buf = this.buf;
+    const base = buf.byteOffset;
+    const state = kernel.state;
+    let status: number;
+    for (let at = base + this.i; ; ) {
+      status = kernel.read(at, base + this.n);
+      const read = state[1]!;
+      if (read > 0) {
+        if (this.used + read > this.ids.length) this.newColumns(read);
+        const ids = this.ids;
+        const lats = this.lats;
+        const kIds = kernel.ids;
+        const kLats = kernel.latencies;
+        for (let k = 0, u = this.used; k < read; k++, u++) {
+          ids[u] = kIds[k]!;
+          lats[u] = kLats[k]!;
+        }
+        this.used += read;
+      }
+      at = state[0]!;
+      if (status === UNKNOWN_NAME) {
+        if (this.registerName(kernel)) continue;
+        status = AT_CALL; // a name the interner does not keep: the JS reader takes this call
+      } else if (status === AT_CALL && read === kernel.capacity) continue;
+      this.i = at - base;
+      return status;
+    }
   }
 
   /** The calls put in the columns for this list so far, as ToolCalls (taken out of the columns). */
@@ -141,7 +240,7 @@ export class ToolCallReader extends TokenReader {
         if (read) this.i--; // back to the ',' after the last call read
         return read;
       }
-      if (this.used === this.ids.length) this.newColumns();
+      if (this.used === this.ids.length) this.newColumns(1);
       this.ids[this.used] = id;
       this.lats[this.used] = this.cLatency;
       this.used++;
@@ -154,10 +253,13 @@ export class ToolCallReader extends TokenReader {
     }
   }
 
-  /** Fresh columns, with this list's calls so far moved to their start (the old ones stay with the sessions that use them). */
-  protected newColumns(): void {
+  /**
+   * Fresh columns with room for `more` calls after this list's calls so far, which move to
+   * their start (the old ones stay with the sessions that use them).
+   */
+  protected newColumns(more: number): void {
     const run = this.used - this.runStart;
-    const size = Math.max(COLUMN_CALLS, run * 2);
+    const size = Math.max(COLUMN_CALLS, run * 2, run + more);
     const ids = new Int32Array(size);
     const lats = new Float64Array(size);
     ids.set(this.ids.subarray(this.runStart, this.used));

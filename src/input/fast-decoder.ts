@@ -30,6 +30,7 @@ import { inputError } from '../errors.js';
 import type { MessageReaders } from './message-readers.js';
 import type { DecodeEvent, RawRecord, Shape } from './types.js';
 import type { StringScanChoice } from './wasm/string-scan.js';
+import { toolCallKernel } from './wasm/tool-calls.js';
 
 export interface FastDecoderOptions {
   /** File name for error messages. */
@@ -113,7 +114,7 @@ export class FastDecoder extends JsonScanner {
     this.onEvent = onEvent;
     this.forcedJsonl = opts.shape === 'jsonl';
     if (this.forcedJsonl) this._shape = 'jsonl';
-    this.reader = opts.seedSessions === true ? new MemberReader() : undefined;
+    this.reader = opts.seedSessions === true ? new MemberReader(toolCallKernel(this.kernel)) : undefined;
     this.messageReaders = opts.messageReaders ?? [];
   }
 

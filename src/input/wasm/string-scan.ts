@@ -40,10 +40,17 @@ export interface StringKernel {
   readonly stop: (i: number, n: number) => number;
   /** A push is using the memory. */
   busy: boolean;
+  /**
+   * The WebAssembly.Memory itself and the address of SCRATCH_BYTES in it, past the chunk's room,
+   * that this kernel never touches: for a kernel that reads the chunks where they are (wasm/tool-calls.ts).
+   */
+  readonly shared: { readonly memory: object; readonly scratch: number };
 }
 
 /** Bytes per load: bytes.ts reads 1 MB at a time; larger pushes are cut into pieces of this size. */
 const CAPACITY = 1 << 20;
+/** Bytes reserved past the chunk's room for another kernel (see `shared`). */
+const SCRATCH_BYTES = 1 << 18;
 
 /** Where `npm run build` puts the kernel; src/input/wasm and dist/input/wasm are both three levels below the package. */
 const WASM_URL = new URL('../../../dist/input/wasm/string-stop.wasm', import.meta.url);
@@ -83,7 +90,7 @@ function instantiate(): StringKernel | undefined {
   exports.init();
   const base = Number(exports.CHUNK_BASE.value);
   const pageBytes = 65536;
-  const need = base + CAPACITY - exports.memory.buffer.byteLength;
+  const need = base + CAPACITY + SCRATCH_BYTES - exports.memory.buffer.byteLength;
   if (need > 0) exports.memory.grow(Math.ceil(need / pageBytes));
   const memory = exports.memory.buffer; // after the grow: growing detaches the old one
   const view = Buffer.from(memory, base, CAPACITY);
@@ -96,6 +103,7 @@ function instantiate(): StringKernel | undefined {
     },
     stop: exports.stringStop,
     busy: false,
+    shared: { memory: exports.memory, scratch: base + CAPACITY },
   };
 }
 
