@@ -165,7 +165,7 @@ export class KeyBytes {
     out.maxPage = this.maxPage;
     out.pages = this.pages.slice();
     if (this.pages.length > 0) {
-      out.page = Buffer.allocUnsafeSlow(this.page.length);
+      out.page = Buffer.alloc(this.page.length);
       this.page.copy(out.page, 0, 0, this.at);
       out.pages[out.pages.length - 1] = out.page;
     }
@@ -180,7 +180,9 @@ export class KeyBytes {
     // a key starts below maxPage in its page, so that its place tells its page
     if (this.page.length - this.at >= n && this.at < this.maxPage && this.pages.length > 0) return this.page;
     const size = this.pages.length === 0 ? Math.min(FIRST_PAGE, this.maxPage) : Math.min(this.maxPage, 2 * this.page.length);
-    this.page = Buffer.allocUnsafeSlow(Math.max(size, n));
+    // zero-filled, not allocUnsafe: a page's unused tail is part of the state, and two states
+    // of the same keys must be equal whatever the process's memory held (a test compares them)
+    this.page = Buffer.alloc(Math.max(size, n));
     this.pages.push(this.page);
     this.at = 0;
     return this.page;
