@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyOps, columnOps } from './_column-ops.js';
 import { CompactNumColumn } from '../../src/profiles/columns.js';
 
 const value = fc.oneof(
@@ -12,7 +13,7 @@ const value = fc.oneof(
   fc.constantFrom(0xffffffff, 2 ** 32, 2 ** 53 - 1, -1, 0.5, -0),
   fc.integer({ min: 0, max: 0xffffffff }),
 );
-const op = fc.oneof(fc.record({ push: value }), fc.record({ set: fc.nat(), to: value }));
+const op = columnOps(value);
 
 describe(CompactNumColumn.name, () => {
   it('gives back what an array holds, whatever numbers are pushed and set', () => {
@@ -25,15 +26,7 @@ describe(CompactNumColumn.name, () => {
           col.push(i);
           model.push(i);
         }
-        for (const o of ops) {
-          if ('push' in o) {
-            col.push(o.push);
-            model.push(o.push);
-          } else if (model.length > 0) {
-            col.set(o.set % model.length, o.to);
-            model[o.set % model.length] = o.to;
-          }
-        }
+        applyOps(col, ops, model);
         expect(col.length).toBe(model.length);
         expect(Array.from({ length: col.length }, (_, i) => col.get(i))).toEqual(model);
       }),

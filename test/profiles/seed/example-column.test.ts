@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyOps, columnOps } from '../_column-ops.js';
 import { PackReader, PackWriter } from '../../../src/profiles/packed.js';
 import type { Examples } from '../../../src/profiles/seed/_error-keys.js';
 import { ExampleColumn } from '../../../src/profiles/seed/_example-column.js';
@@ -14,7 +15,7 @@ const examples: fc.Arbitrary<Examples> = fc.oneof(
   id,
   fc.array(fc.record({ at: fc.array(fc.nat(9), { minLength: 1, maxLength: 3 }), id }), { maxLength: 5 }),
 );
-const op = fc.oneof(fc.record({ push: examples }), fc.record({ set: fc.nat(), to: examples }));
+const op = columnOps(examples);
 
 describe(ExampleColumn.name, () => {
   it('gives back what an array holds; equal entries are equal ids, written from their bytes', () => {
@@ -22,15 +23,7 @@ describe(ExampleColumn.name, () => {
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const col = new ExampleColumn();
         const model: Examples[] = [];
-        for (const o of ops) {
-          if ('push' in o) {
-            col.push(o.push);
-            model.push(o.push);
-          } else if (model.length > 0) {
-            col.set(o.set % model.length, o.to);
-            model[o.set % model.length] = o.to;
-          }
-        }
+        applyOps(col, ops, model);
         expect(model.map((_, r) => col.get(r))).toEqual(model);
         const w = new PackWriter();
         for (const [r, ex] of model.entries()) {

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyOps, columnOps } from '../_column-ops.js';
 import type { Repos } from '../../../src/profiles/seed/_error-keys.js';
 import { RepoColumn } from '../../../src/profiles/seed/_repo-column.js';
 
@@ -12,7 +13,7 @@ const repos: fc.Arbitrary<Repos> = fc.oneof(
   repo,
   fc.uniqueArray(repo, { maxLength: 3 }).map((a) => new Set(a)),
 );
-const op = fc.oneof(fc.record({ push: repos }), fc.record({ set: fc.nat(), to: repos }));
+const op = columnOps(repos);
 
 describe(RepoColumn.name, () => {
   it('gives back what an array holds', () => {
@@ -20,15 +21,7 @@ describe(RepoColumn.name, () => {
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const col = new RepoColumn();
         const model: Repos[] = [];
-        for (const o of ops) {
-          if ('push' in o) {
-            col.push(o.push);
-            model.push(o.push);
-          } else if (model.length > 0) {
-            col.set(o.set % model.length, o.to);
-            model[o.set % model.length] = o.to;
-          }
-        }
+        applyOps(col, ops, model);
         expect(model.map((_, r) => col.get(r))).toEqual(model);
       }),
       { numRuns: 200 },

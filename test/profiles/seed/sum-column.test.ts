@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyOps, columnOps } from '../_column-ops.js';
 import type { CompactSum } from '../../../src/profiles/exact-sum.js';
 import { SumColumn } from '../../../src/profiles/seed/_sum-column.js';
 
@@ -11,7 +12,7 @@ const sum: fc.Arbitrary<CompactSum> = fc.oneof(
   fc.double({ min: 0, noNaN: true }),
   fc.record({ partials: fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 3 }), special: fc.constantFrom(0, Infinity) }),
 );
-const op = fc.oneof(fc.record({ push: sum }), fc.record({ set: fc.nat(), to: sum }));
+const op = columnOps(sum);
 
 describe(SumColumn.name, () => {
   it('gives back what an array holds', () => {
@@ -19,15 +20,7 @@ describe(SumColumn.name, () => {
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const col = new SumColumn();
         const model: CompactSum[] = [];
-        for (const o of ops) {
-          if ('push' in o) {
-            col.push(o.push);
-            model.push(o.push);
-          } else if (model.length > 0) {
-            col.set(o.set % model.length, o.to);
-            model[o.set % model.length] = o.to;
-          }
-        }
+        applyOps(col, ops, model);
         expect(model.map((_, r) => col.get(r))).toEqual(model);
       }),
       { numRuns: 200 },
