@@ -1,7 +1,8 @@
 /**
- * `readFileRangeReusing` (input/bytes.ts): a file's bytes as views of one buffer, read
- * synchronously, for the fast decoder on the main thread and in the workers, which copies what
- * it keeps of a chunk before it asks for the next one.
+ * The two readers of a file's bytes as views of one buffer, for the fast decoder, which copies
+ * what it keeps of a chunk before it asks for the next one: `readFileRangeReusing`
+ * (input/bytes.ts, synchronous, a file read whole) and `readRangeReusing`
+ * (workers/_read-range.ts, through the thread pool, a range shard). Same contract, same tests.
  */
 import path from 'node:path';
 import fc from 'fast-check';
@@ -9,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { READ_BYTES, readFileRangeReusing } from '../../src/input/bytes.js';
 import { decodeWithFastDecoder } from '../../src/input/fast-decoder.js';
 import type { DecodeEvent } from '../../src/input/types.js';
+import { readRangeReusing } from '../../src/workers/_read-range.js';
 import { recordArb } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from '../workers/_archive.js';
 
@@ -23,7 +25,10 @@ async function events(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, opts: Pa
   return out;
 }
 
-describe(readFileRangeReusing.name, () => {
+describe.each([
+  { reader: readFileRangeReusing.name, read: readFileRangeReusing },
+  { reader: readRangeReusing.name, read: readRangeReusing },
+])('$reader', ({ read }) => {
   it('gives bytes [start, end) as views of one buffer, whatever the chunk size', async () => {
     const dir = tmpDir();
     await fc.assert(
@@ -34,7 +39,7 @@ describe(readFileRangeReusing.name, () => {
         const seen: Buffer[] = [];
         // a buffer is its memory and where it starts there (small buffers share Node's pool)
         const buffers = new Map<ArrayBufferLike, Set<number>>();
-        for await (const c of readFileRangeReusing(file, start, end, chunk)) {
+        for await (const c of read(file, start, end, chunk)) {
           expect(c.length).toBeLessThanOrEqual(chunk);
           seen.push(Buffer.from(c)); // a copy: the next chunk overwrites it
           buffers.set(c.buffer, (buffers.get(c.buffer) ?? new Set<number>()).add(c.byteOffset));
@@ -49,14 +54,48 @@ describe(readFileRangeReusing.name, () => {
   it('stops where a file that shrank ends, and reports an unreadable one as input (FP_INPUT)', async () => {
     const file = writeFile(tmpDir(), 'short.json', '[1,2]').path;
     const seen: Buffer[] = [];
-    for await (const c of readFileRangeReusing(file, 1, 100)) seen.push(Buffer.from(c));
+    for await (const c of read(file, 1, 100)) seen.push(Buffer.from(c));
     expect(Buffer.concat(seen).toString()).toBe('1,2]');
     const missing = async () => {
-      for await (const _ of readFileRangeReusing(path.join(tmpDir(), 'missing.json'), 0, 10));
+      for await (const _ of read(path.join(tmpDir(), 'missing.json'), 0, 10));
     };
     await expect(missing()).rejects.toMatchObject({ code: 'FP_INPUT', message: expect.stringMatching(/^Cannot read input: .*missing\.json$/) });
   });
 
+  // What the worker relies on: the fast decoder keeps nothing of a chunk once it asks for the next.
+  it.each(['js', 'wasm'] as const)(
+    'feeds the fast decoder (%s scan) exactly as fresh buffers do, the buffer overwritten after each chunk',
+    async (stringScan) => {
+      const dir = tmpDir();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(recordArb, { maxLength: 12 }),
+          fc.integer({ min: 1, max: 97 }),
+          fc.boolean(),
+          async (records, chunk, seedSessions) => {
+            const text = JSON.stringify(records);
+            const file = writeFile(dir, 'a.json', text).path;
+            const opts = { file, seedSessions, stringScan };
+            // the same chunking, each chunk a buffer of its own (how a member is cut changes how it is read)
+            const copies: Buffer[] = [];
+            for await (const c of read(file, 0, Buffer.byteLength(text) + 8, chunk)) copies.push(Buffer.from(c));
+            const fresh = await events(copies, opts);
+            async function* scribbled(): AsyncGenerator<Buffer> {
+              for await (const c of read(file, 0, Buffer.byteLength(text) + 8, chunk)) {
+                yield c;
+                c.fill(0x7b); // '{': anything the decoder still pointed at would now be garbage
+              }
+            }
+            expect(await events(scribbled(), opts)).toEqual(fresh);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+  );
+});
+
+describe(readFileRangeReusing.name, () => {
   it('lets the event loop run during a long read (worker replies and progress are not held up)', async () => {
     const size = 9 * READ_BYTES; // past two turns' worth of bytes
     const file = writeFile(tmpDir(), 'big.bin', Buffer.alloc(size, 0x61)).path;
@@ -79,36 +118,4 @@ describe(readFileRangeReusing.name, () => {
     expect(buffers.size).toBe(1);
     expect(turns).toBeGreaterThanOrEqual(2);
   });
-
-  // What the worker relies on: the fast decoder keeps nothing of a chunk once it asks for the next.
-  it.each(['js', 'wasm'] as const)(
-    'feeds the fast decoder (%s scan) exactly as fresh buffers do, the buffer overwritten after each chunk',
-    async (stringScan) => {
-      const dir = tmpDir();
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(recordArb, { maxLength: 12 }),
-          fc.integer({ min: 1, max: 97 }),
-          fc.boolean(),
-          async (records, chunk, seedSessions) => {
-            const text = JSON.stringify(records);
-            const file = writeFile(dir, 'a.json', text).path;
-            const opts = { file, seedSessions, stringScan };
-            // the same chunking, each chunk a buffer of its own (how a member is cut changes how it is read)
-            const copies: Buffer[] = [];
-            for await (const c of readFileRangeReusing(file, 0, Buffer.byteLength(text) + 8, chunk)) copies.push(Buffer.from(c));
-            const fresh = await events(copies, opts);
-            async function* scribbled(): AsyncGenerator<Buffer> {
-              for await (const c of readFileRangeReusing(file, 0, Buffer.byteLength(text) + 8, chunk)) {
-                yield c;
-                c.fill(0x7b); // '{': anything the decoder still pointed at would now be garbage
-              }
-            }
-            expect(await events(scribbled(), opts)).toEqual(fresh);
-          },
-        ),
-        { numRuns: 40 },
-      );
-    },
-  );
 });
