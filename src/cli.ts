@@ -8,7 +8,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import type { default as YargsFactory, InferredOptionTypes, Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
-import { ADAPTERS } from './input/adapters/index.js';
+import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
 import { PROFILES } from './profiles/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
@@ -66,7 +66,7 @@ const ANALYZE_OPTIONS = {
     describe: "Analysis profile: seed (the reference's report, byte-identical) or fleet (findings with evidence, cost, per week)",
   },
   from: {
-    choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
+    choices: ['auto', 'sessions', ...AGENT_FORMAT_NAMES],
     default: 'auto',
     describe: "Input format: detected per file (auto), the reference's session archives (sessions), or an agent's own logs",
   },

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { analyzeSequential, type AnalysisResult } from './analyze.js';
 import { AnalyzerError } from './errors.js';
-import { ADAPTERS } from './input/adapters/index.js';
+import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
 import type { MalformedSummary } from './malformed.js';
 import type { Input } from './input/classify.js';
 import { resolveInputs, type ResolveResult } from './input/sources.js';
@@ -81,7 +81,7 @@ export async function analyzeInputs(paths: readonly string[], options: AnalyzeIn
   return { ...report, sessions: state.sessions, malformed, skipped };
 }
 
-const FROM_CHOICES: readonly string[] = ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)];
+const FROM_CHOICES: readonly string[] = ['auto', 'sessions', ...AGENT_FORMAT_NAMES];
 
 /** The library's edge: the checks cli.ts leaves to yargs, with the same exit code (2). */
 function checkOptions(o: { workers: number; parser: string; from: string }): void {

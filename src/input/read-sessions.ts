@@ -6,7 +6,7 @@
  */
 import { inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
-import { adapterByName, type Skip } from './adapters/index.js';
+import { loadAdapter, type Skip } from './adapters/index.js';
 import { readAgentLog } from './agent-logs.js';
 import { openBytes } from './bytes.js';
 import type { Input } from './classify.js';
@@ -128,7 +128,7 @@ export async function* oneByOne(events: AsyncIterable<InputEvent>): AsyncGenerat
 async function* readOther(input: Input, opts: ReadOptions): AsyncGenerator<InputEvent> {
   if (input.mismatch !== undefined) throw inputError(input.mismatch, { file: input.path });
   if (input.kind === 'agent') {
-    const adapter = adapterByName(input.format);
+    const adapter = await loadAdapter(input.format); // imported by the first file of its format
     if (adapter === undefined) throw inputError(`Unknown input format '${input.format}'`, { file: input.path }, 'FP_INTERNAL');
     // odd lines come through a callback while the adapter reads; they leave as events, in file order
     const skips: Skip[] = [];
