@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import type { default as YargsFactory, InferredOptionTypes, Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
-import { PROFILES } from './profiles/index.js';
 import { runAnalyze, runMerge, type Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
+import { PROFILE_REGISTRY } from './profiles/registry.js';
 import { removeTempFilesSync } from './output.js';
 import { parsePyFloat } from './python/py-float.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
@@ -61,9 +61,9 @@ const ANALYZE_OPTIONS = {
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
   ...SCALE_OPTIONS,
   profile: {
-    choices: PROFILES.map((p) => p.name),
+    choices: PROFILE_REGISTRY.map((p) => p.name),
     default: 'seed',
-    describe: "Analysis profile: seed (the reference's report, byte-identical) or fleet (findings with evidence, cost, per week)",
+    describe: `Analysis profile: ${PROFILE_REGISTRY.map((p) => `${p.name} (${p.description})`).join(' or ')}`,
   },
   from: {
     choices: ['auto', 'sessions', ...AGENT_FORMAT_NAMES],

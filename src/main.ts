@@ -1,14 +1,14 @@
 /**
  * main(options, io): inputs -> sessions -> accumulators -> patterns -> proposals -> report.
  * Returns the exit code; only cli.ts calls process.exit.
+ *
+ * The fleet profile and its report are imported by a run that uses them (`--profile fleet`,
+ * `--prices`, a merge of fleet states): a seed run loads none of them.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { finalizeState } from './accumulators/index.js';
-import { fleetProfile } from './fleet/profile.js';
-import { parsePrices, type PriceTable } from './fleet/pricing.js';
-import { renderFleetJson } from './fleet/report/json.js';
-import { renderFleetMarkdown } from './fleet/report/markdown.js';
+import type { PriceTable } from './fleet/pricing.js';
 import type { AnalysisResult } from './analyze.js';
 import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
@@ -18,7 +18,7 @@ import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
-import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
+import { DEFAULT_PROFILE, findProfile, initState, loadProfile, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
 import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
 import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
 import { asRunResult } from './cache/engine.js';
@@ -50,7 +50,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResul
     return 1;
   }
   const { text, count, what } =
-    result.state.profile === fleetProfile.name ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
+    result.state.profile === 'fleet' ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
   if (o.output !== undefined) {
     await writeOutput(o.output, text);
     warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
@@ -82,6 +82,11 @@ async function renderSeed(result: Pick<AnalysisResult, 'state'>, o: ResolvedOpti
 }
 
 async function renderFleet(result: Pick<AnalysisResult, 'state'>, o: ResolvedOptions, now: Date, prices: PriceTable | undefined): Promise<Rendered> {
+  const [{ fleetProfile }, { renderFleetJson }, { renderFleetMarkdown }] = await Promise.all([
+    import('./fleet/profile.js'),
+    import('./fleet/report/json.js'),
+    import('./fleet/report/markdown.js'),
+  ]);
   const report = fleetProfile.report(finalizeState(result.state), { hourlyRate: o.hourlyRate, ...(prices ? { prices } : {}) });
   let text: string;
   if (o.format === 'html') {
@@ -100,6 +105,7 @@ async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
   } catch (err) {
     throw new AnalyzerError('FP_USAGE', `Cannot read --prices: ${describeFsError(err)}, in ${o.prices}`, { file: o.prices }, { cause: err });
   }
+  const { parsePrices } = await import('./fleet/pricing.js');
   return parsePrices(text, o.prices);
 }
 
@@ -108,6 +114,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
   const prices = await loadPrices(o);
+  await loadProfile(o.profile);
   // before the inputs are resolved: resolving stdin reads its first bytes
   if (o.redis !== undefined && o.input.some((p) => p === '-' || p === '/dev/stdin')) {
     throw new AnalyzerError('FP_USAGE', 'argument --redis: workers read files from shared storage; stdin cannot be distributed');
