@@ -9,10 +9,9 @@ import { createRequire } from 'node:module';
 import type { default as YargsFactory, InferredOptionTypes, Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
-import { runAnalyze, runMerge, type Io } from './main.js';
+import type { Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
 import { PROFILE_REGISTRY } from './profiles/registry.js';
-import { removeTempFilesSync } from './output.js';
 import { parsePyFloat } from './python/py-float.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
 
@@ -227,6 +226,19 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
   };
 }
 
+/** Set once a command has imported output.ts: the temporary files a signal must remove (none before). */
+let output: typeof import('./output.js') | undefined;
+
+/**
+ * The modules that run a command, imported by its handler: `--help`, `--version` and usage
+ * errors load none of them (the analysis, the decoder, the profiles: most of start-up's CPU).
+ */
+async function runModules(): Promise<typeof import('./main.js')> {
+  const [main, out] = await Promise.all([import('./main.js'), import('./output.js')]);
+  output = out;
+  return main;
+}
+
 export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
   let argv: string[];
   try {
@@ -252,6 +264,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
             throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
           o.input = ['-'];
         }
+        const { runAnalyze } = await runModules();
         exit = await runAnalyze(o, io);
       },
     )
@@ -261,7 +274,9 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       (y) =>
         y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
-        exit = await runMerge(a.states ?? [], { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] }, io);
+        const o = { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] };
+        const { runMerge } = await runModules();
+        exit = await runMerge(a.states ?? [], o, io);
       },
     )
     .command(
@@ -327,7 +342,7 @@ if (isMain) {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      removeTempFilesSync();
+      output?.removeTempFilesSync();
       process.exit(code);
     });
   }

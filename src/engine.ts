@@ -15,18 +15,20 @@ import { DEFAULT_OPTIONS, readOptionsOf, type AnalysisOptions, type ParserKind }
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { loadProfile } from './profiles/index.js';
 import { buildReport, type Report } from './report/index.js';
-import { analyzeParallel } from './workers/pool.js';
 import { threadsForInputs } from './workers/thread-count.js';
 
 /**
  * Analyse `files` in input order: on `threadsForInputs(files, workers)` threads when that is more
  * than one (this thread and worker threads, workers/pool.ts), else on this thread alone. The report is the same either way.
- * The profile is imported here, when a run names it (a seed run never loads the fleet profile).
+ * The profile and the pool are imported here when the run needs them (a seed run on one thread loads neither the fleet
+ * profile nor the pool's modules).
  */
 export async function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
   await loadProfile(o.profile);
   const threads = threadsForInputs(files, o.workers, o.profile);
-  return threads > 1 ? analyzeParallel(files, { ...o, workers: threads }, progress) : analyzeSequential(files, readOptionsOf(o, progress));
+  if (threads <= 1) return analyzeSequential(files, readOptionsOf(o, progress));
+  const { analyzeParallel } = await import('./workers/pool.js');
+  return analyzeParallel(files, { ...o, workers: threads }, progress);
 }
 
 /** Options of {@link analyzeInputs}; each defaults to the CLI's default. */

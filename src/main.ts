@@ -2,8 +2,9 @@
  * main(options, io): inputs -> sessions -> accumulators -> patterns -> proposals -> report.
  * Returns the exit code; only cli.ts calls process.exit.
  *
- * The fleet profile and its report are imported by a run that uses them (`--profile fleet`,
- * `--prices`, a merge of fleet states): a seed run loads none of them.
+ * What only some runs use is imported by the run that uses it: the fleet profile and its report
+ * (`--profile fleet`, or a merge of fleet states), `--prices`, `--cache`, `--redis`, `--format html`,
+ * state files (`--emit-state`, `merge`). A seed run of one file loads none of them.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,9 +20,7 @@ import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, loadProfile, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
-import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
-import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
-import { asRunResult } from './cache/engine.js';
+import type { StateDocument } from './state-file.js';
 
 /** The run's edges: where the report and the messages go, and the clock of the report's date. */
 export interface Io {
@@ -124,13 +123,16 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
   const showProgress = !o.quiet && (o.progress || ('isTTY' in io.stderr && io.stderr.isTTY === true));
-  const progress = showProgress && o.redis === undefined ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
+  const progress = showProgress && o.redis === undefined ? await createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
   let result: AnalysisResult;
   let cacheLine: string | undefined;
   try {
     if (o.redis !== undefined) {
       // loaded only here: importing BullMQ costs ~0.5 s of CPU (measured), too much for every run
-      const { analyzeDistributed, createProgressLine } = await import('./distributed/index.js');
+      const [{ analyzeDistributed, createProgressLine }, { asRunResult }] = await Promise.all([
+        import('./distributed/index.js'),
+        import('./cache/engine.js'),
+      ]);
       const line = showProgress ? createProgressLine(io.stderr, 'isTTY' in io.stderr && io.stderr.isTTY === true) : undefined;
       result = asRunResult(
         await analyzeDistributed(files, {
@@ -145,6 +147,10 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
         }),
       );
     } else if (o.cache !== undefined) {
+      const [{ analyzeWithCache, formatCacheSummary }, { asRunResult }] = await Promise.all([
+        import('./cache/index.js'),
+        import('./cache/engine.js'),
+      ]);
       const cached = await analyzeWithCache(
         files,
         { dir: o.cache, profile: o.profile, from: o.from, parser: o.parser, strict: o.strict },
@@ -163,6 +169,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);
 
   if (o.emitState !== undefined) {
+    const { serializeStateChunks } = await import('./state-file.js');
     await writeOutput(o.emitState, serializeStateChunks(result));
     warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
@@ -174,6 +181,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
   if (o.output !== undefined) await checkWritable(o.output);
   const prices = await loadPrices(o);
+  const { readState, serializeStateChunks } = await import('./state-file.js');
   let state: ProfileState | undefined;
   let malformed = emptyMalformed();
   for (let i = 0; i < statePaths.length; i++) {

@@ -12,7 +12,7 @@ import { openBytes } from './bytes.js';
 import type { Input } from './classify.js';
 import { decodeWithFastDecoder, FastDecoder } from './fast-decoder.js';
 import type { MessageReaders } from './message-readers.js';
-import { decodeWithStreamJson } from './stream-json-decoder.js';
+import type { StreamJsonDecodeOptions } from './stream-json-decoder.js';
 import { SEED_SESSION_KEYS, type DecodeEvent, type InputEvent } from './types.js';
 
 export interface ReadOptions {
@@ -33,6 +33,12 @@ export type Decoder = (
 
 export function decoderFor(kind: ParserKind): Decoder {
   return kind === 'fast' ? decodeWithFastDecoder : decodeWithStreamJson;
+}
+
+/** `--parser stream-json`: stream-json and its decoder are imported by the first input it reads, not by every run. */
+async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, opts: StreamJsonDecodeOptions): AsyncGenerator<DecodeEvent> {
+  const decoder = await import('./stream-json-decoder.js');
+  yield* decoder.decodeWithStreamJson(source, opts);
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
