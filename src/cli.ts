@@ -8,11 +8,10 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import type { default as YargsFactory, InferredOptionTypes, Options } from 'yargs';
 import { AnalyzerError, EXIT_CODES } from './errors.js';
-import { ADAPTERS } from './input/adapters/index.js';
-import { PROFILES } from './profiles/index.js';
-import { runAnalyze, runMerge, type Io } from './main.js';
+import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
+import type { Io } from './main.js';
 import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
-import { removeTempFilesSync } from './output.js';
+import { PROFILE_REGISTRY } from './profiles/registry.js';
 import { parsePyFloat } from './python/py-float.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
 
@@ -61,12 +60,12 @@ const ANALYZE_OPTIONS = {
   'default-input': { type: 'string', hidden: true, describe: 'The input when no --input is given (npm start: the bundled sample)' },
   ...SCALE_OPTIONS,
   profile: {
-    choices: PROFILES.map((p) => p.name),
+    choices: PROFILE_REGISTRY.map((p) => p.name),
     default: 'seed',
-    describe: "Analysis profile: seed (the reference's report, byte-identical) or fleet (findings with evidence, cost, per week)",
+    describe: `Analysis profile: ${PROFILE_REGISTRY.map((p) => `${p.name} (${p.description})`).join(' or ')}`,
   },
   from: {
-    choices: ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)],
+    choices: ['auto', 'sessions', ...AGENT_FORMAT_NAMES],
     default: 'auto',
     describe: "Input format: detected per file (auto), the reference's session archives (sessions), or an agent's own logs",
   },
@@ -227,6 +226,19 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
   };
 }
 
+/** Set once a command has imported output.ts: the temporary files a signal must remove (none before). */
+let output: typeof import('./output.js') | undefined;
+
+/**
+ * The modules that run a command, imported by its handler: `--help`, `--version` and usage
+ * errors load none of them (the analysis, the decoder, the profiles: most of start-up's CPU).
+ */
+async function runModules(): Promise<typeof import('./main.js')> {
+  const [main, out] = await Promise.all([import('./main.js'), import('./output.js')]);
+  output = out;
+  return main;
+}
+
 export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
   let argv: string[];
   try {
@@ -252,6 +264,7 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
             throw new AnalyzerError('FP_USAGE', 'the following arguments are required: --input (or pipe an archive into stdin)');
           o.input = ['-'];
         }
+        const { runAnalyze } = await runModules();
         exit = await runAnalyze(o, io);
       },
     )
@@ -261,7 +274,9 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       (y) =>
         y.positional('states', { type: 'string', array: true, describe: 'State files' }).options(REPORT_OPTIONS).conflicts('output', 'emit-state'),
       async (a) => {
-        exit = await runMerge(a.states ?? [], { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] }, io);
+        const o = { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] };
+        const { runMerge } = await runModules();
+        exit = await runMerge(a.states ?? [], o, io);
       },
     )
     .command(
@@ -327,7 +342,7 @@ if (isMain) {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      removeTempFilesSync();
+      output?.removeTempFilesSync();
       process.exit(code);
     });
   }

@@ -7,23 +7,28 @@
 import os from 'node:os';
 import { analyzeSequential, type AnalysisResult } from './analyze.js';
 import { AnalyzerError } from './errors.js';
-import { ADAPTERS } from './input/adapters/index.js';
+import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
 import type { MalformedSummary } from './malformed.js';
 import type { Input } from './input/classify.js';
 import { resolveInputs, type ResolveResult } from './input/sources.js';
 import { DEFAULT_OPTIONS, readOptionsOf, type AnalysisOptions, type ParserKind } from './options.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
+import { loadProfile } from './profiles/index.js';
 import { buildReport, type Report } from './report/index.js';
-import { analyzeParallel } from './workers/pool.js';
 import { threadsForInputs } from './workers/thread-count.js';
 
 /**
  * Analyse `files` in input order: on `threadsForInputs(files, workers)` threads when that is more
  * than one (this thread and worker threads, workers/pool.ts), else on this thread alone. The report is the same either way.
+ * The profile and the pool are imported here when the run needs them (a seed run on one thread loads neither the fleet
+ * profile nor the pool's modules).
  */
-export function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
+export async function analyzeFiles(files: readonly Input[], o: AnalysisOptions, progress: Progress = NO_PROGRESS): Promise<AnalysisResult> {
+  await loadProfile(o.profile);
   const threads = threadsForInputs(files, o.workers, o.profile);
-  return threads > 1 ? analyzeParallel(files, { ...o, workers: threads }, progress) : analyzeSequential(files, readOptionsOf(o, progress));
+  if (threads <= 1) return analyzeSequential(files, readOptionsOf(o, progress));
+  const { analyzeParallel } = await import('./workers/pool.js');
+  return analyzeParallel(files, { ...o, workers: threads }, progress);
 }
 
 /** Options of {@link analyzeInputs}; each defaults to the CLI's default. */
@@ -81,7 +86,7 @@ export async function analyzeInputs(paths: readonly string[], options: AnalyzeIn
   return { ...report, sessions: state.sessions, malformed, skipped };
 }
 
-const FROM_CHOICES: readonly string[] = ['auto', 'sessions', ...ADAPTERS.map((a) => a.name)];
+const FROM_CHOICES: readonly string[] = ['auto', 'sessions', ...AGENT_FORMAT_NAMES];
 
 /** The library's edge: the checks cli.ts leaves to yargs, with the same exit code (2). */
 function checkOptions(o: { workers: number; parser: string; from: string }): void {

@@ -36,7 +36,9 @@ export { buildPatterns, type WastePattern, type PatternSet, type PatternType } f
 export { generateProposals, applyThreshold, priorityFromRoi, type ImprovementProposal, type Priority } from './analysis/proposals.js';
 export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
 export { serializeState, serializeStateChunks, parseState, readState, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-file.js';
-export { PROFILES, seedProfile, type Detector, type Profile, type ProfileResult, type ProfileState } from './profiles/index.js';
+// eager: the library's synchronous API reads states of any profile, so every profile loads with it
+export { PROFILES } from './profiles/all.js';
+export { seedProfile, type Detector, type Profile, type ProfileResult, type ProfileState } from './profiles/index.js';
 export { runAnalyze, runMerge, type Io } from './main.js';
 export { analyzeInputs, type AnalyzeInputsOptions, type InputsReport } from './engine.js';
 export type { MalformedSummary, MalformedRecord } from './malformed.js';

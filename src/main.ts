@@ -1,14 +1,15 @@
 /**
  * main(options, io): inputs -> sessions -> accumulators -> patterns -> proposals -> report.
  * Returns the exit code; only cli.ts calls process.exit.
+ *
+ * What only some runs use is imported by the run that uses it: the fleet profile and its report
+ * (`--profile fleet`, or a merge of fleet states), `--prices`, `--cache`, `--redis`, `--format html`,
+ * state files (`--emit-state`, `merge`). A seed run of one file loads none of them.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { finalizeState } from './accumulators/index.js';
-import { fleetProfile } from './fleet/profile.js';
-import { parsePrices, type PriceTable } from './fleet/pricing.js';
-import { renderFleetJson } from './fleet/report/json.js';
-import { renderFleetMarkdown } from './fleet/report/markdown.js';
+import type { PriceTable } from './fleet/pricing.js';
 import type { AnalysisResult } from './analyze.js';
 import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
@@ -18,10 +19,8 @@ import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
-import { DEFAULT_PROFILE, findProfile, initState, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
-import { readState, serializeStateChunks, type StateDocument } from './state-file.js';
-import { analyzeWithCache, formatCacheSummary } from './cache/index.js';
-import { asRunResult } from './cache/engine.js';
+import { DEFAULT_PROFILE, findProfile, initState, loadProfile, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
+import type { StateDocument } from './state-file.js';
 
 /** The run's edges: where the report and the messages go, and the clock of the report's date. */
 export interface Io {
@@ -50,7 +49,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResul
     return 1;
   }
   const { text, count, what } =
-    result.state.profile === fleetProfile.name ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
+    result.state.profile === 'fleet' ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
   if (o.output !== undefined) {
     await writeOutput(o.output, text);
     warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
@@ -82,6 +81,11 @@ async function renderSeed(result: Pick<AnalysisResult, 'state'>, o: ResolvedOpti
 }
 
 async function renderFleet(result: Pick<AnalysisResult, 'state'>, o: ResolvedOptions, now: Date, prices: PriceTable | undefined): Promise<Rendered> {
+  const [{ fleetProfile }, { renderFleetJson }, { renderFleetMarkdown }] = await Promise.all([
+    import('./fleet/profile.js'),
+    import('./fleet/report/json.js'),
+    import('./fleet/report/markdown.js'),
+  ]);
   const report = fleetProfile.report(finalizeState(result.state), { hourlyRate: o.hourlyRate, ...(prices ? { prices } : {}) });
   let text: string;
   if (o.format === 'html') {
@@ -100,6 +104,7 @@ async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
   } catch (err) {
     throw new AnalyzerError('FP_USAGE', `Cannot read --prices: ${describeFsError(err)}, in ${o.prices}`, { file: o.prices }, { cause: err });
   }
+  const { parsePrices } = await import('./fleet/pricing.js');
   return parsePrices(text, o.prices);
 }
 
@@ -108,6 +113,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
   const prices = await loadPrices(o);
+  await loadProfile(o.profile);
   // before the inputs are resolved: resolving stdin reads its first bytes
   if (o.redis !== undefined && o.input.some((p) => p === '-' || p === '/dev/stdin')) {
     throw new AnalyzerError('FP_USAGE', 'argument --redis: workers read files from shared storage; stdin cannot be distributed');
@@ -117,13 +123,16 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
   const showProgress = !o.quiet && (o.progress || ('isTTY' in io.stderr && io.stderr.isTTY === true));
-  const progress = showProgress && o.redis === undefined ? createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
+  const progress = showProgress && o.redis === undefined ? await createProgress(total, io.stderr as NodeJS.WriteStream) : NO_PROGRESS;
   let result: AnalysisResult;
   let cacheLine: string | undefined;
   try {
     if (o.redis !== undefined) {
       // loaded only here: importing BullMQ costs ~0.5 s of CPU (measured), too much for every run
-      const { analyzeDistributed, createProgressLine } = await import('./distributed/index.js');
+      const [{ analyzeDistributed, createProgressLine }, { asRunResult }] = await Promise.all([
+        import('./distributed/index.js'),
+        import('./cache/engine.js'),
+      ]);
       const line = showProgress ? createProgressLine(io.stderr, 'isTTY' in io.stderr && io.stderr.isTTY === true) : undefined;
       result = asRunResult(
         await analyzeDistributed(files, {
@@ -138,6 +147,10 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
         }),
       );
     } else if (o.cache !== undefined) {
+      const [{ analyzeWithCache, formatCacheSummary }, { asRunResult }] = await Promise.all([
+        import('./cache/index.js'),
+        import('./cache/engine.js'),
+      ]);
       const cached = await analyzeWithCache(
         files,
         { dir: o.cache, profile: o.profile, from: o.from, parser: o.parser, strict: o.strict },
@@ -156,6 +169,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     warn(io, o, `... and ${result.keyless.count - result.keyless.first.length} more files like this`);
 
   if (o.emitState !== undefined) {
+    const { serializeStateChunks } = await import('./state-file.js');
     await writeOutput(o.emitState, serializeStateChunks(result));
     warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
@@ -167,6 +181,7 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
   if (o.output !== undefined) await checkWritable(o.output);
   const prices = await loadPrices(o);
+  const { readState, serializeStateChunks } = await import('./state-file.js');
   let state: ProfileState | undefined;
   let malformed = emptyMalformed();
   for (let i = 0; i < statePaths.length; i++) {

@@ -1,5 +1,4 @@
 /** Progress on stderr: bytes read of total, MB/s, sessions, ETA (cli-progress). */
-import cliProgress from 'cli-progress';
 
 export interface Progress {
   bytes(n: number): void;
@@ -9,7 +8,9 @@ export interface Progress {
 
 export const NO_PROGRESS: Progress = { bytes() {}, sessions() {}, stop() {} };
 
-export function createProgress(totalBytes: number | undefined, stream: NodeJS.WriteStream): Progress {
+/** A progress bar; cli-progress (24 modules) is imported here, by a run that shows one, not by every run. */
+export async function createProgress(totalBytes: number | undefined, stream: NodeJS.WriteStream): Promise<Progress> {
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream,

@@ -21,7 +21,7 @@ import { AnalyzerError } from './errors.js';
 import type { MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
 import { documentDetectors, mapStateOrdinals, type ProfileState } from './profiles/engine.js';
-import { findProfile, PROFILES } from './profiles/index.js';
+import { findProfile, loadProfile, PROFILE_NAMES } from './profiles/index.js';
 import { compareOrdinal, type Ordinal } from './profiles/ordinal.js';
 import { fail, integer, list, object, ordinal, StateFieldError, string } from './profiles/schema.js';
 import type { AnyProfile } from './profiles/types.js';
@@ -40,7 +40,10 @@ export interface StateDocument {
   malformed: MalformedSummary;
 }
 
-function profileOf(name: string, profiles: readonly AnyProfile[]): AnyProfile {
+/** `profiles`: the profiles a document may name; by default those of the registry (loaded: see profiles/index.ts). */
+type Profiles = readonly AnyProfile[] | undefined;
+
+function profileOf(name: string, profiles: Profiles): AnyProfile {
   const p = findProfile(name, profiles);
   if (p === undefined) throw new Error(`no profile named ${name}`);
   return p;
@@ -67,7 +70,7 @@ function canonical(doc: StateDocument, profile: AnyProfile): StateDocument {
 }
 
 /** The document as chunks of text (about 1 MB each): write them in order. */
-export function* serializeStateChunks(raw: StateDocument, profiles: readonly AnyProfile[] = PROFILES): Generator<string> {
+export function* serializeStateChunks(raw: StateDocument, profiles?: readonly AnyProfile[]): Generator<string> {
   const profile = profileOf(raw.state.profile, profiles);
   const doc = canonical(raw, profile);
   const s = doc.state;
@@ -79,7 +82,7 @@ export function* serializeStateChunks(raw: StateDocument, profiles: readonly Any
 }
 
 /** The whole document as one string (small states, tests); see `serializeStateChunks`. */
-export function serializeState(raw: StateDocument, profiles: readonly AnyProfile[] = PROFILES): string {
+export function serializeState(raw: StateDocument, profiles?: readonly AnyProfile[]): string {
   return [...serializeStateChunks(raw, profiles)].join('');
 }
 
@@ -116,7 +119,7 @@ function validateMalformed(value: unknown): MalformedSummary {
 }
 
 /** Check every field of a revived document; throws StateFieldError. */
-function validateDocument(doc: unknown, profiles: readonly AnyProfile[]): StateDocument {
+function validateDocument(doc: unknown, profiles: Profiles): StateDocument {
   const version = (doc as Record<string, unknown>)['version'];
   const v1 = version === 1;
   const d = object(doc, '(document)', v1 ? V1_FIELDS : V2_FIELDS);
@@ -127,7 +130,7 @@ function validateDocument(doc: unknown, profiles: readonly AnyProfile[]): StateD
   let where: string;
   if (v1) {
     // version 1 predates profiles: the seed's detectors beside a copy of the counts
-    profile = profileOf('seed', PROFILES);
+    profile = profileOf('seed', undefined);
     const s = object(d.state, 'state', ['sessions', 'skipped', ...profile.detectors.map((x) => x.name)]);
     if (s.sessions !== sessions) fail('state.sessions', 'differs from sessions');
     if (s.skipped !== skipped) fail('state.skipped', 'differs from skipped');
@@ -136,7 +139,8 @@ function validateDocument(doc: unknown, profiles: readonly AnyProfile[]): StateD
   } else {
     const name = string(d.profile, 'profile');
     const found = findProfile(name, profiles);
-    if (found === undefined) fail('profile', `is '${name}', not a profile of this build (${profiles.map((p) => p.name).join(', ')})`);
+    if (found === undefined)
+      fail('profile', `is '${name}', not a profile of this build (${(profiles?.map((p) => p.name) ?? PROFILE_NAMES).join(', ')})`);
     profile = found;
     states = object(
       d.detectors,
@@ -155,7 +159,7 @@ function invalid(what: string, file: string, cause?: unknown): AnalyzerError {
 }
 
 /** A parsed (not yet revived) document -> a checked StateDocument, or exit 3. */
-function checkDocument(raw: unknown, file: string, profiles: readonly AnyProfile[]): StateDocument {
+function checkDocument(raw: unknown, file: string, profiles: Profiles): StateDocument {
   const d = raw as Record<string, unknown> | null;
   if (d === null || typeof d !== 'object' || Array.isArray(d) || d['format'] !== STATE_FORMAT) {
     throw invalid('not a fleet-proposals state (written by --emit-state)', file);
@@ -178,7 +182,7 @@ function checkDocument(raw: unknown, file: string, profiles: readonly AnyProfile
 }
 
 /** Parse and check a state document held in one string (small states, tests). */
-export function parseState(text: string, file: string, profiles: readonly AnyProfile[] = PROFILES): StateDocument {
+export function parseState(text: string, file: string, profiles?: readonly AnyProfile[]): StateDocument {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -192,7 +196,7 @@ export function parseState(text: string, file: string, profiles: readonly AnyPro
 export async function readState(
   chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   file: string,
-  profiles: readonly AnyProfile[] = PROFILES,
+  profiles?: readonly AnyProfile[],
 ): Promise<StateDocument> {
   let raw: unknown;
   try {
@@ -203,5 +207,8 @@ export async function readState(
     if (err instanceof JsonSyntaxError) throw invalid(`invalid JSON (${err.message})`, file, err);
     throw err; // reading the source failed: the caller names it
   }
+  // the profile the document names, imported now if this run has not yet (a merge of fleet states)
+  const named = (raw as { profile?: unknown } | null)?.profile;
+  if (profiles === undefined && typeof named === 'string') await loadProfile(named);
   return checkDocument(raw, file, profiles);
 }

@@ -19,6 +19,7 @@ import { AnalyzerError, toWire } from '../errors.js';
 import { analyzeJsonlRange, analyzeWholeFile, emptyResult, mergeResults, placeFileState, type AnalysisResult } from '../cache/engine.js';
 import type { MergeJobData, MergeResult, ShardJobData, ShardResult } from './_jobs.js';
 import { getState, putState } from './_state-ref.js';
+import { loadProfile } from '../profiles/index.js';
 
 export class VersionMismatch extends AnalyzerError {}
 
@@ -40,6 +41,7 @@ export async function processShard(d: ShardJobData, onBytes?: (n: number) => voi
     onBytes?.(n);
   };
   try {
+    await loadProfile(d.profile); // imported on the first job that names it
     // the file is named as the user gave it (messages), read at its absolute path (workers have their own cwd)
     const [file] = await classifyInputs([{ path: d.path, size: d.size }], d.from);
     let result: AnalysisResult;
@@ -86,6 +88,7 @@ export async function processMerge(d: MergeJobData, children: readonly ShardResu
     list.push(c);
     byFile.set(c.fileIndex, list);
   }
+  await loadProfile(d.profile);
   let merged = emptyResult(d.profile);
   let bytes = 0;
   for (let f = 0; f < d.files; f++) {

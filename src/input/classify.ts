@@ -4,7 +4,7 @@
  * sniffed again in plan-shards.ts, read-sessions.ts and sources.ts).
  *
  * The answer comes from the content, never only from the name: the first 64 KB
- * (after inflating gzip) go through the agent-log adapters' `detectFormat`. The
+ * (after inflating gzip) go through the agent formats' signatures (`detectFormat`). The
  * name decides only what the content cannot: a `.jsonl`/`.ndjson` file is JSON
  * Lines for the session decoders (which is what lets it be cut at any newline).
  *
@@ -16,7 +16,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { adapterByName, detectFormat, HEAD_BYTES, type AgentAdapter } from './adapters/index.js';
+import { detectFormat, formatByName, HEAD_BYTES, type AgentFormat } from './adapters/index.js';
 import { FastDecoder } from './fast-decoder.js';
 import { SEED_SESSION_KEYS } from './types.js';
 
@@ -144,7 +144,7 @@ export function sniffFormat(head: Buffer, path: string): string | undefined {
 function decideFormat(head: Buffer, name: string, from: string): { format: string; mismatch?: string } {
   if (from === 'sessions') return { format: 'sessions' };
   if (from === 'auto') return { format: detectFormat(head, name)?.name ?? 'sessions' };
-  const wanted: AgentAdapter | undefined = adapterByName(from);
+  const wanted: AgentFormat | undefined = formatByName(from);
   if (wanted === undefined || wanted.detect(head, name)) return { format: from };
   const seen = sniffFormat(head, name);
   if (seen === undefined || seen === from) return { format: from };

@@ -6,13 +6,13 @@
  */
 import { inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
-import { adapterByName, type Skip } from './adapters/index.js';
+import { loadAdapter, type Skip } from './adapters/index.js';
 import { readAgentLog } from './agent-logs.js';
 import { openBytes } from './bytes.js';
 import type { Input } from './classify.js';
 import { decodeWithFastDecoder, FastDecoder } from './fast-decoder.js';
 import type { MessageReaders } from './message-readers.js';
-import { decodeWithStreamJson } from './stream-json-decoder.js';
+import type { StreamJsonDecodeOptions } from './stream-json-decoder.js';
 import { SEED_SESSION_KEYS, type DecodeEvent, type InputEvent } from './types.js';
 
 export interface ReadOptions {
@@ -33,6 +33,12 @@ export type Decoder = (
 
 export function decoderFor(kind: ParserKind): Decoder {
   return kind === 'fast' ? decodeWithFastDecoder : decodeWithStreamJson;
+}
+
+/** `--parser stream-json`: stream-json and its decoder are imported by the first input it reads, not by every run. */
+async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, opts: StreamJsonDecodeOptions): AsyncGenerator<DecodeEvent> {
+  const decoder = await import('./stream-json-decoder.js');
+  yield* decoder.decodeWithStreamJson(source, opts);
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -128,7 +134,7 @@ export async function* oneByOne(events: AsyncIterable<InputEvent>): AsyncGenerat
 async function* readOther(input: Input, opts: ReadOptions): AsyncGenerator<InputEvent> {
   if (input.mismatch !== undefined) throw inputError(input.mismatch, { file: input.path });
   if (input.kind === 'agent') {
-    const adapter = adapterByName(input.format);
+    const adapter = await loadAdapter(input.format); // imported by the first file of its format
     if (adapter === undefined) throw inputError(`Unknown input format '${input.format}'`, { file: input.path }, 'FP_INTERNAL');
     // odd lines come through a callback while the adapter reads; they leave as events, in file order
     const skips: Skip[] = [];

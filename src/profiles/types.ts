@@ -21,7 +21,7 @@
  * };
  * // src/fleet/index.ts: the registry is the detector list, one line each
  * export const fleetProfile = defineProfile({ name: 'fleet', detectors: [retryLoops, ...], report });
- * // src/profiles/index.ts: PROFILES = [seedProfile, fleetProfile]
+ * // src/profiles/registry.ts: one line, { name: 'fleet', description, load: () => import(...) }
  * ```
  * Tests: test/profiles/registry.test.ts registers a fake detector this way.
  */

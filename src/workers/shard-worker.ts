@@ -13,6 +13,7 @@ import { messageReadersOf } from '../accumulators/index.js';
 import { analyzeEvents } from '../analyze.js';
 import { fromWire, toWire } from '../errors.js';
 import { decoderFor, recordEvents } from '../input/read-sessions.js';
+import { loadProfile } from '../profiles/index.js';
 import { packReply, type StreamChunk, type StreamTask, type WorkerReply, type WorkerTask } from './_protocol.js';
 import { progressFor, runTask } from './_tasks.js';
 
@@ -61,12 +62,10 @@ async function runStream(t: StreamTask): Promise<void> {
 }
 
 async function run(t: WorkerTask): Promise<void> {
-  if (t.kind !== 'stream') {
-    post(await runTask(t, { progress: (bytes, sessions) => post({ id: t.id, type: 'progress', bytes, sessions }) }));
-    return;
-  }
   try {
-    await runStream(t);
+    await loadProfile(t.profile); // a thread imports the fleet profile only for a fleet task
+    if (t.kind !== 'stream') post(await runTask(t, { progress: (bytes, sessions) => post({ id: t.id, type: 'progress', bytes, sessions }) }));
+    else await runStream(t);
   } catch (err) {
     post({ id: t.id, type: 'error', error: toWire(err) });
   }

@@ -17,7 +17,7 @@ import { decodeWithStreamJson } from '../../src/input/stream-json-decoder.js';
 import { oversized } from '../../src/input/_oversized.js';
 import { RUN_KEEP, readMessage as readWith, reduceMessage as reduceWith } from '../../src/input/_oversized-message.js';
 import { toSession } from '../../src/input/to-session.js';
-import { PROFILES } from '../../src/profiles/index.js';
+import { PROFILES } from '../../src/profiles/all.js';
 import { runCli } from '../helpers.js';
 
 // The readers of every profile (each gives its own to the decoder): a stand-in here is

@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSession } from '../../src/input/to-session.js';
-import { compareOrdinal, PROFILES, type AnyDetector, type Ordinal } from '../../src/profiles/index.js';
+import { PROFILES } from '../../src/profiles/all.js';
+import { compareOrdinal, type AnyDetector, type Ordinal } from '../../src/profiles/index.js';
 import type { Session } from '../../src/session.js';
 import { KeyIndex } from '../../src/profiles/key-index.js';
 import { PackReader, PackWriter } from '../../src/profiles/packed.js';

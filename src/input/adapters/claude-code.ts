@@ -48,13 +48,13 @@ import type { AgentSession, AgentToolCall, CallOutcome, TokenUsage } from '../..
 import type { ErrorContext } from '../../errors.js';
 import type { Session } from '../../session.js';
 import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
-import { HEAD_BYTES } from './_head.js';
 import { inputDigest } from './input-digest.js';
 import { oneSessionLog, type AdapterReadOptions } from './_lines.js';
 import { folderRepo } from './repo-identity.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder, tokens } from './_session.js';
 import { contentText, fileStem, invalid, isObj, lastSegment, optField, parseTimestampUs, typeName, type Obj } from './_util.js';
+import { claudeCodeSignature as detect } from './_signatures.js';
 
 const FORMAT = 'Claude Code';
 const CONVERSATION = new Set(['user', 'assistant', 'system']);
@@ -366,48 +366,6 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
 
 export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
   for await (const a of sessions(path, opts)) yield toSeedSession(a);
-}
-
-const TYPE_RE =
-  /"type"\s*:\s*"(user|assistant|system|summary|progress|file-history-snapshot|queue-operation|attachment|last-prompt|permission-mode)"/;
-const ID_RE = /"(sessionId|parentUuid|leafUuid)"\s*:/;
-
-/**
- * A Claude Code transcript: within the head, a JSON object line whose `type` is
- * one of the transcript's line types and that carries `sessionId` (or, for a
- * summary line, `leafUuid`; for a snapshot, `messageId`), and no Codex
- * `payload`. Any line of the head may carry the signature: Claude Code 2.1.110
- * starts files with `permission-mode` / `last-prompt` lines, and a line longer
- * than the head is matched on its beginning.
- */
-export function detect(head: Buffer, _path: string): boolean {
-  let s = head.subarray(0, HEAD_BYTES).toString('utf8');
-  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-  let from = 0;
-  while (from < s.length) {
-    const nl = s.indexOf('\n', from);
-    const complete = nl >= 0 || head.length < HEAD_BYTES;
-    const text = (nl >= 0 ? s.slice(from, nl) : s.slice(from)).trim();
-    from = nl < 0 ? s.length : nl + 1;
-    if (text === '') continue;
-    if (!text.startsWith('{')) return false;
-    if (complete) {
-      let rec: unknown;
-      try {
-        rec = JSON.parse(text);
-      } catch {
-        // an odd line (a live session's, a malformed one): the next lines decide
-        continue;
-      }
-      if (!isObj(rec) || typeof rec.type !== 'string' || 'payload' in rec) return false;
-      if (typeof rec.sessionId === 'string' && TYPE_RE.test(`"type":"${rec.type}"`)) return true;
-      if (rec.type === 'summary' && typeof rec.leafUuid === 'string') return true;
-      if (rec.type === 'file-history-snapshot' && typeof rec.messageId === 'string') return true;
-      continue;
-    }
-    return TYPE_RE.test(text) && ID_RE.test(text) && !/^\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"[^"]*"\s*,\s*"payload"/.test(text);
-  }
-  return false;
 }
 
 export const name = 'claude-code';

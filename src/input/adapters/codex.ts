@@ -47,7 +47,6 @@ import type { AgentSession, AgentToolCall } from '../../agent-session.js';
 import type { ErrorContext } from '../../errors.js';
 import type { Session } from '../../session.js';
 import { commandFamily, commandLineOf, MAX_COMMAND_CHARS } from './command-family.js';
-import { headLines, tryParse } from './_head.js';
 import { inputDigest } from './input-digest.js';
 import { oneSessionLog, type AdapterReadOptions } from './_lines.js';
 import { repoIdentity } from './repo-identity.js';
@@ -57,9 +56,9 @@ import { num, parseExecOutput, type ExecOutput } from './_codex-output.js';
 
 export { parseExecOutput, type ExecOutput };
 import { contentText, fileStem, invalid, isObj, lastSegment, optField, secondsToMs, timestampField, typeName, type Obj } from './_util.js';
+import { CODEX_LINE_TYPES as LINE_TYPES, codexSignature as detect } from './_signatures.js';
 
 const FORMAT = 'Codex';
-const LINE_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
 /** the line types whose payload is read (and so must be an object) */
 const READ_TYPES = new Set(['session_meta', 'response_item', 'turn_context']);
 const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
@@ -353,32 +352,6 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
 
 export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
   for await (const a of sessions(path, opts)) yield toSeedSession(a);
-}
-
-/**
- * A rollout: within the head, a line `{"timestamp":..., "type": "session_meta"|
- * "response_item"|"event_msg"|"turn_context", "payload": {...}}` (matched on its
- * beginning when the line is longer than the head, as session_meta with long
- * instructions is). Lines of other types with a payload (a newer Codex's) and
- * lines that do not parse (a cut one) are passed over; any other line is not Codex.
- */
-export function detect(head: Buffer, _path: string): boolean {
-  for (const l of headLines(head, Infinity)) {
-    const rec = tryParse(l);
-    if (isObj(rec)) {
-      if (typeof rec.type !== 'string' || !isObj(rec.payload)) return false;
-      if (LINE_TYPES.has(rec.type)) return true;
-      continue;
-    }
-    if (l.complete) {
-      if (rec !== undefined) return false; // JSON, but not an object
-      continue;
-    }
-    return /^\s*\{\s*("timestamp"\s*:\s*"[^"]*"\s*,\s*)?"type"\s*:\s*"(session_meta|response_item|event_msg|turn_context)"\s*,\s*"payload"\s*:\s*\{/.test(
-      l.text,
-    );
-  }
-  return false;
 }
 
 export const name = 'codex';

@@ -11,10 +11,13 @@
  * `skipCollector` turns skips into the malformed-record summary the session
  * format uses (count, first five locations on stderr; fatal under --strict).
  *
- * `detectFormat(head, path)` picks the adapter from the first ≤64 KB of the file
- * (content first; the path only breaks ties, e.g. `.traj`). It returns
- * `undefined` for anything else, including the project's own session archives
- * (`session_id`/`tool_calls` records), which the decoders read.
+ * The registry of formats is `formats.ts` (`AGENT_FORMATS`, re-exported here):
+ * `detectFormat(head, path)` picks a format from the first ≤64 KB of the file
+ * by its signature (`_signatures.ts`: content first; the path only breaks ties,
+ * e.g. `.traj`) without importing any adapter, and returns `undefined` for
+ * anything else, including the project's own session archives
+ * (`session_id`/`tool_calls` records), which the decoders read. A format's
+ * adapter is imported by `load()` when a file of it is read.
  */
 import { open } from 'node:fs/promises';
 import type { AgentSession } from '../../agent-session.js';
@@ -23,12 +26,7 @@ import type { Ordinal } from '../../accumulators/types.js';
 import { emptyMalformed, noteMalformed, type MalformedSummary } from '../../malformed.js';
 import { HEAD_BYTES } from './_head.js';
 import { readFailure, type AdapterReadOptions, type Skip } from './_lines.js';
-import { claudeCode } from './claude-code.js';
-import { codex } from './codex.js';
-import { openHands } from './openhands.js';
-import { otlp } from './otlp.js';
-import { sweAgent } from './swe-agent.js';
-import { miniSweAgent } from './mini-swe-agent.js';
+import { detectFormat, loadAdapter, type AgentFormat } from './formats.js';
 
 export interface AgentAdapter {
   /** stable id, e.g. "claude-code" */
@@ -43,8 +41,6 @@ export interface AgentAdapter {
 
 export type { AdapterReadOptions, Skip };
 export { toSeedSession } from './seed-view.js';
-export { commandFamily, commandLineOf } from './command-family.js';
-export { inputDigest } from './input-digest.js';
 
 /**
  * Collects one file's skips as malformed records (ordinals `[fileIndex, 1, k]`,
@@ -62,34 +58,24 @@ export function skipCollector(strict: boolean, fileIndex: number): AdapterReadOp
   };
 }
 
-/** In detection order: the most specific signatures first. */
-export const ADAPTERS = [otlp, codex, claudeCode, openHands, sweAgent, miniSweAgent] as const satisfies readonly AgentAdapter[];
-
-export type AdapterName = (typeof ADAPTERS)[number]['name'];
-
 export { HEAD_BYTES };
+export { AGENT_FORMATS, AGENT_FORMAT_NAMES, detectFormat, formatByName, loadAdapter, type AdapterName, type AgentFormat } from './formats.js';
 
-export function detectFormat(head: Buffer, path: string): AgentAdapter | undefined {
-  return ADAPTERS.find((a) => a.detect(head, path));
-}
-
-export function adapterByName(name: string): AgentAdapter | undefined {
-  return ADAPTERS.find((a) => a.name === name);
-}
-
-/** Read a file's head and detect its format. */
+/** Read a file's head and detect its format; its adapter, loaded. */
 export async function detectFileFormat(path: string): Promise<AgentAdapter | undefined> {
   let fh;
+  let format: AgentFormat | undefined;
   try {
     fh = await open(path, 'r');
     const buf = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return detectFormat(buf.subarray(0, bytesRead), path);
+    format = detectFormat(buf.subarray(0, bytesRead), path);
   } catch (err) {
     throw readFailure(path, err);
   } finally {
     await fh?.close();
   }
+  return format?.load();
 }
 
 /**
@@ -103,6 +89,6 @@ export async function agentSessionsOf(
   from: string = 'auto',
   opts: AdapterReadOptions = {},
 ): Promise<AsyncIterable<AgentSession> | undefined> {
-  const adapter = from === 'auto' ? await detectFileFormat(path) : adapterByName(from);
+  const adapter = from === 'auto' ? await detectFileFormat(path) : await loadAdapter(from);
   return adapter?.sessions(path, opts);
 }

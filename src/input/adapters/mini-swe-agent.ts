@@ -28,7 +28,6 @@ import { cpSlice } from '../../python/index.js';
 import type { AgentSession, AgentToolCall } from '../../agent-session.js';
 import type { Session } from '../../session.js';
 import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
-import { scanDocument } from './_head.js';
 import { inputDigest } from './input-digest.js';
 import { walkJson } from './_json-walk.js';
 import { skipMalformed, type AdapterReadOptions } from './_lines.js';
@@ -37,6 +36,7 @@ import { SessionBuilder, tokens } from './_session.js';
 import { repoFromInstanceId } from './swe-agent.js';
 import { contentText, invalid, isObj, typeName, type Obj } from './_util.js';
 import { basename } from 'node:path';
+import { miniSweAgentSignature as detect } from './_signatures.js';
 
 const FORMAT = 'mini-swe-agent';
 const BASH_BLOCK = /```bash[ \t]*\r?\n([\s\S]*?)\r?\n?```/g;
@@ -162,21 +162,6 @@ function fail(b: SessionBuilder, call: AgentToolCall, text: string): void {
 
 export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
   for await (const a of sessions(path, opts)) yield toSeedSession(a);
-}
-
-/**
- * A JSON object with `trajectory_format` "mini-swe-agent-…", or with `messages`
- * beside `info` and none of the session format's keys; a `.traj.json` file whose
- * head shows only `info` (a long submission) is one too.
- */
-export function detect(head: Buffer, path: string): boolean {
-  const doc = scanDocument(head);
-  if (doc.root !== 'object') return false;
-  const k = new Set(doc.keys);
-  if (k.has('trajectory') || k.has('sessions') || k.has('session_id') || k.has('tool_calls')) return false;
-  if (k.has('trajectory_format') && /"trajectory_format"\s*:\s*"mini-swe-agent/.test(head.toString('utf8'))) return true;
-  if (k.has('messages') && k.has('info')) return true;
-  return path.endsWith('.traj.json') && doc.keys[0] === 'info';
 }
 
 export const name = 'mini-swe-agent';

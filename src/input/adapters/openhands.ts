@@ -31,13 +31,13 @@ import { cpSlice } from '../../python/index.js';
 import type { AgentSession, AgentToolCall } from '../../agent-session.js';
 import type { Session } from '../../session.js';
 import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
-import { scanDocument } from './_head.js';
 import { inputDigest } from './input-digest.js';
 import { walkJson } from './_json-walk.js';
 import { skipMalformed, type AdapterReadOptions } from './_lines.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder } from './_session.js';
 import { fileStem, invalid, isObj, lastSegment, optField, timestampField, typeName, type Obj } from './_util.js';
+import { openHandsSignature as detect } from './_signatures.js';
 
 const FORMAT = 'OpenHands';
 export const NON_TOOL_ACTIONS: ReadonlySet<string> = new Set([
@@ -177,19 +177,6 @@ function checkEvent(ev: unknown, where: string, ctx: { file: string }) {
 
 export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncGenerator<Session> {
   for await (const a of sessions(path, opts)) yield toSeedSession(a);
-}
-
-/** A JSON array whose first element is an event: `source` plus a string `action` or `observation`. */
-export function detect(head: Buffer, _path: string): boolean {
-  const doc = scanDocument(head);
-  if (doc.root !== 'array') return false;
-  const first = doc.firstElement;
-  if (isObj(first)) {
-    return typeof first.source === 'string' && (typeof first.action === 'string' || typeof first.observation === 'string');
-  }
-  const text = doc.firstElementText;
-  if (text === undefined || !text.startsWith('{')) return false;
-  return /"source"\s*:\s*"/.test(text) && /"(action|observation)"\s*:\s*"/.test(text);
 }
 
 export const name = 'openhands';

@@ -36,13 +36,14 @@ import { open } from 'node:fs/promises';
 import type { AgentSession, AgentToolCall } from '../../agent-session.js';
 import type { Session } from '../../session.js';
 import { inputError, type ErrorContext } from '../../errors.js';
-import { HEAD_BYTES, scanDocument } from './_head.js';
+import { HEAD_BYTES } from './_head.js';
 import { walkJson } from './_json-walk.js';
 import { jsonLines, readFailure, skipMalformed, type AdapterReadOptions } from './_lines.js';
 import { inputDigest } from './input-digest.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder } from './_session.js';
 import { invalid, isObj, lastSegment, typeName } from './_util.js';
+import { otlpSignature as detect } from './_signatures.js';
 
 const FORMAT = 'OpenTelemetry';
 export const DEFAULT_MAX_OPEN_SESSIONS = 100_000;
@@ -403,12 +404,6 @@ export async function* sessions(path: string, opts: OtlpOptions & AdapterReadOpt
     }
   }
   yield* grouper.flush();
-}
-
-/** A JSON object (or a JSON Lines file of them) whose first key is `resourceSpans`. */
-export function detect(head: Buffer, _path: string): boolean {
-  const doc = scanDocument(head);
-  return doc.root === 'object' && doc.keys[0] === 'resourceSpans';
 }
 
 export const name = 'otlp';

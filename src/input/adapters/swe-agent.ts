@@ -33,7 +33,6 @@ import { cpSlice } from '../../python/index.js';
 import type { AgentSession, AgentToolCall } from '../../agent-session.js';
 import type { Session } from '../../session.js';
 import { commandFamily, MAX_COMMAND_CHARS } from './command-family.js';
-import { scanDocument } from './_head.js';
 import { inputDigest } from './input-digest.js';
 import { walkJson } from './_json-walk.js';
 import { skipMalformed, type AdapterReadOptions } from './_lines.js';
@@ -42,6 +41,7 @@ import { toSeedSession } from './seed-view.js';
 import { SessionBuilder, tokens } from './_session.js';
 import { contentText, fileStem, invalid, isObj, lastSegment, secondsToMs, typeName, type Obj } from './_util.js';
 import { basename } from 'node:path';
+import { sweAgentSignature as detect } from './_signatures.js';
 
 const FORMAT = 'SWE-agent';
 
@@ -212,14 +212,6 @@ function readHistoryMessage(msg: Obj, where: string, ctx: { file: string }, b: S
     const text = contentText(msg.content);
     if (isErrorObservation(text)) b.sessionError(text, line);
   }
-}
-
-/** A JSON object with a top-level `trajectory` key (or, for a `.traj` file, `history`/`info`). */
-export function detect(head: Buffer, path: string): boolean {
-  const doc = scanDocument(head);
-  if (doc.root !== 'object') return false;
-  if (doc.keys.includes('trajectory')) return true;
-  return path.endsWith('.traj') && (doc.keys.includes('history') || doc.keys.includes('info'));
 }
 
 export const name = 'swe-agent';

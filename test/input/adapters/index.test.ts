@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, adapterByName, agentSessionsOf, detectFileFormat, detectFormat } from '../../../src/input/adapters/index.js';
+import { AGENT_FORMATS, agentSessionsOf, detectFileFormat, detectFormat, formatByName, loadAdapter } from '../../../src/input/adapters/index.js';
 import { FIXTURES } from './_collect.js';
 
 function* walk(dir: string): Generator<string> {
@@ -13,10 +13,19 @@ function* walk(dir: string): Generator<string> {
 }
 
 describe('adapters registry', () => {
-  it('has one adapter per format with a unique name', () => {
-    expect(ADAPTERS.map((a) => a.name)).toEqual(['otlp', 'codex', 'claude-code', 'openhands', 'swe-agent', 'mini-swe-agent']);
-    expect(adapterByName('codex')?.name).toBe('codex');
-    expect(adapterByName('nope')).toBeUndefined();
+  it('has one format per adapter with a unique name', async () => {
+    expect(AGENT_FORMATS.map((f) => f.name)).toEqual(['otlp', 'codex', 'claude-code', 'openhands', 'swe-agent', 'mini-swe-agent']);
+    expect(formatByName('codex')?.name).toBe('codex');
+    expect(formatByName('nope')).toBeUndefined();
+    expect(await loadAdapter('nope')).toBeUndefined();
+  });
+
+  // the registry names each format and its signature apart from the adapter: they must be the adapter's own
+  it.each(AGENT_FORMATS.map((f) => [f.name, f] as const))('loads the %s adapter, with the same name and signature', async (name, f) => {
+    const adapter = await f.load();
+    expect(adapter.name).toBe(name);
+    expect(adapter.detect).toBe(f.detect);
+    expect(await loadAdapter(name)).toBe(adapter);
   });
 
   // Every fixture is claimed by its own folder's adapter, and by no other (detection order does not hide a mistake).
@@ -26,7 +35,7 @@ describe('adapters registry', () => {
     const expected = rel.split('/')[0];
     expect((await detectFileFormat(f))?.name).toBe(expected);
     const head = readFileSync(f).subarray(0, 64 * 1024);
-    expect(ADAPTERS.filter((a) => a.detect(head, f)).map((a) => a.name)).toEqual([expected]);
+    expect(AGENT_FORMATS.filter((a) => a.detect(head, f)).map((a) => a.name)).toEqual([expected]);
   });
 
   it.each([
