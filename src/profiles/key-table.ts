@@ -32,6 +32,11 @@ export abstract class KeyTable {
     return this.rows.size;
   }
 
+  /** Room for `more` keys besides those the table has, so that adding them never grows its index (see `KeyIndex.reserve`). */
+  reserve(more: number): void {
+    this.rows.reserve(this.rows.size + more);
+  }
+
   /** A new row for `key` (a string, or the string a span of a packed state spells) whose first ordinal is `at` followed by `i` (when given); its number. */
   newRow(key: string | StrSpan, at: Ordinal, i?: number): number {
     const row = this.rows.size;

@@ -26,6 +26,13 @@ export interface PackedState {
   bytes: Uint8Array[];
   /** per string: its length in characters times 2, plus 1 when it is written as UTF-16 */
   lens: Uint32Array[];
+  /**
+   * how many keys a keyed detector wrote (`PackWriter.keyCount`), so that a merge sizes its
+   * key index once (`KeyIndex.reserve`); absent from a pack whose detector does not say, which
+   * merges as before (growing as it goes). Packs live only between a worker and the main
+   * thread of one run (state files and the cache hold documents, never packs): no version.
+   */
+  keys?: number;
 }
 
 /** The buffers of a packed state, to transfer rather than copy. */
@@ -95,6 +102,12 @@ export class PackWriter {
   private nLens = 0;
   private readonly fullLens: Uint32Array[] = [];
   private readonly refs = new Map<string, number>();
+  private keys: number | undefined;
+
+  /** Say that the pack holds `n` keys (distinct: a key table's rows), for the merge at the other end to size its index by. */
+  keyCount(n: number): void {
+    this.keys = n;
+  }
 
   num(x: number): void {
     if (this.n === this.nums.length) {
@@ -200,13 +213,15 @@ export class PackWriter {
    * must not be transferred). The writer is done with.
    */
   finish(): PackedState {
-    return {
+    const p: PackedState = {
       $packed: 1,
       nums: [...this.fullNums, this.nums.subarray(0, this.n)],
       ints: [...this.fullInts, this.ints.subarray(0, this.ia)],
       bytes: [...this.fullBytes, this.bytes.subarray(0, this.at)],
       lens: [...this.fullLens, this.lens.subarray(0, this.nLens)],
     };
+    if (this.keys !== undefined) p.keys = this.keys;
+    return p;
   }
 
   private len(x: number): void {
@@ -247,7 +262,11 @@ export class PackReader {
   /** `str`'s own, so that `str` leaves the last `span` as it was */
   private readonly strSpan: StrSpan;
 
+  /** how many keys the pack holds, when its writer said (`PackWriter.keyCount`) */
+  readonly keyCount: number | undefined;
+
   constructor(private readonly p: PackedState) {
+    this.keyCount = p.keys;
     this.nums = p.nums[0] ?? new Float64Array(0);
     this.ints = p.ints[0] ?? new Uint8Array(0);
     this.lens = p.lens[0] ?? new Uint32Array(0);

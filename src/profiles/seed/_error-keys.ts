@@ -110,6 +110,8 @@ export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: 
 
 /** Every row of `from` added to `into` (changed and returned); `own`: `into`'s Sets may be changed in place. */
 function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
+  // sized once for both (an upper bound: a key on both sides counts twice), not grown as keys come
+  into.reserve(from.size);
   const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
   for (let rf = 0; rf < from.size; rf++) {
     const key = from.keyRef(rf, sp);

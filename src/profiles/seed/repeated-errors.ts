@@ -141,6 +141,7 @@ const LIST = 2;
 function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
   // into an empty table every key is new (a packed state's keys are distinct): no lookup
   const fresh = into.size === 0;
+  if (r.keyCount !== undefined) into.reserve(r.keyCount);
   let lastId = '';
   while (r.more) {
     // the key as bytes (copied as they are into the table): no string per key (valid until
@@ -186,6 +187,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   // session, that is one string a key to write and read back instead of three.
   pack(state, w) {
     const { count, repos, examples } = state;
+    w.keyCount(state.size);
     let lastId = -1;
     for (let row = 0; row < state.size; row++) {
       state.rows.writeKey(row, w);

@@ -79,6 +79,7 @@ function readFields(r: PackReader, key: StrSpan): ToolFields {
 function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
   // into an empty table every key is new (a packed state's keys are distinct): no lookup
   const fresh = into.size === 0;
+  if (r.keyCount !== undefined) into.reserve(r.keyCount);
   while (r.more) {
     // the key as bytes (copied as they are into the table): no string per key
     // (valid until the next `span`: the fields are read with `str` and `num`)
@@ -165,6 +166,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   // else 1, the partials' count, the partials and the special part); counts and marks by `uint`
   pack(state, w) {
     const { display, count, sum } = state;
+    w.keyCount(state.size);
     for (let row = 0; row < state.size; row++) {
       state.rows.writeKey(row, w);
       if (!state.isStringRow(row)) w.str(display.get(row)!);
