@@ -14,7 +14,7 @@
  * packed key into a table, as a copy of bytes (`copyTo`, `pushSpan`), never as a string.
  */
 import { CompactNumColumn, U32Column } from './columns.js';
-import { decodeBytes, type PackWriter, type StrSpan } from './packed.js';
+import { copyBytes, decodeBytes, type PackWriter, type StrSpan } from './packed.js';
 
 /** bytes of the first page; each next one is twice the last, up to `KeyBytes.pageBytes` (a longer key gets a page of its own, at offset 0) */
 const FIRST_PAGE = 1 << 10;
@@ -71,7 +71,7 @@ export class KeyBytes {
   /** Add the key `sp` spells, as the next one (copied). */
   pushSpan(sp: StrSpan): void {
     const n = sp.end - sp.start;
-    this.room(n).set(sp.bytes.subarray(sp.start, sp.end), this.at);
+    copyBytes(sp.bytes, sp.start, sp.end, this.room(n), this.at);
     this.added(n, sp.wide ? n + 1 : n * 2);
   }
 
