@@ -79,6 +79,7 @@ export class ErrorKeys extends KeyTable {
 
 /** One key's fields apart from the table (as read from a packed state). */
 export interface ErrorKeyFields {
+  /** copied, never kept, by `addKey` and `foldFields` */
   first: Ordinal;
   count: number;
   repos: Repos;
@@ -91,7 +92,8 @@ export interface ErrorKeyFields {
  * joined (`into`'s Set added to in place when `own`, else copied first).
  */
 export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: boolean): void {
-  const theirs = typeof e.examples === 'string' ? [{ at: e.first, id: e.examples }] : e.examples;
+  // e.first is copied where it is kept: a packed state's is read into one reused array (repeated-errors.ts)
+  const theirs = typeof e.examples === 'string' ? [{ at: e.first.slice(), id: e.examples }] : e.examples;
   into.examples.set(
     ri,
     into

@@ -104,12 +104,16 @@ function repoKeyOf(repo: Session['repo']): string {
   return key;
 }
 
+/** `readFields`' first ordinal, valid until the next key is read */
+const FIRST: number[] = [];
+
 /**
  * One key's fields as `pack` wrote them (after its key); `lastId` is the session id of the
  * previous key in the compact form (the errors of one session come one after another).
  */
 function readFields(r: PackReader, lastId: string): ErrorKeyFields {
-  const first = r.ordinal();
+  // read into one array: the table copies it (addKey, foldFields), never keeps it
+  const first = r.ordinalInto(FIRST);
   const count = r.uint();
   const nRepos = r.uint();
   let repos: Repos = r.ref(internRepo);

@@ -60,10 +60,14 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
   return { first: ordinal(o.first, `${path}.first`), display, count: integer(o.count, `${path}.count`, 1), sum: validateSum(o.sum, `${path}.sum`) };
 }
 
+/** `readFields`' first ordinal, valid until the next tool is read */
+const FIRST: number[] = [];
+
 /** One tool's fields as `pack` wrote them (after its key). */
 function readFields(r: PackReader, key: StrSpan): ToolFields {
   const display = isStringKey(key) ? undefined : r.str();
-  const first = r.ordinal();
+  // read into one array: the table copies it (addTool, foldTool), never keeps it
+  const first = r.ordinalInto(FIRST);
   const count = r.uint();
   let sum: CompactSum;
   if (r.uint() === 0) sum = r.num();
