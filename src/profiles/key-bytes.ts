@@ -14,7 +14,7 @@
  * packed key into a table, as a copy of bytes (`copyTo`, `pushSpan`), never as a string.
  */
 import { CompactNumColumn, U32Column } from './columns.js';
-import { decodeBytes, type PackWriter, type StrSpan } from './packed.js';
+import { copyBytes, decodeBytes, type PackWriter, type StrSpan } from './packed.js';
 
 /** bytes of the first page; each next one is twice the last, up to `KeyBytes.pageBytes` (a longer key gets a page of its own, at offset 0) */
 const FIRST_PAGE = 1 << 10;
@@ -71,7 +71,7 @@ export class KeyBytes {
   /** Add the key `sp` spells, as the next one (copied). */
   pushSpan(sp: StrSpan): void {
     const n = sp.end - sp.start;
-    this.room(n).set(sp.bytes.subarray(sp.start, sp.end), this.at);
+    copyBytes(sp.bytes, sp.start, sp.end, this.room(n), this.at);
     this.added(n, sp.wide ? n + 1 : n * 2);
   }
 
@@ -104,19 +104,6 @@ export class KeyBytes {
     const b = this.pages[page]!;
     const start = p - page * this.maxPage;
     return (this.lens.get(k) & 1) === 1 ? b[start]! | (b[start + 1]! << 8) : b[start]!;
-  }
-
-  /** `hashKey` of key `k`, from its bytes. */
-  hash(k: number): number {
-    const p = this.place.get(k);
-    const page = Math.floor(p / this.maxPage);
-    const b = this.pages[page]!;
-    const start = p - page * this.maxPage;
-    const l = this.lens.get(k);
-    let h = 0x811c9dc5 | 0;
-    if ((l & 1) === 1) for (let i = start, end = start + l - 1; i < end; i += 2) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8)), 0x01000193);
-    else for (let i = start, end = start + (l >>> 1); i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    return h;
   }
 
   /** Key `k` is `key`. */

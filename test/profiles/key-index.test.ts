@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KeyBytes } from '../../src/profiles/key-bytes.js';
 import { hashKey, KeyIndex } from '../../src/profiles/key-index.js';
 import { PackReader, PackWriter } from '../../src/profiles/packed.js';
 
@@ -73,6 +74,77 @@ describe(KeyIndex.name, () => {
     const index = new KeyIndex();
     for (const k of [...keys.slice(0, 20), pair[0]]) index.set(k, index.size);
     expect(index.get(pair[1])).toBeUndefined();
+  });
+
+  it.each([
+    ['a Map throughout (reserve within mapUpTo)', 1 << 16],
+    ['slots from the first key', 0],
+    ['a Map, then slots', 3],
+  ] as const)('reserve(total): up to total keys added never grow the index, rows as without it (%s)', (_name, upTo) => {
+    KeyIndex.mapUpTo = upTo;
+    const grow = vi.spyOn(KeyIndex.prototype as unknown as { grow(): void }, 'grow');
+    // a few thousand keys besides the tricky ones: past several doublings of the slot array (1024 slots hold 512 keys)
+    const keys = fc.tuple(fc.array(key, { maxLength: 100 }), fc.nat(2500)).map(([ks, n]) => [...ks, ...Array.from({ length: n }, (_, i) => `k${i}`)]);
+    try {
+      fc.assert(
+        fc.property(keys, keys, fc.array(key, { maxLength: 20 }), (before, after, probes) => {
+          const grown = new KeyIndex();
+          for (const k of [...before, ...after]) if (grown.get(k) === undefined) grown.set(k, grown.size);
+          // from empty: reserved, then every key added
+          const fresh = new KeyIndex();
+          fresh.reserve(before.length);
+          grow.mockClear();
+          for (const k of before) if (fresh.get(k) === undefined) fresh.set(k, fresh.size);
+          expect(grow).not.toHaveBeenCalled();
+          // part filled, then reserved for the rest: the same rows as an index that grew
+          const index = new KeyIndex();
+          for (const k of before) if (index.get(k) === undefined) index.set(k, index.size);
+          index.reserve(index.size + after.length);
+          grow.mockClear();
+          for (const k of after) if (index.get(k) === undefined) index.set(k, index.size);
+          expect(grow).not.toHaveBeenCalled();
+          expect([...index]).toEqual([...grown]);
+          for (const k of [...before, ...after, ...probes])
+            expect([index.get(k), fresh.get(k)]).toEqual([grown.get(k), before.includes(k) ? grown.get(k) : undefined]);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      grow.mockRestore();
+    }
+  });
+
+  it('a slot array grows without reading its keys back: each is placed again by the hash it keeps', () => {
+    KeyIndex.mapUpTo = 0;
+    const index = new KeyIndex();
+    const keys = Array.from({ length: 3000 }, (_, i) => `key-${i}`);
+    for (const k of keys) index.set(k, index.size);
+    // every way of reading a stored key (get, equals, spanOf...), but adding one
+    const reads = Object.getOwnPropertyNames(KeyBytes.prototype)
+      .filter((m) => !['constructor', 'push', 'pushSpan', 'length'].includes(m))
+      .map((m) => vi.spyOn(KeyBytes.prototype as unknown as Record<string, () => unknown>, m));
+    try {
+      (index as unknown as { grow(): void }).grow();
+      expect(reads.filter((s) => s.mock.calls.length > 0).map((s) => s.getMockName())).toEqual([]);
+    } finally {
+      for (const s of reads) s.mockRestore();
+    }
+    expect(keys.map((k) => index.get(k))).toEqual(keys.map((_, i) => i));
+  });
+
+  it('reserve leaves a Map for slots only past mapUpTo, and a bound below the size changes nothing', () => {
+    KeyIndex.mapUpTo = 100;
+    const index = new KeyIndex();
+    for (let i = 0; i < 50; i++) index.set(`k${i}`, i);
+    index.reserve(100);
+    // still a Map: spanOf says false while the index is one
+    const sp = { bytes: Buffer.alloc(0), start: 0, end: 0, wide: false };
+    expect(index.spanOf(0, sp)).toBe(false);
+    index.reserve(5000);
+    expect(index.spanOf(0, sp)).toBe(true);
+    index.reserve(1);
+    expect([...index.keys()]).toEqual(Array.from({ length: 50 }, (_, i) => `k${i}`));
+    for (let i = 0; i < 50; i++) expect(index.get(`k${i}`)).toBe(i);
   });
 
   it('refuses a row out of order (set adds a new key as the next row)', () => {

@@ -80,6 +80,21 @@ describe('PackWriter / PackReader', () => {
     expect(sp.bytes.toString('latin1', sp.start, sp.end)).toBe('key');
   });
 
+  it('carries the key count its writer gave, through a transfer; a pack whose writer gave none has none', () => {
+    const w = new PackWriter();
+    w.keyCount(3);
+    for (const k of ['a', 'b', 'c']) w.str(k);
+    const p = w.finish();
+    const moved = structuredClone(p, { transfer: packBuffers(p) });
+    expect(moved.keys).toBe(3);
+    expect(new PackReader(moved).keyCount).toBe(3);
+    const none = new PackWriter();
+    none.str('a');
+    const q = none.finish();
+    expect('keys' in q).toBe(false);
+    expect(new PackReader(q).keyCount).toBeUndefined();
+  });
+
   it('is transferred as the chunks it was written in, each of a buffer of its own (transferring a pooled Buffer would detach the pool)', () => {
     PackWriter.numChunk = 2;
     PackWriter.byteChunk = 8;

@@ -79,6 +79,7 @@ export class ErrorKeys extends KeyTable {
 
 /** One key's fields apart from the table (as read from a packed state). */
 export interface ErrorKeyFields {
+  /** copied, never kept, by `addKey` and `foldFields` */
   first: Ordinal;
   count: number;
   repos: Repos;
@@ -91,7 +92,8 @@ export interface ErrorKeyFields {
  * joined (`into`'s Set added to in place when `own`, else copied first).
  */
 export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: boolean): void {
-  const theirs = typeof e.examples === 'string' ? [{ at: e.first, id: e.examples }] : e.examples;
+  // e.first is copied where it is kept: a packed state's is read into one reused array (repeated-errors.ts)
+  const theirs = typeof e.examples === 'string' ? [{ at: e.first.slice(), id: e.examples }] : e.examples;
   into.examples.set(
     ri,
     into
@@ -110,6 +112,8 @@ export function foldFields(into: ErrorKeys, ri: number, e: ErrorKeyFields, own: 
 
 /** Every row of `from` added to `into` (changed and returned); `own`: `into`'s Sets may be changed in place. */
 function foldTable(into: ErrorKeys, from: ErrorKeys, own: boolean): ErrorKeys {
+  // sized once for both (an upper bound: a key on both sides counts twice), not grown as keys come
+  into.reserve(from.size);
   const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
   for (let rf = 0; rf < from.size; rf++) {
     const key = from.keyRef(rf, sp);

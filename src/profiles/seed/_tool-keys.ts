@@ -84,6 +84,8 @@ export function foldTool(into: ToolKeys, ri: number, e: ToolFields): void {
 
 /** Every row of `from` added to `into` (changed and returned). */
 function foldTable(into: ToolKeys, from: ToolKeys): ToolKeys {
+  // sized once for both (an upper bound: a key on both sides counts twice), not grown as keys come
+  into.reserve(from.size);
   const sp: StrSpan = { bytes: EMPTY, start: 0, end: 0, wide: false };
   for (let rf = 0; rf < from.size; rf++) {
     const key = from.keyRef(rf, sp);

@@ -104,12 +104,16 @@ function repoKeyOf(repo: Session['repo']): string {
   return key;
 }
 
+/** `readFields`' first ordinal, valid until the next key is read */
+const FIRST: number[] = [];
+
 /**
  * One key's fields as `pack` wrote them (after its key); `lastId` is the session id of the
  * previous key in the compact form (the errors of one session come one after another).
  */
 function readFields(r: PackReader, lastId: string): ErrorKeyFields {
-  const first = r.ordinal();
+  // read into one array: the table copies it (addKey, foldFields), never keeps it
+  const first = r.ordinalInto(FIRST);
   const count = r.uint();
   const nRepos = r.uint();
   let repos: Repos = r.ref(internRepo);
@@ -141,6 +145,7 @@ const LIST = 2;
 function mergePackedErrorKeys(into: ErrorKeys, r: PackReader): ErrorKeys {
   // into an empty table every key is new (a packed state's keys are distinct): no lookup
   const fresh = into.size === 0;
+  if (r.keyCount !== undefined) into.reserve(r.keyCount);
   let lastId = '';
   while (r.more) {
     // the key as bytes (copied as they are into the table): no string per key (valid until
@@ -186,6 +191,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   // session, that is one string a key to write and read back instead of three.
   pack(state, w) {
     const { count, repos, examples } = state;
+    w.keyCount(state.size);
     let lastId = -1;
     for (let row = 0; row < state.size; row++) {
       state.rows.writeKey(row, w);

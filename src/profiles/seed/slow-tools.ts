@@ -60,10 +60,14 @@ function validateEntry(value: unknown, path: string, key: string): ToolLatencyEn
   return { first: ordinal(o.first, `${path}.first`), display, count: integer(o.count, `${path}.count`, 1), sum: validateSum(o.sum, `${path}.sum`) };
 }
 
+/** `readFields`' first ordinal, valid until the next tool is read */
+const FIRST: number[] = [];
+
 /** One tool's fields as `pack` wrote them (after its key). */
 function readFields(r: PackReader, key: StrSpan): ToolFields {
   const display = isStringKey(key) ? undefined : r.str();
-  const first = r.ordinal();
+  // read into one array: the table copies it (addTool, foldTool), never keeps it
+  const first = r.ordinalInto(FIRST);
   const count = r.uint();
   let sum: CompactSum;
   if (r.uint() === 0) sum = r.num();
@@ -79,6 +83,7 @@ function readFields(r: PackReader, key: StrSpan): ToolFields {
 function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
   // into an empty table every key is new (a packed state's keys are distinct): no lookup
   const fresh = into.size === 0;
+  if (r.keyCount !== undefined) into.reserve(r.keyCount);
   while (r.more) {
     // the key as bytes (copied as they are into the table): no string per key
     // (valid until the next `span`: the fields are read with `str` and `num`)
@@ -165,6 +170,7 @@ export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_
   // else 1, the partials' count, the partials and the special part); counts and marks by `uint`
   pack(state, w) {
     const { display, count, sum } = state;
+    w.keyCount(state.size);
     for (let row = 0; row < state.size; row++) {
       state.rows.writeKey(row, w);
       if (!state.isStringRow(row)) w.str(display.get(row)!);
