@@ -3,6 +3,8 @@
  * into `ChunkedInput.pushFrom`), instead of read into a buffer and copied there by `push`:
  * the same events and the same errors as pushing the same chunks, with no byte copied.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +90,25 @@ describe('FastDecoder.pushFrom', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('places invalid UTF-8 at every byte and every chunk boundary as the JS scan does', () => {
+    const base = Buffer.from(JSON.stringify([{ session_id: 'é😀', errors: [{ message: 'a\\"中' }], messages: ['x'.repeat(70) + 'ü'] }]));
+    const file = path.join(tmpDir(), 'u.json');
+    let errors = 0;
+    for (let p = 0; p < base.length; p++) {
+      for (const bad of [0xff, 0x80, 0xc3, 0xf0]) {
+        const bytes = Buffer.from(base);
+        bytes[p] = bad;
+        writeFileSync(file, bytes);
+        for (const chunk of [1, 2, 3, 5, 64, bytes.length]) {
+          const inPlace = readInPlace(file, bytes.length, chunk, { seedSessions: true, stringScan: 'wasm' });
+          expect(isDeepStrictEqual(inPlace, pushed(bytes, chunk, { seedSessions: true, stringScan: 'js' }))).toBe(true);
+          if (inPlace.error !== undefined) errors++;
+        }
+      }
+    }
+    expect(errors).toBeGreaterThan(base.length * 3 * 6); // most replacements break the input
   });
 
   it('reads into a buffer of its own while the kernel is busy (a decoder inside another push)', () => {
