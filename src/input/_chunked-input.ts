@@ -18,8 +18,8 @@ import { type StringKernel, type StringScanChoice, stringKernel } from './wasm/s
 
 /** Reads the next bytes of an input synchronously into a buffer it is given (input/bytes.ts `FileRangeReader`). */
 export interface ChunkSource {
-  /** Most bytes one `readInto` gives. */
-  readonly chunkBytes: number;
+  /** Most bytes the next `readInto` gives (0 at the end). */
+  nextBytes(): number;
   /** Read at most min(into.length, chunkBytes) bytes into `into` from its start; 0 at the end. */
   readInto(into: Buffer): number;
 }
@@ -98,8 +98,9 @@ export abstract class ChunkedInput {
     if (this.failure) throw this.failure;
     const kernel = this.kernel;
     if (kernel === undefined || kernel.busy) {
-      const spare =
-        this.spare === undefined || this.spare.length < source.chunkBytes ? (this.spare = Buffer.allocUnsafe(source.chunkBytes)) : this.spare;
+      // sized as the read (a small file, a small buffer: a folder of tiny files once spent most of its time collecting 1 MB buffers)
+      const want = source.nextBytes();
+      const spare = this.spare !== undefined && this.spare.length >= want ? this.spare : (this.spare = Buffer.allocUnsafe(want));
       const n = source.readInto(spare);
       if (n > 0) this.push(spare.subarray(0, n));
       return n;

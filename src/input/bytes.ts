@@ -136,6 +136,11 @@ export class FileRangeReader {
     }
   }
 
+  /** Most bytes the next `readInto` gives (0 at the end). */
+  nextBytes(): number {
+    return this.fd === undefined ? 0 : Math.max(0, Math.min(this.chunkBytes, this.end - this.at));
+  }
+
   /** Read the next at most min(into.length, chunkBytes) bytes into `into` from its start; 0 at the end (or where a file that shrank ends). */
   readInto(into: Buffer): number {
     const fd = this.fd;
@@ -194,7 +199,7 @@ export async function* readFileRangeReusing(file: string, start: number, end: nu
   if (end <= start) return;
   const reader = FileRangeReader.open(file, start, end, chunkBytes);
   try {
-    const buf = Buffer.allocUnsafe(Math.min(chunkBytes, end - start));
+    const buf = Buffer.allocUnsafe(reader.nextBytes());
     for (;;) {
       const turn = reader.turn();
       if (turn !== undefined) await turn;

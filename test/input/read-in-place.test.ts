@@ -126,12 +126,21 @@ describe('FastDecoder.pushFrom', () => {
     }
   });
 
+  it('without the kernel, reads a small file into a buffer of its size, not of a whole chunk', () => {
+    const file = writeFile(tmpDir(), 't.json', '[{"repo": "r"}]').path;
+    const d = new FastDecoder(() => {}, { stringScan: 'js' });
+    const reader = FileRangeReader.open(file, 0, 15);
+    expect(d.pushFrom(reader)).toBe(15);
+    reader.close();
+    expect((d as unknown as { spare: Buffer }).spare.length).toBe(15); // a folder of tiny files allocates no 256 KB per file
+  });
+
   it('leaves the kernel free after a read error or an input error', () => {
     const file = writeFile(tmpDir(), 'c.json', '[{"a": 1}, x]').path;
     expect(readInPlace(file, 13, 4, { stringScan: 'wasm' }).error).toMatchObject({ code: 'FP_INPUT', context: { offset: 11 } });
     expect(kernel.busy).toBe(false);
     const failing = {
-      chunkBytes: 4,
+      nextBytes: () => 4,
       readInto: (): number => {
         throw new AnalyzerError('FP_INPUT', 'Cannot read input: EIO, in c.json');
       },
