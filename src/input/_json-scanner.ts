@@ -133,8 +133,9 @@ export abstract class JsonScanner extends ChunkedInput {
     let jsonl = this._shape === 'jsonl';
     let stack = this.stack;
 
-    // The string scan: WebAssembly over a chunk copied into the kernel's memory (see push;
-    // then buf is reused by the next chunk: copy what outlives this call), else findSpecial.
+    // The string scan: WebAssembly over a chunk in the kernel's memory (copied there by push,
+    // or read there by pushFrom; then buf is reused by the next chunk: copy what outlives this
+    // call), else findSpecial.
     const kernel = this.kernel;
     const wbase = kernel !== undefined && buf.buffer === kernel.memory ? buf.byteOffset : -1;
     const wstop = kernel?.stop;

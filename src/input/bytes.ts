@@ -106,11 +106,86 @@ export async function* readFileRange(file: string, start: number, end: number): 
 }
 
 /**
+ * Bytes [start, end) of a regular file (fewer if it shrank), read synchronously, at most
+ * `chunkBytes` at a time, into whatever buffer the caller gives each read: the fast decoder
+ * gives its WebAssembly kernel's memory (`ChunkedInput.pushFrom`), so that a chunk is scanned
+ * where it was read instead of copied there. `turn` says when the event loop is due a turn
+ * (every TURN_BYTES), so that worker replies, progress and signals are not held up by a long file.
+ */
+export class FileRangeReader {
+  private at: number;
+  private sinceTurn = 0;
+
+  private constructor(
+    readonly file: string,
+    private fd: number | undefined,
+    start: number,
+    private readonly end: number,
+    readonly chunkBytes: number,
+  ) {
+    this.at = start;
+  }
+
+  /** Open `file` for bytes [start, end); throws FP_INPUT when it cannot be opened. */
+  static open(file: string, start: number, end: number, chunkBytes = REUSED_READ_BYTES): FileRangeReader {
+    if (end <= start) return new FileRangeReader(file, undefined, start, end, chunkBytes);
+    try {
+      return new FileRangeReader(file, openSync(file, 'r'), start, end, chunkBytes);
+    } catch (err) {
+      throw readError(file, err);
+    }
+  }
+
+  /** Most bytes the next `readInto` gives (0 at the end). */
+  nextBytes(): number {
+    return this.fd === undefined ? 0 : Math.max(0, Math.min(this.chunkBytes, this.end - this.at));
+  }
+
+  /** Read the next at most min(into.length, chunkBytes) bytes into `into` from its start; 0 at the end (or where a file that shrank ends). */
+  readInto(into: Buffer): number {
+    const fd = this.fd;
+    if (fd === undefined || this.at >= this.end) return 0;
+    let n: number;
+    try {
+      n = readSync(fd, into, 0, Math.min(into.length, this.chunkBytes, this.end - this.at), this.at);
+    } catch (err) {
+      throw readError(this.file, err);
+    }
+    if (n === 0) this.at = this.end; // the file shrank: the decoder sees where it ends
+    this.at += n;
+    this.sinceTurn += n;
+    return n;
+  }
+
+  /** A promise to await before the next read when the event loop is due a turn, else undefined. */
+  turn(): Promise<void> | undefined {
+    if (this.sinceTurn < TURN_BYTES) return undefined;
+    this.sinceTurn = 0;
+    return nextTurn().then(() => undefined);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/**
+ * A reader of a whole input when it is a regular file read as it is on disk (not gzip), for a
+ * consumer that reads chunk by chunk into its own memory (the fast decoder's `pushFrom`); else
+ * undefined (read it through `openBytes`).
+ */
+export function openFileReader(input: Input): FileRangeReader | undefined {
+  if (input.transport !== 'file' || input.gzip) return undefined;
+  // size is known for every classified readable file; an unreadable one fails at open
+  return FileRangeReader.open(input.path, 0, input.size ?? Number.MAX_SAFE_INTEGER);
+}
+
+/**
  * Bytes [start, end) of a regular file (fewer if it shrank) as views of ONE buffer of at most
- * `chunkBytes`, read synchronously: a chunk is valid until the caller asks for the next one,
- * the contract of a consumer that copies what it keeps (the fast decoder, on the main thread
- * and in the workers). The event loop gets a turn every TURN_BYTES, so that worker replies,
- * progress and signals are not held up by a long file.
+ * `chunkBytes`, read synchronously (a `FileRangeReader`): a chunk is valid until the caller asks
+ * for the next one, the contract of a consumer that copies what it keeps (the fast decoder, on
+ * the main thread and in the workers). The event loop gets a turn every TURN_BYTES.
  *
  * Why synchronous, small and one buffer (issue 13, 1 GB long-message array, one thread,
  * 2026-12-01, pairs at load 4-7): two 1 MB buffers read ahead through the thread pool left the
@@ -122,33 +197,18 @@ export async function* readFileRange(file: string, start: number, end: number): 
  */
 export async function* readFileRangeReusing(file: string, start: number, end: number, chunkBytes = REUSED_READ_BYTES): AsyncGenerator<Buffer> {
   if (end <= start) return;
-  let fd: number;
+  const reader = FileRangeReader.open(file, start, end, chunkBytes);
   try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw readError(file, err);
-  }
-  try {
-    const buf = Buffer.allocUnsafe(Math.min(chunkBytes, end - start));
-    let sinceTurn = 0;
-    for (let at = start; at < end; ) {
-      if (sinceTurn >= TURN_BYTES) {
-        sinceTurn = 0;
-        await nextTurn();
-      }
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
-      } catch (err) {
-        throw readError(file, err);
-      }
-      if (n === 0) return; // the file shrank: the decoder sees where it ends
-      at += n;
-      sinceTurn += n;
+    const buf = Buffer.allocUnsafe(reader.nextBytes());
+    for (;;) {
+      const turn = reader.turn();
+      if (turn !== undefined) await turn;
+      const n = reader.readInto(buf);
+      if (n === 0) return;
       yield buf.subarray(0, n);
     }
   } finally {
-    closeSync(fd);
+    reader.close();
   }
 }
 

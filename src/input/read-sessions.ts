@@ -8,7 +8,7 @@ import { inputError } from '../errors.js';
 import type { ParserKind } from '../options.js';
 import { loadAdapter, type Skip } from './adapters/index.js';
 import { readAgentLog } from './agent-logs.js';
-import { openBytes } from './bytes.js';
+import { openBytes, openFileReader } from './bytes.js';
 import type { Input } from './classify.js';
 import { decodeWithFastDecoder, FastDecoder } from './fast-decoder.js';
 import type { MessageReaders } from './message-readers.js';
@@ -82,13 +82,34 @@ async function* fastRecordBatches(input: Input, opts: ReadOptions): AsyncGenerat
     seedSessions: opts.profile === 'seed',
     messageReaders: opts.messageReaders,
   });
-  // reuse: the decoder copies what it keeps of a chunk before it asks for the next one
-  for await (const chunk of openBytes(input, opts.onBytes, true)) {
-    decoder.push(chunk);
-    if (batch.length === 0) continue;
-    const ready = batch;
-    batch = [];
-    yield recordEventsOf(ready, file);
+  const reader = openFileReader(input);
+  if (reader !== undefined) {
+    // a regular file: each chunk read straight into the decoder's memory (its WebAssembly
+    // kernel's), one synchronous read and scan at a time (ChunkedInput.pushFrom)
+    try {
+      for (;;) {
+        const turn = reader.turn();
+        if (turn !== undefined) await turn;
+        const n = decoder.pushFrom(reader);
+        if (n === 0) break;
+        opts.onBytes?.(n);
+        if (batch.length === 0) continue;
+        const ready = batch;
+        batch = [];
+        yield recordEventsOf(ready, file);
+      }
+    } finally {
+      reader.close();
+    }
+  } else {
+    // reuse: the decoder copies what it keeps of a chunk before it asks for the next one
+    for await (const chunk of openBytes(input, opts.onBytes, true)) {
+      decoder.push(chunk);
+      if (batch.length === 0) continue;
+      const ready = batch;
+      batch = [];
+      yield recordEventsOf(ready, file);
+    }
   }
   decoder.end();
   if (batch.length > 0) yield recordEventsOf(batch, file);

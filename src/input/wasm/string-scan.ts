@@ -7,10 +7,13 @@
  * string ends (or fails): 3.4x the speed of the JS scan (`findSpecial`) on the 1 GB
  * long-message archive, measured in bench/wasm-stage1/.
  *
- * The kernel reads its own memory only, so a chunk is copied there first (`load`): ~0.05 s
- * per GB, paid back many times. One kernel per thread (module state), shared by the decoders
- * of that thread; a decoder pushing while another one's push is on the stack (an event
- * handler that decodes) gets `busy` and uses the JS scan for that chunk.
+ * The kernel reads its own memory only, so a chunk pushed from elsewhere is copied there
+ * first (`load`: ~0.06 s per GB, 2% of a 1 GB run's CPU); a file read synchronously is read
+ * straight into it instead (`room`, see _chunked-input.ts `pushFrom`), and nothing is copied.
+ * The memory never grows after `instantiate` (the kernels allocate nothing: `--runtime stub`),
+ * so `memory` and the views of it stay attached. One kernel per thread (module state), shared
+ * by the decoders of that thread; a decoder pushing while another one's push is on the stack
+ * (an event handler that decodes) gets `busy` and uses the JS scan for that chunk.
  *
  * Which scan runs: `FLEET_PROPOSALS_STRING_SCAN` = `auto` (default: WebAssembly when this
  * Node can compile the kernel — it needs SIMD — and the .wasm was built, else JS), `js`, or
@@ -32,6 +35,13 @@ export interface StringKernel {
    * copy. The view is overwritten by the next `load`: whatever outlives the push must be copied.
    */
   load(chunk: Uint8Array): Buffer;
+  /**
+   * The chunk room itself (`capacity` bytes): bytes read into it are scanned where they are,
+   * by a push that holds `busy` from the read to the end of the scan (see `pushFrom`).
+   */
+  readonly room: Buffer;
+  /** Bytes `load` has copied so far in this thread (tests and benchmarks: proves a path reads in place). */
+  readonly copied: () => number;
   /**
    * Addresses (view offset + `memory` byteOffset): from `i` inside a string's body, the first
    * '"', control byte, or '\' starting an escape that is invalid or cut by `n`; `n` if none.
@@ -94,13 +104,17 @@ function instantiate(): StringKernel | undefined {
   if (need > 0) exports.memory.grow(Math.ceil(need / pageBytes));
   const memory = exports.memory.buffer; // after the grow: growing detaches the old one
   const view = Buffer.from(memory, base, CAPACITY);
+  let copied = 0;
   return {
     memory,
     capacity: CAPACITY,
     load(chunk) {
       view.set(chunk);
+      copied += chunk.length;
       return view.subarray(0, chunk.length);
     },
+    room: view,
+    copied: () => copied,
     stop: exports.stringStop,
     busy: false,
     shared: { memory: exports.memory, scratch: base + CAPACITY },
