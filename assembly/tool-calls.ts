@@ -16,6 +16,8 @@
 // assembly/json-tokens.ts). AssemblyScript exports every export of the entry file, so `find`,
 // `compactCall` and the layout offsets that seed-record.ts imports are visible to JS too, unused.
 //
+import { KEY_OUT_BYTES, KEY_SLOT, KEY_SLOTS, errorKey } from './error-key';
+
 // Layout of the scratch area (byte offsets from `area`):
 //   0   STATE: i32 position, i32 calls read, i32 name start, i32 name end, i32 names kept,
 //       i32 entries, i32 messages (of the last readRecord)
@@ -25,6 +27,7 @@
 //   ... TABLE: SLOTS slots of SLOT bytes: i32 id + 1 (0: free), i32 length, the name's bytes
 //       zero-padded to MAX_NAME
 //   ... CACHE: see CACHE
+//   ... KEYS: the error keys' table, then the scratch where a key is made (assembly/error-key.ts)
 
 /** Calls read by one readCalls or readRecord at most (a longer list takes several readCalls; a record, the JS reader). */
 export const CAP: i32 = 4096;
@@ -54,8 +57,12 @@ export const IDS_AT: usize = IDS;
 export const LATS_AT: usize = LATS;
 export const ENTRIES_AT: usize = ENTRIES;
 export const MESSAGES_AT: usize = MESSAGES;
+/** The error keys' table (assembly/error-key.ts), and the scratch where a key is made. */
+const KEYS: usize = CACHE + CACHE_SLOTS * 16;
+const KEY_OUT: usize = KEYS + <usize>KEY_SLOTS * KEY_SLOT;
+export const KEYS_AT: usize = KEYS;
 /** Bytes of scratch area needed. */
-export const AREA_BYTES: usize = CACHE + CACHE_SLOTS * 16;
+export const AREA_BYTES: usize = KEY_OUT + KEY_OUT_BYTES;
 
 // What readCalls returns; the position (STATE+0) is:
 /** after the list's ']' */
@@ -244,3 +251,12 @@ export {
   readRecord,
 } from './seed-record';
 export { STR_ESCAPED, STR_HIGH } from './json-tokens';
+export { EMPTY_KEY, FALLBACK, KEY_SLOT, KEY_SLOTS, NEW_KEY } from './error-key';
+
+/**
+ * The seed error key of the message at addresses [s, e) (see assembly/error-key.ts): a slot of
+ * the key table at KEYS_AT (+ NEW_KEY when written now), EMPTY_KEY or FALLBACK.
+ */
+export function errorKeyAt(area: usize, s: usize, e: usize): i32 {
+  return errorKey(area + KEY_OUT, area + KEYS, s, e);
+}

@@ -45,6 +45,11 @@ export interface Session {
   repo: NameValue;
   /** Only messages that matter: truthy strings (falsy ones are ignored by the reference). */
   errors: string[];
+  /**
+   * The seed profile's key (`normalizeError`) of `errors[i]` at i, where the decoder made it
+   * from the bytes (undefined at i: not made there); absent when it made none.
+   */
+  readonly errorKeys?: readonly (string | undefined)[] | undefined;
   tool_calls: ToolCall[];
   /** the same tool calls as columns, when the decoder read them so (see ToolColumns) */
   readonly calls?: ToolColumns | undefined;

@@ -49,9 +49,16 @@ import { EMPTY, KEY_MESSAGE, spells, LIT_FALSE, LIT_NULL, LIT_TRUE, NO_LIT, isDi
 
 export { ReadToolCalls } from './_tool-call-reader.js';
 
-/** The truthy messages of an `errors` list whose elements are all objects (read by toSession). */
+/**
+ * The truthy messages of an `errors` list whose elements are all objects (read by toSession),
+ * and, when the record kernel read them, the seed profile's key of each that it made from the
+ * bytes (`ToolCallKernel.errorKey`; undefined where it left the key to `normalizeError`).
+ */
 export class ReadErrors {
-  constructor(readonly messages: string[]) {}
+  constructor(
+    readonly messages: string[],
+    readonly keys?: (string | undefined)[],
+  ) {}
 }
 
 export const K_SESSION_ID = 1;
@@ -184,11 +191,17 @@ export class MemberReader extends ToolCallReader {
         case K_ERRORS: {
           const spans = kernel.messages;
           const messages: string[] = new Array(b);
+          const keys: (string | undefined)[] = new Array(b);
           for (let m = 0; m < b; m++) {
             const q = (a + m) * 3;
-            messages[m] = this.textAt(spans[q]! - base, spans[q + 1]! - base, spans[q + 2]!);
+            const s = spans[q]!;
+            const e = spans[q + 1]!;
+            const flags = spans[q + 2]!;
+            messages[m] = this.textAt(s - base, e - base, flags);
+            // the key from the bytes where they lie (a message with escapes: normalizeError's)
+            keys[m] = (flags & STR_ESCAPED) === 0 ? kernel.errorKey(s, e) : undefined;
           }
-          record['errors'] = new ReadErrors(messages);
+          record['errors'] = new ReadErrors(messages, keys);
           break;
         }
         case K_TOOL_CALLS:

@@ -83,6 +83,7 @@ export function toSession(value: unknown): SessionCheck {
   const rawErrors = readErrors instanceof ReadErrors ? NOTHING : listField(rec, 'errors');
   if (typeof rawErrors === 'string') return { ok: false, reason: rawErrors };
   const errors: string[] = readErrors instanceof ReadErrors ? readErrors.messages : [];
+  const errorKeys = readErrors instanceof ReadErrors ? readErrors.keys : undefined;
   for (let i = 0; i < rawErrors.length; i++) {
     const err = rawErrors[i];
     if (!isPlainObject(err)) return { ok: false, reason: `errors[${i}] is ${pyTypeName(err)}, expected an object` };
@@ -96,7 +97,7 @@ export function toSession(value: unknown): SessionCheck {
   }
 
   // columns read from the bytes: every tool a string, every latency a positive number
-  if (readCalls instanceof ReadToolCalls && !Array.isArray(readCalls.calls)) return columnSession(rec, errors, readCalls.calls);
+  if (readCalls instanceof ReadToolCalls && !Array.isArray(readCalls.calls)) return columnSession(rec, errors, errorKeys, readCalls.calls);
   const rawCalls = readCalls instanceof ReadToolCalls ? NOTHING : listField(rec, 'tool_calls');
   if (typeof rawCalls === 'string') return { ok: false, reason: rawCalls };
   // a read tool is never a list or an object: nothing unhashable among them
@@ -145,6 +146,7 @@ export function toSession(value: unknown): SessionCheck {
       session_id: hasOwn.call(rec, 'session_id') ? (rec['session_id'] as NameValue) : 'unknown',
       repo: hasOwn.call(rec, 'repo') ? (rec['repo'] as NameValue) : 'global',
       errors,
+      ...(errorKeys !== undefined ? { errorKeys } : {}),
       tool_calls: toolCalls,
       duration_minutes: duration,
     },
@@ -162,6 +164,7 @@ class ColumnSession implements Session {
     readonly session_id: NameValue,
     readonly repo: NameValue,
     readonly errors: string[],
+    readonly errorKeys: readonly (string | undefined)[] | undefined,
     readonly calls: ToolColumns,
     readonly duration_minutes: JsonValue,
   ) {
@@ -174,7 +177,7 @@ class ColumnSession implements Session {
 }
 
 /** toSession's end for a record whose tool calls came as columns. */
-function columnSession(rec: Record<string, unknown>, errors: string[], calls: ToolColumns): SessionCheck {
+function columnSession(rec: Record<string, unknown>, errors: string[], errorKeys: ReadErrors['keys'], calls: ToolColumns): SessionCheck {
   let duration: JsonValue = 0;
   if (hasOwn.call(rec, 'duration_minutes')) {
     const d = rec['duration_minutes'] as JsonValue;
@@ -185,7 +188,7 @@ function columnSession(rec: Record<string, unknown>, errors: string[], calls: To
   }
   const id = hasOwn.call(rec, 'session_id') ? (rec['session_id'] as NameValue) : 'unknown';
   const repo = hasOwn.call(rec, 'repo') ? (rec['repo'] as NameValue) : 'global';
-  return { ok: true, session: new ColumnSession(id, repo, errors, calls, duration) };
+  return { ok: true, session: new ColumnSession(id, repo, errors, errorKeys, calls, duration) };
 }
 
 /** Index of a list/object tool name that the reference would use as a dict key or

@@ -68,6 +68,13 @@ export interface ToolCallKernel {
   readonly latencies: Float64Array;
   /** Register the name at addresses [s, s + length) as `id`; false if it cannot be kept. */
   readonly register: (s: number, length: number, id: number) => boolean;
+  /**
+   * The seed profile's key (python/normalize-error.ts `normalizeError`) of the error message at
+   * addresses [s, e), a string without escapes, made from its bytes (assembly/error-key.ts); a
+   * key made before is the very string it was. Undefined when the kernel leaves it to
+   * `normalizeError` (text that is not ASCII outside its paths).
+   */
+  readonly errorKey: (s: number, e: number) => string | undefined;
 }
 
 const WASM_URL = new URL('../../../dist/input/wasm/tool-calls.wasm', import.meta.url);
@@ -81,6 +88,12 @@ interface KernelExports {
   ENTRIES_AT: { readonly value: number };
   MESSAGES_AT: { readonly value: number };
   AREA_BYTES: { readonly value: number };
+  KEYS_AT: { readonly value: number };
+  KEY_SLOTS: { readonly value: number };
+  KEY_SLOT: { readonly value: number };
+  NEW_KEY: { readonly value: number };
+  EMPTY_KEY: { readonly value: number };
+  errorKeyAt(area: number, s: number, e: number): number;
   readCalls(area: number, i: number, n: number): number;
   readRecord(area: number, i: number, n: number, memberBytes: number): number;
   register(area: number, s: number, length: number, id: number): number;
@@ -123,6 +136,29 @@ function instantiate(strings: StringKernel): ToolCallKernel | undefined {
     entryValues: new Float64Array(chunks, area + exports.ENTRIES_AT.value, 4 * entries),
     messages: new Int32Array(chunks, area + exports.MESSAGES_AT.value, 3 * exports.MAX_MESSAGES.value),
     register: (s, length, id) => register(area, s, length, id) !== 0,
+    errorKey: errorKeys(exports, chunks, area),
+  };
+}
+
+/**
+ * `errorKey` over the kernel's key table: the string of each slot, made when the kernel says
+ * it wrote the slot (NEW_KEY), so a known key costs one call and an array read.
+ */
+function errorKeys(exports: KernelExports, chunks: ArrayBuffer, area: number): (s: number, e: number) => string | undefined {
+  const errorKeyAt = exports.errorKeyAt;
+  const slots = exports.KEY_SLOTS.value;
+  const slotBytes = exports.KEY_SLOT.value;
+  const newKey = exports.NEW_KEY.value;
+  const empty = exports.EMPTY_KEY.value;
+  const table = Buffer.from(chunks, area + exports.KEYS_AT.value, slots * slotBytes);
+  const texts = new Array<string>(slots).fill('');
+  return (s, e) => {
+    const r = errorKeyAt(area, s, e);
+    if (r < 0) return r === empty ? '' : undefined;
+    if (r < newKey) return texts[r];
+    const slot = r - newKey;
+    const at = slot * slotBytes;
+    return (texts[slot] = table.toString('latin1', at + 8, at + 8 + table.readInt32LE(at) - 1));
   };
 }
 

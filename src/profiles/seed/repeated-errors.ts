@@ -167,10 +167,12 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
   add(state, session: Session, at) {
     const errors = session.errors;
     if (errors.length === 0) return state;
+    // keys the decoder made from the bytes (input/wasm/tool-calls.ts errorKey), where it did
+    const keys = session.errorKeys;
     let repoKey: string | undefined;
     let id: string | undefined;
     for (let i = 0; i < errors.length; i++) {
-      const key = normalizeError(errors[i]!);
+      const key = keys?.[i] ?? normalizeError(errors[i]!);
       if (key === '') continue;
       repoKey ??= repoKeyOf(session.repo);
       const row = state.rows.get(key);

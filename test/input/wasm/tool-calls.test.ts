@@ -14,6 +14,7 @@ import { stringKernel } from '../../../src/input/wasm/string-scan.js';
 import { NOT_RECORD, RECORD, RECORD_UNKNOWN_NAME, type ToolCallKernel, toolCallKernel } from '../../../src/input/wasm/tool-calls.js';
 import { nastyStringArb } from '../../arbitraries.js';
 import { callsOfColumns } from '../../../src/session.js';
+import { scanError } from '../../../src/python/normalize-error.js';
 
 const RUNS = Number(process.env['FC_RUNS_FACTOR'] ?? 1) || 1;
 
@@ -130,6 +131,7 @@ describe(toolCallKernel.name, () => {
   });
 
   it('reads whole records as the JS reader does: the same values, ends and errors, in any chunking', () => {
+    keysMade = 0;
     const kernel = toolCallKernel(stringKernel('wasm'))!;
     let records = 0;
     const record = kernel.record;
@@ -154,6 +156,7 @@ describe(toolCallKernel.name, () => {
       spy.mockRestore();
     }
     expect(records).toBeGreaterThan(300); // the kernel read records, not only refused them
+    expect(keysMade).toBeGreaterThan(50); // and made the keys of their messages (~140 in 600 runs)
   });
 
   it('reads what the JS reader reads, ends where it ends and refuses what it refuses, cut anywhere', () => {
@@ -178,12 +181,23 @@ describe(toolCallKernel.name, () => {
 
 // ---- records ---------------------------------------------------------------------
 
-/** What a decoder gives, its lists as plain values: tool calls as ToolCalls, errors as messages. */
+/** Error keys the kernel made, checked by decodeAll. */
+let keysMade = 0;
+
+/** What a decoder gives, its lists as plain values: tool calls as ToolCalls, errors as messages (their keys checked). */
 function decodeAll(bytes: Buffer, sizes: number[], jsonl: boolean): unknown {
   const seen: unknown[] = [];
   const plain = (v: unknown): unknown => {
     if (v instanceof ReadToolCalls) return { calls: Array.isArray(v.calls) ? v.calls : callsOfColumns(v.calls) };
-    if (v instanceof ReadErrors) return { messages: v.messages };
+    if (v instanceof ReadErrors) {
+      // the keys the kernel made from the bytes (assembly/error-key.ts): the string scan's
+      v.keys?.forEach((key, i) => {
+        if (key === undefined) return;
+        expect(key).toBe(scanError(v.messages[i]!));
+        keysMade++;
+      });
+      return { messages: v.messages };
+    }
     return v;
   };
   try {
