@@ -25,7 +25,7 @@ import { describeFsError } from './sources.js';
 export const READ_BYTES = 1 << 20;
 
 /**
- * Bytes per read into the one buffer of `readFileRangeReusing`. Synchronous reads of 1 MB cost
+ * Bytes per read of a `FileRangeReader`. Synchronous reads of 1 MB cost
  * this VM ~0.8 s of system time per GB from the page cache, of 128-256 KB ~0.3 s (a loop of
  * `readSync` over the 1 GB archive, 2026-12-01: 64-128 KB 0.29-0.33 s, 192 KB-16 MB
  * 0.77-0.86 s; the copy into a buffer that stays in the CPU's cache is the cheap one). In the
@@ -33,7 +33,7 @@ export const READ_BYTES = 1 << 20;
  */
 export const REUSED_READ_BYTES = 256 * 1024;
 
-/** Bytes read synchronously between two turns of the event loop (`readFileRangeReusing`). */
+/** Bytes read synchronously between two turns of the event loop (`FileRangeReader.turn`). */
 const TURN_BYTES = 1024 * 1024;
 
 export function readError(file: string, err: unknown): AnalyzerError {
@@ -111,6 +111,15 @@ export async function* readFileRange(file: string, start: number, end: number): 
  * gives its WebAssembly kernel's memory (`ChunkedInput.pushFrom`), so that a chunk is scanned
  * where it was read instead of copied there. `turn` says when the event loop is due a turn
  * (every TURN_BYTES), so that worker replies, progress and signals are not held up by a long file.
+ *
+ * Why synchronous and small (issue 13, 1 GB long-message array, one thread, 2026-12-01, pairs at
+ * load 4-7): two 1 MB buffers read ahead through the thread pool left the main thread idle 0.95 s
+ * of a 3.5 s run waiting for reads (a CPU profile on a quiet machine) and cost ~1 s of system
+ * time; 256 KB synchronous reads into one buffer: no idle time, 0.43-0.64 instead of 0.98-1.14 s
+ * of system time, 0.79-0.85x the CPU of the whole run (two rounds of 5 pairs). (A fresh 1 MB
+ * buffer per read, before the two buffers, had V8 start a full collection every ~60 ms for the
+ * external memory alone.) A file not in the page cache still streams: the kernel reads ahead of
+ * sequential reads.
  */
 export class FileRangeReader {
   private at: number;
@@ -181,43 +190,11 @@ export function openFileReader(input: Input): FileRangeReader | undefined {
   return FileRangeReader.open(input.path, 0, input.size ?? Number.MAX_SAFE_INTEGER);
 }
 
-/**
- * Bytes [start, end) of a regular file (fewer if it shrank) as views of ONE buffer of at most
- * `chunkBytes`, read synchronously (a `FileRangeReader`): a chunk is valid until the caller asks
- * for the next one, the contract of a consumer that copies what it keeps (the fast decoder, on
- * the main thread and in the workers). The event loop gets a turn every TURN_BYTES.
- *
- * Why synchronous, small and one buffer (issue 13, 1 GB long-message array, one thread,
- * 2026-12-01, pairs at load 4-7): two 1 MB buffers read ahead through the thread pool left the
- * main thread idle 0.95 s of a 3.5 s run waiting for reads (a CPU profile on a quiet machine)
- * and cost ~1 s of system time; 256 KB synchronous reads: no idle time, 0.43-0.64 instead of
- * 0.98-1.14 s of system time, 0.79-0.85x the CPU of the whole run (two rounds of 5 pairs). (A fresh 1 MB buffer per read, before the
- * two buffers, had V8 start a full collection every ~60 ms for the external memory alone.)
- * A file not in the page cache still streams: the kernel reads ahead of sequential reads.
- */
-export async function* readFileRangeReusing(file: string, start: number, end: number, chunkBytes = REUSED_READ_BYTES): AsyncGenerator<Buffer> {
-  if (end <= start) return;
-  const reader = FileRangeReader.open(file, start, end, chunkBytes);
-  try {
-    const buf = Buffer.allocUnsafe(reader.nextBytes());
-    for (;;) {
-      const turn = reader.turn();
-      if (turn !== undefined) await turn;
-      const n = reader.readInto(buf);
-      if (n === 0) return;
-      yield buf.subarray(0, n);
-    }
-  } finally {
-    reader.close();
-  }
-}
-
 /** The raw bytes of an input as they arrive. */
-async function* rawBytes(input: Input, reuse: boolean): AsyncGenerator<Buffer> {
+async function* rawBytes(input: Input): AsyncGenerator<Buffer> {
   if (input.transport === 'file') {
     // size is known for every classified readable file; an unreadable one fails at open
-    const end = input.size ?? Number.MAX_SAFE_INTEGER;
-    yield* reuse && !input.gzip ? readFileRangeReusing(input.path, 0, end) : readFileRange(input.path, 0, end);
+    yield* readFileRange(input.path, 0, input.size ?? Number.MAX_SAFE_INTEGER);
     return;
   }
   const s = input.stream;
@@ -233,13 +210,13 @@ async function* rawBytes(input: Input, reuse: boolean): AsyncGenerator<Buffer> {
 
 /**
  * The decoded bytes of one input: gunzipped when classified as gzip.
- * `onRawBytes` reports bytes as read from disk or the stream (for progress).
- * `reuse`: a regular file's chunks may be views of one buffer (`readFileRangeReusing`); gzip input
- * never is, because the inflater may still hold a chunk it was written.
+ * `onRawBytes` reports bytes as read from disk or the stream (for progress). Each chunk is
+ * memory of its own (the inflater may still hold a chunk it was written); a regular file read
+ * into memory the caller reuses is a `FileRangeReader`.
  */
-export async function* openBytes(input: Input, onRawBytes?: (n: number) => void, reuse = false): AsyncGenerator<Buffer> {
+export async function* openBytes(input: Input, onRawBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of rawBytes(input, reuse)) {
+    for await (const chunk of rawBytes(input)) {
       onRawBytes?.(chunk.length);
       yield chunk;
     }

@@ -102,8 +102,8 @@ async function* fastRecordBatches(input: Input, opts: ReadOptions): AsyncGenerat
       reader.close();
     }
   } else {
-    // reuse: the decoder copies what it keeps of a chunk before it asks for the next one
-    for await (const chunk of openBytes(input, opts.onBytes, true)) {
+    // a stream or gzip: chunks of their own memory, pushed (and copied into the kernel's)
+    for await (const chunk of openBytes(input, opts.onBytes)) {
       decoder.push(chunk);
       if (batch.length === 0) continue;
       const ready = batch;

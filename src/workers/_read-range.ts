@@ -12,7 +12,7 @@
  * pool reads beside it), and two buffers with the next read issued before a chunk is handed
  * over (0.96x the wall time within the noise, 1.13x the CPU, 6 MB more). Measured again and not
  * kept (issue 13, fifth round, dense 316 MB array, two threads, pairs at load 8-11): synchronous
- * 256 KB reads (`readFileRangeReusing`, what the main thread's whole-file path now uses): 1.03x
+ * 256 KB reads (a `FileRangeReader`, what the main thread's whole-file path now uses): 1.03x
  * the CPU but 1.10x the wall time (6 pairs, every one slower), though 129 instead of 150 MiB.
  *
  * Only for a consumer that copies what it keeps before it asks for the next chunk: the fast

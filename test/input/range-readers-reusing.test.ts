@@ -1,13 +1,14 @@
 /**
- * The two readers of a file's bytes as views of one buffer, for the fast decoder, which copies
- * what it keeps of a chunk before it asks for the next one: `readFileRangeReusing`
- * (input/bytes.ts, synchronous, a file read whole) and `readRangeReusing`
- * (workers/_read-range.ts, through the thread pool, a range shard). Same contract, same tests.
+ * The two readers of a file's bytes into one buffer, for the fast decoder, which copies what it
+ * keeps of a chunk before it asks for the next one: `FileRangeReader` (input/bytes.ts,
+ * synchronous, a file read whole; here read as `ChunkedInput.pushFrom` reads it) and
+ * `readRangeReusing` (workers/_read-range.ts, through the thread pool, a range shard). Same
+ * contract, same tests.
  */
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { READ_BYTES, readFileRangeReusing } from '../../src/input/bytes.js';
+import { FileRangeReader, READ_BYTES } from '../../src/input/bytes.js';
 import { decodeWithFastDecoder } from '../../src/input/fast-decoder.js';
 import type { DecodeEvent } from '../../src/input/types.js';
 import { readRangeReusing } from '../../src/workers/_read-range.js';
@@ -15,6 +16,26 @@ import { recordArb } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from '../workers/_archive.js';
 
 afterAll(removeTmpDirs);
+
+/**
+ * A `FileRangeReader`'s reads as `ChunkedInput.pushFrom` and fastRecordBatches make them: into
+ * one buffer, with a turn of the event loop when the reader says one is due.
+ */
+async function* fileRangeReader(file: string, start: number, end: number, chunkBytes?: number): AsyncGenerator<Buffer> {
+  const reader = FileRangeReader.open(file, start, end, chunkBytes);
+  try {
+    const buf = Buffer.allocUnsafe(reader.nextBytes());
+    for (;;) {
+      const turn = reader.turn();
+      if (turn !== undefined) await turn;
+      const n = reader.readInto(buf);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    reader.close();
+  }
+}
 
 async function events(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, opts: Parameters<typeof decodeWithFastDecoder>[1]): Promise<DecodeEvent[]> {
   async function* source() {
@@ -26,7 +47,7 @@ async function events(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, opts: Pa
 }
 
 describe.each([
-  { reader: readFileRangeReusing.name, read: readFileRangeReusing },
+  { reader: FileRangeReader.name, read: fileRangeReader },
   { reader: readRangeReusing.name, read: readRangeReusing },
 ])('$reader', ({ read }) => {
   it('gives bytes [start, end) as views of one buffer, whatever the chunk size', async () => {
@@ -95,7 +116,7 @@ describe.each([
   );
 });
 
-describe(readFileRangeReusing.name, () => {
+describe(FileRangeReader.name, () => {
   it('lets the event loop run during a long read (worker replies and progress are not held up)', async () => {
     const size = 9 * READ_BYTES; // past two turns' worth of bytes
     const file = writeFile(tmpDir(), 'big.bin', Buffer.alloc(size, 0x61)).path;
@@ -109,7 +130,7 @@ describe(readFileRangeReusing.name, () => {
     setImmediate(tick);
     let bytes = 0;
     const buffers = new Set<ArrayBufferLike>();
-    for await (const c of readFileRangeReusing(file, 0, size)) {
+    for await (const c of fileRangeReader(file, 0, size)) {
       bytes += c.length;
       buffers.add(c.buffer);
     }
