@@ -113,99 +113,13 @@ function rowsById(state: ToolKeys, keys: readonly string[]): Int32Array {
 }
 
 /**
- * A session's positive latencies by tool id, before they go to the table: a call costs an add
- * into typed arrays instead of the table's count and sum columns (get and set each, and an
- * exactness check), and each tool of the session goes to the table once. Module state, reused:
- * `addColumns` is synchronous and never re-entered, and leaves them all zero.
- * Measured (2026-12-02, the first 25,192 sessions of the dense archive, one run each of the
- * whole CLI under valgrind's instruction count, `node --single-threaded`, whose runs of one
- * build differ by ~20M): 93M instructions fewer of 3.76G (the dense archive has ~33 calls of ~8
- * tools a session). Timed in one process on a VM at load 7-9 it was no faster nor slower
- * (~120-140 ms for 100,000 sessions either way).
- */
-let pendCount = new Int32Array(64);
-let pendSum = new Float64Array(64);
-/** the index of each pending tool's first pending call, to replay its calls one by one */
-let pendFrom = new Int32Array(64);
-let touched = new Int32Array(64);
-
-/**
  * `add` for calls as columns: the key by id, made once by the decoder, instead of
- * `'s' + tool` per call, and its row by id (see ROWS_BY_ID). A new tool's row is made at its
- * first call, as before; its later calls, and those of known tools, are summed per tool
- * (`pending`) and each tool's sum added to its row once. Exact as the call-by-call sum: see `flush`.
+ * `'s' + tool` per call, and its row by id (see ROWS_BY_ID).
  */
 function addColumns(state: SlowToolsState, cols: ToolColumns, at: Ordinal): SlowToolsState {
   const { ids, latencies, keys, texts, start } = cols;
   let rows = rowsById(state, keys);
-  if (keys.length > pendCount.length) growPending(keys.length);
-  const count = pendCount;
-  const sum = pendSum;
-  let nTouched = 0;
   for (let k = 0; k < cols.n; k++) {
-    const latency = latencies[start + k]!;
-    if (!(latency > 0)) continue;
-    const id = ids[start + k]!;
-    let row = id < rows.length ? rows[id]! : -1;
-    if (row < 0) {
-      const key = keys[id]!;
-      const known = state.rows.get(key);
-      row = known ?? state.addTool(key, at, k, texts[id]!, 1, addToCompactSum(0, latency));
-      if (id >= rows.length) rows = growRows(state, id);
-      rows[id] = row;
-      if (known === undefined) continue;
-    }
-    // a latency that is not a 31-bit integer (0.5, 1e300): the calls from here on one by one
-    if ((latency | 0) !== latency) {
-      flush(state, cols, rows, nTouched, k);
-      return addOneByOne(state, cols, at, k);
-    }
-    if (count[id] === 0) {
-      touched[nTouched++] = id;
-      pendFrom[id] = k;
-    }
-    count[id]!++;
-    sum[id]! += latency;
-  }
-  flush(state, cols, rows, nTouched, cols.n);
-  return state;
-}
-
-/**
- * The pending sums of the first `nTouched` tools of `touched` added to their rows, and zeroed.
- * A row whose sum is an integer s (a number: exact so far) takes s + P at once when that is at
- * most 2^53 - 1: every pending latency is a positive 31-bit integer, so each sum the calls one
- * by one would have made on the way is an integer below s + P, exact, and the last one is s + P.
- * Any other row (a full sum, a fraction, a sum near 2^53) takes its pending calls (those of
- * [pendFrom, end)) one by one, as before.
- */
-function flush(state: SlowToolsState, cols: ToolColumns, rows: Int32Array, nTouched: number, end: number): void {
-  const { ids, latencies, start } = cols;
-  for (let t = 0; t < nTouched; t++) {
-    const id = touched[t]!;
-    const row = rows[id]!;
-    const c = pendCount[id]!;
-    const p = pendSum[id]!;
-    pendCount[id] = 0;
-    pendSum[id] = 0;
-    const s = state.sum.get(row);
-    if (typeof s === 'number' && Number.isInteger(s) && s + p <= Number.MAX_SAFE_INTEGER) {
-      state.count.set(row, state.count.get(row) + c);
-      state.sum.set(row, s + p);
-      continue;
-    }
-    for (let k = pendFrom[id]!; k < end; k++) {
-      const latency = latencies[start + k]!;
-      if (ids[start + k] === id && latency > 0) state.addLatency(row, latency);
-    }
-  }
-}
-
-/** `addColumns` from call `from` on, a call at a time (every call before it added). */
-function addOneByOne(state: SlowToolsState, cols: ToolColumns, at: Ordinal, from: number): SlowToolsState {
-  const { ids, latencies, keys, texts, start } = cols;
-  let rows = rowsById(state, keys);
-  for (let k = from; k < cols.n; k++) {
     const latency = latencies[start + k]!;
     if (!(latency > 0)) continue;
     const id = ids[start + k]!;
@@ -221,14 +135,6 @@ function addOneByOne(state: SlowToolsState, cols: ToolColumns, at: Ordinal, from
     state.addLatency(row, latency);
   }
   return state;
-}
-
-function growPending(n: number): void {
-  const size = Math.max(n, 2 * pendCount.length);
-  pendCount = new Int32Array(size);
-  pendSum = new Float64Array(size);
-  pendFrom = new Int32Array(size);
-  touched = new Int32Array(size);
 }
 
 function growRows(state: ToolKeys, id: number): Int32Array {

@@ -1,9 +1,10 @@
 /**
- * Slow tools from columns sums a session's latencies per tool before it adds them to the table
- * (slow-tools.ts `addColumns` / `flush`): the state, sums bit for bit and their form (a number
- * while exact, else partials) included, must be the one that adding the calls one by one makes,
- * on the edges of that shortcut too: a fraction or a latency past 31 bits in mid-session, a row
- * whose sum is a fraction, huge, a full sum, or near 2^53 (where the one-by-one sum turns inexact).
+ * Slow tools from columns (slow-tools.ts `addColumns`, the decoder's calls as ids and latencies)
+ * must make the state that adding the same calls as ToolCalls makes, sums bit for bit and their
+ * form (a number while exact, else partials) included, on the edges of exact summing too: a
+ * fraction or a latency past 31 bits in mid-session, a row whose sum is a fraction, huge, a full
+ * sum, or near 2^53 (where a float sum turns inexact). (Written for a per-session sum per tool,
+ * tried on 2026-12-02 and taken out: 1.07x the CPU of the call-by-call path in 12 quiet pairs.)
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ const latencyArb = fc.oneof(
 );
 const sessionsArb = fc.array(fc.array(fc.tuple(fc.nat({ max: 2 }), latencyArb), { maxLength: 30 }), { maxLength: 10 });
 
-describe('slow tools: a session summed per tool, then added', () => {
+describe('slow tools from columns: the state of the same calls as ToolCalls', () => {
   it('property: the state of the calls added one by one', () => {
     fc.assert(
       fc.property(sessionsArb, (sessions) => {
