@@ -159,6 +159,44 @@ describe(toolCallKernel.name, () => {
     expect(keysMade).toBeGreaterThan(50); // and made the keys of their messages (~140 in 600 runs)
   });
 
+  it("refuses what the JS reader refuses when a record's structure is broken (a closer, comma or colon swapped for another)", () => {
+    // valid archives never put '}' where ']' belongs: a kernel that took one closer for the
+    // other read such records, and the scanner, which steps over a record read whole, never saw them
+    const kernel = toolCallKernel(stringKernel('wasm'))!;
+    let records = 0;
+    let refused = 0;
+    const record = kernel.record;
+    const spy = vi.spyOn(kernel, 'record').mockImplementation((i, n, m) => {
+      const status = record(i, n, m);
+      if (status === RECORD) records++;
+      return status;
+    });
+    const structural = [0x2c, 0x5d, 0x7d, 0x3a]; // , ] } :
+    try {
+      fc.assert(
+        fc.property(archiveArb, fc.nat(), fc.nat(), sizesArb, ({ text, jsonl }, at, byte, sizes) => {
+          const bytes = Buffer.from(text);
+          // a structural byte of the text (outside its first record, which the scanner reads) swapped for another
+          const places = [...bytes.keys()].filter((k) => k > bytes.length / 3 && structural.includes(bytes[k]!));
+          if (places.length === 0) return;
+          const k = places[at % places.length]!;
+          bytes[k] = structural.filter((b) => b !== bytes[k])[byte % (structural.length - 1)]!;
+          const withKernel = decodeAll(bytes, sizes, jsonl);
+          process.env['FLEET_PROPOSALS_TOOL_CALLS'] = 'js';
+          const jsOnly = decodeAll(bytes, sizes, jsonl);
+          delete process.env['FLEET_PROPOSALS_TOOL_CALLS'];
+          expect(withKernel).toStrictEqual(jsOnly);
+          if (!Array.isArray(jsOnly)) refused++;
+        }),
+        { numRuns: 600 * RUNS },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(records).toBeGreaterThan(100); // the kernel read records around the broken ones
+    expect(refused).toBeGreaterThan(100); // and most swaps break the archive
+  });
+
   it('reads what the JS reader reads, ends where it ends and refuses what it refuses, cut anywhere', () => {
     const { kernel, calls } = counted(toolCallKernel(stringKernel('wasm'))!);
     const withKernel = new MemberReader(kernel);
