@@ -202,16 +202,29 @@ export function skip(i: usize, n: usize, depth: i32): usize {
       }
       p = skip(p, n, depth + 1);
       if (p == 0) return 0;
-      p = ws(p, n);
-      if (p >= n) return 0;
-      const d = <u32>load<u8>(p);
-      if (d == 0x2c) {
-        p = ws(p + 1, n);
-        if (p >= n) return 0;
-      } else if (d == close) return p + 1;
-      else return 0;
+      p = afterValue(p, n, close);
+      if (p == 0) return 0;
+      if (closed) return p + 1;
     }
   }
   return lit(i, n);
 }
 
+/** Whether the last `afterValue` met the closer (and gave the closer's address). */
+export let closed: bool = false;
+
+/**
+ * After a value of a list or an object at p (before n): past a ',' and the spaces after it, the
+ * next value's (or member's) address; at `close` (']' or '}'), its address, with `closed` set;
+ * else 0 (not read: anything else, or the end of the bytes).
+ */
+export function afterValue(p: usize, n: usize, close: u32): usize {
+  p = ws(p, n);
+  if (p >= n) return 0;
+  const d = <u32>load<u8>(p);
+  closed = d == close;
+  if (closed) return p;
+  if (d != 0x2c) return 0;
+  p = ws(p + 1, n);
+  return p < n ? p : 0;
+}

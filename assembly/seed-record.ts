@@ -2,7 +2,7 @@
 // assembly/tool-calls.ts's compactCall and every other token by assembly/json-tokens.ts; exported
 // through assembly/tool-calls.ts, the module's entry. Not TypeScript (see there).
 import { CAP, ENTRIES, MAX_ENTRIES, MAX_MESSAGES, MAX_NAME, MESSAGES, UNKNOWN, compactCall, find } from './tool-calls';
-import { STR_ESCAPED, keyEnd, lit, num, numFast, numValue, skip, str, strFlags, ws } from './json-tokens';
+import { STR_ESCAPED, afterValue, closed, keyEnd, lit, num, numFast, numValue, skip, str, strFlags, ws } from './json-tokens';
 
 // readRecord's answers (the position after the record in STATE+0):
 /** read: its seed members in ENTRIES (STATE+20 of them), MESSAGES (STATE+24), IDS / LATS (STATE+4) */
@@ -106,14 +106,9 @@ function errorList(area: usize, i: usize, n: usize, at: usize): usize {
             p = skip(p, n, 1);
             if (p == 0) return 0;
           }
-          p = ws(p, n);
-          if (p >= n) return 0;
-          const d = load<u8>(p);
-          if (d == 0x2c) {
-            p = ws(p + 1, n);
-            if (p >= n) return 0;
-          } else if (d == 0x7d) break;
-          else return 0;
+          p = afterValue(p, n, 0x7d);
+          if (p == 0) return 0;
+          if (closed) break;
         }
       }
       p++; // the error's '}'
@@ -125,14 +120,9 @@ function errorList(area: usize, i: usize, n: usize, at: usize): usize {
         store<i32>(m, mf, 8);
         messages++;
       }
-      p = ws(p, n);
-      if (p >= n) return 0;
-      const d = load<u8>(p);
-      if (d == 0x2c) {
-        p = ws(p + 1, n);
-        if (p >= n) return 0;
-      } else if (d == 0x5d) break;
-      else return 0;
+      p = afterValue(p, n, 0x5d);
+      if (p == 0) return 0;
+      if (closed) break;
     }
   }
   store<i32>(at, first, 4);
@@ -156,14 +146,9 @@ function callList(area: usize, i: usize, n: usize, at: usize): usize {
         p++;
         continue;
       }
-      p = ws(p, n);
-      if (p >= n) return 0;
-      const d = load<u8>(p);
-      if (d == 0x2c) {
-        p = ws(p + 1, n);
-        if (p >= n) return 0;
-      } else if (d == 0x5d) break;
-      else return 0;
+      p = afterValue(p, n, 0x5d);
+      if (p == 0) return 0;
+      if (closed) break;
     }
   }
   store<i32>(at, first, 4);
@@ -245,17 +230,13 @@ export function readRecord(area: usize, i: usize, n: usize, memberBytes: usize):
         if (p == UNKNOWN) return RECORD_UNKNOWN_NAME;
       }
       if (p == 0) return NOT_RECORD;
-      p = ws(p, n);
-      if (p >= n) return NOT_RECORD;
-      const d = load<u8>(p);
-      if (d == 0x2c) {
-        p = ws(p + 1, n);
-        if (p >= n) return NOT_RECORD;
-      } else if (d == 0x7d) {
+      p = afterValue(p, n, 0x7d);
+      if (p == 0) return NOT_RECORD;
+      if (closed) {
         p++;
         status = RECORD;
         break;
-      } else return NOT_RECORD;
+      }
     }
     break;
   }
