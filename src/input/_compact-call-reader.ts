@@ -23,6 +23,8 @@ export class CompactCallReader extends TokenReader {
   protected cLatency = 0;
   /** its interned id when compactAt guessed the name (Interner.guess), else -1: look it up */
   protected cId = -1;
+  /** the bytes of the name nameEnd last read, or'ed (>= 0x80: not ASCII) */
+  private nameHigh = 0;
   // buf as 4-byte words for compactAt (made again only for a new chunk, so it keeps one chunk alive)
   protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   protected viewOf: Buffer = EMPTY;
@@ -42,19 +44,13 @@ export class CompactCallReader extends TokenReader {
     }
     const s = i0 + 9;
     const id = names.guess(buf, s, n);
-    let i = id >= 0 ? s + names.lengthOf(id) : s;
+    let e = s + (id >= 0 ? names.lengthOf(id) : 0);
     let high = 0;
     if (id < 0) {
-      for (;;) {
-        if (i >= n) return -1;
-        const c = buf[i]!;
-        if (c === 0x22) break;
-        if (c === 0x5c || c < 0x20) return -1;
-        high |= c;
-        i++;
-      }
+      e = this.nameEnd(s);
+      if (e < 0) return -1;
+      high = this.nameHigh;
     }
-    const e = i;
     if (e - s > MAX_INTERNED || e + 16 >= n) return -1;
     if (
       dv.getInt32(e + 1, true) !== W_COMMA_LA ||
@@ -84,22 +80,36 @@ export class CompactCallReader extends TokenReader {
     if (buf[i] === 0x20) i++;
     if (buf[i] !== 0x22) return -1;
     const s = ++i;
-    let high = 0;
-    for (;;) {
-      if (i >= n) return -1;
-      const c = buf[i]!;
-      if (c === 0x22) break;
-      if (c === 0x5c || c < 0x20) return -1;
-      high |= c;
-      i++;
-    }
-    const e = i++;
+    const e = this.nameEnd(s);
+    if (e < 0) return -1;
+    const high = this.nameHigh;
+    i = e + 1;
     if (e - s > MAX_INTERNED || i + 16 >= n || buf[i] !== 0x2c) return -1;
     if (buf[++i] === 0x20) i++;
     if (buf[i] !== 0x22 || buf[i + 11] !== 0x22 || buf[i + 12] !== 0x3a || !spells(buf, i + 1, LATENCY_MS)) return -1;
     i += 13;
     if (buf[i] === 0x20) i++;
     return this.compactLatency(i, s, e, high, -1);
+  }
+
+  /**
+   * The closing quote of a name whose body starts at buf[s], or -1 (an escape or a control
+   * character: the general loop reads it; or the end of the bytes); its bytes or'ed in nameHigh.
+   */
+  private nameEnd(s: number): number {
+    const buf = this.buf;
+    const n = this.n;
+    let high = 0;
+    for (let i = s; i < n; i++) {
+      const c = buf[i]!;
+      if (c === 0x22) {
+        this.nameHigh = high;
+        return i;
+      }
+      if (c === 0x5c || c < 0x20) return -1;
+      high |= c;
+    }
+    return -1;
   }
 
   /**
