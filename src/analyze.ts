@@ -13,7 +13,7 @@
  *   analyzeSequential  all of the above, one input after another, on this thread
  */
 import { initState, mergeStatesInto, messageReadersOf, profileNamed, type AnalyzerState } from './accumulators/index.js';
-import { inputError } from './errors.js';
+import { AnalyzerError, inputError } from './errors.js';
 import type { Input } from './input/classify.js';
 import { isKeyless, RecordBatch, readInputBatches, type ReadOptions } from './input/read-sessions.js';
 import type { InputEvent } from './input/types.js';
@@ -51,6 +51,13 @@ export interface LoopOptions {
   profile: string;
   /** called after every session (for progress) */
   onSession?: () => void;
+  /**
+   * the state to add the records to, instead of a fresh one: the shard's result then holds
+   * this very state (a byte range read on the calling thread goes straight into its file's
+   * state, workers/_file-job.ts). A `reset` (a later "sessions" array) cannot undo what is in
+   * it: it throws FP_INTERNAL, and the file is read whole instead.
+   */
+  into?: AnalyzerState;
 }
 
 export type AnalyzeOptions = ReadOptions & LoopOptions;
@@ -77,7 +84,7 @@ class ShardLoop {
     private readonly opts: LoopOptions,
   ) {
     this.profile = profileNamed(opts.profile);
-    this.r = emptyShard(opts.profile);
+    this.r = { state: opts.into ?? initState(opts.profile), malformed: emptyMalformed(), records: 0, keyless: 0 };
   }
 
   get result(): ShardResult {
@@ -86,10 +93,7 @@ class ShardLoop {
 
   add(ev: InputEvent): void {
     const { opts, profile } = this;
-    if (ev.kind === 'reset') {
-      this.r = emptyShard(opts.profile);
-      return;
-    }
+    if (ev.kind === 'reset') return this.reset();
     const r = this.r;
     const at = ordinalAt(this.prefix, this.index++);
     if (ev.kind === 'agent-session') {
@@ -113,12 +117,18 @@ class ShardLoop {
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
       if (ev.kind === 'reset') {
-        this.r = emptyShard(this.opts.profile);
+        this.reset();
         continue;
       }
       const { value, offset, line } = ev.record;
       this.addRecord(value, isKeyless(value), ordinalAt(this.prefix, this.index++), file, line, offset, undefined);
     }
+  }
+
+  /** A later "sessions" array: what came before it does not count (Python's json.load keeps the last key). */
+  private reset(): void {
+    if (this.opts.into !== undefined) throw new AnalyzerError('FP_INTERNAL', 'A "sessions" array began inside a shard added to a shared state');
+    this.r = emptyShard(this.opts.profile);
   }
 
   /** A record of the session format at `at`, in `file` at `offset` and `line`: its event's context, or one made if it is malformed. */

@@ -64,14 +64,22 @@ export function mergeStates(profile: AnyProfile, a: ProfileState, b: ProfileStat
 /**
  * `mergeStates(into, from)`, built out of both: the detectors' `mergeInto` where they
  * have one (in place: O(the smaller state), no copy of the larger). For a caller that
- * owns both states and uses neither afterwards (see `Detector.mergeInto`).
+ * owns both states and uses neither afterwards (see `Detector.mergeInto`). Returns `into`
+ * itself, always: a caller may hold it while merging into it (the calling thread adds its
+ * own byte ranges to a file's state while the workers' states are merged into that state,
+ * workers/_file-job.ts).
  */
 export function mergeStatesInto(profile: AnyProfile, into: ProfileState, from: ProfileState): ProfileState {
   sameProfile(profile, into);
   sameProfile(profile, from);
   // a state of no record is init(), the identity (a batch's files but its first carry one)
   if (from.sessions === 0 && from.skipped === 0) return into;
-  if (into.sessions === 0 && into.skipped === 0) return unpackState(profile, from);
+  if (into.sessions === 0 && into.skipped === 0) {
+    into.detectors = unpackState(profile, from).detectors;
+    into.sessions = from.sessions;
+    into.skipped = from.skipped;
+    return into;
+  }
   unpackState(profile, into);
   const states = into.detectors;
   for (const d of profile.detectors) {

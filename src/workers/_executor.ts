@@ -17,6 +17,7 @@
  * condition; the pool needs all three.
  */
 import { Worker } from 'node:worker_threads';
+import type { AnalyzerState } from '../accumulators/index.js';
 import { AnalyzerError } from '../errors.js';
 import { unpackReply, type WorkerReply, type WorkerTask } from './_protocol.js';
 import type { LocalTask, TaskHooks } from './_tasks.js';
@@ -61,6 +62,8 @@ interface Job {
   resolve: (r: FinalReply) => void;
   reject: (e: unknown) => void;
   hooks: StreamHooks | undefined;
+  /** asked for `TaskHooks.into` if the task starts on the calling thread */
+  offer: (() => AnalyzerState | undefined) | undefined;
 }
 
 interface Slot {
@@ -93,11 +96,15 @@ export class Executor {
     this.maxWorkers = inThread ? opts.max - 1 : opts.max;
   }
 
-  /** Queue a task; `urgent` puts it first. Resolves with the worker's final reply; rejects on crash or cancel. */
-  run(input: TaskInput, group: number, urgent = false, hooks?: StreamHooks): Promise<FinalReply> {
+  /**
+   * Queue a task; `urgent` puts it first. Resolves with the worker's final reply; rejects on crash or cancel.
+   * `offer`: asked as the task starts, if it starts on the calling thread, for a state to add its records
+   * to (`TaskHooks.into`; a worker's task makes its own).
+   */
+  run(input: TaskInput, group: number, urgent = false, hooks?: StreamHooks, offer?: () => AnalyzerState | undefined): Promise<FinalReply> {
     if (this.closed) return Promise.reject(new Cancelled());
     return new Promise<FinalReply>((resolve, reject) => {
-      const job: Job = { task: { ...input, id: this.nextId++ } as WorkerTask, group, resolve, reject, hooks };
+      const job: Job = { task: { ...input, id: this.nextId++ } as WorkerTask, group, resolve, reject, hooks, offer };
       if (urgent) this.queue.unshift(job);
       else this.queue.push(job);
       this.pump();
@@ -176,9 +183,13 @@ export class Executor {
     const abort = new AbortController();
     local.current = job;
     local.abort = abort;
-    const hooks: TaskHooks = { progress: (bytes, sessions) => this.opts.onProgress(bytes, sessions), signal: abort.signal };
+    const progress = (bytes: number, sessions: number) => this.opts.onProgress(bytes, sessions);
     local.running = new Promise<void>((ready) => setImmediate(ready))
-      .then(() => this.opts.inThread!(task, hooks))
+      .then(() => {
+        // asked now, as the task starts: the owner's answer depends on what has finished by then
+        const into = job.offer?.();
+        return this.opts.inThread!(task, { progress, signal: abort.signal, ...(into !== undefined ? { into } : {}) });
+      })
       .then(
         (reply) => this.localDone(local, job, () => job.resolve(reply)),
         (err: unknown) =>

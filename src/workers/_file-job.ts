@@ -10,9 +10,9 @@
  * 'fallback': the file is analysed again whole, and that run is authoritative, so
  * an invalid file gives the single-thread path's error byte for byte.
  *
- * - Ranges: states of the live ranges (after the last `reset`, i.e. the last
- *   "sessions" array) are merged in shard order, whatever order they finish in;
- *   line numbers of malformed records move from shard lines to file lines.
+ * - Ranges: the live ranges (after the last `reset`, i.e. the last "sessions"
+ *   array) are folded into one state as they finish (_range-fold.ts); line numbers
+ *   of malformed records move from shard lines to file lines at the end.
  * - stdin, and a whole file that is the input's only one, are read on this thread
  *   (a worker's process.stdin is not ours; a worker would only add its start-up),
  *   and only once every file before it is merged: as in the single-thread path,
@@ -20,7 +20,8 @@
  *   reference's format are read (and inflated) here and decoded in a worker.
  */
 import type { Worker } from 'node:worker_threads';
-import { analyzeInput, emptyShard, fileResult, mergeShards, type ShardResult } from '../analyze.js';
+import type { AnalyzerState } from '../accumulators/index.js';
+import { analyzeInput, fileResult } from '../analyze.js';
 import { AnalyzerError, asAnalyzerError, fromWire, toWire } from '../errors.js';
 import { openBytes } from '../input/bytes.js';
 import type { Input } from '../input/classify.js';
@@ -30,6 +31,7 @@ import type { Progress } from '../progress.js';
 import type { StreamChunk } from './_protocol.js';
 import { Cancelled, type FinalReply, type StreamHooks, type TaskInput } from './_executor.js';
 import type { Outcome } from './_ordered-merge.js';
+import { RangeFold } from './_range-fold.js';
 import type { ByteRange, PlanItem } from './plan-shards.js';
 
 /** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */
@@ -41,8 +43,8 @@ export interface FileJobHost {
   readonly progress: Progress;
   /** the file is the input's only one */
   readonly lone: boolean;
-  /** queue a task of this file (`urgent`: before every other queued task) */
-  run(task: TaskInput, urgent: boolean, hooks?: StreamHooks): Promise<FinalReply>;
+  /** queue a task of this file (`urgent`: before every other queued task; `offer`: see `Executor.run`) */
+  run(task: TaskInput, urgent: boolean, hooks?: StreamHooks, offer?: () => AnalyzerState | undefined): Promise<FinalReply>;
   /** drop this file's queued tasks (not the running ones) */
   cancelQueued(): void;
   /** every file before this one is merged */
@@ -74,11 +76,9 @@ export class FileJob {
   private skeleton: ByteRange[] | undefined;
   private skeletonReply: { liveFrom: number; gapNewlines: number[] } | undefined;
   private ranges = 0;
-  // states of the live ranges (after the last reset), merged in shard order
+  // the live ranges (after the last reset) folded so far
   private liveFrom = 0;
-  private merged: ShardResult;
-  private nextMerge = 0;
-  private waiting = new Map<number, ShardResult>();
+  private fold: RangeFold;
   private malformedByShard = new Map<number, MalformedSummary>();
   private newlines: number[] = [];
 
@@ -87,7 +87,7 @@ export class FileJob {
     private readonly file: Input,
     private readonly host: FileJobHost,
   ) {
-    this.merged = emptyShard(host.opts.profile);
+    this.fold = new RangeFold(host.opts.profile);
   }
 
   /** false once the plan's remaining items would be ignored */
@@ -115,16 +115,21 @@ export class FileJob {
         this.ranges++;
         const k = item.shardIndex;
         const kind = item.format === 'array' ? 'array-range' : 'jsonl-range';
-        this.submitPart({ ...this.common, kind, start: item.start, end: item.end, prefix: [this.index, k] }, (reply) => this.onRange(k, reply));
+        const task: TaskInput = { ...this.common, kind, start: item.start, end: item.end, prefix: [this.index, k] };
+        // the fold of now: after a reset or a fallback, this range's records must not reach the new one
+        const fold = this.fold;
+        this.submitPart(
+          task,
+          (reply) => this.onRange(k, reply),
+          () => fold.offer(k),
+        );
         return;
       }
       case 'reset':
         // every range so far belongs to an earlier "sessions" array: checked, not counted
         this.mode = 'split';
         this.liveFrom = item.shardIndex;
-        this.merged = emptyShard(this.host.opts.profile);
-        this.nextMerge = item.shardIndex;
-        this.waiting.clear();
+        this.fold = new RangeFold(this.host.opts.profile);
         this.malformedByShard.clear();
         return;
       case 'end':
@@ -154,9 +159,9 @@ export class FileJob {
   }
 
   /** A range or skeleton task: its reply feeds the split; a crash is the file's error, unless the file is read whole anyway. */
-  private submitPart(task: TaskInput, onReply: (reply: FinalReply) => void): void {
+  private submitPart(task: TaskInput, onReply: (reply: FinalReply) => void, offer?: () => AnalyzerState | undefined): void {
     this.outstanding++;
-    this.host.run(task, false).then(
+    this.host.run(task, false, undefined, offer).then(
       (reply) => {
         this.outstanding--;
         onReply(reply);
@@ -193,12 +198,8 @@ export class FileJob {
     if (reply.type !== 'done') return this.fallback(`shard ${k}: ${reply.type === 'error' ? reply.error.message : reply.type}`);
     this.newlines[k] = reply.newlines;
     if (k >= this.liveFrom) {
-      this.waiting.set(k, reply.shard);
       this.malformedByShard.set(k, reply.shard.malformed);
-      for (let s = this.waiting.get(this.nextMerge); s !== undefined; s = this.waiting.get(this.nextMerge)) {
-        this.merged = mergeShards(this.merged, s);
-        this.waiting.delete(this.nextMerge++);
-      }
+      this.fold.add(k, reply.shard);
     }
     this.maybeFinish();
   }
@@ -216,7 +217,7 @@ export class FileJob {
     if (this.skeleton !== undefined && this.skeletonReply?.liveFrom !== this.liveFrom) {
       return this.fallback(`skeleton: the live ranges start at ${this.skeletonReply?.liveFrom}, the plan says ${this.liveFrom}`);
     }
-    if (this.nextMerge !== Math.max(this.ranges, this.liveFrom)) return this.fallback('not every range was merged');
+    if (this.fold.folded !== Math.max(0, this.ranges - this.liveFrom)) return this.fallback('not every range was merged');
     // shard line numbers -> file line numbers: add the newlines before the range
     const gaps = this.skeletonReply?.gapNewlines ?? [];
     let malformed = emptyMalformed();
@@ -231,7 +232,7 @@ export class FileJob {
       }
       before += this.newlines[k] ?? 0;
     }
-    this.settle({ result: fileResult(this.file.path, { ...this.merged, malformed }) });
+    this.settle({ result: fileResult(this.file.path, this.fold.result(malformed)) });
   }
 
   /** A range or the skeleton failed, or the plan gave up: the file is analysed again, whole. */
@@ -300,8 +301,7 @@ export class FileJob {
   }
 
   private dropPartials(): void {
-    this.merged = emptyShard(this.host.opts.profile);
-    this.waiting.clear();
+    this.fold = new RangeFold(this.host.opts.profile);
     this.malformedByShard.clear();
   }
 

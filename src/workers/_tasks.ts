@@ -35,6 +35,11 @@ export interface TaskHooks {
   progress(bytes: number, sessions: number): void;
   /** once aborted, the task stops at its next chunk or session (throwing the signal's reason) */
   signal?: AbortSignal;
+  /**
+   * a range task on the calling thread: the file's state to add the range's records to (the
+   * reply's shard then holds this very state; see `LoopOptions.into`). Never crosses threads.
+   */
+  into?: AnalyzerState;
 }
 
 const PROGRESS_MS = 100;
@@ -154,9 +159,11 @@ async function runRange(t: RangeTask, hooks: TaskHooks): Promise<FinalReply> {
       p.onBytes(chunk.length);
     },
   });
-  const r = await analyzeBatches(events, t.prefix, { strict: t.strict, profile: t.profile, onSession: p.onSession });
-  // A range stands for at least one element in the skeleton (see plan-shards.ts).
-  if (array && r.state.sessions + r.state.skipped === 0) {
+  const into = hooks.into;
+  const r = await analyzeBatches(events, t.prefix, { strict: t.strict, profile: t.profile, onSession: p.onSession, ...(into ? { into } : {}) });
+  // A range stands for at least one element in the skeleton (see plan-shards.ts); a range's
+  // records are valid sessions or malformed ones (its state may hold other ranges' too).
+  if (array && r.records + r.malformed.count === 0) {
     throw new AnalyzerError('FP_INTERNAL', `Shard check: no record in bytes ${t.start}-${t.end}, in ${t.file}`, { file: t.file });
   }
   p.flush();

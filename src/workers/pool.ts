@@ -224,7 +224,7 @@ class ParallelRun {
       opts: this.opts,
       progress: this.progress,
       lone: this.files.length === 1,
-      run: (task, urgent, hooks) => this.executor.run(task, index, urgent, hooks),
+      run: (task, urgent, hooks, offer) => this.executor.run(task, index, urgent, hooks, offer),
       cancelQueued: () => this.executor.cancel((f) => f === index, false),
       isOldestUnmerged: () => !this.finished && this.merge.next === index,
       settled: (outcome) => this.settled(index, outcome),

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { initState } from '../../src/accumulators/index.js';
 import { AnalyzerError } from '../../src/errors.js';
 import { Cancelled, Executor, type ExecutorOptions, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
 import type { TaskHooks } from '../../src/workers/_tasks.js';
@@ -20,7 +21,8 @@ parentPort.on('message', (t) => {
   if ('type' in t) return;
   if (t.file === 'crash') throw new Error('stand-in crash');
   parentPort.postMessage({ id: t.id, type: 'progress', bytes: 10, sessions: 1 });
-  setTimeout(() => parentPort.postMessage({ id: t.id, type: 'done', shard: t.file, newlines: threadId }), t.input.size);
+  const shard = 'into' in t ? t.file + ' with into' : t.file;
+  setTimeout(() => parentPort.postMessage({ id: t.id, type: 'done', shard, newlines: threadId }), t.input.size);
 });
 `,
 );
@@ -142,11 +144,12 @@ describe(Executor.name, () => {
 
   describe('with the calling thread as one of the threads (inThread)', () => {
     /** A stand-in for runTask on this thread: replies after `size` ms with thread -1, stops when aborted. */
-    function local(log: { ran: string[]; stopped: string[] }) {
+    function local(log: { ran: string[]; stopped: string[]; into?: unknown[] }) {
       return (t: TaskInput & { id: number }, hooks: TaskHooks): Promise<FinalReply> =>
         new Promise((resolve) => {
           if (t.kind === 'stream') throw new Error('a stream task on the calling thread');
           log.ran.push(t.file);
+          log.into?.push(hooks.into);
           hooks.progress(10, 1);
           const ms = t.kind === 'whole' ? (t.input.size ?? 0) : 0;
           const timer = setTimeout(() => resolve({ id: t.id, type: 'done', shard: t.file as never, newlines: -1 }), ms);
@@ -172,6 +175,26 @@ describe(Executor.name, () => {
         expect(threads.size).toBe(2);
         expect(log.ran.length).toBeGreaterThan(0);
         expect(progress).toEqual({ bytes: 80, sessions: 8 });
+      } finally {
+        await ex.close();
+      }
+    });
+
+    it("asks a task's offer for a state to add to (`into`) when the task runs on this thread, never for a worker", async () => {
+      const log = { ran: [] as string[], stopped: [] as string[], into: [] as unknown[] };
+      const { ex } = executor({ max: 2, inThread: local(log) });
+      const into = initState();
+      try {
+        const replies = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => ex.run(task(`t${i}`, 10), i, false, undefined, i % 2 === 0 ? () => into : undefined)),
+        );
+        const onWorkers = replies.filter((r) => threadOf(r) !== -1);
+        expect(onWorkers.length).toBeGreaterThan(0);
+        // the worker replies with its task's file name, followed by ' with into' if the task it got held one
+        expect(onWorkers.map(nameOf).every((n) => /^t\d$/.test(n))).toBe(true);
+        expect(log.ran.length).toBeGreaterThan(0);
+        expect(log.into).toContain(into);
+        expect(log.into).toEqual(log.ran.map((f) => (Number(f.slice(1)) % 2 === 0 ? into : undefined)));
       } finally {
         await ex.close();
       }

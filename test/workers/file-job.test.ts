@@ -20,6 +20,8 @@ import { tmpDir, writeFile } from './_archive.js';
 interface Sent {
   task: TaskInput;
   urgent: boolean;
+  /** asked by a range task that starts on the calling thread: the state to add its records to */
+  offer: (() => AnalyzerState | undefined) | undefined;
   reply(r: DistributiveOmit<FinalReply, 'id'>): Promise<void>;
   fail(err: unknown): Promise<void>;
 }
@@ -35,12 +37,13 @@ function fakeHost(over: Partial<FileJobHost> = {}) {
     opts: { workers: 2, parser: 'fast', from: 'auto', strict: false, profile: 'seed' },
     progress: NO_PROGRESS,
     lone: false,
-    run(task, urgent) {
+    run(task, urgent, _hooks, offer) {
       return new Promise<FinalReply>((resolve, reject) => {
         const settleSoon = () => new Promise<void>((r) => setTimeout(r, 0));
         sent.push({
           task,
           urgent,
+          offer,
           reply: (r) => (resolve({ ...r, id: sent.length } as FinalReply), settleSoon()),
           fail: (err) => (reject(err), settleSoon()),
         });
@@ -60,9 +63,8 @@ const FILE: Input = { path: '/data/a.json', size: 1000, kind: 'json', transport:
 /** A state as a state file writes it (ordinals ranked, compact forms expanded). */
 const asFile = (state: AnalyzerState): string => serializeState({ state, malformed: emptyMalformed() });
 
-/** A state with `n` sessions whose first-seen ordinal is [0, shard, 0]. */
-function stateOf(shard: number, n: number, tool = 'Bash'): AnalyzerState {
-  const s = initState();
+/** A state with `n` sessions whose first-seen ordinal is [0, shard, 0] (added to `s` when given). */
+function stateOf(shard: number, n: number, tool = 'Bash', s = initState()): AnalyzerState {
   for (let i = 0; i < n; i++)
     addSession(s, { session_id: `s${shard}-${i}`, repo: 'r', errors: [`E${shard}`], tool_calls: [{ tool, latency_ms: 6000 }], duration_minutes: 1 }, [
       0,
@@ -141,6 +143,92 @@ describe(FileJob.name, () => {
     await h.sent[1]!.reply(done(states[1]!));
     expect(h.outcomes).toHaveLength(1);
     expect(asFile((h.outcomes[0] as { result: { state: AnalyzerState } }).result.state)).toBe(expected);
+  });
+
+  /** range `k` of `n` sessions of `tool`, read on the calling thread into `into` (or a state of its own) */
+  const local = (into: AnalyzerState | undefined, shard: number, n: number, tool: string) => {
+    const state = stateOf(shard, n, tool, into ?? initState());
+    return { type: 'done' as const, shard: { state, malformed: none, records: n, keyless: 0 }, newlines: 0 };
+  };
+  const threeRanges = (job: FileJob) => {
+    job.accept(range(0, 1, 300));
+    job.accept(range(1, 301, 600));
+    job.accept(range(2, 601, 998));
+    job.accept({
+      kind: 'end',
+      fileIndex: 0,
+      size: 1000,
+      skeleton: [
+        { start: 1, end: 300 },
+        { start: 301, end: 600 },
+        { start: 601, end: 998 },
+      ],
+    });
+  };
+
+  it("ranges read on the calling thread add their sessions to the file's state itself; a later range's state waits until they are in", async () => {
+    const h = fakeHost();
+    const job = new FileJob(0, FILE, h.host);
+    threeRanges(job);
+    expect(h.sent.map((t) => t.offer !== undefined)).toEqual([true, true, true, false]);
+    // the same tool in every range: its first occurrence is range 0's, whatever finishes first
+    const expected = asFile(mergeStates(mergeStates(stateOf(0, 1, 'A'), stateOf(1, 2, 'A')), stateOf(2, 3, 'A')));
+    const into = h.sent[0]!.offer!();
+    expect(into).toBeDefined();
+    // range 1, on a worker, finishes while range 0 is being added: merged only once range 0 is in
+    await h.sent[1]!.reply(done(stateOf(1, 2, 'A')));
+    await h.sent[0]!.reply(local(into, 0, 1, 'A'));
+    // range 2 starts on this thread next, into the same state
+    expect(h.sent[2]!.offer!()).toBe(into);
+    await h.sent[2]!.reply(local(into, 2, 3, 'A'));
+    await h.sent[3]!.reply({ type: 'skeleton', liveFrom: 0, gapNewlines: [0, 0, 0, 0] });
+    expect(h.outcomes).toHaveLength(1);
+    const o = h.outcomes[0] as { result: { state: AnalyzerState } };
+    expect(o.result.state).toBe(into);
+    expect(o.result.state.sessions).toBe(6);
+    expect(asFile(o.result.state)).toBe(expected);
+  });
+
+  it('a range that starts on the calling thread after a later range is in makes a state of its own', async () => {
+    const h = fakeHost();
+    const job = new FileJob(0, FILE, h.host);
+    threeRanges(job);
+    const expected = asFile(mergeStates(mergeStates(stateOf(0, 1, 'A'), stateOf(1, 2, 'A')), stateOf(2, 3, 'A')));
+    await h.sent[1]!.reply(done(stateOf(1, 2, 'A')));
+    expect(h.sent[0]!.offer!()).toBeUndefined();
+    await h.sent[0]!.reply(local(undefined, 0, 1, 'A'));
+    await h.sent[2]!.reply(done(stateOf(2, 3, 'A')));
+    await h.sent[3]!.reply({ type: 'skeleton', liveFrom: 0, gapNewlines: [0, 0, 0, 0] });
+    const o = h.outcomes[0] as { result: { state: AnalyzerState } };
+    expect(asFile(o.result.state)).toBe(expected);
+  });
+
+  it('after a reset, a range still running on the calling thread adds to a state that no longer counts', async () => {
+    const h = fakeHost();
+    const job = new FileJob(0, FILE, h.host);
+    job.accept(range(0, 10, 100));
+    job.accept({ kind: 'reset', fileIndex: 0, shardIndex: 1 });
+    job.accept(range(1, 200, 300));
+    job.accept({
+      kind: 'end',
+      fileIndex: 0,
+      size: 1000,
+      skeleton: [
+        { start: 10, end: 100 },
+        { start: 200, end: 300 },
+      ],
+    });
+    const before = h.sent[0]!.offer!();
+    expect(before).toBeDefined();
+    await h.sent[0]!.reply(local(before, 0, 5, 'Old'));
+    const after = h.sent[1]!.offer!();
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    await h.sent[1]!.reply(local(after, 1, 2, 'New'));
+    await h.sent[2]!.reply({ type: 'skeleton', liveFrom: 1, gapNewlines: [0, 0, 0] });
+    const o = h.outcomes[0] as { result: { state: AnalyzerState } };
+    expect(o.result.state.sessions).toBe(2);
+    expect(asFile(o.result.state)).toBe(asFile(stateOf(1, 2, 'New')));
   });
 
   it('after a reset only the later ranges count, and malformed lines move from shard lines to file lines', async () => {
