@@ -7,8 +7,22 @@
  *
  * Adding a format: its signature in `_signatures.ts`, its adapter file, one line here.
  */
-import type { AgentAdapter } from './index.js';
+import type { AgentSession } from '../../agent-session.js';
+import type { Session } from '../../session.js';
+import type { AdapterReadOptions } from './_lines.js';
 import { claudeCodeSignature, codexSignature, miniSweAgentSignature, openHandsSignature, otlpSignature, sweAgentSignature } from './_signatures.js';
+
+/** A format's reader (each adapter file exports one). */
+export interface AgentAdapter {
+  /** stable id, e.g. "claude-code" */
+  readonly name: string;
+  /** true when `head` (the file's first ≤64 KB) is in this format */
+  detect(head: Buffer, path: string): boolean;
+  /** the file's sessions, in a deterministic order; throws AnalyzerError (FP_INPUT) on a broken file */
+  sessions(path: string, opts?: AdapterReadOptions): AsyncIterable<AgentSession>;
+  /** the seed view of `sessions` (toSeedSession) */
+  read(path: string, opts?: AdapterReadOptions): AsyncIterable<Session>;
+}
 
 /** One agent format of the registry: its name, its signature, and its adapter, imported on first use. */
 export interface AgentFormat {

@@ -21,25 +21,13 @@
  */
 import { open } from 'node:fs/promises';
 import type { AgentSession } from '../../agent-session.js';
-import type { Session } from '../../session.js';
 import type { Ordinal } from '../../accumulators/types.js';
 import { emptyMalformed, noteMalformed, type MalformedSummary } from '../../malformed.js';
 import { HEAD_BYTES } from './_head.js';
 import { readFailure, type AdapterReadOptions, type Skip } from './_lines.js';
-import { detectFormat, loadAdapter, type AgentFormat } from './formats.js';
+import { detectFormat, loadAdapter, type AgentAdapter, type AgentFormat } from './formats.js';
 
-export interface AgentAdapter {
-  /** stable id, e.g. "claude-code" */
-  readonly name: string;
-  /** true when `head` (the file's first ≤64 KB) is in this format */
-  detect(head: Buffer, path: string): boolean;
-  /** the file's sessions, in a deterministic order; throws AnalyzerError (FP_INPUT) on a broken file */
-  sessions(path: string, opts?: AdapterReadOptions): AsyncIterable<AgentSession>;
-  /** the seed view of `sessions` (toSeedSession) */
-  read(path: string, opts?: AdapterReadOptions): AsyncIterable<Session>;
-}
-
-export type { AdapterReadOptions, Skip };
+export type { AdapterReadOptions, AgentAdapter, Skip };
 export { toSeedSession } from './seed-view.js';
 
 /**
