@@ -32,6 +32,8 @@
  * list and its columns (_tool-call-reader.ts), and here the members and their dispatch.
  */
 import { pyNumber } from '../python/py-num.js';
+import type { ToolColumns } from '../session.js';
+import { ColumnSession } from './_column-session.js';
 import { MAX_INTERNED, toolAndRepoNames as names } from './_intern.js';
 import { ToolCallReader } from './_tool-call-reader.js';
 import {
@@ -78,8 +80,24 @@ export const SEED_KEY_CODES: ReadonlyMap<string, number> = new Map([
 
 export const NOT_READ = -1;
 
+/** kernelRecord's mark of a member the record does not have */
+const ABSENT: unique symbol = Symbol('absent');
+
 /** The seed keys as bytes, to tell a record's property names apart. */
 const SEED_KEY_BYTES = [...SEED_KEY_CODES].map(([name, code]) => ({ name, bytes: Buffer.from(name, 'latin1'), code }));
+
+interface SliceMethods {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+/**
+ * Buffer's own decoders where Node has them, as profiles/packed.ts `decodeBytes` calls them:
+ * `toString`'s argument checks and encoding lookup were ~0.1 s of the dense archive's run
+ * (its 200,000 session ids and 300,000 error messages, `slice` and `toString` in a CPU profile).
+ */
+const DIRECT =
+  typeof (Buffer.prototype as unknown as Partial<SliceMethods>).latin1Slice === 'function' &&
+  typeof (Buffer.prototype as unknown as Partial<SliceMethods>).utf8Slice === 'function';
 
 /** Reads one member at a time; one per decoder. */
 export class MemberReader extends ToolCallReader {
@@ -124,7 +142,8 @@ export class MemberReader extends ToolCallReader {
    * At '{': a whole session record of an archive whose shape is known, its kept members
    * read (as `read` reads each, none of them `memberBytes` long or longer) and the others
    * skipped, in one pass instead of one scanner walk and one call per member: the object
-   * of its kept members in `value`, the index after it; or NOT_READ for anything else
+   * of its kept members in `value` (a `ColumnSession` when the kernel read it with its tool
+   * calls, see kernelRecord), the index after it; or NOT_READ for anything else
    * (a name with escapes, a member too long, one the readers leave to the scanner, the
    * record not ending in this chunk): the decoder then walks the record as before.
    */
@@ -162,8 +181,12 @@ export class MemberReader extends ToolCallReader {
    * as recordMembers reads it, this.i after it; undefined when the kernel does not read it
    * (nothing is kept then: recordMembers reads it). The kernel gives where each seed member's
    * value lies and what it is; the strings are made here, as `text` and `name` make them.
+   * A record with tool calls (nearly all) becomes the session itself, with the reference's
+   * defaults, as toSession would make it of the record object: one object instead of the
+   * record, its `ReadErrors` and `ReadToolCalls` and then the session (toSession checks only
+   * its duration).
    */
-  private kernelRecord(kernel: ToolCallKernel, at: number, memberBytes: number): Record<string, unknown> | undefined {
+  private kernelRecord(kernel: ToolCallKernel, at: number, memberBytes: number): unknown {
     const buf = this.buf;
     const base = buf.byteOffset;
     for (;;) {
@@ -173,7 +196,13 @@ export class MemberReader extends ToolCallReader {
     }
     const state = kernel.state;
     const entries = kernel.entries;
-    const record: Record<string, unknown> = {};
+    // each member's value, or ABSENT (a duplicate member: the last one, as JSON.parse keeps)
+    let id: unknown = ABSENT;
+    let repo: unknown = ABSENT;
+    let duration: unknown = ABSENT;
+    let messages: string[] | undefined;
+    let keys: (string | undefined)[] | undefined;
+    let calls: ToolColumns | undefined;
     for (let k = 0, count = state[5]!; k < count; k++) {
       const o = k << 3;
       const a = entries[o + 1]!;
@@ -181,17 +210,17 @@ export class MemberReader extends ToolCallReader {
       const c = entries[o + 3]!;
       switch (entries[o]) {
         case K_SESSION_ID:
-          record['session_id'] = this.textAt(a - base, b - base, c);
+          id = this.textAt(a - base, b - base, c);
           break;
         case K_REPO: {
-          const id = entries[o + 4]!;
-          record['repo'] = id >= 0 ? names.texts[id] : this.repoAt(kernel, a - base, b - base, c);
+          const name = entries[o + 4]!;
+          repo = name >= 0 ? names.texts[name] : this.repoAt(kernel, a - base, b - base, c);
           break;
         }
         case K_ERRORS: {
           const spans = kernel.messages;
-          const messages: string[] = new Array(b);
-          const keys: (string | undefined)[] = new Array(b);
+          messages = new Array(b);
+          keys = new Array(b);
           for (let m = 0; m < b; m++) {
             const q = (a + m) * 3;
             const s = spans[q]!;
@@ -201,14 +230,13 @@ export class MemberReader extends ToolCallReader {
             // the key from the bytes where they lie (a message with escapes: normalizeError's)
             keys[m] = (flags & STR_ESCAPED) === 0 ? kernel.errorKey(s, e) : undefined;
           }
-          record['errors'] = new ReadErrors(messages, keys);
           break;
         }
         case K_TOOL_CALLS:
-          record['tool_calls'] = this.kernelColumns(kernel, a, b);
+          calls = this.kernelColumns(kernel, a, b);
           break;
         default:
-          record['duration_minutes'] =
+          duration =
             c === DUR_VALUE
               ? kernel.entryValues[4 * k + 3]
               : c === DUR_TEXT
@@ -219,6 +247,23 @@ export class MemberReader extends ToolCallReader {
       }
     }
     this.i = state[0]! - base;
+    if (calls !== undefined) {
+      // the session itself, with the reference's defaults (toSession checks its duration)
+      return new ColumnSession(
+        id === ABSENT ? 'unknown' : (id as string),
+        repo === ABSENT ? 'global' : (repo as string),
+        messages ?? [],
+        keys,
+        calls,
+        duration === ABSENT ? 0 : typeof duration === 'boolean' ? (duration ? 1 : 0) : (duration as number | null),
+      );
+    }
+    // no tool_calls: the record of the members it has, as recordMembers makes it
+    const record: Record<string, unknown> = {};
+    if (id !== ABSENT) record['session_id'] = id;
+    if (repo !== ABSENT) record['repo'] = repo;
+    if (messages !== undefined) record['errors'] = new ReadErrors(messages, keys);
+    if (duration !== ABSENT) record['duration_minutes'] = duration;
     return record;
   }
 
@@ -226,6 +271,8 @@ export class MemberReader extends ToolCallReader {
   private textAt(s: number, e: number, flags: number): string {
     const buf = this.buf;
     if ((flags & STR_ESCAPED) !== 0) return JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string;
+    if (DIRECT)
+      return (flags & STR_HIGH) !== 0 ? (buf as unknown as SliceMethods).utf8Slice(s, e) : (buf as unknown as SliceMethods).latin1Slice(s, e);
     return buf.toString((flags & STR_HIGH) !== 0 ? 'utf8' : 'latin1', s, e);
   }
 

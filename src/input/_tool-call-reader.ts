@@ -104,21 +104,26 @@ export class ToolCallReader extends CompactCallReader {
 
   /** The calls [runStart, used) of the columns, as a list's value. */
   protected columnsValue(): ReadToolCalls {
-    return new ReadToolCalls({
+    return new ReadToolCalls(this.columns());
+  }
+
+  /** The calls [runStart, used) of the columns. */
+  private columns(): ToolColumns {
+    return {
       n: this.used - this.runStart,
       start: this.runStart,
       ids: this.ids,
       latencies: this.lats,
       texts: names.texts,
       keys: names.keys,
-    });
+    };
   }
 
   /**
-   * The calls [from, from + count) that the kernel read, as a list's value: copied into the
-   * columns, as a list read here would be.
+   * The calls [from, from + count) that the kernel read, copied into the columns, as a list
+   * read here would be.
    */
-  protected kernelColumns(kernel: ToolCallKernel, from: number, count: number): ReadToolCalls {
+  protected kernelColumns(kernel: ToolCallKernel, from: number, count: number): ToolColumns {
     this.runStart = this.used;
     if (this.used + count > this.ids.length) this.newColumns(count);
     const ids = this.ids;
@@ -130,7 +135,7 @@ export class ToolCallReader extends CompactCallReader {
       lats[u] = kLats[k]!;
     }
     this.used += count;
-    return this.columnsValue();
+    return this.columns();
   }
 
   /**

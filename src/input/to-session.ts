@@ -22,6 +22,7 @@ import { callsOfColumns, type JsonValue, type NameValue, type Session, type Tool
 import { PyNum } from '../python/py-num.js';
 import { isManualProcess } from '../profiles/seed/manual-processes.js';
 import { pyKey } from '../python/py-key.js';
+import { ColumnSession } from './_column-session.js';
 import { ReadErrors, ReadToolCalls } from './_read-members.js';
 
 export type SessionCheck = { ok: true; session: Session } | { ok: false; reason: string };
@@ -73,6 +74,8 @@ function isUnhashable(v: unknown): boolean {
 }
 
 export function toSession(value: unknown): SessionCheck {
+  // a record the record kernel read whole, made a session with its defaults (_read-members.ts)
+  if (value instanceof ColumnSession) return checkedColumnSession(value);
   if (!isPlainObject(value)) return { ok: false, reason: `record is ${pyTypeName(value)}, expected an object` };
   const rec = value;
 
@@ -153,42 +156,25 @@ export function toSession(value: unknown): SessionCheck {
   };
 }
 
-/**
- * A session whose tool calls came as columns (see ToolColumns): `tool_calls` is made
- * from them only if something reads it; the seed detectors read the columns.
- */
-class ColumnSession implements Session {
-  // set in the constructor, not by a field initializer: that was a call of its own per session (0.1 s, dense archive)
-  declare private list: ToolCall[] | undefined;
-  constructor(
-    readonly session_id: NameValue,
-    readonly repo: NameValue,
-    readonly errors: string[],
-    readonly errorKeys: readonly (string | undefined)[] | undefined,
-    readonly calls: ToolColumns,
-    readonly duration_minutes: JsonValue,
-  ) {
-    this.list = undefined;
-  }
-
-  get tool_calls(): ToolCall[] {
-    return (this.list ??= callsOfColumns(this.calls));
-  }
-}
-
 /** toSession's end for a record whose tool calls came as columns. */
 function columnSession(rec: Record<string, unknown>, errors: string[], errorKeys: ReadErrors['keys'], calls: ToolColumns): SessionCheck {
   let duration: JsonValue = 0;
   if (hasOwn.call(rec, 'duration_minutes')) {
     const d = rec['duration_minutes'] as JsonValue;
     duration = typeof d === 'boolean' ? (d ? 1 : 0) : d;
-    if (typeof duration !== 'number' && isManualProcess(callsOfColumns(calls))) {
-      return { ok: false, reason: `"duration_minutes" is ${pyTypeName(d)}, expected a number` };
-    }
   }
   const id = hasOwn.call(rec, 'session_id') ? (rec['session_id'] as NameValue) : 'unknown';
   const repo = hasOwn.call(rec, 'repo') ? (rec['repo'] as NameValue) : 'global';
-  return { ok: true, session: new ColumnSession(id, repo, errors, errorKeys, calls, duration) };
+  return checkedColumnSession(new ColumnSession(id, repo, errors, errorKeys, calls, duration));
+}
+
+/** A column session's duration checked: a manual process's must be a number (see the file's head). */
+function checkedColumnSession(s: ColumnSession): SessionCheck {
+  const d = s.duration_minutes;
+  if (typeof d !== 'number' && isManualProcess(callsOfColumns(s.calls))) {
+    return { ok: false, reason: `"duration_minutes" is ${pyTypeName(d)}, expected a number` };
+  }
+  return { ok: true, session: s };
 }
 
 /** Index of a list/object tool name that the reference would use as a dict key or

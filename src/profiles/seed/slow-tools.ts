@@ -11,7 +11,7 @@ import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSum
 import type { Ordinal } from '../ordinal.js';
 import type { PackReader, StrSpan } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
-import { foldTool, isStringKey, mergeToolKeys, mergeToolKeysInto, ToolKeys, type ToolFields } from './_tool-keys.js';
+import { foldTool, isStringKey, mergeToolKeys, mergeToolKeysInto, ToolKeys, type HeldTools, type ToolFields } from './_tool-keys.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
 /** One tool as a state file holds it (`document`). */
@@ -97,52 +97,53 @@ function mergePackedTools(into: ToolKeys, r: PackReader): ToolKeys {
 }
 
 /**
- * Each state's rows by tool id (-1: not looked up yet), for the id tables they were found
- * with: a call costs an array read instead of a Map lookup of its key. Valid while the
- * state lives, because a row never changes once made (rows are only added).
- */
-const ROWS_BY_ID = new WeakMap<ToolKeys, { keys: readonly string[]; rows: Int32Array }>();
-
-function rowsById(state: ToolKeys, keys: readonly string[]): Int32Array {
-  let cache = ROWS_BY_ID.get(state);
-  if (cache === undefined || cache.keys !== keys) {
-    cache = { keys, rows: new Int32Array(64).fill(-1) };
-    ROWS_BY_ID.set(state, cache);
-  }
-  return cache.rows;
-}
-
-/**
  * `add` for calls as columns: the key by id, made once by the decoder, instead of
- * `'s' + tool` per call, and its row by id (see ROWS_BY_ID).
+ * `'s' + tool` per call, and the tool's row by id, its count and sum held in typed arrays
+ * while calls are added (`HeldTools`, `_tool-keys.ts`): a call of a held row is an add and
+ * `addToCompactSum`'s exactness test, written back before anything reads the columns.
  */
 function addColumns(state: SlowToolsState, cols: ToolColumns, at: Ordinal): SlowToolsState {
-  const { ids, latencies, keys, texts, start } = cols;
-  let rows = rowsById(state, keys);
+  const { ids, latencies, start } = cols;
+  const hold = state.heldTools(cols.keys);
+  let { held, count, sum } = hold;
   for (let k = 0; k < cols.n; k++) {
     const latency = latencies[start + k]!;
     if (!(latency > 0)) continue;
     const id = ids[start + k]!;
-    let row = id < rows.length ? rows[id]! : -1;
-    if (row < 0) {
-      const key = keys[id]!;
-      const known = state.rows.get(key);
-      row = known ?? state.addTool(key, at, k, texts[id]!, 1, addToCompactSum(0, latency));
-      if (id >= rows.length) rows = growRows(state, id);
-      rows[id] = row;
-      if (known === undefined) continue;
+    if (held[id] === 1) {
+      // addToCompactSum of two positive numbers: exact when the two-sum's error is 0 (on an
+      // overflow to Infinity the error is -Infinity or NaN)
+      const s = sum[id]!;
+      const hi = s + latency;
+      if ((s >= latency ? latency - (hi - s) : s - (hi - latency)) === 0) {
+        sum[id] = hi;
+        count[id]!++;
+        continue;
+      }
     }
-    state.addLatency(row, latency);
+    addCall(state, hold, cols, id, latency, at, k);
+    ({ held, count, sum } = hold); // grown for a new id
   }
   return state;
 }
 
-function growRows(state: ToolKeys, id: number): Int32Array {
-  const cache = ROWS_BY_ID.get(state)!;
-  const rows = new Int32Array(Math.max(id + 1, cache.rows.length * 2)).fill(-1);
-  rows.set(cache.rows);
-  cache.rows = rows;
-  return rows;
+/**
+ * A call that the held rows do not take: its tool's first (a new row, or a row the table has
+ * but `hold` has not looked up), one the held sum cannot take exactly, or one of a row not held
+ * (its sum full).
+ */
+function addCall(state: SlowToolsState, hold: HeldTools, cols: ToolColumns, id: number, latency: number, at: Ordinal, k: number): void {
+  if (id >= hold.rows.length) hold.grow(id);
+  if (hold.rows[id]! >= 0) return state.addHeldLatency(hold, id, latency);
+  const key = cols.keys[id]!;
+  const known = state.rows.get(key);
+  if (known === undefined) {
+    hold.rows[id] = state.addTool(key, at, k, cols.texts[id]!, 1, addToCompactSum(0, latency));
+    state.holdRow(hold, id);
+  } else {
+    hold.rows[id] = known;
+    state.addHeldLatency(hold, id, latency);
+  }
 }
 
 export const slowTools: SeedDetector<SlowToolsState, ToolLatencyResult[], 'slow_tool'> = {

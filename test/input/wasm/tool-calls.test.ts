@@ -8,7 +8,10 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { K_TOOL_CALLS, MemberReader, NOT_READ, ReadErrors, ReadToolCalls } from '../../../src/input/_read-members.js';
+import { ColumnSession } from '../../../src/input/_column-session.js';
+import { K_TOOL_CALLS, MemberReader, NOT_READ, ReadErrors, type ReadToolCalls } from '../../../src/input/_read-members.js';
+import { isKeyless } from '../../../src/input/read-sessions.js';
+import { toSession } from '../../../src/input/to-session.js';
 import { FastDecoder } from '../../../src/input/fast-decoder.js';
 import { stringKernel } from '../../../src/input/wasm/string-scan.js';
 import { NOT_RECORD, RECORD, RECORD_UNKNOWN_NAME, type ToolCallKernel, toolCallKernel } from '../../../src/input/wasm/tool-calls.js';
@@ -222,30 +225,39 @@ describe(toolCallKernel.name, () => {
 /** Error keys the kernel made, checked by decodeAll. */
 let keysMade = 0;
 
-/** What a decoder gives, its lists as plain values: tool calls as ToolCalls, errors as messages (their keys checked). */
+/**
+ * What a decoder gives, as the analysis reads it: each record's toSession answer (its calls as
+ * ToolCalls) and whether it is keyless; the keys the kernel made of its error messages checked
+ * against the string scan. (The kernel's reader makes a session of a record with tool calls
+ * itself, `ColumnSession`, where the JS reader gives a record object.)
+ */
 function decodeAll(bytes: Buffer, sizes: number[], jsonl: boolean): unknown {
   const seen: unknown[] = [];
+  const checkKeys = (messages: readonly string[], keys: readonly (string | undefined)[] | undefined): void => {
+    // the keys the kernel made from the bytes (assembly/error-key.ts): the string scan's
+    keys?.forEach((key, i) => {
+      if (key === undefined) return;
+      expect(key).toBe(scanError(messages[i]!));
+      keysMade++;
+    });
+  };
   const plain = (v: unknown): unknown => {
-    if (v instanceof ReadToolCalls) return { calls: Array.isArray(v.calls) ? v.calls : callsOfColumns(v.calls) };
-    if (v instanceof ReadErrors) {
-      // the keys the kernel made from the bytes (assembly/error-key.ts): the string scan's
-      v.keys?.forEach((key, i) => {
-        if (key === undefined) return;
-        expect(key).toBe(scanError(v.messages[i]!));
-        keysMade++;
-      });
-      return { messages: v.messages };
+    if (v instanceof ColumnSession) checkKeys(v.errors, v.errorKeys);
+    else {
+      const errors = (v as Record<string, unknown>)['errors'];
+      if (errors instanceof ReadErrors) checkKeys(errors.messages, errors.keys);
     }
-    return v;
+    const c = toSession(v);
+    if (!c.ok) return c;
+    const { session_id, repo, errors, duration_minutes } = c.session;
+    const calls = c.session.calls !== undefined ? callsOfColumns(c.session.calls) : c.session.tool_calls;
+    return { session: { session_id, repo, errors, calls, duration_minutes }, keyless: isKeyless(v) };
   };
   try {
     const d = new FastDecoder(
       (e) => {
         if (e.kind !== 'record') return seen.push(e.kind);
-        const v = e.record.value as Record<string, unknown>;
-        const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) out[k] = plain(x);
-        seen.push({ out, offset: e.record.offset, line: e.record.line });
+        seen.push({ out: plain(e.record.value), offset: e.record.offset, line: e.record.line });
       },
       { seedSessions: true, shape: jsonl ? 'jsonl' : 'auto' },
     );
@@ -332,11 +344,19 @@ const denseRecordLit = fc
           })
           .map((cs) => `[${cs.map(([t, l]) => `{"tool":${JSON.stringify(t)},"latency_ms":${l}}`).join(',')}]`),
       },
+      // a manual process (11+ calls of at most 3 tools), whose duration must be a number
+      {
+        weight: 2,
+        arbitrary: fc
+          .array(fc.tuple(fc.constantFrom('Bash', 'Read'), fc.integer({ min: 1, max: 9000 })), { minLength: 11, maxLength: 16 })
+          .map((cs) => `[${cs.map(([t, l]) => `{"tool":"${t}","latency_ms":${l}}`).join(',')}]`),
+      },
       { weight: 2, arbitrary: listText },
       { weight: 1, arbitrary: fc.constant('[]') },
     ),
     fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom('101.1', '12', '0.5', '-0', '1e3') },
+      { weight: 2, arbitrary: fc.constantFrom('true', 'false', 'null') },
       { weight: 2, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)) },
       // 16-17 digits: too many for one exact integer (Number() rounds once, an f64 of the digits twice)
       {
