@@ -57,11 +57,11 @@ function escapeLength(p: usize, n: usize): i32 {
 export function stringStop16(i: usize, n: usize): usize {
   const quote = i8x16.splat(0x22);
   const bslash = i8x16.splat(0x5c);
-  const space = i8x16.splat(0x20);
+  const ctl = i8x16.splat(0x1f); // a control byte c: min(c, 0x1f) == c (two instructions; lt_u is four on x64)
   while (true) {
     if (i + 16 <= n) {
       const v = v128.load(i);
-      const bits = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, bslash)), i8x16.lt_u(v, space)));
+      const bits = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, bslash)), i8x16.eq(i8x16.min_u(v, ctl), v)));
       if (bits == 0) {
         i += 16;
         continue;
@@ -87,16 +87,16 @@ export function stringStop16(i: usize, n: usize): usize {
 export function stringStop(i: usize, n: usize): usize {
   const quote = i8x16.splat(0x22);
   const bslash = i8x16.splat(0x5c);
-  const space = i8x16.splat(0x20);
+  const ctl = i8x16.splat(0x1f); // a control byte c: min(c, 0x1f) == c (two instructions; lt_u is four on x64)
   while (i + 64 <= n) {
     const v0 = v128.load(i);
     const v1 = v128.load(i, 16);
     const v2 = v128.load(i, 32);
     const v3 = v128.load(i, 48);
-    const m0 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v0, quote), i8x16.eq(v0, bslash)), i8x16.lt_u(v0, space)));
-    const m1 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v1, quote), i8x16.eq(v1, bslash)), i8x16.lt_u(v1, space)));
-    const m2 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v2, quote), i8x16.eq(v2, bslash)), i8x16.lt_u(v2, space)));
-    const m3 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v3, quote), i8x16.eq(v3, bslash)), i8x16.lt_u(v3, space)));
+    const m0 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v0, quote), i8x16.eq(v0, bslash)), i8x16.eq(i8x16.min_u(v0, ctl), v0)));
+    const m1 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v1, quote), i8x16.eq(v1, bslash)), i8x16.eq(i8x16.min_u(v1, ctl), v1)));
+    const m2 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v2, quote), i8x16.eq(v2, bslash)), i8x16.eq(i8x16.min_u(v2, ctl), v2)));
+    const m3 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v3, quote), i8x16.eq(v3, bslash)), i8x16.eq(i8x16.min_u(v3, ctl), v3)));
     let mask = m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
     let next = i + 64;
     while (mask != 0) {
