@@ -57,11 +57,11 @@ function escapeLength(p: usize, n: usize): i32 {
 export function stringStop16(i: usize, n: usize): usize {
   const quote = i8x16.splat(0x22);
   const bslash = i8x16.splat(0x5c);
-  const space = i8x16.splat(0x20);
+  const ctl = i8x16.splat(0x1f); // a control byte c: min(c, 0x1f) == c (two instructions; lt_u is four on x64)
   while (true) {
     if (i + 16 <= n) {
       const v = v128.load(i);
-      const bits = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, bslash)), i8x16.lt_u(v, space)));
+      const bits = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, bslash)), i8x16.eq(i8x16.min_u(v, ctl), v)));
       if (bits == 0) {
         i += 16;
         continue;
@@ -87,16 +87,16 @@ export function stringStop16(i: usize, n: usize): usize {
 export function stringStop(i: usize, n: usize): usize {
   const quote = i8x16.splat(0x22);
   const bslash = i8x16.splat(0x5c);
-  const space = i8x16.splat(0x20);
+  const ctl = i8x16.splat(0x1f); // a control byte c: min(c, 0x1f) == c (two instructions; lt_u is four on x64)
   while (i + 64 <= n) {
     const v0 = v128.load(i);
     const v1 = v128.load(i, 16);
     const v2 = v128.load(i, 32);
     const v3 = v128.load(i, 48);
-    const m0 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v0, quote), i8x16.eq(v0, bslash)), i8x16.lt_u(v0, space)));
-    const m1 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v1, quote), i8x16.eq(v1, bslash)), i8x16.lt_u(v1, space)));
-    const m2 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v2, quote), i8x16.eq(v2, bslash)), i8x16.lt_u(v2, space)));
-    const m3 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v3, quote), i8x16.eq(v3, bslash)), i8x16.lt_u(v3, space)));
+    const m0 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v0, quote), i8x16.eq(v0, bslash)), i8x16.eq(i8x16.min_u(v0, ctl), v0)));
+    const m1 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v1, quote), i8x16.eq(v1, bslash)), i8x16.eq(i8x16.min_u(v1, ctl), v1)));
+    const m2 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v2, quote), i8x16.eq(v2, bslash)), i8x16.eq(i8x16.min_u(v2, ctl), v2)));
+    const m3 = <u64>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v3, quote), i8x16.eq(v3, bslash)), i8x16.eq(i8x16.min_u(v3, ctl), v3)));
     let mask = m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
     let next = i + 64;
     while (mask != 0) {
@@ -114,4 +114,202 @@ export function stringStop(i: usize, n: usize): usize {
     i = next;
   }
   return stringStop16(i, n);
+}
+
+// ---- whole values -------------------------------------------------------------------------
+
+/** The newlines inside the value skipValue skipped last (line numbers of the records after it). */
+export let skippedNewlines: i32 = 0;
+
+/** What skipValue gives for a value it does not read for any reason but CUT. */
+const NOT_READ: isize = -1;
+/** What skipValue gives for a value that reaches n first (cut by the chunk's end, as far as it got): the rest may come with the next chunk. */
+const CUT: isize = -2;
+
+/** Deepest nesting skipValue reads (the token reader's MAX_DEPTH): deeper values are left to the caller. */
+const MAX_DEPTH: i32 = 64;
+
+@inline
+function isDigit(c: u32): bool {
+  return c - 0x30 < 10;
+}
+
+/**
+ * Whitespace from i: the address of the first other byte (n if none), or NOT_READ at a newline
+ * when `oneLine` (a JSON Lines record ends there). Newlines are counted in skippedNewlines.
+ */
+@inline
+function skipSpace(i: usize, n: usize, oneLine: i32): isize {
+  while (i < n) {
+    const c = load<u8>(i);
+    if (c > 0x20) return <isize>i;
+    if (c == 0x0a) {
+      if (oneLine != 0) return NOT_READ;
+      skippedNewlines++;
+    } else if (c != 0x20 && c != 0x09 && c != 0x0d) return <isize>i;
+    i++;
+  }
+  return <isize>n;
+}
+
+/** A JSON number from i (at '-' or a digit), strictly as RFC 8259 spells it: the address after it, NOT_READ (invalid), or CUT (it reaches n and might go on). */
+function skipNumber(i: usize, n: usize): isize {
+  if (load<u8>(i) == 0x2d) {
+    i++;
+    if (i >= n) return CUT;
+  }
+  let c = <u32>load<u8>(i);
+  if (c == 0x30) i++;
+  else if (c - 0x31 < 9) {
+    i++;
+    while (i < n && isDigit(load<u8>(i))) i++;
+  } else return NOT_READ;
+  if (i >= n) return CUT;
+  c = load<u8>(i);
+  if (c == 0x2e) {
+    i++;
+    if (i >= n) return CUT;
+    if (!isDigit(load<u8>(i))) return NOT_READ;
+    while (i < n && isDigit(load<u8>(i))) i++;
+    if (i >= n) return CUT;
+    c = load<u8>(i);
+  }
+  if (c == 0x65 || c == 0x45) {
+    i++;
+    if (i < n && (load<u8>(i) == 0x2b || load<u8>(i) == 0x2d)) i++;
+    if (i >= n) return CUT;
+    if (!isDigit(load<u8>(i))) return NOT_READ;
+    while (i < n && isDigit(load<u8>(i))) i++;
+    if (i >= n) return CUT;
+    c = load<u8>(i);
+  }
+  if (isDigit(c)) return NOT_READ; // a digit after a leading 0
+  return <isize>i;
+}
+
+/** A literal (true, false, null) at i, whose first byte is c: the address after it, NOT_READ or CUT. */
+function skipLiteral(i: usize, n: usize, c: u32): isize {
+  const word: u64 = c == 0x74 ? 0x65757274 : c == 0x66 ? 0x65736c6166 : 0x6c6c756e; // 'true', 'false', 'null', first byte lowest
+  const len: usize = c == 0x66 ? 5 : 4;
+  for (let k: usize = 1; k < len; k++) {
+    if (i + k >= n) return CUT;
+    if (<u64>load<u8>(i + k) != ((word >> (<u64>k << 3)) & 0xff)) return NOT_READ;
+  }
+  return <isize>(i + len);
+}
+
+/** A string from its opening quote at i: the address after its closing quote, NOT_READ (invalid) or CUT (n comes first, or an escape cut by it). */
+@inline
+function skipString(i: usize, n: usize): isize {
+  const q = stringStop(i + 1, n);
+  if (q >= n) return CUT;
+  if (load<u8>(q) == 0x22) return <isize>(q + 1);
+  if (load<u8>(q) != 0x5c) return NOT_READ; // a control byte
+  // an escape stringStop did not take: cut by n, or invalid
+  if (q + 1 >= n) return CUT;
+  if (load<u8>(q + 1) != 0x75) return NOT_READ;
+  for (let k: usize = 2; k < 6; k++) {
+    if (q + k >= n) return CUT;
+    if (load<u8>(HEX + <usize>load<u8>(q + k)) == 0) return NOT_READ;
+  }
+  return NOT_READ; // not reached: stringStop takes a complete \u escape
+}
+
+/** A property name at its opening quote at i, and its ':': the address of the value's first byte (past whitespace), NOT_READ or CUT. */
+@inline
+function skipName(i: usize, n: usize, oneLine: i32): isize {
+  let r = skipString(i, n);
+  if (r < 0) return r;
+  r = skipSpace(<usize>r, n, oneLine);
+  if (r < 0) return NOT_READ;
+  if (<usize>r >= n) return CUT;
+  if (load<u8>(<usize>r) != 0x3a) return NOT_READ;
+  return skipSpace(<usize>r + 1, n, oneLine);
+}
+
+/**
+ * The JSON value whose first byte is at i, validated as strictly as the decoder's scanner
+ * (src/input/_json-scanner.ts) validates it and skipped, in one call for a whole container
+ * (a transcript's `messages`: tens of KB of strings, ~100 tokens): the address just after it;
+ * NOT_READ (-1) for anything not read here (invalid JSON, a newline when `oneLine` (JSON
+ * Lines), nesting deeper than MAX_DEPTH); CUT (-2) for a value that reaches n first (a number
+ * or a literal too, which might go on). The caller then walks the value its own way and
+ * reports any error. Property names are validated as strings, not read. Newlines inside the
+ * value: skippedNewlines.
+ */
+export function skipValue(i: usize, n: usize, oneLine: i32): isize {
+  skippedNewlines = 0;
+  let depth: i32 = 0;
+  let objects: u64 = 0; // bit d: the container at depth d (1-based) is an object
+  let r: isize;
+  for (;;) {
+    // ---- a value starts at i
+    if (i >= n) return CUT;
+    let c = <u32>load<u8>(i);
+    if (c == 0x22) {
+      r = skipString(i, n);
+      if (r < 0) return r;
+      i = <usize>r;
+    } else if (c == 0x7b || c == 0x5b) {
+      if (depth >= MAX_DEPTH) return NOT_READ;
+      depth++;
+      const obj = c == 0x7b;
+      if (obj) objects |= <u64>1 << <u64>depth;
+      else objects &= ~(<u64>1 << <u64>depth);
+      r = skipSpace(i + 1, n, oneLine);
+      if (r < 0) return NOT_READ;
+      if (<usize>r >= n) return CUT;
+      i = <usize>r;
+      c = load<u8>(i);
+      if (c == (obj ? 0x7d : 0x5d)) {
+        i++;
+        depth--;
+      } else {
+        if (obj) {
+          // the first property name and its ':'
+          if (c != 0x22) return NOT_READ;
+          r = skipName(i, n, oneLine);
+          if (r < 0) return r;
+          i = <usize>r;
+        }
+        continue; // the first element's value
+      }
+    } else if (c == 0x2d || isDigit(c)) {
+      r = skipNumber(i, n);
+      if (r < 0) return r;
+      i = <usize>r;
+    } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+      r = skipLiteral(i, n, c);
+      if (r < 0) return r;
+      i = <usize>r;
+    } else return NOT_READ;
+
+    // ---- after a value: close containers until a ',' leads to the next value
+    for (;;) {
+      if (depth == 0) return <isize>i;
+      r = skipSpace(i, n, oneLine);
+      if (r < 0) return NOT_READ;
+      if (<usize>r >= n) return CUT;
+      i = <usize>r;
+      c = load<u8>(i);
+      const obj = (objects >> <u64>depth) & 1;
+      if (c == 0x2c) {
+        r = skipSpace(i + 1, n, oneLine);
+        if (r < 0) return NOT_READ;
+        i = <usize>r;
+        if (obj != 0) {
+          if (i >= n) return CUT;
+          if (load<u8>(i) != 0x22) return NOT_READ;
+          r = skipName(i, n, oneLine);
+          if (r < 0) return r;
+          i = <usize>r;
+        }
+        break; // the next value
+      }
+      if (c != (obj != 0 ? 0x7d : 0x5d)) return NOT_READ;
+      i++;
+      depth--;
+    }
+  }
+  return NOT_READ; // not reached
 }

@@ -44,6 +44,20 @@ export abstract class ChunkedInput {
   /** `pushFrom`'s buffer where the kernel's memory cannot be read into (no kernel, or busy). */
   private spare: Buffer | undefined = undefined;
 
+  /**
+   * The carry (issue 13, long messages): a record cut by the end of a chunk read by `pushFrom`
+   * is not walked by the scanner; the scanner stops at its first byte (`carryFrom`, set by the
+   * record layer while `carryOK`) and its bytes so far wait in `carried` to be scanned again in
+   * front of the next chunk, where the record is read whole. A 256 KB chunk of a 1 GB archive of
+   * ~50 KB records ends inside a record nearly every time; walked by the scanner, that record
+   * was read twice more (a first attempt to the chunk's end, then the scanner's walk).
+   */
+  protected carryOK = false;
+  /** Set by the scanner's record layer while `carryOK`: stop at this index, and carry the chunk from it. */
+  protected carryFrom = -1;
+  private carried: Buffer | undefined = undefined;
+  private carriedLen = 0;
+
   /** `file`: for error messages; `startOffset`, `startLine`: of the first pushed byte; `stringScan`: see wasm/string-scan.ts. */
   constructor(file: string | undefined, startOffset: number, startLine: number, stringScan: StringScanChoice | undefined) {
     this.file = file;
@@ -70,6 +84,7 @@ export abstract class ChunkedInput {
     if (this.ended) throw new AnalyzerError('FP_INTERNAL', 'FastDecoder.push called after end()');
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
+      this.flushCarried();
       const kernel = this.kernel;
       if (kernel === undefined || kernel.busy) this.pushChunk(buf);
       else {
@@ -98,6 +113,14 @@ export abstract class ChunkedInput {
     if (this.failure) throw this.failure;
     const kernel = this.kernel;
     if (kernel === undefined || kernel.busy) {
+      if (this.carriedLen > 0) {
+        try {
+          this.flushCarried();
+        } catch (err) {
+          if (err instanceof AnalyzerError) this.failure = err;
+          throw err;
+        }
+      }
       // sized as the read (a small file, a small buffer: a folder of tiny files once spent most of its time collecting 1 MB buffers)
       const want = source.nextBytes();
       const spare = this.spare !== undefined && this.spare.length >= want ? this.spare : (this.spare = Buffer.allocUnsafe(want));
@@ -109,8 +132,13 @@ export abstract class ChunkedInput {
     kernel.busy = true;
     try {
       const room = kernel.room;
-      const n = source.readInto(room);
-      if (n > 0) this.pushChunk(room.subarray(0, n));
+      // the carried bytes first, then the read after them (c < room.length: a record is carried only from past a chunk's start)
+      const c = this.carriedLen;
+      if (c > 0) this.carried!.copy(room, 0, 0, c);
+      this.carriedLen = 0;
+      const n = source.readInto(c > 0 ? room.subarray(c) : room);
+      // at the input's end (n = 0) the carried bytes are scanned as they are
+      if (c + n > 0) this.pushChunk(room.subarray(0, c + n), n > 0);
       return n;
     } catch (err) {
       if (err instanceof AnalyzerError) this.failure = err;
@@ -124,8 +152,9 @@ export abstract class ChunkedInput {
   end(): void {
     if (this.failure) throw this.failure;
     if (this.ended) return;
-    this.ended = true;
     try {
+      this.flushCarried();
+      this.ended = true;
       this.finish();
     } catch (err) {
       if (err instanceof AnalyzerError) this.failure = err;
@@ -133,7 +162,16 @@ export abstract class ChunkedInput {
     }
   }
 
-  private pushChunk(buf: Buffer): void {
+  /** Bytes carried and not followed by a `pushFrom` chunk (a `push`, the input's end): scanned as they are. */
+  private flushCarried(): void {
+    const c = this.carriedLen;
+    if (c === 0) return;
+    this.carriedLen = 0;
+    this.pushChunk(this.carried!.subarray(0, c));
+  }
+
+  /** `carry`: the scanner may stop at a record's start and carry the rest over (see `carryOK`). */
+  private pushChunk(buf: Buffer, carry = false): void {
     const n = buf.length;
     if (n === 0) return;
     let j = 0; // bytes consumed to complete the previous chunk's cut sequence
@@ -168,7 +206,24 @@ export abstract class ChunkedInput {
       this.scan(buf, 0, bad + 1);
       this.failUtf8(describeInvalidUtf8(buf, bad, n), this.base + bad);
     }
-    this.scan(buf, 0, n);
+    this.carryOK = carry;
+    try {
+      this.scan(buf, 0, n);
+    } finally {
+      this.carryOK = false;
+    }
+    const p = this.carryFrom;
+    if (p >= 0) {
+      // the scanner stopped at a record cut by this chunk's end: its bytes wait for the next chunk
+      // (a UTF-8 sequence cut at the end is among them, checked again then)
+      this.carryFrom = -1;
+      const len = n - p;
+      if (this.carried === undefined || this.carried.length < len) this.carried = Buffer.allocUnsafe(Math.max(len, 1 << 16));
+      buf.copy(this.carried, 0, p, n);
+      this.carriedLen = len;
+      this.base += p;
+      return;
+    }
     if (t < n) {
       this.pend.set(buf.subarray(t, n));
       this.pendLen = n - t;

@@ -1,11 +1,12 @@
 /**
  * A compact tool call, `{"tool":"NAME","latency_ms":N}`, as nearly every call is written,
+ * (or with other members after the latency, skipped: `"status":"ok"`; the latency may have a fraction)
  * read from the bytes without the general loop (the base of ToolCallReader, _tool-call-reader.ts):
  * where its name and latency are, or -1 for any other layout (nothing is read). A class of the
  * reader chain, not a function, so that the hot reads stay on `this` (see fast-decoder.ts).
  */
 import { MAX_INTERNED, toolAndRepoNames as names } from './_intern.js';
-import { EMPTY, LATENCY_MS, TOOL, TokenReader, spells } from './_token-reader.js';
+import { EMPTY, KEY_LATENCY, KEY_TOOL, LATENCY_MS, TOOL, TokenReader, spells } from './_token-reader.js';
 
 /** 4 bytes of latin1 text as DataView.getInt32(_, true) reads them */
 const word = (text: string): number => Buffer.from(text, 'latin1').readInt32LE(0);
@@ -114,8 +115,9 @@ export class CompactCallReader extends TokenReader {
 
   /**
    * At buf[i]: the latency of a compact call whose name is buf[s, e) (`high`: its bytes
-   * or'ed), a positive integer of at most 15 digits, then its '}': the index after it, the
-   * call in cStart/cEnd/cHigh/cLatency/cId (`id`: the name guessed, or -1); -1 for anything else.
+   * or'ed), a positive number (an integer part of at most 15 digits), then its '}' or other
+   * members (see otherMembers): the index after it, the call in cStart/cEnd/cHigh/cLatency/cId
+   * (`id`: the name guessed, or -1); -1 for anything else.
    */
   protected compactLatency(i: number, s: number, e: number, high: number, id: number): number {
     const buf = this.buf;
@@ -129,12 +131,61 @@ export class CompactCallReader extends TokenReader {
       if (c < 0x30 || c > 0x39) break;
       v = v * 10 + (c - 0x30);
     }
-    if (i >= n || c !== 0x7d || i - digits > 15) return -1;
+    if (i >= n || i - digits > 15) return -1;
+    if (c === 0x2e || c === 0x65 || c === 0x45) {
+      // a fraction or an exponent (16.151): the number as JSON.parse reads it
+      const at = this.i;
+      this.i = digits;
+      const ok = this.num();
+      i = this.i;
+      this.i = at;
+      if (!ok) return -1;
+      v = this.nValue;
+      c = buf[i]!;
+    }
+    let end: number;
+    if (c === 0x7d) end = i + 1;
+    else if (c === 0x2c) {
+      end = this.otherMembers(i);
+      if (end < 0) return -1;
+    } else return -1;
     this.cStart = s;
     this.cEnd = e;
     this.cHigh = high >= 0x80;
     this.cLatency = v;
     this.cId = id;
-    return i + 1;
+    return end;
+  }
+
+  /**
+   * At the ',' after a compact call's latency: the call's other members (`"status":"ok"`, as
+   * the long-message archive writes every call), skipped: the index after the call's '}', or
+   * -1 with nothing read (a second "tool" or "latency_ms", whose last value would win, a name
+   * with escapes, anything the general loop reads). Columns instead of a ToolCall per call:
+   * the seed detectors read the calls by tool id (issue 13, long messages).
+   */
+  private otherMembers(i: number): number {
+    const at = this.i;
+    const newlines = this.newlines;
+    this.i = i;
+    let c = 0x2c;
+    let end = -1;
+    for (;;) {
+      if (c === 0x7d) {
+        end = this.i + 1;
+        break;
+      }
+      if (c !== 0x2c) break;
+      this.i++;
+      c = this.peek();
+      const key = this.key(c);
+      if (key < 0 || key === KEY_TOOL || key === KEY_LATENCY) break;
+      c = this.peek();
+      if (c < 0 || !this.skip(c, 0)) break;
+      c = this.peek();
+    }
+    this.i = at;
+    if (end < 0) this.newlines = newlines;
+    return end;
   }
 }

@@ -315,6 +315,7 @@ export abstract class JsonScanner extends ChunkedInput {
           if (depth <= notify) {
             this.save(state, depth, line);
             this.onValueStart(buf, i, n, depth, c, line);
+            if (this.carryFrom >= 0) return; // a record cut by the chunk's end, carried to the next one (state saved at its start)
             notify = this.notify;
             jsonl = this._shape === 'jsonl';
             if (this.readEnd >= 0) {

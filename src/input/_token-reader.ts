@@ -10,10 +10,19 @@
  * used when they were one class.
  */
 import { ESC1, HEX } from './_json-bytes.js';
+import type { StringKernel } from './wasm/string-scan.js';
 
 const MAX_DEPTH = 64;
-/** Longest string skipped here: longer ones go faster through the scanner's 4-bytes-a-step loop. */
+/**
+ * Without the string kernel (see `strings`), the longest string skipped here: longer ones go
+ * faster through the scanner's 4-bytes-a-step loop.
+ */
 const SHORT_STRING = 256;
+/**
+ * With the string kernel, the bytes of a skipped string looked at here before the rest of it
+ * goes to the kernel (a short value, "ok" or a timestamp, costs no call into WebAssembly).
+ */
+const JS_PREFIX = 12;
 
 export const LIT_FALSE = 0;
 export const LIT_TRUE = 1;
@@ -57,6 +66,19 @@ export class TokenReader {
   // the last number: buf[nStart, i), its value
   protected nStart = 0;
   protected nValue = 0;
+  /**
+   * The WebAssembly string kernel (wasm/string-scan.ts) of the decoder, set by ToolCallReader:
+   * where the chunk is in its memory, a skipped string of any length is skipped here (the
+   * kernel walks its body), so that a record of long messages is read whole instead of being
+   * left to the scanner after a first attempt (issue 13, the long-message archive).
+   */
+  protected strings: StringKernel | undefined = undefined;
+  /**
+   * Set when a value skipped by the string kernel reached the end of the bytes (its caller
+   * clears it): the record being read is cut by the chunk's end, and the decoder may read it
+   * again whole with the next chunk (ChunkedInput's carry) instead of walking it.
+   */
+  cut = false;
 
   /** Skip whitespace; the byte there, or -1 (the chunk ends, or a newline ends a JSON Lines record). */
   protected peek(): number {
@@ -99,11 +121,42 @@ export class TokenReader {
   }
 
   /**
-   * At '"': a string of at most SHORT_STRING bytes that ends in this chunk, skipped.
-   * A longer one (a transcript's message) is left to the scanner's wider string loop.
+   * At '"': a string that ends in this chunk, skipped. Where the chunk is in the string
+   * kernel's memory, any length: its first JS_PREFIX bytes here, the rest by the kernel. Else
+   * at most SHORT_STRING bytes: a longer one (a transcript's message) is left to the scanner's
+   * wider string loop.
    */
-  protected shortStr(): boolean {
-    return this.strBefore(Math.min(this.n, this.i + 1 + SHORT_STRING));
+  protected skipStr(): boolean {
+    const k = this.strings;
+    const buf = this.buf;
+    if (k === undefined || buf.buffer !== k.memory) return this.strBefore(Math.min(this.n, this.i + 1 + SHORT_STRING));
+    const n = this.n;
+    let i = this.i + 1;
+    const prefixEnd = Math.min(n, i + JS_PREFIX);
+    while (i < prefixEnd) {
+      const c = buf[i]!;
+      if (c === 0x22) {
+        this.i = i + 1;
+        return true;
+      }
+      if (c === 0x5c) {
+        if (i + 1 >= n) return false;
+        const e = buf[i + 1]!;
+        if (ESC1[e] === 1) i += 2;
+        else if (e === 0x75 && i + 5 < n && (HEX[buf[i + 2]!]! & HEX[buf[i + 3]!]! & HEX[buf[i + 4]!]! & HEX[buf[i + 5]!]!) === 1) i += 6;
+        else return false;
+        continue;
+      }
+      if (c < 0x20) return false;
+      i++;
+    }
+    if (i >= n) return false;
+    // i is inside the body, past any escape begun before it: the kernel's contract (its addresses are memory offsets)
+    const base = buf.byteOffset;
+    const q = k.stop(base + i, base + n) - base;
+    if (q >= n || buf[q] !== 0x22) return false; // cut by the chunk's end, or invalid: the scanner says where
+    this.i = q + 1;
+    return true;
   }
 
   /** At '"': a string that ends before buf[n]; its content is buf[sStart, sEnd). */
@@ -228,9 +281,11 @@ export class TokenReader {
 
   /** Any JSON value starting with byte c, validated and skipped. */
   protected skip(c: number, depth: number): boolean {
-    if (c === 0x22) return this.shortStr();
+    if (c === 0x22) return this.skipStr();
     if (c === 0x2d || isDigit(c)) return this.num();
     if (c === 0x7b || c === 0x5b) {
+      const k = this.strings;
+      if (k !== undefined && this.buf.buffer === k.memory) return this.skipInKernel(k);
       if (depth >= MAX_DEPTH) return false;
       const close = c + 2; // '}' or ']'
       this.i++;
@@ -256,5 +311,23 @@ export class TokenReader {
       }
     }
     return this.lit(c) !== NO_LIT;
+  }
+
+  /**
+   * At '{' or '[' of a chunk in the string kernel's memory: the whole value skipped by the kernel
+   * in one call (a transcript's `messages`, ~100 tokens and tens of KB of strings), as strictly
+   * as the scanner would walk it; false for anything it leaves (the scanner then walks it), with
+   * `cut` set when the value reached the end of the bytes.
+   */
+  private skipInKernel(k: StringKernel): boolean {
+    const base = this.buf.byteOffset;
+    const e = k.skip(base + this.i, base + this.n, this.oneLine ? 1 : 0);
+    if (e < 0) {
+      if (e === -2) this.cut = true;
+      return false;
+    }
+    this.newlines += k.skippedNewlines();
+    this.i = e - base;
+    return true;
   }
 }

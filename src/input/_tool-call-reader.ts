@@ -10,6 +10,7 @@ import type { NameValue, ToolCall, ToolColumns } from '../session.js';
 import { MAX_INTERNED, toolAndRepoNames as names } from './_intern.js';
 import { KEY_LATENCY, KEY_OTHER, KEY_TOOL, LATENCY_MS, LIT_NULL, LIT_TRUE, LIT_FALSE, NO_LIT, TOOL, isDigit, spells } from './_token-reader.js';
 import { CompactCallReader } from './_compact-call-reader.js';
+import type { StringKernel } from './wasm/string-scan.js';
 import { AFTER_CALL, AT_CALL, CLOSED, type ToolCallKernel, UNKNOWN_NAME } from './wasm/tool-calls.js';
 
 /**
@@ -37,9 +38,17 @@ export class ToolCallReader extends CompactCallReader {
   protected used = 0;
   protected runStart = 0;
 
-  /** `kernel`: reads the compact calls of a list in WebAssembly, where the chunk is in its memory (see wasm/tool-calls.ts). */
-  constructor(protected readonly kernel: ToolCallKernel | undefined = undefined) {
+  /**
+   * `kernel`: reads the compact calls of a list in WebAssembly, where the chunk is in its memory
+   * (see wasm/tool-calls.ts); `strings`: the decoder's string kernel, which skips long strings
+   * (see TokenReader `skipStr`).
+   */
+  constructor(
+    protected readonly kernel: ToolCallKernel | undefined = undefined,
+    strings: StringKernel | undefined = undefined,
+  ) {
     super();
+    this.strings = strings;
   }
 
   /** At '[': the tool_calls list, as a ReadToolCalls in `value`; false, with nothing kept, if not read. */

@@ -95,6 +95,8 @@ export class FastDecoder extends JsonScanner {
   private recOffset = 0;
   private recLine = 0;
   private pendingKey: string | undefined = undefined; // the next value is this kept key's
+  /** the record being walked was found cut by this chunk's end: its members are not tried by the reader before the next chunk */
+  private recCut = false;
   /** seed sessions: reads the members of pendingKey straight from the bytes */
   private readonly reader: MemberReader | undefined;
   private capKind = CAP_NONE;
@@ -114,7 +116,7 @@ export class FastDecoder extends JsonScanner {
     this.onEvent = onEvent;
     this.forcedJsonl = opts.shape === 'jsonl';
     if (this.forcedJsonl) this._shape = 'jsonl';
-    this.reader = opts.seedSessions === true ? new MemberReader(toolCallKernel(this.kernel)) : undefined;
+    this.reader = opts.seedSessions === true ? new MemberReader(toolCallKernel(this.kernel), this.kernel) : undefined;
     this.messageReaders = opts.messageReaders ?? [];
   }
 
@@ -178,6 +180,7 @@ export class FastDecoder extends JsonScanner {
   }
 
   protected keepTail(buf: Buffer, n: number, inKey: boolean): void {
+    this.recCut = false;
     if (this.capKind !== CAP_NONE) {
       if (this.capStart < n) this.capParts.push(Buffer.from(buf.subarray(this.capStart, n)));
       this.capStart = 0;
@@ -264,6 +267,7 @@ export class FastDecoder extends JsonScanner {
         // a seed session of an archive whose shape is known: read whole when it can be (not the
         // first top-level object, which may be a wrapper or a JSON Lines record)
         if (this.reader !== undefined && this._shape !== undefined) {
+          this.reader.cut = false;
           const end = this.reader.readRecord(buf, pos, n, this._shape === 'jsonl', oversized.bytes);
           if (end !== NOT_READ) {
             this.readEnd = end;
@@ -271,6 +275,13 @@ export class FastDecoder extends JsonScanner {
             this.recordDone(this.reader.value, d, line + this.reader.newlines);
             return;
           }
+          // cut by the chunk's end (see ChunkedInput's carry): read whole with the next chunk, else walked,
+          // with no second attempt at its long members in this chunk
+          if (this.reader.cut && this.carryOK && pos > 0) {
+            this.carryFrom = pos;
+            return;
+          }
+          this.recCut = this.reader.cut;
         }
         this.recFields = {};
         this.pendingKey = undefined;
@@ -279,7 +290,7 @@ export class FastDecoder extends JsonScanner {
     }
     if (this.pendingKey === undefined) {
       // a member the seed profile does not read (messages, started_at...): skipped by the reader when it can
-      if (this.reader !== undefined && this.recFields !== null && d === this.recDepth + 1) {
+      if (this.reader !== undefined && this.recFields !== null && d === this.recDepth + 1 && !this.recCut) {
         const end = this.reader.skipMember(buf, pos, n, this._shape === 'jsonl');
         if (end !== NOT_READ) {
           this.readEnd = end;

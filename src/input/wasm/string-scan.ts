@@ -48,6 +48,15 @@ export interface StringKernel {
    * Valid escapes before it are skipped.
    */
   readonly stop: (i: number, n: number) => number;
+  /**
+   * Addresses, as `stop`: the JSON value whose first byte is at `i`, validated as strictly as the
+   * decoder's scanner validates it, skipped in one call; the address after it, or -1 for anything
+   * it leaves to the caller (invalid, cut by `n`, a number or literal reaching `n`, a newline
+   * when `oneLine` is 1, nested deeper than 64 levels). The newlines inside: `skippedNewlines`.
+   */
+  readonly skip: (i: number, n: number, oneLine: number) => number;
+  /** The newlines inside the value `skip` skipped last. */
+  readonly skippedNewlines: () => number;
   /** A push is using the memory. */
   busy: boolean;
   /**
@@ -70,6 +79,8 @@ interface KernelExports {
   init(): void;
   CHUNK_BASE: { readonly value: number };
   stringStop(i: number, n: number): number;
+  skipValue(i: number, n: number, oneLine: number): number;
+  skippedNewlines: { readonly value: number };
 }
 
 // The build's lib (ES2023 + @types/node 20) declares no WebAssembly global: the little used here.
@@ -104,6 +115,7 @@ function instantiate(): StringKernel | undefined {
   if (need > 0) exports.memory.grow(Math.ceil(need / pageBytes));
   const memory = exports.memory.buffer; // after the grow: growing detaches the old one
   const view = Buffer.from(memory, base, CAPACITY);
+  const newlines = exports.skippedNewlines;
   let copied = 0;
   return {
     memory,
@@ -116,6 +128,8 @@ function instantiate(): StringKernel | undefined {
     room: view,
     copied: () => copied,
     stop: exports.stringStop,
+    skip: exports.skipValue,
+    skippedNewlines: () => newlines.value,
     busy: false,
     shared: { memory: exports.memory, scratch: base + CAPACITY },
   };
