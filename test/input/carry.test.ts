@@ -10,29 +10,21 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { FileRangeReader } from '../../src/input/bytes.js';
-import { ReadErrors } from '../../src/input/_read-members.js';
 import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
 import type { DecodeEvent } from '../../src/input/types.js';
 import { nastyStringArb } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from '../workers/_archive.js';
+import { withoutKernelKeys } from './_as-read.js';
 
 afterAll(removeTmpDirs);
 
 type Outcome = { events: DecodeEvent[]; error?: { code: string; message: string; context: unknown } };
 
-/** Records as plain data: the error keys the record kernel makes (only with the WebAssembly scan) dropped. */
-function plain(e: DecodeEvent): DecodeEvent {
-  if (e.kind !== 'record') return e;
-  const v = e.record.value as Record<string, unknown>;
-  const errors = v?.['errors'];
-  return errors instanceof ReadErrors ? { ...e, record: { ...e.record, value: { ...v, errors: new ReadErrors(errors.messages) } } } : e;
-}
-
 let carries = 0;
 
 function decode(feed: (d: FastDecoder) => void, opts: FastDecoderOptions): Outcome {
   const events: DecodeEvent[] = [];
-  const d = new FastDecoder((e) => events.push(plain(e)), opts);
+  const d = new FastDecoder((e) => events.push(withoutKernelKeys(e)), opts);
   try {
     feed(d);
     d.end();

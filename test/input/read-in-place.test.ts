@@ -11,61 +11,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { classifyFile } from '../../src/input/classify.js';
 import { FileRangeReader } from '../../src/input/bytes.js';
-import { ColumnSession } from '../../src/input/_column-session.js';
-import { ReadErrors, ReadToolCalls } from '../../src/input/_read-members.js';
 import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
-import { isKeyless, readInputBatches } from '../../src/input/read-sessions.js';
-import { toSession } from '../../src/input/to-session.js';
+import { readInputBatches } from '../../src/input/read-sessions.js';
 import type { DecodeEvent, InputEvent } from '../../src/input/types.js';
 import { stringKernel } from '../../src/input/wasm/string-scan.js';
-import { scanError } from '../../src/python/normalize-error.js';
-import { callsOfColumns } from '../../src/session.js';
 import { anyRecordArb, nastyStringArb } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from '../workers/_archive.js';
+import { valueWithoutKernelKeys, withoutKernelKeys } from './_as-read.js';
 
 afterAll(removeTmpDirs);
 new FastDecoder(() => {}); // the first decoder primes the JIT through `push` (_decoder-priming.ts): done before anything counts copies
 
 type Outcome = { events: DecodeEvent[]; error?: { code: string; message: string; context: unknown } };
-
-/**
- * An event with the error keys the record kernel made (assembly/error-key.ts) checked against
- * the string scan and dropped: the kernel runs only with the WebAssembly string scan, so a
- * `js` decoder gives the same messages without keys. A record the kernel's reader made a
- * session of (`ColumnSession`), where the JS reader gives a record object, is compared as the
- * analysis reads either: its toSession answer and whether it is keyless.
- */
-function withoutKernelKeys(e: DecodeEvent): DecodeEvent {
-  return e.kind === 'record' ? { ...e, record: { ...e.record, value: valueWithoutKernelKeys(e.record.value) } } : e;
-}
-
-function checkKeys(messages: readonly string[], keys: readonly (string | undefined)[] | undefined): void {
-  keys?.forEach((key, i) => {
-    if (key !== undefined) expect(key).toBe(scanError(messages[i]!));
-  });
-}
-
-function valueWithoutKernelKeys(value: unknown): unknown {
-  if (value instanceof ColumnSession) {
-    checkKeys(value.errors, value.errorKeys);
-    return asRead(value);
-  }
-  const v = value as Record<string, unknown>;
-  const errors = v?.['errors'];
-  if (errors instanceof ReadErrors) checkKeys(errors.messages, errors.keys);
-  if (v?.['tool_calls'] instanceof ReadToolCalls) return asRead(value);
-  if (!(errors instanceof ReadErrors) || errors.keys === undefined) return value;
-  return { ...v, errors: new ReadErrors(errors.messages) };
-}
-
-/** A seed record as the analysis reads it: its toSession answer (calls as ToolCalls) and whether it is keyless. */
-function asRead(value: unknown): unknown {
-  const c = toSession(value);
-  if (!c.ok) return c;
-  const { session_id, repo, errors, duration_minutes } = c.session;
-  const calls = c.session.calls !== undefined ? callsOfColumns(c.session.calls) : c.session.tool_calls;
-  return { session: { session_id, repo, errors, calls, duration_minutes }, keyless: isKeyless(value) };
-}
 
 function decode(feed: (d: FastDecoder) => void, opts: FastDecoderOptions): Outcome {
   const events: DecodeEvent[] = [];
