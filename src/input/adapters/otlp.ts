@@ -42,7 +42,8 @@ import { jsonLines, readFailure, skipMalformed, type AdapterReadOptions } from '
 import { inputDigest } from './input-digest.js';
 import { toSeedSession } from './seed-view.js';
 import { SessionBuilder } from './_session.js';
-import { invalid, isObj, lastSegment, typeName } from './_util.js';
+import { attributes, isErrorStatus, nanos, repoCandidate, str, type Scalar } from './_otlp-values.js';
+import { invalid, isObj, typeName } from './_util.js';
 import { otlpSignature as detect } from './_signatures.js';
 
 const FORMAT = 'OpenTelemetry';
@@ -52,8 +53,6 @@ export interface OtlpOptions {
   /** cap on open (trace, session key) groups; see the module comment */
   maxOpenSessions?: number;
 }
-
-type Scalar = string | number | boolean;
 
 interface TimedCall {
   start: bigint;
@@ -84,63 +83,6 @@ interface Bucket {
   maxEnd: bigint | undefined;
   repoRank: number;
   repo: string | undefined;
-}
-
-function anyValue(v: unknown): Scalar | undefined {
-  if (!isObj(v)) return undefined;
-  if (typeof v.stringValue === 'string') return v.stringValue;
-  if (typeof v.boolValue === 'boolean') return v.boolValue;
-  if (typeof v.intValue === 'string' || typeof v.intValue === 'number') return String(v.intValue);
-  if (typeof v.doubleValue === 'number') return v.doubleValue;
-  return undefined;
-}
-
-function attributes(list: unknown, where: string, ctx: ErrorContext): Map<string, Scalar> {
-  const out = new Map<string, Scalar>();
-  if (list === undefined || list === null) return out;
-  if (!Array.isArray(list)) throw invalid(FORMAT, `${where}"attributes" is ${typeName(list)}, expected a list`, ctx);
-  for (const kv of list) {
-    if (!isObj(kv) || typeof kv.key !== 'string')
-      throw invalid(FORMAT, `${where}an attribute is ${isObj(kv) ? 'missing its string "key"' : typeName(kv)}, expected {key, value}`, ctx);
-    const value = anyValue(kv.value);
-    if (value !== undefined && !out.has(kv.key)) out.set(kv.key, value);
-  }
-  return out;
-}
-
-function str(attrs: Map<string, Scalar>, key: string): string | undefined {
-  const v = attrs.get(key);
-  if (v === undefined) return undefined;
-  const s = String(v);
-  return s === '' ? undefined : s;
-}
-
-function nanos(v: unknown, key: string, where: string, ctx: ErrorContext): bigint | undefined {
-  if (v === undefined || v === null) return undefined;
-  let n: bigint;
-  if (typeof v === 'string' && /^\d+$/.test(v)) n = BigInt(v);
-  else if (typeof v === 'number' && Number.isFinite(v) && v >= 0) n = BigInt(Math.round(v));
-  else
-    throw invalid(
-      FORMAT,
-      `${where}"${key}" is ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)}, expected nanoseconds as a string of digits`,
-      ctx,
-    );
-  return n === 0n ? undefined : n; // 0 means "not set" in OTLP
-}
-
-function repoCandidate(res: Map<string, Scalar>): { rank: number; value: string } | undefined {
-  const name = str(res, 'vcs.repository.name');
-  if (name !== undefined) return { rank: 0, value: name };
-  const url = str(res, 'vcs.repository.url.full');
-  const seg = url === undefined ? undefined : lastSegment(url, true);
-  if (seg !== undefined) return { rank: 1, value: seg };
-  const service = str(res, 'service.name');
-  return service === undefined ? undefined : { rank: 2, value: service };
-}
-
-function isErrorStatus(code: unknown): boolean {
-  return code === 2 || code === 'STATUS_CODE_ERROR' || code === '2';
 }
 
 const byStart = (a: { start: bigint; seq: number }, b: { start: bigint; seq: number }): number =>
