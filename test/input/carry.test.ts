@@ -8,55 +8,23 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AnalyzerError } from '../../src/errors.js';
-import { FileRangeReader } from '../../src/input/bytes.js';
-import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
-import type { DecodeEvent } from '../../src/input/types.js';
 import { nastyStringArb } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from '../workers/_archive.js';
-import { withoutKernelKeys } from './_as-read.js';
+import { pushed, readInPlace, type Outcome } from './_compare-decoders.js';
 
 afterAll(removeTmpDirs);
 
-type Outcome = { events: DecodeEvent[]; error?: { code: string; message: string; context: unknown } };
-
 let carries = 0;
 
-function decode(feed: (d: FastDecoder) => void, opts: FastDecoderOptions): Outcome {
-  const events: DecodeEvent[] = [];
-  const d = new FastDecoder((e) => events.push(withoutKernelKeys(e)), opts);
-  try {
-    feed(d);
-    d.end();
-    return { events };
-  } catch (err) {
-    if (!(err instanceof AnalyzerError)) throw err;
-    return { events, error: { code: err.code, message: err.message, context: err.context } };
-  }
+/** Read in place with the WebAssembly string scan, counting the reads that carried a record. */
+function readCarrying(file: string, size: number, chunk: number): Outcome {
+  return readInPlace(file, size, chunk, { file: 'a.json', seedSessions: true, stringScan: 'wasm' }, (d) => {
+    if ((d as unknown as { carriedLen: number }).carriedLen > 0) carries++;
+  });
 }
 
-function readInPlace(file: string, size: number, chunk: number): Outcome {
-  const reader = FileRangeReader.open(file, 0, size, chunk);
-  try {
-    return decode(
-      (d) => {
-        while (d.pushFrom(reader) > 0) if ((d as unknown as { carriedLen: number }).carriedLen > 0) carries++;
-      },
-      { file: 'a.json', seedSessions: true, stringScan: 'wasm' },
-    );
-  } finally {
-    reader.close();
-  }
-}
-
-function pushedJs(bytes: Buffer, chunk: number): Outcome {
-  return decode(
-    (d) => {
-      for (let at = 0; at < bytes.length; at += chunk) d.push(bytes.subarray(at, at + chunk));
-    },
-    { file: 'a.json', seedSessions: true, stringScan: 'js' },
-  );
-}
+/** The JS scan pushing the same bytes. */
+const pushedJs = (bytes: Buffer, chunk: number): Outcome => pushed(bytes, chunk, { file: 'a.json', seedSessions: true, stringScan: 'js' });
 
 /** A transcript's message: hundreds of bytes with escapes, quotes and non-ASCII. */
 const messageArb = fc
@@ -109,7 +77,7 @@ describe('the carry of a record cut by a chunk read in place', () => {
     fc.assert(
       fc.property(archiveArb, fc.integer({ min: 64, max: 6000 }), (bytes, chunk) => {
         const file = writeFile(dir, 'a.json', bytes).path;
-        const inPlace = readInPlace(file, bytes.length, chunk);
+        const inPlace = readCarrying(file, bytes.length, chunk);
         const js = pushedJs(bytes, chunk);
         if (!isDeepStrictEqual(inPlace, js)) expect(inPlace).toEqual(js); // vitest's diff, only when they differ
       }),
@@ -124,7 +92,7 @@ describe('the carry of a record cut by a chunk read in place', () => {
     const bytes = Buffer.from(JSON.stringify([small, big, small, big, small]));
     const file = writeFile(tmpDir(), 'b.json', bytes).path;
     for (const chunk of [1000, 65_536, 300_000]) {
-      const inPlace = readInPlace(file, bytes.length, chunk);
+      const inPlace = readCarrying(file, bytes.length, chunk);
       expect(inPlace.error).toBeUndefined();
       expect(inPlace.events.length).toBe(5);
       expect(isDeepStrictEqual(inPlace, pushedJs(bytes, chunk))).toBe(true);

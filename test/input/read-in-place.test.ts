@@ -11,50 +11,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { classifyFile } from '../../src/input/classify.js';
 import { FileRangeReader } from '../../src/input/bytes.js';
-import { FastDecoder, type FastDecoderOptions } from '../../src/input/fast-decoder.js';
+import { FastDecoder } from '../../src/input/fast-decoder.js';
 import { readInputBatches } from '../../src/input/read-sessions.js';
-import type { DecodeEvent, InputEvent } from '../../src/input/types.js';
+import type { InputEvent } from '../../src/input/types.js';
 import { stringKernel } from '../../src/input/wasm/string-scan.js';
 import { anyRecordArb, nastyStringArb } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from '../workers/_archive.js';
-import { valueWithoutKernelKeys, withoutKernelKeys } from './_as-read.js';
+import { pushed, readInPlace, valueWithoutKernelKeys } from './_compare-decoders.js';
 
 afterAll(removeTmpDirs);
 new FastDecoder(() => {}); // the first decoder primes the JIT through `push` (_decoder-priming.ts): done before anything counts copies
-
-type Outcome = { events: DecodeEvent[]; error?: { code: string; message: string; context: unknown } };
-
-function decode(feed: (d: FastDecoder) => void, opts: FastDecoderOptions): Outcome {
-  const events: DecodeEvent[] = [];
-  const d = new FastDecoder((e) => events.push(withoutKernelKeys(e)), opts);
-  try {
-    feed(d);
-    d.end();
-    return { events };
-  } catch (err) {
-    if (!(err instanceof AnalyzerError)) throw err;
-    return { events, error: { code: err.code, message: err.message, context: err.context } };
-  }
-}
-
-/** The file's bytes [0, size) pushed in chunks of `chunk` bytes, as `push` takes them. */
-function pushed(bytes: Buffer, chunk: number, opts: FastDecoderOptions): Outcome {
-  return decode((d) => {
-    for (let at = 0; at < bytes.length; at += chunk) d.push(bytes.subarray(at, at + chunk));
-  }, opts);
-}
-
-/** The same file read by pushFrom, `chunk` bytes a read. */
-function readInPlace(file: string, size: number, chunk: number, opts: FastDecoderOptions): Outcome {
-  const reader = FileRangeReader.open(file, 0, size, chunk);
-  try {
-    return decode((d) => {
-      while (d.pushFrom(reader) > 0);
-    }, opts);
-  } finally {
-    reader.close();
-  }
-}
 
 /** Archives, valid and not: records with nasty strings, sometimes a byte replaced (invalid JSON or UTF-8 anywhere). */
 const archiveArb = fc
