@@ -10,6 +10,18 @@ for (const c of '"\\/bfnrt') ESC1[c.charCodeAt(0)] = 1;
 export const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
+/**
+ * At a '\' in `buf` (index `i`, the text ending before `n`): the index after its escape, or -1
+ * when the escape is invalid or cut by `n`.
+ */
+export function escapeEnd(buf: Uint8Array, i: number, n: number): number {
+  if (i + 1 >= n) return -1;
+  const e = buf[i + 1]!;
+  if (ESC1[e] === 1) return i + 2;
+  if (e === 0x75 && i + 5 < n && (HEX[buf[i + 2]!]! & HEX[buf[i + 3]!]! & HEX[buf[i + 4]!]! & HEX[buf[i + 5]!]!) === 1) return i + 6;
+  return -1;
+}
+
 export const LIT_TRUE = Uint8Array.from([0x74, 0x72, 0x75, 0x65]);
 export const LIT_FALSE = Uint8Array.from([0x66, 0x61, 0x6c, 0x73, 0x65]);
 export const LIT_NULL = Uint8Array.from([0x6e, 0x75, 0x6c, 0x6c]);

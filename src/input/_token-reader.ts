@@ -9,7 +9,7 @@
  * <- MemberReader): the hot calls stay calls on `this`, with the fields the decoder
  * used when they were one class.
  */
-import { ESC1, HEX } from './_json-bytes.js';
+import { escapeEnd } from './_json-bytes.js';
 import type { StringKernel } from './wasm/string-scan.js';
 
 const MAX_DEPTH = 64;
@@ -140,11 +140,8 @@ export class TokenReader {
         return true;
       }
       if (c === 0x5c) {
-        if (i + 1 >= n) return false;
-        const e = buf[i + 1]!;
-        if (ESC1[e] === 1) i += 2;
-        else if (e === 0x75 && i + 5 < n && (HEX[buf[i + 2]!]! & HEX[buf[i + 3]!]! & HEX[buf[i + 4]!]! & HEX[buf[i + 5]!]!) === 1) i += 6;
-        else return false;
+        i = escapeEnd(buf, i, n);
+        if (i < 0) return false;
         continue;
       }
       if (c < 0x20) return false;
@@ -171,11 +168,8 @@ export class TokenReader {
       const c = buf[i]!;
       if (c === 0x22) break;
       if (c === 0x5c) {
-        if (i + 1 >= n) return false;
-        const e = buf[i + 1]!;
-        if (ESC1[e] === 1) i += 2;
-        else if (e === 0x75 && i + 5 < n && (HEX[buf[i + 2]!]! & HEX[buf[i + 3]!]! & HEX[buf[i + 4]!]! & HEX[buf[i + 5]!]!) === 1) i += 6;
-        else return false;
+        i = escapeEnd(buf, i, n);
+        if (i < 0) return false;
         esc = true;
         continue;
       }
