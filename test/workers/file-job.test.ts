@@ -115,9 +115,8 @@ describe(FileJob.name, () => {
     expect(h.outcomes).toEqual([{ result: result(state) }]);
   });
 
-  it('waits for every range, in any order, and the skeleton, then merges the ranges', async () => {
-    const h = fakeHost();
-    const job = new FileJob(0, FILE, h.host);
+  /** Three ranges of bytes [1, 998) and the plan's end, with their skeleton. */
+  const threeRanges = (job: FileJob) => {
     job.accept(range(0, 1, 300));
     job.accept(range(1, 301, 600));
     job.accept(range(2, 601, 998));
@@ -131,6 +130,12 @@ describe(FileJob.name, () => {
         { start: 601, end: 998 },
       ],
     });
+  };
+
+  it('waits for every range, in any order, and the skeleton, then merges the ranges', async () => {
+    const h = fakeHost();
+    const job = new FileJob(0, FILE, h.host);
+    threeRanges(job);
     expect(h.sent.map((s) => s.task.kind)).toEqual(['array-range', 'array-range', 'array-range', 'skeleton']);
     expect(h.sent.map((s) => (s.task as WorkerTask & { prefix?: number[] }).prefix)).toEqual([[0, 0], [0, 1], [0, 2], undefined]);
     const states = [stateOf(0, 1, 'A'), stateOf(1, 2, 'B'), stateOf(2, 3, 'C')];
@@ -149,21 +154,6 @@ describe(FileJob.name, () => {
   const local = (into: AnalyzerState | undefined, shard: number, n: number, tool: string) => {
     const state = stateOf(shard, n, tool, into ?? initState());
     return { type: 'done' as const, shard: { state, malformed: none, records: n, keyless: 0 }, newlines: 0 };
-  };
-  const threeRanges = (job: FileJob) => {
-    job.accept(range(0, 1, 300));
-    job.accept(range(1, 301, 600));
-    job.accept(range(2, 601, 998));
-    job.accept({
-      kind: 'end',
-      fileIndex: 0,
-      size: 1000,
-      skeleton: [
-        { start: 1, end: 300 },
-        { start: 301, end: 600 },
-        { start: 601, end: 998 },
-      ],
-    });
   };
 
   it("ranges read on the calling thread add their sessions to the file's state itself; a later range's state waits until they are in", async () => {
