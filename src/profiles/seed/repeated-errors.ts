@@ -286,7 +286,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     return out;
   },
   patterns(result) {
-    const out: WastePattern[] = [];
+    const out: WastePattern<'repeated_error'>[] = [];
     for (const e of result) {
       if (e.count < MIN_OCCURRENCES) continue;
       out.push({
