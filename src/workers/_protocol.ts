@@ -110,6 +110,9 @@ export type WorkerReply =
   /** a stream chunk was consumed (flow control) */
   | { id: number; type: 'ack' };
 
+/** The reply that ends a task. */
+export type FinalReply = Exclude<WorkerReply, { type: 'progress' } | { type: 'ack' }>;
+
 /** The placeholder record that stands for range `k` in the skeleton. */
 export function placeholder(k: number): Buffer {
   return Buffer.from(`{"session_id":${k}}`);
