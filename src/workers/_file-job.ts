@@ -32,7 +32,7 @@ import type { FinalReply, StreamChunk } from './_protocol.js';
 import { Cancelled, type StreamHooks, type TaskInput } from './_executor.js';
 import type { Outcome } from './_ordered-merge.js';
 import { RangeFold } from './_range-fold.js';
-import type { ByteRange, PlanItem } from './plan-shards.js';
+import type { ByteRange, PlanItem } from './_plan-items.js';
 
 /** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */
 const STREAM_INFLIGHT = 8;

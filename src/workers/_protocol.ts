@@ -4,7 +4,7 @@ import type { ShardResult } from '../analyze.js';
 import type { WireError } from '../errors.js';
 import type { WireInput } from '../input/classify.js';
 import type { ParserKind } from '../options.js';
-import type { ByteRange } from './plan-shards.js';
+import type { ByteRange } from './_plan-items.js';
 
 interface TaskBase {
   /** task id, echoed in every reply */
