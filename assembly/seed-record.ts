@@ -1,7 +1,7 @@
 // AssemblyScript: a whole seed session record read in one call (readRecord), the tool calls by
-// assembly/tool-calls.ts's compactCall and every other token by assembly/json-tokens.ts; exported
+// assembly/compact-calls.ts's compactCall and every other token by assembly/json-tokens.ts; exported
 // through assembly/tool-calls.ts, the module's entry. Not TypeScript (see there).
-import { CAP, ENTRIES, MAX_ENTRIES, MAX_MESSAGES, MAX_NAME, MESSAGES, UNKNOWN, compactCall, find } from './tool-calls';
+import { CAP, ENTRIES, MAX_ENTRIES, MAX_MESSAGES, MAX_NAME, MESSAGES, UNKNOWN, compactCall, find } from './compact-calls';
 import { STR_ESCAPED, afterValue, closed, keyEnd, lit, num, numFast, numValue, skip, str, strFlags, ws } from './json-tokens';
 
 // readRecord's answers (the position after the record in STATE+0):

@@ -32,8 +32,9 @@ export {
   type Ordinal,
 } from './accumulators/index.js';
 export { toSession, type SessionCheck } from './input/to-session.js';
-export { buildPatterns, type WastePattern, type PatternSet, type PatternType } from './analysis/patterns.js';
-export { generateProposals, applyThreshold, priorityFromRoi, type ImprovementProposal, type Priority } from './analysis/proposals.js';
+export type { WastePattern } from './analysis/patterns.js';
+export { priorityFromRoi, type ImprovementProposal, type Priority } from './analysis/proposals.js';
+export { buildPatterns, generateProposals, applyThreshold, type PatternSet, type PatternType } from './profiles/seed/report.js';
 export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
 export { serializeState, serializeStateChunks, parseState, readState, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-file.js';
 // eager: the library's synchronous API reads states of any profile, so every profile loads with it

@@ -1,11 +1,10 @@
 /**
- * Patterns -> improvement proposals with ROI (`generate_proposals`), and the
- * threshold filter of the reference's main(). Each seed detector writes its own
- * proposals (profiles/seed/); they are collected in registry order, then sorted
- * by monthly hours (stable), as the reference does.
+ * The reference's improvement proposal and its ROI arithmetic (`generate_proposals`'s
+ * `ImprovementProposal`, weekly = monthly / 4, priority by ROI weeks): what every seed detector
+ * writes its proposals with (profiles/seed/). Collecting them in registry order, sorting and the
+ * threshold filter are the seed report's (profiles/seed/report.ts).
  */
 import { pyRound } from '../python/index.js';
-import type { PatternSet } from './patterns.js';
 
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
 
@@ -57,28 +56,4 @@ export function makeProposal(
     affected_area: fields.affected_area,
     supporting_evidence: fields.supporting_evidence,
   };
-}
-
-/**
- * `hourlyRate` is accepted for parity with the reference, which takes it and
- * never uses it.
- */
-export function generateProposals(patterns: PatternSet, _hourlyRate = 50.0, overhead = IMPLEMENTATION_OVERHEAD): ImprovementProposal[] {
-  const out: ImprovementProposal[] = [];
-  for (const { detector, result } of patterns.findings) {
-    const own = patterns.sorted.filter((p) => p.pattern_type === detector.patternType);
-    out.push(...detector.proposals(result, own, overhead));
-  }
-  return out.sort((a, b) =>
-    a.estimated_monthly_hours_saved === b.estimated_monthly_hours_saved
-      ? 0
-      : a.estimated_monthly_hours_saved > b.estimated_monthly_hours_saved
-        ? -1
-        : 1,
-  );
-}
-
-/** main()'s filter: keep proposals whose monthly hours reach the threshold. */
-export function applyThreshold(proposals: readonly ImprovementProposal[], threshold: number): ImprovementProposal[] {
-  return proposals.filter((p) => p.estimated_monthly_hours_saved >= threshold);
 }

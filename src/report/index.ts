@@ -1,7 +1,6 @@
 import { finalizeState, type AnalyzerState } from '../accumulators/index.js';
-import type { PatternSet } from '../analysis/patterns.js';
-import type { ImprovementProposal } from '../analysis/proposals.js';
 import { seedProfile } from '../profiles/seed/index.js';
+import type { Report } from '../profiles/seed/report.js';
 import type { Format } from '../options.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -9,11 +8,7 @@ import { renderMarkdown } from './markdown.js';
 export { renderJson, pyJsonString } from './json.js';
 export { renderMarkdown } from './markdown.js';
 
-export interface Report {
-  patterns: PatternSet;
-  /** after the threshold filter, in the reference's order */
-  proposals: ImprovementProposal[];
-}
+export type { Report } from '../profiles/seed/report.js';
 
 /** State -> patterns -> proposals -> threshold, as the reference's main(). */
 export function buildReport(state: AnalyzerState, opts: { threshold: number; hourlyRate: number }): Report {

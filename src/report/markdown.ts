@@ -1,5 +1,5 @@
 /** The reference's `format_proposals_markdown`, line for line. */
-import type { PatternSet } from '../analysis/patterns.js';
+import type { PatternSet } from '../profiles/seed/report.js';
 import type { ImprovementProposal } from '../analysis/proposals.js';
 import { cpSlice, floatRepr, formatFixed } from '../python/index.js';
 

@@ -16,8 +16,9 @@ import { fileResult } from '../analyze.js';
 import { AnalyzerError, asAnalyzerError, fromWire } from '../errors.js';
 import type { Input } from '../input/classify.js';
 import { readOptionsOf, type AnalysisOptions } from '../options.js';
-import { Cancelled, type FinalReply, type TaskInput } from './_executor.js';
+import { Cancelled, type TaskInput } from './_executor.js';
 import type { Outcome } from './_ordered-merge.js';
+import type { FinalReply } from './_protocol.js';
 
 /** Files up to this size may join a batch (bigger ones are worth a task of their own). */
 export const BATCH_FILE_BYTES = 256 * 1024;

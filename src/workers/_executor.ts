@@ -19,14 +19,12 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalyzerState } from '../accumulators/index.js';
 import { AnalyzerError } from '../errors.js';
-import { unpackReply, type WorkerReply, type WorkerTask } from './_protocol.js';
+import { unpackReply, type FinalReply, type WorkerReply, type WorkerTask } from './_protocol.js';
 import type { LocalTask, TaskHooks } from './_tasks.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A task as its owner writes it: the executor numbers it. */
 export type TaskInput = DistributiveOmit<WorkerTask, 'id'>;
-/** The reply that ends a task. */
-export type FinalReply = Exclude<WorkerReply, { type: 'progress' } | { type: 'ack' }>;
 
 /** A task dropped because its owner stopped wanting it (the run stops, or its file is read whole instead). */
 export class Cancelled extends Error {

@@ -28,11 +28,11 @@ import type { Input } from '../input/classify.js';
 import { emptyMalformed, mergeMalformed, type MalformedSummary } from '../malformed.js';
 import { readOptionsOf, type AnalysisOptions } from '../options.js';
 import type { Progress } from '../progress.js';
-import type { StreamChunk } from './_protocol.js';
-import { Cancelled, type FinalReply, type StreamHooks, type TaskInput } from './_executor.js';
+import type { FinalReply, StreamChunk } from './_protocol.js';
+import { Cancelled, type StreamHooks, type TaskInput } from './_executor.js';
 import type { Outcome } from './_ordered-merge.js';
 import { RangeFold } from './_range-fold.js';
-import type { ByteRange, PlanItem } from './plan-shards.js';
+import type { ByteRange, PlanItem } from './_plan-items.js';
 
 /** Stream chunks (~1 MB each) handed to a worker and not yet consumed: bounds memory. */
 const STREAM_INFLIGHT = 8;

@@ -4,7 +4,7 @@ import type { ShardResult } from '../analyze.js';
 import type { WireError } from '../errors.js';
 import type { WireInput } from '../input/classify.js';
 import type { ParserKind } from '../options.js';
-import type { ByteRange } from './plan-shards.js';
+import type { ByteRange } from './_plan-items.js';
 
 interface TaskBase {
   /** task id, echoed in every reply */
@@ -109,6 +109,9 @@ export type WorkerReply =
   | { id: number; type: 'error'; error: WireError }
   /** a stream chunk was consumed (flow control) */
   | { id: number; type: 'ack' };
+
+/** The reply that ends a task. */
+export type FinalReply = Exclude<WorkerReply, { type: 'progress' } | { type: 'ack' }>;
 
 /** The placeholder record that stands for range `k` in the skeleton. */
 export function placeholder(k: number): Buffer {

@@ -13,9 +13,9 @@ import { analyzeBatches, analyzeInput, type ShardResult } from '../analyze.js';
 import { AnalyzerError, toWire, type WireError } from '../errors.js';
 import { readFileRange } from '../input/bytes.js';
 import { decoderFor } from '../input/read-sessions.js';
-import type { FinalReply } from './_executor.js';
 import {
   placeholder,
+  type FinalReply,
   type BatchFileResult,
   type BatchTask,
   type RangeTask,

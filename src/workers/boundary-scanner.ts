@@ -33,7 +33,7 @@
  * Classification (input/classify.ts) uses the adapters' detection and, for
  * `--from` mismatches, a FastDecoder over the head; it adds no scanner.
  */
-import type { ByteRange, PlanItem, RangeFormat } from './plan-shards.js';
+import type { ByteRange, PlanItem, RangeFormat } from './_plan-items.js';
 
 /** Longest raw property name worth decoding: "sessions" written with \u escapes is 48 bytes. */
 const MAX_KEY_BYTES = 128;

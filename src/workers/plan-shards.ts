@@ -69,6 +69,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Input } from '../input/classify.js';
+import type { ByteRange, PlanItem } from './_plan-items.js';
 import { BoundaryScanner } from './boundary-scanner.js';
 
 /**
@@ -95,25 +96,6 @@ export const DEFAULT_SHARD_BYTES = 64 * 1024 * 1024;
 
 const READ_BYTES = 1 << 20;
 const WINDOW_BYTES = 64 * 1024;
-
-export type RangeFormat = 'array' | 'jsonl';
-
-export interface ByteRange {
-  start: number;
-  /** exclusive */
-  end: number;
-}
-
-/** One step of a file's plan; a file's items come in this order: ranges and resets, then `end` (or `whole` at any time). */
-export type PlanItem =
-  /** Analyse the file as one shard (shard 0). After ranges, it means: forget them, the file could not be split. */
-  | { kind: 'whole'; fileIndex: number; reason: string }
-  /** Shard `shardIndex` of the file: the bytes [start, end), elements of a record array or JSON Lines. */
-  | { kind: 'range'; fileIndex: number; shardIndex: number; format: RangeFormat; start: number; end: number }
-  /** A later "sessions" array starts: ranges with a smaller shard index are not live (still checked). */
-  | { kind: 'reset'; fileIndex: number; shardIndex: number }
-  /** The file is fully planned. `skeleton` is set for array/wrapper files: the ranges to replace by placeholders. */
-  | { kind: 'end'; fileIndex: number; size: number; skeleton: ByteRange[] | undefined };
 
 export interface PlanOptions {
   /** target bytes per range shard; files of at most this size are never split */

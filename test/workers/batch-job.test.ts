@@ -9,7 +9,8 @@ import { AnalyzerError, toWire } from '../../src/errors.js';
 import type { Input } from '../../src/input/classify.js';
 import type { MalformedSummary } from '../../src/malformed.js';
 import { BATCH_MAX_BYTES, BATCH_MAX_FILES, BatchBuilder, batchable, runBatch } from '../../src/workers/_batch-job.js';
-import { Cancelled, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
+import { Cancelled, type TaskInput } from '../../src/workers/_executor.js';
+import type { FinalReply } from '../../src/workers/_protocol.js';
 import type { Outcome } from '../../src/workers/_ordered-merge.js';
 
 const input = (i: number, size = 400): Input => ({

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BoundaryScanner } from '../../src/workers/boundary-scanner.js';
-import type { PlanItem } from '../../src/workers/plan-shards.js';
+import type { PlanItem } from '../../src/workers/_plan-items.js';
 import { archiveFileArb, renderArchive } from '../arbitraries.js';
 
 describe(BoundaryScanner.name, () => {

@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initState } from '../../src/accumulators/index.js';
 import { AnalyzerError } from '../../src/errors.js';
-import { Cancelled, Executor, type ExecutorOptions, type FinalReply, type TaskInput } from '../../src/workers/_executor.js';
+import { Cancelled, Executor, type ExecutorOptions, type TaskInput } from '../../src/workers/_executor.js';
+import type { FinalReply } from '../../src/workers/_protocol.js';
 import type { TaskHooks } from '../../src/workers/_tasks.js';
 import { removeTmpDirs, tmpDir } from './_archive.js';
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Input } from '../../src/input/classify.js';
 import { classifyInputs, type InputFile } from '../../src/input/sources.js';
-import { collectPlan, type PlanItem } from '../../src/workers/plan-shards.js';
+import type { PlanItem } from '../../src/workers/_plan-items.js';
+import { collectPlan } from '../../src/workers/plan-shards.js';
 import { archiveFileArb, NASTY_STRINGS as NASTY, renderArchive } from '../arbitraries.js';
 import { removeTmpDirs, tmpDir, writeFile } from './_archive.js';
 

@@ -7,25 +7,14 @@
 import { CompactNumColumn, KeyTable } from '../key-table.js';
 import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
 import type { StrSpan } from '../packed.js';
-import { ExampleColumn } from './_example-column.js';
-import { RepoColumn } from './_repo-column.js';
+import { ExampleColumn, type ErrorExample, type Examples } from './_example-column.js';
+import { RepoColumn, type Repos } from './_repo-column.js';
 
 /** a span's bytes before it is filled */
 const EMPTY = Buffer.alloc(0);
 
 /** The reference keeps `occurrences[:5]` of every error key: its first five occurrences. */
 export const EXAMPLES = 5;
-
-/** One occurrence kept as an example: where it was and its session id, printed Python's way. */
-export interface ErrorExample {
-  at: Ordinal;
-  id: string;
-}
-
-/** Distinct repos, as Python-equality keys; one repo may be held as its key alone. */
-export type Repos = string | Set<string>;
-/** The first five occurrences; a lone occurrence (the one at the row's first ordinal) may be held as its session id alone. */
-export type Examples = string | ErrorExample[];
 
 /** The repos as a list (the compact form is one repo). */
 export function repoList(r: Repos): Iterable<string> {

@@ -11,8 +11,17 @@
  */
 import { CompactNumColumn } from '../key-table.js';
 import { KeyBytes } from '../key-bytes.js';
+import type { Ordinal } from '../ordinal.js';
 import type { PackWriter } from '../packed.js';
-import type { ErrorExample, Examples } from './_error-keys.js';
+
+/** One occurrence kept as an example: where it was and its session id, printed Python's way. */
+export interface ErrorExample {
+  at: Ordinal;
+  id: string;
+}
+
+/** The first five occurrences; a lone occurrence (the one at the row's first ordinal) may be held as its session id alone. */
+export type Examples = string | ErrorExample[];
 
 /** A row's number from LIST on is a list's place + LIST; below, its id's entry. */
 const LIST = 2 ** 31;

@@ -8,7 +8,9 @@
  * old generation grow to ~3x its live size before it collects again.
  */
 import { CompactNumColumn } from '../key-table.js';
-import type { Repos } from './_error-keys.js';
+
+/** Distinct repos, as Python-equality keys; one repo may be held as its key alone. */
+export type Repos = string | Set<string>;
 
 /** A row's number from SETS on is a Set's place + SETS; below, its repo's. */
 const SETS = 2 ** 31;

@@ -3,9 +3,6 @@
  * reference's `Session`, and its report (patterns, proposals, threshold),
  * byte-identical to `improvement_proposals.py`.
  */
-import { buildPatterns } from '../../analysis/patterns.js';
-import { applyThreshold, generateProposals } from '../../analysis/proposals.js';
-import type { Report } from '../../report/index.js';
 import { toSeedSession } from '../../input/adapters/seed-view.js';
 import { toSession } from '../../input/to-session.js';
 import type { Session } from '../../session.js';
@@ -13,6 +10,7 @@ import { defineProfile } from '../engine.js';
 import type { Profile } from '../types.js';
 import { SEED_DETECTORS } from './detectors.js';
 import { seedMessageReaders } from './message-readers.js';
+import { applyThreshold, buildPatterns, generateProposals, type Report } from './report.js';
 
 export { SEED_DETECTORS } from './detectors.js';
 export type { SeedDetector } from './types.js';

@@ -11,21 +11,12 @@ import type { Session } from '../../session.js';
 import { compareOrdinal, type Ordinal } from '../ordinal.js';
 import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
 import type { PackReader } from '../packed.js';
-import {
-  EXAMPLES,
-  ErrorKeys,
-  foldFields,
-  mergeErrorKeys,
-  mergeErrorKeysInto,
-  repoList,
-  type ErrorExample,
-  type ErrorKeyFields,
-  type Examples,
-  type Repos,
-} from './_error-keys.js';
+import { EXAMPLES, ErrorKeys, foldFields, mergeErrorKeys, mergeErrorKeysInto, repoList, type ErrorKeyFields } from './_error-keys.js';
+import type { ErrorExample, Examples } from './_example-column.js';
+import type { Repos } from './_repo-column.js';
 import { tallyPatterns, type SeedDetector } from './types.js';
 
-export type { ErrorExample } from './_error-keys.js';
+export type { ErrorExample } from './_example-column.js';
 
 /** A key is a pattern from this many occurrences on (the reference's `len(occurrences) >= 3`). */
 const MIN_OCCURRENCES = 3;
@@ -286,7 +277,7 @@ export const repeatedErrors: SeedDetector<RepeatedErrorsState, ErrorKeyResult[],
     return out;
   },
   patterns(result) {
-    const out: WastePattern[] = [];
+    const out: WastePattern<'repeated_error'>[] = [];
     for (const e of result) {
       if (e.count < MIN_OCCURRENCES) continue;
       out.push({

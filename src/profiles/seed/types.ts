@@ -1,8 +1,8 @@
 /**
  * A seed detector: the generic `Detector` over the reference's `Session`, plus
  * what the reference's report needs from it — its waste patterns, its share of
- * the report's header line and its proposals. The report assembles these in
- * registry order (`detectors.ts`), which is the reference's creation order.
+ * the report's header line and its proposals. The report (`report.ts`) assembles these
+ * in registry order (`detectors.ts`), which is the reference's creation order.
  */
 import type { WastePattern } from '../../analysis/patterns.js';
 import type { ImprovementProposal } from '../../analysis/proposals.js';
@@ -20,11 +20,11 @@ export interface SeedDetector<S, R, K extends string = string> extends Detector<
   /** the `pattern_type` of this detector's waste patterns */
   readonly patternType: K;
   /** this detector's waste patterns, in the reference's creation order */
-  patterns(result: R): WastePattern[];
+  patterns(result: R): WastePattern<K>[];
   /** its share of the header line; `patterns` are the ones `patterns(result)` made */
-  tally(result: R, patterns: readonly WastePattern[]): SeedTally;
+  tally(result: R, patterns: readonly WastePattern<K>[]): SeedTally;
   /** its proposals; `patterns` are its own, in the report's order (hours descending, stable) */
-  proposals(result: R, patterns: readonly WastePattern[], overhead: number): ImprovementProposal[];
+  proposals(result: R, patterns: readonly WastePattern<K>[], overhead: number): ImprovementProposal[];
 }
 
 /** The usual tally: every pattern's occurrences and affected repos. */

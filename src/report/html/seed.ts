@@ -2,7 +2,8 @@
  * The seed profile's page: the reference's proposals and waste patterns as a dashboard.
  * Totals are summed exactly as the Markdown report sums them, so the two agree digit for digit.
  */
-import type { PatternSet, PatternType, WastePattern } from '../../analysis/patterns.js';
+import type { WastePattern } from '../../analysis/patterns.js';
+import type { PatternSet, PatternType } from '../../profiles/seed/report.js';
 import type { ManualProcessesResult } from '../../profiles/seed/manual-processes.js';
 import type { ImprovementProposal, Priority } from '../../analysis/proposals.js';
 import { floatRepr, formatFixed } from '../../python/index.js';

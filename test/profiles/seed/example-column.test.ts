@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOps, columnOps } from '../_column-ops.js';
 import { PackReader, PackWriter } from '../../../src/profiles/packed.js';
-import type { Examples } from '../../../src/profiles/seed/_error-keys.js';
+import type { Examples } from '../../../src/profiles/seed/_example-column.js';
 import { ExampleColumn } from '../../../src/profiles/seed/_example-column.js';
 
 const id = fc.constantFrom('s1', 's2', 'é', '\uD800', '');

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOps, columnOps } from '../_column-ops.js';
-import type { Repos } from '../../../src/profiles/seed/_error-keys.js';
+import type { Repos } from '../../../src/profiles/seed/_repo-column.js';
 import { RepoColumn } from '../../../src/profiles/seed/_repo-column.js';
 
 const repo = fc.constantFrom('salpha', 'sbeta', 'N', '');
