@@ -31,10 +31,13 @@ export {
   type Accumulator,
   type Ordinal,
 } from './accumulators/index.js';
+import type { WastePattern as AnyWastePattern } from './analysis/patterns.js';
+import type { PatternType } from './profiles/seed/report.js';
 export { toSession, type SessionCheck } from './input/to-session.js';
-export type { WastePattern } from './analysis/patterns.js';
 export { priorityFromRoi, type ImprovementProposal, type Priority } from './analysis/proposals.js';
 export { buildPatterns, generateProposals, applyThreshold, type PatternSet, type PatternType } from './profiles/seed/report.js';
+/** A seed waste pattern, its `pattern_type` one of the seed registry's (the library's type before the shape moved to analysis/). */
+export type WastePattern = AnyWastePattern<PatternType>;
 export { buildReport, renderReport, renderMarkdown, renderJson, type Report } from './report/index.js';
 export { serializeState, serializeStateChunks, parseState, readState, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-file.js';
 // eager: the library's synchronous API reads states of any profile, so every profile loads with it
