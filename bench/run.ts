@@ -113,19 +113,11 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  GENERATOR_VERSION,
-  PROFILES as ARCHIVE_PROFILES,
-  SHAPES,
-  formatBytes,
-  generateArchive,
-  isMain,
-  parseSize,
-  summaryLine,
-  type ArchiveProfile,
-  type ArchiveShape,
-  type GenerateOptions,
-} from './generate.js';
+import { isMain } from './_is-main.js';
+import { PROFILES as ARCHIVE_PROFILES, type ArchiveProfile, type ArchiveShape, GENERATOR_VERSION, SHAPES } from './generate/archive-kinds.js';
+import { summaryLine } from './generate/args.js';
+import { formatBytes, parseSize } from './generate/sizes.js';
+import { type GenerateOptions, generateArchive } from './generate/write-archive.js';
 import { DUCKDB_SHAPES, DUCKDB_SKIPPED, checkDuckdbOutput, loadDuckdb, type DuckdbShape } from './duckdb.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,11 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeError } from '../../src/python/index.js';
-import { SessionFactory, createRng, generateArchive, parseSize, type ArchiveShape, type GenerateOptions } from '../../bench/generate.js';
+import type { ArchiveShape } from '../../bench/generate/archive-kinds.js';
+import { createRng } from '../../bench/generate/rng.js';
+import { SessionFactory } from '../../bench/generate/session-factory.js';
+import { parseSize } from '../../bench/generate/sizes.js';
+import { type GenerateOptions, generateArchive } from '../../bench/generate/write-archive.js';
 import {
   compareProposals,
   formatJsonLine,

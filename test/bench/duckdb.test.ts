@@ -19,7 +19,7 @@ import {
   type DuckdbShape,
   type ToolRow,
 } from '../../bench/duckdb.js';
-import { generateArchive } from '../../bench/generate.js';
+import { generateArchive } from '../../bench/generate/write-archive.js';
 import { formatTable, parseRunArgs, type ScenarioResult } from '../../bench/run.js';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'fp-bench-duckdb-'));
