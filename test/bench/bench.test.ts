@@ -14,17 +14,11 @@ import { createRng } from '../../bench/generate/rng.js';
 import { SessionFactory } from '../../bench/generate/session-factory.js';
 import { parseSize } from '../../bench/generate/sizes.js';
 import { type GenerateOptions, generateArchive } from '../../bench/generate/write-archive.js';
-import {
-  compareProposals,
-  formatJsonLine,
-  formatTable,
-  median,
-  parseJsonLine,
-  parsePythonJson,
-  parseRunArgs,
-  parseTimeV,
-  type ScenarioResult,
-} from '../../bench/run.js';
+import { compareProposals, parsePythonJson } from '../../bench/run/compare.js';
+import { parseRunArgs } from '../../bench/run/options.js';
+import { type ScenarioResult, formatJsonLine, parseJsonLine } from '../../bench/run/results.js';
+import { formatTable, median } from '../../bench/run/table.js';
+import { parseTimeV } from '../../bench/run/time-v.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(os.tmpdir(), 'fp-bench-test-'));

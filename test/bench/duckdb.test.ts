@@ -20,7 +20,9 @@ import {
   type ToolRow,
 } from '../../bench/duckdb.js';
 import { generateArchive } from '../../bench/generate/write-archive.js';
-import { formatTable, parseRunArgs, type ScenarioResult } from '../../bench/run.js';
+import { parseRunArgs } from '../../bench/run/options.js';
+import type { ScenarioResult } from '../../bench/run/results.js';
+import { formatTable } from '../../bench/run/table.js';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'fp-bench-duckdb-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
