@@ -8,7 +8,11 @@
  * CLI runs as a whole child process,
  *     node dist/cli.js --input FILE --format json --workers W --parser D
  * once as a warm-up (page cache, disk) and then --runs times; scenarios run round-robin (run 1 of
- * every scenario, then run 2, ...), so with --vs-reference the reference
+ * every scenario, then run 2, ...). Before EACH timed run (ours, the reference, DuckDB) the bench
+ * reads the whole archive once, untimed (a plain sequential read of every byte, every file of a
+ * folder): this VM drops cached pages continuously (1 GB JSON Lines: 953.7M to 906.2M resident
+ * in 60 s by fincore, 2026-12-02, 19 GB free), so without it a run read part of its archive from
+ * disk and the first runs of a round were warmer than the last. Round-robin, with --vs-reference the reference
  *     python3 ../shared/reference/improvement_proposals.py --input FILE --format json
  * alternates with ours and drifts of the machine hit both alike. Per scenario: median wall time
  * (spawn to exit, measured here), MB/s = archive bytes ON DISK / median wall (compressed bytes
@@ -108,7 +112,7 @@
  */
 // The runner's modules, one job each, in bench/run/: options.ts (flags), archives.ts (generated
 // and cached archives), scenarios.ts (what runs), run-bench.ts (the round-robin loop),
-// measure.ts and time-v.ts (one child run: wall time, peak RSS),
+// warm-read.ts (the untimed read), measure.ts and time-v.ts (one child run: wall time, peak RSS),
 // scenario-results.ts and compare.ts (medians, outputs against the reference's), results.ts (the
 // result, the machine, --json lines), table.ts (the printed table).
 import { readFileSync, rmSync } from 'node:fs';

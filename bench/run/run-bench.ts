@@ -1,6 +1,7 @@
 /**
  * The bench loop: for each archive, generate it or take it from the cache, run its scenarios
- * round-robin (warm-ups, then the timed runs), and turn their runs into results; --json writes each result as its archive ends.
+ * round-robin (warm-ups, then the timed runs, each timed run after an untimed read of the
+ * archive), and turn their runs into results; --json writes each result as its archive ends.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -14,16 +15,18 @@ import { type ScenarioResult, describeFailure, formatJsonLine, machineInfo } fro
 import { scenarioResults } from './scenario-results.js';
 import { type Scenario, archiveSpecs, scenariosOf } from './scenarios.js';
 import { describeArchive, fmtRss } from './table.js';
+import { warmRead } from './warm-read.js';
 
-/** One run of one scenario; a timed run (`record`) adds its wall time and peak RSS to the scenario's. */
+/** One run of one scenario; a timed run (`record`) first reads the archive untimed (warm-read.ts). */
 async function runScenario(
   s: Scenario,
   label: string,
   record: boolean,
-  ctx: { workDir: string; method: RssMethod; timeout: number | undefined; log: (line: string) => void },
+  ctx: { archive: string; workDir: string; method: RssMethod; timeout: number | undefined; log: (line: string) => void },
 ): Promise<void> {
   const { workDir, method, log } = ctx;
   if (s.failure || s.skipped) return;
+  if (record) warmRead(ctx.archive);
   const m = await measure(s.cmd, s.outputFile, workDir, method, ctx.timeout);
   const name = s.impl !== 'fleet-proposals' ? s.impl : `ours ${s.profile ? `--profile ${s.profile} ` : ''}${s.parser} w=${s.workers}`;
   if (m.exitCode !== 0 || m.signal || m.timedOut) {
@@ -72,7 +75,7 @@ export async function runBench(opts: RunOptions): Promise<ScenarioResult[]> {
       const { info, generated: fresh } = await ensureArchive(spec, opts.cacheDir, log);
       if (fresh) generated.push(info.path, `${info.path}.meta.json`);
       const { scenarios, reference } = scenariosOf(info, opts, vsDuckdb, workDir);
-      const ctx = { workDir, method, timeout: opts.timeout, log };
+      const ctx = { archive: info.path, workDir, method, timeout: opts.timeout, log };
       log(`${describeArchive(info)}: ${scenarios.length} scenario(s), ${opts.warmup} warm-up + ${opts.runs} run(s) each, round-robin`);
       for (let i = 0; i < opts.warmup; i++) for (const s of scenarios) await runScenario(s, `warm-up ${i + 1}/${opts.warmup}`, false, ctx);
       for (let i = 0; i < opts.runs; i++) for (const s of scenarios) await runScenario(s, `run ${i + 1}/${opts.runs}`, true, ctx);
