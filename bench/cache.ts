@@ -21,7 +21,8 @@ import { mkdtempSync, promises as fsp, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateArchive, parseSize } from './generate.js';
+import { parseSize } from './generate/sizes.js';
+import { generateArchive } from './generate/write-archive.js';
 
 const { values } = parseArgs({
   options: {

@@ -18,7 +18,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateArchive, parseSize, type ArchiveShape } from './generate.js';
+import type { ArchiveShape } from './generate/archive-kinds.js';
+import { parseSize } from './generate/sizes.js';
+import { generateArchive } from './generate/write-archive.js';
 
 const { values } = parseArgs({
   options: {

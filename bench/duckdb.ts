@@ -16,7 +16,7 @@
  */
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isMain } from './generate.js';
+import { isMain } from './_is-main.js';
 
 export const DUCKDB_PACKAGE = '@duckdb/node-api';
 export const DUCKDB_VERSION = '1.5.6-r.1';

@@ -96,7 +96,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isMain } from './generate.js';
+import { isMain } from './_is-main.js';
 
 interface SeedEngine {
   initState(): unknown;

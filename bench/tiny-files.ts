@@ -15,7 +15,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isMain } from './generate.js';
+import { isMain } from './_is-main.js';
 
 /** A small seeded PRNG (mulberry32): the same flags give the same bytes. */
 function rng(seed: number): () => number {

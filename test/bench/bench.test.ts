@@ -9,18 +9,16 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeError } from '../../src/python/index.js';
-import { SessionFactory, createRng, generateArchive, parseSize, type ArchiveShape, type GenerateOptions } from '../../bench/generate.js';
-import {
-  compareProposals,
-  formatJsonLine,
-  formatTable,
-  median,
-  parseJsonLine,
-  parsePythonJson,
-  parseRunArgs,
-  parseTimeV,
-  type ScenarioResult,
-} from '../../bench/run.js';
+import type { ArchiveShape } from '../../bench/generate/archive-kinds.js';
+import { createRng } from '../../bench/generate/rng.js';
+import { SessionFactory } from '../../bench/generate/session-factory.js';
+import { parseSize } from '../../bench/generate/sizes.js';
+import { type GenerateOptions, generateArchive } from '../../bench/generate/write-archive.js';
+import { compareProposals, parsePythonJson } from '../../bench/run/compare.js';
+import { parseRunArgs } from '../../bench/run/options.js';
+import { type ScenarioResult, formatJsonLine, parseJsonLine } from '../../bench/run/results.js';
+import { formatTable, median } from '../../bench/run/table.js';
+import { parseTimeV } from '../../bench/run/time-v.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(os.tmpdir(), 'fp-bench-test-'));

@@ -19,8 +19,10 @@ import {
   type DuckdbShape,
   type ToolRow,
 } from '../../bench/duckdb.js';
-import { generateArchive } from '../../bench/generate.js';
-import { formatTable, parseRunArgs, type ScenarioResult } from '../../bench/run.js';
+import { generateArchive } from '../../bench/generate/write-archive.js';
+import { parseRunArgs } from '../../bench/run/options.js';
+import type { ScenarioResult } from '../../bench/run/results.js';
+import { formatTable } from '../../bench/run/table.js';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'fp-bench-duckdb-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateArchive, type ArchiveShape } from '../../bench/generate.js';
+import type { ArchiveShape } from '../../bench/generate/archive-kinds.js';
+import { generateArchive } from '../../bench/generate/write-archive.js';
 import { analyzeInputs } from '../../src/engine.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fp-reused-chunks-'));
