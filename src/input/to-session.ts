@@ -20,7 +20,7 @@
  */
 import { callsOfColumns, type JsonValue, type NameValue, type Session, type ToolCall, type ToolColumns } from '../session.js';
 import { PyNum } from '../python/py-num.js';
-import { isManualProcess } from '../profiles/seed/manual-processes.js';
+import { isManualProcess } from '../manual-process.js';
 import { pyKey } from '../python/py-key.js';
 import { ColumnSession } from './_column-session.js';
 import { ReadErrors, ReadToolCalls } from './_read-members.js';

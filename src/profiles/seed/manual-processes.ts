@@ -7,21 +7,14 @@
 import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
-import type { Session, ToolCall, ToolColumns } from '../../session.js';
+import { distinctTools, isManualProcess } from '../../manual-process.js';
+import type { Session, ToolColumns } from '../../session.js';
 import { compareOrdinal, type Ordinal } from '../ordinal.js';
 import { fail, integer, list, map, object, ordinal, string, stringSet } from '../schema.js';
 import type { SeedDetector } from './types.js';
 
 /** The appendix lists the top 20 patterns; manual ones sort after every other type on ties. */
 export const MANUAL_TOP = 20;
-
-/** The reference's manual-process test: more than 10 calls with at most 3 distinct tools
- * (a missing tool counts as None here, unlike elsewhere). The session reader asks it too:
- * the reference reads `duration_minutes` only for these sessions. */
-export function isManualProcess(calls: readonly ToolCall[]): boolean {
-  if (calls.length <= 10) return false;
-  return distinctTools(calls, 4) <= 3;
-}
 
 /**
  * isManualProcess of calls as columns (their ids are equal exactly when their tools are):
@@ -48,16 +41,6 @@ function isManualColumns(cols: ToolColumns): boolean {
 function distinctIds(cols: ToolColumns): number {
   const seen = new Set<number>();
   for (let k = 0; k < cols.n; k++) seen.add(cols.ids[cols.start + k]!);
-  return seen.size;
-}
-
-/** Number of distinct tools by Python equality, counting at most `cap`. */
-export function distinctTools(calls: readonly ToolCall[], cap = Infinity): number {
-  const seen = new Set<string>();
-  for (const c of calls) {
-    seen.add(c.tool === undefined ? pyKey(null) : pyKey(c.tool));
-    if (seen.size >= cap) break;
-  }
   return seen.size;
 }
 
