@@ -10,11 +10,13 @@
  * Speed: string contents are scanned 64 bytes a step by a WebAssembly SIMD kernel that
  * also skips valid escapes (wasm/string-scan.ts; 1.5x end to end on long messages), or,
  * where it is unavailable, four bytes at a time (`findSpecial`, _json-bytes.ts).
- * `scan` is one function on purpose (see its comment); the rest lives around it:
- * chunks and UTF-8 below (_chunked-input.ts), records above (fast-decoder.ts).
+ * `scan` is one function on purpose (see its comment) over the steps a long input repeats;
+ * the rest lives around it: the short tokens' steps (escapes, literals, a number's sign, dot
+ * and exponent) and the words of the structure's errors below (_json-tokens.ts), chunks and
+ * UTF-8 below that (_chunked-input.ts), records above (fast-decoder.ts).
  */
-import { ChunkedInput } from './_chunked-input.js';
-import { BOM, EMPTY_WORDS, ESC1, findSpecial, HEX, LIT_FALSE, LIT_NULL, LIT_TRUE, printable } from './_json-bytes.js';
+import { EMPTY_WORDS, ESC1, findSpecial, HEX, printable } from './_json-bytes.js';
+import { afterMemberError, JsonTokenSteps, propertyNameError, valueError } from './_json-tokens.js';
 import type { Shape } from './types.js';
 
 // ---- parser states -------------------------------------------------------
@@ -67,16 +69,12 @@ VSTART[0x6e] = V_NULL;
 
 const EMPTY_BUFFER = Buffer.alloc(0);
 
-export abstract class JsonScanner extends ChunkedInput {
+export abstract class JsonScanner extends JsonTokenSteps {
   // parser
   private state = S_TOP;
   private depth = 0;
   private stack = new Uint8Array(64);
   protected strIsKey = false;
-  private uLeft = 0;
-  private lit: Uint8Array = LIT_TRUE;
-  private litIdx = 0;
-  private bomIdx = 0;
 
   /** The input's shape, decided by the record layer; the scanner asks only whether it is JSON Lines (a newline ends a record). */
   protected _shape: Shape | undefined = undefined;
@@ -214,9 +212,7 @@ export abstract class JsonScanner extends ChunkedInput {
             i++;
             break;
           }
-          if (c !== (ct === ARR ? 0x5d : 0x7d)) {
-            this.fail(ct === ARR ? "expected ',' or ']' after an array element" : "expected ',' or '}' after an object member", base + i, line);
-          }
+          if (c !== (ct === ARR ? 0x5d : 0x7d)) this.fail(afterMemberError(ct === ARR), base + i, line);
           depth--;
           i++;
           if (depth <= notify) {
@@ -262,15 +258,7 @@ export abstract class JsonScanner extends ChunkedInput {
             } else state = S_AFTER;
             break;
           }
-          this.fail(
-            c === 0x7d
-              ? "trailing comma before '}'"
-              : state === S_OBJ_FIRST
-                ? "expected a double-quoted property name or '}'"
-                : 'expected a double-quoted property name',
-            base + i,
-            line,
-          );
+          this.fail(propertyNameError(c, state === S_OBJ_FIRST), base + i, line);
         }
         // falls through (unreachable: fail() throws)
 
@@ -296,7 +284,7 @@ export abstract class JsonScanner extends ChunkedInput {
         case S_TOP:
           if (c === 0xef && base + i === 0 && this.topCount === 0) {
             state = S_BOM;
-            this.bomIdx = 1;
+            this.startBom();
             i++;
             break;
           }
@@ -309,9 +297,7 @@ export abstract class JsonScanner extends ChunkedInput {
 
         case S_VALUE: {
           const k = VSTART[c]!;
-          if (k === 0) {
-            this.fail(c === 0x5d && depth > 0 && stack[depth - 1] === ARR ? "trailing comma before ']'" : 'expected a value', base + i, line);
-          }
+          if (k === 0) this.fail(valueError(c, depth > 0 && stack[depth - 1] === ARR), base + i, line);
           if (depth <= notify) {
             this.save(state, depth, line);
             this.onValueStart(buf, i, n, depth, c, line);
@@ -356,36 +342,25 @@ export abstract class JsonScanner extends ChunkedInput {
               state = S_NUM_INT;
               break;
             default:
-              this.lit = k === V_TRUE ? LIT_TRUE : k === V_FALSE ? LIT_FALSE : LIT_NULL;
-              this.litIdx = 1;
+              this.startLiteral(c);
               state = S_LIT;
           }
           break;
         }
 
         case S_ESC:
-          if (ESC1[c] === 1) state = S_STR;
-          else if (c === 0x75) {
-            state = S_U;
-            this.uLeft = 4;
-          } else this.fail(`invalid escape: ${printable(c)} after '\\'`, base + i, line);
+          state = this.escapeStep(c, base + i, line) ? S_U : S_STR;
           i++;
           break;
 
         case S_U:
-          if (HEX[c] !== 1) this.fail('invalid \\u escape (expected 4 hex digits)', base + i, line);
+          if (this.unicodeStep(c, base + i, line)) state = S_STR;
           i++;
-          if (--this.uLeft === 0) state = S_STR;
           break;
 
-        case S_LIT: {
-          const lit = this.lit;
-          if (c !== lit[this.litIdx]) {
-            const word = lit === LIT_TRUE ? 'true' : lit === LIT_FALSE ? 'false' : 'null';
-            this.fail(`invalid literal (expected '${word}')`, base + i, line);
-          }
+        case S_LIT:
           i++;
-          if (++this.litIdx === lit.length) {
+          if (this.literalStep(c, base + i - 1, line)) {
             if (depth <= notify) {
               this.save(state, depth, line);
               this.onValueEnd(buf, i, depth, line);
@@ -398,42 +373,30 @@ export abstract class JsonScanner extends ChunkedInput {
             } else state = S_AFTER;
           }
           break;
-        }
 
         case S_BOM:
-          // EF at offset 0. A byte that does not continue a BOM fails only once the
-          // 3-byte character is complete: if it is not valid UTF-8, that error (at
-          // offset 0) must win whatever the chunking.
-          if (c !== BOM[this.bomIdx]) this.bomIdx |= 4;
+          if (this.bomStep(c)) state = S_TOP;
           i++;
-          if ((++this.bomIdx & 3) === 3) {
-            if (this.bomIdx !== 3) this.fail('expected a value', 0, 1);
-            state = S_TOP;
-          }
           break;
 
         case S_NUM_MINUS:
-          if (c === 0x30) state = S_NUM_ZERO;
-          else if (c >= 0x31 && c <= 0x39) state = S_NUM_INT;
-          else this.fail("invalid number: expected a digit after '-'", base + i, line);
+          state = this.afterMinus(c, base + i, line) ? S_NUM_ZERO : S_NUM_INT;
           i++;
           break;
 
         case S_NUM_DOT:
-          if (c < 0x30 || c > 0x39) this.fail("invalid number: expected a digit after '.'", base + i, line);
+          this.afterDot(c, base + i, line);
           state = S_NUM_FRAC;
           i++;
           break;
 
         case S_NUM_E:
-          if (c === 0x2b || c === 0x2d) state = S_NUM_ESIGN;
-          else if (c >= 0x30 && c <= 0x39) state = S_NUM_EXP;
-          else this.fail('invalid number: expected a digit in the exponent', base + i, line);
+          state = this.afterE(c, base + i, line) ? S_NUM_ESIGN : S_NUM_EXP;
           i++;
           break;
 
         case S_NUM_ESIGN:
-          if (c < 0x30 || c > 0x39) this.fail('invalid number: expected a digit in the exponent', base + i, line);
+          this.afterExponentSign(c, base + i, line);
           state = S_NUM_EXP;
           i++;
           break;
