@@ -20,7 +20,7 @@ import type { InputEvent } from './input/types.js';
 import { emptyMalformed, mergeMalformed, noteMalformed, type MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
 import { addRecord } from './profiles/engine.js';
-import { ordinalAt } from './profiles/ordinal.js';
+import { ordinalAt } from './ordinal.js';
 import type { AnyProfile, Ordinal } from './profiles/types.js';
 
 /** The analysis of one shard (a whole input, or a byte range of one). Plain data: it crosses threads. */

@@ -1,4 +1,4 @@
-import { compareOrdinal, type Ordinal } from './accumulators/types.js';
+import { compareOrdinal, type Ordinal } from './ordinal.js';
 import { describeLocation, type ErrorContext } from './errors.js';
 import { MALFORMED_SHOWN } from './options.js';
 

@@ -22,7 +22,7 @@ import type { MalformedSummary } from './malformed.js';
 import { MALFORMED_SHOWN } from './options.js';
 import { documentDetectors, mapStateOrdinals, type ProfileState } from './profiles/engine.js';
 import { findProfile, loadProfile, PROFILE_NAMES } from './profiles/index.js';
-import { compareOrdinal, type Ordinal } from './profiles/ordinal.js';
+import { compareOrdinal, type Ordinal } from './ordinal.js';
 import { fail, integer, list, object, ordinal, StateFieldError, string } from './profiles/schema.js';
 import type { AnyProfile } from './profiles/types.js';
 import { JsonSyntaxError, readJsonChunks, reviveTagged, stringifyChunks } from './state-file-json.js';

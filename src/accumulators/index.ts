@@ -6,7 +6,7 @@
 import * as engine from '../profiles/engine.js';
 import { findProfile } from '../profiles/index.js';
 import type { AnyProfile, ProfileResult } from '../profiles/types.js';
-import type { Ordinal } from '../profiles/ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 import type { MessageReaders } from '../input/message-readers.js';
 
 export { repeatedErrors, type ErrorKeyResult } from '../profiles/seed/repeated-errors.js';
@@ -14,7 +14,7 @@ export { slowTools, type ToolLatencyResult } from '../profiles/seed/slow-tools.j
 export { retryStreaks, type RetryResult } from '../profiles/seed/retry-streaks.js';
 export { manualProcesses, type ManualPattern, type ManualProcessesResult } from '../profiles/seed/manual-processes.js';
 export type { Accumulator } from './types.js';
-export { compareOrdinal, type Ordinal } from '../profiles/ordinal.js';
+export { compareOrdinal, type Ordinal } from '../ordinal.js';
 
 /** The state of an analysis (a `ProfileState` of the profile it names). */
 export type AnalyzerState = engine.ProfileState;

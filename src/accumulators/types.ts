@@ -1,5 +1,3 @@
-/** Kept for importers of the former path (input/malformed.ts): ordinals live in profiles/ordinal.ts. */
-export { compareOrdinal, minOrdinal, type Ordinal } from '../profiles/ordinal.js';
 import type { Session } from '../session.js';
 import type { Detector } from '../profiles/types.js';
 

@@ -4,7 +4,7 @@
  * smallest ids, sorted) next to an exact count. Both merge associatively and
  * commutatively: a sorted-by-order list cut at N is the same whatever the split.
  */
-import { compareOrdinal, minOrdinal, type Ordinal } from '../accumulators/types.js';
+import { compareOrdinal, minOrdinal, type Ordinal } from '../ordinal.js';
 import type { AgentSession } from '../agent-session.js';
 import type { Evidence } from './finding.js';
 import { mergeKeyedInto } from '../profiles/keyed-merge.js';

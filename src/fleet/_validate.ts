@@ -3,7 +3,7 @@
  * names the field path, so a damaged file says where: "Invalid state:
  * fleet.tool_time.keys["git commit"].calls is a string, expected a count".
  */
-import type { Ordinal } from '../accumulators/types.js';
+import type { Ordinal } from '../ordinal.js';
 import { AnalyzerError } from '../errors.js';
 import { MAX_EVIDENCE, SESSION_SAMPLE, type EvidenceRef, type SessionSample, type Tally } from './_evidence.js';
 

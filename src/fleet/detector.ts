@@ -7,7 +7,7 @@ import type { AgentSession } from '../agent-session.js';
 import type { Detector } from '../profiles/types.js';
 import type { FleetContext, FleetFinding } from './finding.js';
 
-export type { Ordinal } from '../profiles/ordinal.js';
+export type { Ordinal } from '../ordinal.js';
 export type { Detector };
 
 /** A fleet detector also owns its findings and their proposals. */

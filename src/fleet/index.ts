@@ -4,7 +4,7 @@
  * yet: the registry of profiles (src/profiles/) does that.
  */
 import type { AgentSession } from '../agent-session.js';
-import type { Ordinal } from '../accumulators/types.js';
+import type { Ordinal } from '../ordinal.js';
 import { overview } from './detectors/overview.js';
 import { failedRetry } from './detectors/failed-retry.js';
 import { errorClusters } from './detectors/error-clusters.js';

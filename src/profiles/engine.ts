@@ -6,7 +6,7 @@
  * concatenated input; that law carries workers, shards and state files.
  */
 import { AnalyzerError } from '../errors.js';
-import type { Ordinal } from './ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 import { isPacked, packBuffers, PackReader, PackWriter } from './packed.js';
 import type { AnyProfile, Profile, ProfileResult } from './types.js';
 

@@ -49,5 +49,5 @@ export { PROFILE_NAMES, PROFILE_REGISTRY, type ProfileEntry, type ProfileName } 
 export { seedProfile } from './seed/index.js';
 export * from './engine.js';
 export type { Detector, AnyDetector, Profile, AnyProfile, ProfileResult } from './types.js';
-export { compareOrdinal, minOrdinal, type Ordinal } from './ordinal.js';
+export { compareOrdinal, minOrdinal, type Ordinal } from '../ordinal.js';
 export { StateFieldError } from './schema.js';

@@ -17,7 +17,7 @@
 import { CompactNumColumn } from './columns.js';
 import { KeyIndex } from './key-index.js';
 import { OrdinalColumn } from './ordinal-column.js';
-import type { Ordinal } from './ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 import type { PackWriter, StrSpan } from './packed.js';
 
 export { Column, CompactNumColumn, NumColumn } from './columns.js';

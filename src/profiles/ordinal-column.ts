@@ -9,7 +9,7 @@
  * 16,383 takes 3): on 1M error keys ~13 MB less, in every thread's tables (peak RSS per key
  * is a goal of issue 13: <= 300 bytes with two workers).
  */
-import type { Ordinal } from './ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 import type { PackWriter } from './packed.js';
 
 /** bytes of the first page; each next one twice the last, up to MAX_PAGE */

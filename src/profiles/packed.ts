@@ -10,7 +10,7 @@
  * them back in the same order with a `PackReader`; the result must equal the state it
  * packed (the laws tests check it through the state-file form).
  */
-import type { Ordinal } from './ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 
 /**
  * A packed state: plain data that crosses threads cheaply, as the chunks it was written in

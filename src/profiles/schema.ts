@@ -9,7 +9,7 @@
  * consistency between fields (ranks against maps, histogram against count),
  * which are code in any library, and the rest is a dozen lines.
  */
-import type { Ordinal } from './ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 
 export class StateFieldError extends Error {
   override readonly name = 'StateFieldError';

@@ -27,7 +27,7 @@
  */
 import type { AgentSession } from '../agent-session.js';
 import type { MessageReaders } from '../input/message-readers.js';
-import type { Ordinal } from './ordinal.js';
+import type { Ordinal } from '../ordinal.js';
 import type { PackReader, PackWriter } from './packed.js';
 
 /** Where a record of the session format starts: the input file as given and its 1-based line. */
@@ -38,7 +38,7 @@ export interface RecordPlace {
 
 export type RecordCheck<In> = { ok: true; record: In } | { ok: false; reason: string };
 
-export type { Ordinal } from './ordinal.js';
+export type { Ordinal } from '../ordinal.js';
 
 /**
  * One detector over records of type `In` (`Session` for the seed profile,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareOrdinal } from '../../src/profiles/ordinal.js';
+import { compareOrdinal } from '../../src/ordinal.js';
 import { OrdinalColumn } from '../../src/profiles/ordinal-column.js';
 import { PackReader, PackWriter } from '../../src/profiles/packed.js';
 

@@ -17,7 +17,7 @@ import {
   type Ordinal,
   type ProfileState,
 } from '../../src/profiles/index.js';
-import { compareOrdinal, minOrdinal } from '../../src/profiles/ordinal.js';
+import { compareOrdinal, minOrdinal } from '../../src/ordinal.js';
 import { fail, integer, keyPath, map, object, ordinal } from '../../src/profiles/schema.js';
 import { SEED_DETECTORS } from '../../src/profiles/seed/index.js';
 import type { Session } from '../../src/session.js';

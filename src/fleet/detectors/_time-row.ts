@@ -4,7 +4,7 @@
  * from `add`: a fresh row, copy, the two merges, the packed columns, the state file's check.
  */
 import type { WaitKind } from '../../agent-session.js';
-import { minOrdinal, type Ordinal } from '../../accumulators/types.js';
+import { minOrdinal, type Ordinal } from '../../ordinal.js';
 import type { PackReader, PackWriter } from '../../profiles/packed.js';
 import { copySample, emptySample, type EvidenceRef, mergeEvidence, mergeSample, mergeSampleInto, type SessionSample } from '../_evidence.js';
 import { packEvidence, packSample, packSketch, packWeeks, unpackEvidence, unpackSample, unpackSketch, unpackWeeks } from '../_packed.js';

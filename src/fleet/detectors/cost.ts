@@ -11,7 +11,7 @@
  */
 import type { AgentSession, TokenUsage } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
-import { compareOrdinal, minOrdinal } from '../../accumulators/types.js';
+import { compareOrdinal, minOrdinal } from '../../ordinal.js';
 import {
   emptySample,
   evidenceRef,

@@ -14,7 +14,7 @@
  */
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
-import { compareOrdinal } from '../../accumulators/types.js';
+import { compareOrdinal, ordinalAt } from '../../ordinal.js';
 import { sessionWeek } from '../_weeks.js';
 import {
   addLoss,
@@ -35,7 +35,6 @@ import {
 import { effectiveOutcome, isRejectionText, isSiblingCancelledText, resultLine, spanToNextUs } from '../_calls.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { fail, map, obj, ordinal, str, tally } from '../_validate.js';
-import { ordinalAt } from '../../profiles/ordinal.js';
 import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 

@@ -42,7 +42,7 @@ import {
 import { effectiveOutcome, resultLine } from '../_calls.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { count, map, obj, tally } from '../_validate.js';
-import { ordinalAt } from '../../profiles/ordinal.js';
+import { ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 const BYPASS =

@@ -35,7 +35,7 @@ import {
 import { gapUs, isUserRejection, resultLine, subjectOf } from '../_calls.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { count, fail, map, obj, str, tally } from '../_validate.js';
-import { compareOrdinal, ordinalAt } from '../../profiles/ordinal.js';
+import { compareOrdinal, ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;

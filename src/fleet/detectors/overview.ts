@@ -7,7 +7,7 @@
  */
 import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
-import { minOrdinal } from '../../accumulators/types.js';
+import { minOrdinal } from '../../ordinal.js';
 import { mergeMaps, mergeMapsInto } from '../_evidence.js';
 import { packMap, packWeeks, unpackMap, unpackWeeks } from '../_packed.js';
 import { count, int, map, obj, ordinal, weeks } from '../_validate.js';

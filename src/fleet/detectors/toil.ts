@@ -37,7 +37,7 @@ import {
 } from '../_evidence.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { map, tally } from '../_validate.js';
-import { ordinalAt } from '../../profiles/ordinal.js';
+import { ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const N = 3;

@@ -19,7 +19,7 @@
  */
 import type { AgentSession, AgentToolCall, WaitKind } from '../../agent-session.js';
 import type { FleetDetector } from '../detector.js';
-import type { Ordinal } from '../../accumulators/types.js';
+import { ordinalAt, type Ordinal } from '../../ordinal.js';
 import {
   evidenceRef,
   mapEvidence,
@@ -34,7 +34,6 @@ import {
 import { effectiveOutcome, gapUs, resultLine } from '../_calls.js';
 import { sketchAdd, sketchQuantile } from '../_sketch.js';
 import { packMap, unpackMap } from '../_packed.js';
-import { ordinalAt } from '../../profiles/ordinal.js';
 import { map, obj } from '../_validate.js';
 import { addToWeek, sessionWeek, sumWeeks } from '../_weeks.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';

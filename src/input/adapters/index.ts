@@ -21,7 +21,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { AgentSession } from '../../agent-session.js';
-import type { Ordinal } from '../../accumulators/types.js';
+import type { Ordinal } from '../../ordinal.js';
 import { emptyMalformed, noteMalformed, type MalformedSummary } from '../../malformed.js';
 import { HEAD_BYTES } from './_head.js';
 import { readFailure, type AdapterReadOptions, type Skip } from './_lines.js';

@@ -5,7 +5,7 @@
  * first ordinal): with one key per error that is most of the state.
  */
 import { CompactNumColumn, KeyTable } from '../key-table.js';
-import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, ordinalAt, type Ordinal } from '../../ordinal.js';
 import type { StrSpan } from '../packed.js';
 import { ExampleColumn, type ErrorExample, type Examples } from './_example-column.js';
 import { RepoColumn, type Repos } from './_repo-column.js';

@@ -11,7 +11,7 @@
  */
 import { CompactNumColumn } from '../key-table.js';
 import { KeyBytes } from '../key-bytes.js';
-import type { Ordinal } from '../ordinal.js';
+import type { Ordinal } from '../../ordinal.js';
 import type { PackWriter } from '../packed.js';
 
 /** One occurrence kept as an example: where it was and its session id, printed Python's way. */

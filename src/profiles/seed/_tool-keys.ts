@@ -6,7 +6,7 @@
 import { addToCompactSum, mergeCompactSums, type CompactSum } from '../exact-sum.js';
 import { CompactNumColumn, KeyTable } from '../key-table.js';
 import { SumColumn } from './_sum-column.js';
-import type { Ordinal } from '../ordinal.js';
+import type { Ordinal } from '../../ordinal.js';
 import type { StrSpan } from '../packed.js';
 
 /** a span's bytes before it is filled */

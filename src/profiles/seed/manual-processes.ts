@@ -9,7 +9,7 @@ import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import { distinctTools, isManualProcess } from '../../manual-process.js';
 import type { Session, ToolColumns } from '../../session.js';
-import { compareOrdinal, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, type Ordinal } from '../../ordinal.js';
 import { fail, integer, list, map, object, ordinal, string, stringSet } from '../schema.js';
 import type { SeedDetector } from './types.js';
 

@@ -8,7 +8,7 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, normalizeError, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session } from '../../session.js';
-import { compareOrdinal, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, type Ordinal } from '../../ordinal.js';
 import { fail, integer, keyPath, list, map, object, ordinal, string, stringSet } from '../schema.js';
 import type { PackReader } from '../packed.js';
 import { EXAMPLES, ErrorKeys, foldFields, mergeErrorKeys, mergeErrorKeysInto, repoList, type ErrorKeyFields } from './_error-keys.js';

@@ -7,7 +7,7 @@ import { makeProposal } from '../../analysis/proposals.js';
 import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session, ToolColumns } from '../../session.js';
-import { compareOrdinal, ordinalAt, type Ordinal } from '../ordinal.js';
+import { compareOrdinal, ordinalAt, type Ordinal } from '../../ordinal.js';
 import { fail, integer, keyPath, map, object, ordinal, string } from '../schema.js';
 import { mergeKeyed, mergeKeyedInto } from '../keyed-merge.js';
 import { tallyPatterns, type SeedDetector } from './types.js';

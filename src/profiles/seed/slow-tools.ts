@@ -8,7 +8,7 @@ import { cpSlice, formatFixed, pyRound, pyStr } from '../../python/index.js';
 import { pyKey } from '../../python/py-key.js';
 import type { Session, ToolColumns } from '../../session.js';
 import { addToCompactSum, addToSum, compactSumValue, emptySum, fullSum, mergeSums, sumValue, type CompactSum, type ExactSum } from '../exact-sum.js';
-import type { Ordinal } from '../ordinal.js';
+import type { Ordinal } from '../../ordinal.js';
 import type { PackReader, StrSpan } from '../packed.js';
 import { describeValue, fail, finite, integer, keyPath, list, map, object, ordinal, string } from '../schema.js';
 import { foldTool, isStringKey, mergeToolKeys, mergeToolKeysInto, ToolKeys, type HeldTools, type ToolFields } from './_tool-keys.js';
