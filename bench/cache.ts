@@ -21,8 +21,11 @@ import { mkdtempSync, promises as fsp, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import { parseSize } from './generate/sizes.js';
 import { generateArchive } from './generate/write-archive.js';
+
+exitWithHelpIfAsked(import.meta.url);
 
 const { values } = parseArgs({
   options: {

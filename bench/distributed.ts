@@ -18,9 +18,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import type { ArchiveShape } from './generate/archive-kinds.js';
 import { parseSize } from './generate/sizes.js';
 import { generateArchive } from './generate/write-archive.js';
+
+exitWithHelpIfAsked(import.meta.url);
 
 const { values } = parseArgs({
   options: {

@@ -16,6 +16,7 @@
  */
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import { isMain } from './_is-main.js';
 
 export const DUCKDB_PACKAGE = '@duckdb/node-api';
@@ -100,6 +101,7 @@ export async function runDuckdbQuery(api: DuckdbApi, path: string, shape: Duckdb
 }
 
 async function main(): Promise<void> {
+  exitWithHelpIfAsked(import.meta.url);
   const { values } = parseArgs({
     options: { input: { type: 'string' }, shape: { type: 'string', default: 'array' }, threads: { type: 'string', default: '2' } },
   });

@@ -55,18 +55,10 @@
 // version), rng.ts, sizes.ts, vocabulary.ts, text-pool.ts, one module per profile (transcript.ts,
 // dense.ts for dense and error-keys), placeholders.ts, session-factory.ts (the session sequence),
 // sink.ts (buffered, gzip, backpressure), write-archive.ts (shapes and generateArchive), args.ts.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { headerHelp } from './_help.js';
 import { isMain } from './_is-main.js';
 import { HelpRequested, parseGenerateArgs, summaryLine } from './generate/args.js';
 import { generateArchive } from './generate/write-archive.js';
-
-/** This file's header comment, as plain text (the --help text). */
-function helpText(): string {
-  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  const header = source.slice(source.indexOf('/**') + 3, source.indexOf('*/'));
-  return `${header.replace(/^ \* ?/gm, '').trim()}\n`;
-}
 
 async function main(): Promise<void> {
   let opts: ReturnType<typeof parseGenerateArgs>;
@@ -74,7 +66,7 @@ async function main(): Promise<void> {
     opts = parseGenerateArgs(process.argv.slice(2));
   } catch (err) {
     if (err instanceof HelpRequested) {
-      process.stdout.write(helpText());
+      process.stdout.write(headerHelp(import.meta.url));
       return;
     }
     process.stderr.write(`generate: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,10 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import { renderFleetHtml } from '../src/report/html/index.js';
 import { CHROMIUM, launchChromium } from '../test/browser/_browser.js';
 import { runCli } from '../test/helpers.js';
 import { manyFindings, smallFleetReport } from '../test/report/html/fleet-sample.js';
+
+exitWithHelpIfAsked(import.meta.url);
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 const runs = Number(values.runs);

@@ -23,6 +23,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
+
+exitWithHelpIfAsked(import.meta.url);
 
 const { values } = parseArgs({
   options: {

@@ -96,6 +96,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import { isMain } from './_is-main.js';
 
 interface SeedEngine {
@@ -231,6 +232,7 @@ async function measure(dist: string, kind: KeyKind, keys: number, shards: number
 }
 
 async function main(): Promise<void> {
+  exitWithHelpIfAsked(import.meta.url);
   const { values } = parseArgs({
     options: {
       keys: { type: 'string', default: '300000' },

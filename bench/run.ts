@@ -115,8 +115,8 @@
 // warm-read.ts (the untimed read), measure.ts and time-v.ts (one child run: wall time, peak RSS),
 // scenario-results.ts and compare.ts (medians, outputs against the reference's), results.ts (the
 // result, the machine, --json lines), table.ts (the printed table).
-import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { headerHelp } from './_help.js';
 import { isMain } from './_is-main.js';
 import { type RunOptions, parseRunArgs } from './run/options.js';
 import { TIME_BIN } from './run/paths.js';
@@ -132,8 +132,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (opts.help) {
-    const src = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    process.stdout.write((/^\/\*\*([\s\S]*?)\*\//.exec(src)?.[1] ?? '').replace(/^ \* ?/gm, '') + '\n');
+    process.stdout.write(headerHelp(import.meta.url));
     return;
   }
   if (opts.clean) {

@@ -15,6 +15,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import { isMain } from './_is-main.js';
 
 /** A small seeded PRNG (mulberry32): the same flags give the same bytes. */
@@ -69,6 +70,7 @@ export async function writeToolKeys(file: string, keys: number, seed: number): P
 }
 
 async function main(): Promise<void> {
+  exitWithHelpIfAsked(import.meta.url);
   const { values } = parseArgs({
     options: {
       out: { type: 'string' },

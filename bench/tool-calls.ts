@@ -13,9 +13,12 @@
  * JS around it).
  */
 import { parseArgs } from 'node:util';
+import { exitWithHelpIfAsked } from './_help.js';
 import { K_TOOL_CALLS, MemberReader, NOT_READ, type ReadToolCalls } from '../src/input/_read-members.js';
 import { stringKernel } from '../src/input/wasm/string-scan.js';
 import { toolCallKernel } from '../src/input/wasm/tool-calls.js';
+
+exitWithHelpIfAsked(import.meta.url);
 
 const { values: args } = parseArgs({
   options: { calls: { type: 'string', default: '30' }, lists: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '5' } },
