@@ -90,6 +90,14 @@ const range = (shardIndex: number, start: number, end: number) => ({
   end,
 });
 
+/** The plan's end for a file whose ranges cover `spans` (its skeleton). */
+const planEnd = (...spans: readonly (readonly [number, number])[]) => ({
+  kind: 'end' as const,
+  fileIndex: 0,
+  size: 1000,
+  skeleton: spans.map(([start, end]) => ({ start, end })),
+});
+
 describe(outcomeOf.name, () => {
   it('maps a done reply to the result, an error reply to the AnalyzerError, anything else to a bug', () => {
     const state = stateOf(0, 1);
@@ -120,16 +128,7 @@ describe(FileJob.name, () => {
     job.accept(range(0, 1, 300));
     job.accept(range(1, 301, 600));
     job.accept(range(2, 601, 998));
-    job.accept({
-      kind: 'end',
-      fileIndex: 0,
-      size: 1000,
-      skeleton: [
-        { start: 1, end: 300 },
-        { start: 301, end: 600 },
-        { start: 601, end: 998 },
-      ],
-    });
+    job.accept(planEnd([1, 300], [301, 600], [601, 998]));
   };
 
   it('waits for every range, in any order, and the skeleton, then merges the ranges', async () => {
@@ -199,15 +198,7 @@ describe(FileJob.name, () => {
     job.accept(range(0, 10, 100));
     job.accept({ kind: 'reset', fileIndex: 0, shardIndex: 1 });
     job.accept(range(1, 200, 300));
-    job.accept({
-      kind: 'end',
-      fileIndex: 0,
-      size: 1000,
-      skeleton: [
-        { start: 10, end: 100 },
-        { start: 200, end: 300 },
-      ],
-    });
+    job.accept(planEnd([10, 100], [200, 300]));
     const before = h.sent[0]!.offer!();
     expect(before).toBeDefined();
     await h.sent[0]!.reply(local(before, 0, 5, 'Old'));
@@ -228,16 +219,7 @@ describe(FileJob.name, () => {
     job.accept({ kind: 'reset', fileIndex: 0, shardIndex: 1 });
     job.accept(range(1, 200, 300));
     job.accept(range(2, 300, 400));
-    job.accept({
-      kind: 'end',
-      fileIndex: 0,
-      size: 1000,
-      skeleton: [
-        { start: 10, end: 100 },
-        { start: 200, end: 300 },
-        { start: 300, end: 400 },
-      ],
-    });
+    job.accept(planEnd([10, 100], [200, 300], [300, 400]));
     const bad = (line: number): MalformedSummary => ({
       count: 1,
       first: [{ at: [0, 2, 0], reason: 'not an object', context: { file: FILE.path, line } }],
@@ -275,15 +257,7 @@ describe(FileJob.name, () => {
     const job = new FileJob(0, FILE, h.host);
     job.accept(range(0, 1, 500));
     job.accept(range(1, 501, 998));
-    job.accept({
-      kind: 'end',
-      fileIndex: 0,
-      size: 1000,
-      skeleton: [
-        { start: 1, end: 500 },
-        { start: 501, end: 998 },
-      ],
-    });
+    job.accept(planEnd([1, 500], [501, 998]));
     await h.sent[0]!.reply(done(stateOf(0, 1)));
     expect(h.fallbacks).toEqual([]);
     await trigger(h);
