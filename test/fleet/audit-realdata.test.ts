@@ -1,0 +1,57 @@
+/**
+ * The fleet findings read as a skeptical reader reads them: each test builds the
+ * fleet report of one or a few real logs of ../shared/realdata in process (the
+ * adapters, then the detectors; no CLI), opens the lines a finding names and checks
+ * the claim against them. One test per claim that a reader of the logs found wrong
+ * (audit of 2026-12-02). Skips loudly without the folder.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentSession } from '../../src/agent-session.js';
+import { buildFleetReport, finalizeFleetState, foldFleet, type FleetReport } from '../../src/fleet/index.js';
+import { agentSessionsOf } from '../../src/input/adapters/index.js';
+
+const REALDATA = path.join(import.meta.dirname, '../../../shared/realdata');
+const HAVE = existsSync(REALDATA);
+if (!HAVE) console.warn(`*** SKIPPING the fleet audit tests (test/fleet/audit-realdata.test.ts): ${REALDATA} is missing ***`);
+
+const SPOTTER = 'claude-code/spotter';
+
+async function sessionsOf(files: string[]): Promise<AgentSession[]> {
+  const out: AgentSession[] = [];
+  for (const f of files) for await (const s of (await agentSessionsOf(path.join(REALDATA, f)))!) out.push(s);
+  return out;
+}
+
+async function reportOf(files: string[]): Promise<FleetReport> {
+  return buildFleetReport(finalizeFleetState(foldFleet(await sessionsOf(files))));
+}
+
+/** The log's line `n` (1-based), parsed. */
+function logLine(file: string, n: number): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(REALDATA, file), 'utf8').split('\n')[n - 1]!) as Record<string, unknown>;
+}
+
+/** The command of the Bash tool_use on an assistant line. */
+function commandAt(file: string, n: number): string {
+  const content = (logLine(file, n).message as { content: Array<{ type: string; input?: { command?: string } }> }).content;
+  return content.find((b) => b.type === 'tool_use')!.input!.command!;
+}
+
+describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
+  it('charges a `git add && git commit && git status` line to git commit, not to a slow git status', async () => {
+    const file = `${SPOTTER}/258c7280-ae70-4798-800f-63464d01a85d.jsonl`;
+    // line 598 commits (its hooks ran 3 min, result at line 607) and then looks at the status
+    expect(commandAt(file, 598)).toMatch(/^git add \.beads\/ && git commit -m [\s\S]* && git status$/);
+    const r = await reportOf([file]);
+    const status = r.tools.find((t) => t.kind === 'family' && t.key === 'git status')!;
+    const commit = r.tools.find((t) => t.kind === 'family' && t.key === 'git commit')!;
+    // before: git status 7 calls, 3.1 min "waiting on hooks", and a finding "Shorten the hooks git status waits on"
+    expect(status.calls).toBe(4);
+    expect(status.waiting_ms).toBeLessThan(10_000);
+    expect(commit.waiting_ms).toBeGreaterThan(180_000);
+    expect(r.findings.filter((f) => f.kind === 'tool_time' && f.key === 'git status')).toEqual([]);
+    for (const f of r.findings.filter((x) => x.kind === 'tool_time' && x.key === 'git commit')) expect(f.evidence.map((e) => e.line)).toContain(607);
+  });
+});
