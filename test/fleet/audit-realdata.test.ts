@@ -54,4 +54,17 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
     expect(r.findings.filter((f) => f.kind === 'tool_time' && f.key === 'git status')).toEqual([]);
     for (const f of r.findings.filter((x) => x.kind === 'tool_time' && x.key === 'git commit')) expect(f.evidence.map((e) => e.line)).toContain(607);
   });
+
+  it('does not say a loop "bypassed its checks" when the --no-verify attempt failed on the same check', async () => {
+    const file = `${SPOTTER}/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl`;
+    expect(commandAt(file, 1458)).toContain('git commit --no-verify');
+    const result = JSON.stringify(logLine(file, 1463));
+    expect(result).toContain('"is_error":true');
+    expect(result).toContain('Pre-commit validation failed');
+    const r = await reportOf([file]);
+    const loop = r.findings.find((f) => f.kind === 'failed_retry' && f.key === 'git commit')!;
+    expect(loop.evidence.map((e) => e.line)).toContain(1463);
+    expect(loop.details).toMatchObject({ attempts: 7, bypassed: 0, succeeded: 1 });
+    expect(loop.proposal.action).not.toMatch(/bypass/);
+  });
 });

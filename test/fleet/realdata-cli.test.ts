@@ -77,11 +77,12 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     }
   }, 120_000);
 
-  it('names the git commit pre-commit loop of ae4a77f8: 7 failed attempts in a row, the last bypassing the hook', () => {
+  it('names the git commit pre-commit loop of ae4a77f8: 7 failed attempts in a row, the last trying --no-verify in vain', () => {
     const loop = report.findings.find((f) => f.kind === 'failed_retry' && f.key === 'git commit');
     expect(loop).toBeDefined();
     expect(loop!.sessions).toContain('ae4a77f8-aedd-4bc1-888f-c94edc91af04');
-    expect(loop!.details).toMatchObject({ max_attempts: 7, bypassed: 1 });
+    // the --no-verify try failed on the same hook (ae4a77f8:1463): both loops end with a commit that passed
+    expect(loop!.details).toMatchObject({ max_attempts: 7, bypassed: 0, succeeded: 2 });
     const ev = loop!.evidence.filter((e) => e.session_id.startsWith('ae4a77f8'));
     expect(ev.length).toBeGreaterThanOrEqual(6);
     // each evidence line is a failed `git commit` result blocked by the pre-commit hook
