@@ -15,6 +15,15 @@
  *  - other numbers -> `<n>`, except exit codes (`Exit code 128` stays);
  *  - whitespace collapsed; the first three non-empty lines, joined with ` ⏎ `, at
  *    most 160 characters. No lower-casing: the key is also the shown example.
+ *  - but a command's output (`Exit code N`, a Python traceback) is keyed by its first
+ *    line and the line that states the error, when one does within STATEMENT_WINDOW
+ *    characters: the first exception or error line (`** (RuntimeError) ...`, `error: ...`,
+ *    `json.decoder.JSONDecodeError: ...`, `panic: ...`), else the first failing test's
+ *    header (ExUnit `1) test ...`, pytest `___ test_x ___`, `--- FAIL: TestX`). The first
+ *    lines of `mix test` are the same for every failure: keyed by them, a missing
+ *    `secret_key_base`, a missing test dependency and failed assertions were one
+ *    "error" of 6 in 3 sessions (realdata 258c7280:988, 8463c716:1180/1243/1392), while
+ *    the two setup errors that each recurred in two sessions were nowhere.
  *
  * The taxonomy is the first category whose pattern matches the original text.
  */
@@ -76,6 +85,41 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
   [/(?<!\d)(?<!(?:Exit code|exit code|exit status|exited with code) )\d+(?:\.\d+)?/g, '<n>'],
 ];
 
+/** How far into a command's output the key looks for the line that states the error (a bound,
+ * so that a prefix of a huge message settles the key: fleet/message-readers.ts). */
+export const STATEMENT_WINDOW = 16_384;
+
+/** First lines of a command's output, whose later lines say what went wrong. */
+const RUN_OUTPUT = /^(?:Exit code -?\d+|Traceback \(most recent call last\):)$/;
+/** A line that states an error: raised (Elixir), reported by a compiler, a Python/JS
+ * exception's last line, a Go panic. */
+const STATEMENTS: readonly RegExp[] = [
+  /^\s*\*\* \([\w.]+\) \S/,
+  /^\s*error(?:\[[\w-]+\])?: \S/i,
+  /^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)(?::|$)/,
+  /^panic: \S/,
+];
+/** A failing test's header: ExUnit (`  1) test name (Module)`), pytest, go test, pytest's summary. */
+const TEST_HEADERS: readonly RegExp[] = [/^\s*\d+\) test \S/, /^_{3,} \S.* _{3,}$/, /^--- FAIL: \S/, /^FAILED \S/];
+
+/** The line of a command's output that states its error (see the header), or undefined. */
+function statementLine(lines: readonly string[]): string | undefined {
+  let header: string | undefined;
+  for (const line of lines) {
+    if (STATEMENTS.some((re) => re.test(line))) return line;
+    // `  1) test x (M)` -> `test x (M)`; pytest's `____ test_x ____` -> `FAILED test_x`, as its summary says
+    if (header === undefined && TEST_HEADERS.some((re) => re.test(line)))
+      header = line.replace(/^\s*\d+\) (?=test )/, '').replace(/^_{3,} (\S.*?) _{3,}$/, 'FAILED $1');
+  }
+  return header;
+}
+
+function normalizeLine(raw: string): string {
+  let line = raw;
+  for (const [re, to] of RULES) line = line.replace(re, to);
+  return line.replace(/\s+/g, ' ').trim();
+}
+
 export function normalizeErrorText(text: string): string {
   // a JSON string quoted inside the log's text (hook output) keeps its "\n" escapes
   let t = text.replace(/\r\n?|\\r\\n|\\n/g, '\n');
@@ -84,12 +128,15 @@ export function normalizeErrorText(text: string): string {
   // an Edit's old_string: everything after "String:" is the agent's code
   t = t.replace(/(^|\n)String:[\s\S]*$/, '$1String: <code>');
   const lines: string[] = [];
-  for (const raw of t.split('\n')) {
-    let line = raw;
-    for (const [re, to] of RULES) line = line.replace(re, to);
-    line = line.replace(/\s+/g, ' ').trim();
-    if (line !== '') lines.push(line);
-    if (lines.length === 3) break;
+  const first = t.trimStart().split('\n', 1)[0]!.trimEnd();
+  const statement = RUN_OUTPUT.test(first) ? statementLine(t.slice(0, STATEMENT_WINDOW).split('\n')) : undefined;
+  if (statement !== undefined) lines.push(normalizeLine(first), normalizeLine(statement));
+  else {
+    for (const raw of t.split('\n')) {
+      const line = normalizeLine(raw);
+      if (line !== '') lines.push(line);
+      if (lines.length === 3) break;
+    }
   }
   const key = lines.join(' ⏎ ');
   return [...key].length > KEY_CHARS ? `${[...key].slice(0, KEY_CHARS - 1).join('')}…` : key;

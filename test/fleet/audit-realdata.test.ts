@@ -67,4 +67,23 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
     expect(loop.details).toMatchObject({ attempts: 7, bypassed: 0, succeeded: 1 });
     expect(loop.proposal.action).not.toMatch(/bypass/);
   });
+
+  it('groups mix test failures by the error they raised, not by the preamble every run prints', async () => {
+    const files = ['258c7280-ae70-4798-800f-63464d01a85d', '8463c716-a2ea-4c14-9efa-87158ebd9f20'].map((id) => `${SPOTTER}/${id}.jsonl`);
+    const r = await reportOf(files);
+    const clusters = r.findings.filter((f) => f.kind === 'error_cluster');
+    // before: "Exit code 2 ⏎ Getting extensions in current project... ⏎ Running setup for AshSqlite.DataLayer..."
+    // held a missing config, a missing test dependency and assertion failures alike
+    expect(clusters.filter((f) => f.key.includes('Getting extensions in current project'))).toEqual([]);
+    for (const [error, lines] of [
+      ['no :secret_key_base configuration found in SpotterWeb.Endpoint.', [988, 1180]],
+      ['Phoenix LiveView requires lazy_html as a test dependency.', [1035, 1243]],
+    ] as const) {
+      const c = clusters.find((f) => f.key === `Exit code 2 ⏎ ** (RuntimeError) ${error}`)!;
+      expect(c, error).toBeDefined();
+      expect(c.session_count).toBe(2);
+      expect(c.evidence.map((e) => e.line)).toEqual(lines);
+      for (const e of c.evidence) expect(JSON.stringify(logLine(path.relative(REALDATA, e.file), e.line))).toContain(error);
+    }
+  });
 });

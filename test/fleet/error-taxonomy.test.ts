@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { categorize, normalizeErrorText } from '../../src/fleet/error-taxonomy.js';
+import { fleetMessageReaders } from '../../src/fleet/message-readers.js';
 
 describe(normalizeErrorText.name, () => {
   it('groups "no upstream branch" across branch names (4 realdata sessions)', () => {
@@ -51,6 +53,87 @@ describe(normalizeErrorText.name, () => {
       'Session <uuid> failed at <hex> in <hex>',
     );
     expect(normalizeErrorText('Exit code 2\nFAILED')).toBe('Exit code 2 ⏎ FAILED');
+  });
+});
+
+describe(`${normalizeErrorText.name}: the line that states the error, past a command's preamble`, () => {
+  // mix test's first lines are the same for every failure (realdata 258c7280:988, 8463c716:1180/1243/1392):
+  // the three-line key grouped a missing config, a missing test dependency and an assertion as one error
+  const PREAMBLE =
+    'Exit code 2\nGetting extensions in current project...\nRunning setup for AshSqlite.DataLayer...\nRunning ExUnit with seed: 918599, max_cases: 32\n\n\n\n';
+  const raised = (test: string, error: string) =>
+    `${PREAMBLE}  1) test ${test} (SpotterWeb.ProjectReviewLiveTest)\n     test/spotter_web/live/project_review_live_test.exs:58\n     ** (RuntimeError) ${error}\n     Ensure your environment has the necessary mix configuration.\n`;
+  const SECRET = 'no :secret_key_base configuration found in SpotterWeb.Endpoint.';
+  const LAZY = 'Phoenix LiveView requires lazy_html as a test dependency.';
+
+  it('keys a test run by the exception it raised, whatever test raised it and whatever came before', () => {
+    const a = normalizeErrorText(raised('mount renders transcript annotation', SECRET));
+    const b = normalizeErrorText(
+      raised('mount renders project review page', SECRET).replace(
+        PREAMBLE,
+        `Exit code 2\nCompiling 41 files (.ex)\nGenerated spotter app\n${PREAMBLE.slice(12)}`,
+      ),
+    );
+    expect(a).toBe(`Exit code 2 ⏎ ** (RuntimeError) ${SECRET}`);
+    expect(b).toBe(a);
+    expect(normalizeErrorText(raised('x', LAZY))).toBe(`Exit code 2 ⏎ ** (RuntimeError) ${LAZY}`);
+  });
+
+  it('keys an assertion failure by its test, a compile error by its error line, a traceback by its exception', () => {
+    expect(
+      normalizeErrorText(
+        `${PREAMBLE}..........\n\n  1) test subagent rows have is-subagent class and badge (SpotterWeb.SessionLiveTest)\n     test/spotter_web/live/session_live_test.exs:146\n     Assertion with =~ failed\n`,
+      ),
+    ).toBe('Exit code 2 ⏎ test subagent rows have is-subagent class and badge (SpotterWeb.SessionLiveTest)');
+    expect(
+      normalizeErrorText(
+        'Exit code 1\nCompiling 4 files (.ex)\nGenerated spotter app\n\n    error: undefined function get/2 (expected SpotterWeb.ProjectReviewLiveTest to define such a function)\n    │\n',
+      ),
+    ).toBe('Exit code 1 ⏎ error: undefined function get/<n> (expected SpotterWeb.ProjectReviewLiveTest to define such a function)');
+    expect(
+      normalizeErrorText(
+        'Exit code 1\nTraceback (most recent call last):\n  File "<string>", line 6, in <module>\n  File "/usr/lib/python3.12/json/__init__.py", line 293, in load\njson.decoder.JSONDecodeError: Unterminated string starting at: line 1 column 7 (char 6)\n',
+      ),
+    ).toBe('Exit code 1 ⏎ json.decoder.JSONDecodeError: Unterminated string starting at: line <n> column <n> (char <n>)');
+    // pytest (mini-swe-agent's output, cut at 500 characters): the failing test's header
+    expect(
+      normalizeErrorText(
+        '<returncode>1</returncode>\n<output>\n============================= test session starts ==============================\nplatform linux -- Python 3.9.20, pytest-5.2.4.dev6+ge856638ba, py-1.11.0, pluggy-0.13.1\nrootdir: /testbed, inifile: tox.ini\ncollected 1 item\n\ntesting/test_collection.py F                                             [100%]\n\n=================================== FAILURES ===================================\n______________________ Test_getinitialnodes.test_pkgfile ______________________\n',
+      ),
+    ).toBe('Exit code 1 ⏎ FAILED Test_getinitialnodes.test_pkgfile');
+  });
+
+  it('keeps the first lines when no line states the error, and for what is not a command output', () => {
+    expect(normalizeErrorText('Exit code 1\nThe following paths are ignored by one of your .gitignore files:\npriv/static/assets\nhint: x')).toBe(
+      'Exit code 1 ⏎ The following paths are ignored by one of your .gitignore files: ⏎ priv…/assets',
+    );
+    const hook = 'Pre-commit validation failed:\n\n[DIALYZER]\nFinding suitable PLTs\nChecking PLT...\n** (Mix) x\nerror: y\n';
+    expect(normalizeErrorText(hook)).toBe('Pre-commit validation failed: ⏎ [DIALYZER] ⏎ Finding suitable PLTs');
+  });
+
+  it('looks only so far (a stand-in prefix of a huge message settles the key: src/fleet/message-readers.ts)', () => {
+    const far = `Exit code 1\n${'compiling...\n'.repeat(5000)}** (RuntimeError) late\n`;
+    expect(normalizeErrorText(far)).toBe('Exit code 1 ⏎ compiling... ⏎ compiling...');
+  });
+
+  it('is settled by a prefix exactly when no suffix can change it (fast-check)', () => {
+    const line = fc.constantFrom(
+      'Exit code 1',
+      'Traceback (most recent call last):',
+      '** (RuntimeError) boom',
+      'error: bad',
+      '  1) test t (M)',
+      'noise',
+      'ValueError: v',
+      '',
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), fc.array(line, { maxLength: 8 }), (head, rest) => {
+        const prefix = head.map((l) => `${l}\n`).join('');
+        if (!fleetMessageReaders.key.settled(prefix)) return;
+        expect(normalizeErrorText(prefix + rest.join('\n'))).toBe(normalizeErrorText(prefix));
+      }),
+    );
   });
 });
 

@@ -193,12 +193,12 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
 
     it('"String to replace not found" (3 errors, 2 sessions) is among the recurring errors shown', () => {
       const n = position('error_cluster', (f) => f.key.startsWith('String to replace not found'));
-      // every error cluster seen in 2+ sessions is listed (10 on realdata), ranked by sessions
+      // every error cluster seen in 2+ sessions is listed first (9 on realdata), ranked by sessions
       const listed = top('error_cluster');
       expect(listed).toContain(n);
       const multi = report.findings.filter((f) => f.kind === 'error_cluster' && f.session_count >= 2);
-      expect(listed).toHaveLength(multi.length);
-      for (const i of listed) expect(report.findings[i - 1]!.session_count).toBeGreaterThanOrEqual(2);
+      expect(multi.length).toBeLessThanOrEqual(listed.length);
+      for (const i of listed.slice(0, multi.length)) expect(report.findings[i - 1]!.session_count).toBeGreaterThanOrEqual(2);
     });
 
     it('user rejections are friction, summed per kind in the Markdown "Where to look first"', async () => {
