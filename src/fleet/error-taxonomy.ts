@@ -44,7 +44,9 @@ export type ErrorCategory =
 
 const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['user_rejection', /doesn't want to proceed|tool use was rejected|user (?:rejected|denied|declined)/i],
-  ['hook', /pre-commit|pre-push|\bhook\b|husky|lint-staged/i],
+  // a hook that did something (`hook failed`, `Hook PreToolUse:Bash denied`), not the word in
+  // a page the tests printed (`phx-hook="..."` made ExUnit failures "hook" errors, 8463c716:1392)
+  ['hook', /pre-commit|pre-push|\bhooks?(?: [a-z]|:)|husky|lint-staged/i],
   ['edit_mismatch', /String to replace not found|old_string|Found \d+ matches of the string|no match(?:es)? found for|did not match any/i],
   ['permission', /permission denied|EACCES|EPERM|not permitted|requires approval|access denied/i],
   [
@@ -52,15 +54,20 @@ const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
     /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module/i,
   ],
   ['syntax', /SyntaxError|syntax error|unexpected token|IndentationError|parse error|ParseError/i],
-  ['test_failure', /\b\d+ (?:tests?|examples?), \d+ failures?|\bFAILED\b|AssertionError|tests? failed|test failures?|\d+ failed\b/i],
+  // case-sensitive: under /i, `FAILED` was any "failed" ("Failed to connect", "failed to parse")
+  [
+    'test_failure',
+    /\b\d+ (?:tests?|examples?), \d+ failures?|\bFAILED\b|= FAILURES =|^--- FAIL: |AssertionError|\b[Tt]ests? failed|\b[Tt]est failures?|\b\d+ failed\b/m,
+  ],
   [
     'network_timeout',
-    /timed? ?out|Could not resolve host|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i,
+    /timed? ?out|Could not resolve host|Failed to connect|Couldn't connect|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|getaddrinfo|network|rate.?limit|\b429\b|\b50[234]\b/i,
   ],
-  ['git', /^fatal:|\bgit\b|upstream|merge conflict|CONFLICT \(|detached HEAD|not a git repository|\.gitignore/im],
+  // `git` as a command (`git push`, `git: 'x' is not a git command`), not a name such as the repository git-sync
+  ['git', /^fatal:|\bgit(?=:| [a-z])|upstream|failed to push|merge conflict|CONFLICT \(|detached HEAD|not a git repository|\.gitignore/im],
   [
     'tool_misuse',
-    /InputValidationError|invalid (?:argument|parameter|input)|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im,
+    /InputValidationError|invalid (?:argument|parameter|input)|failed to parse function arguments|exceeds maximum allowed tokens|has not been read yet|unknown (?:option|flag|argument)|^usage:/im,
   ],
   ['not_found', /No such file|does not exist|not found|ENOENT|cannot find|could not find/i],
 ];
@@ -109,7 +116,9 @@ function statementLine(lines: readonly string[]): string | undefined {
     if (STATEMENTS.some((re) => re.test(line))) return line;
     // `  1) test x (M)` -> `test x (M)`; pytest's `____ test_x ____` -> `FAILED test_x`, as its summary says
     if (header === undefined && TEST_HEADERS.some((re) => re.test(line)))
-      header = line.replace(/^\s*\d+\) (?=test )/, '').replace(/^_{3,} (\S.*?) _{3,}$/, 'FAILED $1');
+      header = line
+        .replace(/^\s*\d+\) (?=test )/, '')
+        .replace(/^_{3,} (\S.*?) _{3,}$/, (_, name: string) => (name.startsWith('ERROR ') ? name : `FAILED ${name}`));
   }
   return header;
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentSession } from '../../src/agent-session.js';
-import { buildFleetReport, finalizeFleetState, foldFleet, type FleetReport } from '../../src/fleet/index.js';
+import { buildFleetReport, categorize, finalizeFleetState, foldFleet, type FleetReport } from '../../src/fleet/index.js';
 import { agentSessionsOf } from '../../src/input/adapters/index.js';
 
 const REALDATA = path.join(import.meta.dirname, '../../../shared/realdata');
@@ -85,5 +85,27 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
       expect(c.evidence.map((e) => e.line)).toEqual(lines);
       for (const e of c.evidence) expect(JSON.stringify(logLine(path.relative(REALDATA, e.file), e.line))).toContain(error);
     }
+  });
+
+  it("calls pytest's failures test failures, and a repository named git-sync no git error", async () => {
+    const mini = 'mini-swe-agent/gruckion-mini-swe-agent/pytest-dev__pytest-6197.traj.json';
+    const messages = (JSON.parse(readFileSync(path.join(REALDATA, mini), 'utf8')) as { messages: Array<{ content: string }> }).messages;
+    const r = await reportOf([mini]);
+    const pytest = r.findings.filter((f) => f.kind === 'error_cluster' && /test session starts|FAILED/.test(f.key));
+    expect(pytest.length).toBeGreaterThan(0);
+    for (const f of pytest) {
+      // before: "other", for the 16 failed pytest runs the loop finding names
+      expect(f.category, f.key).toBe('test_failure');
+      for (const e of f.evidence) expect(messages[e.line - 1]!.content, `message ${e.line}`).toMatch(/= FAILURES =|= ERRORS =/);
+    }
+    const codex = await sessionsOf([
+      'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl',
+      'claude-code/entireio-git-sync/71-872426c9cd-0.full.jsonl',
+    ]);
+    const texts = codex.flatMap((s) => s.calls.flatMap((c) => (c.errorText === undefined ? [] : [c.errorText])));
+    // a test run, a missing python version and a refused connection were "git" or "test_failure" errors
+    expect(texts.filter((t) => /--- FAIL: Test/.test(t)).map(categorize)).toEqual(expect.arrayContaining(['test_failure']));
+    for (const t of texts.filter((x) => /No version is set for command|Failed to connect to localhost/.test(x)))
+      expect(categorize(t), t.slice(0, 80)).not.toMatch(/^(git|test_failure)$/);
   });
 });

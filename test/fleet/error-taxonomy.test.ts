@@ -101,6 +101,11 @@ describe(`${normalizeErrorText.name}: the line that states the error, past a com
         '<returncode>1</returncode>\n<output>\n============================= test session starts ==============================\nplatform linux -- Python 3.9.20, pytest-5.2.4.dev6+ge856638ba, py-1.11.0, pluggy-0.13.1\nrootdir: /testbed, inifile: tox.ini\ncollected 1 item\n\ntesting/test_collection.py F                                             [100%]\n\n=================================== FAILURES ===================================\n______________________ Test_getinitialnodes.test_pkgfile ______________________\n',
       ),
     ).toBe('Exit code 1 ⏎ FAILED Test_getinitialnodes.test_pkgfile');
+    expect(
+      normalizeErrorText(
+        'Exit code 2\n=== test session starts ===\n\n=== ERRORS ===\n___________ ERROR collecting testing/test_junitxml.py ___________\n',
+      ),
+    ).toBe('Exit code 2 ⏎ ERROR collecting testing/test_junitxml.py');
   });
 
   it('keeps the first lines when no line states the error, and for what is not a command output', () => {
@@ -152,6 +157,32 @@ describe(categorize.name, () => {
     ['File content (85812 tokens) exceeds maximum allowed tokens (25000)', 'tool_misuse'],
     ['File does not exist.', 'not_found'],
     ['something odd', 'other'],
+    // "failed" in any sentence is no test failure (codex 16-bfc6ff6845-0.full.jsonl:127 and :106)
+    [
+      "fatal: unable to access 'http://localhost:8080/x.git/': Failed to connect to localhost port 8080 after 0 ms: Couldn't connect to server",
+      'network_timeout',
+    ],
+    ['failed to parse function arguments: duplicate field `yield_time_ms` at line 1 column 120', 'tool_misuse'],
+    // a repository named git-sync does not make every error in it a git error (71-872426c9cd-0.full.jsonl:227, :340, :557)
+    [
+      'Exit code 126\nNo version is set for command python3\nConsider adding one of the following versions in your config file at /Users/soph/Work/entire/git-sync/.tool-versions',
+      'other',
+    ],
+    [
+      'Exit code 1\nok  \tgithub.com/entirehq/git-sync\t0.512s\n--- FAIL: TestMarshalOutput_JSONShape (0.00s)\n    main_test.go:88: unexpected source_url',
+      'test_failure',
+    ],
+    // pytest's failure section (mini-swe-agent pytest-dev__pytest-6197.traj.json, message 42)
+    [
+      '<returncode>1</returncode>\n<output>\n=== test session starts ===\ncollected 72 items\n\ntesting/test_collection.py .F.  [100%]\n\n================ FAILURES ================\n',
+      'test_failure',
+    ],
+    ["git: 'sync' is not a git command.", 'git'],
+    // the word in a page an ExUnit failure printed (8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl:1392)
+    ['Exit code 2\n  1) test x (M)\n     Assertion with =~ failed\n     left: "<div id=\\"t\\" phx-hook=\\"TranscriptHighlighter\\">"', 'other'],
+    ['PreToolUse:Bash hook error: blocked', 'hook'],
+    ['husky - pre-commit hook exited with code 1 (error)', 'hook'],
+    ['Exit code 1\nerror: failed to push some refs to origin', 'git'],
   ] as const)('%j is %s', (text, category) => {
     expect(categorize(text)).toBe(category);
   });
