@@ -32,8 +32,14 @@ export function renderFleetMarkdown(r: FleetReport): string {
       .join(', ')})`,
   );
   const dollars = r.totals.dollars_per_week === null ? '' : ` ≈ ${usd(r.totals.dollars_per_week)}/week at $${num(r.hourly_rate!)}/h`;
-  out.push(`- Hours lost: ${num(r.totals.hours)} (${num(r.totals.hours_per_week)}/week${dollars})`);
-  out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)})`);
+  // the findings count the same minutes more than once (a failing `git commit`'s hook wait is its
+  // tool time, its loop's and its error cluster's): the sum is said to be a bound, beside the
+  // time the sessions were active, so nobody reads it as hours to win back
+  out.push(
+    `- Hours lost: ${num(r.totals.hours)} (${num(r.totals.hours_per_week)}/week${dollars}), summed over findings that overlap: an upper bound (sessions active ${num(r.totals.active_hours)} h)`,
+  );
+  const unpriced = r.cost.unpriced_models.length === 0 ? '' : `; not counted: ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')} (no price)`;
+  out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)}${unpriced})`);
   out.push('');
 
   out.push(
