@@ -108,4 +108,21 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
     for (const t of texts.filter((x) => /No version is set for command|Failed to connect to localhost/.test(x)))
       expect(categorize(t), t.slice(0, 80)).not.toMatch(/^(git|test_failure)$/);
   });
+
+  it('counts a question the user answered 19 min later as 5 min of waiting (a person away is idle, as everywhere else)', async () => {
+    const file = `${SPOTTER}/4d5611e5-241a-462a-8d15-5122611a9569.jsonl`;
+    const asked = logLine(file, 1251);
+    const answered = logLine(file, 1253);
+    expect(JSON.stringify(asked)).toContain('"name":"AskUserQuestion"');
+    expect(JSON.stringify(answered)).toContain('User has answered your questions');
+    const waitedS = (Date.parse(answered.timestamp as string) - Date.parse(asked.timestamp as string)) / 1000;
+    expect(waitedS).toBeGreaterThan(18 * 60);
+    const r = await reportOf([file]);
+    const q = r.findings.find((f) => f.kind === 'friction' && f.category === 'question')!;
+    expect(q.evidence.map((e) => e.line)).toEqual([1251]);
+    // before: 1,136 s "lost", priced at the hourly rate like working time
+    expect(q.seconds_lost).toBe(300);
+    // one question is no "recurring question"
+    expect(q.proposal.action).not.toMatch(/recurring/);
+  });
 });

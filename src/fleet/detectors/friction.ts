@@ -8,11 +8,13 @@
  *  - question: the agent asked the user (`waitedOn: question`, friction events);
  *  - interruption: the user stopped the agent (`outcome: interrupted`, events).
  * Time lost: the wait where the log gives it (`waitMs`), else the call's timestamp
- * gap minus its measured time; a wait without timestamps counts, with no time
+ * gap minus its measured time, at most the idle gap (5 min), as everywhere in the
+ * profile: a person who answers after 19 minutes was away, not working for the agent
+ * (4d5611e5:1251 counted 1,136 s); a wait without timestamps counts, with no time
  * (`unmeasured` in details). A command family approved again and again
  * (APPROVALS_FOR_RULE times) gets an allow-list rule as its proposal.
  */
-import type { AgentSession } from '../../agent-session.js';
+import { IDLE_GAP_US, type AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { sessionWeek } from '../_weeks.js';
 import {
@@ -39,6 +41,9 @@ import { compareOrdinal, ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;
+
+/** A wait for a person, at most the idle gap. */
+const capped = (us: number | undefined): number | undefined => (us === undefined ? undefined : Math.min(us, IDLE_GAP_US));
 const NO_TOOL = '(no tool)';
 
 export type FrictionCategory = 'permission_wait' | 'rejection' | 'question' | 'interruption';
@@ -107,7 +112,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       const subject = subjectOf(c);
       const fam = c.family !== undefined;
       const gap = gapUs(c);
-      const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : undefined;
+      const wait = capped(c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : undefined);
       if (isUserRejection(c)) note('rejection', subject, fam, resultLine(c), where, c.waitedOn === 'approval' ? wait : undefined, false);
       else if (c.waitedOn === 'approval') note('permission_wait', subject, fam, c.line, where, wait, c.outcome === 'ok');
       else if (c.waitedOn === 'question') note('question', subject, fam, c.line, where, wait, false);
@@ -116,7 +121,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     const n = s.calls.length;
     s.friction.forEach((f, j) => {
       const where = ordinalAt(at, n + j);
-      const wait = f.waitMs !== undefined ? msToUs(f.waitMs) : undefined;
+      const wait = capped(f.waitMs !== undefined ? msToUs(f.waitMs) : undefined);
       const category: FrictionCategory = f.kind === 'question' ? 'question' : f.kind === 'interrupt' ? 'interruption' : 'permission_wait';
       // events not tied to a call: the subject is what the log names, else "(no tool)"
       note(category, f.kind === 'permission' && f.detail !== undefined ? f.detail : NO_TOOL, false, f.line, where, wait, false);
@@ -217,7 +222,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
         case 'question':
           proposal = {
             title: 'Questions to the user',
-            action: `The agent asked ${times}: answer the recurring questions in the project instructions.`,
+            action: `The agent asked ${times}: read the questions (evidence), and answer those that come back in the project instructions.`,
             priority: priorityOf(loss.hours_per_week),
           };
           break;
