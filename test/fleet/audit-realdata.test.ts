@@ -125,4 +125,24 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
     // one question is no "recurring question"
     expect(q.proposal.action).not.toMatch(/recurring/);
   });
+
+  it('counts a rejected call or a question once, not again as a "(no tool)" event on the same line', async () => {
+    const sniffly = 'claude-code/sniffly/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl';
+    const files = [sniffly, `${SPOTTER}/4d5611e5-241a-462a-8d15-5122611a9569.jsonl`];
+    for (const n of [13, 14])
+      expect(JSON.stringify(logLine(sniffly, n))).toMatch(/"is_error":true.*The user doesn't want to (?:proceed with|take) this/);
+    // the line Claude Code writes after a rejection: the same moment, not an interruption of its own
+    expect(JSON.stringify(logLine(sniffly, 15))).toContain('[Request interrupted by user for tool use]');
+    const r = await reportOf(files);
+    const friction = r.findings.filter((f) => f.kind === 'friction');
+    const at = (f: (typeof friction)[number]) => f.evidence.map((e) => `${path.basename(e.file).slice(0, 8)}:${e.line}`);
+    // before: the same two rejections were also "(no tool) permission_wait" (fed8ce56:13, :14) and a
+    // "(no tool) interruption" (:15), the question at 4d5611e5:1251 also a "(no tool) question":
+    // 3 friction moments were reported as 7
+    expect(friction.map((f) => `${f.category}:${f.key}:${at(f).join(',')}`).sort()).toEqual([
+      'question:AskUserQuestion:4d5611e5:1251',
+      'rejection:git commit:fed8ce56:13',
+      'rejection:git push:fed8ce56:14',
+    ]);
+  });
 });

@@ -11,7 +11,11 @@
  * gap minus its measured time, at most the idle gap (5 min), as everywhere in the
  * profile: a person who answers after 19 minutes was away, not working for the agent
  * (4d5611e5:1251 counted 1,136 s); a wait without timestamps counts, with no time
- * (`unmeasured` in details). A command family approved again and again
+ * (`unmeasured` in details). A moment is counted once: the adapters also log a
+ * rejected call as a `permission` event and an AskUserQuestion call as a `question`
+ * event on the call's own line, and Claude Code follows a rejection with "[Request
+ * interrupted by user for tool use]" (fed8ce56:13-15): such events are the call's, not
+ * another "(no tool)" friction (4 moments there were reported as 8). A command family approved again and again
  * (APPROVALS_FOR_RULE times) gets an allow-list rule as its proposal.
  */
 import { IDLE_GAP_US, type AgentSession } from '../../agent-session.js';
@@ -41,6 +45,9 @@ import { compareOrdinal, ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;
+
+/** How soon after a rejection an interruption is the rejection's own follow-up line (realdata: 0-7 ms). */
+const FOLLOW_UP_US = 1_000_000;
 
 /** A wait for a person, at most the idle gap. */
 const capped = (us: number | undefined): number | undefined => (us === undefined ? undefined : Math.min(us, IDLE_GAP_US));
@@ -106,8 +113,19 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       if (approved) e.approved++;
       pushEvidence(e.evidence, evidenceRef(s, line, where));
     };
+    // lines (and rejection times) already counted from the calls, so that the same moment
+    // logged again as a session event is not counted twice
+    const counted = new Set<string>();
+    const rejectedAt: number[] = [];
     s.calls.forEach((c, i) => {
       if (!isUserRejection(c) && c.waitedOn !== 'approval' && c.waitedOn !== 'question' && c.outcome !== 'interrupted') return;
+      if (isUserRejection(c)) {
+        counted.add(`permission:${resultLine(c)}`);
+        const end = c.endUs ?? c.startUs;
+        if (end !== undefined) rejectedAt.push(end);
+      }
+      if (c.waitedOn === 'question') counted.add(`question:${c.line}`);
+      if (c.outcome === 'interrupted') counted.add(`interrupt:${resultLine(c)}`);
       const where = ordinalAt(at, i);
       const subject = subjectOf(c);
       const fam = c.family !== undefined;
@@ -120,6 +138,9 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     });
     const n = s.calls.length;
     s.friction.forEach((f, j) => {
+      if (counted.has(`${f.kind}:${f.line}`)) return;
+      // the "[Request interrupted by user for tool use]" a rejection writes right after itself
+      if (f.kind === 'interrupt' && f.atUs !== undefined && rejectedAt.some((r) => f.atUs! >= r && f.atUs! - r <= FOLLOW_UP_US)) return;
       const where = ordinalAt(at, n + j);
       const wait = capped(f.waitMs !== undefined ? msToUs(f.waitMs) : undefined);
       const category: FrictionCategory = f.kind === 'question' ? 'question' : f.kind === 'interrupt' ? 'interruption' : 'permission_wait';
