@@ -52,6 +52,8 @@ const FOLLOW_UP_US = 1_000_000;
 /** A wait for a person, at most the idle gap. */
 const capped = (us: number | undefined): number | undefined => (us === undefined ? undefined : Math.min(us, IDLE_GAP_US));
 const NO_TOOL = '(no tool)';
+/** Claude Code's end of plan mode: its "approval" is the user's review of the plan. */
+const PLAN_REVIEW = 'ExitPlanMode';
 
 export type FrictionCategory = 'permission_wait' | 'rejection' | 'question' | 'interruption';
 
@@ -221,17 +223,25 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       switch (e.category) {
         case 'permission_wait':
           proposal =
-            e.approved >= APPROVALS_FOR_RULE
+            e.subject === PLAN_REVIEW
               ? {
-                  title: `Allow "${allowRule(e)}" without asking`,
-                  action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`,
+                  // no permission to grant once: the user reads the plan plan mode asked them to read
+                  // (8463c716:132, subagent.jsonl:67: "User has approved exiting plan mode")
+                  title: 'Plan reviews (ExitPlanMode)',
+                  action: `The user read and approved the agent's plan ${times} before it went on: the review plan mode asks for, worth it for large changes; for small tasks let the agent start without a plan.`,
                   priority: priorityOf(loss.hours_per_week),
                 }
-              : {
-                  title: `Approval waits on "${e.subject}"`,
-                  action: `The agent waited for approval ${times}: decide once whether it may run this.`,
-                  priority: priorityOf(loss.hours_per_week),
-                };
+              : e.approved >= APPROVALS_FOR_RULE
+                ? {
+                    title: `Allow "${allowRule(e)}" without asking`,
+                    action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`,
+                    priority: priorityOf(loss.hours_per_week),
+                  }
+                : {
+                    title: `Approval waits on "${e.subject}"`,
+                    action: `The agent waited for approval ${times}: decide once whether it may run this.`,
+                    priority: priorityOf(loss.hours_per_week),
+                  };
           break;
         case 'rejection':
           proposal = {
