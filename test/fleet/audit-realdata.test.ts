@@ -145,4 +145,21 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
       'rejection:git push:fed8ce56:14',
     ]);
   });
+
+  it('closes a python loop when the failing script runs, not when another script does', async () => {
+    const file = 'claude-code/sniffly/-Users-chip-dev-ai-music/d3ad4cdc-5657-435d-98fa-0035d53e383d.jsonl';
+    expect([76, 102, 107, 115].map((n) => commandAt(file, n))).toEqual([
+      'python diverse_musical_ai.py',
+      'python diverse_musical_ai.py',
+      'python test_diverse_simple.py',
+      'python diverse_musical_ai.py',
+    ]);
+    const r = await reportOf([file]);
+    const loop = r.findings.find((f) => f.kind === 'failed_retry' && f.key === 'python')!;
+    expect(loop.evidence.map((e) => e.line)).toEqual([77, 103]);
+    // from the first failure (11:42:12.330) to the end of the run that worked (line 116, 11:49:43.6)
+    const end = Date.parse(logLine(file, 116).timestamp as string);
+    const start = Date.parse(logLine(file, 76).timestamp as string);
+    expect(loop.seconds_lost).toBe(Math.round((end - start) / 1000));
+  });
 });

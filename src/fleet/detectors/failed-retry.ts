@@ -76,8 +76,17 @@ interface OpenLoop {
   failures: number[];
 }
 
+/** Interpreters, whose family ("python") names no action: the script they run does. In
+ * d3ad4cdc:76-116 `python diverse_musical_ai.py` failed twice, and `python test_diverse_simple.py`
+ * running fine closed the "python" loop as succeeded. */
+const SCRIPT =
+  /(?:^|[\s;&|(])(?:python[\d.]*|node|ruby|perl|bash|sh|deno|bun|php)[ \t]+(?:-[\w-]+[ \t]+)*([\w./~-]+\.(?:py|js|mjs|cjs|ts|rb|pl|sh|php))(?![\w.])/;
+
 function actionOf(c: AgentToolCall): { id: string; subject: string } {
-  if (c.family !== undefined) return { id: `f\u0000${c.family}`, subject: c.family };
+  if (c.family !== undefined) {
+    const script = c.command === undefined ? undefined : SCRIPT.exec(c.command)?.[1];
+    return { id: script === undefined ? `f\u0000${c.family}` : `f\u0000${c.family}\u0000${script}`, subject: c.family };
+  }
   return { id: `t\u0000${c.tool}\u0000${c.inputDigest}`, subject: c.tool };
 }
 

@@ -71,6 +71,22 @@ describe(failedRetry.name, () => {
       expect(failedRetry.finalize(fold(through))[0]!.entry).toMatchObject({ attempts: 2, bypassed: 1, succeeded: 0 });
     });
 
+    it('an interpreter running another script is another action (sniffly d3ad4cdc:76-116)', () => {
+      // `python diverse_musical_ai.py` failed twice (lines 77, 103); `python test_diverse_simple.py` (108) ran
+      // fine, which closed the "python" loop as succeeded; the script itself first ran at line 116
+      const s = session('s', 'f', [
+        bash(76, 77, 'python diverse_musical_ai.py', T(0), T(100), { outcome: 'error', errorText: 'SyntaxError' }),
+        call({ tool: 'Edit', line: 78 }),
+        bash(102, 103, 'python diverse_musical_ai.py', T(200), T(215), { outcome: 'error', errorText: 'EOFError' }),
+        bash(107, 108, 'python test_diverse_simple.py', T(220), T(243)),
+        bash(115, 116, 'python diverse_musical_ai.py', T(280), T(338)),
+      ]);
+      const [r] = failedRetry.finalize(fold(s));
+      expect(r).toMatchObject({ key: 'python', entry: { loops: 1, attempts: 2, succeeded: 1 } });
+      // first failure to the end of the run that worked: 338 s
+      expect(r!.entry.lostUs).toBe(338e6);
+    });
+
     it('a loop still failing at the session end is abandoned', () => {
       const s = session('s', 'f', [bash(1, 2, 'pytest', T(0), T(1), { outcome: 'error' }), bash(3, 4, 'pytest', T(2), T(3), { outcome: 'error' })]);
       expect(failedRetry.finalize(fold(s))[0]!.entry).toMatchObject({ abandoned: 1, lostUs: 3_000_000 });
