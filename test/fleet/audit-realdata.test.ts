@@ -162,4 +162,15 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
     const start = Date.parse(logLine(file, 76).timestamp as string);
     expect(loop.seconds_lost).toBe(Math.round((end - start) / 1000));
   });
+
+  it('does not call one DNS failure of three parallel git show calls a recurring error', async () => {
+    const file = 'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl';
+    // issued within 22 ms (08:21:48.057, .057, .079), before the first result came back (.375)
+    const issued = [172, 173, 174].map((n) => Date.parse(logLine(file, n).timestamp as string));
+    expect(Math.max(...issued)).toBeLessThan(Date.parse(logLine(file, 176).timestamp as string));
+    for (const n of [176, 177, 178]) expect(JSON.stringify(logLine(file, n))).toContain('Could not resolve hostname github.com');
+    const r = await reportOf([file]);
+    // before: "ssh: Could not resolve hostname ..." 3x, the folder's top finding, high priority
+    expect(r.findings.filter((f) => f.key.includes('Could not resolve hostname'))).toEqual([]);
+  });
 });
