@@ -49,10 +49,9 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
     const commit = r.tools.find((t) => t.kind === 'family' && t.key === 'git commit')!;
     // before: git status 7 calls, 3.1 min "waiting on hooks", and a finding "Shorten the hooks git status waits on"
     expect(status.calls).toBe(4);
-    expect(status.waiting_ms).toBeLessThan(10_000);
-    expect(commit.waiting_ms).toBeGreaterThan(180_000);
+    expect(status.waiting_ms + status.gap_total_ms).toBeLessThan(10_000);
+    expect(commit.waiting_ms + commit.gap_total_ms).toBeGreaterThan(180_000);
     expect(r.findings.filter((f) => f.kind === 'tool_time' && f.key === 'git status')).toEqual([]);
-    for (const f of r.findings.filter((x) => x.kind === 'tool_time' && x.key === 'git commit')) expect(f.evidence.map((e) => e.line)).toContain(607);
   });
 
   it('does not say a loop "bypassed its checks" when the --no-verify attempt failed on the same check', async () => {
