@@ -16,8 +16,8 @@
  *  - whitespace collapsed; the first three non-empty lines, joined with ` ⏎ `, at
  *    most 160 characters. No lower-casing: the key is also the shown example.
  *  - but a command's output (`Exit code N`, a Python traceback) is keyed by its first
- *    line and the line that states the error, when one does within STATEMENT_WINDOW
- *    characters: the first exception or error line (`** (RuntimeError) ...`, `error: ...`,
+ *    line and the line that states the error, when one does within its first
+ *    STATEMENT_LINES non-empty lines: the first exception or error line (`** (RuntimeError) ...`, `error: ...`,
  *    `json.decoder.JSONDecodeError: ...`, `panic: ...`), else the first failing test's
  *    header (ExUnit `1) test ...`, pytest `___ test_x ___`, `--- FAIL: TestX`). The first
  *    lines of `mix test` are the same for every failure: keyed by them, a missing
@@ -92,9 +92,11 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
   [/(?<!\d)(?<!(?:Exit code|exit code|exit status|exited with code) )\d+(?:\.\d+)?/g, '<n>'],
 ];
 
-/** How far into a command's output the key looks for the line that states the error (a bound,
- * so that a prefix of a huge message settles the key: fleet/message-readers.ts). */
-export const STATEMENT_WINDOW = 16_384;
+/** How far into a command's output the key looks for the line that states the error: a bound,
+ * so that a prefix of a huge message settles the key (fleet/message-readers.ts), counted in
+ * non-empty lines, which the huge-message stand-in keeps as they are (it cuts runs of one
+ * character: in characters, a cut run of 'e' moved a later error line inside the bound). */
+export const STATEMENT_LINES = 400;
 
 /** First lines of a command's output, whose later lines say what went wrong. */
 const RUN_OUTPUT = /^(?:Exit code -?\d+|Traceback \(most recent call last\):)$/;
@@ -112,7 +114,10 @@ const TEST_HEADERS: readonly RegExp[] = [/^\s*\d+\) test \S/, /^_{3,} \S.* _{3,}
 /** The line of a command's output that states its error (see the header), or undefined. */
 function statementLine(lines: readonly string[]): string | undefined {
   let header: string | undefined;
+  let seen = 0;
   for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (++seen > STATEMENT_LINES) break;
     if (STATEMENTS.some((re) => re.test(line))) return line;
     // `  1) test x (M)` -> `test x (M)`; pytest's `____ test_x ____` -> `FAILED test_x`, as its summary says
     if (header === undefined && TEST_HEADERS.some((re) => re.test(line)))
@@ -138,7 +143,7 @@ export function normalizeErrorText(text: string): string {
   t = t.replace(/(^|\n)String:[\s\S]*$/, '$1String: <code>');
   const lines: string[] = [];
   const first = t.trimStart().split('\n', 1)[0]!.trimEnd();
-  const statement = RUN_OUTPUT.test(first) ? statementLine(t.slice(0, STATEMENT_WINDOW).split('\n')) : undefined;
+  const statement = RUN_OUTPUT.test(first) ? statementLine(t.split('\n')) : undefined;
   if (statement !== undefined) lines.push(normalizeLine(first), normalizeLine(statement));
   else {
     for (const raw of t.split('\n')) {

@@ -7,7 +7,7 @@
  *    `normalizeErrorText(B + X)` is the same for every X iff it is for X = '' and
  *    X = 'AAAA' (three lines, or more than 160 code points, or the `String:` rule already
  *    took the rest); and a command's output (`Exit code N`) is keyed by the first line
- *    stating its error within STATEMENT_WINDOW characters, so it is settled only when one
+ *    stating its error within STATEMENT_LINES non-empty lines, so it is settled only when one
  *    more such line after B would change nothing (B holds one, or is past the window);
  *  - the category (`categorize`): the first taxonomy pattern that matches ANYWHERE in
  *    the text, so the whole text is searched, window by window (the taxonomy repeats

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { categorize, normalizeErrorText } from '../../src/fleet/error-taxonomy.js';
+import { categorize, normalizeErrorText, STATEMENT_LINES } from '../../src/fleet/error-taxonomy.js';
+import { reduceMessage } from '../../src/input/_oversized-message.js';
 import { fleetMessageReaders } from '../../src/fleet/message-readers.js';
 
 describe(normalizeErrorText.name, () => {
@@ -117,8 +118,18 @@ describe(`${normalizeErrorText.name}: the line that states the error, past a com
   });
 
   it('looks only so far (a stand-in prefix of a huge message settles the key: src/fleet/message-readers.ts)', () => {
-    const far = `Exit code 1\n${'compiling...\n'.repeat(5000)}** (RuntimeError) late\n`;
+    const far = `Exit code 1\n${'compiling...\n\n'.repeat(STATEMENT_LINES)}** (RuntimeError) late\n`;
     expect(normalizeErrorText(far)).toBe('Exit code 1 ⏎ compiling... ⏎ compiling...');
+  });
+
+  it("reads a huge message's stand-in (runs cut to RUN_KEEP) as the whole text: the bound counts lines, not characters", () => {
+    // 17 runs of 1,000 'e' put the error line past 16 KB; the stand-in cuts each run to 512, which
+    // brought it inside a 16 KB window (a counterexample the oversized property test found)
+    const text = `Exit code 1\n${`${'e'.repeat(1000)}\n`.repeat(17)}** (RuntimeError) boom\n`;
+    const standIn = reduceMessage([text], Number.MAX_SAFE_INTEGER, [fleetMessageReaders])!;
+    expect(standIn.length).toBeLessThan(text.length);
+    expect(normalizeErrorText(standIn)).toBe(normalizeErrorText(text));
+    expect(normalizeErrorText(text)).toBe('Exit code 1 ⏎ ** (RuntimeError) boom');
   });
 
   it('is settled by a prefix exactly when no suffix can change it (fast-check)', () => {
