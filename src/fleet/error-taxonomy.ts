@@ -51,7 +51,7 @@ const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['permission', /permission denied|EACCES|EPERM|not permitted|requires approval|access denied/i],
   [
     'dependency_missing',
-    /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module/i,
+    /command not found|ModuleNotFoundError|No module named|Cannot find module|could not resolve dependenc|is not installed|not installed|unresolved import|undefined module|requires [\w.-]{1,40} as a (?:test )?dependency/i,
   ],
   ['syntax', /SyntaxError|syntax error|unexpected token|IndentationError|parse error|ParseError/i],
   // case-sensitive: under /i, `FAILED` was any "failed" ("Failed to connect", "failed to parse")

@@ -189,6 +189,12 @@ describe(categorize.name, () => {
       'test_failure',
     ],
     ["git: 'sync' is not a git command.", 'git'],
+    // a test run that could not start for a missing test dependency (258c7280:1035, 8463c716:1243): its
+    // proposal was "check whether these failures are flaky or real"
+    [
+      'Exit code 2\n  1) test x (SpotterWeb.SessionLiveTest)\n     ** (RuntimeError) Phoenix LiveView requires lazy_html as a test dependency.\n     Please add to your mix.exs:\n\n     {:lazy_html, ">= 0.1.0", only: :test}\n\n12 tests, 11 failures',
+      'dependency_missing',
+    ],
     // the word in a page an ExUnit failure printed (8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl:1392)
     ['Exit code 2\n  1) test x (M)\n     Assertion with =~ failed\n     left: "<div id=\\"t\\" phx-hook=\\"TranscriptHighlighter\\">"', 'other'],
     ['PreToolUse:Bash hook error: blocked', 'hook'],
