@@ -45,3 +45,17 @@ describe('fleet report headline', () => {
     expect(line).toContain('not counted: gpt-5.4 (no price)');
   });
 });
+
+describe('fleet report per-week figures', () => {
+  it('says "< 0.01 h/week" rather than "0 h/week" next to a non-zero dollar figure', () => {
+    // realdata: "0.21 h (0 h/week, $0.16/week)" over its 64 weeks
+    const early = session('s0', 'b.jsonl', [bash(1, 2, 'ls', '2025-01-06T10:00:00Z', '2025-01-06T10:00:01Z')]);
+    const r = buildFleetReport(finalizeFleetState(foldFleet([early, loop])), { hourlyRate: 50 });
+    const f = r.findings.find((x) => x.kind === 'failed_retry')!;
+    expect(f.hours_per_week).toBe(0);
+    expect(f.dollars_per_week).toBeGreaterThan(0);
+    const md = renderFleetMarkdown(r);
+    expect(md).not.toMatch(/\(0 h\/week, \$0\.\d*[1-9]/);
+    expect(md).toContain('(< 0.01 h/week, $');
+  });
+});
