@@ -6,7 +6,9 @@
  *    most 160 code points. Lines end at newlines, so with a prefix B ending in one,
  *    `normalizeErrorText(B + X)` is the same for every X iff it is for X = '' and
  *    X = 'AAAA' (three lines, or more than 160 code points, or the `String:` rule already
- *    took the rest);
+ *    took the rest); and a command's output (`Exit code N`) is keyed by the first line
+ *    stating its error within STATEMENT_LINES non-empty lines, so it is settled only when one
+ *    more such line after B would change nothing (B holds one, or is past the window);
  *  - the category (`categorize`): the first taxonomy pattern that matches ANYWHERE in
  *    the text, so the whole text is searched, window by window (the taxonomy repeats
  *    nothing without bound but `\d+`: test/input/oversized.test.ts checks the source);
@@ -21,7 +23,14 @@ import { EXAMPLE_CHARS } from './detectors/error-clusters.js';
 import { categorize, normalizeErrorText } from './error-taxonomy.js';
 
 export const fleetMessageReaders: MessageReaders = {
-  key: { read: normalizeErrorText, cut: 'newline', settled: (prefix) => normalizeErrorText(prefix) === normalizeErrorText(`${prefix}AAAA`) },
+  key: {
+    read: normalizeErrorText,
+    cut: 'newline',
+    settled: (prefix) => {
+      const key = normalizeErrorText(prefix);
+      return key === normalizeErrorText(`${prefix}AAAA`) && key === normalizeErrorText(`${prefix}** (E) e\n`);
+    },
+  },
   category: { read: categorize, none: 'other' },
   anywhere: [isRejectionText],
   prefixEnough: (prefix) => !isSiblingCancelledText(`${prefix}errored`),

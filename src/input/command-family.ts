@@ -7,7 +7,12 @@
  *    respected). Pipelines keep their first command (`mix test 2>&1 | tail` is
  *    `mix test`); in a list the family is the last segment that is not
  *    housekeeping (`cd a && pytest -x` is `pytest`, `git add -A && git commit`
- *    is `git commit`, `make && echo ok` is `make`).
+ *    is `git commit`, `make && echo ok` is `make`). A look at the result after the
+ *    real command does not name the line either (`git add && git commit && git status`
+ *    is `git commit`, `golangci-lint run | grep > f && wc -l f` is `golangci-lint`):
+ *    a 3-minute commit was reported as a slow `git status` (realdata 258c7280:598).
+ *    A line of looks alone is its last look (`git diff && git log` is `git log`), and
+ *    staging is no action of its own (`git add -A && git diff --cached` is `git diff`).
  *    Shell keywords are not commands: `if`/`then`/`do` prefixes are stripped and
  *    `for ...`, `done`, `fi` are housekeeping (`for f in a b; do make $f; done` is `make`).
  *    A here-document's body (`cat <<'EOF' > f` ... `EOF`) is data, not commands, and
@@ -52,6 +57,10 @@ const HOUSEKEEPING = new Set([
   ':',
   'clear',
 ]);
+
+/** Commands that look at what the line's real command did (`git status` after a commit,
+ * `wc -l` of a log the command wrote): they name the line only when nothing else does. */
+const LOOKS = new Set(['git status', 'git log', 'git diff', 'git show', 'ls', 'cat', 'wc', 'head', 'tail', 'pwd', 'grep', 'rg']);
 
 const PREFIXES = new Set([
   'do',
@@ -313,6 +322,8 @@ const BLOCK_COMMAND = /^([ \t]*([A-Za-z_][\w-]*)\b[^\n]*)(?:\n[\s\S]*?)?\n[ \t]*
 export function commandFamily(line: string): string {
   const segs = segments(line.includes('end_of_') ? line.replace(BLOCK_COMMAND, '$1') : line);
   let chosen = '';
+  // `chosen` is a command that does something (not housekeeping, not a look)
+  let chosenDoes = false;
   let pipelineStart = true;
   for (const seg of segs) {
     const startsPipeline = seg.after !== '|';
@@ -328,7 +339,9 @@ export function commandFamily(line: string): string {
       else if (HOUSEKEEPING.has(chosen.split(' ')[0]!)) continue;
       continue;
     }
+    if (LOOKS.has(fam) && chosenDoes) continue;
     chosen = fam;
+    chosenDoes = !LOOKS.has(fam) && fam !== 'git add';
   }
   return chosen;
 }

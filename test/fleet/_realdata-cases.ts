@@ -18,74 +18,92 @@ const noUpstream = (branch: string): string =>
 const REJECTED =
   "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file)";
 
+/** As the Claude Code adapter times a hook that blocked its call (an error that is not the
+ * command's "Exit code N"): the whole call (ae4a77f8:1204-1209 logs 24,676 ms). A call the hook
+ * let through has hooks logged around it, not timed (no waitMs). */
+function hookBlocked(s: AgentSession): AgentSession {
+  for (const c of s.calls)
+    if (
+      c.waitedOn === 'hook' &&
+      c.outcome === 'error' &&
+      !/^Exit code \d+/.test(c.errorText ?? '') &&
+      c.startUs !== undefined &&
+      c.endUs !== undefined
+    )
+      c.waitMs = (c.endUs - c.startUs) / 1000;
+  return s;
+}
+
 /** ae4a77f8: `git commit` fails 7 times on the pre-commit hook (CREDO/DIALYZER),
  * edits and checks in between, the 7th with --no-verify; a later commit succeeds.
  * Also two Edits whose old_string was not found (lines 258/259, 1299/1300). */
-export const ae4a77f8: AgentSession = session('ae4a77f8-aedd-4bc1-888f-c94edc91af04', `${SPOTTER}/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl`, [
-  call({
-    tool: 'Edit',
-    line: 258,
-    resultLine: 259,
-    outcome: 'error',
-    startUs: us('2026-02-12T14:14:47.545Z'),
-    endUs: us('2026-02-12T14:14:47.546Z'),
-    errorText:
-      '<tool_use_error>String to replace not found in file.\nString:   defp do_setup do\n    try do\n      # Enable W3C Trace Context and Baggage propagators\n</tool_use_error>',
-  }),
-  bash(
-    656,
-    661,
-    'git add -A && git commit -m "feat: add OTEL dependencies, bootstrap, and safe runtime defaults"',
-    '2026-02-12T14:19:45.170Z',
-    '2026-02-12T14:22:23.775Z',
-    { outcome: 'error', errorText: "Pre-commit validation failed:\n\n[FORMAT] Code is not formatted.\nRun 'mix format' to fix.", waitedOn: 'hook' },
-  ),
-  bash(663, 670, 'mix format', '2026-02-12T14:22:27.681Z', '2026-02-12T14:22:29.128Z'),
-  bash(
-    672,
-    679,
-    'git add -A && git commit -m "feat: add OTEL dependencies, bootstrap, and safe runtime defaults"',
-    '2026-02-12T14:22:32.318Z',
-    '2026-02-12T14:22:58.753Z',
-    { waitedOn: 'hook' },
-  ),
-  bash(1204, 1209, COMMIT, '2026-02-12T14:28:06.900Z', '2026-02-12T14:28:31.576Z', { outcome: 'error', errorText: CREDO, waitedOn: 'hook' }),
-  bash(1282, 1289, 'mix compile 2>&1 | tail -5', '2026-02-12T14:29:26.150Z', '2026-02-12T14:29:27.109Z'),
-  bash(1290, 1297, 'mix credo --strict 2>&1 | tail -20', '2026-02-12T14:29:30.531Z', '2026-02-12T14:29:31.885Z'),
-  call({
-    tool: 'Edit',
-    line: 1299,
-    resultLine: 1300,
-    outcome: 'error',
-    startUs: us('2026-02-12T14:29:37.259Z'),
-    endUs: us('2026-02-12T14:29:37.260Z'),
-    errorText: '<tool_use_error>String to replace not found in file.\nString:   defp get_current_trace_id do\n    try do\n</tool_use_error>',
-  }),
-  bash(1338, 1343, COMMIT, '2026-02-12T14:30:08.519Z', '2026-02-12T14:30:33.184Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
-  bash(1361, 1366, COMMIT, '2026-02-12T14:30:50.992Z', '2026-02-12T14:31:15.748Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
-  bash(1384, 1389, COMMIT, '2026-02-12T14:31:34.790Z', '2026-02-12T14:31:59.712Z', {
-    outcome: 'error',
-    errorText: CREDO.replace('88', '114'),
-    waitedOn: 'hook',
-  }),
-  bash(1414, 1419, COMMIT, '2026-02-12T14:32:25.277Z', '2026-02-12T14:32:50.372Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
-  bash(1421, 1428, 'ls -la | grep dialyzer', '2026-02-12T14:32:53.091Z', '2026-02-12T14:32:53.309Z'),
-  bash(1442, 1447, COMMIT, '2026-02-12T14:33:04.051Z', '2026-02-12T14:33:26.948Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
-  bash(1449, 1456, 'git status', '2026-02-12T14:33:31.121Z', '2026-02-12T14:33:31.335Z'),
-  bash(1458, 1463, COMMIT.replace('git commit', 'git commit --no-verify'), '2026-02-12T14:33:42.030Z', '2026-02-12T14:34:04.636Z', {
-    outcome: 'error',
-    errorText: DIALYZER,
-    waitedOn: 'hook',
-  }),
-  bash(
-    1749,
-    1756,
-    'git add lib/spotter_web/controllers/otel_trace_helpers.ex && git commit -m "feat: instrument hook controllers"',
-    '2026-02-12T14:54:34.157Z',
-    '2026-02-12T14:55:01.274Z',
-    { waitedOn: 'hook' },
-  ),
-]);
+export const ae4a77f8: AgentSession = hookBlocked(
+  session('ae4a77f8-aedd-4bc1-888f-c94edc91af04', `${SPOTTER}/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl`, [
+    call({
+      tool: 'Edit',
+      line: 258,
+      resultLine: 259,
+      outcome: 'error',
+      startUs: us('2026-02-12T14:14:47.545Z'),
+      endUs: us('2026-02-12T14:14:47.546Z'),
+      errorText:
+        '<tool_use_error>String to replace not found in file.\nString:   defp do_setup do\n    try do\n      # Enable W3C Trace Context and Baggage propagators\n</tool_use_error>',
+    }),
+    bash(
+      656,
+      661,
+      'git add -A && git commit -m "feat: add OTEL dependencies, bootstrap, and safe runtime defaults"',
+      '2026-02-12T14:19:45.170Z',
+      '2026-02-12T14:22:23.775Z',
+      { outcome: 'error', errorText: "Pre-commit validation failed:\n\n[FORMAT] Code is not formatted.\nRun 'mix format' to fix.", waitedOn: 'hook' },
+    ),
+    bash(663, 670, 'mix format', '2026-02-12T14:22:27.681Z', '2026-02-12T14:22:29.128Z'),
+    bash(
+      672,
+      679,
+      'git add -A && git commit -m "feat: add OTEL dependencies, bootstrap, and safe runtime defaults"',
+      '2026-02-12T14:22:32.318Z',
+      '2026-02-12T14:22:58.753Z',
+      { waitedOn: 'hook' },
+    ),
+    bash(1204, 1209, COMMIT, '2026-02-12T14:28:06.900Z', '2026-02-12T14:28:31.576Z', { outcome: 'error', errorText: CREDO, waitedOn: 'hook' }),
+    bash(1282, 1289, 'mix compile 2>&1 | tail -5', '2026-02-12T14:29:26.150Z', '2026-02-12T14:29:27.109Z'),
+    bash(1290, 1297, 'mix credo --strict 2>&1 | tail -20', '2026-02-12T14:29:30.531Z', '2026-02-12T14:29:31.885Z'),
+    call({
+      tool: 'Edit',
+      line: 1299,
+      resultLine: 1300,
+      outcome: 'error',
+      startUs: us('2026-02-12T14:29:37.259Z'),
+      endUs: us('2026-02-12T14:29:37.260Z'),
+      errorText: '<tool_use_error>String to replace not found in file.\nString:   defp get_current_trace_id do\n    try do\n</tool_use_error>',
+    }),
+    bash(1338, 1343, COMMIT, '2026-02-12T14:30:08.519Z', '2026-02-12T14:30:33.184Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
+    bash(1361, 1366, COMMIT, '2026-02-12T14:30:50.992Z', '2026-02-12T14:31:15.748Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
+    bash(1384, 1389, COMMIT, '2026-02-12T14:31:34.790Z', '2026-02-12T14:31:59.712Z', {
+      outcome: 'error',
+      errorText: CREDO.replace('88', '114'),
+      waitedOn: 'hook',
+    }),
+    bash(1414, 1419, COMMIT, '2026-02-12T14:32:25.277Z', '2026-02-12T14:32:50.372Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
+    bash(1421, 1428, 'ls -la | grep dialyzer', '2026-02-12T14:32:53.091Z', '2026-02-12T14:32:53.309Z'),
+    bash(1442, 1447, COMMIT, '2026-02-12T14:33:04.051Z', '2026-02-12T14:33:26.948Z', { outcome: 'error', errorText: DIALYZER, waitedOn: 'hook' }),
+    bash(1449, 1456, 'git status', '2026-02-12T14:33:31.121Z', '2026-02-12T14:33:31.335Z'),
+    bash(1458, 1463, COMMIT.replace('git commit', 'git commit --no-verify'), '2026-02-12T14:33:42.030Z', '2026-02-12T14:34:04.636Z', {
+      outcome: 'error',
+      errorText: DIALYZER,
+      waitedOn: 'hook',
+    }),
+    bash(
+      1749,
+      1756,
+      'git add lib/spotter_web/controllers/otel_trace_helpers.ex && git commit -m "feat: instrument hook controllers"',
+      '2026-02-12T14:54:34.157Z',
+      '2026-02-12T14:55:01.274Z',
+      { waitedOn: 'hook' },
+    ),
+  ]),
+);
 
 /** "no upstream branch" from `git push` in 4 sessions, 4 branch names. */
 export const noUpstreamSessions: AgentSession[] = [

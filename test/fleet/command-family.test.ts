@@ -38,6 +38,16 @@ describe(commandFamily.name, () => {
     ['mise run lint 2>&1', 'mise run lint'],
     ['mise run lint:gofmt 2>&1', 'mise run lint:gofmt'],
     ['', ''],
+    // a look at the result after the real command does not name the call: the commit below took
+    // 3 min in its hooks (258c7280-ae70-4798-800f-63464d01a85d.jsonl:598/607), and was reported
+    // as "git status"; the golangci-lint run (71-872426c9cd-0.full.jsonl:234) as "wc"
+    ['git add .beads/ && git commit -m "$(cat <<\'EOF\'\nfeat: x\nEOF\n)" && git status', 'git commit'],
+    ["golangci-lint run --timeout=30m ./... 2>&1 | grep -E '^\\w' > /tmp/lint-all.txt && wc -l /tmp/lint-all.txt", 'golangci-lint'],
+    ['rm -f /tmp/debug.txt\npytest testing/test_collection.py::test_x\ncat /tmp/debug.txt', 'pytest'],
+    ['mix test && git diff --stat && git log --oneline -3', 'mix test'],
+    // only looks: the last one names it, as before
+    ['git diff --stat && echo "---" && git log --oneline -5', 'git log'],
+    ['cd a && git status', 'git status'],
   ] as const)('%j -> %j', (line, family) => {
     expect(commandFamily(line)).toBe(family);
   });

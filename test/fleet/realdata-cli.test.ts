@@ -77,11 +77,12 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     }
   }, 120_000);
 
-  it('names the git commit pre-commit loop of ae4a77f8: 7 failed attempts in a row, the last bypassing the hook', () => {
+  it('names the git commit pre-commit loop of ae4a77f8: 7 failed attempts in a row, the last trying --no-verify in vain', () => {
     const loop = report.findings.find((f) => f.kind === 'failed_retry' && f.key === 'git commit');
     expect(loop).toBeDefined();
     expect(loop!.sessions).toContain('ae4a77f8-aedd-4bc1-888f-c94edc91af04');
-    expect(loop!.details).toMatchObject({ max_attempts: 7, bypassed: 1 });
+    // the --no-verify try failed on the same hook (ae4a77f8:1463): both loops end with a commit that passed
+    expect(loop!.details).toMatchObject({ max_attempts: 7, bypassed: 0, succeeded: 2 });
     const ev = loop!.evidence.filter((e) => e.session_id.startsWith('ae4a77f8'));
     expect(ev.length).toBeGreaterThanOrEqual(6);
     // each evidence line is a failed `git commit` result blocked by the pre-commit hook
@@ -175,13 +176,14 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
       }
     });
 
-    it('the git commit hook waits and the git commit loop are findings #1 and #2, both high priority', () => {
-      expect(position('tool_time', (f) => f.key === 'git commit')).toBe(1);
-      expect(position('failed_retry', (f) => f.key === 'git commit')).toBe(2);
-      expect(report.findings.slice(0, 2).map((f) => f.proposal.priority)).toEqual(['high', 'high']);
-      // first of the tool-time list, second of the failure loops (after pytest's 17 attempts in one SWE session)
-      expect(top('tool_time')[0]).toBe(1);
-      expect(top('failed_retry').slice(0, 2)).toContain(2);
+    it('the git commit loop is finding #1 (high), and the git commit hook time leads the tool-time list', () => {
+      expect(position('failed_retry', (f) => f.key === 'git commit')).toBe(1);
+      expect(report.findings[0]!.proposal.priority).toBe('high');
+      // only the hook time the log timed (the commits the hook blocked, the hooks before a command's
+      // first output): 11.9 min, not the 47 min from call to result of every commit with hooks logged
+      expect(top('tool_time')[0]).toBe(position('tool_time', (f) => f.key === 'git commit'));
+      // second of the failure loops, after pytest's 18 attempts in one SWE session
+      expect(top('failed_retry').slice(0, 2)).toContain(1);
     });
 
     it('"no upstream branch" (4 sessions) is the first recurring error, at least medium priority', () => {
@@ -192,12 +194,12 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
 
     it('"String to replace not found" (3 errors, 2 sessions) is among the recurring errors shown', () => {
       const n = position('error_cluster', (f) => f.key.startsWith('String to replace not found'));
-      // every error cluster seen in 2+ sessions is listed (10 on realdata), ranked by sessions
+      // every error cluster seen in 2+ sessions is listed first (9 on realdata), ranked by sessions
       const listed = top('error_cluster');
       expect(listed).toContain(n);
       const multi = report.findings.filter((f) => f.kind === 'error_cluster' && f.session_count >= 2);
-      expect(listed).toHaveLength(multi.length);
-      for (const i of listed) expect(report.findings[i - 1]!.session_count).toBeGreaterThanOrEqual(2);
+      expect(multi.length).toBeLessThanOrEqual(listed.length);
+      for (const i of listed.slice(0, multi.length)) expect(report.findings[i - 1]!.session_count).toBeGreaterThanOrEqual(2);
     });
 
     it('user rejections are friction, summed per kind in the Markdown "Where to look first"', async () => {

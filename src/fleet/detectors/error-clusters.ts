@@ -10,6 +10,11 @@
  * Time lost per occurrence: from the failed call's start to the next call's
  * start, capped at the idle gap (what the failure cost before the agent moved
  * on); session errors and calls without timestamps add none.
+ * A failure that started before an earlier failure of the same key came back is
+ * the same event (a parallel batch): its time counts, but no occurrence and no
+ * evidence. Codex's three `git show` issued at once on one DNS failure
+ * (16-bfc6ff6845:172-178) were a "recurring" network error of 3, the codex
+ * folder's top finding, at high priority.
  * The shown example is the first occurrence's text (by ordinal), cut at 300 code points.
  */
 import type { AgentSession } from '../../agent-session.js';
@@ -81,9 +86,18 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
   add(state, s: AgentSession, at) {
     const seen = new Set<string>();
     const week = sessionWeek(s);
-    const record = (text: string, line: number, where: Ordinal, lost: number): void => {
+    // per key, when its last failure in this session came back
+    const back = new Map<string, number>();
+    const record = (text: string, line: number, where: Ordinal, lost: number, startUs?: number, endUs?: number): void => {
       const key = normalizeErrorText(text);
       if (key === '') return;
+      const prev = back.get(key);
+      if (endUs !== undefined && (prev === undefined || endUs > prev)) back.set(key, endUs);
+      if (prev !== undefined && startUs !== undefined && startUs < prev) {
+        // issued before the same error came back: the same event, one batch
+        addLoss(state.get(key)!, lost, week);
+        return;
+      }
       let e = state.get(key);
       if (e === undefined) {
         e = { ...newTally(where), category: categorize(text), example: cut(text), example_at: where };
@@ -103,7 +117,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
       // rejections are friction; a call cancelled by a failing sibling and a search that
       // found nothing are no errors of their own (effectiveOutcome)
       if (effectiveOutcome(c) !== 'error' || c.errorText === undefined) continue;
-      record(c.errorText, resultLine(c), ordinalAt(at, i), spanToNextUs(s.calls, i) ?? 0);
+      record(c.errorText, resultLine(c), ordinalAt(at, i), spanToNextUs(s.calls, i) ?? 0, c.startUs, c.endUs);
     }
     for (let j = 0; j < s.errors.length; j++) {
       const err = s.errors[j]!;

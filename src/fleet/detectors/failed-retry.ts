@@ -10,10 +10,13 @@
  * before the loop's last failure came back (a parallel batch) is no retry either.
  *
  * How a loop ended:
- *  - bypassed: an attempt after the first used a bypass flag (`--no-verify`,
- *    `git commit -n`, `--force`, `HUSKY=0`, `SKIP=`...), whatever came next;
- *  - succeeded: a later call of the same action succeeded;
+ *  - bypassed: the call that got through used a bypass flag (`--no-verify`,
+ *    `git commit -n`, `--force`, `HUSKY=0`, `SKIP=`...);
+ *  - succeeded: a later call of the same action succeeded without one;
  *  - abandoned: the session ended first.
+ * A bypass flag on an attempt that failed as well bypassed nothing: in ae4a77f8:1458
+ * `git commit --no-verify` failed on the same pre-commit check (a Claude Code hook,
+ * which --no-verify does not skip), and the loop was reported "bypassed its checks".
  * Time lost: active time from the first failure's start to the resolving call's
  * end (abandoned: to the last failure's end), each gap between calls counted up to
  * the 5-minute idle gap; without timestamps, the attempts' measured time.
@@ -71,11 +74,19 @@ export interface FailedRetryResult {
 interface OpenLoop {
   subject: string;
   failures: number[];
-  bypass: boolean;
 }
 
+/** Interpreters, whose family ("python") names no action: the script they run does. In
+ * d3ad4cdc:76-116 `python diverse_musical_ai.py` failed twice, and `python test_diverse_simple.py`
+ * running fine closed the "python" loop as succeeded. */
+const SCRIPT =
+  /(?:^|[\s;&|(])(?:python[\d.]*|node|ruby|perl|bash|sh|deno|bun|php)[ \t]+(?:-[\w-]+[ \t]+)*([\w./~-]+\.(?:py|js|mjs|cjs|ts|rb|pl|sh|php))(?![\w.])/;
+
 function actionOf(c: AgentToolCall): { id: string; subject: string } {
-  if (c.family !== undefined) return { id: `f\u0000${c.family}`, subject: c.family };
+  if (c.family !== undefined) {
+    const script = c.command === undefined ? undefined : SCRIPT.exec(c.command)?.[1];
+    return { id: script === undefined ? `f\u0000${c.family}` : `f\u0000${c.family}\u0000${script}`, subject: c.family };
+  }
   return { id: `t\u0000${c.tool}\u0000${c.inputDigest}`, subject: c.tool };
 }
 
@@ -162,20 +173,16 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       // batch (Codex runs three `git show` at once), not a reaction to that failure
       if (loop !== undefined && isConcurrent(c, calls[loop.failures[loop.failures.length - 1]!]!)) continue;
       if (outcome === 'error') {
-        if (loop === undefined) open.set(id, { subject, failures: [i], bypass: false });
-        else {
-          loop.failures.push(i);
-          if (isBypass(c)) loop.bypass = true;
-        }
+        if (loop === undefined) open.set(id, { subject, failures: [i] });
+        else loop.failures.push(i);
       } else if (loop !== undefined) {
-        if (isBypass(c)) loop.bypass = true;
-        close(loop, loop.bypass ? 'bypassed' : 'succeeded', i);
+        close(loop, isBypass(c) ? 'bypassed' : 'succeeded', i);
         open.delete(id);
       }
     }
     // ordered by first failure, so first-seen order does not depend on Map order
     const rest = [...open.values()].sort((a, b) => a.failures[0]! - b.failures[0]!);
-    for (const loop of rest) close(loop, loop.bypass ? 'bypassed' : 'abandoned', undefined);
+    for (const loop of rest) close(loop, 'abandoned', undefined);
     return state;
   },
   merge: (a, b) =>

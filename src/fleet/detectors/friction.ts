@@ -8,11 +8,17 @@
  *  - question: the agent asked the user (`waitedOn: question`, friction events);
  *  - interruption: the user stopped the agent (`outcome: interrupted`, events).
  * Time lost: the wait where the log gives it (`waitMs`), else the call's timestamp
- * gap minus its measured time; a wait without timestamps counts, with no time
- * (`unmeasured` in details). A command family approved again and again
+ * gap minus its measured time, at most the idle gap (5 min), as everywhere in the
+ * profile: a person who answers after 19 minutes was away, not working for the agent
+ * (4d5611e5:1251 counted 1,136 s); a wait without timestamps counts, with no time
+ * (`unmeasured` in details). A moment is counted once: the adapters also log a
+ * rejected call as a `permission` event and an AskUserQuestion call as a `question`
+ * event on the call's own line, and Claude Code follows a rejection with "[Request
+ * interrupted by user for tool use]" (fed8ce56:13-15): such events are the call's, not
+ * another "(no tool)" friction (4 moments there were reported as 8). A command family approved again and again
  * (APPROVALS_FOR_RULE times) gets an allow-list rule as its proposal.
  */
-import type { AgentSession } from '../../agent-session.js';
+import { IDLE_GAP_US, type AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { sessionWeek } from '../_weeks.js';
 import {
@@ -39,7 +45,15 @@ import { compareOrdinal, ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 export const APPROVALS_FOR_RULE = 3;
+
+/** How soon after a rejection an interruption is the rejection's own follow-up line (realdata: 0-7 ms). */
+const FOLLOW_UP_US = 1_000_000;
+
+/** A wait for a person, at most the idle gap. */
+const capped = (us: number | undefined): number | undefined => (us === undefined ? undefined : Math.min(us, IDLE_GAP_US));
 const NO_TOOL = '(no tool)';
+/** Claude Code's end of plan mode: its "approval" is the user's review of the plan. */
+const PLAN_REVIEW = 'ExitPlanMode';
 
 export type FrictionCategory = 'permission_wait' | 'rejection' | 'question' | 'interruption';
 
@@ -101,13 +115,24 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       if (approved) e.approved++;
       pushEvidence(e.evidence, evidenceRef(s, line, where));
     };
+    // lines (and rejection times) already counted from the calls, so that the same moment
+    // logged again as a session event is not counted twice
+    const counted = new Set<string>();
+    const rejectedAt: number[] = [];
     s.calls.forEach((c, i) => {
       if (!isUserRejection(c) && c.waitedOn !== 'approval' && c.waitedOn !== 'question' && c.outcome !== 'interrupted') return;
+      if (isUserRejection(c)) {
+        counted.add(`permission:${resultLine(c)}`);
+        const end = c.endUs ?? c.startUs;
+        if (end !== undefined) rejectedAt.push(end);
+      }
+      if (c.waitedOn === 'question') counted.add(`question:${c.line}`);
+      if (c.outcome === 'interrupted') counted.add(`interrupt:${resultLine(c)}`);
       const where = ordinalAt(at, i);
       const subject = subjectOf(c);
       const fam = c.family !== undefined;
       const gap = gapUs(c);
-      const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : undefined;
+      const wait = capped(c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : undefined);
       if (isUserRejection(c)) note('rejection', subject, fam, resultLine(c), where, c.waitedOn === 'approval' ? wait : undefined, false);
       else if (c.waitedOn === 'approval') note('permission_wait', subject, fam, c.line, where, wait, c.outcome === 'ok');
       else if (c.waitedOn === 'question') note('question', subject, fam, c.line, where, wait, false);
@@ -115,8 +140,11 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
     });
     const n = s.calls.length;
     s.friction.forEach((f, j) => {
+      if (counted.has(`${f.kind}:${f.line}`)) return;
+      // the "[Request interrupted by user for tool use]" a rejection writes right after itself
+      if (f.kind === 'interrupt' && f.atUs !== undefined && rejectedAt.some((r) => f.atUs! >= r && f.atUs! - r <= FOLLOW_UP_US)) return;
       const where = ordinalAt(at, n + j);
-      const wait = f.waitMs !== undefined ? msToUs(f.waitMs) : undefined;
+      const wait = capped(f.waitMs !== undefined ? msToUs(f.waitMs) : undefined);
       const category: FrictionCategory = f.kind === 'question' ? 'question' : f.kind === 'interrupt' ? 'interruption' : 'permission_wait';
       // events not tied to a call: the subject is what the log names, else "(no tool)"
       note(category, f.kind === 'permission' && f.detail !== undefined ? f.detail : NO_TOOL, false, f.line, where, wait, false);
@@ -195,17 +223,25 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
       switch (e.category) {
         case 'permission_wait':
           proposal =
-            e.approved >= APPROVALS_FOR_RULE
+            e.subject === PLAN_REVIEW
               ? {
-                  title: `Allow "${allowRule(e)}" without asking`,
-                  action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`,
+                  // no permission to grant once: the user reads the plan plan mode asked them to read
+                  // (8463c716:132, subagent.jsonl:67: "User has approved exiting plan mode")
+                  title: 'Plan reviews (ExitPlanMode)',
+                  action: `The user read and approved the agent's plan ${times} before it went on: the review plan mode asks for, worth it for large changes; for small tasks let the agent start without a plan.`,
                   priority: priorityOf(loss.hours_per_week),
                 }
-              : {
-                  title: `Approval waits on "${e.subject}"`,
-                  action: `The agent waited for approval ${times}: decide once whether it may run this.`,
-                  priority: priorityOf(loss.hours_per_week),
-                };
+              : e.approved >= APPROVALS_FOR_RULE
+                ? {
+                    title: `Allow "${allowRule(e)}" without asking`,
+                    action: `Approved ${e.approved} times: add "${allowRule(e)}" to the agent's allow list (Claude Code: permissions.allow in .claude/settings.json).`,
+                    priority: priorityOf(loss.hours_per_week),
+                  }
+                : {
+                    title: `Approval waits on "${e.subject}"`,
+                    action: `The agent waited for approval ${times}: decide once whether it may run this.`,
+                    priority: priorityOf(loss.hours_per_week),
+                  };
           break;
         case 'rejection':
           proposal = {
@@ -217,7 +253,7 @@ export const friction: FleetDetector<FrictionState, FrictionResult> = {
         case 'question':
           proposal = {
             title: 'Questions to the user',
-            action: `The agent asked ${times}: answer the recurring questions in the project instructions.`,
+            action: `The agent asked ${times}: read the questions (evidence), and answer those that come back in the project instructions.`,
             priority: priorityOf(loss.hours_per_week),
           };
           break;

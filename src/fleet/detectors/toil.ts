@@ -10,9 +10,13 @@
  * that does work (an Edit, a Write, a subagent: any non-shell tool that is not
  * read-only) ends a run, as the work between two commands is the task, not a routine. Each
  * n-gram counts once per session (sessions) and at every position (occurrences).
- * Reported when seen in at least MIN_SESSIONS sessions. Time lost: per
- * occurrence, first call's start to last call's end (the time the sequence took),
- * at most the idle gap (5 min), 0 without timestamps.
+ * Reported when seen in at least MIN_SESSIONS sessions. Time lost: what a script
+ * saves, the agent's turns between the steps: per step after the first, from the
+ * result of the call just before it to its start, each at most the idle gap (5 min),
+ * 0 without timestamps. Not the steps' own run time, which a script spends too, nor
+ * the waits between them: counted from the first step's start to the last one's end,
+ * "mix test → mix credo → bd close" at 258c7280:445-556 was 5 min of toil, mostly a
+ * wait on the background test run and a user's rejection (reported as friction).
  *
  * Memory grows with distinct n-grams; a session adds at most its length of them.
  */
@@ -150,10 +154,14 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
           sampleSession(t.sessions, s.sessionId);
         }
         t.occurrences++;
-        const start = gram[0]!.call.startUs;
-        const last = gram[N - 1]!.call;
-        const end = last.endUs ?? last.startUs;
-        if (start !== undefined && end !== undefined && end > start) addLoss(t, Math.min(end - start, IDLE_GAP_US), week);
+        let turnsUs = 0;
+        for (const step of gram.slice(1)) {
+          const before = s.calls[step.i - 1]!;
+          const ready = before.endUs ?? before.startUs;
+          if (step.call.startUs === undefined || ready === undefined) continue;
+          turnsUs += Math.min(Math.max(0, step.call.startUs - ready), IDLE_GAP_US);
+        }
+        if (turnsUs > 0) addLoss(t, turnsUs, week);
         pushEvidence(t.evidence, evidenceRef(s, gram[0]!.call.line, where));
       }
     return state;
@@ -179,7 +187,7 @@ export const toil: FleetDetector<ToilState, ToilResult> = {
           ...loss,
           proposal: {
             title: `Script "${key}"`,
-            action: `This sequence ran ${t.occurrences} times in ${t.sessions.count} sessions: make it one script, make target or agent skill, and tell the agent to use it.`,
+            action: `This sequence ran ${t.occurrences} times in ${t.sessions.count} sessions: make it one script, make target or agent skill, and tell the agent to use it (time counted: the agent's turns between the steps, which a script removes; the commands still run).`,
             priority: priorityOf(loss.hours_per_week),
           },
           evidence: publicEvidence(t.evidence),

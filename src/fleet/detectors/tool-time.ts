@@ -8,7 +8,12 @@
  *    can make a tool "slow";
  *  - waiting: `waitMs` where the log gives it; for a call the adapter marked as
  *    waiting (`waitedOn`) without a length, its timestamp gap minus the measured
- *    time; split by what was waited on (approval, hook, background...);
+ *    time; split by what was waited on (approval, hook, background...). Not for a
+ *    hook: hooks logged around a call without their time (Claude Code's hook_progress
+ *    lines) say nothing of how long they took, so that call is a gap. Read as hook
+ *    time, `bd create` taking 26-64 s in subagent.jsonl:72-86 (two of them in parallel,
+ *    right after the user asked for them: hooks, the command or an approval, the log
+ *    does not say) made "Shorten the hooks bd create waits on: 2.6 min";
  *  - gap: result time − call time of calls with neither a measured duration nor a
  *    wait: wall time that mixes execution with approval and hooks (Claude Code's
  *    Bash/Write/Edit), shown so a reader can see where time went, never called slow.
@@ -73,7 +78,7 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, i
   }
   if (c.waitedOn === 'subagent' || c.waitedOn === 'background') {
     // counted above
-  } else if (c.waitedOn !== undefined) {
+  } else if (c.waitedOn !== undefined && (c.waitedOn !== 'hook' || c.waitMs !== undefined)) {
     const wait = c.waitMs !== undefined ? msToUs(c.waitMs) : gap !== undefined ? Math.max(0, gap - msToUs(c.measuredMs ?? 0)) : 0;
     row.waitUs[c.waitedOn] += wait;
     if (c.waitedOn === 'hook') addToWeek(row.hookWeeks, week, wait);
@@ -82,7 +87,7 @@ function addCall(row: TimeRow, s: AgentSession, c: AgentToolCall, at: Ordinal, i
     sketchAdd(row.gap, gap);
     row.gapUs += gap;
   }
-  if (c.waitedOn === 'hook') pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
+  if (c.waitedOn === 'hook' && c.waitMs !== undefined) pushEvidence(row.hookEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
   else if (c.waitedOn !== 'subagent' && c.waitedOn !== 'background' && c.measuredMs !== undefined && c.measuredMs >= SLOW_P90_MS) {
     pushEvidence(row.slowEvidence, evidenceRef(s, resultLine(c), ordinalAt(at, i)));
   }
@@ -226,7 +231,7 @@ export const toolTime: FleetDetector<ToolTimeState, ToolTimeResult> = {
       // Claude Code often logs that hooks ran around a call without timing them apart from the
       // command (git status "waited" 7 s a call on realdata: its PreToolUse/PostToolUse hooks),
       // so the text says "with hooks", and the action names hooks of every kind, not only git's
-      const hookText = hook ? `${(row.waitUs.hook / 60e6).toFixed(1)} min from call to result with hooks running` : '';
+      const hookText = hook ? `${(row.waitUs.hook / 60e6).toFixed(1)} min in hooks (timed by the log)` : '';
       out.push({
         kind: 'tool_time',
         key,

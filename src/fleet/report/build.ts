@@ -68,7 +68,9 @@ export interface FleetReport {
   sessions: number;
   agents: Record<string, number>;
   hourly_rate: number | null;
-  totals: { hours: number; hours_per_week: number; dollars_per_week: number | null };
+  /** hours: the sum over findings, which overlap (a failing command's wait is its tool time, its
+   * loop's and its error cluster's): an upper bound; active_hours: the sessions' active time */
+  totals: { hours: number; hours_per_week: number; dollars_per_week: number | null; active_hours: number };
   cost: {
     prices: { as_of: string; source: string };
     total_usd: number;
@@ -208,6 +210,7 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
       hours: roundHours(hours),
       hours_per_week: roundHours(perWeek),
       dollars_per_week: options.hourlyRate === undefined ? null : Math.round(perWeek * options.hourlyRate * 100) / 100,
+      active_hours: roundHours(o.active_us / 3_600_000_000),
     },
     cost: {
       prices: { as_of: prices.as_of, source: prices.source },

@@ -8,7 +8,8 @@
  *   "sessions": N,
  *   "agents": {"claude-code": N, ...},
  *   "hourly_rate": N|null,
- *   "totals": {"hours", "hours_per_week", "dollars_per_week"|null},   // sum over findings
+ *   "totals": {"hours", "hours_per_week", "dollars_per_week"|null,    // sum over findings, which overlap
+ *              "active_hours"},                                  // (an upper bound); the sessions' active time
  *   "cost": {"prices": {"as_of", "source"}, "total_usd", "usd_per_week",
  *            "sessions_with_usage", "sessions_without_usage",
  *            "tokens": {"input", "output", "cache_write", "cache_write_1h", "cache_read"},   // 1h: part of cache_write

@@ -18,6 +18,9 @@ const secText = (sec: number): string =>
 const lostText = (sec: number): string => (sec === 0 ? '–' : secText(sec));
 /** Per week of a long, sparse span most losses are under a second: say so rather than "0 s". */
 const perWeekText = (sec: number): string => (sec === 0 ? '–' : sec < 0.1 ? '< 0.1 s' : sec < 10 ? `${sec.toFixed(1)} s` : secText(sec));
+/** Hours per week, rounded to 2 decimals: "< 0.01" for a loss the rounding would show as 0 (beside
+ * its non-zero dollars per week, "0 h/week, $0.16/week" read as a contradiction). */
+const hoursPerWeek = (h: number, lost: number): string => (h === 0 && lost > 0 ? '< 0.01' : num(h));
 const msText = (n: number | null): string =>
   n === null ? '–' : n >= 60_000 ? `${(n / 60_000).toFixed(1)} min` : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
 
@@ -32,8 +35,14 @@ export function renderFleetMarkdown(r: FleetReport): string {
       .join(', ')})`,
   );
   const dollars = r.totals.dollars_per_week === null ? '' : ` ≈ ${usd(r.totals.dollars_per_week)}/week at $${num(r.hourly_rate!)}/h`;
-  out.push(`- Hours lost: ${num(r.totals.hours)} (${num(r.totals.hours_per_week)}/week${dollars})`);
-  out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)})`);
+  // the findings count the same minutes more than once (a failing `git commit`'s hook wait is its
+  // tool time, its loop's and its error cluster's): the sum is said to be a bound, beside the
+  // time the sessions were active, so nobody reads it as hours to win back
+  out.push(
+    `- Hours lost: ${num(r.totals.hours)} (${hoursPerWeek(r.totals.hours_per_week, r.totals.hours)}/week${dollars}), summed over findings that overlap: an upper bound (sessions active ${num(r.totals.active_hours)} h)`,
+  );
+  const unpriced = r.cost.unpriced_models.length === 0 ? '' : `; not counted: ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')} (no price)`;
+  out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)}${unpriced})`);
   out.push('');
 
   out.push(
@@ -63,7 +72,7 @@ export function renderFleetMarkdown(r: FleetReport): string {
       const cost = f.cost_usd !== undefined ? `, ${usd(f.cost_usd)} in tokens` : '';
       out.push(`${escapeMarkdown(f.proposal.action)}`, '');
       out.push(
-        `*${f.kind}, ${f.proposal.priority} priority: ${num(f.hours)} h (${num(f.hours_per_week)} h/week${money})${cost}, ${f.occurrences} occurrence(s) in ${f.session_count} session(s).*`,
+        `*${f.kind}, ${f.proposal.priority} priority: ${num(f.hours)} h (${hoursPerWeek(f.hours_per_week, f.seconds_lost)} h/week${money})${cost}, ${f.occurrences} occurrence(s) in ${f.session_count} session(s).*`,
         '',
       );
       if (f.evidence.length > 0) {

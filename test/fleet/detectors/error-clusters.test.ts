@@ -12,6 +12,67 @@ function findings(ss: ReturnType<typeof session>[]) {
 }
 
 describe(errorClusters.name, () => {
+  it('counts the same error of one parallel batch once: three `git show` at once on one DNS failure is one event', () => {
+    // codex 16-bfc6ff6845-0.full.jsonl:172-178: issued at 08:21:48 together, each failing on "Could not resolve hostname"
+    const SSH = 'ssh: Could not resolve hostname github.com: -65563\r\nfatal: Could not read from remote repository.';
+    const at = (ms: number) => Date.UTC(2026, 3, 13, 8, 21, 48, ms) * 1000;
+    const batch = session('s', 'f', [
+      call({
+        tool: 'exec_command',
+        line: 172,
+        resultLine: 176,
+        command: 'git show --stat 3d6606d --',
+        outcome: 'error',
+        errorText: SSH,
+        startUs: at(0),
+        endUs: at(300),
+      }),
+      call({
+        tool: 'exec_command',
+        line: 173,
+        resultLine: 177,
+        command: 'git show 3d6606d -- a.go',
+        outcome: 'error',
+        errorText: SSH,
+        startUs: at(1),
+        endUs: at(301),
+      }),
+      call({
+        tool: 'exec_command',
+        line: 174,
+        resultLine: 178,
+        command: 'git show 0520b7c -- a.go',
+        outcome: 'error',
+        errorText: SSH,
+        startUs: at(2),
+        endUs: at(302),
+      }),
+      call({ tool: 'exec_command', line: 180, resultLine: 181, command: 'git log', startUs: at(37_000), endUs: at(37_100) }),
+    ]);
+    const st = errorClusters.init();
+    errorClusters.add(st, batch, [0]);
+    const [r] = errorClusters.finalize(st);
+    expect(r!.entry).toMatchObject({ occurrences: 1, evidence: [expect.objectContaining({ line: 176 })] });
+    // the batch's time is kept: from the first call to the call after the batch
+    expect(r!.entry.lostUs).toBe(37_000_000);
+    expect(errorClusters.findings([r!], ctx)).toEqual([]);
+    // the same error again later is a second occurrence
+    const again = session('t', 'f', [
+      call({
+        tool: 'exec_command',
+        line: 300,
+        resultLine: 301,
+        command: 'git fetch',
+        outcome: 'error',
+        errorText: SSH,
+        startUs: at(90_000),
+        endUs: at(90_300),
+      }),
+    ]);
+    errorClusters.add(st, again, [1]);
+    expect(errorClusters.finalize(st)[0]!.entry.occurrences).toBe(2);
+  });
+
   it('one cluster of the 4 "no upstream branch" sessions, one of the 3 "String to replace not found"', () => {
     const fs = findings(ALL_CASES);
     const upstream = fs.find((f) => f.key.includes('has no upstream branch'))!;

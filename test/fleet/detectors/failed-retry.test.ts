@@ -14,10 +14,13 @@ const T = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOSt
 
 describe(failedRetry.name, () => {
   describe('add', () => {
-    it('finds the ae4a77f8 git commit loop: 7 failures, edits between, --no-verify -> bypassed', () => {
+    it('finds the ae4a77f8 git commit loop: 7 failures, edits between, the 7th with --no-verify still failing; a later commit succeeds', () => {
       const [f] = failedRetry.findings(failedRetry.finalize(fold(ae4a77f8)), ctx);
       expect(f).toMatchObject({ kind: 'failed_retry', key: 'git commit', occurrences: 1, sessions: ['ae4a77f8-aedd-4bc1-888f-c94edc91af04'] });
-      expect(f!.details).toEqual({ loops: 1, attempts: 7, max_attempts: 7, succeeded: 0, bypassed: 1, abandoned: 0 });
+      // the --no-verify try (lines 1458/1463) failed on the same hook ("The pre-commit hook is still being
+      // enforced even with --no-verify", line 1464): the checks held, nothing was bypassed
+      expect(f!.details).toEqual({ loops: 1, attempts: 7, max_attempts: 7, succeeded: 1, bypassed: 0, abandoned: 0 });
+      expect(f!.proposal.action).not.toMatch(/bypassed/);
       expect(f!.evidence.map((e) => e.line)).toEqual([1209, 1343, 1366, 1389, 1419, 1447, 1463]);
       // active time from the first failure (14:28:06.900) to the successful commit's result
       // (14:55:01.274): 335.13 s to the --no-verify try, its 20.9 min gap to the next
@@ -52,6 +55,36 @@ describe(failedRetry.name, () => {
         bash(7, 8, 'npm test', T(3620), T(3630)),
       ]);
       expect(failedRetry.finalize(fold(s))[0]!.entry.lostUs).toBe((300 + 20 + 10) * 1e6);
+    });
+
+    it('a bypass flag on an attempt that failed too bypassed nothing: the loop ends as what came next', () => {
+      const s = session('s', 'f', [
+        bash(1, 2, 'git commit -m x', T(0), T(1), { outcome: 'error', errorText: 'hook' }),
+        bash(3, 4, 'git commit --no-verify -m x', T(2), T(3), { outcome: 'error', errorText: 'hook' }),
+      ]);
+      expect(failedRetry.finalize(fold(s))[0]!.entry).toMatchObject({ attempts: 2, bypassed: 0, abandoned: 1 });
+      const through = session('s', 'f', [
+        bash(1, 2, 'git commit -m x', T(0), T(1), { outcome: 'error', errorText: 'hook' }),
+        bash(3, 4, 'git commit -m x', T(2), T(3), { outcome: 'error', errorText: 'hook' }),
+        bash(5, 6, 'git commit --no-verify -m x', T(4), T(5)),
+      ]);
+      expect(failedRetry.finalize(fold(through))[0]!.entry).toMatchObject({ attempts: 2, bypassed: 1, succeeded: 0 });
+    });
+
+    it('an interpreter running another script is another action (sniffly d3ad4cdc:76-116)', () => {
+      // `python diverse_musical_ai.py` failed twice (lines 77, 103); `python test_diverse_simple.py` (108) ran
+      // fine, which closed the "python" loop as succeeded; the script itself first ran at line 116
+      const s = session('s', 'f', [
+        bash(76, 77, 'python diverse_musical_ai.py', T(0), T(100), { outcome: 'error', errorText: 'SyntaxError' }),
+        call({ tool: 'Edit', line: 78 }),
+        bash(102, 103, 'python diverse_musical_ai.py', T(200), T(215), { outcome: 'error', errorText: 'EOFError' }),
+        bash(107, 108, 'python test_diverse_simple.py', T(220), T(243)),
+        bash(115, 116, 'python diverse_musical_ai.py', T(280), T(338)),
+      ]);
+      const [r] = failedRetry.finalize(fold(s));
+      expect(r).toMatchObject({ key: 'python', entry: { loops: 1, attempts: 2, succeeded: 1 } });
+      // first failure to the end of the run that worked: 338 s
+      expect(r!.entry.lostUs).toBe(338e6);
     });
 
     it('a loop still failing at the session end is abandoned', () => {

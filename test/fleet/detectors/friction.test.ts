@@ -27,6 +27,20 @@ describe(friction.name, () => {
     expect(w.hours).toBeCloseTo(244.848 / 3600, 2);
   });
 
+  it('calls ExitPlanMode waits plan reviews: no allow-list rule, no "decide once whether it may run this"', () => {
+    // 8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl:132 waited 7.6 min for "User has approved your plan"
+    const plans = (id: string) =>
+      session(
+        id,
+        'f',
+        [1, 2, 3].map((k) => call({ tool: 'ExitPlanMode', line: k, startUs: k * 1e9, endUs: k * 1e9 + 60e6, waitedOn: 'approval' })),
+      );
+    const [f] = findings([plans('a')]);
+    expect(f).toMatchObject({ key: 'ExitPlanMode', category: 'permission_wait', occurrences: 3 });
+    expect(f!.proposal.title).toBe('Plan reviews (ExitPlanMode)');
+    expect(f!.proposal.action).not.toMatch(/allow list|decide once/);
+  });
+
   it('proposes an allow-list rule for a command approved again and again', () => {
     const calls = Array.from({ length: APPROVALS_FOR_RULE }, (_, i) =>
       call({ tool: 'Bash', command: `npm test -- ${i}`, line: i + 1, waitedOn: 'approval', waitMs: 20_000 }),

@@ -23,7 +23,8 @@ describe(toil.name, () => {
   it(`a command sequence in ${MIN_SESSIONS} sessions is toil; looking (ls) and repeats collapse`, () => {
     const [f] = findings([routine('a'), routine('b'), routine('c')]);
     expect(f).toMatchObject({ kind: 'toil', key: 'npm run build → npm test → git push', session_count: 3, occurrences: 3 });
-    expect(f!.hours).toBeCloseTo((3 * 40) / 3600, 2);
+    // the agent's turns between the steps: 1 s before `npm test` (after `ls`), 1 s before `git push`
+    expect(f!.seconds_lost).toBe(3 * 2);
     expect(f!.evidence.map((e) => [e.session_id, e.line])).toEqual([
       ['a', 1],
       ['b', 1],
@@ -54,6 +55,30 @@ describe(toil.name, () => {
         call({ tool: 'submit', line: 9, command: 'submit' }),
       ]);
     expect(findings([swe('a'), swe('b'), swe('c')])).toEqual([]);
+  });
+
+  it("counts the agent's turns between the steps, which a script removes, not the commands' run time or waits", () => {
+    // the shape of 258c7280-ae70-4798-800f-63464d01a85d.jsonl:445-556: mix test (32 s), a wait on the
+    // background test run (TaskOutput, 2 min), mix credo (15 s), bd close; it counted as 5 min of toil
+    const run = (id: string) =>
+      session(id, `${id}.jsonl`, [
+        bash(445, 477, 'mix test test/a_test.exs', T(0), T(32)),
+        call({
+          tool: 'TaskOutput',
+          line: 487,
+          resultLine: 490,
+          startUs: Date.parse(T(40)) * 1000,
+          endUs: Date.parse(T(160)) * 1000,
+          waitedOn: 'background',
+        }),
+        bash(529, 547, 'mix credo --strict 2>&1 | tail -10', T(170), T(185)),
+        bash(549, 556, 'bd close x', T(192), T(194)),
+      ]);
+    const [f] = findings([run('a'), run('b'), run('c')]);
+    expect(f!.key).toBe('mix test → mix credo → bd close');
+    // 10 s after the TaskOutput came back, 7 s after mix credo's result
+    expect(f!.seconds_lost).toBe(3 * 17);
+    expect(f!.proposal.action).toMatch(/turns between the steps/);
   });
 
   it('fewer sessions is no finding', () => {
