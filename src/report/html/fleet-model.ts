@@ -75,6 +75,8 @@ export interface FleetCost {
   models: { model: string; usd: number | null; sessions?: number }[];
   /** one row per repo and model; the page sums a repo's models */
   repos: { repo: string; model?: string; usd: number | null }[];
+  /** models whose tokens the total leaves out, for want of a price */
+  unpriced_models?: string[];
 }
 
 /** Per tool (`kind: "tool"`, key = tool name) or shell command family (`kind: "family"`, key = `git commit`). */
@@ -116,8 +118,11 @@ export interface FleetReport {
   /** ISO 8601 times of the first and last event (null without timestamps); weeks >= 1 */
   span: { from: string | null; to: string | null; weeks: number };
   sessions: number;
-  /** sums over the findings; the page sums the findings itself when absent */
-  totals?: { hours: number; hours_per_week: number; dollars_per_week: number | null };
+  /**
+   * sums over the findings, which overlap (an upper bound); active_hours: the sessions' active
+   * time; the page sums the findings itself when absent
+   */
+  totals?: { hours: number; hours_per_week: number; dollars_per_week: number | null; active_hours?: number };
   cost: FleetCost;
   /** by time lost, then key */
   findings: FleetFinding[];

@@ -53,6 +53,22 @@ export function fleetTotals(r: FleetReport): FleetTotals {
   return { findings: r.findings.length, hoursPerWeek: formatNumber(perWeek, 2), costUsd: formatNumber(r.cost.total_usd, 2), byPriority };
 }
 
+/**
+ * What the tiles' sums are: the findings count the same minutes more than once (a failing
+ * `git commit`'s hook wait is its tool time, its loop's and its error cluster's), so the hours are
+ * a bound, said beside the sessions' active time, as the Markdown report says them; and the
+ * token cost leaves out the models the price table does not know.
+ */
+function totalsNote(r: FleetReport): string {
+  const active = r.totals?.active_hours;
+  const parts = [
+    `Hours lost are summed over findings that overlap: an upper bound${active === undefined ? '' : `; the sessions were active ${formatNumber(active, 2)} h`}.`,
+  ];
+  const unpriced = r.cost.unpriced_models ?? [];
+  if (unpriced.length > 0) parts.push(`The token cost leaves out ${unpriced.map((m) => `<code>${e(m)}</code>`).join(', ')} (no price).`);
+  return `<p class="note" data-note="totals">${parts.join(' ')}</p>`;
+}
+
 /** A command family reads as the command (`$ git commit`), a tool as its name. */
 export function toolLabel(t: FleetToolRow): string {
   return t.kind === 'family' ? `$ ${t.key}` : t.key;
@@ -261,11 +277,12 @@ ${renderMeta([
 ${renderTiles(
   [
     { name: 'findings', label: 'findings', value: formatNumber(t.findings) },
-    { name: 'hours-per-week', label: 'hours lost per week', value: t.hoursPerWeek },
+    { name: 'hours-per-week', label: 'hours lost per week, at most', value: t.hoursPerWeek },
     { name: 'cost-usd', label: `token cost${r.cost.prices ? ` (prices of ${r.cost.prices.as_of})` : ''}`, value: `$${t.costUsd}` },
   ],
   renderPriorityTile(prios.map((p) => [p, t.byPriority[p]])),
 )}
+${totalsNote(r)}
 </header>`;
   const cards = r.findings.slice(0, PROPOSAL_CARDS);
   const cardsHtml = cards.length

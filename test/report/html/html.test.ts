@@ -148,6 +148,27 @@ describe('determinism', () => {
   });
 });
 
+describe('fleet totals', () => {
+  it('say the hours are an upper bound beside the active time, and name the unpriced models', () => {
+    const base = smallFleetReport();
+    const r = {
+      ...base,
+      totals: { hours: 9.5, hours_per_week: 1.56, dollars_per_week: null, active_hours: 31.25 },
+      cost: { ...base.cost, unpriced_models: ['local-llama', '<b>x</b>'] },
+    };
+    const { document } = parseHTML(renderFleetHtml(r, CTX));
+    const note = document.querySelector('[data-note="totals"]')!.textContent;
+    expect(note).toBe(
+      'Hours lost are summed over findings that overlap: an upper bound; the sessions were active 31.25 h. ' +
+        'The token cost leaves out local-llama, <b>x</b> (no price).',
+    );
+    expect(document.querySelector('[data-total="hours-per-week"] .k')!.textContent).toBe('hours lost per week, at most');
+    // a report written before these fields existed: the bound is still said, nothing invented
+    const old = parseHTML(renderFleetHtml(base, CTX)).document.querySelector('[data-note="totals"]')!.textContent;
+    expect(old).toBe('Hours lost are summed over findings that overlap: an upper bound.');
+  });
+});
+
 describe('sizes: 0, 1 and 10,000 findings', () => {
   it('0 findings says so', () => {
     const page = renderFleetHtml({ ...smallFleetReport(), findings: [] }, CTX);
