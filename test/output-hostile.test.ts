@@ -1,0 +1,59 @@
+/**
+ * Output targets as a careless user gives them: a disk that fills up in the middle of a write,
+ * a new file under the user's umask, a path that ends in '/', the input itself, a reader that
+ * goes away. In process (runCli, writeOutput) where the case allows, so the file stays fast.
+ */
+import { mkdtempSync, promises as fsp, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeOutput } from '../src/output.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-outh-'));
+const entries = (dir: string) => readdirSync(dir).sort();
+
+/**
+ * Make every FileHandle write take at most `max` bytes, as write(2) does when the disk fills up
+ * in the middle of a chunk (the next write then fails with ENOSPC). Returns the undo.
+ */
+async function shortWrites(max: number): Promise<() => void> {
+  const probe = await fsp.open(process.execPath, 'r');
+  const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
+  await probe.close();
+  const write = proto.write;
+  proto.write = function (this: unknown, data: unknown, ...rest: unknown[]) {
+    if (typeof data === 'string') return write.call(this, Buffer.from(data, (rest[1] as BufferEncoding) ?? 'utf8').subarray(0, max));
+    const buf = data as Buffer;
+    const offset = (rest[0] as number | undefined) ?? 0;
+    const length = (rest[1] as number | undefined) ?? buf.length - offset;
+    return write.call(this, buf, offset, Math.min(length, max), rest[2]);
+  };
+  return () => {
+    proto.write = write;
+  };
+}
+
+describe('a write the system takes only in part (a disk that fills up)', () => {
+  let undo: (() => void) | undefined;
+  afterEach(() => {
+    undo?.();
+    undo = undefined;
+  });
+
+  it('writes every byte or fails: never a truncated report saved as complete', async () => {
+    const dir = tmp();
+    const report = `${'é'.repeat(3000)}\n${'x'.repeat(20_000)}`;
+    const fresh = path.join(dir, 'new.html');
+    const existing = path.join(dir, 'old.md');
+    writeFileSync(existing, 'previous');
+    undo = await shortWrites(4096);
+    await writeOutput(fresh, report);
+    await writeOutput(existing, ['a'.repeat(5000), report]);
+    undo();
+    // sizes first: a failure prints two numbers, not 40 KB of text
+    expect(statSync(fresh).size).toBe(Buffer.byteLength(report));
+    expect(readFileSync(fresh, 'utf8') === report).toBe(true);
+    expect(readFileSync(existing, 'utf8') === 'a'.repeat(5000) + report).toBe(true);
+    expect(entries(dir)).toEqual(['new.html', 'old.md']);
+  });
+});
