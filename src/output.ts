@@ -233,7 +233,9 @@ async function writeInPlace(file: string, flags: 'a' | 'w', content: OutputConte
 }
 
 async function writeReplacing(file: string, existing: { mode: number; uid: number; gid: number } | undefined, content: OutputContent): Promise<void> {
-  await withTempFile(path.dirname(file), async (tmp, fh) => {
+  // a new file gets the mode `>` and cp give it (0666 less the umask: created so, the kernel applies
+  // the umask); a replaced one starts private and gets the old mode below, before any byte is written
+  await withTempFile(path.dirname(file), existing === undefined ? 0o666 : 0o600, async (tmp, fh) => {
     if (existing !== undefined) {
       // the old owner (root only may give files away), then exactly the old mode: creation applied
       // the umask, and chown clears set-id bits, so chmod comes last
@@ -248,7 +250,7 @@ async function writeReplacing(file: string, existing: { mode: number; uid: numbe
 }
 
 async function writeThroughHardLink(file: string, content: OutputContent): Promise<void> {
-  await withTempFile(path.dirname(file), async (tmp, fh) => {
+  await withTempFile(path.dirname(file), 0o600, async (tmp, fh) => {
     await writeChunks(fh, content);
     await fh.close();
     // opened with O_TRUNC: same inode, mode and owner (fs.copyFile would chmod it to the temp's mode)
@@ -259,14 +261,15 @@ async function writeThroughHardLink(file: string, content: OutputContent): Promi
 /**
  * Run `use` with a new temporary file in `dir`, named `.fp-<12 hex>.tmp`: short, because the
  * target's name may already be 255 bytes long (NAME_MAX) and the temp name must fit beside it.
- * The file is removed unless `use` renamed it away, and on SIGINT/SIGTERM.
+ * The file is created with `mode` (less the umask) and removed unless `use` renamed it away, and on
+ * SIGINT/SIGTERM.
  */
-async function withTempFile(dir: string, use: (tmp: string, fh: fsp.FileHandle) => Promise<void>): Promise<void> {
+async function withTempFile(dir: string, mode: number, use: (tmp: string, fh: fsp.FileHandle) => Promise<void>): Promise<void> {
   const tmp = path.join(dir, `.fp-${randomBytes(6).toString('hex')}.tmp`);
   liveTemps.add(tmp);
   let fh: fsp.FileHandle | undefined;
   try {
-    fh = await fsp.open(tmp, 'wx', 0o600);
+    fh = await fsp.open(tmp, 'wx', mode);
     await use(tmp, fh);
   } finally {
     await fh?.close().catch(() => undefined); // already closed on success

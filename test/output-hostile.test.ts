@@ -57,3 +57,17 @@ describe('a write the system takes only in part (a disk that fills up)', () => {
     expect(entries(dir)).toEqual(['new.html', 'old.md']);
   });
 });
+
+describe('a new output file', () => {
+  it('gets the mode `>` and cp give it (0666 less the umask), not 0600', async () => {
+    const dir = tmp();
+    const shell = path.join(dir, 'by-shell.md');
+    writeFileSync(shell, 'x'); // created as `>` creates: 0666 & ~umask
+    const report = path.join(dir, 'report.md');
+    const state = path.join(dir, 'state.json');
+    await writeOutput(report, 'report');
+    await writeOutput(state, ['{', '}']);
+    expect((statSync(report).mode & 0o7777).toString(8)).toBe((statSync(shell).mode & 0o7777).toString(8));
+    expect((statSync(state).mode & 0o7777).toString(8)).toBe((statSync(shell).mode & 0o7777).toString(8));
+  });
+});
