@@ -21,7 +21,7 @@
  * Content is a string or an (async) iterable of string chunks, so a large state file can be
  * streamed out without ever being one string (V8 caps strings at 512 MB).
  */
-import { constants as fsc, createReadStream, createWriteStream, fstat, promises as fsp, rmSync, write, type Stats } from 'node:fs';
+import fs, { constants as fsc, createReadStream, createWriteStream, fstat, promises as fsp, rmSync, write, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -88,6 +88,15 @@ export async function writeToStream(stream: NodeJS.WritableStream, content: Outp
 }
 
 async function planWrite(target: string): Promise<WritePlan> {
+  if (target.endsWith('/')) {
+    // a folder's name, as the shell reads `> out/`: path.resolve would drop the '/' and write a file
+    // named like the folder the user meant (or replace the file that has that name)
+    const st = await fsp.stat(target).catch((err: NodeJS.ErrnoException) => err);
+    if (st instanceof fs.Stats && st.isDirectory()) throw outputError(target, 'it is a folder');
+    const code = st instanceof fs.Stats ? 'ENOTDIR' : st.code;
+    const what = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : describeWriteError(st);
+    throw outputError(target, `${what} (the path ends with "/")`);
+  }
   const { file, special, ownFd } = await followLinks(target);
   if (ownFd !== undefined) {
     await mustWriteFd(target, ownFd);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeOutput } from '../src/output.js';
+import { runCli } from './helpers.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-outh-'));
 const entries = (dir: string) => readdirSync(dir).sort();
@@ -69,5 +70,27 @@ describe('a new output file', () => {
     await writeOutput(state, ['{', '}']);
     expect((statSync(report).mode & 0o7777).toString(8)).toBe((statSync(shell).mode & 0o7777).toString(8));
     expect((statSync(state).mode & 0o7777).toString(8)).toBe((statSync(shell).mode & 0o7777).toString(8));
+  });
+});
+
+describe('a path that ends with "/"', () => {
+  it('names a folder, as for `>`: exit 4 before any input is read, and no file named like the folder', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'report.md');
+    writeFileSync(file, 'previous');
+    const missing = path.join(dir, 'missing.json'); // exit 4 rather than 3: the output was checked first
+    for (const [target, why] of [
+      [`${dir}/newdir/`, 'no such folder (the path ends with "/")'],
+      [`${file}/`, 'not a folder (the path ends with "/")'],
+      [`${dir}/`, 'it is a folder'],
+    ] as const) {
+      for (const flag of ['--output', '--emit-state']) {
+        const r = await runCli(['--input', missing, flag, target]);
+        expect(r.stderr, `${flag} ${target}`).toBe(`fleet-proposals: Cannot write output: ${why}, in ${target}\n`);
+        expect(r.code).toBe(4);
+      }
+    }
+    expect(entries(dir)).toEqual(['report.md']);
+    expect(readFileSync(file, 'utf8')).toBe('previous');
   });
 });
