@@ -16,7 +16,7 @@ import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, onlyIncompleteLastLines, type MalformedSummary } from './malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
-import { checkWritable, writeOutput, writeToStream } from './output.js';
+import { checkNotAnInput, checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, loadProfile, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
@@ -119,6 +119,11 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     throw new AnalyzerError('FP_USAGE', 'argument --redis: workers read files from shared storage; stdin cannot be distributed');
   }
   const { files, skipped } = await resolveInputs(o.input, { from: o.from });
+  if (target !== undefined)
+    await checkNotAnInput(
+      target,
+      files.filter((f) => f.transport === 'file'),
+    );
   for (const s of skipped) warn(io, o, `Skipped ${s.path}: ${s.reason}`);
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
@@ -179,7 +184,14 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 
 /** `merge STATE...`: the report of the union of separately analysed parts, in argument order. */
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
-  if (o.output !== undefined) await checkWritable(o.output);
+  if (o.output !== undefined) {
+    await checkWritable(o.output);
+    // a report would replace a state; a merged state may replace one of its parts (it holds it)
+    await checkNotAnInput(
+      o.output,
+      statePaths.map((p) => ({ path: p })),
+    );
+  }
   const prices = await loadPrices(o);
   const { readState, serializeStateChunks } = await import('./state-file.js');
   let state: ProfileState | undefined;

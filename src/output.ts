@@ -62,6 +62,22 @@ export async function checkWritable(target: string): Promise<void> {
   await planWrite(target);
 }
 
+/**
+ * Refuse a target that is one of the inputs (the same file: same device and inode, through any
+ * symbolic or hard link), before the analysis: the report would replace the archive it is made
+ * from, as `cp a a` refuses to. `inputs` are the regular files read; only those of the target's
+ * size are looked at (an input folder may hold thousands of files).
+ */
+export async function checkNotAnInput(target: string, inputs: readonly { path: string; size?: number }[]): Promise<void> {
+  const st = await fsp.stat(target).catch(() => undefined);
+  if (st === undefined || !st.isFile()) return; // a new file, a device, a FIFO: never an archive read here
+  for (const input of inputs) {
+    if (input.size !== undefined && input.size !== st.size) continue;
+    const s = await fsp.stat(input.path).catch(() => undefined);
+    if (s !== undefined && s.dev === st.dev && s.ino === st.ino) throw outputError(target, 'it is one of the inputs, which it would replace');
+  }
+}
+
 /** Remove the temporary files of writes still under way (for a signal handler: synchronous). */
 export function removeTempFilesSync(): void {
   for (const tmp of liveTemps) rmSync(tmp, { force: true });

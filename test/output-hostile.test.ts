@@ -3,7 +3,7 @@
  * a new file under the user's umask, a path that ends in '/', the input itself, a reader that
  * goes away. In process (runCli, writeOutput) where the case allows, so the file stays fast.
  */
-import { mkdtempSync, promises as fsp, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, promises as fsp, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,5 +92,61 @@ describe('a path that ends with "/"', () => {
     }
     expect(entries(dir)).toEqual(['report.md']);
     expect(readFileSync(file, 'utf8')).toBe('previous');
+  });
+});
+
+describe('an output that is one of the inputs', () => {
+  function archive(dir: string, name = 'in.json'): string {
+    const f = path.join(dir, name);
+    writeFileSync(f, JSON.stringify([{ session_id: 'a', errors: [{ message: 'Boom' }] }]));
+    return f;
+  }
+
+  it('is refused with exit 4 before the analysis: the report would replace the archive it was made from', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const before = readFileSync(input, 'utf8');
+    const link = path.join(dir, 'link.json');
+    symlinkSync(input, link);
+    const hard = path.join(dir, 'hard.json');
+    linkSync(input, hard);
+    const inner = path.join(dir, 'sub');
+    mkdirSync(inner);
+    const innerFile = archive(inner, 'part.json');
+    for (const [inputs, target] of [
+      [[input], input],
+      [[input], link],
+      [[link], input],
+      [[input], hard],
+      [[inner], innerFile], // a file of an input folder, e.g. a report written there by the last run
+    ] as const) {
+      for (const flag of ['--output', '--emit-state']) {
+        const r = await runCli([...inputs.flatMap((i) => ['--input', i]), flag, target]);
+        expect(r.stderr, `${inputs} ${flag} ${target}`).toBe(
+          `fleet-proposals: Cannot write output: it is one of the inputs, which it would replace, in ${target}\n`,
+        );
+        expect(r.code).toBe(4);
+      }
+    }
+    expect(readFileSync(input, 'utf8')).toBe(before);
+    expect(entries(dir)).toEqual(['hard.json', 'in.json', 'link.json', 'sub']);
+  });
+
+  it('merge: a report may not replace a state file, a state may (it holds that state: nothing is lost)', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const a = path.join(dir, 'a.state');
+    const b = path.join(dir, 'b.state');
+    expect((await runCli(['--input', input, '--emit-state', a])).code).toBe(0);
+    expect((await runCli(['--input', input, '--emit-state', b])).code).toBe(0);
+    const stateA = readFileSync(a, 'utf8');
+    const r = await runCli(['merge', a, b, '--output', a]);
+    expect(r.stderr).toBe(`fleet-proposals: Cannot write output: it is one of the inputs, which it would replace, in ${a}\n`);
+    expect(r.code).toBe(4);
+    expect(readFileSync(a, 'utf8')).toBe(stateA);
+    const expected = (await runCli(['merge', a, b, '--format', 'json', '--threshold', '0'])).stdout;
+    const acc = await runCli(['merge', a, b, '--emit-state', a]); // accumulate: all.state = all.state + new.state
+    expect(acc.code).toBe(0);
+    expect((await runCli(['merge', a, '--format', 'json', '--threshold', '0'])).stdout).toBe(expected);
   });
 });
