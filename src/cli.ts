@@ -228,14 +228,17 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
 
 /** Set once a command has imported output.ts: the temporary files a signal must remove (none before). */
 let output: typeof import('./output.js') | undefined;
+/** Set with it: the private temporary folders (inflated agent logs) a signal must remove. */
+let scratch: typeof import('./input/scratch.js') | undefined;
 
 /**
  * The modules that run a command, imported by its handler: `--help`, `--version` and usage
  * errors load none of them (the analysis, the decoder, the profiles: most of start-up's CPU).
  */
 async function runModules(): Promise<typeof import('./main.js')> {
-  const [main, out] = await Promise.all([import('./main.js'), import('./output.js')]);
+  const [main, out, tmp] = await Promise.all([import('./main.js'), import('./output.js'), import('./input/scratch.js')]);
   output = out;
+  scratch = tmp;
   return main;
 }
 
@@ -335,15 +338,16 @@ const isMain =
   process.argv[1] !== undefined &&
   import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
-  // A signal while an output is being written must not leave its temporary file behind; the exit
-  // code is the one a shell reports for death by that signal (128 + its number).
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const) {
+  // A signal must not leave a temporary file behind (an output's, an inflated agent log's). Then the
+  // process dies by the signal itself (its listener is gone: the default action), so a shell reports
+  // 128 + its number (130, 143). Not process.exit: it waits for libuv's threads, and one blocked in
+  // the kernel (opening a FIFO that has no writer or reader, reading a silent pipe such as a slow
+  // `<(cmd)`) never returns, so the run could only be killed with SIGKILL.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       output?.removeTempFilesSync();
-      process.exit(code);
+      scratch?.removeScratchSync();
+      process.kill(process.pid, signal);
     });
   }
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

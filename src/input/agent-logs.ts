@@ -8,7 +8,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +16,7 @@ import type { AgentSession } from '../agent-session.js';
 import type { AdapterReadOptions, AgentAdapter } from './adapters/index.js';
 import { openBytes, readError } from './bytes.js';
 import { innerName, type Input } from './classify.js';
+import { scratchPrefix } from './scratch.js';
 
 /** The sessions of an agent log; `onBytes` gets the raw bytes read, `read.onSkip` the odd lines. */
 export async function* readAgentLog(
@@ -30,7 +30,7 @@ export async function* readAgentLog(
     onBytes?.(input.size ?? 0);
     return;
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'fleet-proposals-'));
+  const dir = await mkdtemp(scratchPrefix()); // named by pid: a signal removes it (scratch.ts)
   const local = path.join(dir, input.transport === 'stdin' ? 'stdin' : path.basename(innerName(input.path)));
   try {
     try {
