@@ -51,8 +51,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResul
   const { text, count, what } =
     result.state.profile === 'fleet' ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
   if (o.output !== undefined) {
-    await writeOutput(o.output, text);
-    warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
+    if (await writeOutput(o.output, text)) warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
   } else {
     await writeToStream(io.stdout, text + '\n');
   }
@@ -175,8 +174,8 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 
   if (o.emitState !== undefined) {
     const { serializeStateChunks } = await import('./state-file.js');
-    await writeOutput(o.emitState, serializeStateChunks(result));
-    warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
+    if (await writeOutput(o.emitState, serializeStateChunks(result)))
+      warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
   return emitReport(io, o, result, prices);
@@ -223,8 +222,8 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
   if (state === undefined) state = initState(DEFAULT_PROFILE);
   reportMalformed(io, o, malformed);
   if (o.emitState !== undefined) {
-    await writeOutput(o.emitState, serializeStateChunks({ state, malformed }));
-    warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
+    if (await writeOutput(o.emitState, serializeStateChunks({ state, malformed })))
+      warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
   return emitReport(io, { ...o, input: [...statePaths] }, { state, malformed }, prices); // the HTML report lists the state files as its inputs

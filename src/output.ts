@@ -43,16 +43,22 @@ const MAX_LINK_HOPS = 40;
 /** Temporary files being written now; removed on SIGINT/SIGTERM by `removeTempFilesSync`. */
 const liveTemps = new Set<string>();
 
-/** Write `content` to `target` (see the module comment for how each kind of target is written). */
-export async function writeOutput(target: string, content: OutputContent): Promise<void> {
+/**
+ * Write `content` to `target` (see the module comment for how each kind of target is written).
+ * False when the reader of a pipe went away before taking it all (EPIPE on a FIFO or a descriptor:
+ * `--output /dev/stdout | head -1`): a quiet end, as for stdout and `cat`, but not "written".
+ */
+export async function writeOutput(target: string, content: OutputContent): Promise<boolean> {
   const plan = await planWrite(target);
   try {
     if (plan.kind === 'own-fd') await writeToFd(plan.fd, content);
     else if (plan.kind === 'in-place') await writeInPlace(plan.file, plan.flags, content);
     else if (plan.kind === 'replace') await writeReplacing(plan.file, plan.existing, content);
     else await writeThroughHardLink(plan.file, content);
+    return true;
   } catch (err) {
     if (!isSystemError(err)) throw err; // the producer's own error (the content failed, not the write)
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return false;
     throw outputError(target, describeWriteError(err), err);
   }
 }

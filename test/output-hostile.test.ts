@@ -3,13 +3,28 @@
  * a new file under the user's umask, a path that ends in '/', the input itself, a reader that
  * goes away. In process (runCli, writeOutput) where the case allows, so the file stays fast.
  */
-import { linkSync, mkdirSync, mkdtempSync, promises as fsp, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  closeSync,
+  constants as fsc,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  promises as fsp,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeOutput } from '../src/output.js';
 import { runCli } from './helpers.js';
 
+const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-outh-'));
 const entries = (dir: string) => readdirSync(dir).sort();
 
@@ -148,5 +163,37 @@ describe('an output that is one of the inputs', () => {
     const acc = await runCli(['merge', a, b, '--emit-state', a]); // accumulate: all.state = all.state + new.state
     expect(acc.code).toBe(0);
     expect((await runCli(['merge', a, '--format', 'json', '--threshold', '0'])).stdout).toBe(expected);
+  });
+});
+
+describe('a reader that goes away (EPIPE) on a FIFO or /dev/stdout', () => {
+  it('ends the write quietly, as for stdout and cat: writeOutput says the report was not all taken', async () => {
+    const dir = tmp();
+    const fifo = path.join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, fsc.O_RDONLY | fsc.O_NONBLOCK);
+    const big = Array.from({ length: 64 }, () => 'x'.repeat(16 * 1024)); // 1 MB: more than the pipe holds
+    const written = writeOutput(fifo, big);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the pipe is full, the write waits
+    closeSync(reader);
+    expect(await written).toBe(false);
+    expect(await writeOutput(path.join(dir, 'file.md'), 'all of it')).toBe(true);
+  });
+
+  it('the CLI: `--emit-state /dev/stdout | head -c 10` exits 0 with nothing on stderr', async () => {
+    const dir = tmp();
+    const input = path.join(dir, 'in.json');
+    // many distinct keys: a state larger than a pipe holds
+    writeFileSync(
+      input,
+      JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ session_id: `s${i}`, errors: [{ message: `E${i} ${'y'.repeat(40)}` }] }))),
+    );
+    const child = spawn(process.execPath, [CLI, '--input', input, '--emit-state', '/dev/stdout'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy()); // `head -c 10`: reads once, then goes away
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
