@@ -133,6 +133,12 @@ function last<T>(v: Repeated<T>): T | undefined {
   return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
+/** A path flag's value: an empty one would name the working folder (`path.resolve('')`) or nothing. */
+function pathOption<T extends string | undefined>(name: string, v: T): T {
+  if (v === '') throw new AnalyzerError('FP_USAGE', `argument ${name}: expected a path, got an empty string`);
+  return v;
+}
+
 function pyFloatOption(name: string, v: string): number {
   const n = parsePyFloat(v);
   if (n === undefined) throw new AnalyzerError('FP_USAGE', `argument --${name}: invalid float value: '${v}'`);
@@ -207,9 +213,11 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
   });
   const hourlyRate = last(argv['hourly-rate']);
   const threshold = last(argv.threshold);
+  const scale = scaleOptions(argv as Record<string, unknown>);
+  pathOption('--cache', scale.cache);
   return {
-    input: argv.input ?? [],
-    output: last(argv.output),
+    input: (argv.input ?? []).map((p) => pathOption('--input', p)),
+    output: pathOption('--output', last(argv.output)),
     format: last(argv.format) ?? DEFAULT_OPTIONS.format,
     hourlyRate: hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate),
     threshold: threshold === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold', threshold),
@@ -219,10 +227,10 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
     workers,
     parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
     from: last(argv.from) ?? DEFAULT_OPTIONS.from,
-    emitState: last(argv['emit-state']),
+    emitState: pathOption('--emit-state', last(argv['emit-state'])),
     profile: profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser),
-    prices: last(argv.prices),
-    ...scaleOptions(argv as Record<string, unknown>),
+    prices: pathOption('--prices', last(argv.prices)),
+    ...scale,
   };
 }
 
@@ -279,7 +287,11 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       async (a) => {
         const o = { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] };
         const { runMerge } = await runModules();
-        exit = await runMerge(a.states ?? [], o, io);
+        exit = await runMerge(
+          (a.states ?? []).map((p) => pathOption('STATE', p)),
+          o,
+          io,
+        );
       },
     )
     .command(

@@ -1,0 +1,40 @@
+/**
+ * The CLI as a careless user meets it: empty values, stdin named twice, odd cache folders, a
+ * price table that never ends, file names Node cannot pass through. In process (runCli) unless the
+ * case needs a real process.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-clih-'));
+
+function archive(dir: string): string {
+  const f = path.join(dir, 'in.json');
+  writeFileSync(f, JSON.stringify([{ session_id: 'a', errors: [{ message: 'Boom' }] }]));
+  return f;
+}
+
+describe('an empty path', () => {
+  it('is a usage error naming the flag (exit 2), not a file or folder named ""', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    for (const [flag, args] of [
+      ['--input', ['--input', '']],
+      ['--input', ['--input', input, '']],
+      ['--output', ['--input', input, '--output', '']],
+      ['--output', ['--input', input, '--output=']],
+      ['--emit-state', ['--input', input, '--emit-state', '']],
+      ['--cache', ['--input', input, '--cache', '']],
+      ['--prices', ['--input', input, '--profile', 'fleet', '--prices', '']],
+      ['STATE', ['merge', '']],
+      ['--output', ['merge', input, '--output', '']],
+    ] as const) {
+      const r = await runCli(args);
+      expect(r.stderr, args.join(' ')).toBe(`fleet-proposals: error: argument ${flag}: expected a path, got an empty string (see --help)\n`);
+      expect(r.code).toBe(2);
+    }
+  });
+});
