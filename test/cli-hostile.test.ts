@@ -38,3 +38,18 @@ describe('an empty path', () => {
     }
   });
 });
+
+describe('stdin named twice', () => {
+  it("is a usage error before anything is read: two readers would split one stream ('-' '-', '-' and /dev/stdin)", async () => {
+    for (const args of [
+      ['--input', '-', '-'],
+      ['--input', '-', '--input', '/dev/fd/0'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.stderr, args.join(' ')).toBe(
+        `fleet-proposals: error: argument --input: stdin can be read only once, and ${args.at(-1)} names it again (see --help)\n`,
+      );
+      expect(r.code).toBe(2);
+    }
+  });
+});

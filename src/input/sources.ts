@@ -79,7 +79,7 @@ async function classifyFound(found: readonly Found[], from: string): Promise<Inp
 async function findPaths(paths: readonly string[], out: Found[], skipped: ResolveResult['skipped']): Promise<void> {
   for (const p of paths) {
     if (p === '-') {
-      out.push({ path: '-', transport: 'stdin' });
+      pushStdin(p, out);
       continue;
     }
     let st: Stats;
@@ -98,7 +98,7 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
     }
     if (isOwnStdin(st)) {
       // /dev/stdin, /dev/fd/0, /proc/self/fd/0: our stdin, which may be a socket (Node's child pipes are) and cannot always be reopened
-      out.push({ path: p, transport: 'stdin' });
+      pushStdin(p, out);
     } else if (st.isDirectory()) {
       const before = out.length;
       await walk(p, [st], out, skipped);
@@ -116,6 +116,14 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
       out.push({ path: p, transport: 'stream' });
     }
   }
+}
+
+/** Stdin once: two readers of the one stream would each get part of it (and a JSON error in the middle). */
+function pushStdin(p: string, out: Found[]): void {
+  if (out.some((f) => f.transport === 'stdin')) {
+    throw new AnalyzerError('FP_USAGE', `argument --input: stdin can be read only once, and ${p} names it again`);
+  }
+  out.push({ path: p, transport: 'stdin' });
 }
 
 /** True when `st` is this process's standard input (same device and inode), unless that is a regular file or folder. */
