@@ -111,6 +111,7 @@ async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
 export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
+  if (o.cache !== undefined) await (await import('./cache/index.js')).makeCacheFolder(o.cache); // exit 4 before reading, as for the output
   const prices = await loadPrices(o);
   await loadProfile(o.profile);
   // before the inputs are resolved: resolving stdin reads its first bytes

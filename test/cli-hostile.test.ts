@@ -3,12 +3,14 @@
  * price table that never ends, file names Node cannot pass through. In process (runCli) unless the
  * case needs a real process.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
+const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-clih-'));
 
 function archive(dir: string): string {
@@ -51,5 +53,36 @@ describe('stdin named twice', () => {
       );
       expect(r.code).toBe(2);
     }
+  });
+});
+
+describe('--cache DIR that cannot be a folder', () => {
+  it('is exit 4 in plain words before any input is read; a missing path is created', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const missing = path.join(dir, 'missing.json'); // exit 4 rather than 3: the cache folder was checked first
+    for (const [cache, why] of [
+      [input, 'not a folder'],
+      [path.join(input, 'sub'), 'not a folder'],
+      ['/dev/null', 'not a folder'],
+    ] as const) {
+      const r = await runCli(['--input', missing, '--cache', cache]);
+      expect(r.stderr, cache).toBe(`fleet-proposals: Cannot use the cache folder: ${why}, in ${cache}\n`);
+      expect(r.code).toBe(4);
+    }
+    const made = path.join(dir, 'a', 'b', 'cache');
+    const ok = await runCli(['--input', input, '--cache', made, '--format', 'json']);
+    expect(ok.code).toBe(0);
+    expect(statSync(made).isDirectory()).toBe(true);
+  });
+
+  it('under /proc (mkdir says ENOENT beneath a folder that exists) is exit 4, where fs.mkdir -p looped forever', () => {
+    const r = spawnSync(process.execPath, [CLI, '--input', '/nonexistent.json', '--cache', '/proc/fp-cache-test/x'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(r.signal).toBe(null); // not killed by the timeout
+    expect(r.stderr).toBe('fleet-proposals: Cannot use the cache folder: no such file or folder, in /proc/fp-cache-test/x\n');
+    expect(r.status).toBe(4);
   });
 });
