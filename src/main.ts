@@ -7,7 +7,6 @@
  * state files (`--emit-state`, `merge`). A seed run of one file loads none of them.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { finalizeState } from './accumulators/index.js';
 import type { PriceTable } from './fleet/pricing.js';
 import type { AnalysisResult } from './analyze.js';
@@ -94,15 +93,30 @@ async function renderFleet(result: Pick<AnalysisResult, 'state'>, o: ResolvedOpt
   return { text, count: report.findings.length, what: 'findings' };
 }
 
-/** `--prices FILE`, read and checked before any input is (a bad table is a usage error, exit 2). */
+/** A price table larger than this is not one (LiteLLM's whole model list is ~1.5 MB). */
+const MAX_PRICES_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `--prices FILE`, read and checked before any input is (a bad table is a usage error, exit 2).
+ * At most MAX_PRICES_BYTES: `--prices /dev/zero` filled 512 MB before V8 refused the string.
+ */
 async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
   if (o.prices === undefined) return undefined;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(o.prices, 'utf8');
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of createReadStream(o.prices, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > MAX_PRICES_BYTES) throw new AnalyzerError('FP_USAGE', `Invalid price table: larger than 64 MiB, in ${o.prices}`, { file: o.prices });
+      chunks.push(chunk);
+    }
+    bytes = Buffer.concat(chunks);
   } catch (err) {
+    if (err instanceof AnalyzerError) throw err;
     throw new AnalyzerError('FP_USAGE', `Cannot read --prices: ${describeFsError(err)}, in ${o.prices}`, { file: o.prices }, { cause: err });
   }
+  const text = bytes.toString('utf8');
   const { parsePrices } = await import('./fleet/pricing.js');
   return parsePrices(text, o.prices);
 }

@@ -86,3 +86,11 @@ describe('--cache DIR that cannot be a folder', () => {
     expect(r.status).toBe(4);
   });
 });
+
+describe('--prices FILE that never ends', () => {
+  it('(/dev/zero) stops at 64 MiB with a usage error, instead of filling memory up to V8 string limit', async () => {
+    const r = await runCli(['--input', '/nonexistent.json', '--profile', 'fleet', '--prices', '/dev/zero']);
+    expect(r.stderr).toBe('fleet-proposals: error: Invalid price table: larger than 64 MiB, in /dev/zero (see --help)\n');
+    expect(r.code).toBe(2);
+  });
+});
