@@ -94,3 +94,28 @@ describe('--prices FILE that never ends', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('a file name that is not UTF-8', () => {
+  // Node.js decodes names (argv, readdir) as UTF-8 and turns other bytes into U+FFFD, so it cannot
+  // open such a file by the name it was given: say so, naming the bytes, instead of 'no such file'
+  it('in a folder: exit 3 naming its bytes and what to do (the archive is not silently left out)', async () => {
+    const dir = tmp();
+    archive(dir);
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/b`), Buffer.from([0xff, 0xfe]), Buffer.from('.json')]), '[]');
+    const r = await runCli(['--input', dir]);
+    expect(r.stderr).toBe(
+      `fleet-proposals: Cannot read input: its name is not valid UTF-8, which Node.js cannot open by name (rename it), in ${dir}/b\\xff\\xfe.json\n`,
+    );
+    expect(r.code).toBe(3);
+  });
+
+  it('as an argument (which reaches us with U+FFFD in place of the bytes): exit 3 saying why it is not found', async () => {
+    const dir = tmp();
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/b`), Buffer.from([0xff]), Buffer.from('.json')]), '[]');
+    const r = await runCli(['--input', `${dir}/b\uFFFD.json`]);
+    expect(r.stderr).toBe(
+      `fleet-proposals: Cannot read input: no such file or folder (a name holding bytes that are not UTF-8 reaches Node.js with U+FFFD in their place, and cannot be opened: rename it), in ${dir}/b\uFFFD.json\n`,
+    );
+    expect(r.code).toBe(3);
+  });
+});

@@ -11,6 +11,7 @@
  * a process substitution `<(cmd)`, read once from its start (no sharding).
  */
 import { createReadStream, fstatSync, promises as fsp, type Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { AnalyzerError } from '../errors.js';
@@ -94,7 +95,11 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
         await findPaths(matches, out, skipped);
         continue;
       }
-      throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
+      const why =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' && p.includes('\uFFFD')
+          ? ' (a name holding bytes that are not UTF-8 reaches Node.js with U+FFFD in their place, and cannot be opened: rename it)'
+          : '';
+      throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}${why}, in ${p}`, { file: p }, { cause: err });
     }
     if (isOwnStdin(st)) {
       // /dev/stdin, /dev/fd/0, /proc/self/fd/0: our stdin, which may be a socket (Node's child pipes are) and cannot always be reopened
@@ -155,8 +160,25 @@ async function walk(dir: string, ancestors: readonly Stats[], out: Found[], skip
   }
   // sorted by name (code units), so the order never depends on the file system
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? await namesNotUtf8(dir) : undefined;
   for (const e of entries) {
     const full = path.join(dir, e.name);
+    const raw = undecodable?.get(e.name);
+    if (raw !== undefined && !e.name.startsWith('.')) {
+      // Node.js decoded the name with U+FFFD in place of its bytes: that name opens nothing
+      const shown = path.join(dir, escapeBytes(raw));
+      if (e.isDirectory() || ARCHIVE_EXTENSIONS.test(e.name) || e.isSymbolicLink()) {
+        throw new AnalyzerError(
+          'FP_INPUT',
+          `Cannot read input: its name is not valid UTF-8, which Node.js cannot open by name (rename it), in ${shown}`,
+          {
+            file: shown,
+          },
+        );
+      }
+      skipped.push({ path: shown, reason: 'not an archive, and its name is not valid UTF-8' });
+      continue;
+    }
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     let st: Stats | undefined;
@@ -190,6 +212,30 @@ async function walk(dir: string, ancestors: readonly Stats[], out: Found[], skip
     }
     out.push({ path: full, transport: 'file' });
   }
+}
+
+/** The entries of `dir` whose names are not UTF-8, by the name Node.js gives them (U+FFFD for each bad sequence). */
+async function namesNotUtf8(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const raw of await fsp.readdir(dir, { encoding: 'buffer' })) if (!isUtf8(raw)) out.set(raw.toString('utf8'), raw);
+  return out;
+}
+
+/** A name's bytes for a message: UTF-8 characters as they are, any other byte as \xNN. */
+function escapeBytes(raw: Buffer): string {
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const b = raw[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len > 0 && i + len <= raw.length && isUtf8(raw.subarray(i, i + len))) {
+      out += raw.toString('utf8', i, i + len);
+      i += len;
+    } else {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return out;
 }
 
 export function describeFsError(err: unknown): string {
