@@ -119,3 +119,15 @@ describe('a file name that is not UTF-8', () => {
     expect(r.code).toBe(3);
   });
 });
+
+describe('system errors on a path', () => {
+  it('say the reason once, in words, without the syscall and a second copy of the path', async () => {
+    const long = `${'a'.repeat(300)}.json`;
+    const input = await runCli(['--input', long]);
+    expect(input.stderr).toBe(`fleet-proposals: Cannot read input: name too long, in ${long}\n`);
+    expect(input.code).toBe(3);
+    const state = await runCli(['merge', long]);
+    expect(state.stderr).toBe(`fleet-proposals: Cannot read state file: name too long, in ${long}\n`);
+    expect(state.code).toBe(3);
+  });
+});

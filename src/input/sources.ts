@@ -13,6 +13,7 @@
 import { createReadStream, fstatSync, promises as fsp, type Stats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
+import { getSystemErrorMap } from 'node:util';
 import pLimit from 'p-limit';
 import { AnalyzerError } from '../errors.js';
 import { expandGlob, isGlob } from './_glob.js';
@@ -252,7 +253,12 @@ export function describeFsError(err: unknown): string {
       return 'not a folder';
     case 'ELOOP':
       return 'too many levels of symbolic links';
-    default:
-      return err instanceof Error ? err.message : String(err);
+    default: {
+      // the system's words ("name too long", "no such device or address"), not Node's message,
+      // which repeats the code, the syscall and the path: "ENAMETOOLONG: name too long, stat 'aaa...'"
+      const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
+      const known = typeof errno === 'number' ? getSystemErrorMap().get(errno) : undefined;
+      return known?.[1] ?? (err instanceof Error ? err.message : String(err));
+    }
   }
 }
