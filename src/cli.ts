@@ -111,9 +111,15 @@ export function expandAbbreviations(argv: readonly string[]): string[] {
 /** A negative number after a flag that takes a value is that value (`--threshold -5`), as in argparse. */
 function joinNegativeValues(argv: readonly string[]): string[] {
   const out: string[] = [];
+  const merge = argv[0] === 'merge';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = argv[i + 1];
+    if (a === '-' && merge) {
+      // a state read from stdin, in its place among the states (yargs drops a bare '-' positional)
+      out.push('/dev/stdin');
+      continue;
+    }
     if (a === '-') {
       // stdin, as `--input -` or among several inputs
       if (out[out.length - 1] === '--input') out.pop();

@@ -196,6 +196,9 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   return emitReport(io, o, result, prices);
 }
 
+/** `merge -` (cli.ts names it so) or `/dev/stdin`: read from our stdin, which may be a socket that cannot be opened by name. */
+const STDIN = '/dev/stdin';
+
 /** `merge STATE...`: the report of the union of separately analysed parts, in argument order. */
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
   if (o.output !== undefined) {
@@ -206,6 +209,7 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
       statePaths.map((p) => ({ path: p })),
     );
   }
+  if (statePaths.filter((p) => p === STDIN).length > 1) throw new AnalyzerError('FP_USAGE', 'merge: stdin can be read only once');
   const prices = await loadPrices(o);
   const { readState, serializeStateChunks } = await import('./state-file.js');
   let state: ProfileState | undefined;
@@ -214,7 +218,7 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     const p = statePaths[i]!;
     let doc: StateDocument;
     try {
-      doc = await readState(createReadStream(p), p);
+      doc = await readState(p === STDIN ? process.stdin : createReadStream(p), p);
     } catch (err) {
       if (err instanceof AnalyzerError) throw err;
       throw new AnalyzerError('FP_INPUT', `Cannot read state file: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });

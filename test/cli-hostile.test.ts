@@ -4,7 +4,7 @@
  * case needs a real process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,5 +129,25 @@ describe('system errors on a path', () => {
     const state = await runCli(['merge', long]);
     expect(state.stderr).toBe(`fleet-proposals: Cannot read state file: name too long, in ${long}\n`);
     expect(state.code).toBe(3);
+  });
+});
+
+describe('merge -', () => {
+  it('reads a state from stdin, in its place among the arguments (it was taken for --input and refused)', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const state = path.join(dir, 'a.state');
+    expect((await runCli(['--input', input, '--emit-state', state])).code).toBe(0);
+    const expected = (await runCli(['merge', state, state, '--format', 'json', '--threshold', '0'])).stdout;
+    const r = spawnSync(process.execPath, [CLI, 'merge', '-', state, '--format', 'json', '--threshold', '0'], {
+      input: readFileSync(state),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(expected);
+    const twice = await runCli(['merge', '-', '-']);
+    expect(twice.stderr).toBe('fleet-proposals: error: merge: stdin can be read only once (see --help)\n');
+    expect(twice.code).toBe(2);
   });
 });
