@@ -151,3 +151,13 @@ describe('merge -', () => {
     expect(twice.code).toBe(2);
   });
 });
+
+describe('worker --concurrency', () => {
+  it('says what was typed when it is not a positive integer (it said NaN for abc)', async () => {
+    for (const bad of ['abc', '0', '1.5', '', '1e3']) {
+      const r = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', `--concurrency=${bad}`]);
+      expect(r.stderr, bad).toBe(`fleet-proposals: error: argument --concurrency: must be a positive integer, got '${bad}' (see --help)\n`);
+      expect(r.code).toBe(2);
+    }
+  });
+});
