@@ -4,9 +4,10 @@
  * case needs a real process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
@@ -158,6 +159,28 @@ describe('worker --concurrency', () => {
       const r = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', `--concurrency=${bad}`]);
       expect(r.stderr, bad).toBe(`fleet-proposals: error: argument --concurrency: must be a positive integer, got '${bad}' (see --help)\n`);
       expect(r.code).toBe(2);
+    }
+  });
+});
+
+describe('a temporary folder that cannot be written (TMPDIR)', () => {
+  it('is exit 4 naming it: a gzipped agent log is inflated there first (it was exit 70, "internal error")', async () => {
+    const dir = tmp();
+    const log = path.resolve(import.meta.dirname, '../fixtures/agents/claude-code/-home-dev-alpha');
+    const name = readdirSync(log).find((n) => n.endsWith('.jsonl'))!;
+    const gz = path.join(dir, `${name}.gz`);
+    writeFileSync(gz, gzipSync(readFileSync(path.join(log, name))));
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = path.join(dir, 'missing');
+    try {
+      const r = await runCli(['--input', gz, '--workers', '1']);
+      expect(r.stderr).toBe(
+        `fleet-proposals: Cannot write the temporary copy of an agent log: no such file or folder, in ${dir}/missing (TMPDIR: set it to a writable folder)\n`,
+      );
+      expect(r.code).toBe(4);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
     }
   });
 });
