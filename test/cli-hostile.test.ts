@@ -184,3 +184,22 @@ describe('a temporary folder that cannot be written (TMPDIR)', () => {
     }
   });
 });
+
+describe('gzip with bytes after its end', () => {
+  it('is exit 3 with the gzip error and where; it ended with exit 13 and no message (a promise that never settled)', async () => {
+    const dir = tmp();
+    const gz = path.join(dir, 'trail.json.gz');
+    const doc = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ session_id: `s${i}`, errors: [{ message: `E${i % 7}` }] })));
+    // more than the inflater's 16 KB buffer, so the writer waits for 'drain' when the error comes
+    writeFileSync(gz, Buffer.concat([gzipSync(doc), Buffer.from('GARBAGE'.repeat(4000))]));
+    for (const workers of ['1', '2']) {
+      const r = await runCli(['--input', gz, '--workers', workers]);
+      // the offset is where inflating had got when the error came (zlib may inflate and fail in one step)
+      expect(r.stderr, workers).toMatch(
+        /^fleet-proposals: Invalid gzip data: incorrect header check \(bytes after the end of the gzip stream\?\), at byte \d+ in /,
+      );
+      expect(r.stderr.endsWith(`in ${gz}\n`)).toBe(true);
+      expect(r.code).toBe(3);
+    }
+  });
+});
