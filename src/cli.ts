@@ -221,11 +221,20 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
   const threshold = last(argv.threshold);
   const scale = scaleOptions(argv as Record<string, unknown>);
   pathOption('--cache', scale.cache);
+  const profile = profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser);
+  const rate = hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate);
+  if (profile === 'fleet' && !(Number.isFinite(rate) && rate >= 0)) {
+    // the seed profile never reads it (as the reference); the fleet's dollars would be null or negative
+    throw new AnalyzerError(
+      'FP_USAGE',
+      `argument --hourly-rate: the fleet profile prices hours with it: expected a finite number >= 0, got '${hourlyRate}'`,
+    );
+  }
   return {
     input: (argv.input ?? []).map((p) => pathOption('--input', p)),
     output: pathOption('--output', last(argv.output)),
     format: last(argv.format) ?? DEFAULT_OPTIONS.format,
-    hourlyRate: hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate),
+    hourlyRate: rate,
     threshold: threshold === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold', threshold),
     strict: last(argv.strict) === true,
     quiet,
@@ -234,7 +243,7 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
     parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
     from: last(argv.from) ?? DEFAULT_OPTIONS.from,
     emitState: pathOption('--emit-state', last(argv['emit-state'])),
-    profile: profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser),
+    profile,
     prices: pathOption('--prices', last(argv.prices)),
     ...scale,
   };

@@ -203,3 +203,19 @@ describe('gzip with bytes after its end', () => {
     }
   });
 });
+
+describe('--hourly-rate with the fleet profile', () => {
+  it('must be a finite number >= 0 (nan gave dollars_per_week null everywhere, -5 negative dollars); the seed profile ignores it, as the reference', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    for (const bad of ['nan', 'inf', '-5', '1e999']) {
+      const r = await runCli(['--input', input, '--profile', 'fleet', '--hourly-rate', bad]);
+      expect(r.stderr, bad).toBe(
+        `fleet-proposals: error: argument --hourly-rate: the fleet profile prices hours with it: expected a finite number >= 0, got '${bad}' (see --help)\n`,
+      );
+      expect(r.code).toBe(2);
+    }
+    expect((await runCli(['--input', input, '--hourly-rate', 'nan', '--format', 'json'])).code).toBe(0);
+    expect((await runCli(['--input', input, '--profile', 'fleet', '--hourly-rate', '0', '--format', 'json'])).code).toBe(0);
+  });
+});
