@@ -4,7 +4,7 @@
  * case needs a real process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -217,5 +217,41 @@ describe('--hourly-rate with the fleet profile', () => {
     }
     expect((await runCli(['--input', input, '--hourly-rate', 'nan', '--format', 'json'])).code).toBe(0);
     expect((await runCli(['--input', input, '--profile', 'fleet', '--hourly-rate', '0', '--format', 'json'])).code).toBe(0);
+  });
+});
+
+describe('inputs that were already handled (README promises, pinned)', () => {
+  it('links that lead nowhere, empty and endless devices, odd names: one line, exit 3, or the report', async () => {
+    const dir = tmp();
+    const input = archive(dir);
+    const loop = path.join(dir, 'loop-a.json');
+    symlinkSync(path.join(dir, 'loop-b.json'), loop);
+    symlinkSync(loop, path.join(dir, 'loop-b.json'));
+    const dangling = path.join(dir, 'dangling.json');
+    symlinkSync(path.join(dir, 'nowhere.json'), dangling);
+    const blank = path.join(dir, 'blank.json');
+    writeFileSync(blank, ' \r\n\t\n');
+    for (const [file, line] of [
+      [loop, `Cannot read input: too many levels of symbolic links, in ${loop}`],
+      [dangling, `Cannot read input: no such file or folder, in ${dangling}`],
+      ['/dev/null', 'Invalid JSON: expecting a value (the input is empty), at byte 0, line 1 in /dev/null'],
+      ['/dev/zero', 'Invalid JSON: expected a value, at byte 0, line 1 in /dev/zero'], // a NUL byte: not endless
+      [blank, `Invalid JSON: expecting a value (the input is empty), at byte 0, line 1 in ${blank}`],
+    ] as const) {
+      const r = await runCli(['--input', file]);
+      expect(r.stderr, file).toBe(`fleet-proposals: ${line}\n`);
+      expect(r.code).toBe(3);
+    }
+    const expected = (await runCli(['--input', input, '--format', 'json'])).stdout;
+    for (const name of ['with space.json', 'new\nline.json']) {
+      const f = path.join(dir, name);
+      writeFileSync(f, readFileSync(input));
+      const r = await runCli(['--input', f, '--format', 'json']);
+      expect(r.stdout, name).toBe(expected);
+    }
+    // a leading dash after a space is a flag, as with argparse: a usage error, not a read (--input=-x or ./-x read it)
+    const dash = await runCli(['--input', '-dash.json']);
+    expect(dash.stderr).toMatch(/^fleet-proposals: error: /);
+    expect(dash.code).toBe(2);
   });
 });
