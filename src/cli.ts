@@ -111,9 +111,15 @@ export function expandAbbreviations(argv: readonly string[]): string[] {
 /** A negative number after a flag that takes a value is that value (`--threshold -5`), as in argparse. */
 function joinNegativeValues(argv: readonly string[]): string[] {
   const out: string[] = [];
+  const merge = argv[0] === 'merge';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = argv[i + 1];
+    if (a === '-' && merge) {
+      // a state read from stdin, in its place among the states (yargs drops a bare '-' positional)
+      out.push('/dev/stdin');
+      continue;
+    }
     if (a === '-') {
       // stdin, as `--input -` or among several inputs
       if (out[out.length - 1] === '--input') out.pop();
@@ -131,6 +137,12 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 /** argparse keeps the last of a repeated flag; yargs collects them (needed for variadic positionals). */
 function last<T>(v: Repeated<T>): T | undefined {
   return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+/** A path flag's value: an empty one would name the working folder (`path.resolve('')`) or nothing. */
+function pathOption<T extends string | undefined>(name: string, v: T): T {
+  if (v === '') throw new AnalyzerError('FP_USAGE', `argument ${name}: expected a path, got an empty string`);
+  return v;
 }
 
 function pyFloatOption(name: string, v: string): number {
@@ -207,11 +219,22 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
   });
   const hourlyRate = last(argv['hourly-rate']);
   const threshold = last(argv.threshold);
+  const scale = scaleOptions(argv as Record<string, unknown>);
+  pathOption('--cache', scale.cache);
+  const profile = profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser);
+  const rate = hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate);
+  if (profile === 'fleet' && !(Number.isFinite(rate) && rate >= 0)) {
+    // the seed profile never reads it (as the reference); the fleet's dollars would be null or negative
+    throw new AnalyzerError(
+      'FP_USAGE',
+      `argument --hourly-rate: the fleet profile prices hours with it: expected a finite number >= 0, got '${hourlyRate}'`,
+    );
+  }
   return {
-    input: argv.input ?? [],
-    output: last(argv.output),
+    input: (argv.input ?? []).map((p) => pathOption('--input', p)),
+    output: pathOption('--output', last(argv.output)),
     format: last(argv.format) ?? DEFAULT_OPTIONS.format,
-    hourlyRate: hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate),
+    hourlyRate: rate,
     threshold: threshold === undefined ? DEFAULT_OPTIONS.threshold : pyFloatOption('threshold', threshold),
     strict: last(argv.strict) === true,
     quiet,
@@ -219,23 +242,26 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
     workers,
     parser: last(argv.parser) ?? DEFAULT_OPTIONS.parser,
     from: last(argv.from) ?? DEFAULT_OPTIONS.from,
-    emitState: last(argv['emit-state']),
-    profile: profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser),
-    prices: last(argv.prices),
-    ...scaleOptions(argv as Record<string, unknown>),
+    emitState: pathOption('--emit-state', last(argv['emit-state'])),
+    profile,
+    prices: pathOption('--prices', last(argv.prices)),
+    ...scale,
   };
 }
 
 /** Set once a command has imported output.ts: the temporary files a signal must remove (none before). */
 let output: typeof import('./output.js') | undefined;
+/** Set with it: the private temporary folders (inflated agent logs) a signal must remove. */
+let scratch: typeof import('./input/scratch.js') | undefined;
 
 /**
  * The modules that run a command, imported by its handler: `--help`, `--version` and usage
  * errors load none of them (the analysis, the decoder, the profiles: most of start-up's CPU).
  */
 async function runModules(): Promise<typeof import('./main.js')> {
-  const [main, out] = await Promise.all([import('./main.js'), import('./output.js')]);
+  const [main, out, tmp] = await Promise.all([import('./main.js'), import('./output.js'), import('./input/scratch.js')]);
   output = out;
+  scratch = tmp;
   return main;
 }
 
@@ -276,7 +302,11 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       async (a) => {
         const o = { ...resolve(a, warn), command: ['fleet-proposals', ...rawArgv] };
         const { runMerge } = await runModules();
-        exit = await runMerge(a.states ?? [], o, io);
+        exit = await runMerge(
+          (a.states ?? []).map((p) => pathOption('STATE', p)),
+          o,
+          io,
+        );
       },
     )
     .command(
@@ -335,15 +365,16 @@ const isMain =
   process.argv[1] !== undefined &&
   import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
-  // A signal while an output is being written must not leave its temporary file behind; the exit
-  // code is the one a shell reports for death by that signal (128 + its number).
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const) {
+  // A signal must not leave a temporary file behind (an output's, an inflated agent log's). Then the
+  // process dies by the signal itself (its listener is gone: the default action), so a shell reports
+  // 128 + its number (130, 143). Not process.exit: it waits for libuv's threads, and one blocked in
+  // the kernel (opening a FIFO that has no writer or reader, reading a silent pipe such as a slow
+  // `<(cmd)`) never returns, so the run could only be killed with SIGKILL.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       output?.removeTempFilesSync();
-      process.exit(code);
+      scratch?.removeScratchSync();
+      process.kill(process.pid, signal);
     });
   }
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -7,7 +7,6 @@
  * state files (`--emit-state`, `merge`). A seed run of one file loads none of them.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { finalizeState } from './accumulators/index.js';
 import type { PriceTable } from './fleet/pricing.js';
 import type { AnalysisResult } from './analyze.js';
@@ -16,7 +15,7 @@ import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, onlyIncompleteLastLines, type MalformedSummary } from './malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
 import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
-import { checkWritable, writeOutput, writeToStream } from './output.js';
+import { checkNotAnInput, checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
 import { DEFAULT_PROFILE, findProfile, initState, loadProfile, mergeStates, rebaseState, type ProfileState } from './profiles/index.js';
@@ -51,8 +50,7 @@ async function emitReport(io: Io, o: ResolvedOptions, result: Pick<AnalysisResul
   const { text, count, what } =
     result.state.profile === 'fleet' ? await renderFleet(result, o, io.now(), prices) : await renderSeed(result, o, io.now());
   if (o.output !== undefined) {
-    await writeOutput(o.output, text);
-    warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
+    if (await writeOutput(o.output, text)) warn(io, o, `Wrote ${count} ${what} to ${o.output}`);
   } else {
     await writeToStream(io.stdout, text + '\n');
   }
@@ -95,15 +93,30 @@ async function renderFleet(result: Pick<AnalysisResult, 'state'>, o: ResolvedOpt
   return { text, count: report.findings.length, what: 'findings' };
 }
 
-/** `--prices FILE`, read and checked before any input is (a bad table is a usage error, exit 2). */
+/** A price table larger than this is not one (LiteLLM's whole model list is ~1.5 MB). */
+const MAX_PRICES_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `--prices FILE`, read and checked before any input is (a bad table is a usage error, exit 2).
+ * At most MAX_PRICES_BYTES: `--prices /dev/zero` filled 512 MB before V8 refused the string.
+ */
 async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
   if (o.prices === undefined) return undefined;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(o.prices, 'utf8');
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of createReadStream(o.prices, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > MAX_PRICES_BYTES) throw new AnalyzerError('FP_USAGE', `Invalid price table: larger than 64 MiB, in ${o.prices}`, { file: o.prices });
+      chunks.push(chunk);
+    }
+    bytes = Buffer.concat(chunks);
   } catch (err) {
+    if (err instanceof AnalyzerError) throw err;
     throw new AnalyzerError('FP_USAGE', `Cannot read --prices: ${describeFsError(err)}, in ${o.prices}`, { file: o.prices }, { cause: err });
   }
+  const text = bytes.toString('utf8');
   const { parsePrices } = await import('./fleet/pricing.js');
   return parsePrices(text, o.prices);
 }
@@ -112,6 +125,7 @@ async function loadPrices(o: ResolvedOptions): Promise<PriceTable | undefined> {
 export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
   const target = o.emitState ?? o.output;
   if (target !== undefined) await checkWritable(target);
+  if (o.cache !== undefined) await (await import('./cache/index.js')).makeCacheFolder(o.cache); // exit 4 before reading, as for the output
   const prices = await loadPrices(o);
   await loadProfile(o.profile);
   // before the inputs are resolved: resolving stdin reads its first bytes
@@ -119,6 +133,11 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
     throw new AnalyzerError('FP_USAGE', 'argument --redis: workers read files from shared storage; stdin cannot be distributed');
   }
   const { files, skipped } = await resolveInputs(o.input, { from: o.from });
+  if (target !== undefined)
+    await checkNotAnInput(
+      target,
+      files.filter((f) => f.transport === 'file'),
+    );
   for (const s of skipped) warn(io, o, `Skipped ${s.path}: ${s.reason}`);
 
   const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
@@ -170,16 +189,27 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 
   if (o.emitState !== undefined) {
     const { serializeStateChunks } = await import('./state-file.js');
-    await writeOutput(o.emitState, serializeStateChunks(result));
-    warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
+    if (await writeOutput(o.emitState, serializeStateChunks(result)))
+      warn(io, o, `Wrote the state of ${result.state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
   return emitReport(io, o, result, prices);
 }
 
+/** `merge -` (cli.ts names it so) or `/dev/stdin`: read from our stdin, which may be a socket that cannot be opened by name. */
+const STDIN = '/dev/stdin';
+
 /** `merge STATE...`: the report of the union of separately analysed parts, in argument order. */
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
-  if (o.output !== undefined) await checkWritable(o.output);
+  if (o.output !== undefined) {
+    await checkWritable(o.output);
+    // a report would replace a state; a merged state may replace one of its parts (it holds it)
+    await checkNotAnInput(
+      o.output,
+      statePaths.map((p) => ({ path: p })),
+    );
+  }
+  if (statePaths.filter((p) => p === STDIN).length > 1) throw new AnalyzerError('FP_USAGE', 'merge: stdin can be read only once');
   const prices = await loadPrices(o);
   const { readState, serializeStateChunks } = await import('./state-file.js');
   let state: ProfileState | undefined;
@@ -188,7 +218,7 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     const p = statePaths[i]!;
     let doc: StateDocument;
     try {
-      doc = await readState(createReadStream(p), p);
+      doc = await readState(p === STDIN ? process.stdin : createReadStream(p), p);
     } catch (err) {
       if (err instanceof AnalyzerError) throw err;
       throw new AnalyzerError('FP_INPUT', `Cannot read state file: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
@@ -211,8 +241,8 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
   if (state === undefined) state = initState(DEFAULT_PROFILE);
   reportMalformed(io, o, malformed);
   if (o.emitState !== undefined) {
-    await writeOutput(o.emitState, serializeStateChunks({ state, malformed }));
-    warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
+    if (await writeOutput(o.emitState, serializeStateChunks({ state, malformed })))
+      warn(io, o, `Wrote the state of ${state.sessions} sessions to ${o.emitState}`);
     return 0;
   }
   return emitReport(io, { ...o, input: [...statePaths] }, { state, malformed }, prices); // the HTML report lists the state files as its inputs

@@ -21,7 +21,7 @@
  * Content is a string or an (async) iterable of string chunks, so a large state file can be
  * streamed out without ever being one string (V8 caps strings at 512 MB).
  */
-import { constants as fsc, createReadStream, createWriteStream, fstat, promises as fsp, rmSync, write, type Stats } from 'node:fs';
+import fs, { constants as fsc, createReadStream, createWriteStream, fstat, promises as fsp, rmSync, write, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -43,16 +43,22 @@ const MAX_LINK_HOPS = 40;
 /** Temporary files being written now; removed on SIGINT/SIGTERM by `removeTempFilesSync`. */
 const liveTemps = new Set<string>();
 
-/** Write `content` to `target` (see the module comment for how each kind of target is written). */
-export async function writeOutput(target: string, content: OutputContent): Promise<void> {
+/**
+ * Write `content` to `target` (see the module comment for how each kind of target is written).
+ * False when the reader of a pipe went away before taking it all (EPIPE on a FIFO or a descriptor:
+ * `--output /dev/stdout | head -1`): a quiet end, as for stdout and `cat`, but not "written".
+ */
+export async function writeOutput(target: string, content: OutputContent): Promise<boolean> {
   const plan = await planWrite(target);
   try {
     if (plan.kind === 'own-fd') await writeToFd(plan.fd, content);
     else if (plan.kind === 'in-place') await writeInPlace(plan.file, plan.flags, content);
     else if (plan.kind === 'replace') await writeReplacing(plan.file, plan.existing, content);
     else await writeThroughHardLink(plan.file, content);
+    return true;
   } catch (err) {
     if (!isSystemError(err)) throw err; // the producer's own error (the content failed, not the write)
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return false;
     throw outputError(target, describeWriteError(err), err);
   }
 }
@@ -60,6 +66,22 @@ export async function writeOutput(target: string, content: OutputContent): Promi
 /** Check early that the output can be written, before a long analysis; exit 4 if not. */
 export async function checkWritable(target: string): Promise<void> {
   await planWrite(target);
+}
+
+/**
+ * Refuse a target that is one of the inputs (the same file: same device and inode, through any
+ * symbolic or hard link), before the analysis: the report would replace the archive it is made
+ * from, as `cp a a` refuses to. `inputs` are the regular files read; only those of the target's
+ * size are looked at (an input folder may hold thousands of files).
+ */
+export async function checkNotAnInput(target: string, inputs: readonly { path: string; size?: number }[]): Promise<void> {
+  const st = await fsp.stat(target).catch(() => undefined);
+  if (st === undefined || !st.isFile()) return; // a new file, a device, a FIFO: never an archive read here
+  for (const input of inputs) {
+    if (input.size !== undefined && input.size !== st.size) continue;
+    const s = await fsp.stat(input.path).catch(() => undefined);
+    if (s !== undefined && s.dev === st.dev && s.ino === st.ino) throw outputError(target, 'it is one of the inputs, which it would replace');
+  }
 }
 
 /** Remove the temporary files of writes still under way (for a signal handler: synchronous). */
@@ -88,6 +110,15 @@ export async function writeToStream(stream: NodeJS.WritableStream, content: Outp
 }
 
 async function planWrite(target: string): Promise<WritePlan> {
+  if (target.endsWith('/')) {
+    // a folder's name, as the shell reads `> out/`: path.resolve would drop the '/' and write a file
+    // named like the folder the user meant (or replace the file that has that name)
+    const st = await fsp.stat(target).catch((err: NodeJS.ErrnoException) => err);
+    if (st instanceof fs.Stats && st.isDirectory()) throw outputError(target, 'it is a folder');
+    const code = st instanceof fs.Stats ? 'ENOTDIR' : st.code;
+    const what = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : describeWriteError(st);
+    throw outputError(target, `${what} (the path ends with "/")`);
+  }
   const { file, special, ownFd } = await followLinks(target);
   if (ownFd !== undefined) {
     await mustWriteFd(target, ownFd);
@@ -233,7 +264,9 @@ async function writeInPlace(file: string, flags: 'a' | 'w', content: OutputConte
 }
 
 async function writeReplacing(file: string, existing: { mode: number; uid: number; gid: number } | undefined, content: OutputContent): Promise<void> {
-  await withTempFile(path.dirname(file), async (tmp, fh) => {
+  // a new file gets the mode `>` and cp give it (0666 less the umask: created so, the kernel applies
+  // the umask); a replaced one starts private and gets the old mode below, before any byte is written
+  await withTempFile(path.dirname(file), existing === undefined ? 0o666 : 0o600, async (tmp, fh) => {
     if (existing !== undefined) {
       // the old owner (root only may give files away), then exactly the old mode: creation applied
       // the umask, and chown clears set-id bits, so chmod comes last
@@ -248,7 +281,7 @@ async function writeReplacing(file: string, existing: { mode: number; uid: numbe
 }
 
 async function writeThroughHardLink(file: string, content: OutputContent): Promise<void> {
-  await withTempFile(path.dirname(file), async (tmp, fh) => {
+  await withTempFile(path.dirname(file), 0o600, async (tmp, fh) => {
     await writeChunks(fh, content);
     await fh.close();
     // opened with O_TRUNC: same inode, mode and owner (fs.copyFile would chmod it to the temp's mode)
@@ -259,14 +292,15 @@ async function writeThroughHardLink(file: string, content: OutputContent): Promi
 /**
  * Run `use` with a new temporary file in `dir`, named `.fp-<12 hex>.tmp`: short, because the
  * target's name may already be 255 bytes long (NAME_MAX) and the temp name must fit beside it.
- * The file is removed unless `use` renamed it away, and on SIGINT/SIGTERM.
+ * The file is created with `mode` (less the umask) and removed unless `use` renamed it away, and on
+ * SIGINT/SIGTERM.
  */
-async function withTempFile(dir: string, use: (tmp: string, fh: fsp.FileHandle) => Promise<void>): Promise<void> {
+async function withTempFile(dir: string, mode: number, use: (tmp: string, fh: fsp.FileHandle) => Promise<void>): Promise<void> {
   const tmp = path.join(dir, `.fp-${randomBytes(6).toString('hex')}.tmp`);
   liveTemps.add(tmp);
   let fh: fsp.FileHandle | undefined;
   try {
-    fh = await fsp.open(tmp, 'wx', 0o600);
+    fh = await fsp.open(tmp, 'wx', mode);
     await use(tmp, fh);
   } finally {
     await fh?.close().catch(() => undefined); // already closed on success
@@ -275,8 +309,21 @@ async function withTempFile(dir: string, use: (tmp: string, fh: fsp.FileHandle) 
   }
 }
 
+/**
+ * Every byte of every chunk. write(2) may take only part of a buffer (a disk that fills up in the
+ * middle of a chunk takes what fits; the next write says ENOSPC), and FileHandle.write reports that
+ * in `bytesWritten` without retrying: one call per chunk saved a 4 KB head of a 97 KB HTML report
+ * on a nearly full disk, with exit 0.
+ */
 async function writeChunks(fh: fsp.FileHandle, content: OutputContent): Promise<void> {
-  for await (const chunk of chunksOf(content)) await fh.write(chunk);
+  for await (const chunk of chunksOf(content)) {
+    let buf = Buffer.from(chunk, 'utf8');
+    while (buf.length > 0) {
+      const { bytesWritten } = await fh.write(buf, 0, buf.length);
+      if (bytesWritten === 0) throw Object.assign(new Error('the write made no progress'), { code: 'EIO', syscall: 'write' });
+      buf = buf.subarray(bytesWritten);
+    }
+  }
 }
 
 async function* chunksOf(content: OutputContent): AsyncGenerator<string> {

@@ -26,7 +26,6 @@
  * entry that cannot be written costs only the next run's time (a warning).
  * Input errors are the engine's, from the first failing file in input order.
  */
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Input as InputFile } from '../input/classify.js';
@@ -43,8 +42,8 @@ import {
 } from './engine.js';
 import { loadEntry, storeEntry, type Entry, type EntryHeader, type EntryKey, type LoadOutcome } from './_entry.js';
 import { edgeHashesOfPrefix, fingerprint, sizeAndMtime, type Fingerprint } from './_fingerprint.js';
-import { AnalyzerError } from '../errors.js';
 import { toolVersion } from './version.js';
+import { makeCacheFolder } from './_folder.js';
 
 /** Files whose fingerprint and entry are fetched ahead of the one being merged. */
 const PREFETCH = 8;
@@ -87,16 +86,7 @@ export async function analyzeWithCache(
   opts: CacheOptions,
   deps: CacheDeps,
 ): Promise<{ result: AnalysisResult; summary: CacheSummary }> {
-  try {
-    await fsp.mkdir(opts.dir, { recursive: true });
-  } catch (err) {
-    throw new AnalyzerError(
-      'FP_OUTPUT',
-      `Cannot use the cache folder: ${(err as Error).message}, in ${opts.dir}`,
-      { file: opts.dir },
-      { cause: err },
-    );
-  }
+  await makeCacheFolder(opts.dir);
   const summary: CacheSummary = { reusedFiles: 0, reusedBytes: 0, readFiles: 0, readBytes: 0 };
   const prefetch = pLimit(PREFETCH);
   const writes = pLimit(WRITES);

@@ -2,3 +2,4 @@
 export { analyzeWithCache, type CacheDeps, type CacheOptions, type CacheSummary } from './analyze-with-cache.js';
 export { formatCacheSummary } from './summary.js';
 export { toolVersion } from './version.js';
+export { makeCacheFolder } from './_folder.js';

@@ -51,17 +51,17 @@ export function scaleOptions(argv: Record<string, unknown>): { cache?: string; r
 export const WORKER_OPTIONS = {
   redis: { type: 'string', requiresArg: true, demandOption: true, describe: 'The Redis the submitting runs use (redis://HOST:PORT)' },
   concurrency: {
-    type: 'number',
+    type: 'string', // parsed below: yargs' number type turns `abc` into NaN, and the message said so
     requiresArg: true,
-    default: 1,
+    default: '1',
     describe: 'Jobs at once (run one worker per core rather than raising this: jobs are CPU-bound)',
   },
 } as const;
 
 export function workerConcurrency(argv: Record<string, unknown>): number {
   const raw = argv['concurrency'];
-  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-  if (!Number.isInteger(v) || (v as number) < 1)
-    throw new AnalyzerError('FP_USAGE', `argument --concurrency: must be a positive integer, got '${String(v)}'`);
-  return v as number;
+  const v = String(Array.isArray(raw) ? raw[raw.length - 1] : raw);
+  const n = /^\s*\+?\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new AnalyzerError('FP_USAGE', `argument --concurrency: must be a positive integer, got '${v}'`);
+  return n;
 }

@@ -7,8 +7,7 @@
  * bytes, as for the session format.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +16,7 @@ import type { AgentSession } from '../agent-session.js';
 import type { AdapterReadOptions, AgentAdapter } from './adapters/index.js';
 import { openBytes, readError } from './bytes.js';
 import { innerName, type Input } from './classify.js';
+import { makeScratchDir, scratchError } from './scratch.js';
 
 /** The sessions of an agent log; `onBytes` gets the raw bytes read, `read.onSkip` the odd lines. */
 export async function* readAgentLog(
@@ -30,13 +30,16 @@ export async function* readAgentLog(
     onBytes?.(input.size ?? 0);
     return;
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'fleet-proposals-'));
+  const dir = await makeScratchDir(); // named by pid: a signal removes it (scratch.ts)
   const local = path.join(dir, input.transport === 'stdin' ? 'stdin' : path.basename(innerName(input.path)));
   try {
+    const copy = createWriteStream(local, { mode: 0o600 });
+    let copyError: unknown;
+    copy.on('error', (err) => (copyError = err));
     try {
-      await pipeline(Readable.from(openBytes(input, onBytes)), createWriteStream(local, { mode: 0o600 }));
+      await pipeline(Readable.from(openBytes(input, onBytes)), copy);
     } catch (err) {
-      throw readError(input.path, err);
+      throw err === copyError ? scratchError(err) : readError(input.path, err); // a full /tmp is not the input's fault
     }
     try {
       yield* adapter.sessions(local, read);

@@ -208,6 +208,20 @@ async function* rawBytes(input: Input): AsyncGenerator<Buffer> {
   }
 }
 
+/** Until a writable stream drains, or closes (destroyed by an error: then it never drains). */
+function drainedOrClosed(stream: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
 /**
  * The decoded bytes of one input: gunzipped when classified as gzip.
  * `onRawBytes` reports bytes as read from disk or the stream (for progress). Each chunk is
@@ -228,7 +242,11 @@ export async function* openBytes(input: Input, onRawBytes?: (n: number) => void)
   const pump = (async () => {
     try {
       for await (const chunk of counted()) {
-        if (!gunzip.write(chunk)) await new Promise<void>((r) => gunzip.once('drain', r));
+        // a failed inflater (bytes after the gzip stream: "incorrect header check") never drains:
+        // waiting for 'drain' alone left this pump, and the reader's `finally` with it, pending
+        // forever, and the process ended with exit 13 and no message
+        if (gunzip.destroyed) return;
+        if (!gunzip.write(chunk)) await drainedOrClosed(gunzip);
       }
       gunzip.end();
     } catch (err) {
@@ -244,7 +262,10 @@ export async function* openBytes(input: Input, onRawBytes?: (n: number) => void)
   } catch (err) {
     if (err instanceof AnalyzerError) throw err;
     const msg = (err as Error).message;
-    throw inputError(`Invalid gzip data: ${msg === 'unexpected end of file' ? 'unexpected end of file (truncated?)' : msg}`, {
+    const hint =
+      // the first header was checked when the input was classified: a later bad header is what follows the gzip stream
+      msg === 'unexpected end of file' ? ' (truncated?)' : msg === 'incorrect header check' ? ' (bytes after the end of the gzip stream?)' : '';
+    throw inputError(`Invalid gzip data: ${msg}${hint}`, {
       file: input.path,
       offset: inflated,
     });

@@ -11,7 +11,9 @@
  * a process substitution `<(cmd)`, read once from its start (no sharding).
  */
 import { createReadStream, fstatSync, promises as fsp, type Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
+import { getSystemErrorMap } from 'node:util';
 import pLimit from 'p-limit';
 import { AnalyzerError } from '../errors.js';
 import { expandGlob, isGlob } from './_glob.js';
@@ -79,7 +81,7 @@ async function classifyFound(found: readonly Found[], from: string): Promise<Inp
 async function findPaths(paths: readonly string[], out: Found[], skipped: ResolveResult['skipped']): Promise<void> {
   for (const p of paths) {
     if (p === '-') {
-      out.push({ path: '-', transport: 'stdin' });
+      pushStdin(p, out);
       continue;
     }
     let st: Stats;
@@ -94,11 +96,15 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
         await findPaths(matches, out, skipped);
         continue;
       }
-      throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
+      const why =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' && p.includes('\uFFFD')
+          ? ' (a name holding bytes that are not UTF-8 reaches Node.js with U+FFFD in their place, and cannot be opened: rename it)'
+          : '';
+      throw new AnalyzerError('FP_INPUT', `Cannot read input: ${describeFsError(err)}${why}, in ${p}`, { file: p }, { cause: err });
     }
     if (isOwnStdin(st)) {
       // /dev/stdin, /dev/fd/0, /proc/self/fd/0: our stdin, which may be a socket (Node's child pipes are) and cannot always be reopened
-      out.push({ path: p, transport: 'stdin' });
+      pushStdin(p, out);
     } else if (st.isDirectory()) {
       const before = out.length;
       await walk(p, [st], out, skipped);
@@ -116,6 +122,14 @@ async function findPaths(paths: readonly string[], out: Found[], skipped: Resolv
       out.push({ path: p, transport: 'stream' });
     }
   }
+}
+
+/** Stdin once: two readers of the one stream would each get part of it (and a JSON error in the middle). */
+function pushStdin(p: string, out: Found[]): void {
+  if (out.some((f) => f.transport === 'stdin')) {
+    throw new AnalyzerError('FP_USAGE', `argument --input: stdin can be read only once, and ${p} names it again`);
+  }
+  out.push({ path: p, transport: 'stdin' });
 }
 
 /** True when `st` is this process's standard input (same device and inode), unless that is a regular file or folder. */
@@ -147,8 +161,25 @@ async function walk(dir: string, ancestors: readonly Stats[], out: Found[], skip
   }
   // sorted by name (code units), so the order never depends on the file system
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? await namesNotUtf8(dir) : undefined;
   for (const e of entries) {
     const full = path.join(dir, e.name);
+    const raw = undecodable?.get(e.name);
+    if (raw !== undefined && !e.name.startsWith('.')) {
+      // Node.js decoded the name with U+FFFD in place of its bytes: that name opens nothing
+      const shown = path.join(dir, escapeBytes(raw));
+      if (e.isDirectory() || ARCHIVE_EXTENSIONS.test(e.name) || e.isSymbolicLink()) {
+        throw new AnalyzerError(
+          'FP_INPUT',
+          `Cannot read input: its name is not valid UTF-8, which Node.js cannot open by name (rename it), in ${shown}`,
+          {
+            file: shown,
+          },
+        );
+      }
+      skipped.push({ path: shown, reason: 'not an archive, and its name is not valid UTF-8' });
+      continue;
+    }
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     let st: Stats | undefined;
@@ -184,6 +215,30 @@ async function walk(dir: string, ancestors: readonly Stats[], out: Found[], skip
   }
 }
 
+/** The entries of `dir` whose names are not UTF-8, by the name Node.js gives them (U+FFFD for each bad sequence). */
+async function namesNotUtf8(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const raw of await fsp.readdir(dir, { encoding: 'buffer' })) if (!isUtf8(raw)) out.set(raw.toString('utf8'), raw);
+  return out;
+}
+
+/** A name's bytes for a message: UTF-8 characters as they are, any other byte as \xNN. */
+function escapeBytes(raw: Buffer): string {
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const b = raw[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len > 0 && i + len <= raw.length && isUtf8(raw.subarray(i, i + len))) {
+      out += raw.toString('utf8', i, i + len);
+      i += len;
+    } else {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return out;
+}
+
 export function describeFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
@@ -198,7 +253,12 @@ export function describeFsError(err: unknown): string {
       return 'not a folder';
     case 'ELOOP':
       return 'too many levels of symbolic links';
-    default:
-      return err instanceof Error ? err.message : String(err);
+    default: {
+      // the system's words ("name too long", "no such device or address"), not Node's message,
+      // which repeats the code, the syscall and the path: "ENAMETOOLONG: name too long, stat 'aaa...'"
+      const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
+      const known = typeof errno === 'number' ? getSystemErrorMap().get(errno) : undefined;
+      return known?.[1] ?? (err instanceof Error ? err.message : String(err));
+    }
   }
 }

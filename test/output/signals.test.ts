@@ -21,7 +21,7 @@ async function interruptWrite(signal: 'SIGINT' | 'SIGTERM', flag: '--output' | '
       if (stderr.includes('STALLED\n')) resolve();
     }),
   );
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<string>((resolve) => child.on('close', (code, sig) => resolve(sig ?? `exit ${code}`)));
   await stalled;
   const during = readdirSync(dir).sort();
   child.kill(signal);
@@ -30,14 +30,14 @@ async function interruptWrite(signal: 'SIGINT' | 'SIGTERM', flag: '--output' | '
 
 describe('a signal during the output write', () => {
   it.each([
-    ['SIGINT', '--output', 130],
-    ['SIGTERM', '--output', 143],
-    ['SIGTERM', '--emit-state', 143],
-  ] as const)('%s with %s removes the temporary file and exits %i', async (signal, flag, code) => {
+    ['SIGINT', '--output'],
+    ['SIGTERM', '--output'],
+    ['SIGTERM', '--emit-state'],
+  ] as const)('%s with %s removes the temporary file and ends by that signal (a shell says 130, 143)', async (signal, flag) => {
     const r = await interruptWrite(signal, flag);
     expect(r.during).toHaveLength(2); // the temporary file existed
     expect(r.during.find((n) => n !== 'report.md')).toMatch(/^\.fp-[0-9a-f]{12}\.tmp$/);
-    expect(r.code).toBe(code);
+    expect(r.code).toBe(signal);
     expect(r.after).toEqual(['report.md']);
     expect(r.kept).toBe('previous');
   });
