@@ -4,6 +4,18 @@
  * scanner's fallback where the WebAssembly kernel (wasm/string-scan.ts) is unavailable.
  */
 
+/**
+ * The deepest nesting the decoders read (open arrays and objects); deeper is an input error,
+ * TOO_DEEP. Each level holds memory (a byte in the fast scanner, a container in the stream-json
+ * decoder's record builder), so without a bound a stream of `[` grew memory with its bytes
+ * (~50 MB/s from a pipe; the stream-json path ran out of heap). The reference's json module gives
+ * up near 1,000 levels (RecursionError); no log comes near this. Peak RSS on 100 MB of `[`
+ * (2026-12-02): fast 75 MB, `--parser stream-json` 203 MB; with the bound at 1,048,576 levels
+ * 78 MB and 522 MB; without one, stream-json ran out of heap (4.8 GB, 130 s).
+ */
+export const MAX_DEPTH = 1 << 16;
+export const TOO_DEEP = `nested deeper than ${MAX_DEPTH.toLocaleString('en-US')} levels`;
+
 /** 1 for the one-character escapes after '\': " \ / b f n r t */
 export const ESC1 = new Uint8Array(256);
 for (const c of '"\\/bfnrt') ESC1[c.charCodeAt(0)] = 1;

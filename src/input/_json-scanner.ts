@@ -15,7 +15,7 @@
  * and exponent) and the words of the structure's errors below (_json-tokens.ts), chunks and
  * UTF-8 below that (_chunked-input.ts), records above (fast-decoder.ts).
  */
-import { EMPTY_WORDS, ESC1, findSpecial, HEX, printable } from './_json-bytes.js';
+import { EMPTY_WORDS, ESC1, findSpecial, HEX, MAX_DEPTH, printable, TOO_DEEP } from './_json-bytes.js';
 import { afterMemberError, JsonTokenSteps, propertyNameError, valueError } from './_json-tokens.js';
 import type { Shape } from './types.js';
 
@@ -325,6 +325,8 @@ export abstract class JsonScanner extends JsonTokenSteps {
             case V_OBJ:
             case V_ARR:
               if (depth === stack.length) {
+                // one byte of `stack` a level: without a bound a stream of `[` grew memory with its bytes
+                if (depth === MAX_DEPTH) this.fail(TOO_DEEP, base + i - 1, line);
                 const bigger = new Uint8Array(stack.length * 2);
                 bigger.set(stack);
                 stack = this.stack = bigger;

@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { inputError } from '../errors.js';
 import { detach } from './_detach.js';
+import { MAX_DEPTH, TOO_DEEP } from './_json-bytes.js';
 import { Parser, type Token } from './_stream-json.js';
 import { pyNumber } from '../python/py-num.js';
 import { SESSION_KEYS, type DecodeEvent, type RawRecord, type Shape } from './types.js';
@@ -168,6 +169,9 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
   let sessionsSeen = false;
   let wrapperKey: string | undefined;
   let skipping = 0;
+  // open arrays and objects, whatever the state above counts: the records' builders hold one
+  // container per level, so a stream of `[` grew memory until V8 ran out of heap (~4 GB, 130 s)
+  let nesting = 0;
 
   /** Start a record at token `t`: its value when it is complete at once (a scalar), else PENDING. */
   const begin = (t: Token, opens: boolean): unknown => {
@@ -188,6 +192,8 @@ export async function* decodeWithStreamJson(source: AsyncIterable<Uint8Array>, o
     for await (const t of tokens as AsyncIterable<Token>) {
       const opens = t.name === 'startObject' || t.name === 'startArray';
       const closes = t.name === 'endObject' || t.name === 'endArray';
+      if (opens && ++nesting > MAX_DEPTH) throw inputError(`Invalid JSON: ${TOO_DEEP}`, { file: opts.file, offset: bytes });
+      if (closes) nesting--;
       if (depth === 0) {
         topValues++;
         if (topValues === 2 && shape === undefined) {

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { AnalyzerError } from '../../src/errors.js';
 import { decodeWithFastDecoder } from '../../src/input/fast-decoder.js';
 import { decodeWithStreamJson } from '../../src/input/stream-json-decoder.js';
+import { MAX_DEPTH, TOO_DEEP } from '../../src/input/_json-bytes.js';
 import { isJsonlName } from '../../src/input/sources.js';
 import { PyNum } from '../../src/python/py-num.js';
 import type { DecodeEvent } from '../../src/input/types.js';
@@ -139,6 +140,31 @@ describe('fast decoder vs stream-json', () => {
       const [fast, sj] = await both(bad);
       expect(fast).toEqual({ error: 'FP_INPUT' });
       expect(sj).toEqual({ error: 'FP_INPUT' });
+    }
+  });
+
+  it(`read ${MAX_DEPTH.toLocaleString('en-US')} levels of nesting, and stop at the next with a located error (bounded memory)`, async () => {
+    // a session whose messages nest MAX_DEPTH - 2 deep: the array and the record are the other two
+    const deepest = (d: number) => `[{"session_id":"s","messages":${'['.repeat(d)}${']'.repeat(d)}}]`;
+    const [fast, sj] = await both(Buffer.from(deepest(MAX_DEPTH - 2)), 'auto', [4096]);
+    expect(fast).toEqual({ events: [{ session_id: 's' }] });
+    expect(sj).toEqual(fast);
+    for (const shape of ['auto', 'jsonl'] as const) {
+      const tooDeep = Buffer.from(deepest(MAX_DEPTH - 1));
+      const outcomes = await Promise.all(
+        [decodeWithFastDecoder, decodeWithStreamJson].map(async (decode) => {
+          try {
+            for await (const _ of decode(chunks(tooDeep, [4096]), { file: 'f', shape }) as AsyncIterable<DecodeEvent>);
+            return 'read';
+          } catch (err) {
+            return err instanceof AnalyzerError ? err.message : String(err);
+          }
+        }),
+      );
+      // the fast scanner says the byte of the '[' one too many (messages' last, after the 30 bytes
+      // `[{"session_id":"s","messages":`); stream-json only how far it had read
+      expect(outcomes[0]).toBe(`Invalid JSON: ${TOO_DEEP}, at byte ${30 + MAX_DEPTH - 2}, line 1 in f`);
+      expect(outcomes[1]).toMatch(new RegExp(`^Invalid JSON: ${TOO_DEEP}, at byte \\d+ in f$`));
     }
   });
 });
