@@ -13,6 +13,7 @@ import { jsonLines, recordArb } from './_archive.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fp-cache-prop-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+const LONG = process.env['FLEET_PROPOSALS_LONG_TESTS'] === '1';
 
 type Op =
   | { kind: 'append'; file: number; records: unknown[]; partial: boolean }
@@ -167,7 +168,8 @@ describe('analyzeWithCache (property)', () => {
           }
         },
       ),
-      { numRuns: 30 },
+      // up to 25 CLI runs each: npm test runs 15, FLEET_PROPOSALS_LONG_TESTS=1 (README, "Tests") the long count, 30
+      { numRuns: LONG ? 30 : 15 },
     );
   }, 240_000);
 });

@@ -285,8 +285,15 @@ function mutate(b: Buffer, muts: Array<{ kind: string; pos: number; byte: number
   return out;
 }
 
-/** FUZZ_RUNS=20 npx vitest run ... multiplies the property runs (for a longer hunt). */
+/**
+ * The properties' runs: `npm test` runs half of each long count (with fast-decoder-js-scan.test.ts,
+ * which runs this file again, they were ~40 s of the suite's ~590 s of test time, 2026-12-02);
+ * FLEET_PROPOSALS_LONG_TESTS=1, the switch of the repo's long tests (README, "Tests"), runs the
+ * long counts; FUZZ_RUNS=20 npx vitest run ... multiplies either (for a longer hunt).
+ */
+const LONG = process.env['FLEET_PROPOSALS_LONG_TESTS'] === '1';
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 1));
+const runs = (long: number): number => (LONG ? long : long / 2) * RUNS;
 
 // ---- tests ---------------------------------------------------------------------
 
@@ -638,7 +645,7 @@ describe(FastDecoder.name, () => {
           expect(run(bytewise(bytes), opts)).toEqual(o);
           expect(run(randomChunks(bytes, seed, 40), opts)).toEqual(o);
         }),
-        { numRuns: 400 * RUNS },
+        { numRuns: runs(400) },
       );
     });
 
@@ -657,7 +664,7 @@ describe(FastDecoder.name, () => {
           const o = run(randomChunks(enc(text), items.length + 7, 30), jsonl ? { shape: 'jsonl' } : {});
           expect(o.ok && o.events.map((e) => e.kind === 'record' && { offset: e.record.offset, line: e.record.line })).toEqual(expected);
         }),
-        { numRuns: 300 * RUNS },
+        { numRuns: runs(300) },
       );
     });
 
@@ -682,7 +689,7 @@ describe(FastDecoder.name, () => {
             }
           }
         }),
-        { numRuns: 1500 * RUNS },
+        { numRuns: runs(1500) },
       );
     });
 
@@ -700,7 +707,7 @@ describe(FastDecoder.name, () => {
             expect(run(bytewise(bytes))).toEqual(o);
           },
         ),
-        { numRuns: 3000 * RUNS },
+        { numRuns: runs(3000) },
       );
     });
   });

@@ -104,8 +104,11 @@ describe(KeyIndex.name, () => {
           for (const k of after) if (index.get(k) === undefined) index.set(k, index.size);
           expect(grow).not.toHaveBeenCalled();
           expect([...index]).toEqual([...grown]);
-          for (const k of [...before, ...after, ...probes])
-            expect([index.get(k), fresh.get(k)]).toEqual([grown.get(k), before.includes(k) ? grown.get(k) : undefined]);
+          // one comparison of every key's rows (was one expect per key, and before.includes per key:
+          // 1.4 s of this test's 4.8 s; it fails where that did, on the first key that differs)
+          const all = [...before, ...after, ...probes];
+          const inBefore = new Set(before);
+          expect(all.map((k) => [index.get(k), fresh.get(k)])).toEqual(all.map((k) => [grown.get(k), inBefore.has(k) ? grown.get(k) : undefined]));
         }),
         { numRuns: 40 },
       );
