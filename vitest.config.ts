@@ -5,6 +5,8 @@ export default defineConfig({
   root: import.meta.dirname,
   test: {
     include: ['test/**/*.test.ts'],
+    // TMPDIR: a folder of the run's own, removed at its end (test/global-setup.ts says why)
+    globalSetup: ['test/global-setup.ts'],
     // Vitest's default (one fewer than the cores) ran the files one at a time on this 2-core CI VM:
     // 343 s; two at a time 241 s (2026-12-01, same tree, quiet machine), the many tests that wait
     // on child processes, workers, Redis or Chromium overlapping.
