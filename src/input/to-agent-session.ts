@@ -55,6 +55,10 @@ function isObj(v: unknown): v is Obj {
 }
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
+  // a number refused for its value, not its type, says which value ("is a number, expected a
+  // number ≥ 0" named nothing wrong; 1e999 in the log reads as Infinity)
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number too large for a double';
+  if (typeof v === 'number' && v < 0) return `a negative number (${v})`;
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }

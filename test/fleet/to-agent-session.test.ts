@@ -105,6 +105,11 @@ describe(toAgentSession.name, () => {
     ],
     [{ tool_calls: [{ tool: 'a', outcome: 'great' }] }, 'tool_calls[0]."outcome" is a string, expected ok, error, rejected, interrupted or unknown'],
     [{ errors: [{ message: 3 }] }, 'errors[0]."message" is a number, expected a string'],
+    [{ tool_calls: [{ tool: 'a', latency_ms: -5 }] }, 'tool_calls[0]."latency_ms" is a negative number (-5), expected a number ≥ 0'],
+    [
+      { tool_calls: [{ tool: 'a', latency_ms: JSON.parse('1e999') }] },
+      'tool_calls[0]."latency_ms" is a number too large for a double, expected a number ≥ 0',
+    ],
   ])('malformed: %j', (v, reason) => {
     expect(toAgentSession(v, place)).toEqual({ ok: false, reason });
   });
