@@ -90,6 +90,35 @@ export function priceOf(table: PriceTable, model: string): ModelPrice | undefine
   return best === undefined ? undefined : table.models[best];
 }
 
+/**
+ * The model a team would route routine steps (search, summaries, subagents) to, per vendor: the
+ * cost proposal names it, with its prices, instead of "a cheaper model", and says nothing of
+ * routing for a model that costs no more than it (the audit found "route to a cheaper model"
+ * proposed for claude-haiku-4-5 itself).
+ */
+const ROUTINE_MODELS = ['claude-haiku-4-5', 'gpt-5-mini'] as const;
+
+export interface RoutineModel {
+  model: string;
+  price: ModelPrice;
+  /** the price of the model it would take steps from */
+  from: ModelPrice;
+}
+
+/** The routine model of `model`'s vendor when the table prices both and it costs less, else undefined. */
+export function cheaperRoutineModel(table: PriceTable, model: string): RoutineModel | undefined {
+  const from = priceOf(table, model);
+  if (from === undefined) return undefined;
+  const name = model.slice(model.lastIndexOf('/') + 1);
+  // a vendor's models only: another vendor's is another agent, not a routing rule
+  const vendor = name.startsWith('claude-') ? 'claude-' : /^(gpt-|o\d)/.test(name) ? 'gpt-' : undefined;
+  const routine = ROUTINE_MODELS.find((r) => vendor !== undefined && r.startsWith(vendor));
+  const price = routine === undefined ? undefined : table.models[routine];
+  if (routine === undefined || price === undefined) return undefined;
+  // cheaper for what an agent's tokens mostly are: output and cache reads, both lower
+  return price.output < from.output && price.cacheRead < from.cacheRead ? { model: routine, price, from } : undefined;
+}
+
 export interface Tokens {
   input: number;
   output: number;

@@ -29,13 +29,22 @@ import {
   type SessionSample,
 } from '../_evidence.js';
 import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
-import { DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
+import { cheaperRoutineModel, DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
 import { lossFields, type FleetFinding } from '../finding.js';
 import { sessionWeek } from '../_weeks.js';
 import { packEvidence, packMap, packSample, unpackEvidence, unpackMap, unpackSample } from '../_packed.js';
 import type { PackReader, PackWriter } from '../../profiles/packed.js';
 
 export const TOP_SESSIONS = 10;
+
+/** What to do about one model's spend: route routine steps to a named cheaper model when there is one. */
+function costAction(prices: PriceTable, model: string, sessions: number, cacheRead: number): string {
+  const head = `${sessions} session(s); cache reads are ${cacheRead.toLocaleString('en-US')} tokens.`;
+  const routine = cheaperRoutineModel(prices, model);
+  if (routine === undefined) return `${head} Keep long sessions short to cut cache re-reads.`;
+  const { price: to, from } = routine;
+  return `${head} Route routine steps (search, summaries, subagents) to ${routine.model} ($${to.output} against $${from.output} a million output tokens, $${to.cacheRead} against $${from.cacheRead} for cache reads) and keep long sessions short to cut cache re-reads.`;
+}
 
 /** TokenUsage with the 1-hour part of the cache writes (0 when the log does not say).
  * `cacheWrite1h` is read from the usage when an adapter adds it (see pricing.ts). */
@@ -315,7 +324,7 @@ export const cost: FleetDetector<CostState, CostResult> = {
         cost_usd: priced.usd,
         proposal: {
           title: `Spend on ${model}: $${priced.usd.toFixed(2)} ($${perWeek.toFixed(2)}/week)`,
-          action: `${m.sessions.count} session(s); cache reads are ${m.cacheRead.toLocaleString('en-US')} tokens. Route routine steps (search, summaries, subagents) to a cheaper model and keep long sessions short to cut cache re-reads.`,
+          action: costAction(ctx.prices, model, m.sessions.count, m.cacheRead),
           priority: perWeek >= 100 ? 'high' : perWeek >= 20 ? 'medium' : 'low',
         },
         evidence: publicEvidence(m.evidence),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cost, TOP_SESSIONS } from '../../../src/fleet/detectors/cost.js';
-import { DEFAULT_PRICES, parsePrices, priceOf } from '../../../src/fleet/pricing.js';
+import { cheaperRoutineModel, DEFAULT_PRICES, parsePrices, priceOf } from '../../../src/fleet/pricing.js';
 import { session } from '../_build.js';
 
 const ctx = { weeks: 2, prices: DEFAULT_PRICES };
@@ -61,6 +61,35 @@ describe(cost.name, () => {
     expect(priceOf(DEFAULT_PRICES, 'llama')).toBeUndefined();
     expect(priceOf(DEFAULT_PRICES, 'gpt-5.4')).toBeUndefined();
     expect(priceOf(DEFAULT_PRICES, 'gpt-5-2025-08-07')).toEqual(DEFAULT_PRICES.models['gpt-5']);
+  });
+
+  it("names the vendor's routine model only where it costs less (never a cheaper model for haiku itself)", () => {
+    const routine = (model: string, table = DEFAULT_PRICES) => cheaperRoutineModel(table, model)?.model;
+    expect(routine('claude-opus-4-6')).toBe('claude-haiku-4-5');
+    expect(routine('anthropic/claude-sonnet-4-20250514')).toBe('claude-haiku-4-5');
+    expect(routine('claude-haiku-4-5-20251001')).toBeUndefined();
+    expect(routine('claude-3-haiku')).toBeUndefined();
+    expect(routine('gpt-5.1-codex')).toBe('gpt-5-mini');
+    expect(routine('o3')).toBe('gpt-5-mini');
+    expect(routine('gpt-5-nano')).toBeUndefined();
+    expect(routine('llama')).toBeUndefined();
+    const gemini = parsePrices(
+      JSON.stringify({ as_of: '2025-12-01', source: 't', models: { 'gemini-2.5-pro': { input: 1, output: 10 } } }),
+      'p.json',
+    );
+    expect(routine('gemini-2.5-pro', gemini)).toBeUndefined(); // no routine model of its vendor
+    const noHaiku = { ...DEFAULT_PRICES, models: { 'claude-opus-4-6': DEFAULT_PRICES.models['claude-opus-4-6']! } };
+    expect(routine('claude-opus-4-6', noHaiku)).toBeUndefined();
+
+    const st = cost.init();
+    cost.add(st, session('a', 'f', [], { usage: [['claude-opus-4-6', u(10, 10, 10, 1_000)]] }), [0]);
+    cost.add(st, session('b', 'f', [], { usage: [['claude-haiku-4-5-20251001', u(10, 10, 10, 1_000)]] }), [1]);
+    const actions = Object.fromEntries(cost.findings(cost.finalize(st), ctx).map((f) => [f.key, f.proposal.action]));
+    expect(actions['claude-opus-4-6']).toBe(
+      '1 session(s); cache reads are 1,000 tokens. Route routine steps (search, summaries, subagents) to claude-haiku-4-5 ' +
+        '($5 against $25 a million output tokens, $0.1 against $0.5 for cache reads) and keep long sessions short to cut cache re-reads.',
+    );
+    expect(actions['claude-haiku-4-5-20251001']).toBe('1 session(s); cache reads are 1,000 tokens. Keep long sessions short to cut cache re-reads.');
   });
 
   it('--prices: reads a table, names a bad field', () => {
