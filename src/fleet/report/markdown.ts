@@ -46,7 +46,7 @@ export function renderFleetMarkdown(r: FleetReport): string {
   out.push('');
 
   out.push(
-    `- Priority: the higher of hours per week (≥ 1 h high, ≥ 0.25 h medium) and the share of this report's time lost (≥ 10% high, ≥ 2.5% medium); an error in ≥ 3 sessions (and ≥ 10% of them) is at least medium.`,
+    `- Priority: the higher of hours per week (≥ 1 h high, ≥ 0.25 h medium) and the share of this report's time lost (≥ 10% high, ≥ 2.5% medium, for a finding of ≥ 5 min); an error in ≥ 3 sessions (and ≥ 10% of them) is at least medium.`,
   );
   if (r.span.untimed_sessions > 0)
     out.push(`- Sessions without timestamps: ${r.span.untimed_sessions} (their time is in the totals, not in the weekly series).`);

@@ -10,7 +10,8 @@
  *    - absolute, at fleet scale: ≥ 1 h/week high, ≥ 0.25 h/week medium (`priorityOf`);
  *    - relative to this report: ≥ 10% of all the time the report finds high, ≥ 2.5%
  *      medium (realdata: the `git commit` hook waits and failure loop are high, the
- *      next nine, down to 6 min, medium);
+ *      next nine, down to 6 min, medium), for a finding that lost ≥ 5 min in all
+ *      (MIN_RAISED_SECONDS);
  *    - for an error cluster, recurrence: seen in ≥ 3 sessions and ≥ 10% of them is at
  *      least medium. Its measured time (failed call to the next call) undercounts what
  *      a recurring error costs, and one line of instructions removes it.
@@ -29,6 +30,12 @@
 import type { FindingKind, FleetFinding, Priority } from '../finding.js';
 import { priorityOf } from '../finding.js';
 
+/**
+ * The least a finding must lose, in all, for its share of the report to raise it: in a small
+ * report every finding is a large share (realdata's mini-swe-agent folder, one session: a 43 s
+ * `ed` loop was medium as 5% of 13 min). Realdata's whole report raises findings down to 6 min.
+ */
+export const MIN_RAISED_SECONDS = 300;
 export const HIGH_SHARE = 0.1;
 export const MEDIUM_SHARE = 0.025;
 export const RECURRING_SESSIONS = 3;
@@ -43,7 +50,7 @@ const higher = (a: Priority, b: Priority): Priority => (LEVEL[a] >= LEVEL[b] ? a
 export function reportPriority(f: FleetFinding, totalSeconds: number, sessions: number): Priority {
   if (f.kind === 'cost') return f.proposal.priority;
   let p = priorityOf(f.hours_per_week);
-  const share = totalSeconds > 0 ? f.seconds_lost / totalSeconds : 0;
+  const share = totalSeconds > 0 && f.seconds_lost >= MIN_RAISED_SECONDS ? f.seconds_lost / totalSeconds : 0;
   p = higher(p, share >= HIGH_SHARE ? 'high' : share >= MEDIUM_SHARE ? 'medium' : 'low');
   if (f.kind === 'error_cluster' && f.session_count >= RECURRING_SESSIONS && f.session_count >= RECURRING_SHARE * sessions) p = higher(p, 'medium');
   return p;
