@@ -10,7 +10,7 @@ import type { default as YargsFactory, InferredOptionTypes, Options } from 'yarg
 import { AnalyzerError, EXIT_CODES } from './errors.js';
 import { AGENT_FORMAT_NAMES } from './input/adapters/formats.js';
 import type { Io } from './main.js';
-import { DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
+import { checkFleetHourlyRate, DEFAULT_OPTIONS, type ResolvedOptions } from './options.js';
 import { PROFILE_REGISTRY } from './profiles/registry.js';
 import { parsePyFloat } from './python/py-float.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
@@ -223,13 +223,7 @@ function resolve(argv: Repeatable<AnalyzeArgs>, warn: (line: string) => void): R
   pathOption('--cache', scale.cache);
   const profile = profileOf(argv as { profile?: Repeated<string> }, last(argv.parser) ?? DEFAULT_OPTIONS.parser);
   const rate = hourlyRate === undefined ? DEFAULT_OPTIONS.hourlyRate : pyFloatOption('hourly-rate', hourlyRate);
-  if (profile === 'fleet' && !(Number.isFinite(rate) && rate >= 0)) {
-    // the seed profile never reads it (as the reference); the fleet's dollars would be null or negative
-    throw new AnalyzerError(
-      'FP_USAGE',
-      `argument --hourly-rate: the fleet profile prices hours with it: expected a finite number >= 0, got '${hourlyRate}'`,
-    );
-  }
+  if (profile === 'fleet') checkFleetHourlyRate(rate, hourlyRate ?? String(rate));
   return {
     input: (argv.input ?? []).map((p) => pathOption('--input', p)),
     output: pathOption('--output', last(argv.output)),

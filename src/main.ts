@@ -14,7 +14,7 @@ import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, onlyIncompleteLastLines, type MalformedSummary } from './malformed.js';
 import { describeFsError, resolveInputs } from './input/sources.js';
-import { MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
+import { checkFleetHourlyRate, MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkNotAnInput, checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
 import { buildReport, renderReport } from './report/index.js';
@@ -224,6 +224,8 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
       throw new AnalyzerError('FP_INPUT', `Cannot read state file: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
     }
     const profile = findProfile(doc.state.profile)!;
+    // the first state names the profile: a fleet report prices its hours with the rate
+    if (i === 0 && profile.name === 'fleet') checkFleetHourlyRate(o.hourlyRate, String(o.hourlyRate));
     if (state !== undefined && doc.state.profile !== state.profile) {
       throw new AnalyzerError(
         'FP_INPUT',

@@ -1,5 +1,22 @@
 /** Options of an analysis run, validated once at the edge (cli.ts). */
+import { AnalyzerError } from './errors.js';
 import type { Progress } from './progress.js';
+
+/** Dollars an hour, at most: a larger rate is a typo, and sums of its dollars overflow doubles ("$Infinity/week" at 1e308). */
+export const MAX_HOURLY_RATE = 1_000_000;
+
+/**
+ * The fleet profile prices hours lost with --hourly-rate (the seed profile never reads it, as the
+ * reference): NaN gave null dollars everywhere, a negative rate negative ones. `given` is the value
+ * as typed. Checked where the profile is known: at the command line, or in `merge` from its states.
+ */
+export function checkFleetHourlyRate(rate: number, given: string): void {
+  if (rate >= 0 && rate <= MAX_HOURLY_RATE) return;
+  throw new AnalyzerError(
+    'FP_USAGE',
+    `argument --hourly-rate: the fleet profile prices hours with it: expected a number from 0 to 1,000,000, got '${given}'`,
+  );
+}
 
 export type Format = 'markdown' | 'json' | 'html';
 export type ParserKind = 'fast' | 'stream-json';

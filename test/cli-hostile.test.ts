@@ -205,18 +205,31 @@ describe('gzip with bytes after its end', () => {
 });
 
 describe('--hourly-rate with the fleet profile', () => {
-  it('must be a finite number >= 0 (nan gave dollars_per_week null everywhere, -5 negative dollars); the seed profile ignores it, as the reference', async () => {
+  it('must be a number from 0 to 1,000,000 (nan gave dollars_per_week null everywhere, -5 negative dollars, 1e308 "$Infinity/week"); the seed profile ignores it, as the reference', async () => {
     const dir = tmp();
     const input = archive(dir);
-    for (const bad of ['nan', 'inf', '-5', '1e999']) {
+    for (const bad of ['nan', 'inf', '-5', '1e999', '1e308', '1000000.01']) {
       const r = await runCli(['--input', input, '--profile', 'fleet', '--hourly-rate', bad]);
       expect(r.stderr, bad).toBe(
-        `fleet-proposals: error: argument --hourly-rate: the fleet profile prices hours with it: expected a finite number >= 0, got '${bad}' (see --help)\n`,
+        `fleet-proposals: error: argument --hourly-rate: the fleet profile prices hours with it: expected a number from 0 to 1,000,000, got '${bad}' (see --help)\n`,
       );
       expect(r.code).toBe(2);
     }
     expect((await runCli(['--input', input, '--hourly-rate', 'nan', '--format', 'json'])).code).toBe(0);
     expect((await runCli(['--input', input, '--profile', 'fleet', '--hourly-rate', '0', '--format', 'json'])).code).toBe(0);
+    expect((await runCli(['--input', input, '--profile', 'fleet', '--hourly-rate', '1000000', '--format', 'json'])).code).toBe(0);
+  });
+
+  it('is checked in merge too, once the first state names the fleet profile (nan gave null dollars there)', async () => {
+    const dir = tmp();
+    const state = path.join(dir, 'a.state');
+    expect((await runCli(['--input', archive(dir), '--profile', 'fleet', '--emit-state', state])).code).toBe(0);
+    const bad = await runCli(['merge', state, state, '--hourly-rate', 'nan']);
+    expect(bad.stderr).toBe(
+      "fleet-proposals: error: argument --hourly-rate: the fleet profile prices hours with it: expected a number from 0 to 1,000,000, got 'NaN' (see --help)\n",
+    );
+    expect(bad.code).toBe(2);
+    expect((await runCli(['merge', state, '--hourly-rate', '20', '--format', 'json'])).code).toBe(0);
   });
 });
 
