@@ -29,11 +29,13 @@ import { JsonSyntaxError, readJsonChunks, reviveTagged, stringifyChunks } from '
 
 export const STATE_FORMAT = 'fleet-proposals-state';
 /**
- * 3: the fleet profile's states gained week buckets (the weekly series). Seed states are
- * the same in 2 and 3 (and 1, before profiles), so a seed state of any of them is read;
- * a fleet state must be 3.
+ * 3: the fleet profile's states gained week buckets (the weekly series); 4: its failure loops
+ * the category of what they failed on. Seed states are the same in 2, 3 and 4 (and 1, before
+ * profiles), so a seed state of any of them is read; a fleet state must be 4.
  */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
+/** What each version added to the fleet profile's states, for the message that refuses an older one. */
+const FLEET_ADDED: Record<number, string> = { 2: 'the weekly series', 3: "the failure loops' error categories" };
 
 export interface StateDocument {
   state: ProfileState;
@@ -164,12 +166,12 @@ function checkDocument(raw: unknown, file: string, profiles: Profiles): StateDoc
   if (d === null || typeof d !== 'object' || Array.isArray(d) || d['format'] !== STATE_FORMAT) {
     throw invalid('not a fleet-proposals state (written by --emit-state)', file);
   }
-  if (d['version'] !== STATE_VERSION && d['version'] !== 2 && d['version'] !== 1) {
+  if (d['version'] !== STATE_VERSION && d['version'] !== 3 && d['version'] !== 2 && d['version'] !== 1) {
     throw invalid(`version ${String(d['version']).slice(0, 40)}, this build reads versions 1 to ${STATE_VERSION}`, file);
   }
   if (d['version'] !== STATE_VERSION && d['profile'] !== undefined && d['profile'] !== 'seed') {
     throw invalid(
-      `a ${String(d['profile']).slice(0, 40)} state of version ${String(d['version'])}, written before the weekly series; this build reads its version ${STATE_VERSION}: emit it again`,
+      `a ${String(d['profile']).slice(0, 40)} state of version ${String(d['version'])}, written before ${FLEET_ADDED[d['version'] as number] ?? 'profiles'}; this build reads its version ${STATE_VERSION}: emit it again`,
       file,
     );
   }

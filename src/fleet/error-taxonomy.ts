@@ -42,6 +42,22 @@ export type ErrorCategory =
   | 'not_found'
   | 'other';
 
+/** What to do about an error of each category: the proposals of error clusters and of the failure loops they cause. */
+export const CATEGORY_ACTIONS: Record<ErrorCategory, string> = {
+  user_rejection: 'Reported under friction.',
+  hook: "Run the hook's checks (format, lint, type check) before committing, and tell the agent how in the project instructions.",
+  edit_mismatch: 'Have the agent re-read the file before editing; stale context makes old_string miss.',
+  permission: 'Grant the permission the task needs, or tell the agent which paths and commands are off limits.',
+  dependency_missing: "Install the missing tool or dependency in the agent's environment image.",
+  syntax: 'Add a syntax/type check step the agent runs after each edit.',
+  test_failure: 'Check whether these failures are flaky or real; give the agent the command that runs the relevant tests only.',
+  git: "Document the repository's git workflow (upstream, branches, push rules) in the agent instructions.",
+  network_timeout: 'Cache or mirror the remote resource, or raise the timeout for this step.',
+  tool_misuse: "Document the tool's limits (read before write, size limits) in the agent instructions.",
+  not_found: 'Give the agent the project layout (or a file index) so it stops guessing paths.',
+  other: 'Find the root cause of this recurring error.',
+};
+
 const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['user_rejection', /doesn't want to proceed|tool use was rejected|user (?:rejected|denied|declined)/i],
   // a hook that did something (`hook failed`, `Hook PreToolUse:Bash denied`), not the word in

@@ -112,17 +112,22 @@ describe('state JSON in chunks', () => {
     expect(() => parseState(JSON.stringify(v1), 'old.state')).toThrow('Invalid state file: state.sessions: differs from sessions, in old.state');
   });
 
-  it('a version 2 seed state is read as it is; a version 2 fleet state (before the weekly series) is refused', async () => {
+  it("a version 2 or 3 seed state is read as it is; a fleet state of version 2 (before the weekly series) or 3 (before the loops' categories) is refused", async () => {
     const doc = await richDocument();
-    const v3 = JSON.parse(serializeState(doc));
-    expect(v3.version).toBe(3);
-    const v2 = { ...v3, version: 2 };
-    expect(serializeState(parseState(JSON.stringify(v2), 'seed2.state'))).toBe(serializeState(doc));
-    expect(() => parseState(JSON.stringify({ ...v2, profile: 'fleet' }), 'fleet2.state')).toThrow(
-      'Invalid state file: a fleet state of version 2, written before the weekly series; this build reads its version 3: emit it again, in fleet2.state',
+    const v4 = JSON.parse(serializeState(doc));
+    expect(v4.version).toBe(4);
+    for (const version of [2, 3]) {
+      const old = { ...v4, version };
+      expect(serializeState(parseState(JSON.stringify(old), 'seed.state'))).toBe(serializeState(doc));
+    }
+    expect(() => parseState(JSON.stringify({ ...v4, version: 2, profile: 'fleet' }), 'fleet2.state')).toThrow(
+      'Invalid state file: a fleet state of version 2, written before the weekly series; this build reads its version 4: emit it again, in fleet2.state',
     );
-    expect(() => parseState(JSON.stringify({ ...v3, version: 4 }), 'new.state')).toThrow(
-      'Invalid state file: version 4, this build reads versions 1 to 3, in new.state',
+    expect(() => parseState(JSON.stringify({ ...v4, version: 3, profile: 'fleet' }), 'fleet3.state')).toThrow(
+      "Invalid state file: a fleet state of version 3, written before the failure loops' error categories; this build reads its version 4: emit it again, in fleet3.state",
+    );
+    expect(() => parseState(JSON.stringify({ ...v4, version: 5 }), 'new.state')).toThrow(
+      'Invalid state file: version 5, this build reads versions 1 to 4, in new.state',
     );
   });
 });

@@ -40,7 +40,7 @@ import {
 import { effectiveOutcome, isRejectionText, isSiblingCancelledText, resultLine, spanToNextUs } from '../_calls.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
 import { fail, map, obj, ordinal, str, tally } from '../_validate.js';
-import { categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
+import { CATEGORY_ACTIONS, categorize, normalizeErrorText, type ErrorCategory } from '../error-taxonomy.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 /** The example's length in code points (a huge message's stand-in keeps more: fleet/message-readers.ts). */
@@ -64,21 +64,6 @@ function cut(s: string): string {
   const cps = [...s];
   return cps.length > EXAMPLE_CHARS ? `${cps.slice(0, EXAMPLE_CHARS).join('')}…` : s;
 }
-
-const ACTIONS: Record<ErrorCategory, string> = {
-  user_rejection: 'Reported under friction.',
-  hook: "Run the hook's checks (format, lint, type check) before committing, and tell the agent how in the project instructions.",
-  edit_mismatch: 'Have the agent re-read the file before editing; stale context makes old_string miss.',
-  permission: 'Grant the permission the task needs, or tell the agent which paths and commands are off limits.',
-  dependency_missing: "Install the missing tool or dependency in the agent's environment image.",
-  syntax: 'Add a syntax/type check step the agent runs after each edit.',
-  test_failure: 'Check whether these failures are flaky or real; give the agent the command that runs the relevant tests only.',
-  git: "Document the repository's git workflow (upstream, branches, push rules) in the agent instructions.",
-  network_timeout: 'Cache or mirror the remote resource, or raise the timeout for this step.',
-  tool_misuse: "Document the tool's limits (read before write, size limits) in the agent instructions.",
-  not_found: 'Give the agent the project layout (or a file index) so it stops guessing paths.',
-  other: 'Find the root cause of this recurring error.',
-};
 
 export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult[]> = {
   name: 'error_clusters',
@@ -166,7 +151,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
     return map(value, path, (v, p) => {
       const o = obj(v, p);
       const category = str(o['category'], `${p}.category`) as ErrorCategory;
-      if (!Object.hasOwn(ACTIONS, category)) fail(`${p}.category`, category, 'a taxonomy category');
+      if (!Object.hasOwn(CATEGORY_ACTIONS, category)) fail(`${p}.category`, category, 'a taxonomy category');
       return { ...tally(v, p), category, example: str(o['example'], `${p}.example`), example_at: ordinal(o['example_at'], `${p}.example_at`) };
     });
   },
@@ -186,7 +171,7 @@ export const errorClusters: FleetDetector<ErrorClustersState, ErrorClusterResult
           ...loss,
           proposal: {
             title: `Recurring ${e.category.replace(/_/g, ' ')} error: ${key}`,
-            action: ACTIONS[e.category],
+            action: CATEGORY_ACTIONS[e.category],
             priority: priorityOf(loss.hours_per_week),
           },
           evidence: publicEvidence(e.evidence),

@@ -21,6 +21,13 @@
  * end (abandoned: to the last failure's end), each gap between calls counted up to
  * the 5-minute idle gap; without timestamps, the attempts' measured time.
  * Loops never cross records: a subagent's transcript is its own session.
+ *
+ * The proposal follows what the attempts failed on: the taxonomy category of the first
+ * failure of the action's first loop (by input order). A missing command, a denied
+ * permission, a network timeout... has the error clusters' action for its category; a
+ * failing check (a hook, a test, anything else) the loop's own: give the agent the
+ * check's fix before it retries. "Give the agent the failing check's fix" was proposed
+ * for `ed` failing with "command not found" (realdata mini-swe-agent).
  */
 import { IDLE_GAP_US, type AgentSession, type AgentToolCall } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
@@ -44,8 +51,9 @@ import {
 } from '../_evidence.js';
 import { effectiveOutcome, resultLine } from '../_calls.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
-import { count, map, obj, tally } from '../_validate.js';
-import { ordinalAt } from '../../ordinal.js';
+import { count, fail, map, obj, str, tally } from '../_validate.js';
+import { CATEGORY_ACTIONS, categorize, type ErrorCategory } from '../error-taxonomy.js';
+import { compareOrdinal, ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 const BYPASS =
@@ -62,7 +70,12 @@ export interface LoopEntry extends Tally {
   succeeded: number;
   bypassed: number;
   abandoned: number;
+  /** the taxonomy category of the first failure of the first loop (at `first`) */
+  category: ErrorCategory;
 }
+
+/** Categories whose loops the error clusters' action fits better than "give the agent the check's fix". */
+const OWN_ACTION = new Set<ErrorCategory>(['hook', 'test_failure', 'other', 'user_rejection']);
 
 export type FailedRetryState = Map<string, LoopEntry>;
 
@@ -135,6 +148,12 @@ function lostUs(calls: readonly AgentToolCall[], loop: OpenLoop, endIndex: numbe
   return us;
 }
 
+function category(v: unknown, path: string): ErrorCategory {
+  const c = str(v, path);
+  if (!Object.hasOwn(CATEGORY_ACTIONS, c)) fail(path, c, 'a taxonomy category');
+  return c as ErrorCategory;
+}
+
 export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> = {
   name: 'failed_retry',
   init: () => new Map(),
@@ -148,7 +167,8 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       let e = state.get(loop.subject);
       const firstAt = ordinalAt(at, loop.failures[0]!);
       if (e === undefined) {
-        e = { ...newTally(firstAt), loops: 0, attempts: 0, max_attempts: 0, succeeded: 0, bypassed: 0, abandoned: 0 };
+        const category = categorize(calls[loop.failures[0]!]!.errorText ?? '');
+        e = { ...newTally(firstAt), loops: 0, attempts: 0, max_attempts: 0, succeeded: 0, bypassed: 0, abandoned: 0, category };
         state.set(loop.subject, e);
       }
       if (!seen.has(loop.subject)) {
@@ -191,6 +211,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       b,
       (x, y) => ({
         ...mergeTally(x, y),
+        category: compareOrdinal(y.first, x.first) < 0 ? y.category : x.category,
         loops: x.loops + y.loops,
         attempts: x.attempts + y.attempts,
         max_attempts: Math.max(x.max_attempts, y.max_attempts),
@@ -202,6 +223,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     ),
   mergeInto: (into, from) =>
     mergeMapsInto(into, from, (x, y) => {
+      if (compareOrdinal(y.first, x.first) < 0) x.category = y.category;
       mergeTallyInto(x, y);
       x.loops += y.loops;
       x.attempts += y.attempts;
@@ -211,11 +233,12 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       x.abandoned += y.abandoned;
       return x;
     }),
-  // per key: the tally, then loops, attempts, max_attempts, succeeded, bypassed, abandoned
+  // per key: the tally, then loops, attempts, max_attempts, succeeded, bypassed, abandoned, category
   pack: (state, w) =>
     packMap(w, state, (w, e) => {
       packTally(w, e);
       for (const n of [e.loops, e.attempts, e.max_attempts, e.succeeded, e.bypassed, e.abandoned]) w.num(n);
+      w.str(e.category);
     }),
   unpack: (r) =>
     unpackMap(r, (r) => ({
@@ -226,6 +249,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       succeeded: r.num(),
       bypassed: r.num(),
       abandoned: r.num(),
+      category: r.str() as ErrorCategory,
     })),
   finalize: (state) => [...state.entries()].map(([key, entry]) => ({ key, entry })),
   mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
@@ -241,6 +265,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
         succeeded: n('succeeded'),
         bypassed: n('bypassed'),
         abandoned: n('abandoned'),
+        category: category(o['category'], `${p}.category`),
       };
     });
   },
@@ -248,6 +273,9 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     return result.map(({ key, entry: e }) => {
       const loss = lossFields(e.lostUs, ctx);
       const ending = e.bypassed > 0 ? `, ${e.bypassed} bypassed its checks` : '';
+      const what = OWN_ACTION.has(e.category)
+        ? "give the agent the failing check's fix before it retries (run the check locally first, or document how to fix it in the project instructions)."
+        : `it failed on ${e.category.replace(/_/g, ' ')}: ${CATEGORY_ACTIONS[e.category]}`;
       return {
         kind: 'failed_retry',
         key,
@@ -257,7 +285,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
         ...loss,
         proposal: {
           title: `Break the "${key}" failure loop`,
-          action: `${e.loops} loop(s), ${e.attempts} failed attempts (up to ${e.max_attempts} in a row)${ending}: give the agent the failing check's fix before it retries (run the check locally first, or document how to fix it in the project instructions).`,
+          action: `${e.loops} loop(s), ${e.attempts} failed attempts (up to ${e.max_attempts} in a row)${ending}: ${what}`,
           priority: priorityOf(loss.hours_per_week),
         },
         evidence: publicEvidence(e.evidence),
@@ -269,6 +297,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
           succeeded: e.succeeded,
           bypassed: e.bypassed,
           abandoned: e.abandoned,
+          category: e.category,
         },
       };
     });
