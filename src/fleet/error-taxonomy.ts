@@ -58,6 +58,9 @@ export const CATEGORY_ACTIONS: Record<ErrorCategory, string> = {
   other: 'Find the root cause of this recurring error.',
 };
 
+/** Every category, in CATEGORY_ACTIONS' order (a tie between categories goes to the earlier). */
+export const CATEGORIES = Object.keys(CATEGORY_ACTIONS) as ErrorCategory[];
+
 const TAXONOMY: ReadonlyArray<[ErrorCategory, RegExp]> = [
   ['user_rejection', /doesn't want to proceed|tool use was rejected|user (?:rejected|denied|declined)/i],
   // a hook that did something (`hook failed`, `Hook PreToolUse:Bash denied`), not the word in

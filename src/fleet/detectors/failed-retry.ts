@@ -22,8 +22,8 @@
  * the 5-minute idle gap; without timestamps, the attempts' measured time.
  * Loops never cross records: a subagent's transcript is its own session.
  *
- * The proposal follows what the attempts failed on: the taxonomy category of the first
- * failure of the action's first loop (by input order). A missing command, a denied
+ * The proposal follows what the attempts failed on: the taxonomy category most of the
+ * action's failed attempts fall in (a tie: the earlier in CATEGORIES). A missing command, a denied
  * permission, a network timeout... has the error clusters' action for its category; a
  * failing check (a hook, a test, anything else) the loop's own: give the agent the
  * check's fix before it retries. "Give the agent the failing check's fix" was proposed
@@ -51,9 +51,9 @@ import {
 } from '../_evidence.js';
 import { effectiveOutcome, resultLine } from '../_calls.js';
 import { packMap, packTally, unpackMap, unpackTally } from '../_packed.js';
-import { count, fail, map, obj, str, tally } from '../_validate.js';
-import { CATEGORY_ACTIONS, categorize, type ErrorCategory } from '../error-taxonomy.js';
-import { compareOrdinal, ordinalAt } from '../../ordinal.js';
+import { count, fail, list, map, obj, tally } from '../_validate.js';
+import { CATEGORIES, CATEGORY_ACTIONS, categorize, type ErrorCategory } from '../error-taxonomy.js';
+import { ordinalAt } from '../../ordinal.js';
 import { lossFields, priorityOf, type FleetFinding } from '../finding.js';
 
 const BYPASS =
@@ -70,8 +70,8 @@ export interface LoopEntry extends Tally {
   succeeded: number;
   bypassed: number;
   abandoned: number;
-  /** the taxonomy category of the first failure of the first loop (at `first`) */
-  category: ErrorCategory;
+  /** failed attempts per taxonomy category, in CATEGORIES' order */
+  categories: number[];
 }
 
 /** Categories whose loops the error clusters' action fits better than "give the agent the check's fix". */
@@ -113,7 +113,8 @@ function isConcurrent(c: AgentToolCall, failed: AgentToolCall): boolean {
 }
 
 function copyEntry(e: LoopEntry): LoopEntry {
-  return { ...e, ...copyTally(e) };
+  // the counts too: mergeInto adds into them in place
+  return { ...e, ...copyTally(e), categories: [...e.categories] };
 }
 
 /** Active time from the first failure's start to the end of call `to`: gaps between
@@ -148,10 +149,20 @@ function lostUs(calls: readonly AgentToolCall[], loop: OpenLoop, endIndex: numbe
   return us;
 }
 
-function category(v: unknown, path: string): ErrorCategory {
-  const c = str(v, path);
-  if (!Object.hasOwn(CATEGORY_ACTIONS, c)) fail(path, c, 'a taxonomy category');
-  return c as ErrorCategory;
+const CATEGORY_INDEX = new Map(CATEGORIES.map((c, k) => [c, k]));
+
+/** The category with the most attempts; a tie goes to the earlier in CATEGORIES. */
+function dominant(counts: readonly number[]): ErrorCategory {
+  let best = 0;
+  for (let k = 1; k < counts.length; k++) if (counts[k]! > counts[best]!) best = k;
+  return CATEGORIES[best]!;
+}
+
+/** A state's `categories`: one count per category, in CATEGORIES' order. */
+function categoryCounts(v: unknown, path: string): number[] {
+  const counts = list(v, path, (n, p) => count(n, p));
+  if (counts.length !== CATEGORIES.length) fail(path, v, `${CATEGORIES.length} counts, one per taxonomy category`);
+  return counts;
 }
 
 export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> = {
@@ -167,8 +178,16 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       let e = state.get(loop.subject);
       const firstAt = ordinalAt(at, loop.failures[0]!);
       if (e === undefined) {
-        const category = categorize(calls[loop.failures[0]!]!.errorText ?? '');
-        e = { ...newTally(firstAt), loops: 0, attempts: 0, max_attempts: 0, succeeded: 0, bypassed: 0, abandoned: 0, category };
+        e = {
+          ...newTally(firstAt),
+          loops: 0,
+          attempts: 0,
+          max_attempts: 0,
+          succeeded: 0,
+          bypassed: 0,
+          abandoned: 0,
+          categories: CATEGORIES.map(() => 0),
+        };
         state.set(loop.subject, e);
       }
       if (!seen.has(loop.subject)) {
@@ -178,6 +197,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       e.loops++;
       e.occurrences++;
       e.attempts += loop.failures.length;
+      for (const i of loop.failures) e.categories[CATEGORY_INDEX.get(categorize(calls[i]!.errorText ?? ''))!]!++;
       e.max_attempts = Math.max(e.max_attempts, loop.failures.length);
       e[ending]++;
       addLoss(e, lostUs(calls, loop, end), week);
@@ -211,7 +231,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       b,
       (x, y) => ({
         ...mergeTally(x, y),
-        category: compareOrdinal(y.first, x.first) < 0 ? y.category : x.category,
+        categories: x.categories.map((n, k) => n + y.categories[k]!),
         loops: x.loops + y.loops,
         attempts: x.attempts + y.attempts,
         max_attempts: Math.max(x.max_attempts, y.max_attempts),
@@ -223,7 +243,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     ),
   mergeInto: (into, from) =>
     mergeMapsInto(into, from, (x, y) => {
-      if (compareOrdinal(y.first, x.first) < 0) x.category = y.category;
+      for (let k = 0; k < x.categories.length; k++) x.categories[k]! += y.categories[k]!;
       mergeTallyInto(x, y);
       x.loops += y.loops;
       x.attempts += y.attempts;
@@ -233,12 +253,12 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       x.abandoned += y.abandoned;
       return x;
     }),
-  // per key: the tally, then loops, attempts, max_attempts, succeeded, bypassed, abandoned, category
+  // per key: the tally, then loops, attempts, max_attempts, succeeded, bypassed, abandoned, the category counts
   pack: (state, w) =>
     packMap(w, state, (w, e) => {
       packTally(w, e);
       for (const n of [e.loops, e.attempts, e.max_attempts, e.succeeded, e.bypassed, e.abandoned]) w.num(n);
-      w.str(e.category);
+      for (const n of e.categories) w.num(n);
     }),
   unpack: (r) =>
     unpackMap(r, (r) => ({
@@ -249,10 +269,10 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       succeeded: r.num(),
       bypassed: r.num(),
       abandoned: r.num(),
-      category: r.str() as ErrorCategory,
+      categories: CATEGORIES.map(() => r.num()),
     })),
   finalize: (state) => [...state.entries()].map(([key, entry]) => ({ key, entry })),
-  mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f) })),
+  mapOrdinals: (state, f) => mapValues(state, (e) => ({ ...e, ...mapTally(e, f), categories: [...e.categories] })),
   validate(value, path) {
     return map(value, path, (v, p) => {
       const o = obj(v, p);
@@ -265,7 +285,7 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
         succeeded: n('succeeded'),
         bypassed: n('bypassed'),
         abandoned: n('abandoned'),
-        category: category(o['category'], `${p}.category`),
+        categories: categoryCounts(o['categories'], `${p}.categories`),
       };
     });
   },
@@ -273,9 +293,10 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
     return result.map(({ key, entry: e }) => {
       const loss = lossFields(e.lostUs, ctx);
       const ending = e.bypassed > 0 ? `, ${e.bypassed} bypassed its checks` : '';
-      const what = OWN_ACTION.has(e.category)
+      const category = dominant(e.categories);
+      const what = OWN_ACTION.has(category)
         ? "give the agent the failing check's fix before it retries (run the check locally first, or document how to fix it in the project instructions)."
-        : `it failed on ${e.category.replace(/_/g, ' ')}: ${CATEGORY_ACTIONS[e.category]}`;
+        : `it failed on ${category.replace(/_/g, ' ')}: ${CATEGORY_ACTIONS[category]}`;
       return {
         kind: 'failed_retry',
         key,
@@ -297,7 +318,8 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
           succeeded: e.succeeded,
           bypassed: e.bypassed,
           abandoned: e.abandoned,
-          category: e.category,
+          category,
+          categories: Object.fromEntries(CATEGORIES.flatMap((c, k) => (e.categories[k]! > 0 ? [[c, e.categories[k]!]] : []))),
         },
       };
     });

@@ -20,7 +20,16 @@ describe(failedRetry.name, () => {
       // the --no-verify try (lines 1458/1463) failed on the same hook ("The pre-commit hook is still being
       // enforced even with --no-verify", line 1464): the checks held, nothing was bypassed
       // a hook's check that failed: the loop's own action (the check's fix), not a cluster's
-      expect(f!.details).toEqual({ loops: 1, attempts: 7, max_attempts: 7, succeeded: 1, bypassed: 0, abandoned: 0, category: 'hook' });
+      expect(f!.details).toEqual({
+        loops: 1,
+        attempts: 7,
+        max_attempts: 7,
+        succeeded: 1,
+        bypassed: 0,
+        abandoned: 0,
+        category: 'hook',
+        categories: { hook: 7 },
+      });
       expect(f!.proposal.action).toMatch(/give the agent the failing check's fix/);
       expect(f!.proposal.action).not.toMatch(/bypassed/);
       expect(f!.evidence.map((e) => e.line)).toEqual([1209, 1343, 1366, 1389, 1419, 1447, 1463]);
@@ -94,23 +103,29 @@ describe(failedRetry.name, () => {
       expect(failedRetry.finalize(fold(s))[0]!.entry).toMatchObject({ abandoned: 1, lostUs: 3_000_000 });
     });
 
-    it('the proposal follows what the first loop failed on; merged in any order, the earliest loop names it (mini-swe-agent: ed not found)', () => {
+    it('the proposal follows what most attempts failed on, whatever the merge order (mini-swe-agent pytest-dev__pytest-6197: a format error, then ed not found twice)', () => {
+      const format = { outcome: 'error' as const, errorText: 'Please always provide EXACTLY ONE action in triple backticks, found 2 actions.' };
       const missing = { outcome: 'error' as const, errorText: 'Exit code 127\nbash: line 1: ed: command not found' };
       const failing = { outcome: 'error' as const, errorText: 'Exit code 1\nFAILED tests/test_a.py::test_x' };
-      const a = session('a', 'f', [bash(1, 2, 'ed f.py', T(0), T(1), missing), bash(3, 4, 'ed f.py', T(2), T(3), missing)]);
+      const a = session('a', 'f', [
+        bash(1, 2, 'ed f.py', T(0), T(1), format),
+        bash(3, 4, 'ed f.py', T(2), T(3), missing),
+        bash(5, 6, 'ed f.py', T(4), T(5), missing),
+      ]);
       const b = session('b', 'f', [bash(1, 2, 'ed f.py', T(0), T(1), failing), bash(3, 4, 'ed f.py', T(2), T(3), failing)]);
-      const action = (st: ReturnType<typeof fold>) => failedRetry.findings(failedRetry.finalize(st), ctx)[0]!.proposal.action;
-      const ed = action(fold(a, b));
-      expect(ed).toBe(
-        "2 loop(s), 4 failed attempts (up to 2 in a row): it failed on dependency missing: Install the missing tool or dependency in the agent's environment image.",
+      const finding = (st: ReturnType<typeof fold>) => failedRetry.findings(failedRetry.finalize(st), ctx)[0]!;
+      // 2 and 2: a tie goes to the taxonomy's earlier category, dependency_missing before test_failure
+      const ed = finding(fold(a, b));
+      expect(ed.proposal.action).toBe(
+        "2 loop(s), 5 failed attempts (up to 3 in a row): it failed on dependency missing: Install the missing tool or dependency in the agent's environment image.",
       );
-      // b is later in the input: whichever side a merge sees first, a's category stays
+      expect(ed.details).toMatchObject({ category: 'dependency_missing', categories: { dependency_missing: 2, test_failure: 2, other: 1 } });
       const [sa, sb] = [failedRetry.init(), failedRetry.init()];
       failedRetry.add(sa, a, [0]);
       failedRetry.add(sb, b, [1]);
-      expect(action(failedRetry.merge(sb, sa))).toBe(ed);
-      expect(action(failedRetry.mergeInto!(sb, sa))).toBe(ed);
-      expect(action(fold(b))).toMatch(/: give the agent the failing check's fix before it retries/);
+      expect(finding(failedRetry.merge(sb, sa))).toEqual(ed);
+      expect(finding(failedRetry.mergeInto!(failedRetry.merge(sb, failedRetry.init()), sa))).toEqual(ed);
+      expect(finding(fold(b)).proposal.action).toMatch(/: give the agent the failing check's fix before it retries/);
     });
 
     it('outcome unknown (session format without ok/error) never makes a loop', () => {
