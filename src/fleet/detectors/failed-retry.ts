@@ -231,13 +231,14 @@ export const failedRetry: FleetDetector<FailedRetryState, FailedRetryResult[]> =
       b,
       (x, y) => ({
         ...mergeTally(x, y),
-        categories: x.categories.map((n, k) => n + y.categories[k]!),
         loops: x.loops + y.loops,
         attempts: x.attempts + y.attempts,
         max_attempts: Math.max(x.max_attempts, y.max_attempts),
         succeeded: x.succeeded + y.succeeded,
         bypassed: x.bypassed + y.bypassed,
         abandoned: x.abandoned + y.abandoned,
+        // last, as `add` makes an entry: a state file's bytes follow its keys' order
+        categories: x.categories.map((n, k) => n + y.categories[k]!),
       }),
       copyEntry,
     ),
