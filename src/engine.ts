@@ -36,7 +36,8 @@ export interface AnalyzeInputsOptions {
   /**
    * most threads (the calling thread and worker threads); 1 reads on the calling thread alone (default: the available cores, as the CLI).
    * At most twice the available cores, as the CLI caps `--workers` (1000 threads took over 4 GB);
-   * fewer on a small input or one of long messages (`threadsForInputs`: one per 128 MB of files that are not long messages).
+   * fewer on a small input, one of long messages, or a machine whose cores cannot feed them (`threadsForInputs`: one per
+   * 128 MB of files that are not long messages, at most one per 1.3 cores: one thread on 2 cores).
    */
   workers?: number;
   /** JSON decoder (default 'fast') */

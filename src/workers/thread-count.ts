@@ -2,7 +2,8 @@
  * How many threads a run uses: `--workers` is a maximum. An input is read on fewer threads when
  * a worker cannot pay for itself: a small input (on the calling thread alone below
  * 2 x MIN_BYTES_PER_THREAD), and an input of long messages, whose bytes cost a thread little
- * work each (`LIGHT_VALUES_PER_KB`). The report is the same whatever the count.
+ * work each (`LIGHT_VALUES_PER_KB`), and any input beyond what the cores can feed
+ * (`readingThreads`: one thread on a 2-core machine). The report is the same whatever the count.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,7 +16,8 @@ import { cutsIntoRanges } from './plan-shards.js';
  * ~25 MB; measured 2026-12-01 on the 2-vCPU VM, two workers against one, pairs of runs
  * (load 6-8): 1.7x the wall time on a 64 MB long-message array, 1.3x on a 63 MB dense one,
  * 1.6x on 160 MB, 1.2-1.4x on a folder of 20,000 tiny files (8 MB); faster from ~300 MB
- * (dense 317 MB: 0.83x). `FLEET_PROPOSALS_MIN_THREAD_BYTES` overrides it (0: always `workers`).
+ * (dense 317 MB: 0.83x, when one thread took 5 s on it; at 1.2 s it no longer pays on that VM:
+ * `readingThreads`). `FLEET_PROPOSALS_MIN_THREAD_BYTES` overrides it (0: always `workers`).
  */
 export const MIN_BYTES_PER_THREAD = 128 * 1024 * 1024;
 
@@ -50,6 +52,14 @@ function minThreadBytesFromEnv(): number | undefined {
 export type CountedFile = Pick<Input, 'size' | 'kind'> & { light?: boolean };
 
 /**
+ * The cores one reading thread keeps busy: its own work plus V8's collector and compiler threads
+ * and its reads. Measured 2026-12-02 on the 2-vCPU VM, CPU / wall time of `--workers 1` runs: 1.3
+ * on the dense 316 MB array, 1.15 on the 1 GB long-message archive, 1.17 on a 223 MB folder of
+ * Claude Code and Codex logs (fleet profile).
+ */
+export const CORES_PER_READING_THREAD = 1.3;
+
+/**
  * The threads the engine uses for `files` when allowed `workers` (`--workers` is a maximum):
  * one per `minBytes` of input (sizes on disk, gzip compressed), at least 1, at most `workers`;
  * all `workers` when a size is unknown (stdin, a pipe). One thread means this thread, no worker.
@@ -60,6 +70,9 @@ export type CountedFile = Pick<Input, 'size' | 'kind'> & { light?: boolean };
  * under the fleet profile) each file is one task, so there are at most as many threads as files:
  * a second worker would only wait. Measured 2026-12-01 before this rule: the fleet profile on
  * the one 1 GB array took 1.22x the wall time with two workers than with one.
+ * Whatever the input, a run starts no more threads than `cores` give each its
+ * CORES_PER_READING_THREAD (`readingThreads`): one on a 2-core machine. `minBytes` 0 lifts every
+ * rule (tests exercise the workers so).
  */
 export function threadsFor(
   files: readonly CountedFile[],
@@ -70,7 +83,10 @@ export function threadsFor(
 ): number {
   if (workers <= 1) return 1;
   if (minBytes <= 0) return workers;
-  const most = files.some((f) => cutsIntoRanges(f, profile)) ? workers : Math.max(1, Math.min(workers, files.length));
+  const most = Math.min(
+    readingThreads(cores),
+    files.some((f) => cutsIntoRanges(f, profile)) ? workers : Math.max(1, Math.min(workers, files.length)),
+  );
   let dense = 0;
   let light = 0;
   for (const f of files) {
@@ -81,6 +97,22 @@ export function threadsFor(
   const byDense = Math.floor(dense / minBytes);
   const byAll = Math.min(Math.floor((dense + light) / minBytes), lightThreads(cores));
   return Math.max(1, Math.min(most, Math.max(byDense, byAll)));
+}
+
+/**
+ * The most threads any run may use on `cores` cores: as many as get CORES_PER_READING_THREAD
+ * each, at least one. Why: on the 2-vCPU VM a second thread never paid, whatever the input
+ * (2026-12-02, load ~1, two threads forced against one, medians of 4-6 pairs in turn, the same
+ * output): dense 316 MB array 1.15x the wall time and 1.44x the CPU; dense 522 MB 1.18x; dense
+ * 1 GB 1.02x at 1.37x the CPU; a 223 MB folder of agent logs under the fleet profile 1.07x at
+ * 1.39x the CPU. Not even two separate processes find a second core there: two `--workers 1`
+ * runs at once on the dense array each took 1.8-1.95 s against 1.2-1.5 s alone (1.35x the
+ * throughput), and on the two halves of the 1 GB long-message JSON Lines 1.44-1.78 s against
+ * 1.30-1.42 s for one run on the whole. Larger machines were not measured: three cores give two
+ * threads, four give three.
+ */
+export function readingThreads(cores: number): number {
+  return Math.max(1, Math.floor(cores / CORES_PER_READING_THREAD));
 }
 
 /**
