@@ -39,6 +39,12 @@ export abstract class ChunkedInput {
   private pendNeed = 0;
   private pendOffset = 0;
 
+  /**
+   * Invalid UTF-8 is not an error (the agent logs' JSON walk, adapters/_json-walk.ts: those logs
+   * are read as the line-based ones are, an invalid byte as U+FFFD); the session archives check it.
+   */
+  protected lenientUtf8 = false;
+
   private failure: AnalyzerError | undefined = undefined;
   private ended = false;
   /** `pushFrom`'s buffer where the kernel's memory cannot be read into (no kernel, or busy). */
@@ -174,6 +180,11 @@ export abstract class ChunkedInput {
   private pushChunk(buf: Buffer, carry = false): void {
     const n = buf.length;
     if (n === 0) return;
+    if (this.lenientUtf8) {
+      this.scan(buf, 0, n);
+      this.base += n;
+      return;
+    }
     let j = 0; // bytes consumed to complete the previous chunk's cut sequence
     if (this.pendLen > 0) {
       const pend = this.pend;

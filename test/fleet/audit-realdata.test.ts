@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentSession } from '../../src/agent-session.js';
 import { buildFleetReport, categorize, finalizeFleetState, foldFleet, type FleetReport } from '../../src/fleet/index.js';
 import { agentSessionsOf } from '../../src/input/adapters/index.js';
+import { pathAtLine, valueAt } from '../input/adapters/_value-lines.js';
 
 const REALDATA = path.join(import.meta.dirname, '../../../shared/realdata');
 const HAVE = existsSync(REALDATA);
@@ -88,14 +89,20 @@ describe.skipIf(!HAVE)('fleet findings against the log lines they name', () => {
 
   it("calls pytest's failures test failures, and a repository named git-sync no git error", async () => {
     const mini = 'mini-swe-agent/gruckion-mini-swe-agent/pytest-dev__pytest-6197.traj.json';
-    const messages = (JSON.parse(readFileSync(path.join(REALDATA, mini), 'utf8')) as { messages: Array<{ content: string }> }).messages;
+    const miniFile = path.join(REALDATA, mini);
+    const doc = JSON.parse(readFileSync(miniFile, 'utf8')) as { messages: Array<{ content: string }> };
     const r = await reportOf([mini]);
     const pytest = r.findings.filter((f) => f.kind === 'error_cluster' && /test session starts|FAILED/.test(f.key));
     expect(pytest.length).toBeGreaterThan(0);
     for (const f of pytest) {
       // before: "other", for the 16 failed pytest runs the loop finding names
       expect(f.category, f.key).toBe('test_failure');
-      for (const e of f.evidence) expect(messages[e.line - 1]!.content, `message ${e.line}`).toMatch(/= FAILURES =|= ERRORS =/);
+      for (const e of f.evidence) {
+        // the message that opens on the evidence line
+        const at = pathAtLine(miniFile, e.line);
+        expect(at, `line ${e.line}`).toMatch(/^messages\/\d+$/);
+        expect((valueAt(doc, at!) as { content: string }).content, `line ${e.line}`).toMatch(/= FAILURES =|= ERRORS =/);
+      }
     }
     const codex = await sessionsOf([
       'codex/entireio-git-sync/16-bfc6ff6845-0.full.jsonl',

@@ -4,13 +4,15 @@
  * would: the findings issue 10 names are there, user rejections are friction and not
  * bugs, no "slow Write/Read", Bash split by command family with its hook time as
  * waiting, the report is the same bytes for 1, 2 and 3 workers, and every evidence
- * line of every finding is a real line of the log it names, of the session it names.
+ * line of every finding is a real line of the log it names, of the session it names
+ * (in a JSON document, the line where an event, step or message opens).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
+import { pathAtLine, valueAt, valueLines } from '../input/adapters/_value-lines.js';
 
 const REALDATA = path.join(import.meta.dirname, '../../../shared/realdata');
 const HAVE = existsSync(REALDATA);
@@ -149,12 +151,16 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     expect(loops.map((f) => f.key)).not.toContain('end_of_edit');
     const edit = loops.find((f) => f.key === 'edit')!;
     expect(edit.details).toMatchObject({ attempts: 3, succeeded: 1 });
-    const traj = JSON.parse(readFileSync(path.join(REALDATA, 'swe-agent/pydicom__pydicom-1458.traj'), 'utf8')) as {
+    const trajFile = path.join(REALDATA, 'swe-agent/pydicom__pydicom-1458.traj');
+    const traj = JSON.parse(readFileSync(trajFile, 'utf8')) as {
       trajectory: Array<{ action: string; observation: string }>;
     };
-    expect(edit.evidence.map((e) => e.line)).toEqual([6, 7, 8]);
+    // the file lines where steps 6-8 (trajectory #5-#7) open
+    const steps = valueLines(readFileSync(trajFile, 'utf8'));
+    expect(edit.evidence.map((e) => e.line)).toEqual([5, 6, 7].map((i) => steps.get(`trajectory/${i}`)));
     for (const e of edit.evidence) {
-      const step = traj.trajectory[e.line - 1]!;
+      expect(linesOf(trajFile)[e.line - 1]!.trim()).toBe('{');
+      const step = valueAt(traj, pathAtLine(trajFile, e.line)!) as { action: string; observation: string };
       expect(step.action).toMatch(/^edit 287:295\n/);
       expect(step.observation).toContain('Your proposed edit has introduced new syntax error(s)');
     }
@@ -215,6 +221,7 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
 
   it('every evidence line of every finding is a real line of the file it names, of the session it names', () => {
     let checked = 0;
+    let documents = 0;
     for (const f of report.findings) {
       expect(f.evidence.length, `${f.kind} ${f.key}`).toBeGreaterThan(0);
       expect(f.evidence.length).toBeLessThanOrEqual(10);
@@ -222,15 +229,21 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
         const file = path.resolve(e.file);
         expect(existsSync(file), e.file).toBe(true);
         expect(f.sessions.length === f.session_count ? f.sessions : [e.session_id]).toContain(e.session_id);
-        if (!file.endsWith('.jsonl')) continue; // JSON documents: `line` is the event's number (README)
         const line = linesOf(file)[e.line - 1];
         expect(line, `${e.file}:${e.line}`).toBeDefined();
+        if (!file.endsWith('.jsonl')) {
+          // a JSON document (OpenHands, SWE-agent, mini-swe-agent): the line where an event, step or message opens
+          expect(line!.trim(), `${e.file}:${e.line}`).toBe('{');
+          expect(pathAtLine(file, e.line), `${e.file}:${e.line}`).toMatch(/^(\d+|(trajectory|history|messages)\/\d+)$/);
+          documents++;
+        }
         // Claude Code lines carry their session id (a subagent's id is "<session>/agent-<id>")
         if (file.includes('/claude-code/')) expect(line, `${e.file}:${e.line}`).toContain(e.session_id.split('/')[0]!);
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(50);
+    expect(documents).toBeGreaterThan(10);
   });
 
   it('prices the Claude Code sessions as ccusage does: equal tokens, within 2% of its $51.72', async () => {

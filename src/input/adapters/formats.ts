@@ -2,8 +2,8 @@
  * The agent formats this build reads, in detection order: each one's name (`--from NAME`), its
  * signature in the head of a file (`_signatures.ts`) and a loader of its adapter. Sniffing an
  * input asks the signatures only; an adapter's modules are imported when a file of its format is
- * read (`loadAdapter`), so a run that reads no agent log loads none of the six (with their helpers:
- * 16 modules and stream-json), and `--help` lists the names without loading anything but the signatures.
+ * read (`loadAdapter`), so a run that reads no agent log loads none of the six (nor their helpers),
+ * and `--help` lists the names without loading anything but the signatures.
  *
  * Adding a format: its signature in `_signatures.ts`, its adapter file, one line here.
  */

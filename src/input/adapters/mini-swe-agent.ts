@@ -3,7 +3,7 @@
  * `{info, messages, trajectory_format: "mini-swe-agent-1", instance_id}`. The
  * agent answers in `messages` with one ```bash block per assistant message; the
  * next user message carries its result as `<returncode>N</returncode><output>…`.
- * One file is one session; messages are streamed one at a time (stream-json)
+ * One file is one session; messages are streamed one at a time (_json-walk.ts)
  * and only the action waiting for its result is kept beyond the session's calls.
  *
  * Mapping:
@@ -61,14 +61,16 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   let instanceId: string | undefined;
   let waiting: Waiting | undefined;
 
-  const parts = walkJson(path, FORMAT, (p, kind) => {
+  const parts = walkJson(path, FORMAT, (p, kind, line) => {
     if (p.length === 0) {
-      if (kind !== 'object') throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
+      if (kind !== 'object')
+        throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path, line });
       return false;
     }
     if (p.length === 1) {
       if (p[0] === 'messages') {
-        if (kind !== 'array') throw invalid(FORMAT, `"messages" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
+        if (kind !== 'array')
+          throw invalid(FORMAT, `"messages" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path, line });
         return false;
       }
       return p[0] === 'instance_id';
@@ -76,22 +78,21 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
     return p.length === 2 && p[0] === 'messages';
   });
 
-  for await (const { path: p, value } of parts) {
+  for await (const { path: p, value, line } of parts) {
     if (p[0] === 'instance_id') {
       if (typeof value === 'string' && value !== '') instanceId = value;
       continue;
     }
     const index = p[1] as number;
-    const line = index + 1;
     const where = `message #${index}: `;
+    const ctx = { file: path, line };
     let msg: Obj;
     let text: string;
     try {
-      if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, { file: path });
-      if (typeof value.role !== 'string') throw invalid(FORMAT, `${where}"role" is ${typeName(value.role)}, expected a string`, { file: path });
+      if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, ctx);
+      if (typeof value.role !== 'string') throw invalid(FORMAT, `${where}"role" is ${typeName(value.role)}, expected a string`, ctx);
       const c = value.content;
-      if (typeof c !== 'string' && !Array.isArray(c))
-        throw invalid(FORMAT, `${where}"content" is ${typeName(c)}, expected a string or a list`, { file: path });
+      if (typeof c !== 'string' && !Array.isArray(c)) throw invalid(FORMAT, `${where}"content" is ${typeName(c)}, expected a string or a list`, ctx);
       msg = value;
       text = contentText(c);
     } catch (err) {

@@ -2,7 +2,7 @@
  * OpenHands trajectories: a JSON array of events (actions and observations),
  * as written by `save_trajectory_path` / the "export trajectory" button.
  * One file is one session; the array is streamed one event at a time
- * (stream-json), keeping only the actions still waiting for their observation.
+ * (_json-walk.ts), keeping only the actions still waiting for their observation.
  *
  * Mapping:
  * - session_id: the file name without extension (the events carry no id).
@@ -23,7 +23,8 @@
  * AgentSession: a call's outcome is "ok" once its observation arrives, "error"
  * (with the observation's text) for the errors above, "rejected" for a
  * `user_rejected` observation; a `run` action's `args.command` gives the command
- * and its family; lines are 1-based event numbers (the file is one JSON array).
+ * and its family; a call's line is the file line where its action event opens (its
+ * `{`), its resultLine the observation's.
  * An event that is not an object, or has a field of the wrong type, is skipped
  * as malformed. An empty array yields no session.
  */
@@ -74,20 +75,20 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   let repo: string | undefined;
   let events = 0;
 
-  const events$ = walkJson(path, FORMAT, (p, kind) => {
+  const events$ = walkJson(path, FORMAT, (p, kind, line) => {
     if (p.length === 0) {
       if (kind !== 'array')
-        throw invalid(FORMAT, `the document is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list of events`, { file: path });
+        throw invalid(FORMAT, `the document is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list of events`, { file: path, line });
       return false;
     }
     return p.length === 1;
   });
-  for await (const { path: p, value: ev } of events$) {
+  for await (const { path: p, value: ev, line } of events$) {
     const index = p[0] as number;
     const where = `event #${index}: `;
     let checked: ReturnType<typeof checkEvent>;
     try {
-      checked = checkEvent(ev, where, { file: path });
+      checked = checkEvent(ev, where, { file: path, line });
     } catch (err) {
       skipMalformed(opts, err);
       continue;
@@ -109,7 +110,7 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
       if ((source === undefined || source === 'agent') && !NON_TOOL_ACTIONS.has(action)) {
         if (typeof id === 'number' || typeof id === 'string') pending.set(id, { at: b.calls.length });
         const args = isObj(e.args) ? e.args : undefined;
-        const call: AgentToolCall = { tool: action, inputDigest: inputDigest(action, args ?? null), outcome: 'unknown', line: index + 1 };
+        const call: AgentToolCall = { tool: action, inputDigest: inputDigest(action, args ?? null), outcome: 'unknown', line };
         if (us !== undefined) call.startUs = us;
         if (action === 'run' && args !== undefined && typeof args.command === 'string' && args.command.trim() !== '') {
           call.command = cpSlice(args.command, MAX_COMMAND_CHARS);
@@ -128,7 +129,7 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
         pending.delete(cause as number | string);
         call = b.calls[waiting.at]!;
         if (us !== undefined) call.endUs = us;
-        call.resultLine = index + 1;
+        call.resultLine = line;
         call.outcome = 'ok';
       }
     }
@@ -138,7 +139,7 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
       const message = typeof e.message === 'string' ? e.message : '';
       const text = content.trim() !== '' ? content : message.trim() !== '' ? message : code !== undefined ? `Exit code ${code}` : 'error';
       const seq = b.nextErrorSeq();
-      if (call === undefined) b.sessionError(text, index + 1, seq);
+      if (call === undefined) b.sessionError(text, line, seq);
       else {
         call.outcome = observation === 'user_rejected' ? 'rejected' : 'error';
         call.errorText = text;
@@ -152,7 +153,7 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   yield b.build({ sessionId: fileStem(path), agent: 'openhands', file: path, line: 1, repo: repo ?? 'global', seedRepo: repo });
 }
 
-function checkEvent(ev: unknown, where: string, ctx: { file: string }) {
+function checkEvent(ev: unknown, where: string, ctx: { file: string; line: number }) {
   if (!isObj(ev)) throw invalid(FORMAT, `${where}the event is ${typeName(ev)}, expected an object`, ctx);
   const us = timestampField(FORMAT, ev, where, ctx);
   const id = ev.id;

@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry traces in OTLP/JSON with the GenAI semantic conventions:
- * one document `{"resourceSpans": [...]}` (read with stream-json, one
- * resourceSpans entry at a time), or the JSON Lines variant written by the
+ * one document `{"resourceSpans": [...]}` (read one resourceSpans entry at a
+ * time, _json-walk.ts), or the JSON Lines variant written by the
  * collector's file exporter, one such document per line.
  *
  * Mapping:
@@ -326,15 +326,15 @@ export async function* sessions(path: string, opts: OtlpOptions & AdapterReadOpt
     const parts = walkJson(
       path,
       FORMAT,
-      (p, kind) => {
+      (p, kind, line) => {
         if (p.length === 0) {
           if (kind !== 'object')
-            throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
+            throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path, line });
           return false;
         }
         if (p.length === 1) {
           if (p[0] === 'resourceSpans' && kind !== 'array')
-            throw invalid(FORMAT, `"resourceSpans" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
+            throw invalid(FORMAT, `"resourceSpans" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path, line });
           return false;
         }
         return p.length === 2 && p[0] === 'resourceSpans';

@@ -2,7 +2,7 @@
  * SWE-agent trajectories (`<instance>.traj`): one JSON object per run with
  * `trajectory` (the executed steps), `history` (the chat), `info` and, since
  * 1.0, `replay_config`. One file is one session; steps and history messages are
- * streamed one at a time (stream-json), so the long observations are never
+ * streamed one at a time (_json-walk.ts), so the long observations are never
  * held together.
  *
  * Mapping:
@@ -25,7 +25,8 @@
  * measuredMs = execution_time, outcome "error" with the observation as its text
  * when the observation is an error, else "ok"; history calls have no outcome;
  * usage from `info.model_stats` (tokens_sent / tokens_received) for the model of
- * `replay_config.agent.model.name`; lines are 1-based step / message numbers.
+ * `replay_config.agent.model.name`; a call's or error's line is the file line
+ * where its step or message opens (its `{`).
  * A step or message that is not an object or has a field of the wrong type is
  * skipped as malformed.
  */
@@ -86,15 +87,17 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   let model: string | undefined;
   let stats: Obj | undefined;
 
-  const parts = walkJson(path, FORMAT, (p, kind) => {
+  const parts = walkJson(path, FORMAT, (p, kind, line) => {
     if (p.length === 0) {
-      if (kind !== 'object') throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path });
+      if (kind !== 'object')
+        throw invalid(FORMAT, `the document is ${kind === 'array' ? 'a list' : 'a scalar'}, expected an object`, { file: path, line });
       return false;
     }
     const top = p[0];
     if (p.length === 1) {
       if (top === 'trajectory' || top === 'history') {
-        if (kind !== 'array') throw invalid(FORMAT, `"${top}" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path });
+        if (kind !== 'array')
+          throw invalid(FORMAT, `"${top}" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path, line });
         return false;
       }
       return top === 'info' || top === 'replay_config';
@@ -102,9 +105,9 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
     return p.length === 2 && (top === 'trajectory' || top === 'history');
   });
 
-  for await (const { path: p, value } of parts) {
-    const ctx = { file: path };
+  for await (const { path: p, value, line } of parts) {
     const top = p[0];
+    const ctx = { file: path, line };
     if (top === 'info') {
       if (value === null) continue;
       if (!isObj(value)) throw invalid(FORMAT, `"info" is ${typeName(value)}, expected an object`, ctx);
@@ -133,10 +136,10 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
     try {
       if (!isObj(value)) throw invalid(FORMAT, `${where}${typeName(value)}, expected an object`, ctx);
       if (top === 'trajectory') {
-        readStep(value, where, ctx, steps, index + 1);
+        readStep(value, where, ctx, steps, line);
         stepCount++;
       } else {
-        readHistoryMessage(value, where, ctx, hist, index + 1);
+        readHistoryMessage(value, where, ctx, hist, line);
       }
     } catch (err) {
       skipMalformed(opts, err);
@@ -158,7 +161,7 @@ export async function* read(path: string, opts: AdapterReadOptions = {}): AsyncG
   for await (const a of sessions(path, opts)) yield toSeedSession(a);
 }
 
-function readStep(step: Obj, where: string, ctx: { file: string }, b: SessionBuilder, line: number): void {
+function readStep(step: Obj, where: string, ctx: { file: string; line: number }, b: SessionBuilder, line: number): void {
   const action = step.action;
   if (action !== undefined && action !== null && typeof action !== 'string')
     throw invalid(FORMAT, `${where}"action" is ${typeName(action)}, expected a string`, ctx);
@@ -191,7 +194,7 @@ function readStep(step: Obj, where: string, ctx: { file: string }, b: SessionBui
   b.calls.push(call);
 }
 
-function readHistoryMessage(msg: Obj, where: string, ctx: { file: string }, b: SessionBuilder, line: number): void {
+function readHistoryMessage(msg: Obj, where: string, ctx: { file: string; line: number }, b: SessionBuilder, line: number): void {
   const role = msg.role;
   if (role === 'assistant') {
     const tc = msg.tool_calls;

@@ -190,7 +190,7 @@ describe(failedRetry.name, () => {
       expect(failedRetry.finalize(fold(seq))[0]!.entry).toMatchObject({ attempts: 2, abandoned: 1 });
     });
 
-    it('a grep that matched nothing (exit 1, no output) did not fail (mini-swe-agent pytest-dev__pytest-6197 messages 38, 82)', () => {
+    it('a grep that matched nothing (exit 1, no output) did not fail (mini-swe-agent pytest-dev__pytest-6197: the results opening on lines 1007 and 2151)', () => {
       const noMatch = '<returncode>1</returncode>\n<output>\n</output>';
       const s = session('s', 'f', [
         call({ tool: 'bash', command: 'grep -n "def pytest_collect_directory" src/_pytest/main.py', line: 38, outcome: 'error', errorText: noMatch }),

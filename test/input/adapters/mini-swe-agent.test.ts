@@ -1,20 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { miniSweAgent } from '../../../src/input/adapters/mini-swe-agent.js';
 import { sweAgent } from '../../../src/input/adapters/swe-agent.js';
 import type { Skip } from '../../../src/input/adapters/index.js';
 import { collect, FIXTURES, head } from './_collect.js';
+import { valueLines } from './_value-lines.js';
 
 const file = `${FIXTURES}mini-swe-agent/acme__widgets-7.traj.json`;
 
 describe(miniSweAgent.name, () => {
   it('reads one call per bash block with the outcome of the next message', async () => {
     const [s] = await collect(miniSweAgent.sessions(file));
+    // lines: the file lines where the call's message and its result's open
+    const at = valueLines(readFileSync(file, 'utf8'));
+    const message = (i: number) => at.get(`messages/${i}`);
     expect(s!.calls.map((c) => [c.family, c.outcome, c.line, c.resultLine])).toEqual([
-      ['ls', 'ok', 3, 4],
-      ['pytest', 'error', 5, 6], // <returncode>1
-      ['pytest', 'error', 7, 8], // two blocks (sed, then pytest): the agent is told it made a format error
-      ['rg', 'error', 11, 12], // <returncode>127
-      ['git diff', 'ok', 13, 14], // the submission: echo ... && git add -A && git diff --cached
+      ['ls', 'ok', message(2), message(3)],
+      ['pytest', 'error', message(4), message(5)], // <returncode>1
+      ['pytest', 'error', message(6), message(7)], // two blocks (sed, then pytest): the agent is told it made a format error
+      ['rg', 'error', message(10), message(11)], // <returncode>127
+      ['git diff', 'ok', message(12), message(13)], // the submission: echo ... && git add -A && git diff --cached
     ]);
     expect(s!.calls[1]!.errorText).toBe('<returncode>1</returncode>\n<output>\nE   AssertionError: 1 != 2\n</output>');
     expect(s).toMatchObject({ sessionId: 'acme__widgets-7', agent: 'mini-swe-agent', repo: 'acme/widgets', seedRepo: 'widgets' });
@@ -44,7 +49,8 @@ describe(miniSweAgent.name, () => {
     );
     const skips: Skip[] = [];
     const [s] = await collect(miniSweAgent.sessions(bad, { onSkip: (k) => skips.push(k) }));
-    expect(skips.map((k) => k.message)).toEqual([`Invalid mini-swe-agent log: message #1: a number, expected an object, in ${bad}`]);
+    // located: the file is one line
+    expect(skips.map((k) => k.message)).toEqual([`Invalid mini-swe-agent log: message #1: a number, expected an object, at line 1 in ${bad}`]);
     expect(s!.calls).toHaveLength(1);
   });
 

@@ -1,6 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openHands } from '../../../src/input/adapters/openhands.js';
 import { collect, FIXTURES, head } from './_collect.js';
+import { pathAtLine, valueLines } from './_value-lines.js';
+
+/** The 1-based line of the character at `index`. */
+const lineOf = (text: string, index: number): number => text.slice(0, index).split('\n').length;
 
 const dir = `${FIXTURES}openhands/`;
 
@@ -44,6 +51,45 @@ describe(openHands.name, () => {
         message: expect.stringContaining(message),
         context: { file },
       });
+    });
+
+    it('locates invalid JSON: the byte and line where it stops being JSON', async () => {
+      const text = readFileSync(`${dir}login-bug.json`, 'utf8');
+      // a ':' dropped in the third event; and the file cut short
+      const at = text.indexOf('"id": 2,');
+      const dir2 = mkdtempSync(path.join(os.tmpdir(), 'fp-openhands-'));
+      const broken = path.join(dir2, 'broken.json');
+      writeFileSync(broken, `${text.slice(0, at)}"id" 2,${text.slice(at + '"id": 2,'.length)}`);
+      const byte = Buffer.byteLength(text.slice(0, at + '"id" '.length));
+      await expect(collect(openHands.read(broken))).rejects.toMatchObject({
+        code: 'FP_INPUT',
+        message: `Invalid OpenHands log: invalid JSON (expected ':' after a property name), at byte ${byte}, line ${lineOf(text, at)} in ${broken}`,
+        context: { file: broken, offset: byte, line: lineOf(text, at) },
+      });
+      const truncated = `${dir}invalid/truncated.json`;
+      const cut = readFileSync(truncated);
+      await expect(collect(openHands.read(truncated))).rejects.toMatchObject({
+        message: expect.stringContaining('invalid JSON (unexpected end of input (truncated?))'),
+        context: { file: truncated, offset: cut.length, line: lineOf(cut.toString('utf8'), cut.length) },
+      });
+    });
+
+    it("gives each call the file line where its event opens, and its result's", async () => {
+      const file = `${dir}login-bug.json`;
+      const [s] = await collect(openHands.sessions(file));
+      const text = readFileSync(file, 'utf8');
+      const events = JSON.parse(text) as Array<{ id: number; cause?: number }>;
+      const at = valueLines(text, 1);
+      for (const c of s!.calls) {
+        const action = events[Number(pathAtLine(file, c.line, 1))]!;
+        expect(text.split('\n')[c.line - 1]!.trim()).toBe('{');
+        expect(at.get(String(events.indexOf(action)))).toBe(c.line);
+        expect((action as { action?: string }).action).toBe(c.tool);
+        // the observation that answers it (cause = the action's id)
+        const observation = events[Number(pathAtLine(file, c.resultLine!, 1))]!;
+        expect(observation.cause).toBe(action.id);
+      }
+      expect(s!.calls.length).toBe(5);
     });
   });
 

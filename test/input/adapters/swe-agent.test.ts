@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isErrorObservation, repoFromInstanceId, sweAgent } from '../../../src/input/adapters/swe-agent.js';
 import { collect, FIXTURES, head } from './_collect.js';
+import { valueLines } from './_value-lines.js';
 
 const dir = `${FIXTURES}swe-agent/`;
 
@@ -49,11 +51,17 @@ describe(sweAgent.name, () => {
     });
 
     it.each([
-      ['trajectory-object.traj', 'Invalid SWE-agent log: "trajectory" is an object, expected a list'],
-      ['action-list.traj', 'Invalid SWE-agent log: trajectory #0: "action" is a list, expected a string'],
-    ])('rejects %s', async (name, message) => {
+      ['trajectory-object.traj', 'Invalid SWE-agent log: "trajectory" is an object, expected a list', 'trajectory'],
+      ['action-list.traj', 'Invalid SWE-agent log: trajectory #0: "action" is a list, expected a string', 'trajectory/0'],
+    ])('rejects %s at the line where the value opens', async (name, message, at) => {
       const file = `${dir}invalid/${name}`;
-      await expect(collect(sweAgent.read(file))).rejects.toMatchObject({ code: 'FP_INPUT', message: `${message}, in ${file}`, context: { file } });
+      const line = valueLines(readFileSync(file, 'utf8')).get(at)!;
+      expect(line).toBeGreaterThan(1);
+      await expect(collect(sweAgent.read(file))).rejects.toMatchObject({
+        code: 'FP_INPUT',
+        message: `${message}, at line ${line} in ${file}`,
+        context: { file, line },
+      });
     });
   });
 
