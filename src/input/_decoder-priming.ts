@@ -7,7 +7,9 @@
  * interpreter (~20 MB/s) until it is hot again. Measured on real agent logs, those
  * cycles cost the first ~50 MB. Running every path once, on a tiny corpus and
  * several chunkings, before the first real input gives the optimizer complete
- * feedback. Costs about a millisecond, once per process (or worker).
+ * feedback. Costs ~20 ms once per process (or worker): 27 decoders, a third of them fed a byte
+ * at a time (2026-12-02; it was ~95 ms while each seed decoder allocated 0.8 MB of tool-call
+ * columns up front, see _tool-call-reader.ts FIRST_COLUMN_CALLS).
  */
 
 /** The decoder options the corpus varies (a subset of FastDecoderOptions). */
