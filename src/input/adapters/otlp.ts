@@ -37,7 +37,7 @@ import type { AgentSession, AgentToolCall } from '../../agent-session.js';
 import type { Session } from '../../session.js';
 import { inputError, type ErrorContext } from '../../errors.js';
 import { HEAD_BYTES } from './_head.js';
-import { walkJson } from './_json-walk.js';
+import { walkJson, type Inside } from './_json-walk.js';
 import { jsonLines, readFailure, skipMalformed, type AdapterReadOptions } from './_lines.js';
 import { inputDigest } from './input-digest.js';
 import { toSeedSession } from './seed-view.js';
@@ -83,6 +83,8 @@ interface Bucket {
   maxEnd: bigint | undefined;
   repoRank: number;
   repo: string | undefined;
+  /** the file line of its first span: the session's line is its first bucket's */
+  firstLine: number;
 }
 
 const byStart = (a: { start: bigint; seq: number }, b: { start: bigint; seq: number }): number =>
@@ -102,8 +104,11 @@ export class SpanGrouper {
     this.max = opts.maxOpenSessions ?? DEFAULT_MAX_OPEN_SESSIONS;
   }
 
-  /** One element of `resourceSpans`. */
-  addResourceSpans(rs: unknown, where: string, ctx: ErrorContext): void {
+  /**
+   * One element of `resourceSpans`. `spanLine(list, scope, span)`: the file line where that span
+   * opens, when the reader knows it (a document's spans; a JSON Lines export's spans are on the line of `ctx`).
+   */
+  addResourceSpans(rs: unknown, where: string, ctx: ErrorContext, spanLine?: (list: string, scope: number, span: number) => number | undefined): void {
     if (!isObj(rs)) throw invalid(FORMAT, `${where}is ${typeName(rs)}, expected an object`, ctx);
     let resAttrs = new Map<string, Scalar>();
     const resource = rs.resource;
@@ -112,7 +117,8 @@ export class SpanGrouper {
       resAttrs = attributes(resource.attributes, `${where}resource `, ctx);
     }
     const repo = repoCandidate(resAttrs);
-    const scopes = rs.scopeSpans ?? rs.instrumentationLibrarySpans;
+    const list = rs.scopeSpans !== undefined && rs.scopeSpans !== null ? 'scopeSpans' : 'instrumentationLibrarySpans';
+    const scopes = rs[list];
     if (scopes === undefined || scopes === null) return;
     if (!Array.isArray(scopes)) throw invalid(FORMAT, `${where}"scopeSpans" is ${typeName(scopes)}, expected a list`, ctx);
     scopes.forEach((scope, si) => {
@@ -121,7 +127,10 @@ export class SpanGrouper {
       const spans = scope.spans;
       if (spans === undefined || spans === null) return;
       if (!Array.isArray(spans)) throw invalid(FORMAT, `${w}"spans" is ${typeName(spans)}, expected a list`, ctx);
-      spans.forEach((span, i) => this.addSpan(span, resAttrs, repo, `${w}span #${i}: `, ctx));
+      spans.forEach((span, i) => {
+        const line = spanLine?.(list, si, i);
+        this.addSpan(span, resAttrs, repo, `${w}span #${i}: `, line === undefined ? ctx : { ...ctx, line });
+      });
     });
   }
 
@@ -150,6 +159,7 @@ export class SpanGrouper {
     const ownKey = str(attrs, 'gen_ai.conversation.id') ?? str(res, 'gen_ai.conversation.id') ?? str(attrs, 'session.id') ?? str(res, 'session.id');
     if (ownKey !== undefined && !this.traceKeys.has(traceId)) this.traceKeys.set(traceId, ownKey);
     const bucket = this.bucket(traceId, ownKey, ctx);
+    if (bucket.firstLine === 0) bucket.firstLine = ctx.line ?? 1;
     const seq = this.seq++;
     if (start !== undefined && (bucket.minStart === undefined || start < bucket.minStart)) bucket.minStart = start;
     if (end !== undefined && (bucket.maxEnd === undefined || end > bucket.maxEnd)) bucket.maxEnd = end;
@@ -204,7 +214,7 @@ export class SpanGrouper {
           { ...ctx, file: ctx.file ?? this.file },
         );
       }
-      b = { traceId, ownKey, calls: [], errors: [], minStart: undefined, maxEnd: undefined, repoRank: Infinity, repo: undefined };
+      b = { traceId, ownKey, calls: [], errors: [], minStart: undefined, maxEnd: undefined, repoRank: Infinity, repo: undefined, firstLine: 0 };
       this.buckets.set(id, b);
     }
     return b;
@@ -260,7 +270,8 @@ export class SpanGrouper {
       });
       // Times become whole microseconds: the seed's duration, once (last − first ns) / 6e10, is the same
       // number whenever spans carry whole microseconds (both are one correctly rounded division).
-      yield sb.build({ sessionId: key, agent: 'otlp', file: this.file, line: 1, repo: repo ?? 'global', seedRepo: repo });
+      const line = Math.min(...list.map((b) => b.firstLine));
+      yield sb.build({ sessionId: key, agent: 'otlp', file: this.file, line, repo: repo ?? 'global', seedRepo: repo });
     }
   }
 }
@@ -308,6 +319,17 @@ async function isJsonLines(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Inside a `resourceSpans` entry of a document, the walk records where each span opens (its
+ * evidence line) and looks into nothing else: `resource` and the spans themselves are only scanned.
+ */
+const spansInside: Inside = (p, kind) => {
+  const list = p[0] === 'scopeSpans' || p[0] === 'instrumentationLibrarySpans';
+  if (!list) return 'skip';
+  if (p.length === 1 || p.length === 2 || (p.length === 3 && p[2] === 'spans')) return kind === 'scalar' ? 'skip' : 'into';
+  return p.length === 4 && p[2] === 'spans' ? 'line' : 'skip';
+};
+
 /** The file's sessions as the fleet profile reads them, in order of first appearance. */
 export async function* sessions(path: string, opts: OtlpOptions & AdapterReadOptions = {}): AsyncGenerator<AgentSession> {
   const grouper = new SpanGrouper(path, opts);
@@ -339,10 +361,13 @@ export async function* sessions(path: string, opts: OtlpOptions & AdapterReadOpt
         }
         return p.length === 2 && p[0] === 'resourceSpans';
       },
-      { multipleRoots: true },
+      { multipleRoots: true, inside: spansInside },
     );
-    for await (const { path: p, value } of parts) {
-      grouper.addResourceSpans(value, `resourceSpans #${String(p[1])}: `, { file: path });
+    for await (const { path: p, value, line, lines } of parts) {
+      const at = new Map((lines ?? []).map((l) => [l.path.join('/'), l.line]));
+      grouper.addResourceSpans(value, `resourceSpans #${String(p[1])}: `, { file: path, line }, (list, scope, span) =>
+        at.get(`${list}/${scope}/spans/${span}`),
+      );
     }
   }
   yield* grouper.flush();

@@ -47,6 +47,33 @@ describe('walkJson', () => {
     expect(got.map((c) => c.line)).toEqual([2, 4, 5, 6, 11]);
   });
 
+  it.each(CHUNKS)('gives the lines of the values inside a chosen one that `inside` asks for, read %i bytes at a time', async (readBytes) => {
+    const f = file(`inside-${readBytes}.json`, DOC);
+    // the root is chosen whole; inside it, every value's line down to three levels, but nothing inside "info"
+    const got = await collect<Chosen>(
+      walkJson(f, 'T', (p) => p.length === 0, {
+        readBytes,
+        inside: (p, kind) => (p[0] === 'info' && p.length > 1 ? 'skip' : p.length < 3 && kind !== 'scalar' ? 'into' : 'line'),
+      }),
+    );
+    expect(got).toHaveLength(1);
+    expect(got[0]!.value).toEqual(JSON.parse(DOC));
+    const lines = got[0]!.lines!.map((l) => [l.path.join('/'), l.line] as const);
+    // only the 'line' answers, in document order (both places of the duplicate "action"); nothing inside "info"
+    expect(lines).toEqual([
+      ['trajectory/0/action', 4],
+      ['trajectory/0/action', 4],
+      ['trajectory/0/observation', 4],
+      ['trajectory/1', 5],
+      ['trajectory/2/action', 7],
+      ['trajectory/2/nested', 8],
+      ['skipped/trajectory/0', 11],
+    ]);
+    // and each is where a reader finds the value open
+    const found = valueLines(DOC, 3);
+    for (const [p, line] of lines) expect(found.get(p)).toBe(line);
+  });
+
   it('keeps a "__proto__" name as a property, not as the prototype', async () => {
     const f = file('proto.json', '[{"__proto__": {"action": "run"}, "b": 1}]');
     const [c] = await collect<Chosen>(walkJson(f, 'T', (p) => p.length === 1));

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/session.js';
 import { otlp, read as readOtlp } from '../../../src/input/adapters/otlp.js';
 import { collect, FIXTURES, head, lineOffset } from './_collect.js';
+import { valueLines } from './_value-lines.js';
 
 const dir = `${FIXTURES}otlp/`;
 
@@ -66,7 +67,8 @@ describe(otlp.name, () => {
       const file = `${dir}two-sessions-interleaved.json`;
       await expect(collect(readOtlp(file, { maxOpenSessions: 2 }))).rejects.toMatchObject({
         code: 'FP_INPUT',
-        message: `Too many open OpenTelemetry sessions: more than 2 (trace, session) groups in one file, split the file by session, in ${file}`,
+        // the line where the span that opened the third group opens
+        message: `Too many open OpenTelemetry sessions: more than 2 (trace, session) groups in one file, split the file by session, at line 71 in ${file}`,
       });
     });
 
@@ -74,8 +76,41 @@ describe(otlp.name, () => {
       const file = `${dir}invalid/bad-start-time.json`;
       await expect(collect(otlp.read(file))).rejects.toMatchObject({
         code: 'FP_INPUT',
-        message: `Invalid OpenTelemetry log: resourceSpans #0: scopeSpans #0: span #0: "startTimeUnixNano" is "soon", expected nanoseconds as a string of digits, in ${file}`,
+        message: `Invalid OpenTelemetry log: resourceSpans #0: scopeSpans #0: span #0: "startTimeUnixNano" is "soon", expected nanoseconds as a string of digits, at line 10 in ${file}`,
       });
+    });
+
+    it("gives a document's calls and errors the file line where their span opens, and a session its first span's", async () => {
+      const file = `${dir}two-sessions-interleaved.json`;
+      const text = readFileSync(file, 'utf8');
+      const doc = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: { name: string; attributes?: unknown[] }[] }[] }[] };
+      // every span of the document by the line its '{' is on (found apart from the walk)
+      const spanAt = new Map<number, { name: string }>();
+      for (const [p, line] of valueLines(text, 6)) {
+        const m = /^resourceSpans\/(\d+)\/scopeSpans\/(\d+)\/spans\/(\d+)$/.exec(p);
+        if (m) spanAt.set(line, doc.resourceSpans[+m[1]!]!.scopeSpans[+m[2]!]!.spans[+m[3]!]!);
+      }
+      expect(spanAt.size).toBeGreaterThan(4);
+      const sessions = await collect(otlp.sessions(file));
+      let calls = 0;
+      let errors = 0;
+      for (const s of sessions) {
+        // its first span, which may be neither a call nor an error (a model call)
+        expect(spanAt.has(s.line)).toBe(true);
+        expect(s.line).toBeLessThanOrEqual(Math.min(...[...s.calls.map((c) => c.line), ...s.errors.map((e) => e.line)]));
+        for (const c of s.calls) {
+          const span = spanAt.get(c.line);
+          expect(span, `a span opens on line ${c.line}`).toBeDefined();
+          if (!c.toolMissing) expect(JSON.stringify(span)).toContain(c.tool);
+          calls++;
+        }
+        for (const e of s.errors) {
+          expect(JSON.stringify(spanAt.get(e.line))).toContain(JSON.stringify(e.text).slice(1, -1));
+          errors++;
+        }
+      }
+      expect(calls).toBeGreaterThan(3);
+      expect(errors + sessions.flatMap((s) => s.calls.filter((c) => c.outcome === 'error')).length).toBeGreaterThan(0);
     });
 
     it('rejects an invalid JSON line with its location', async () => {
