@@ -108,7 +108,12 @@ export class SpanGrouper {
    * One element of `resourceSpans`. `spanLine(list, scope, span)`: the file line where that span
    * opens, when the reader knows it (a document's spans; a JSON Lines export's spans are on the line of `ctx`).
    */
-  addResourceSpans(rs: unknown, where: string, ctx: ErrorContext, spanLine?: (list: string, scope: number, span: number) => number | undefined): void {
+  addResourceSpans(
+    rs: unknown,
+    where: string,
+    ctx: ErrorContext,
+    spanLine?: (list: string, scope: number, span: number) => number | undefined,
+  ): void {
     if (!isObj(rs)) throw invalid(FORMAT, `${where}is ${typeName(rs)}, expected an object`, ctx);
     let resAttrs = new Map<string, Scalar>();
     const resource = rs.resource;
