@@ -65,6 +65,12 @@ export interface TokenUsage {
   /** the part of `cacheWrite` written to the 1-hour cache (billed at 2× input), when the log says */
   cacheWrite1h?: number;
   cacheRead: number;
+  /** dollars the agent itself computed and logged for this model's calls in the session
+   * (SWE-agent's and mini-swe-agent's `info.model_stats.instance_cost`), when above 0: the
+   * fleet profile counts them instead of pricing the tokens with its table */
+  loggedUsd?: number;
+  /** the line of `file` where that cost is written (the evidence a reader opens) */
+  loggedLine?: number;
 }
 
 /** An error not attached to a call (an API error line, a session-format `errors` entry). */

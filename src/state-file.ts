@@ -30,12 +30,17 @@ import { JsonSyntaxError, readJsonChunks, reviveTagged, stringifyChunks } from '
 export const STATE_FORMAT = 'fleet-proposals-state';
 /**
  * 3: the fleet profile's states gained week buckets (the weekly series); 4: its failure loops
- * the category of what they failed on. Seed states are the same in 2, 3 and 4 (and 1, before
- * profiles), so a seed state of any of them is read; a fleet state must be 4.
+ * the category of what they failed on; 5: its cost counts the dollars the agents logged (and
+ * the tokens those dollars cover). Seed states are the same in 2 to 5 (and 1, before
+ * profiles), so a seed state of any of them is read; a fleet state must be 5.
  */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 /** What each version added to the fleet profile's states, for the message that refuses an older one. */
-const FLEET_ADDED: Record<number, string> = { 2: 'the weekly series', 3: "the failure loops' error categories" };
+const FLEET_ADDED: Record<number, string> = {
+  2: 'the weekly series',
+  3: "the failure loops' error categories",
+  4: 'the costs the agents logged',
+};
 
 export interface StateDocument {
   state: ProfileState;
@@ -166,7 +171,7 @@ function checkDocument(raw: unknown, file: string, profiles: Profiles): StateDoc
   if (d === null || typeof d !== 'object' || Array.isArray(d) || d['format'] !== STATE_FORMAT) {
     throw invalid('not a fleet-proposals state (written by --emit-state)', file);
   }
-  if (d['version'] !== STATE_VERSION && d['version'] !== 3 && d['version'] !== 2 && d['version'] !== 1) {
+  if (d['version'] !== STATE_VERSION && d['version'] !== 4 && d['version'] !== 3 && d['version'] !== 2 && d['version'] !== 1) {
     throw invalid(`version ${String(d['version']).slice(0, 40)}, this build reads versions 1 to ${STATE_VERSION}`, file);
   }
   if (d['version'] !== STATE_VERSION && d['profile'] !== undefined && d['profile'] !== 'seed') {

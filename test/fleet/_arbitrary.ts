@@ -1,6 +1,6 @@
 /** fast-check arbitraries of AgentSessions that exercise every fleet detector. */
 import fc from 'fast-check';
-import type { AgentSession, AgentToolCall, CallOutcome, WaitKind } from '../../src/agent-session.js';
+import type { AgentSession, AgentToolCall, CallOutcome, TokenUsage, WaitKind } from '../../src/agent-session.js';
 import { commandFamily } from '../../src/input/command-family.js';
 
 const COMMANDS = ['git commit -m x', 'git commit --no-verify -m x', 'npm test', 'cd a && pytest -x', 'git push', 'mix test', 'ls -la', 'make build'];
@@ -59,6 +59,8 @@ export const agentSession = fc
         fc.nat(5000),
         fc.nat(50000),
         fc.nat(500000),
+        // the cost the agent logged (SWE-agent, mini-swe-agent: realdata's), or none
+        fc.constantFrom(undefined, 0.53839, 1.26719, 2.4601044000000005),
       ),
       { maxLength: 2 },
     ),
@@ -106,12 +108,14 @@ export const agentSession = fc
       line: 1,
       repo: r.repo,
       // some usages carry the 1-hour part of their cache writes (cost.ts reads it when present)
-      usage: r.usage.map(([m, a, b, c, d]) => [
-        m,
-        c % 2 === 0
-          ? { input: a, output: b, cacheWrite: c, cacheRead: d }
-          : Object.assign({ input: a, output: b, cacheWrite: c, cacheRead: d }, { cacheWrite1h: c >> 1 }),
-      ]),
+      usage: r.usage.map(([m, a, b, c, d, usd]) => {
+        const u: TokenUsage =
+          c % 2 === 0
+            ? { input: a, output: b, cacheWrite: c, cacheRead: d }
+            : { input: a, output: b, cacheWrite: c, cacheWrite1h: c >> 1, cacheRead: d };
+        if (usd !== undefined) Object.assign(u, { loggedUsd: usd, loggedLine: 300 });
+        return [m, u];
+      }),
       activeMs: 0,
       calls,
       errors: r.errors.map((text, j) => ({ text, line: 100 + j, errorSeq: j })),

@@ -25,11 +25,11 @@ function holdsError(element: unknown, example: string): boolean {
 }
 
 describe.each([
-  ['OpenHands', 'openhands/login-bug.json', /^\d+$/],
-  ['SWE-agent', 'swe-agent/acme__widgets-42.traj', /^trajectory\/\d+$/],
-  ['SWE-agent (history only)', 'swe-agent/history-only.traj', /^history\/\d+$/],
-  ['mini-swe-agent', 'mini-swe-agent/acme__widgets-7.traj.json', /^messages\/\d+$/],
-])('%s evidence lines', (_format, fixture, element) => {
+  ['OpenHands', 'openhands/login-bug.json', /^\d+$/, false],
+  ['SWE-agent', 'swe-agent/acme__widgets-42.traj', /^trajectory\/\d+$/, true],
+  ['SWE-agent (history only)', 'swe-agent/history-only.traj', /^history\/\d+$/, false],
+  ['mini-swe-agent', 'mini-swe-agent/acme__widgets-7.traj.json', /^messages\/\d+$/, true],
+])('%s evidence lines', (_format, fixture, element, logsCost) => {
   it('are the file lines where the events, steps or messages the findings name open', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-doc-lines-'));
     const base = path.basename(fixture);
@@ -40,10 +40,18 @@ describe.each([
     const report = buildFleetReport(finalizeFleetState(foldFleet(sessions)));
 
     let checked = 0;
+    let costs = 0;
     for (const f of report.findings) {
       for (const e of f.evidence) {
         const where = `${f.kind} ${f.key}: ${path.basename(e.file)}:${e.line}`;
         const text = readFileSync(e.file, 'utf8');
+        if (f.kind === 'cost') {
+          // a cost the agent logged: the line that states it, where the reader checks the dollars
+          expect(pathAtLine(e.file, e.line, 3), where).toBe('info/model_stats/instance_cost');
+          expect(Number(/"instance_cost": ([-+.\de]+)/.exec(text.split('\n')[e.line - 1]!)?.[1]), where).toBeGreaterThan(0);
+          costs++;
+          continue;
+        }
         expect(text.split('\n')[e.line - 1]!.trimStart().startsWith('{'), where).toBe(true);
         const at = pathAtLine(e.file, e.line);
         expect(at, where).toMatch(element);
@@ -55,5 +63,7 @@ describe.each([
       }
     }
     expect(checked).toBeGreaterThan(0);
+    // the fixtures that log their cost (SWE-agent's steps, mini-swe-agent) name it twice, once per copy
+    expect(costs).toBe(logsCost ? 2 : 0);
   });
 });

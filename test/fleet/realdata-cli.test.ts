@@ -7,7 +7,7 @@
  * line of every finding is a real line of the log it names, of the session it names
  * (in a JSON document, the line where an event, step or message opens).
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -231,7 +231,10 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
         expect(f.sessions.length === f.session_count ? f.sessions : [e.session_id]).toContain(e.session_id);
         const line = linesOf(file)[e.line - 1];
         expect(line, `${e.file}:${e.line}`).toBeDefined();
-        if (!file.endsWith('.jsonl')) {
+        if (!file.endsWith('.jsonl') && f.kind === 'cost') {
+          // a cost the agent logged (SWE-agent, mini-swe-agent): the line that states it
+          expect(pathAtLine(file, e.line, 3), `${e.file}:${e.line}`).toBe('info/model_stats/instance_cost');
+        } else if (!file.endsWith('.jsonl')) {
           // a JSON document (OpenHands, SWE-agent, mini-swe-agent): the line where an event, step or message opens
           expect(line!.trim(), `${e.file}:${e.line}`).toBe('{');
           expect(pathAtLine(file, e.line), `${e.file}:${e.line}`).toMatch(/^(\d+|(trajectory|history|messages)\/\d+)$/);
@@ -244,6 +247,72 @@ describe.skipIf(!HAVE)('--profile fleet on ../shared/realdata', () => {
     }
     expect(checked).toBeGreaterThan(50);
     expect(documents).toBeGreaterThan(10);
+  });
+
+  describe('counts the SWE-agent and mini-swe-agent runs at the cost their logs state', () => {
+    /** Each run as its file has it: info.model_stats read straight from the JSON. */
+    const runs = () =>
+      [
+        ...readdirSync(path.join(REALDATA, 'swe-agent')).map((f) => path.join(REALDATA, 'swe-agent', f)),
+        ...readdirSync(path.join(REALDATA, 'mini-swe-agent'), { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.traj.json'))
+          .map((f) => path.join(REALDATA, 'mini-swe-agent', f)),
+      ].map((file) => {
+        const text = readFileSync(file, 'utf8');
+        const doc = JSON.parse(text) as { info: { model_stats: { instance_cost: number; tokens_sent?: number } } };
+        return { file, stats: doc.info.model_stats, line: valueLines(text, 3).get('info/model_stats/instance_cost')! };
+      });
+    const cents = (usd: number) => Math.round(usd * 100);
+    let cost: {
+      total_usd: number;
+      logged_usd: number;
+      table_usd: number;
+      sessions_with_logged_cost: number;
+      sessions_without_usage: number;
+      unpriced_models: string[];
+      models: Array<{ model: string; usd: number; logged_usd: number; logged_sessions: number }>;
+    };
+    let findings: Finding[];
+    let markdown: string;
+    beforeAll(async () => {
+      const args = ['--profile', 'fleet', '--input', path.join(REALDATA, 'swe-agent'), '--input', path.join(REALDATA, 'mini-swe-agent'), '--quiet'];
+      const r = await runCli([...args, '--format', 'json']);
+      expect(r.code).toBe(0);
+      ({ cost, findings } = JSON.parse(r.stdout) as { cost: typeof cost; findings: Finding[] });
+      markdown = (await runCli([...args, '--format', 'markdown'])).stdout;
+    }, 120_000);
+
+    it('the dollars are the instance_cost of each run above 0, summed; none priced by the table', () => {
+      const logged = runs().filter((r) => r.stats.instance_cost > 0);
+      expect(logged.length).toBe(3); // pydicom, test-repo, pytest; marshmallow logs 0
+      const sum = logged.reduce((a, r) => a + r.stats.instance_cost, 0);
+      expect(cost.sessions_with_logged_cost).toBe(logged.length);
+      expect(cost.logged_usd).toBe(cents(sum) / 100);
+      expect(cost.total_usd).toBe(cost.logged_usd);
+      expect(cost.table_usd).toBe(0);
+      // the runs were priced by the agents only: gemini-3-pro-preview and the SWE-agent 0.x runs' unnamed
+      // model are not in the table, yet not "unpriced" any more
+      expect(cost.unpriced_models).toEqual([]);
+      const mini = logged.filter((r) => r.file.endsWith('.traj.json'));
+      expect(cost.models.find((m) => m.model === 'google/gemini-3-pro-preview')).toMatchObject({
+        logged_sessions: mini.length,
+        usd: cents(mini.reduce((a, r) => a + r.stats.instance_cost, 0)) / 100,
+      });
+      // a run that logs an instance_cost of 0 (and 0 tokens for its api_calls) is a session without usage, not a free one
+      const zero = runs().filter((r) => r.stats.instance_cost === 0);
+      expect(zero.map((r) => path.basename(r.file))).toEqual(['marshmallow-code__marshmallow-1867.function_calling_replace.traj']);
+      expect(zero[0]!.stats.tokens_sent).toBe(0);
+      expect(cost.sessions_without_usage).toBe(zero.length);
+    });
+
+    it('the cost findings cite the line of each instance_cost, and the Markdown says where the dollars come from', () => {
+      const cited = findings.filter((f) => f.kind === 'cost').flatMap((f) => f.evidence.map((e) => `${path.resolve(e.file)}:${e.line}`));
+      const expected = runs()
+        .filter((r) => r.stats.instance_cost > 0)
+        .map((r) => `${r.file}:${r.line}`);
+      expect(cited.sort()).toEqual(expected.sort());
+      expect(markdown).toContain(`$${cost.logged_usd.toFixed(2)} as the agents logged it in 3 session(s), $0.00 from the price table`);
+    });
   });
 
   it('prices the Claude Code sessions as ccusage does: equal tokens, within 2% of its $51.72', async () => {

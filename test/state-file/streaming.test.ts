@@ -112,22 +112,25 @@ describe('state JSON in chunks', () => {
     expect(() => parseState(JSON.stringify(v1), 'old.state')).toThrow('Invalid state file: state.sessions: differs from sessions, in old.state');
   });
 
-  it("a version 2 or 3 seed state is read as it is; a fleet state of version 2 (before the weekly series) or 3 (before the loops' categories) is refused", async () => {
+  it("a version 2 to 4 seed state is read as it is; a fleet state of version 2 (before the weekly series), 3 (before the loops' categories) or 4 (before logged costs) is refused", async () => {
     const doc = await richDocument();
-    const v4 = JSON.parse(serializeState(doc));
-    expect(v4.version).toBe(4);
-    for (const version of [2, 3]) {
-      const old = { ...v4, version };
+    const v5 = JSON.parse(serializeState(doc));
+    expect(v5.version).toBe(5);
+    for (const version of [2, 3, 4]) {
+      const old = { ...v5, version };
       expect(serializeState(parseState(JSON.stringify(old), 'seed.state'))).toBe(serializeState(doc));
     }
-    expect(() => parseState(JSON.stringify({ ...v4, version: 2, profile: 'fleet' }), 'fleet2.state')).toThrow(
-      'Invalid state file: a fleet state of version 2, written before the weekly series; this build reads its version 4: emit it again, in fleet2.state',
+    expect(() => parseState(JSON.stringify({ ...v5, version: 2, profile: 'fleet' }), 'fleet2.state')).toThrow(
+      'Invalid state file: a fleet state of version 2, written before the weekly series; this build reads its version 5: emit it again, in fleet2.state',
     );
-    expect(() => parseState(JSON.stringify({ ...v4, version: 3, profile: 'fleet' }), 'fleet3.state')).toThrow(
-      "Invalid state file: a fleet state of version 3, written before the failure loops' error categories; this build reads its version 4: emit it again, in fleet3.state",
+    expect(() => parseState(JSON.stringify({ ...v5, version: 3, profile: 'fleet' }), 'fleet3.state')).toThrow(
+      "Invalid state file: a fleet state of version 3, written before the failure loops' error categories; this build reads its version 5: emit it again, in fleet3.state",
     );
-    expect(() => parseState(JSON.stringify({ ...v4, version: 5 }), 'new.state')).toThrow(
-      'Invalid state file: version 5, this build reads versions 1 to 4, in new.state',
+    expect(() => parseState(JSON.stringify({ ...v5, version: 4, profile: 'fleet' }), 'fleet4.state')).toThrow(
+      'Invalid state file: a fleet state of version 4, written before the costs the agents logged; this build reads its version 5: emit it again, in fleet4.state',
+    );
+    expect(() => parseState(JSON.stringify({ ...v5, version: 6 }), 'new.state')).toThrow(
+      'Invalid state file: version 6, this build reads versions 1 to 5, in new.state',
     );
   });
 });

@@ -1,15 +1,18 @@
 /**
  * Cost: tokens per model and per repo (and the sessions that cost most), turned
  * into dollars at report time with the price table in FleetContext (the shipped
- * one, or --prices). Token counts are integers, so sums are exact in any order.
+ * one, or --prices), except for the sessions whose log states their cost, which
+ * count at that cost (_usage.ts). Token counts and logged micro-dollars are
+ * integers, so sums are exact in any order.
  *
  * Per-session cost is bounded: the TOP_SESSIONS sessions ranked by dollars under
- * the shipped table (ties by input order) keep their usage; with --prices the
- * listed sessions are re-priced but were ranked by the shipped table. Sessions
- * without usage (session format without `usage`, logs that carry none) are
- * counted apart and cost nothing: no usage is ever guessed.
+ * the shipped table (logged dollars as they are; ties by input order) keep their
+ * usage; with --prices the listed sessions are re-priced but were ranked by the
+ * shipped table. Sessions without usage nor a logged cost (session format without
+ * `usage`, logs that carry none) are counted apart and cost nothing: no usage is
+ * ever guessed.
  */
-import type { AgentSession, TokenUsage } from '../../agent-session.js';
+import type { AgentSession } from '../../agent-session.js';
 import type { FleetDetector, Ordinal } from '../detector.js';
 import { compareOrdinal, minOrdinal } from '../../ordinal.js';
 import {
@@ -29,30 +32,44 @@ import {
   type SessionSample,
 } from '../_evidence.js';
 import { count, evidence, int, list, map, obj, ordinal, sample, str } from '../_validate.js';
-import { cheaperRoutineModel, DEFAULT_PRICES, dollars, type PriceTable } from '../pricing.js';
+import { cheaperRoutineModel, DEFAULT_PRICES, type PriceTable } from '../pricing.js';
+import {
+  addUsage,
+  hasUsage,
+  packUsage,
+  price,
+  rankDollars,
+  sumUsage,
+  unpackUsage,
+  usageOf,
+  validateUsage,
+  zero,
+  type PricedUsage,
+  type Usage,
+} from './_usage.js';
 import { lossFields, type FleetFinding } from '../finding.js';
 import { sessionWeek } from '../_weeks.js';
 import { packEvidence, packMap, packSample, unpackEvidence, unpackMap, unpackSample } from '../_packed.js';
-import type { PackReader, PackWriter } from '../../profiles/packed.js';
 
 export const TOP_SESSIONS = 10;
 
+/** Where the dollars come from, when the logs stated some of them ('' when none did). */
+function sourceText(sessions: number, p: PricedUsage): string {
+  if (p.loggedSessions === 0) return '';
+  const logged = `$${p.logged_usd.toFixed(2)} their logs state`;
+  if (p.loggedSessions === sessions) return `, counted at the ${logged}`;
+  const rest =
+    p.table_usd === null ? "the others' tokens have no price (not counted)" : `the others priced with the table at $${p.table_usd.toFixed(2)}`;
+  return `, ${p.loggedSessions} of them counted at the ${logged}, ${rest}`;
+}
+
 /** What to do about one model's spend: route routine steps to a named cheaper model when there is one. */
-function costAction(prices: PriceTable, model: string, sessions: number, cacheRead: number): string {
-  const head = `${sessions} session(s); cache reads are ${cacheRead.toLocaleString('en-US')} tokens.`;
+function costAction(prices: PriceTable, model: string, sessions: number, p: PricedUsage): string {
+  const head = `${sessions} session(s)${sourceText(sessions, p)}; cache reads are ${p.cacheRead.toLocaleString('en-US')} tokens.`;
   const routine = cheaperRoutineModel(prices, model);
   if (routine === undefined) return `${head} Keep long sessions short to cut cache re-reads.`;
   const { price: to, from } = routine;
   return `${head} Route routine steps (search, summaries, subagents) to ${routine.model} ($${to.output} against $${from.output} a million output tokens, $${to.cacheRead} against $${from.cacheRead} for cache reads) and keep long sessions short to cut cache re-reads.`;
-}
-
-/** TokenUsage with the 1-hour part of the cache writes (0 when the log does not say).
- * `cacheWrite1h` is read from the usage when an adapter adds it (see pricing.ts). */
-export type Usage = TokenUsage & { cacheWrite1h: number };
-
-function usageOf(u: TokenUsage): Usage {
-  const w = (u as TokenUsage & { cacheWrite1h?: unknown }).cacheWrite1h;
-  return { input: u.input, output: u.output, cacheWrite: u.cacheWrite, cacheWrite1h: typeof w === 'number' ? w : 0, cacheRead: u.cacheRead };
 }
 
 export interface ModelEntry extends Usage {
@@ -86,60 +103,17 @@ export interface CostState {
 
 export type CostResult = CostState;
 
-const zero = (): Usage => ({ input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 });
-/** `b` added into `a` (mutates and returns `a`). */
-function addUsage(a: Usage, b: Usage): Usage {
-  a.input += b.input;
-  a.output += b.output;
-  a.cacheWrite += b.cacheWrite;
-  a.cacheWrite1h += b.cacheWrite1h;
-  a.cacheRead += b.cacheRead;
-  return a;
-}
-const sumUsage = (a: Usage, b: Usage): Usage => {
-  const o = { input: a.input, output: a.output, cacheWrite: a.cacheWrite, cacheWrite1h: a.cacheWrite1h, cacheRead: a.cacheRead };
-  addUsage(o, b);
-  return o;
-};
-
-/** The five counts, in `zero()`'s order. */
-function packUsage(w: PackWriter, u: Usage): void {
-  for (const n of [u.input, u.output, u.cacheWrite, u.cacheWrite1h, u.cacheRead]) w.num(n);
-}
-
-function unpackUsage(r: PackReader): Usage {
-  return { input: r.num(), output: r.num(), cacheWrite: r.num(), cacheWrite1h: r.num(), cacheRead: r.num() };
-}
-
 function byRank(a: TopSession, b: TopSession): number {
   return b.rank - a.rank || compareOrdinal(a.at, b.at);
 }
 
-function validateUsage(v: unknown, p: string): Usage {
-  const o = obj(v, p);
-  return {
-    input: count(o['input'], `${p}.input`),
-    output: count(o['output'], `${p}.output`),
-    cacheWrite: count(o['cacheWrite'], `${p}.cacheWrite`),
-    cacheWrite1h: count(o['cacheWrite1h'], `${p}.cacheWrite1h`),
-    cacheRead: count(o['cacheRead'], `${p}.cacheRead`),
-  };
-}
-
-export interface PricedUsage extends Usage {
-  usd: number | null;
-}
-
-export function price(table: PriceTable, model: string, u: Usage): PricedUsage {
-  const d = dollars(table, model, u);
-  return { ...u, usd: d === undefined ? null : Math.round(d * 100) / 100 };
-}
+export { price, type PricedUsage, type Usage } from './_usage.js';
 
 export const cost: FleetDetector<CostState, CostResult> = {
   name: 'cost',
   init: () => ({ with_usage: 0, without_usage: 0, models: new Map(), repos: new Map(), weeks: new Map(), top: [] }),
   add(state, s: AgentSession, at) {
-    const usage = s.usage.filter(([, u]) => u.input + u.output + u.cacheWrite + u.cacheRead > 0).map(([m, u]): [string, Usage] => [m, usageOf(u)]);
+    const usage = s.usage.map(([m, u]): [string, Usage] => [m, usageOf(u)]).filter(([, u]) => hasUsage(u));
     if (usage.length === 0) {
       state.without_usage++;
       return state;
@@ -147,6 +121,8 @@ export const cost: FleetDetector<CostState, CostResult> = {
     state.with_usage++;
     let rank = 0;
     const week = sessionWeek(s);
+    const logged = new Map<string, number>();
+    for (const [model, u] of s.usage) if (u.loggedLine !== undefined) logged.set(model, u.loggedLine);
     for (const [model, u] of usage) {
       if (week !== undefined) {
         const wk = `${week}\u0000${model}`;
@@ -158,12 +134,13 @@ export const cost: FleetDetector<CostState, CostResult> = {
       if (m === undefined) state.models.set(model, (m = { ...zero(), first: at, sessions: emptySample(), evidence: [] }));
       addUsage(m, u);
       sampleSession(m.sessions, s.sessionId);
-      pushEvidence(m.evidence, evidenceRef(s, s.line, at));
+      // a logged cost's evidence is the line that states it, where a reader checks the dollars
+      pushEvidence(m.evidence, evidenceRef(s, logged.get(model) ?? s.line, at));
       const rk = `${s.repo}\u0000${model}`;
       let r = state.repos.get(rk);
       if (r === undefined) state.repos.set(rk, (r = zero()));
       addUsage(r, u);
-      rank += dollars(DEFAULT_PRICES, model, u) ?? 0;
+      rank += rankDollars(DEFAULT_PRICES, model, u);
     }
     const entry: TopSession = {
       at,
@@ -324,13 +301,16 @@ export const cost: FleetDetector<CostState, CostResult> = {
         cost_usd: priced.usd,
         proposal: {
           title: `Spend on ${model}: $${priced.usd.toFixed(2)} ($${perWeek.toFixed(2)}/week)`,
-          action: costAction(ctx.prices, model, m.sessions.count, m.cacheRead),
+          action: costAction(ctx.prices, model, m.sessions.count, priced),
           priority: perWeek >= 100 ? 'high' : perWeek >= 20 ? 'medium' : 'low',
         },
         evidence: publicEvidence(m.evidence),
         details: {
           tokens: { input: m.input, output: m.output, cache_write: m.cacheWrite, cache_write_1h: m.cacheWrite1h, cache_read: m.cacheRead },
           usd_per_week: Math.round(perWeek * 100) / 100,
+          logged_usd: priced.logged_usd,
+          table_usd: priced.table_usd,
+          logged_sessions: m.loggedSessions,
         },
       });
     }

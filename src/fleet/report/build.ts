@@ -48,8 +48,13 @@ interface TokenCounts {
   cache_read: number;
 }
 
+/** `usd` = `logged_usd` + `table_usd` (each in cents): the dollars the agents logged for their
+ * sessions, and the table's price of the tokens of the sessions that logged none (null: no price);
+ * `usd` is null only when neither is known. */
 export interface CostRow extends TokenCounts {
   usd: number | null;
+  logged_usd: number;
+  table_usd: number | null;
 }
 
 /** One week of the span (a Monday, UTC): its sessions, the time the findings lost in
@@ -74,13 +79,19 @@ export interface FleetReport {
   cost: {
     prices: { as_of: string; source: string };
     total_usd: number;
+    /** the part of total_usd the agents logged themselves, and the part priced with the table */
+    logged_usd: number;
+    table_usd: number;
     usd_per_week: number;
     sessions_with_usage: number;
     sessions_without_usage: number;
+    /** sessions counted at the cost their log states */
+    sessions_with_logged_cost: number;
     tokens: TokenCounts;
-    models: Array<CostRow & { model: string; sessions: number }>;
+    models: Array<CostRow & { model: string; sessions: number; logged_sessions: number; logged_at_table_usd: number | null }>;
     repos: Array<CostRow & { repo: string; model: string }>;
-    top_sessions: Array<{ session_id: string; repo: string; file: string; line: number; usd: number | null }>;
+    top_sessions: Array<{ session_id: string; repo: string; file: string; line: number; usd: number | null; logged_usd: number }>;
+    /** models with tokens that neither a logged cost nor the table prices (not counted) */
     unpriced_models: string[];
   };
   findings: FleetFinding[];
@@ -99,7 +110,16 @@ function iso(us: number | null): string | null {
 }
 
 function tokens(u: PricedUsage): CostRow {
-  return { input: u.input, output: u.output, cache_write: u.cacheWrite, cache_write_1h: u.cacheWrite1h, cache_read: u.cacheRead, usd: u.usd };
+  return {
+    input: u.input,
+    output: u.output,
+    cache_write: u.cacheWrite,
+    cache_write_1h: u.cacheWrite1h,
+    cache_read: u.cacheRead,
+    usd: u.usd,
+    logged_usd: u.logged_usd,
+    table_usd: u.table_usd,
+  };
 }
 
 function byKey(a: string, b: string): number {
@@ -172,19 +192,24 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
   const models: FleetReport['cost']['models'] = [];
   const unpriced: string[] = [];
   const all: TokenCounts = { input: 0, output: 0, cache_write: 0, cache_write_1h: 0, cache_read: 0 };
-  let totalUsd = 0;
+  // in whole cents, as each row is rounded: logged + table = total exactly
+  let loggedCents = 0;
+  let tableCents = 0;
+  let loggedSessions = 0;
   for (const [model, m] of [...c.models.entries()].sort((x, y) => byKey(x[0], y[0]))) {
     const p = price(prices, model, m);
-    if (p.usd === null) unpriced.push(model);
-    else totalUsd += p.usd * 100;
-    models.push({ model, sessions: m.sessions.count, ...tokens(p) });
+    if (p.table_usd === null) unpriced.push(model);
+    else tableCents += Math.round(p.table_usd * 100);
+    loggedCents += Math.round(p.logged_usd * 100);
+    loggedSessions += m.loggedSessions;
+    models.push({ model, sessions: m.sessions.count, logged_sessions: m.loggedSessions, ...tokens(p), logged_at_table_usd: p.logged_at_table_usd });
     all.input += m.input;
     all.output += m.output;
     all.cache_write += m.cacheWrite;
     all.cache_write_1h += m.cacheWrite1h;
     all.cache_read += m.cacheRead;
   }
-  totalUsd = Math.round(totalUsd) / 100;
+  const totalUsd = (loggedCents + tableCents) / 100;
   const repos = [...c.repos.entries()]
     .map(([k, u]) => {
       const [repo, model] = k.split('\u0000') as [string, string];
@@ -193,11 +218,14 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
     .sort((x, y) => (y.usd ?? 0) - (x.usd ?? 0) || byKey(x.repo, y.repo) || byKey(x.model, y.model));
   const top = c.top.map((t) => {
     let usd: number | null = 0;
+    let logged = 0;
     for (const [model, u] of t.usage) {
-      const p = price(prices, model, u).usd;
-      usd = p === null || usd === null ? null : usd + p;
+      const p = price(prices, model, u);
+      usd = p.usd === null || usd === null ? null : usd + p.usd;
+      logged += p.logged_usd;
     }
-    return { session_id: t.session_id, repo: t.repo, file: t.file, line: t.line, usd: usd === null ? null : Math.round(usd * 100) / 100 };
+    const cents = (x: number) => Math.round(x * 100) / 100;
+    return { session_id: t.session_id, repo: t.repo, file: t.file, line: t.line, usd: usd === null ? null : cents(usd), logged_usd: cents(logged) };
   });
 
   return {
@@ -215,9 +243,12 @@ export function buildFleetReport(results: FleetResults, options: FleetReportOpti
     cost: {
       prices: { as_of: prices.as_of, source: prices.source },
       total_usd: totalUsd,
+      logged_usd: loggedCents / 100,
+      table_usd: tableCents / 100,
       usd_per_week: Math.round((totalUsd / weeks) * 100) / 100,
       sessions_with_usage: c.with_usage,
       sessions_without_usage: c.without_usage,
+      sessions_with_logged_cost: loggedSessions,
       tokens: all,
       models,
       repos,

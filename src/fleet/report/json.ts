@@ -11,12 +11,16 @@
  *   "totals": {"hours", "hours_per_week", "dollars_per_week"|null,    // sum over findings, which overlap
  *              "active_hours"},                                  // (an upper bound); the sessions' active time
  *   "cost": {"prices": {"as_of", "source"}, "total_usd", "usd_per_week",
+ *            "logged_usd", "table_usd",              // total_usd = the dollars the logs state + the table's
  *            "sessions_with_usage", "sessions_without_usage",
+ *            "sessions_with_logged_cost",            // counted at the cost their log states (instance_cost)
  *            "tokens": {"input", "output", "cache_write", "cache_write_1h", "cache_read"},   // 1h: part of cache_write
- *            "models": [{"model", "sessions", "input", "output", "cache_write", "cache_write_1h", "cache_read", "usd"|null}],
- *            "repos": [{"repo", "model", ...tokens, "usd"|null}],
- *            "top_sessions": [{"session_id", "repo", "file", "line", "usd"|null}],   // at most 10
- *            "unpriced_models": [...]},
+ *            "models": [{"model", "sessions", "logged_sessions", "input", "output", "cache_write", "cache_write_1h",
+ *                        "cache_read", "usd"|null, "logged_usd", "table_usd"|null,   // usd null: no price, nothing logged
+ *                        "logged_at_table_usd"|null}],   // the table's price of the logged sessions' tokens, not counted
+ *            "repos": [{"repo", "model", ...tokens, "usd"|null, "logged_usd", "table_usd"|null}],
+ *            "top_sessions": [{"session_id", "repo", "file", "line", "usd"|null, "logged_usd"}],   // at most 10
+ *            "unpriced_models": [...]},          // tokens neither a logged cost nor the table prices
  *   "findings": [{                          // by seconds_lost desc, then key, kind, category
  *      "kind": "failed_retry"|"error_cluster"|"tool_time"|"friction"|"toil"|"cost",
  *      "key", "category"?,                   // category: taxonomy (error_cluster), friction kind

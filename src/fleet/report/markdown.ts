@@ -24,6 +24,12 @@ const hoursPerWeek = (h: number, lost: number): string => (h === 0 && lost > 0 ?
 const msText = (n: number | null): string =>
   n === null ? '–' : n >= 60_000 ? `${(n / 60_000).toFixed(1)} min` : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
 
+/** Where the token cost's dollars come from, when logs stated some: "$X logged by the agents, $Y from the price table; ". */
+function costSources(r: FleetReport): string {
+  if (r.cost.sessions_with_logged_cost === 0) return '';
+  return `${usd(r.cost.logged_usd)} as the agents logged it in ${r.cost.sessions_with_logged_cost} session(s), ${usd(r.cost.table_usd)} from the price table; `;
+}
+
 export function renderFleetMarkdown(r: FleetReport): string {
   const out: string[] = [];
   const span = r.span.from === null ? 'no timestamps' : `${r.span.from} to ${r.span.to} (${num(r.span.weeks)} weeks)`;
@@ -42,7 +48,9 @@ export function renderFleetMarkdown(r: FleetReport): string {
     `- Hours lost: ${num(r.totals.hours)} (${hoursPerWeek(r.totals.hours_per_week, r.totals.hours)}/week${dollars}), summed over findings that overlap: an upper bound (sessions active ${num(r.totals.active_hours)} h)`,
   );
   const unpriced = r.cost.unpriced_models.length === 0 ? '' : `; not counted: ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')} (no price)`;
-  out.push(`- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; prices as of ${cell(r.cost.prices.as_of)}${unpriced})`);
+  out.push(
+    `- Token cost: ${usd(r.cost.total_usd)} (${usd(r.cost.usd_per_week)}/week; ${costSources(r)}prices as of ${cell(r.cost.prices.as_of)}${unpriced})`,
+  );
   out.push('');
 
   out.push(
@@ -112,10 +120,15 @@ export function renderFleetMarkdown(r: FleetReport): string {
     `Prices: ${escapeMarkdown(r.cost.prices.source)}, as of ${escapeMarkdown(r.cost.prices.as_of)}. Sessions with usage: ${r.cost.sessions_with_usage}; without: ${r.cost.sessions_without_usage}.`,
     '',
   );
-  out.push('| Model | Sessions | Input | Output | Cache write | Cache read | USD |', '|---|---|---|---|---|---|---|');
+  if (r.cost.sessions_with_logged_cost > 0)
+    out.push(
+      `Logged cost: ${r.cost.sessions_with_logged_cost} session(s) state what they cost (SWE-agent, mini-swe-agent \`instance_cost\`), ${usd(r.cost.logged_usd)}, counted as logged; the table prices the tokens of the others, ${usd(r.cost.table_usd)}.`,
+      '',
+    );
+  out.push('| Model | Sessions | Input | Output | Cache write | Cache read | USD | Of which logged |', '|---|---|---|---|---|---|---|---|');
   for (const m of r.cost.models)
     out.push(
-      `| ${cell(m.model)} | ${m.sessions} | ${num(m.input)} | ${num(m.output)} | ${num(m.cache_write)} | ${num(m.cache_read)} | ${usd(m.usd)} |`,
+      `| ${cell(m.model)} | ${m.sessions} | ${num(m.input)} | ${num(m.output)} | ${num(m.cache_write)} | ${num(m.cache_read)} | ${usd(m.usd)} | ${m.logged_sessions === 0 ? '–' : `${usd(m.logged_usd)} (${m.logged_sessions} session(s))`} |`,
     );
   out.push('');
   if (r.cost.repos.length > 0) {
@@ -130,7 +143,10 @@ export function renderFleetMarkdown(r: FleetReport): string {
     out.push('');
   }
   if (r.cost.unpriced_models.length > 0)
-    out.push(`Models without a price (not counted): ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')}.`, '');
+    out.push(
+      `Models without a price (their tokens not counted, but where a session logged its cost): ${r.cost.unpriced_models.map((m) => cell(m)).join(', ')}.`,
+      '',
+    );
 
   out.push('## Files', '');
   out.push('| File | Sessions | Calls | Failed | Outcome unknown |', '|---|---|---|---|---|');

@@ -24,6 +24,7 @@ export class SessionBuilder {
   /** usage per response key, the last record of a response winning (see `usage`) */
   private readonly responses = new Map<string, [string, TokenUsage]>();
   private anonymous = 0;
+  private logged: { usd: number; line: number; model: string } | undefined;
 
   /** A timestamp of a session event: first/last time and active time (gaps over 5 min are idle). */
   event(us: number | undefined): void {
@@ -57,6 +58,16 @@ export class SessionBuilder {
     this.responses.set(key ?? `\u0000${this.anonymous++}`, [model, u]);
   }
 
+  /**
+   * The session's cost as the agent logged it (`usd` > 0, written at `line`). It is the whole
+   * session's, so it is kept only when the session's usage names at most one model: `model`
+   * names it when the log has no token counts. With several models it could not be split
+   * between them, and their tokens are priced by the table instead.
+   */
+  loggedCost(usd: unknown, line: number, model: string): void {
+    if (typeof usd === 'number' && Number.isFinite(usd) && usd > 0) this.logged = { usd, line, model };
+  }
+
   build(fields: {
     sessionId: string;
     agent: AgentFormat;
@@ -78,6 +89,13 @@ export class SessionBuilder {
         if (u.cacheWrite1h !== undefined || t.cacheWrite1h !== undefined) t.cacheWrite1h = (t.cacheWrite1h ?? 0) + (u.cacheWrite1h ?? 0);
         t.cacheRead += u.cacheRead;
       }
+    }
+    const logged = this.logged;
+    if (logged !== undefined && byModel.size <= 1) {
+      let u = byModel.values().next().value;
+      if (u === undefined) byModel.set(logged.model, (u = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }));
+      u.loggedUsd = logged.usd;
+      u.loggedLine = logged.line;
     }
     const s: AgentSession = {
       sessionId: fields.sessionId,

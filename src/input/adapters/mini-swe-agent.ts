@@ -20,7 +20,9 @@
  *   the trajectory has; calls have a start, no end and no measured duration.
  * - usage: `extra.response.usage` of each assistant message (prompt tokens
  *   without the cached part, cached tokens, completion tokens), per
- *   `extra.response.model`, de-duplicated by response id.
+ *   `extra.response.model`, de-duplicated by response id; with the cost the agent
+ *   logged for the run (`info.model_stats.instance_cost`, when above 0, on the line it
+ *   is written; for `info.config.model.model_name` when no response has usage).
  * A message that is not an object, or whose `role`/`content` has the wrong
  * type, is skipped as malformed.
  */
@@ -43,6 +45,8 @@ const BASH_BLOCK = /```bash[ \t]*\r?\n([\s\S]*?)\r?\n?```/g;
 const RETURNCODE = /<returncode>\s*(-?\d+)\s*<\/returncode>/;
 const SUBMIT = 'COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT';
 const MAX_ERROR_CHARS = 500;
+/** What is read of `info` (each taken alone, so its line is known): the run's logged cost and its configured model. */
+const INFO_FIELDS = new Set(['info.model_stats.instance_cost', 'info.config.model.model_name']);
 
 function stem(path: string): string {
   return basename(path)
@@ -60,6 +64,8 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   const b = new SessionBuilder();
   let instanceId: string | undefined;
   let waiting: Waiting | undefined;
+  let cost: { usd: unknown; line: number } | undefined;
+  let configModel: string | undefined;
 
   const parts = walkJson(path, FORMAT, (p, kind, line) => {
     if (p.length === 0) {
@@ -75,12 +81,18 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
       }
       return p[0] === 'instance_id';
     }
+    if (p[0] === 'info') return INFO_FIELDS.has(p.join('.'));
     return p.length === 2 && p[0] === 'messages';
   });
 
   for await (const { path: p, value, line } of parts) {
     if (p[0] === 'instance_id') {
       if (typeof value === 'string' && value !== '') instanceId = value;
+      continue;
+    }
+    if (p[0] === 'info') {
+      if (p[2] === 'instance_cost') cost = { usd: value, line };
+      else if (typeof value === 'string' && value !== '') configModel = value;
       continue;
     }
     const index = p[1] as number;
@@ -148,6 +160,7 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
     }
   }
 
+  if (cost !== undefined) b.loggedCost(cost.usd, cost.line, configModel ?? 'unknown');
   const id = instanceId ?? stem(path);
   const seedRepo = repoFromInstanceId(id);
   const owner = /^([^_]+(?:_[^_]+)*?)__/.exec(id)?.[1];

@@ -25,8 +25,9 @@
  * measuredMs = execution_time, outcome "error" with the observation as its text
  * when the observation is an error, else "ok"; history calls have no outcome;
  * usage from `info.model_stats` (tokens_sent / tokens_received) for the model of
- * `replay_config.agent.model.name`; a call's or error's line is the file line
- * where its step or message opens (its `{`).
+ * `replay_config.agent.model.name` ("unknown" without one), with the cost the agent
+ * logged (`instance_cost`, when above 0; its line is the cost's evidence); a call's
+ * or error's line is the file line where its step or message opens (its `{`).
  * A step or message that is not an object or has a field of the wrong type is
  * skipped as malformed.
  */
@@ -86,6 +87,7 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   let githubUrl: string | undefined;
   let model: string | undefined;
   let stats: Obj | undefined;
+  let costLine = 1;
 
   const parts = walkJson(path, FORMAT, (p, kind, line) => {
     if (p.length === 0) {
@@ -100,8 +102,10 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
           throw invalid(FORMAT, `"${top}" is ${kind === 'object' ? 'an object' : 'a scalar'}, expected a list`, { file: path, line });
         return false;
       }
-      return top === 'info' || top === 'replay_config';
+      // an `info` object is walked into, for the line its cost is written on; anything else is taken (and refused below)
+      return (top === 'info' && kind !== 'object') || top === 'replay_config';
     }
+    if (top === 'info') return p.length === 2 ? !(p[1] === 'model_stats' && kind === 'object') : p.length === 3;
     return p.length === 2 && (top === 'trajectory' || top === 'history');
   });
 
@@ -109,10 +113,17 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
     const top = p[0];
     const ctx = { file: path, line };
     if (top === 'info') {
-      if (value === null) continue;
-      if (!isObj(value)) throw invalid(FORMAT, `"info" is ${typeName(value)}, expected an object`, ctx);
-      if (typeof value.instance_id === 'string' && value.instance_id !== '') instanceId = value.instance_id;
-      if (isObj(value.model_stats)) stats = value.model_stats;
+      if (p.length === 1) {
+        if (value === null) continue;
+        throw invalid(FORMAT, `"info" is ${typeName(value)}, expected an object`, ctx);
+      }
+      if (p[1] === 'instance_id' && typeof value === 'string' && value !== '') instanceId = value;
+      // info.model_stats, one field at a time (a model_stats that is not an object counts nothing)
+      if (p.length === 3) {
+        stats ??= {};
+        stats[p[2] as string] = value;
+        if (p[2] === 'instance_cost') costLine = line;
+      }
       continue;
     }
     if (top === 'replay_config') {
@@ -151,7 +162,10 @@ export async function* sessions(path: string, opts: AdapterReadOptions = {}): As
   if (repo === undefined) repo = repoFromInstanceId(instanceId ?? basename(path).split('.')[0] ?? '');
   const b = stepCount > 0 ? steps : hist;
   if (stats !== undefined) {
-    b.usage(undefined, model ?? 'unknown', { input: tokens(stats.tokens_sent), output: tokens(stats.tokens_received), cacheWrite: 0, cacheRead: 0 });
+    const m = model ?? 'unknown';
+    b.usage(undefined, m, { input: tokens(stats.tokens_sent), output: tokens(stats.tokens_received), cacheWrite: 0, cacheRead: 0 });
+    // the instance's cost, not `total_cost` (the whole batch's so far, when the run had several instances)
+    b.loggedCost(stats.instance_cost, costLine, m);
   }
   const identity = (githubUrl === undefined ? undefined : remoteName(githubUrl)) ?? repo ?? 'global';
   yield b.build({ sessionId: id, agent: 'swe-agent', file: path, line: 1, repo: identity, seedRepo: repo });

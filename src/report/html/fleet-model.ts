@@ -69,6 +69,11 @@ export interface FleetCost {
   prices?: { as_of: string; source: string };
   /** dollars over the span */
   total_usd: number;
+  /** the part of total_usd the agents logged, and the part the price table priced */
+  logged_usd?: number;
+  table_usd?: number;
+  /** sessions counted at the cost their log states */
+  sessions_with_logged_cost?: number;
   usd_per_week?: number;
   tokens: TokenCounts;
   /** usd null: a model without a price */

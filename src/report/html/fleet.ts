@@ -56,14 +56,19 @@ export function fleetTotals(r: FleetReport): FleetTotals {
 /**
  * What the tiles' sums are: the findings count the same minutes more than once (a failing
  * `git commit`'s hook wait is its tool time, its loop's and its error cluster's), so the hours are
- * a bound, said beside the sessions' active time, as the Markdown report says them; and the
- * token cost leaves out the models the price table does not know.
+ * a bound, said beside the sessions' active time, as the Markdown report says them; the token
+ * cost's dollars the agents logged and those the table priced; and the models it leaves out.
  */
 function totalsNote(r: FleetReport): string {
   const active = r.totals?.active_hours;
   const parts = [
     `Hours lost are summed over findings that overlap: an upper bound${active === undefined ? '' : `; the sessions were active ${formatNumber(active, 2)} h`}.`,
   ];
+  const logged = r.cost.sessions_with_logged_cost ?? 0;
+  if (logged > 0)
+    parts.push(
+      `Of the token cost, $${formatNumber(r.cost.logged_usd ?? 0, 2)} is what the agents logged in ${logged} session(s), $${formatNumber(r.cost.table_usd ?? 0, 2)} the price table's.`,
+    );
   const unpriced = r.cost.unpriced_models ?? [];
   if (unpriced.length > 0) parts.push(`The token cost leaves out ${unpriced.map((m) => `<code>${e(m)}</code>`).join(', ')} (no price).`);
   return `<p class="note" data-note="totals">${parts.join(' ')}</p>`;

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { miniSweAgent } from '../../../src/input/adapters/mini-swe-agent.js';
 import { sweAgent } from '../../../src/input/adapters/swe-agent.js';
@@ -23,7 +24,12 @@ describe(miniSweAgent.name, () => {
     ]);
     expect(s!.calls[1]!.errorText).toBe('<returncode>1</returncode>\n<output>\nE   AssertionError: 1 != 2\n</output>');
     expect(s).toMatchObject({ sessionId: 'acme__widgets-7', agent: 'mini-swe-agent', repo: 'acme/widgets', seedRepo: 'widgets' });
-    expect(s!.usage).toEqual([['acme/model-1', { input: 1560 - 1200, output: 92, cacheWrite: 0, cacheRead: 1200 }]]);
+    // with the run's cost as the agent logged it (info.model_stats.instance_cost) and the line it is on
+    const costLine = valueLines(readFileSync(file, 'utf8'), 3).get('info/model_stats/instance_cost');
+    expect(readFileSync(file, 'utf8').split('\n')[costLine! - 1]).toContain('"instance_cost": 0.01');
+    expect(s!.usage).toEqual([
+      ['acme/model-1', { input: 1560 - 1200, output: 92, cacheWrite: 0, cacheRead: 1200, loggedUsd: 0.01, loggedLine: costLine }],
+    ]);
     expect((s!.lastUs! - s!.firstUs!) / 1e6).toBe(180); // response `created` times, 08:00:00 -> 08:03:00
   });
 
@@ -52,6 +58,42 @@ describe(miniSweAgent.name, () => {
     // located: the file is one line
     expect(skips.map((k) => k.message)).toEqual([`Invalid mini-swe-agent log: message #1: a number, expected an object, at line 1 in ${bad}`]);
     expect(s!.calls).toHaveLength(1);
+  });
+
+  describe('logged cost', () => {
+    const tmp = mkdtempSync(`${tmpdir()}/mini-cost-`);
+    const answer = (model: string, id: string) => ({
+      role: 'assistant',
+      content: '```bash\nls\n```',
+      extra: { response: { id, model, usage: { prompt_tokens: 100, completion_tokens: 10 } } },
+    });
+    async function usageOf(info: unknown, messages: unknown[]) {
+      const f = `${tmp}/o__r-${Math.random().toString(36).slice(2)}.traj.json`;
+      writeFileSync(f, JSON.stringify({ info, messages, trajectory_format: 'mini-swe-agent-1' }, null, 2));
+      const [s] = await collect(miniSweAgent.sessions(f));
+      return { usage: s!.usage, line: valueLines(readFileSync(f, 'utf8'), 3).get('info/model_stats/instance_cost') };
+    }
+
+    it("without token counts, the cost is the configured model's", async () => {
+      const { usage, line } = await usageOf(
+        { model_stats: { instance_cost: 2.5, api_calls: 3 }, config: { model: { model_name: 'google/gemini-3-pro-preview' } } },
+        [{ role: 'user', content: 'go' }],
+      );
+      expect(usage).toEqual([
+        ['google/gemini-3-pro-preview', { input: 0, output: 0, cacheWrite: 0, cacheRead: 0, loggedUsd: 2.5, loggedLine: line }],
+      ]);
+    });
+
+    it('a run of one model logs its cost for it; a run of two keeps the table prices (its one cost cannot be split); a cost of 0 is not recorded, not free', async () => {
+      const logged = async (cost: number, answers: unknown[]) =>
+        (await usageOf({ model_stats: { instance_cost: cost } }, answers)).usage.map(([m, u]) => [m, u.loggedUsd]);
+      expect(await logged(2.5, [answer('m-a', '1'), answer('m-a', '2')])).toEqual([['m-a', 2.5]]);
+      expect(await logged(2.5, [answer('m-a', '1'), answer('m-b', '2')])).toEqual([
+        ['m-a', undefined],
+        ['m-b', undefined],
+      ]);
+      expect(await logged(0, [answer('m-a', '1')])).toEqual([['m-a', undefined]]);
+    });
   });
 
   it('is detected as mini-swe-agent, not SWE-agent', () => {

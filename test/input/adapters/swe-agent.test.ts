@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AgentSession } from '../../../src/agent-session.js';
 import { describe, expect, it } from 'vitest';
 import { isErrorObservation, repoFromInstanceId, sweAgent } from '../../../src/input/adapters/swe-agent.js';
 import { collect, FIXTURES, head } from './_collect.js';
@@ -62,6 +65,56 @@ describe(sweAgent.name, () => {
         message: `${message}, at line ${line} in ${file}`,
         context: { file, line },
       });
+    });
+  });
+
+  describe('logged cost', () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'fp-swe-cost-'));
+    /** A one-step trajectory with these `info.model_stats`, pretty-printed as SWE-agent writes it. */
+    async function withStats(stats: unknown, model?: string): Promise<{ usage: AgentSession['usage']; lines: Map<string, number> }> {
+      const file = path.join(tmp, `o__r-${Math.random().toString(36).slice(2)}.traj`);
+      const doc = {
+        trajectory: [{ action: 'ls', observation: '' }],
+        info: { model_stats: stats },
+        ...(model ? { replay_config: { agent: { model: { name: model } } } } : {}),
+      };
+      writeFileSync(file, JSON.stringify(doc, null, 4));
+      const [s] = await collect(sweAgent.sessions(file));
+      return { usage: s!.usage, lines: valueLines(readFileSync(file, 'utf8'), 3) };
+    }
+
+    it('reads instance_cost as the cost the agent logged, on the line it is written (the fixture: $0.10, no token counts)', async () => {
+      const file = `${dir}acme__widgets-42.traj`;
+      const [s] = await collect(sweAgent.sessions(file));
+      const line = valueLines(readFileSync(file, 'utf8'), 3).get('info/model_stats/instance_cost');
+      expect(readFileSync(file, 'utf8').split('\n')[line! - 1]).toContain('"instance_cost": 0.1');
+      expect(s!.usage).toEqual([['unknown', { input: 0, output: 0, cacheWrite: 0, cacheRead: 0, loggedUsd: 0.1, loggedLine: line }]]);
+    });
+
+    it("with the tokens, for replay_config's model; total_cost (the batch's so far) is not the instance's", async () => {
+      const { usage, lines } = await withStats(
+        { total_cost: 9.5, instance_cost: 1.26719, tokens_sent: 122612, tokens_received: 1369, api_calls: 12 },
+        'gpt-4o',
+      );
+      expect(usage).toEqual([
+        [
+          'gpt-4o',
+          { input: 122612, output: 1369, cacheWrite: 0, cacheRead: 0, loggedUsd: 1.26719, loggedLine: lines.get('info/model_stats/instance_cost') },
+        ],
+      ]);
+    });
+
+    it('an instance_cost of 0 is "not recorded", as one that is a string or absent: the tokens stay for the table to price', async () => {
+      const logged = async (stats: Record<string, unknown>) => (await withStats(stats)).usage.map(([, u]) => u.loggedUsd);
+      expect(await logged({ instance_cost: 0.5, tokens_sent: 10 })).toEqual([0.5]);
+      // realdata's marshmallow replay: 11 api_calls, 0 tokens sent, cost 0: nothing was measured
+      expect(await logged({ instance_cost: 0, tokens_sent: 0, tokens_received: 0, api_calls: 11 })).toEqual([undefined]);
+      // a model the agent could not price logs 0 for real tokens
+      expect((await withStats({ instance_cost: 0, tokens_sent: 10, tokens_received: 2 })).usage).toEqual([
+        ['unknown', { input: 10, output: 2, cacheWrite: 0, cacheRead: 0 }],
+      ]);
+      expect(await logged({ instance_cost: '1.5', tokens_sent: 10 })).toEqual([undefined]);
+      expect(await logged({ tokens_sent: 10 })).toEqual([undefined]);
     });
   });
 

@@ -167,6 +167,15 @@ describe('fleet totals', () => {
     const old = parseHTML(renderFleetHtml(base, CTX)).document.querySelector('[data-note="totals"]')!.textContent;
     expect(old).toBe('Hours lost are summed over findings that overlap: an upper bound.');
   });
+
+  it('say which dollars the agents logged and which the price table gave', () => {
+    const base = smallFleetReport();
+    const r = { ...base, cost: { ...base.cost, total_usd: 5.27, logged_usd: 4.27, table_usd: 1, sessions_with_logged_cost: 3 } };
+    const note = parseHTML(renderFleetHtml(r, CTX)).document.querySelector('[data-note="totals"]')!.textContent;
+    expect(note).toBe(
+      "Hours lost are summed over findings that overlap: an upper bound. Of the token cost, $4.27 is what the agents logged in 3 session(s), $1.00 the price table's.",
+    );
+  });
 });
 
 describe('sizes: 0, 1 and 10,000 findings', () => {
