@@ -90,6 +90,22 @@ describe(cost.name, () => {
         '($5 against $25 a million output tokens, $0.1 against $0.5 for cache reads) and keep long sessions short to cut cache re-reads.',
     );
     expect(actions['claude-haiku-4-5-20251001']).toBe('1 session(s); cache reads are 1,000 tokens. Keep long sessions short to cut cache re-reads.');
+
+    // no cache reads (SWE-agent): no advice about cache re-reads, the input tokens instead
+    const plain = cost.init();
+    cost.add(plain, session('c', 'f', [], { usage: [['gpt-5.1-codex', u(120_000, 1_000, 0, 0)]] }), [0]);
+    cost.add(plain, session('d', 'f', [], { usage: [['claude-haiku-4-5-20251001', u(5_000, 100, 0, 0)]] }), [1]);
+    const plainActions = Object.fromEntries(cost.findings(cost.finalize(plain), ctx).map((f) => [f.key, f.proposal.action]));
+    expect(plainActions['gpt-5.1-codex']).toBe(
+      '1 session(s); input is 120,000 tokens, with no cache reads: each step sends the context again at the full input price. ' +
+        'Route routine steps (search, summaries, subagents) to gpt-5-mini ($2 against $10 a million output tokens, $0.025 against $0.125 for cache reads) ' +
+        'and turn on prompt caching where the provider offers it.',
+    );
+    expect(plainActions['claude-haiku-4-5-20251001']).toBe(
+      '1 session(s); input is 5,000 tokens, with no cache reads: each step sends the context again at the full input price. ' +
+        'Turn on prompt caching where the provider offers it.',
+    );
+    for (const a of Object.values(plainActions)) expect(a).not.toContain('cache re-reads');
   });
 
   it('--prices: reads a table, names a bad field', () => {
