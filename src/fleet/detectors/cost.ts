@@ -78,7 +78,11 @@ function costAction(prices: PriceTable, model: string, sessions: number, p: Pric
       ? `input is ${n(p.input)} tokens, with no cache reads: each step sends the context again at the full input price.`
       : 'the log gives no token counts.';
   const head = `${sessions} session(s)${sourceText(sessions, p)}; ${tokens}`;
-  const shorter = cached ? 'keep long sessions short to cut cache re-reads' : p.input > 0 ? 'turn on prompt caching where the provider offers it' : '';
+  const shorter = cached
+    ? 'keep long sessions short to cut cache re-reads'
+    : p.input > 0
+      ? 'turn on prompt caching where the provider offers it'
+      : '';
   const routine = cheaperRoutineModel(prices, model);
   if (routine === undefined) return shorter === '' ? head : `${head} ${shorter[0]!.toUpperCase()}${shorter.slice(1)}.`;
   const { price: to, from } = routine;
