@@ -185,6 +185,25 @@ describe('a temporary folder that cannot be written (TMPDIR)', () => {
   });
 });
 
+describe('stdin in messages', () => {
+  const viaStdin = (args: string[], input: string) => spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+
+  it("is named <stdin> in errors and warnings, for --input - and merge -: 'in -' read as garbage", () => {
+    const bad = viaStdin(['--input', '-'], '[1');
+    expect(bad.stderr).toBe('fleet-proposals: Invalid JSON: unexpected end of input (truncated?), at byte 2, line 1 in <stdin>\n');
+    expect(bad.status).toBe(3);
+    const piped = viaStdin([], '[1'); // no --input: stdin because it is piped
+    expect(piped.stderr).toBe(bad.stderr);
+    const first = '{"session_id": "a", "errors": [{"message": "x"}]}\n';
+    const odd = viaStdin(['--input', '-', '--format', 'json'], `${first}5\n`);
+    expect(odd.stderr.split('\n')[0]).toBe(`Invalid session: record is a number, expected an object, at byte ${first.length}, line 2 in <stdin>`);
+    expect(odd.status).toBe(0);
+    const state = viaStdin(['merge', '-'], 'garbage');
+    expect(state.stderr).toMatch(/^fleet-proposals: Invalid state file: .*, in <stdin>\n$/);
+    expect(state.status).toBe(3);
+  });
+});
+
 describe('gzip with bytes after its end', () => {
   it('is exit 3 located at the first byte after the last member, for a file with any workers and for stdin (it was "at byte 0", or where inflating had got)', async () => {
     const dir = tmp();
@@ -202,7 +221,7 @@ describe('gzip with bytes after its end', () => {
       expect(r.code).toBe(3);
     }
     const r = spawnSync(process.execPath, [CLI, '--input', '-'], { input: bytes, encoding: 'utf8' });
-    expect(r.stderr).toBe(message('-'));
+    expect(r.stderr).toBe(message('<stdin>'));
     expect(r.status).toBe(3);
   });
 });

@@ -43,8 +43,11 @@ export interface StreamHandle {
   rest: AsyncIterator<Buffer>;
 }
 
+/** Standard input given as `-`, as messages, fleet evidence and states name it ("in -" read as garbage). */
+export const STDIN_NAME = '<stdin>';
+
 export interface Input {
-  /** the path as given (or found in a folder); '-' for stdin */
+  /** the path as given (or found in a folder); STDIN_NAME for `-` */
   path: string;
   /** regular files: bytes at classification (compressed size for gzip); read exactly this many */
   size?: number;
