@@ -14,6 +14,7 @@ import { checkFleetHourlyRate, DEFAULT_OPTIONS, type ResolvedOptions } from './o
 import { PROFILE_REGISTRY } from './profiles/registry.js';
 import { parsePyFloat } from './python/py-float.js';
 import { SCALE_OPTIONS, scaleOptions, WORKER_OPTIONS, workerConcurrency } from './distributed/cli-options.js';
+import { endBySignal, listenToSignals, signalsToWorker } from './signals.js';
 
 /**
  * yargs' CommonJS build: its ESM build lays out --help with cliui's ESM shim, which cuts lines every
@@ -248,6 +249,12 @@ let output: typeof import('./output.js') | undefined;
 /** Set with it: the private temporary folders (inflated agent logs) a signal must remove. */
 let scratch: typeof import('./input/scratch.js') | undefined;
 
+/** What a signal must remove before the process ends by it (signals.ts). */
+function removeTempFiles(): void {
+  output?.removeTempFilesSync();
+  scratch?.removeScratchSync();
+}
+
 /**
  * The modules that run a command, imported by its handler: `--help`, `--version` and usage
  * errors load none of them (the analysis, the decoder, the profiles: most of start-up's CPU).
@@ -308,10 +315,19 @@ export async function cli(rawArgv: readonly string[], io: Io): Promise<number> {
       'Run shard jobs of distributed runs (--redis) until stopped with SIGINT or SIGTERM',
       (y) => y.options(WORKER_OPTIONS),
       async (a) => {
-        const { runWorkerUntilSignal } = await import('./distributed/run-worker.js'); // BullMQ: loaded only here
-        exit = await runWorkerUntilSignal(last(a['redis'] as string | string[])!, workerConcurrency(a as Record<string, unknown>), io.stderr);
-        // a worker whose Redis is gone keeps reconnect timers alive: end the process (it writes no report)
-        process.exit(exit);
+        const redis = last(a['redis'] as string | string[])!;
+        const concurrency = workerConcurrency(a as Record<string, unknown>);
+        // BullMQ: loaded only here; scratch: the temporary copies of the jobs' agent logs, for endBySignal
+        const [{ runWorkerUntil }, tmp] = await Promise.all([import('./distributed/run-worker.js'), import('./input/scratch.js')]);
+        scratch = tmp;
+        const { signals, release } = signalsToWorker();
+        try {
+          await runWorkerUntil(redis, concurrency, io.stderr, signals);
+        } finally {
+          release();
+        }
+        // as every command a signal stops (130, 143); also ends reconnect timers of a Redis that is gone
+        endBySignal(signals.first!, removeTempFiles);
       },
     )
     .strict()
@@ -359,18 +375,8 @@ const isMain =
   process.argv[1] !== undefined &&
   import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
-  // A signal must not leave a temporary file behind (an output's, an inflated agent log's). Then the
-  // process dies by the signal itself (its listener is gone: the default action), so a shell reports
-  // 128 + its number (130, 143). Not process.exit: it waits for libuv's threads, and one blocked in
-  // the kernel (opening a FIFO that has no writer or reader, reading a silent pipe such as a slow
-  // `<(cmd)`) never returns, so the run could only be killed with SIGKILL.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      output?.removeTempFilesSync();
-      scratch?.removeScratchSync();
-      process.kill(process.pid, signal);
-    });
-  }
+  // a signal must not leave a temporary file behind (signals.ts: and the worker command's stop)
+  listenToSignals(removeTempFiles);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });

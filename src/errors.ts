@@ -19,7 +19,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   FP_INTERNAL: 70,
 };
 
-/** Where in the input something happened. Offsets are bytes of the decoded (gunzipped) stream. */
+/** Where in the input something happened. Offsets are bytes of the decoded (gunzipped) stream, but of the compressed file for an error in gzip's framing (`input/_gunzip.ts`). */
 export interface ErrorContext {
   file?: string;
   offset?: number;

@@ -13,7 +13,7 @@ import type { AnalysisResult } from './analyze.js';
 import { analyzeFiles } from './engine.js';
 import { AnalyzerError } from './errors.js';
 import { emptyMalformed, formatMalformed, mergeMalformed, onlyIncompleteLastLines, type MalformedSummary } from './malformed.js';
-import { describeFsError, resolveInputs } from './input/sources.js';
+import { describeFsError, resolveInputs, STDIN_NAME } from './input/sources.js';
 import { checkFleetHourlyRate, MALFORMED_SHOWN, type ResolvedOptions } from './options.js';
 import { checkNotAnInput, checkWritable, writeOutput, writeToStream } from './output.js';
 import { createProgress, NO_PROGRESS } from './progress.js';
@@ -199,6 +199,11 @@ export async function runAnalyze(o: ResolvedOptions, io: Io): Promise<number> {
 /** `merge -` (cli.ts names it so) or `/dev/stdin`: read from our stdin, which may be a socket that cannot be opened by name. */
 const STDIN = '/dev/stdin';
 
+/** A state path as messages name it: stdin as `--input -` is named. */
+function nameOfState(p: string): string {
+  return p === STDIN ? STDIN_NAME : p;
+}
+
 /** `merge STATE...`: the report of the union of separately analysed parts, in argument order. */
 export async function runMerge(statePaths: readonly string[], o: ResolvedOptions, io: Io): Promise<number> {
   if (o.output !== undefined) {
@@ -216,12 +221,13 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
   let malformed = emptyMalformed();
   for (let i = 0; i < statePaths.length; i++) {
     const p = statePaths[i]!;
+    const name = nameOfState(p);
     let doc: StateDocument;
     try {
-      doc = await readState(p === STDIN ? process.stdin : createReadStream(p), p);
+      doc = await readState(p === STDIN ? process.stdin : createReadStream(p), name);
     } catch (err) {
       if (err instanceof AnalyzerError) throw err;
-      throw new AnalyzerError('FP_INPUT', `Cannot read state file: ${describeFsError(err)}, in ${p}`, { file: p }, { cause: err });
+      throw new AnalyzerError('FP_INPUT', `Cannot read state file: ${describeFsError(err)}, in ${name}`, { file: name }, { cause: err });
     }
     const profile = findProfile(doc.state.profile)!;
     // the first state names the profile: a fleet report prices its hours with the rate
@@ -229,8 +235,8 @@ export async function runMerge(statePaths: readonly string[], o: ResolvedOptions
     if (state !== undefined && doc.state.profile !== state.profile) {
       throw new AnalyzerError(
         'FP_INPUT',
-        `Invalid state file: profile '${doc.state.profile}' cannot merge with profile '${state.profile}' of ${statePaths[0]}, in ${p}`,
-        { file: p },
+        `Invalid state file: profile '${doc.state.profile}' cannot merge with profile '${state.profile}' of ${nameOfState(statePaths[0]!)}, in ${name}`,
+        { file: name },
       );
     }
     const rebased = rebaseState(profile, doc.state, [i]);

@@ -124,7 +124,8 @@ export async function analyzeWithCache(
 }
 
 async function prepareFile(file: InputFile, opts: CacheOptions): Promise<Prepared> {
-  if (file.path === '-') return { key: undefined, fp: undefined, loaded: { kind: 'none' } };
+  // stdin, a pipe: read once, nothing to fingerprint (a pipe's entry, keyed by /dev/fd/63 and size 0, was never reusable)
+  if (file.transport !== 'file') return { key: undefined, fp: undefined, loaded: { kind: 'none' } };
   const key: EntryKey = {
     path: path.resolve(file.path),
     display: file.path,

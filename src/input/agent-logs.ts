@@ -3,8 +3,9 @@
  * seek or re-open it), so a gzipped log, or one arriving on stdin or a pipe, is
  * first inflated into a private temporary file named like the original (the
  * adapters derive a session id from the name), read from there, and removed.
- * Error messages name the input as the user gave it; offsets are of the inflated
- * bytes, as for the session format.
+ * Error and skip messages and the sessions' `file` (fleet evidence, states) name the
+ * input as the user gave it, never the copy, which is gone when the run ends; offsets
+ * are of the inflated bytes, as for the session format.
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -41,8 +42,17 @@ export async function* readAgentLog(
     } catch (err) {
       throw err === copyError ? scratchError(err) : readError(input.path, err); // a full /tmp is not the input's fault
     }
+    const onSkip = read.onSkip;
+    const asGiven: AdapterReadOptions = {
+      ...read,
+      onSkip:
+        onSkip && ((skip) => onSkip({ ...skip, message: skip.message.split(local).join(input.path), error: renamed(skip.error, local, input.path) })),
+    };
     try {
-      yield* adapter.sessions(local, read);
+      for await (const session of adapter.sessions(local, asGiven)) {
+        if (session.file === local) session.file = input.path;
+        yield session;
+      }
     } catch (err) {
       throw renamed(err, local, input.path);
     }
@@ -52,7 +62,7 @@ export async function* readAgentLog(
 }
 
 /** The error with the temporary path replaced by the input's own. */
-function renamed(err: unknown, local: string, original: string): unknown {
+function renamed<E>(err: E, local: string, original: string): E | AnalyzerError {
   if (!(err instanceof AnalyzerError) || !err.message.includes(local)) return err;
   const context = err.context.file === local ? { ...err.context, file: original } : err.context;
   return new AnalyzerError(err.code, err.message.split(local).join(original), context, { cause: err });

@@ -16,8 +16,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import { AnalyzerError, inputError } from '../errors.js';
+import { AnalyzerError } from '../errors.js';
 import type { Input } from './classify.js';
 import { describeFsError } from './sources.js';
 
@@ -208,22 +207,8 @@ async function* rawBytes(input: Input): AsyncGenerator<Buffer> {
   }
 }
 
-/** Until a writable stream drains, or closes (destroyed by an error: then it never drains). */
-function drainedOrClosed(stream: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
-  if (stream.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
-}
-
 /**
- * The decoded bytes of one input: gunzipped when classified as gzip.
+ * The decoded bytes of one input: gunzipped when classified as gzip (`_gunzip.ts`).
  * `onRawBytes` reports bytes as read from disk or the stream (for progress). Each chunk is
  * memory of its own (the inflater may still hold a chunk it was written); a regular file read
  * into memory the caller reuses is a `FileRangeReader`.
@@ -236,40 +221,7 @@ export async function* openBytes(input: Input, onRawBytes?: (n: number) => void)
     }
   }
   if (!input.gzip) return yield* counted();
-  // 1 MB output chunks: with the 16 KB default, inflating 1 GB took 4.4 s instead of 1.9 s
-  const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  // feed the gunzip stream by hand so that read errors and gzip errors both surface here
-  const pump = (async () => {
-    try {
-      for await (const chunk of counted()) {
-        // a failed inflater (bytes after the gzip stream: "incorrect header check") never drains:
-        // waiting for 'drain' alone left this pump, and the reader's `finally` with it, pending
-        // forever, and the process ended with exit 13 and no message
-        if (gunzip.destroyed) return;
-        if (!gunzip.write(chunk)) await drainedOrClosed(gunzip);
-      }
-      gunzip.end();
-    } catch (err) {
-      gunzip.destroy(err as Error);
-    }
-  })();
-  let inflated = 0;
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      inflated += chunk.length;
-      yield chunk;
-    }
-  } catch (err) {
-    if (err instanceof AnalyzerError) throw err;
-    const msg = (err as Error).message;
-    const hint =
-      // the first header was checked when the input was classified: a later bad header is what follows the gzip stream
-      msg === 'unexpected end of file' ? ' (truncated?)' : msg === 'incorrect header check' ? ' (bytes after the end of the gzip stream?)' : '';
-    throw inputError(`Invalid gzip data: ${msg}${hint}`, {
-      file: input.path,
-      offset: inflated,
-    });
-  } finally {
-    await pump.catch(() => undefined);
-  }
+  // imported when an input is gzip: a run of plain files never loads it
+  const { gunzipMembers } = await import('./_gunzip.js');
+  yield* gunzipMembers(counted(), input.path);
 }

@@ -15,7 +15,6 @@
  * are kept in `stream.head` and replayed before the rest (see bytes.ts).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { detectFormat, formatByName, HEAD_BYTES, type AgentFormat } from './adapters/index.js';
 import { FastDecoder } from './fast-decoder.js';
 import { SEED_SESSION_KEYS } from './types.js';
@@ -44,8 +43,11 @@ export interface StreamHandle {
   rest: AsyncIterator<Buffer>;
 }
 
+/** Standard input given as `-`, as messages, fleet evidence and states name it ("in -" read as garbage). */
+export const STDIN_NAME = '<stdin>';
+
 export interface Input {
-  /** the path as given (or found in a folder); '-' for stdin */
+  /** the path as given (or found in a folder); STDIN_NAME for `-` */
   path: string;
   /** regular files: bytes at classification (compressed size for gzip); read exactly this many */
   size?: number;
@@ -94,20 +96,17 @@ function isGzip(head: Buffer): boolean {
 
 /** At most `max` bytes of the inflated start of a gzip stream whose first bytes are `raw` (errors: what inflated so far). */
 export async function inflateHead(raw: Buffer, max = HEAD_BYTES): Promise<Buffer> {
-  const gunzip = createGunzip();
   const out: Buffer[] = [];
   let n = 0;
-  gunzip.end(raw);
+  const { gunzipMembers } = await import('./_gunzip.js'); // a run without gzip never loads it
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    for await (const chunk of gunzipMembers([raw], '')) {
       out.push(chunk);
       n += chunk.length;
       if (n >= max) break;
     }
   } catch {
     // a truncated head (we only gave it the first bytes) or a broken stream: reading reports the latter
-  } finally {
-    gunzip.destroy();
   }
   const all = Buffer.concat(out, n);
   return all.length > max ? all.subarray(0, max) : all;

@@ -17,10 +17,10 @@ import { getSystemErrorMap } from 'node:util';
 import pLimit from 'p-limit';
 import { AnalyzerError } from '../errors.js';
 import { expandGlob, isGlob } from './_glob.js';
-import { classifyFile, classifyStream, type Input } from './classify.js';
+import { classifyFile, classifyStream, STDIN_NAME, type Input } from './classify.js';
 
 export type { Input } from './classify.js';
-export { isJsonlName } from './classify.js';
+export { isJsonlName, STDIN_NAME } from './classify.js';
 
 /** A path to read, before classification (tests and tools build these by hand). */
 export interface InputFile {
@@ -59,7 +59,7 @@ export async function resolveInputs(paths: readonly string[], opts: ResolveOptio
 /** Classify paths already known to be readable regular files (or '-'), e.g. in tests. */
 export function classifyInputs(files: readonly InputFile[], from = 'auto'): Promise<Input[]> {
   return classifyFound(
-    files.map((f) => ({ path: f.path, transport: f.path === '-' ? 'stdin' : 'file' })),
+    files.map((f) => (f.path === '-' ? { path: STDIN_NAME, transport: 'stdin' } : { path: f.path, transport: 'file' })),
     from,
   );
 }
@@ -129,7 +129,7 @@ function pushStdin(p: string, out: Found[]): void {
   if (out.some((f) => f.transport === 'stdin')) {
     throw new AnalyzerError('FP_USAGE', `argument --input: stdin can be read only once, and ${p} names it again`);
   }
-  out.push({ path: p, transport: 'stdin' });
+  out.push({ path: p === '-' ? STDIN_NAME : p, transport: 'stdin' });
 }
 
 /** True when `st` is this process's standard input (same device and inode), unless that is a regular file or folder. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, promises as fsp, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { formatBytes, formatCacheSummary } from '../../src/cache/summary.js';
 import { runCli } from '../helpers.js';
 import { jsonLines } from './_archive.js';
 
+const CLI = path.resolve(import.meta.dirname, '../../dist/cli.js');
 const root = mkdtempSync(path.join(os.tmpdir(), 'fp-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -124,6 +126,20 @@ describe('--cache', () => {
     const strict = await runCli([...args(), '--strict', '--cache', cache]);
     expect(strict.stderr).toContain('Reused 0 files');
     expect((await entries()).length).toBe(4);
+  });
+
+  it('keeps no entry for a pipe (read once, nothing to fingerprint); a pipe named /dev/fd/N got one keyed by that name', async () => {
+    const file = path.join(dir, 'b.json');
+    const piped = spawnSync(
+      'bash',
+      ['-c', `"$0" "$1" --input <(cat "$2") --cache "$3" --format json --threshold 0`, process.execPath, CLI, file, cache],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout).toBe((await runCli(['--input', file, '--format', 'json', '--threshold', '0'])).stdout);
+    expect(await entries()).toEqual([]);
   });
 
   it('gives the same report with worker threads and split files', async () => {

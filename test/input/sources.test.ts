@@ -178,7 +178,31 @@ describe('agent logs inside gzip and on stdin', () => {
   it('an agent log on stdin that breaks its format names stdin, not a temporary file', () => {
     const r = run(['--input', '-'], readFileSync(path.join(fixtures, 'agents/codex/invalid/bad-json-line.jsonl')));
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/^fleet-proposals: Invalid Codex log: .*, line 2 in -\n$/);
+    expect(r.stderr).toMatch(/^fleet-proposals: Invalid Codex log: .*, line 2 in <stdin>\n$/);
+  });
+
+  it('an agent log read through a temporary copy (stdin, a gzip file) is named as given in warnings, fleet evidence and the state: they named the deleted copy', () => {
+    const log = path.join(fixtures, 'agents/claude-code/-home-dev-beta/odd-lines.jsonl');
+    const gz = path.join(d, 'odd-lines.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(log)));
+    const plain = run(['--profile', 'fleet', '--input', log]);
+    const files = (text: string) => [...text.matchAll(/"file": ?"([^"]*)"/g)].map((m) => m[1]);
+    // the plain file names itself: the case to compare with
+    expect(files(plain.stdout).length).toBeGreaterThan(0);
+    expect(new Set(files(plain.stdout))).toEqual(new Set([log]));
+    expect(plain.stderr).toContain(`in ${log}\n`);
+    for (const [name, args, stdin] of [
+      ['<stdin>', ['--input', '-'], readFileSync(log)],
+      [gz, ['--input', gz], undefined],
+    ] as const) {
+      const r = run(['--profile', 'fleet', ...args], stdin);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.replaceAll(`"${name}"`, `"${log}"`)).toBe(plain.stdout);
+      expect(r.stderr.replaceAll(name, log)).toBe(plain.stderr);
+      const state = path.join(d, `odd-${n++}.json`);
+      expect(run(['--profile', 'fleet', ...args, '--emit-state', state], stdin).status).toBe(0);
+      expect(new Set(files(readFileSync(state, 'utf8')))).toEqual(new Set([name]));
+    }
   });
 });
 
@@ -203,7 +227,7 @@ describe('--from on content of another format', () => {
     const r = run(['--from', 'codex', '--input', '-'], SESSIONS);
     expect(r.status).toBe(3);
     expect(r.stderr).toBe(
-      'fleet-proposals: Not a Codex CLI rollout: the content looks like a session archive (the reference format) (--from sessions or auto), in -\n',
+      'fleet-proposals: Not a Codex CLI rollout: the content looks like a session archive (the reference format) (--from sessions or auto), in <stdin>\n',
     );
   });
 });
