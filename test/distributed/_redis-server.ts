@@ -86,3 +86,17 @@ export async function startRedis(persist: boolean): Promise<TestRedis> {
     },
   };
 }
+
+/**
+ * Database `db` of the Redis that FLEET_PROPOSALS_TEST_REDIS_URL names (.ci/run starts one for the
+ * whole suite), or undefined without it. Each test file that runs worker processes takes a database
+ * of its own: the files run at once, and their workers, on the version's one queue name, took each
+ * other's jobs (CI, 2026-12-02: a worker of run-worker.test.ts held redis.test.ts's job, and both failed).
+ */
+export function sharedRedisUrl(db: number): string | undefined {
+  const url = process.env['FLEET_PROPOSALS_TEST_REDIS_URL'];
+  if (url === undefined || url === '') return undefined;
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}

@@ -16,9 +16,9 @@ import { toolVersion } from '../../src/cache/version.js';
 import { queueName } from '../../src/distributed/_jobs.js';
 import { runCli } from '../helpers.js';
 import { jsonLines } from '../cache/_archive.js';
-import { hasRedisServer, startRedis, type TestRedis } from './_redis-server.js';
+import { hasRedisServer, sharedRedisUrl, startRedis, type TestRedis } from './_redis-server.js';
 
-const envUrl = process.env['FLEET_PROPOSALS_TEST_REDIS_URL'];
+const envUrl = sharedRedisUrl(1); // a database of its own: see sharedRedisUrl
 const available = envUrl !== undefined || hasRedisServer();
 if (!available) {
   console.warn('SKIPPED test/distributed/redis.test.ts: no Redis (set FLEET_PROPOSALS_TEST_REDIS_URL or install redis-server; .ci/run does both)');

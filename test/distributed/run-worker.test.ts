@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolVersion } from '../../src/cache/version.js';
 import { queueName } from '../../src/distributed/_jobs.js';
 import { runCli } from '../helpers.js';
-import { hasRedisServer, startRedis, type TestRedis } from './_redis-server.js';
+import { hasRedisServer, sharedRedisUrl, startRedis, type TestRedis } from './_redis-server.js';
 
-const envUrl = process.env['FLEET_PROPOSALS_TEST_REDIS_URL'];
+const envUrl = sharedRedisUrl(2); // a database of its own: see sharedRedisUrl
 const available = envUrl !== undefined || hasRedisServer();
 if (!available) {
   console.warn(
@@ -77,7 +77,7 @@ function stopLines(w: WorkerProcess): string[] {
     .stderr()
     .split('\n')
     .filter((l) => l !== '');
-  expect(lines[0]).toMatch(/^fleet-proposals worker .* on redis:\/\/127\.0\.0\.1:\d+, queue fleet-proposals-/);
+  expect(lines[0]).toMatch(/^fleet-proposals worker .* on redis:\/\/127\.0\.0\.1:\d+(\/\d+)?, queue fleet-proposals-/);
   return lines.slice(1);
 }
 
