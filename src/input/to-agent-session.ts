@@ -111,6 +111,25 @@ export function digest(s: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+/**
+ * The digests of calls that have neither a command nor an input, by tool: a dense archive's 6.5M
+ * calls of 10 tools built and hashed the same ten strings 650,000 times each (0.97 s of a 9.4 s
+ * fleet run). At most TOOL_DIGESTS tools are kept (then the table starts again): memory stays
+ * bounded whatever the names.
+ */
+const toolDigests = new Map<string, string>();
+const TOOL_DIGESTS = 4096;
+
+function toolOnlyDigest(tool: string): string {
+  let d = toolDigests.get(tool);
+  if (d === undefined) {
+    if (toolDigests.size >= TOOL_DIGESTS) toolDigests.clear();
+    d = digest(`${tool}\u0000`);
+    toolDigests.set(tool, d);
+  }
+  return d;
+}
+
 /** JSON with object keys sorted, so equal inputs digest equally. */
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
@@ -148,7 +167,10 @@ function readCall(raw: unknown, i: number, place: RecordPlace): AgentToolCall {
 
   const call: AgentToolCall = {
     tool,
-    inputDigest: digest(`${tool}\u0000${command ?? (input === undefined ? '' : stableJson(input))}`),
+    inputDigest:
+      command === undefined && input === undefined
+        ? toolOnlyDigest(tool)
+        : digest(`${tool}\u0000${command ?? (input === undefined ? '' : stableJson(input))}`),
     outcome,
     line: place.line,
   };

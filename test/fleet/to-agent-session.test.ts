@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAgentSession } from '../../src/input/to-agent-session.js';
+import { digest, toAgentSession } from '../../src/input/to-agent-session.js';
 import { foldFleet, finalizeFleetState, buildFleetReport } from '../../src/fleet/index.js';
 
 const place = { file: 'sessions.json', line: 3 };
@@ -85,6 +85,20 @@ describe(toAgentSession.name, () => {
     });
     expect(s.calls[0]!.inputDigest).toBe(s.calls[1]!.inputDigest);
     expect(s.calls[0]!.inputDigest).not.toBe(s.calls[2]!.inputDigest);
+  });
+
+  it('a call with neither command nor input digests its tool alone, the same way past the table of tools kept', () => {
+    // 5,000 tools: more than the 4,096 whose digests are kept, so the table starts again on the way
+    const tools = Array.from({ length: 5000 }, (_, i) => `tool-${i}`);
+    const once = ok({ tool_calls: tools.map((tool) => ({ tool })) }).calls.map((c) => c.inputDigest);
+    const again = ok({ tool_calls: tools.map((tool) => ({ tool, latency_ms: 1 })) }).calls.map((c) => c.inputDigest);
+    expect(again).toEqual(once);
+    expect(once).toEqual(tools.map((tool) => digest(`${tool}\u0000`)));
+    expect(new Set(once).size).toBe(5000);
+    // an empty command or input is not "none": it digests as given
+    const [none, empty, nullInput] = ok({ tool_calls: [{ tool: 'Bash' }, { tool: 'Bash', command: '' }, { tool: 'Bash', input: null }] }).calls;
+    expect(empty!.inputDigest).toBe(none!.inputDigest); // '' and no command both hash "Bash\0"
+    expect(nullInput!.inputDigest).toBe(digest('Bash\u0000null'));
   });
 
   it('reads own properties only', () => {
