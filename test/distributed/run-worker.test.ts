@@ -84,6 +84,14 @@ function stopLines(w: WorkerProcess): string[] {
 const STOP_LINE = (signal: string) =>
   `fleet-proposals worker: ${signal}: stopping after the running jobs (10 s at most, then they go back to the queue; a second ${signal}: at once)`;
 
+/** `w` ended by `signal` itself (a shell reports 143, 130), said one line, printed nothing, and left no temporary file. */
+async function expectCleanStop(w: WorkerProcess, signal: NodeJS.Signals): Promise<void> {
+  expect(await w.exited).toEqual({ code: null, signal });
+  expect(stopLines(w)).toEqual([STOP_LINE(signal)]);
+  expect(w.stdout()).toBe('');
+  expect(readdirSync(w.tmp)).toEqual([]); // its copies of agent logs included
+}
+
 /** A gzipped Claude Code log of ~40 MB: a job of a second or more, read through a temporary copy. */
 function bigAgentLog(): string {
   const lines = readFileSync(path.resolve('fixtures/agents/claude-code/-home-dev-alpha/split-and-parallel.jsonl'));
@@ -129,18 +137,24 @@ describe.skipIf(!available)('the worker command stopped by a signal', () => {
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
+  /** A new worker takes what is left of `run`, which then ends with the report the run gives without Redis. */
+  async function expectRunFinishedByAnother(run: ReturnType<typeof runCli>): Promise<void> {
+    const b = await startWorkerProcess();
+    const r = await run;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(local.stdout);
+    b.proc.kill('SIGTERM');
+    await b.exited;
+  }
+
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'idle, %s ends it at once by that signal, with one line',
     async (signal) => {
       const w = await startWorkerProcess();
       const t0 = Date.now();
       w.proc.kill(signal);
-      // ended by the signal itself, as every command is (a shell reports 143, 130)
-      expect(await w.exited).toEqual({ code: null, signal });
+      await expectCleanStop(w, signal);
       expect(Date.now() - t0).toBeLessThan(5000);
-      expect(stopLines(w)).toEqual([STOP_LINE(signal)]);
-      expect(w.stdout()).toBe('');
-      expect(readdirSync(w.tmp)).toEqual([]);
     },
     30_000,
   );
@@ -150,18 +164,10 @@ describe.skipIf(!available)('the worker command stopped by a signal', () => {
     const run = runCli(['--input', log, '--redis', url, ...report]);
     const id = await heldShard(queue, a);
     a.proc.kill('SIGTERM');
-    expect(await a.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    await expectCleanStop(a, 'SIGTERM');
     // finished by the worker that held it, not handed back
     expect(await queue.getJobState(id)).toBe('completed');
-    expect(stopLines(a)).toEqual([STOP_LINE('SIGTERM')]);
-    expect(a.stdout()).toBe('');
-    expect(readdirSync(a.tmp)).toEqual([]); // its copy of the log is gone
-    const b = await startWorkerProcess(); // the merge job
-    const r = await run;
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(local.stdout);
-    b.proc.kill('SIGTERM');
-    await b.exited;
+    await expectRunFinishedByAnother(run); // the merge job
   }, 120_000);
 
   it('holding a job, a second SIGTERM hands it back to the queue at once (not when its 30 s lock expires); another worker runs it', async () => {
@@ -171,16 +177,8 @@ describe.skipIf(!available)('the worker command stopped by a signal', () => {
     a.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 100));
     a.proc.kill('SIGTERM');
-    expect(await a.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    await expectCleanStop(a, 'SIGTERM'); // the copy of the log the job was reading is gone too
     expect(await queue.getJobState(id)).toBe('waiting');
-    expect(stopLines(a)).toEqual([STOP_LINE('SIGTERM')]);
-    expect(a.stdout()).toBe('');
-    expect(readdirSync(a.tmp)).toEqual([]); // the copy of the log the job was reading is gone too
-    const b = await startWorkerProcess();
-    const r = await run;
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(local.stdout);
-    b.proc.kill('SIGTERM');
-    await b.exited;
+    await expectRunFinishedByAnother(run); // the handed-back shard, then the merge
   }, 120_000);
 });
